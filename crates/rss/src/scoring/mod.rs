@@ -1,0 +1,270 @@
+//! Scoring one survey: a pure function of its answers, the instrument and a profile.
+//!
+//! The rules are those of `../shared/rss/SCORING.md`:
+//! 1. `invalid` when the data is wrong (first problem in question order);
+//! 2. else `discarded` when consent is not `yes` or a question that is asked has no answer;
+//! 3. else `scored`: item values from the profile, derived items, weighted dimension and
+//!    composite scores, bands, and the dk/dwa count.
+
+mod outcome;
+mod reason;
+
+pub use outcome::{Band, Chosen, Outcome, Status};
+pub use reason::Reason;
+
+use crate::instrument::MAX_DIMENSIONS;
+use crate::{CompositeMethod, Instrument, Profile, QuestionKind};
+
+/// One survey's raw answers, as the cells of a row: text exactly as entered.
+///
+/// Cells are bytes so the batch scorer can hand over CSV fields without copying; implementers
+/// must give valid UTF-8 (reasons quote it).
+pub trait Answers {
+    /// The consent cell.
+    fn consent(&self) -> &[u8];
+    /// The cell of question `index` of the instrument; empty when there is no answer.
+    fn answer(&self, index: usize) -> &[u8];
+}
+
+/// Answers held as text, e.g. from a JSON request: `answers[i]` is the cell of question `i`
+/// (codes separated by spaces for select_multiple).
+#[derive(Debug, Clone, Default)]
+pub struct Survey {
+    pub consent: String,
+    pub answers: Vec<String>,
+}
+
+impl Survey {
+    /// A survey from `(question id, cell)` pairs; questions not named have no answer.
+    /// Ids the instrument does not know are returned as the error.
+    pub fn from_pairs<'a>(
+        instrument: &Instrument,
+        consent: &str,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, String> {
+        let mut answers = vec![String::new(); instrument.questions.len()];
+        for (id, cell) in pairs {
+            let i = instrument.question_index(id).ok_or_else(|| id.to_string())?;
+            answers[i] = cell.to_string();
+        }
+        Ok(Survey { consent: consent.to_string(), answers })
+    }
+}
+
+impl Answers for Survey {
+    fn consent(&self) -> &[u8] {
+        self.consent.as_bytes()
+    }
+    fn answer(&self, index: usize) -> &[u8] {
+        self.answers.get(index).map_or(&[][..], |a| a.as_bytes())
+    }
+}
+
+/// Scores surveys under one profile. Build once, share between threads.
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    instrument: Instrument,
+    profile: Profile,
+    /// Per question: per choice, whether the handbook's low-accuracy rule counts it.
+    counts_dk_dwa: Vec<Vec<bool>>,
+}
+
+/// The first problem found while reading answers.
+type Invalid = Reason;
+
+impl Scorer {
+    /// `profile` must have been loaded for `instrument` (as [`Profile::from_toml`] ensures).
+    pub fn new(instrument: Instrument, profile: Profile) -> Self {
+        let counts_dk_dwa = instrument
+            .questions
+            .iter()
+            .map(|q| {
+                q.choices
+                    .iter()
+                    .map(|c| c.non_answer.is_some_and(|n| n.counts_as_dk_dwa()))
+                    .collect()
+            })
+            .collect();
+        Scorer { instrument, profile, counts_dk_dwa }
+    }
+
+    pub fn instrument(&self) -> &Instrument {
+        &self.instrument
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Scores one survey.
+    pub fn score(&self, answers: &impl Answers) -> Outcome {
+        let mut out = Outcome::default();
+        self.score_into(answers, &mut out);
+        out
+    }
+
+    /// Scores one survey into `out`, reusing its buffers.
+    pub fn score_into(&self, answers: &impl Answers, out: &mut Outcome) {
+        out.reset(self.instrument.questions.len(), self.instrument.dimensions.len());
+        if let Err(reason) = self.read_answers(answers, &mut out.chosen) {
+            out.chosen.clear();
+            out.status = Status::Invalid;
+            out.reason = Some(reason);
+            return;
+        }
+        if let Some(reason) = self.discard_reason(answers.consent(), &out.chosen) {
+            out.status = Status::Discarded;
+            out.reason = Some(reason);
+            return;
+        }
+        out.status = Status::Scored;
+        self.item_values(out);
+        self.aggregate(&out.item_values, &mut out.dimensions, &mut out.composite);
+        let bands = &self.profile.bands;
+        for (band, score) in out.dimension_bands.iter_mut().zip(&out.dimensions) {
+            *band = score.map(|s| Band::of(s, bands));
+        }
+        out.composite_band = out.composite.map(|s| Band::of(s, bands));
+        out.low_accuracy = out.dk_dwa_count > self.profile.low_accuracy_above;
+    }
+
+    /// Dimension and composite scores from item values, under this scorer's weights.
+    /// (Split out so sensitivity analysis can re-weigh without re-reading answers.)
+    pub fn aggregate(&self, item_values: &[Option<f64>], dimensions: &mut [Option<f64>], composite: &mut Option<f64>) {
+        // Σ weight × value and Σ weight per dimension, over items that are not missing.
+        let mut sums = [(0.0f64, 0.0f64); MAX_DIMENSIONS];
+        let sums = &mut sums[..self.instrument.dimensions.len()];
+        for (i, q) in self.instrument.questions.iter().enumerate() {
+            if let Some(v) = item_values[i] {
+                let w = self.profile.item(i).weight;
+                let s = &mut sums[q.dimension];
+                s.0 += w * v;
+                s.1 += w;
+            }
+        }
+        let mean = |(wv, w): (f64, f64)| (w > 0.0).then(|| wv / w);
+        for (score, &s) in dimensions.iter_mut().zip(sums.iter()) {
+            *score = mean(s);
+        }
+        *composite = match self.profile.composite {
+            CompositeMethod::WeightedItems => {
+                mean(sums.iter().fold((0.0, 0.0), |acc, s| (acc.0 + s.0, acc.1 + s.1)))
+            }
+            CompositeMethod::MeanOfDimensions => {
+                let (sum, n) = dimensions.iter().flatten().fold((0.0, 0u32), |(s, n), d| (s + d, n + 1));
+                (n > 0).then(|| sum / f64::from(n))
+            }
+        };
+    }
+
+    /// Parses every cell into chosen codes; the first problem in question order makes the
+    /// survey invalid.
+    fn read_answers(&self, answers: &impl Answers, chosen: &mut [Chosen]) -> Result<(), Invalid> {
+        for (i, q) in self.instrument.questions.iter().enumerate() {
+            let cell = trim(answers.answer(i));
+            if cell.is_empty() {
+                continue;
+            }
+            let text = || String::from_utf8_lossy(cell).into_owned();
+            if q.is_derived() {
+                return Err(Reason::DerivedAnswered { question: q.id.clone(), value: text() });
+            }
+            chosen[i] = match q.kind {
+                QuestionKind::SelectOne => {
+                    if cell.iter().any(u8::is_ascii_whitespace) {
+                        return Err(Reason::SeveralAnswers { question: q.id.clone(), value: text() });
+                    }
+                    Chosen::One(self.choice(i, cell)? as u8)
+                }
+                _ => self.read_multiple(i, cell)?,
+            };
+            if let Some(rel) = q.relevant
+                && chosen[rel.question] != Chosen::One(rel.choice as u8)
+            {
+                let gate = &self.instrument.questions[rel.question];
+                return Err(Reason::NotAsked {
+                    question: q.id.clone(),
+                    value: text(),
+                    gate: gate.id.clone(),
+                    gate_code: gate.choices[rel.choice].code.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn read_multiple(&self, i: usize, cell: &[u8]) -> Result<Chosen, Invalid> {
+        let q = &self.instrument.questions[i];
+        let value = || String::from_utf8_lossy(cell).into_owned();
+        let mut bits = 0u64;
+        let mut count = 0u32;
+        for token in cell.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()) {
+            let c = self.choice(i, token)?;
+            if bits & (1 << c) != 0 {
+                return Err(Reason::RepeatedCode { question: q.id.clone(), code: q.choices[c].code.clone(), value: value() });
+            }
+            bits |= 1 << c;
+            count += 1;
+        }
+        if count > 1
+            && let Some(c) = q.choices.iter().enumerate().find(|(c, ch)| ch.exclusive && bits & (1 << c) != 0)
+        {
+            return Err(Reason::NotStandAlone { question: q.id.clone(), code: c.1.code.clone(), value: value() });
+        }
+        Ok(Chosen::Many(bits))
+    }
+
+    /// The choice of question `i` whose code is `code`.
+    fn choice(&self, i: usize, code: &[u8]) -> Result<usize, Invalid> {
+        let q = &self.instrument.questions[i];
+        if let Some(c) = q.choices.iter().position(|c| c.code.as_bytes() == code) {
+            return Ok(c);
+        }
+        let value = String::from_utf8_lossy(code).into_owned();
+        Err(if self.instrument.is_known_code(&value) {
+            Reason::CodeOfAnotherQuestion { question: q.id.clone(), value }
+        } else {
+            Reason::UnknownCode { question: q.id.clone(), value }
+        })
+    }
+
+    fn discard_reason(&self, consent: &[u8], chosen: &[Chosen]) -> Option<Reason> {
+        let consent = trim(consent);
+        if consent != b"yes" {
+            return Some(Reason::NoConsent { value: String::from_utf8_lossy(consent).into_owned() });
+        }
+        self.instrument.asked_questions().find_map(|(i, q)| {
+            let asked = q.relevant.is_none_or(|rel| chosen[rel.question] == Chosen::One(rel.choice as u8));
+            (asked && chosen[i].is_nothing()).then(|| Reason::Unanswered { question: q.id.clone() })
+        })
+    }
+
+    /// Item values and the dk/dwa count of a survey that is neither invalid nor discarded.
+    fn item_values(&self, out: &mut Outcome) {
+        for (i, q) in self.instrument.questions.iter().enumerate() {
+            let chosen = out.chosen[i];
+            if chosen.indices().any(|c| self.counts_dk_dwa[i][c]) {
+                out.dk_dwa_count += 1;
+            }
+            let values = &self.profile.item(i).values;
+            out.item_values[i] = match &q.kind {
+                QuestionKind::Derived { mean_of } => {
+                    let present = mean_of.iter().filter_map(|&j| out.item_values[j]);
+                    let (sum, n) = present.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+                    (n > 0).then(|| sum / f64::from(n))
+                }
+                _ if values.is_empty() || !q.scored => None,
+                // A select_multiple is worth its best chosen code (Q8: any asset 1, `no` 0).
+                _ => chosen.indices().filter_map(|c| values[c]).reduce(f64::max),
+            };
+        }
+    }
+}
+
+/// Surrounding white space in a cell is ignored.
+fn trim(cell: &[u8]) -> &[u8] {
+    cell.trim_ascii()
+}
+
+#[cfg(test)]
+mod tests;
