@@ -1,0 +1,233 @@
+//! `homeward rss score`: one result row per survey row, in input order.
+
+use std::io::{Read, Write};
+
+use homeward_rss::{Band, Outcome, Reason, Scorer, Status};
+
+use crate::format::{push_field, push_score, push_u32};
+use crate::header::{Header, OUTPUT_COLUMNS};
+use crate::pipeline::{self, ChunkResult, Duplicate, Options};
+use crate::records::{RecordAnswers, Records};
+use crate::BatchError;
+
+/// What a batch found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: u64,
+    pub scored: u64,
+    pub discarded: u64,
+    pub invalid: u64,
+    /// Scored surveys flagged low accuracy.
+    pub low_accuracy: u64,
+    /// Scored surveys per composite band, in the order of [`Band::ALL`].
+    pub composite_bands: [u64; 3],
+    /// Scored surveys per band of each dimension, in the instrument's order.
+    pub dimension_bands: Vec<[u64; 3]>,
+}
+
+impl Summary {
+    /// The exit status of the batch contract: 1 when any row is invalid, else 0.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.invalid > 0)
+    }
+}
+
+/// What one row became, for the summary and the duplicate rule.
+#[derive(Clone, Copy)]
+struct RowStat {
+    status: Status,
+    /// The row's fields do not match the header; this takes precedence over a duplicate id.
+    ragged: bool,
+    low_accuracy: bool,
+    composite_band: Option<Band>,
+    dimension_bands: [Option<Band>; homeward_rss::instrument::MAX_DIMENSIONS],
+}
+
+struct Scored {
+    out: Vec<u8>,
+    /// End of each row's line in `out`.
+    row_ends: Vec<usize>,
+    stats: Vec<RowStat>,
+}
+
+/// Scores every survey of `input` (CSV) and writes the result rows to `output`.
+///
+/// Fails, with nothing meaningful written, when the file cannot be processed at all; callers
+/// write to a temporary file and keep it only on success.
+pub fn score_csv<R: Read, W: Write + Send>(
+    scorer: &Scorer,
+    input: R,
+    output: W,
+    opts: &Options<'_>,
+) -> Result<Summary, BatchError> {
+    let instrument = scorer.instrument();
+    let mut profile = Vec::new();
+    push_field(&mut profile, scorer.profile().name.as_bytes());
+    let mut summary = Summary { dimension_bands: vec![[0; 3]; instrument.dimensions.len()], ..Summary::default() };
+    let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
+    let mut wrote_header = false;
+    let write = |w: &mut std::io::BufWriter<W>, bytes: &[u8]| w.write_all(bytes).map_err(BatchError::Write);
+
+    // Set from the first record before any chunk is worked on.
+    let header_cell = std::sync::OnceLock::new();
+    let work = |chunk: &[u8]| {
+        let header: &Header = header_cell.get().expect("header read before chunks");
+        score_chunk(scorer, header, &profile, chunk)
+    };
+    let collect = |result: ChunkResult<Scored>, _first_row: u64, dups: &[Duplicate]| {
+        if !wrote_header {
+            write(&mut output, header_line().as_bytes())?;
+            wrote_header = true;
+        }
+        collect_chunk(&mut output, &result, dups, &profile, &mut summary)
+    };
+    pipeline::run(
+        input,
+        opts,
+        |bytes| {
+            let (header, consumed) = Header::read(bytes, instrument)?;
+            header_cell.set(header).ok();
+            Ok(consumed)
+        },
+        work,
+        collect,
+    )?;
+    if !wrote_header {
+        write(&mut output, header_line().as_bytes())?;
+    }
+    output.flush().map_err(BatchError::Write)?;
+    Ok(summary)
+}
+
+fn header_line() -> String {
+    format!("{}\n", OUTPUT_COLUMNS.join(","))
+}
+
+fn score_chunk(scorer: &Scorer, header: &Header, profile: &[u8], chunk: &[u8]) -> ChunkResult<Scored> {
+    let mut result = ChunkResult::new(Scored {
+        out: Vec::with_capacity(chunk.len() / 2),
+        row_ends: Vec::new(),
+        stats: Vec::new(),
+    });
+    let mut records = Records::new(chunk);
+    let mut outcome = Outcome::default();
+    let mut ryu = ryu::Buffer::new();
+    while records.next_record() {
+        if let Some(column) = records.first_non_utf8_field() {
+            result.fatal = Some((result.rows, column));
+            break;
+        }
+        let id = if header.survey_id < records.len { records.field(header.survey_id).trim_ascii() } else { b"" };
+        let ragged = records.len != header.fields;
+        let out = &mut result.payload.out;
+        let mut stat = RowStat {
+            status: Status::Invalid,
+            ragged,
+            low_accuracy: false,
+            composite_band: None,
+            dimension_bands: [None; homeward_rss::instrument::MAX_DIMENSIONS],
+        };
+        if ragged {
+            let reason = Reason::FieldCount { expected: header.fields, found: records.len };
+            push_unscored(out, id, Status::Invalid, &reason, profile);
+        } else if id.is_empty() {
+            push_unscored(out, id, Status::Invalid, &Reason::EmptySurveyId, profile);
+        } else {
+            scorer.score_into(&RecordAnswers { record: &records, header }, &mut outcome);
+            push_outcome(out, &mut ryu, id, &outcome, profile);
+            stat.status = outcome.status;
+            stat.low_accuracy = outcome.low_accuracy;
+            stat.composite_band = outcome.composite_band;
+            stat.dimension_bands[..outcome.dimension_bands.len()].copy_from_slice(&outcome.dimension_bands);
+        }
+        result.payload.row_ends.push(out.len());
+        result.payload.stats.push(stat);
+        result.push_id(id);
+    }
+    result
+}
+
+/// Writes the chunk's rows, replacing rows whose survey id was already used.
+fn collect_chunk<W: Write>(
+    output: &mut W,
+    result: &ChunkResult<Scored>,
+    dups: &[Duplicate],
+    profile: &[u8],
+    summary: &mut Summary,
+) -> Result<(), BatchError> {
+    let Scored { out, row_ends, stats } = &result.payload;
+    let replaced: Vec<&Duplicate> = dups.iter().filter(|d| !stats[d.local].ragged).collect();
+    let mut replaced_at = replaced.iter().peekable();
+    let mut written = 0;
+    let mut line = Vec::new();
+    for (local, stat) in stats.iter().enumerate() {
+        summary.rows += 1;
+        if let Some(dup) = replaced_at.next_if(|d| d.local == local) {
+            // Everything before this row at once, then the replacement.
+            let start = if local == 0 { 0 } else { row_ends[local - 1] };
+            output.write_all(&out[written..start]).map_err(BatchError::Write)?;
+            written = row_ends[local];
+            let id = result.id(local);
+            let reason = Reason::DuplicateSurveyId { value: String::from_utf8_lossy(id).into_owned(), first_row: dup.first_row };
+            line.clear();
+            push_unscored(&mut line, id, Status::Invalid, &reason, profile);
+            output.write_all(&line).map_err(BatchError::Write)?;
+            summary.invalid += 1;
+            continue;
+        }
+        match stat.status {
+            Status::Invalid => summary.invalid += 1,
+            Status::Discarded => summary.discarded += 1,
+            Status::Scored => {
+                summary.scored += 1;
+                summary.low_accuracy += u64::from(stat.low_accuracy);
+                if let Some(b) = stat.composite_band {
+                    summary.composite_bands[b as usize] += 1;
+                }
+                for (counts, band) in summary.dimension_bands.iter_mut().zip(stat.dimension_bands) {
+                    if let Some(b) = band {
+                        counts[b as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+    output.write_all(&out[written..]).map_err(BatchError::Write)
+}
+
+/// `id,status,reason,,,,,,,,,,false,profile`: a row without scores.
+fn push_unscored(out: &mut Vec<u8>, id: &[u8], status: Status, reason: &Reason, profile: &[u8]) {
+    push_field(out, id);
+    out.push(b',');
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b',');
+    push_field(out, reason.to_string().as_bytes());
+    out.extend_from_slice(b",,,,,,,,,,false,");
+    out.extend_from_slice(profile);
+    out.push(b'\n');
+}
+
+fn push_outcome(out: &mut Vec<u8>, ryu: &mut ryu::Buffer, id: &[u8], outcome: &Outcome, profile: &[u8]) {
+    if let (Some(reason), false) = (&outcome.reason, outcome.is_scored()) {
+        return push_unscored(out, id, outcome.status, reason, profile);
+    }
+    push_field(out, id);
+    out.extend_from_slice(b",scored,");
+    for score in outcome.dimensions.iter().chain([&outcome.composite]) {
+        out.push(b',');
+        if let Some(s) = score {
+            push_score(out, ryu, *s);
+        }
+    }
+    for band in outcome.dimension_bands.iter().chain([&outcome.composite_band]) {
+        out.push(b',');
+        if let Some(b) = band {
+            out.extend_from_slice(b.as_str().as_bytes());
+        }
+    }
+    out.push(b',');
+    push_u32(out, outcome.dk_dwa_count);
+    out.extend_from_slice(if outcome.low_accuracy { b",true," } else { b",false," });
+    out.extend_from_slice(profile);
+    out.push(b'\n');
+}
