@@ -11,11 +11,12 @@ mod header;
 mod pipeline;
 mod records;
 mod score;
-// mod sensitivity;
+mod sensitivity;
 
 pub use header::{Header, OUTPUT_COLUMNS};
 pub use pipeline::{Options, Progress};
 pub use score::{Summary, score_csv};
+pub use sensitivity::{SensitivityRow, SensitivityTable, sensitivity};
 
 
 /// Why a file could not be processed at all (exit status 2: nothing is written).
@@ -33,6 +34,8 @@ pub enum BatchError {
     MissingColumn(String),
     #[error("the header has column '{name}' twice (columns {first} and {second})")]
     DuplicateColumn { name: String, first: usize, second: usize },
+    #[error("cannot re-weigh the profile: {0}")]
+    Weights(#[from] homeward_rss::ProfileError),
     #[error("a row after byte {offset} is longer than {limit} bytes; is this a CSV file?")]
     RowTooLong { offset: u64, limit: usize },
 }

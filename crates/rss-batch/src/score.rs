@@ -117,34 +117,53 @@ fn score_chunk(scorer: &Scorer, header: &Header, profile: &[u8], chunk: &[u8]) -
             result.fatal = Some((result.rows, column));
             break;
         }
-        let id = if header.survey_id < records.len { records.field(header.survey_id).trim_ascii() } else { b"" };
-        let ragged = records.len != header.fields;
+        let id = row_id(header, &records);
         let out = &mut result.payload.out;
         let mut stat = RowStat {
             status: Status::Invalid,
-            ragged,
+            ragged: records.len != header.fields,
             low_accuracy: false,
             composite_band: None,
             dimension_bands: [None; homeward_rss::instrument::MAX_DIMENSIONS],
         };
-        if ragged {
-            let reason = Reason::FieldCount { expected: header.fields, found: records.len };
-            push_unscored(out, id, Status::Invalid, &reason, profile);
-        } else if id.is_empty() {
-            push_unscored(out, id, Status::Invalid, &Reason::EmptySurveyId, profile);
-        } else {
-            scorer.score_into(&RecordAnswers { record: &records, header }, &mut outcome);
-            push_outcome(out, &mut ryu, id, &outcome, profile);
-            stat.status = outcome.status;
-            stat.low_accuracy = outcome.low_accuracy;
-            stat.composite_band = outcome.composite_band;
-            stat.dimension_bands[..outcome.dimension_bands.len()].copy_from_slice(&outcome.dimension_bands);
+        match score_row(scorer, header, &records, &mut outcome) {
+            Err(reason) => push_unscored(out, id, Status::Invalid, &reason, profile),
+            Ok(()) => {
+                push_outcome(out, &mut ryu, id, &outcome, profile);
+                stat.status = outcome.status;
+                stat.low_accuracy = outcome.low_accuracy;
+                stat.composite_band = outcome.composite_band;
+                stat.dimension_bands[..outcome.dimension_bands.len()].copy_from_slice(&outcome.dimension_bands);
+            }
         }
         result.payload.row_ends.push(out.len());
         result.payload.stats.push(stat);
         result.push_id(id);
     }
     result
+}
+
+/// The trimmed survey id of the current record (empty when the row is too short to have one).
+pub(crate) fn row_id<'r>(header: &Header, records: &'r Records<'_>) -> &'r [u8] {
+    if header.survey_id < records.len { records.field(header.survey_id).trim_ascii() } else { b"" }
+}
+
+/// Scores the current record into `outcome`, unless the row itself is wrong: fields that do
+/// not match the header, or no survey id (the duplicate rule is applied later, in order).
+pub(crate) fn score_row(
+    scorer: &Scorer,
+    header: &Header,
+    records: &Records<'_>,
+    outcome: &mut Outcome,
+) -> Result<(), Reason> {
+    if records.len != header.fields {
+        return Err(Reason::FieldCount { expected: header.fields, found: records.len });
+    }
+    if row_id(header, records).is_empty() {
+        return Err(Reason::EmptySurveyId);
+    }
+    scorer.score_into(&RecordAnswers { record: records, header }, outcome);
+    Ok(())
 }
 
 /// Writes the chunk's rows, replacing rows whose survey id was already used.

@@ -1,0 +1,66 @@
+//! Building survey CSV files for the tests.
+#![allow(dead_code)]
+
+use homeward_rss::{Scorer, builtin};
+use homeward_rss_batch::{BatchError, Options, Summary, score_csv};
+
+pub const BEST: [(&str, &str); 29] = [
+    ("Q1", "very_satisfied"), ("Q2", "never"), ("Q3", "yes"), ("Q4", "never"), ("Q5", "no_debt"),
+    ("Q6", "very_good"), ("Q7", "yes"), ("Q8", "land"), ("Q9", "no"),
+    ("Q11", "very_good"), ("Q12", "very_good"), ("Q13", "very_good"), ("Q14", "yes"), ("Q15", "very_good"),
+    ("Q16", "yes"), ("Q17", "very_good"), ("Q18", "very_good"), ("Q19", "very_good"), ("Q20", "very_good"),
+    ("Q22", "very_often"), ("Q23", "very_good"), ("Q24", "agree"), ("Q25", "very_safe"), ("Q26", "never"),
+    ("Q27", "never"), ("Q28", "never"), ("Q29", "no"), ("Q30", "yes"), ("Q32", "family"),
+];
+
+pub fn scorer() -> Scorer {
+    let inst = builtin::instrument();
+    let profile = builtin::provisional_profile(&inst);
+    Scorer::new(inst, profile)
+}
+
+/// Input columns in the usual order.
+pub fn columns() -> Vec<String> {
+    let mut cols = vec!["survey_id".to_string(), "consent".to_string()];
+    cols.extend((1..=32).filter(|&n| n != 21).map(|n| format!("Q{n}")));
+    cols
+}
+
+/// A CSV row for `columns`, from the best answers with some changed.
+pub fn row(columns: &[String], id: &str, consent: &str, changes: &[(&str, &str)]) -> String {
+    columns
+        .iter()
+        .map(|c| match c.as_str() {
+            "survey_id" => id.to_string(),
+            "consent" => consent.to_string(),
+            q => changes
+                .iter()
+                .chain(BEST.iter())
+                .find(|(k, _)| *k == q)
+                .map_or(String::new(), |(_, v)| v.to_string()),
+        })
+        .map(|cell| if cell.contains([',', '"', '\n']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn run(input: &str) -> Result<(String, Summary), BatchError> {
+    run_with(input, &Options::default())
+}
+
+pub fn run_with(input: &str, opts: &Options<'_>) -> Result<(String, Summary), BatchError> {
+    let mut out = Vec::new();
+    let summary = score_csv(&scorer(), input.as_bytes(), &mut out, opts)?;
+    Ok((String::from_utf8(out).unwrap(), summary))
+}
+
+pub fn file(rows: &[String]) -> String {
+    let mut text = columns().join(",");
+    for r in rows {
+        text.push('\n');
+        text.push_str(r);
+    }
+    text.push('\n');
+    text
+}
+
