@@ -38,6 +38,8 @@ struct RawInstrument {
     source: String,
     languages: Vec<String>,
     title: Labels,
+    language_names: Labels,
+    texts: RawTexts,
     #[serde(default)]
     non_answers: BTreeMap<String, Labels>,
     consent: RawConsent,
@@ -45,6 +47,13 @@ struct RawInstrument {
     profile_fields: Vec<RawField>,
     dimensions: Vec<RawDimension>,
     questions: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTexts {
+    profile_group: Labels,
+    stand_alone: Labels,
 }
 
 #[derive(Deserialize)]
@@ -175,6 +184,9 @@ impl RawInstrument {
             return Err(err("languages", format!("'{dup}' is listed twice")));
         }
         check_labels("title", "the title", &self.title, langs)?;
+        check_labels("language_names", "the language names", &self.language_names, langs)?;
+        check_labels("texts.profile_group", "the text", &self.texts.profile_group, langs)?;
+        check_labels("texts.stand_alone", "the text", &self.texts.stand_alone, langs)?;
         for (code, labels) in &self.non_answers {
             if NonAnswer::from_code(code).is_none() {
                 return Err(err(format!("non_answers.{code}"), "only dk, dwa and na are non-answers"));
@@ -233,6 +245,8 @@ impl RawInstrument {
             source: self.source,
             languages: self.languages,
             title: self.title,
+            language_names: self.language_names,
+            texts: super::FormTexts { profile_group: self.texts.profile_group, stand_alone: self.texts.stand_alone },
             consent: Consent {
                 field: consent.field,
                 line: consent.line,

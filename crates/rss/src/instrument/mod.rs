@@ -20,6 +20,10 @@ pub struct Instrument {
     /// Language codes; every label exists in each of them.
     pub languages: Vec<String>,
     pub title: Labels,
+    /// How each language names itself.
+    pub language_names: Labels,
+    /// Texts of forms made from the instrument.
+    pub texts: FormTexts,
     pub consent: Consent,
     /// Filled in by staff before the interview (handbook lines 13110-13134).
     pub profile_fields: Vec<ProfileField>,
@@ -28,6 +32,15 @@ pub struct Instrument {
     pub questions: Vec<Question>,
     by_id: HashMap<String, usize>,
     all_codes: HashSet<String>,
+}
+
+/// Texts a form needs besides the questions.
+#[derive(Debug, Clone)]
+pub struct FormTexts {
+    /// Title of the group of profile fields.
+    pub profile_group: Labels,
+    /// Constraint message for a stand-alone choice; `{choice}` is replaced by its label.
+    pub stand_alone: Labels,
 }
 
 /// The consent gate before the questions: `yes` or `no`.

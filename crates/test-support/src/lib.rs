@@ -1,0 +1,31 @@
+//! Helpers for tests that call external oracles (pyxform, pandas) installed by `./scripts/test`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root (where `Cargo.lock` is).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors().find(|p| p.join("Cargo.lock").exists()).expect("inside the workspace").to_path_buf()
+}
+
+/// The Python of the test venv: `$HOMEWARD_TEST_PYTHON`, else `.venv/bin/python` in the workspace.
+///
+/// Panics with the fix when it is missing: an oracle test must never pass without its oracle.
+pub fn python() -> PathBuf {
+    let path = std::env::var_os("HOMEWARD_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".venv/bin/python"));
+    assert!(
+        path.exists(),
+        "{} not found: run ./scripts/test, which creates the test venv with pyxform, openpyxl and pandas",
+        path.display()
+    );
+    path
+}
+
+/// Runs a script of `scripts/oracles/` with the venv's Python; panics if it cannot start.
+pub fn oracle(script: &str, args: &[&std::ffi::OsStr]) -> Output {
+    let script = workspace_root().join("scripts/oracles").join(script);
+    Command::new(python()).arg(&script).args(args).output().unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()))
+}
