@@ -24,7 +24,7 @@ impl ProgressLine {
             return;
         }
         *last = Some(Instant::now());
-        let percent = if self.total_bytes > 0 { p.bytes.min(self.total_bytes) * 100 / self.total_bytes } else { 0 };
+        let percent = (p.bytes.min(self.total_bytes) * 100).checked_div(self.total_bytes).unwrap_or(0);
         let filled = (percent / 5) as usize;
         eprint!("\r[{}{}] {percent:>3}%  {} rows", "#".repeat(filled), " ".repeat(20 - filled), p.rows);
         let _ = std::io::stderr().flush();

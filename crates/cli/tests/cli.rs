@@ -28,7 +28,10 @@ fn demo_prints_a_table_of_the_sample_surveys_with_the_profile() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("PROVISIONAL: not IOM's official weights"), "{stdout}");
     assert!(stdout.contains("RSS-0001  scored     0.10"), "{stdout}");
-    assert!(stdout.contains("10 surveys: 7 scored (1 intensive, 2 standard, 4 light), 2 discarded, 1 invalid"), "{stdout}");
+    assert!(
+        stdout.contains("10 surveys: 7 scored (1 intensive, 2 standard, 4 light), 2 discarded, 1 invalid"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -98,10 +101,18 @@ fn a_failed_run_leaves_an_earlier_output_untouched() {
 fn score_uses_a_profile_given_with_profile_and_names_it_in_every_row() {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("official.toml");
-    let text_profile = std::fs::read_to_string(workspace_root().join("data/rss/profiles/rss-provisional-1.toml")).unwrap();
-    std::fs::write(&profile, text_profile.replace("name = \"rss-provisional-1\"", "name = \"org-2026\"").replace("status = \"provisional\"", "status = \"custom\"")).unwrap();
+    let text_profile =
+        std::fs::read_to_string(workspace_root().join("data/rss/profiles/rss-provisional-1.toml")).unwrap();
+    std::fs::write(
+        &profile,
+        text_profile
+            .replace("name = \"rss-provisional-1\"", "name = \"org-2026\"")
+            .replace("status = \"provisional\"", "status = \"custom\""),
+    )
+    .unwrap();
     let output = dir.path().join("out.csv");
-    let out = homeward(&["rss", "score", "--input", arg(&samples()), "--output", arg(&output), "--profile", arg(&profile)]);
+    let out =
+        homeward(&["rss", "score", "--input", arg(&samples()), "--output", arg(&output), "--profile", arg(&profile)]);
     assert_eq!(out.status.code(), Some(1));
     let written = std::fs::read_to_string(&output).unwrap();
     assert!(written.lines().skip(1).all(|l| l.ends_with(",org-2026")));
@@ -115,9 +126,14 @@ fn a_bad_profile_is_refused_naming_the_item() {
     let original = std::fs::read_to_string(workspace_root().join("data/rss/profiles/rss-provisional-1.toml")).unwrap();
     std::fs::write(&profile, original.replace("[items.Q25]\nweight = 2", "[items.Q25]\nweight = -1")).unwrap();
     let output = dir.path().join("out.csv");
-    let out = homeward(&["rss", "score", "--input", arg(&samples()), "--output", arg(&output), "--profile", arg(&profile)]);
+    let out =
+        homeward(&["rss", "score", "--input", arg(&samples()), "--output", arg(&output), "--profile", arg(&profile)]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("profile item Q25: weight -1 must be a number of 0 or more"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("profile item Q25: weight -1 must be a number of 0 or more"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!output.exists());
     let out = homeward(&["rss", "profile", "check", arg(&profile)]);
     assert_eq!(out.status.code(), Some(2));
@@ -130,7 +146,15 @@ fn profile_check_summarises_a_valid_profile() {
     let out = homeward(&["rss", "profile", "check", arg(&path)]);
     assert!(out.status.success());
     let stdout = text(&out.stdout);
-    for expected in ["is a valid profile", "PROVISIONAL", "weighted_items", "intensive below 0.33, light above 0.66", "more than 7 dk/dwa", "Q2 = 2, Q25 = 2, Q30 = 2", "scored items:  30"] {
+    for expected in [
+        "is a valid profile",
+        "PROVISIONAL",
+        "weighted_items",
+        "intensive below 0.33, light above 0.66",
+        "more than 7 dk/dwa",
+        "Q2 = 2, Q25 = 2, Q30 = 2",
+        "scored items:  30",
+    ] {
         assert!(stdout.contains(expected), "{expected:?} in {stdout}");
     }
 }

@@ -7,9 +7,20 @@ use crate::records::Records;
 
 /// Output columns, in this order (SCORING.md).
 pub const OUTPUT_COLUMNS: [&str; 14] = [
-    "survey_id", "status", "reason", "economic", "social", "psychosocial", "composite",
-    "economic_band", "social_band", "psychosocial_band", "composite_band", "dk_dwa_count",
-    "low_accuracy", "profile",
+    "survey_id",
+    "status",
+    "reason",
+    "economic",
+    "social",
+    "psychosocial",
+    "composite",
+    "economic_band",
+    "social_band",
+    "psychosocial_band",
+    "composite_band",
+    "dk_dwa_count",
+    "low_accuracy",
+    "profile",
 ];
 
 /// Where each required field is in the input rows. Other columns are ignored.
@@ -33,9 +44,8 @@ impl Header {
         if let Some(column) = records.first_non_utf8_field() {
             return Err(BatchError::NotUtf8 { row: 1, column: column + 1 });
         }
-        let names: Vec<&str> = (0..records.len)
-            .map(|i| std::str::from_utf8(records.field(i)).expect("checked UTF-8"))
-            .collect();
+        let names: Vec<&str> =
+            (0..records.len).map(|i| std::str::from_utf8(records.field(i)).expect("checked UTF-8")).collect();
         let header = Header::new(&names, instrument)?;
         Ok((header, bytes.len() - records.rest().len()))
     }
@@ -47,11 +57,9 @@ impl Header {
         let find = |name: &str| -> Result<Option<usize>, BatchError> {
             let mut at = names.iter().enumerate().filter(|(_, n)| **n == name).map(|(i, _)| i);
             match (at.next(), at.next()) {
-                (Some(first), Some(second)) => Err(BatchError::DuplicateColumn {
-                    name: name.to_string(),
-                    first: first + 1,
-                    second: second + 1,
-                }),
+                (Some(first), Some(second)) => {
+                    Err(BatchError::DuplicateColumn { name: name.to_string(), first: first + 1, second: second + 1 })
+                }
                 (first, _) => Ok(first),
             }
         };

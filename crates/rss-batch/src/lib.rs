@@ -18,7 +18,6 @@ pub use pipeline::{Options, Progress};
 pub use score::{Summary, score_csv};
 pub use sensitivity::{SensitivityRow, SensitivityTable, sensitivity};
 
-
 /// Why a file could not be processed at all (exit status 2: nothing is written).
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {

@@ -4,11 +4,11 @@ use std::io::{Read, Write};
 
 use homeward_rss::{Band, Outcome, Reason, Scorer, Status};
 
+use crate::BatchError;
 use crate::format::{push_field, push_score, push_u32};
 use crate::header::{Header, OUTPUT_COLUMNS};
 use crate::pipeline::{self, ChunkResult, Duplicate, Options};
 use crate::records::{RecordAnswers, Records};
-use crate::BatchError;
 
 /// What a batch found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,11 +104,8 @@ fn header_line() -> String {
 }
 
 fn score_chunk(scorer: &Scorer, header: &Header, profile: &[u8], chunk: &[u8]) -> ChunkResult<Scored> {
-    let mut result = ChunkResult::new(Scored {
-        out: Vec::with_capacity(chunk.len() / 2),
-        row_ends: Vec::new(),
-        stats: Vec::new(),
-    });
+    let mut result =
+        ChunkResult::new(Scored { out: Vec::with_capacity(chunk.len() / 2), row_ends: Vec::new(), stats: Vec::new() });
     let mut records = Records::new(chunk);
     let mut outcome = Outcome::default();
     let mut ryu = ryu::Buffer::new();
@@ -187,7 +184,8 @@ fn collect_chunk<W: Write>(
             output.write_all(&out[written..start]).map_err(BatchError::Write)?;
             written = row_ends[local];
             let id = result.id(local);
-            let reason = Reason::DuplicateSurveyId { value: String::from_utf8_lossy(id).into_owned(), first_row: dup.first_row };
+            let reason =
+                Reason::DuplicateSurveyId { value: String::from_utf8_lossy(id).into_owned(), first_row: dup.first_row };
             line.clear();
             push_unscored(&mut line, id, Status::Invalid, &reason, profile);
             output.write_all(&line).map_err(BatchError::Write)?;

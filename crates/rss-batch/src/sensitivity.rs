@@ -6,11 +6,11 @@ use std::io::Read;
 
 use homeward_rss::{Band, Outcome, Scorer};
 
+use crate::BatchError;
 use crate::header::Header;
 use crate::pipeline::{self, ChunkResult, Duplicate, Options};
 use crate::records::Records;
 use crate::score::score_row;
-use crate::BatchError;
 
 /// Band changes under one weight.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,10 +52,7 @@ pub fn sensitivity<R: Read>(
         .map(|&w| {
             let pairs: Vec<(&str, f64)> = questions.iter().map(|&q| (q, w)).collect();
             let name = format!("{} with weight {w}", scorer.profile().name);
-            scorer
-                .profile()
-                .with_weights(instrument, &name, &pairs)
-                .map(|p| Scorer::new(instrument.clone(), p))
+            scorer.profile().with_weights(instrument, &name, &pairs).map(|p| Scorer::new(instrument.clone(), p))
         })
         .collect::<Result<_, _>>()?;
 
@@ -99,7 +96,10 @@ pub fn sensitivity<R: Read>(
         questions: questions.iter().map(|q| q.to_string()).collect(),
         dimensions: instrument.dimensions.iter().map(|d| d.id.clone()).collect(),
         scored: 0,
-        rows: weights.iter().map(|&weight| SensitivityRow { weight, dimensions: vec![0; dims], composite: 0 }).collect(),
+        rows: weights
+            .iter()
+            .map(|&weight| SensitivityRow { weight, dimensions: vec![0; dims], composite: 0 })
+            .collect(),
     };
     let collect = |result: ChunkResult<Changes>, _: u64, dups: &[Duplicate]| {
         let mut dup = dups.iter().map(|d| d.local).peekable();

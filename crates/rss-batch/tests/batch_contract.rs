@@ -19,12 +19,19 @@ fn output_has_the_contract_columns_one_row_per_input_row_in_order() {
     let (out, summary) = run(&input).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], OUTPUT_COLUMNS.join(","));
-    assert_eq!(lines[0], "survey_id,status,reason,economic,social,psychosocial,composite,economic_band,social_band,psychosocial_band,composite_band,dk_dwa_count,low_accuracy,profile");
+    assert_eq!(
+        lines[0],
+        "survey_id,status,reason,economic,social,psychosocial,composite,economic_band,social_band,psychosocial_band,composite_band,dk_dwa_count,low_accuracy,profile"
+    );
     assert_eq!(lines[1], "A,scored,,1,1,1,1,light,light,light,light,0,false,rss-provisional-1");
     assert_eq!(lines[2], "B,discarded,consent: 'no' is not 'yes',,,,,,,,,,false,rss-provisional-1");
-    assert_eq!(lines[3], "C,invalid,Q8: 'no' stands alone but 'land no' combines it with other answers,,,,,,,,,,false,rss-provisional-1");
+    assert_eq!(
+        lines[3],
+        "C,invalid,Q8: 'no' stands alone but 'land no' combines it with other answers,,,,,,,,,,false,rss-provisional-1"
+    );
     // D: economic = (7 + 2 × 0) / 9 with Q3 missing; composite = (7 + 11 + 11) / 31.
-    let d = format!("D,scored,,{},1,1,{},light,light,light,light,1,false,rss-provisional-1", 7.0f64 / 9.0, 29.0f64 / 31.0);
+    let d =
+        format!("D,scored,,{},1,1,{},light,light,light,light,1,false,rss-provisional-1", 7.0f64 / 9.0, 29.0f64 / 31.0);
     assert_eq!(lines[4], d);
     assert_eq!(lines.len(), 5);
     assert_eq!((summary.rows, summary.scored, summary.discarded, summary.invalid), (4, 2, 1, 1));
@@ -42,7 +49,8 @@ fn a_file_of_scored_and_discarded_rows_exits_0() {
 #[test]
 fn scores_are_written_in_full_precision() {
     let cols = columns();
-    let (out, _) = run(&file(&[row(&cols, "A", "yes", &[("Q13", "very_poor"), ("Q15", "poor"), ("Q17", "poor")])])).unwrap();
+    let (out, _) =
+        run(&file(&[row(&cols, "A", "yes", &[("Q13", "very_poor"), ("Q15", "poor"), ("Q17", "poor")])])).unwrap();
     let social: f64 = out.lines().nth(1).unwrap().split(',').nth(4).unwrap().parse().unwrap();
     // Q21 = (0 + .25 + .25 + 1 + 1) / 5 = 0.5; social = (7 × 1 + 0 + .25 + .25 + 0.5) / 11 = 8/11.
     assert_eq!(social, 8.0 / 11.0);
@@ -202,14 +210,31 @@ fn progress_is_reported_as_rows_are_written() {
 
 // ------------------------------------------------------------ properties
 
-fn any_rows() -> impl Strategy<Value = Vec<(String, String, Vec<(&'static str, &'static str)>)>> {
+/// A generated row: survey id, consent, answers changed from the best ones.
+type GeneratedRow = (String, String, Vec<(&'static str, &'static str)>);
+
+fn any_rows() -> impl Strategy<Value = Vec<GeneratedRow>> {
     let change = prop_oneof![
-        Just(("Q1", "ok")), Just(("Q2", "")), Just(("Q3", "dk")), Just(("Q8", "land no")), Just(("Q8", "animals trees")),
-        Just(("Q9", "yes")), Just(("Q10", "other")), Just(("Q13", "nope")), Just(("Q30", "no")), Just(("Q31", "need")),
-        Just(("Q25", "very_unsafe")), Just(("Q32", "no_one")), Just(("Q20", "dwa")),
+        Just(("Q1", "ok")),
+        Just(("Q2", "")),
+        Just(("Q3", "dk")),
+        Just(("Q8", "land no")),
+        Just(("Q8", "animals trees")),
+        Just(("Q9", "yes")),
+        Just(("Q10", "other")),
+        Just(("Q13", "nope")),
+        Just(("Q30", "no")),
+        Just(("Q31", "need")),
+        Just(("Q25", "very_unsafe")),
+        Just(("Q32", "no_one")),
+        Just(("Q20", "dwa")),
     ];
     proptest::collection::vec(
-        ("[A-D][0-9]", prop_oneof![Just("yes".to_string()), Just("no".to_string())], proptest::collection::vec(change, 0..4)),
+        (
+            "[A-D][0-9]",
+            prop_oneof![Just("yes".to_string()), Just("no".to_string())],
+            proptest::collection::vec(change, 0..4),
+        ),
         0..40,
     )
 }

@@ -43,7 +43,8 @@ fn the_profiles_own_weight_changes_nothing() {
             row(&cols, &format!("S{i}"), "yes", changes)
         })
         .collect();
-    let table = sensitivity(&scorer(), file(&rows).as_bytes(), &["Q2", "Q25", "Q30"], &[2.0], &Options::default()).unwrap();
+    let table =
+        sensitivity(&scorer(), file(&rows).as_bytes(), &["Q2", "Q25", "Q30"], &[2.0], &Options::default()).unwrap();
     assert_eq!(table.scored, 50);
     assert_eq!(table.rows[0].dimensions, [0, 0, 0]);
     assert_eq!(table.rows[0].composite, 0);

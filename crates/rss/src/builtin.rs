@@ -6,8 +6,7 @@ use crate::{Instrument, Profile};
 pub const INSTRUMENT_TOML: &str = include_str!("../../../data/rss/instrument.toml");
 
 /// Text of `data/rss/profiles/rss-provisional-1.toml`: provisional, not IOM's official values.
-pub const PROVISIONAL_PROFILE_TOML: &str =
-    include_str!("../../../data/rss/profiles/rss-provisional-1.toml");
+pub const PROVISIONAL_PROFILE_TOML: &str = include_str!("../../../data/rss/profiles/rss-provisional-1.toml");
 
 /// Name of the default profile.
 pub const PROVISIONAL_PROFILE_NAME: &str = "rss-provisional-1";
@@ -19,6 +18,5 @@ pub fn instrument() -> Instrument {
 
 /// The bundled provisional profile for `instrument`.
 pub fn provisional_profile(instrument: &Instrument) -> Profile {
-    Profile::from_toml(PROVISIONAL_PROFILE_TOML, instrument)
-        .expect("bundled profile is valid (tested)")
+    Profile::from_toml(PROVISIONAL_PROFILE_TOML, instrument).expect("bundled profile is valid (tested)")
 }

@@ -15,10 +15,6 @@ impl Labels {
 
     /// Languages from `languages` that have no (or only blank) text here.
     pub(crate) fn missing<'a>(&self, languages: &'a [String]) -> Vec<&'a str> {
-        languages
-            .iter()
-            .filter(|l| self.get(l).is_none_or(|t| t.trim().is_empty()))
-            .map(String::as_str)
-            .collect()
+        languages.iter().filter(|l| self.get(l).is_none_or(|t| t.trim().is_empty())).map(String::as_str).collect()
     }
 }

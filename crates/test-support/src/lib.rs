@@ -27,5 +27,9 @@ pub fn python() -> PathBuf {
 /// Runs a script of `scripts/oracles/` with the venv's Python; panics if it cannot start.
 pub fn oracle(script: &str, args: &[&std::ffi::OsStr]) -> Output {
     let script = workspace_root().join("scripts/oracles").join(script);
-    Command::new(python()).arg(&script).args(args).output().unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()))
+    Command::new(python())
+        .arg(&script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()))
 }

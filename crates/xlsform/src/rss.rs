@@ -41,10 +41,7 @@ impl Form<'_> {
     }
 
     fn localized(&self, kind: &str, labels: &Labels) -> Localized {
-        self.langs
-            .iter()
-            .map(|l| (self.column(kind, l), labels.get(l).unwrap_or_default().to_string()))
-            .collect()
+        self.langs.iter().map(|l| (self.column(kind, l), labels.get(l).unwrap_or_default().to_string())).collect()
     }
 
     fn survey(&self) -> Sheet {
@@ -68,7 +65,11 @@ impl Form<'_> {
         // Each submission gets its own id, the `survey_id` of the batch files.
         push(&mut sheet, &[("type", "calculate"), ("name", "survey_id"), ("calculation", "once(uuid())")], &[]);
 
-        push(&mut sheet, &[("type", "begin_group"), ("name", "profile")], &[self.localized("label", &inst.texts.profile_group)]);
+        push(
+            &mut sheet,
+            &[("type", "begin_group"), ("name", "profile")],
+            &[self.localized("label", &inst.texts.profile_group)],
+        );
         for f in &inst.profile_fields {
             let kind = match f.kind {
                 FieldKind::Text => "text".to_string(),
@@ -77,7 +78,8 @@ impl Form<'_> {
                 FieldKind::Decimal => "decimal".to_string(),
                 FieldKind::SelectOne => format!("select_one {}", f.name),
             };
-            let relevant = f.relevant.as_ref().map(|(field, code)| format!("${{{field}}} = '{code}'")).unwrap_or_default();
+            let relevant =
+                f.relevant.as_ref().map(|(field, code)| format!("${{{field}}} = '{code}'")).unwrap_or_default();
             let required = if f.name == "case_id" { "yes" } else { "" };
             push(
                 &mut sheet,
@@ -134,7 +136,13 @@ impl Form<'_> {
                 let hint = q.hint.as_ref().map(|h| self.localized("hint", h)).unwrap_or_default();
                 push(
                     &mut sheet,
-                    &[("type", &kind), ("name", &q.id), ("required", "yes"), ("relevant", &relevant), ("constraint", &constraint)],
+                    &[
+                        ("type", &kind),
+                        ("name", &q.id),
+                        ("required", "yes"),
+                        ("relevant", &relevant),
+                        ("constraint", &constraint),
+                    ],
                     &[self.localized("label", &q.label), hint, messages],
                 );
             }
@@ -176,7 +184,8 @@ impl Form<'_> {
                 .iter()
                 .rev()
                 .fold("0".to_string(), |rest, (code, v)| format!("if(${{{}}} = '{code}', {v}, {rest})", q.id));
-            let has = valued.iter().map(|(code, _)| format!("${{{}}} = '{code}'", q.id)).collect::<Vec<_>>().join(" or ");
+            let has =
+                valued.iter().map(|(code, _)| format!("${{{}}} = '{code}'", q.id)).collect::<Vec<_>>().join(" or ");
             values.push(value);
             present.push(format!("if({has}, 1, 0)"));
         }
@@ -211,7 +220,8 @@ impl Form<'_> {
     }
 
     fn settings(&self) -> Sheet {
-        let columns = ["form_title", "form_id", "version", "default_language", "instance_name"].map(String::from).to_vec();
+        let columns =
+            ["form_title", "form_id", "version", "default_language", "instance_name"].map(String::from).to_vec();
         let mut sheet = Sheet::new("settings", columns);
         let lang = self.langs[0];
         let title = self.instrument.title.get(lang).unwrap_or_default();

@@ -41,7 +41,9 @@ fn the_rss_form_converts_and_validates_without_any_warning() {
 fn skip_logic_consent_gate_constraints_and_q21_are_in_the_xform() {
     let report = check(&form(&["en", "fr"]));
     let binds = &report["binds"];
-    let attr = |name: &str, key: &str| binds[name][key].as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    let attr = |name: &str, key: &str| {
+        binds[name][key].as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+    };
     assert_eq!(attr("Q10", "relevant"), "/data/economic/Q9 = 'yes'");
     assert_eq!(attr("Q31", "relevant"), "/data/psychosocial/Q30 = 'no'");
     for group in ["economic", "social", "psychosocial"] {
@@ -59,7 +61,9 @@ fn skip_logic_consent_gate_constraints_and_q21_are_in_the_xform() {
         assert_eq!(binds[format!("Q{n}")]["required"], "true()", "Q{n} is required");
     }
     assert_eq!(binds["survey_id"]["calculate"], "once(uuid())");
-    for field in ["case_id", "date_of_return", "sex", "host_country", "vulnerable", "community_is_origin", "interview_location"] {
+    for field in
+        ["case_id", "date_of_return", "sex", "host_country", "vulnerable", "community_is_origin", "interview_location"]
+    {
         assert!(binds.get(field).is_some(), "profile field {field}");
     }
 }

@@ -23,7 +23,14 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let bands = summary.composite_bands;
     println!(
         "\n{} surveys: {} scored ({} intensive, {} standard, {} light), {} discarded, {} invalid; {} with low accuracy.",
-        summary.rows, summary.scored, bands[0], bands[1], bands[2], summary.discarded, summary.invalid, summary.low_accuracy
+        summary.rows,
+        summary.scored,
+        bands[0],
+        bands[1],
+        bands[2],
+        summary.discarded,
+        summary.invalid,
+        summary.low_accuracy
     );
     println!("Score your own file: homeward rss score --input surveys.csv --output scores.csv");
     Ok(ExitCode::SUCCESS)

@@ -8,9 +8,7 @@ use homeward_rss::builtin;
 pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
     let instrument = builtin::instrument();
     let profile = super::load_profile(&instrument, Some(path))?;
-    let valued: usize = (0..instrument.questions.len())
-        .map(|i| profile.item(i).values.iter().flatten().count())
-        .sum();
+    let valued: usize = (0..instrument.questions.len()).map(|i| profile.item(i).values.iter().flatten().count()).sum();
     let weights: Vec<String> = profile
         .non_unit_weights(&instrument)
         .into_iter()
@@ -30,6 +28,9 @@ pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
     );
     println!("  low accuracy:  more than {} dk/dwa answers", profile.low_accuracy_above);
     println!("  scored items:  {scored}, with {valued} answer values");
-    println!("  weights:       {} (every other scored item weighs 1)", if weights.is_empty() { "all 1".into() } else { weights.join(", ") });
+    println!(
+        "  weights:       {} (every other scored item weighs 1)",
+        if weights.is_empty() { "all 1".into() } else { weights.join(", ") }
+    );
     Ok(ExitCode::SUCCESS)
 }

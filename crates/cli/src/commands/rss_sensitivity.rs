@@ -18,11 +18,8 @@ pub fn run(input: &Path, profile: Option<&Path>) -> anyhow::Result<ExitCode> {
     let result = sensitivity(&scorer, std::io::BufReader::new(file), &HEAVIER, &WEIGHTS, &Options::default())
         .with_context(|| format!("{} cannot be read as surveys", input.display()))?;
     let instrument = scorer.instrument();
-    let current: Vec<f64> = HEAVIER
-        .iter()
-        .filter_map(|q| instrument.question_index(q))
-        .map(|i| scorer.profile().item(i).weight)
-        .collect();
+    let current: Vec<f64> =
+        HEAVIER.iter().filter_map(|q| instrument.question_index(q)).map(|i| scorer.profile().item(i).weight).collect();
     print!("{}", render(&result, &current));
     println!("{}", super::profile_line(scorer.profile()));
     Ok(ExitCode::SUCCESS)

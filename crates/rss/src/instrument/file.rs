@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Choice, Consent, Dimension, FieldChoice, FieldKind, Instrument, NonAnswer, ProfileField,
-    Question, QuestionKind, Relevance,
+    Choice, Consent, Dimension, FieldChoice, FieldKind, Instrument, NonAnswer, ProfileField, Question, QuestionKind,
+    Relevance,
 };
 use crate::Labels;
 
@@ -23,10 +23,7 @@ pub enum InstrumentError {
 }
 
 fn err(item: impl Into<String>, message: impl Into<String>) -> InstrumentError {
-    InstrumentError::Item {
-        item: item.into(),
-        message: message.into(),
-    }
+    InstrumentError::Item { item: item.into(), message: message.into() }
 }
 
 #[derive(Deserialize)]
@@ -132,8 +129,7 @@ struct RawChoice {
 impl Instrument {
     /// Parses and validates an instrument file.
     pub fn from_toml(text: &str) -> Result<Self, InstrumentError> {
-        let raw: RawInstrument =
-            toml::from_str(text).map_err(|e| InstrumentError::Syntax(e.to_string()))?;
+        let raw: RawInstrument = toml::from_str(text).map_err(|e| InstrumentError::Syntax(e.to_string()))?;
         raw.validate()
     }
 }
@@ -142,34 +138,33 @@ impl Instrument {
 /// codes separated by spaces: so a name is a letter followed by letters, digits or `_`.
 fn check_name(item: &str, what: &str, name: &str) -> Result<(), InstrumentError> {
     let mut chars = name.chars();
-    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let ok =
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(())
     } else {
-        Err(err(
-            item,
-            format!("{what} '{name}' must start with a letter and use only letters, digits and _"),
-        ))
+        Err(err(item, format!("{what} '{name}' must start with a letter and use only letters, digits and _")))
     }
 }
 
 fn check_labels(item: &str, what: &str, labels: &Labels, langs: &[String]) -> Result<(), InstrumentError> {
     if let Some(unknown) = labels.0.keys().find(|k| !langs.contains(k)) {
-        return Err(err(item, format!("{what} has text in '{unknown}', which is not one of the instrument's languages")));
+        return Err(err(
+            item,
+            format!("{what} has text in '{unknown}', which is not one of the instrument's languages"),
+        ));
     }
     let missing = labels.missing(langs);
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(err(item, format!("{what} has no text in {}", missing.join(", "))))
-    }
+    if missing.is_empty() { Ok(()) } else { Err(err(item, format!("{what} has no text in {}", missing.join(", ")))) }
 }
 
 impl RawInstrument {
     fn validate(self) -> Result<Instrument, InstrumentError> {
         if self.format != FORMAT {
-            return Err(err("format", format!("format {} is not supported (this Homeward reads format {FORMAT})", self.format)));
+            return Err(err(
+                "format",
+                format!("format {} is not supported (this Homeward reads format {FORMAT})", self.format),
+            ));
         }
         for (what, value) in [("id", &self.id), ("version", &self.version)] {
             if value.trim().is_empty() {
@@ -235,10 +230,7 @@ impl RawInstrument {
                 return Err(err(&d.id, "dimension has no question"));
             }
         }
-        let all_codes = questions
-            .iter()
-            .flat_map(|q| q.choices.iter().map(|c| c.code.clone()))
-            .collect();
+        let all_codes = questions.iter().flat_map(|q| q.choices.iter().map(|c| c.code.clone())).collect();
         Ok(Instrument {
             id: self.id,
             version: self.version,
@@ -283,7 +275,12 @@ fn validate_fields(raw: Vec<RawField>, langs: &[String]) -> Result<Vec<ProfileFi
             "integer" => FieldKind::Integer,
             "decimal" => FieldKind::Decimal,
             "select_one" => FieldKind::SelectOne,
-            other => return Err(err(&item, format!("type '{other}' is not one of text, date, integer, decimal, select_one"))),
+            other => {
+                return Err(err(
+                    &item,
+                    format!("type '{other}' is not one of text, date, integer, decimal, select_one"),
+                ));
+            }
         };
         let choices = f
             .choices
@@ -383,7 +380,10 @@ fn validate_question(
         };
         check_labels(&item, &format!("choice '{}'", c.code), &label, langs)?;
         if c.exclusive && kind != QuestionKind::SelectMultiple {
-            return Err(err(&item, format!("choice '{}' is exclusive, but only select_multiple choices can be", c.code)));
+            return Err(err(
+                &item,
+                format!("choice '{}' is exclusive, but only select_multiple choices can be", c.code),
+            ));
         }
         choices.push(Choice { code: c.code, label, non_answer, exclusive: c.exclusive });
     }
@@ -406,9 +406,9 @@ fn validate_question(
             if gate.kind != QuestionKind::SelectOne {
                 return Err(err(&item, format!("relevant: {} must be a select_one question", r.question)));
             }
-            let choice = gate.choice_index(&r.equals).ok_or_else(|| {
-                err(&item, format!("relevant: '{}' is not a choice of {}", r.equals, r.question))
-            })?;
+            let choice = gate
+                .choice_index(&r.equals)
+                .ok_or_else(|| err(&item, format!("relevant: '{}' is not a choice of {}", r.equals, r.question)))?;
             Some(Relevance { question, choice })
         }
     };

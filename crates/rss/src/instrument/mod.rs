@@ -110,7 +110,9 @@ pub enum QuestionKind {
     SelectOne,
     SelectMultiple,
     /// Never asked: the mean of the values of earlier questions (indices) that are not missing.
-    Derived { mean_of: Vec<usize> },
+    Derived {
+        mean_of: Vec<usize>,
+    },
 }
 
 /// "Ask this question only when question `question` was answered with choice `choice`."
@@ -181,10 +183,7 @@ impl Instrument {
 
     /// Questions that are answered by the respondent (every question but derived ones).
     pub fn asked_questions(&self) -> impl Iterator<Item = (usize, &Question)> {
-        self.questions
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| !matches!(q.kind, QuestionKind::Derived { .. }))
+        self.questions.iter().enumerate().filter(|(_, q)| !matches!(q.kind, QuestionKind::Derived { .. }))
     }
 }
 

@@ -79,7 +79,15 @@ fn instrument_and_provisional_profile_reproduce_the_codebook() {
     let mut from_codebook = Vec::new();
     for row in reader.records() {
         let row = row.unwrap();
-        from_codebook.push((row[0].to_string(), row[1].to_string(), row[2].to_string(), row[3].to_string(), row[4].to_string(), row[5].to_string(), row[6].to_string()));
+        from_codebook.push((
+            row[0].to_string(),
+            row[1].to_string(),
+            row[2].to_string(),
+            row[3].to_string(),
+            row[4].to_string(),
+            row[5].to_string(),
+            row[6].to_string(),
+        ));
     }
     let fmt = |x: f64| if x == x.trunc() { format!("{x:.0}") } else { format!("{x}") };
     let mut from_data = Vec::new();
@@ -135,7 +143,8 @@ fn every_label_and_hint_exists_in_every_language() {
 
 #[test]
 fn a_question_in_an_undeclared_dimension_is_refused_by_name() {
-    let e = refused(|t| t.replacen("id = \"Q7\"\ndimension = \"economic\"", "id = \"Q7\"\ndimension = \"cultural\"", 1));
+    let e =
+        refused(|t| t.replacen("id = \"Q7\"\ndimension = \"economic\"", "id = \"Q7\"\ndimension = \"cultural\"", 1));
     assert_names(&e, "Q7", "dimension 'cultural'");
 }
 
@@ -147,9 +156,19 @@ fn a_repeated_choice_code_is_refused_by_name() {
 
 #[test]
 fn skip_logic_must_point_to_an_earlier_question_and_one_of_its_codes() {
-    let e = refused(|t| t.replace("relevant = { question = \"Q9\", equals = \"yes\" }", "relevant = { question = \"Q11\", equals = \"yes\" }"));
+    let e = refused(|t| {
+        t.replace(
+            "relevant = { question = \"Q9\", equals = \"yes\" }",
+            "relevant = { question = \"Q11\", equals = \"yes\" }",
+        )
+    });
     assert_names(&e, "Q10", "not an earlier question");
-    let e = refused(|t| t.replace("relevant = { question = \"Q9\", equals = \"yes\" }", "relevant = { question = \"Q9\", equals = \"maybe\" }"));
+    let e = refused(|t| {
+        t.replace(
+            "relevant = { question = \"Q9\", equals = \"yes\" }",
+            "relevant = { question = \"Q9\", equals = \"maybe\" }",
+        )
+    });
     assert_names(&e, "Q10", "'maybe' is not a choice of Q9");
 }
 
@@ -163,7 +182,9 @@ fn a_derived_item_must_average_earlier_scored_questions() {
 
 #[test]
 fn a_missing_translation_is_refused_by_name() {
-    let e = refused(|t| t.replacen(", fr = \"Comment évaluez-vous la qualité du logement où vous vivez aujourd'hui ?\"", "", 1));
+    let e = refused(|t| {
+        t.replacen(", fr = \"Comment évaluez-vous la qualité du logement où vous vivez aujourd'hui ?\"", "", 1)
+    });
     assert_names(&e, "Q12", "no text in fr");
 }
 
@@ -175,7 +196,13 @@ fn codes_must_be_usable_as_xlsform_names() {
 
 #[test]
 fn stand_alone_choices_exist_only_in_select_multiple() {
-    let e = refused(|t| t.replacen("{ code = \"never\", en = \"Never\", fr = \"Jamais\" },", "{ code = \"never\", en = \"Never\", fr = \"Jamais\", exclusive = true },", 1));
+    let e = refused(|t| {
+        t.replacen(
+            "{ code = \"never\", en = \"Never\", fr = \"Jamais\" },",
+            "{ code = \"never\", en = \"Never\", fr = \"Jamais\", exclusive = true },",
+            1,
+        )
+    });
     assert_names(&e, "Q2", "only select_multiple");
 }
 

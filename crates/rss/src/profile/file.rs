@@ -72,13 +72,8 @@ pub(super) fn check_weight(question: &str, weight: f64) -> Result<(), ProfileErr
 /// A dimension whose weights are all 0 could never have a score.
 pub(super) fn check_dimension_weights(instrument: &Instrument, items: &[ItemScoring]) -> Result<(), ProfileError> {
     for (d, dimension) in instrument.dimensions.iter().enumerate() {
-        let total: f64 = instrument
-            .questions
-            .iter()
-            .zip(items)
-            .filter(|(q, _)| q.dimension == d)
-            .map(|(_, item)| item.weight)
-            .sum();
+        let total: f64 =
+            instrument.questions.iter().zip(items).filter(|(q, _)| q.dimension == d).map(|(_, item)| item.weight).sum();
         if total <= 0.0 {
             return Err(ProfileError::item(&dimension.id, "no item of this dimension has a weight above 0"));
         }
@@ -89,7 +84,10 @@ pub(super) fn check_dimension_weights(instrument: &Instrument, items: &[ItemScor
 impl RawProfile {
     fn validate(mut self, instrument: &Instrument) -> Result<Profile, ProfileError> {
         if self.format != FORMAT {
-            return Err(ProfileError::item("format", format!("format {} is not supported (this Homeward reads format {FORMAT})", self.format)));
+            return Err(ProfileError::item(
+                "format",
+                format!("format {} is not supported (this Homeward reads format {FORMAT})", self.format),
+            ));
         }
         if self.name.trim().is_empty() {
             return Err(ProfileError::item("name", "must not be empty"));
@@ -98,23 +96,36 @@ impl RawProfile {
             "provisional" => ProfileStatus::Provisional,
             "official" => ProfileStatus::Official,
             "custom" => ProfileStatus::Custom,
-            other => return Err(ProfileError::item("status", format!("'{other}' is not one of provisional, official, custom"))),
+            other => {
+                return Err(ProfileError::item(
+                    "status",
+                    format!("'{other}' is not one of provisional, official, custom"),
+                ));
+            }
         };
         if self.instrument != instrument.id {
-            return Err(ProfileError::item("instrument", format!("the profile is for '{}', not for '{}'", self.instrument, instrument.id)));
+            return Err(ProfileError::item(
+                "instrument",
+                format!("the profile is for '{}', not for '{}'", self.instrument, instrument.id),
+            ));
         }
         let composite = match self.composite.as_str() {
             "weighted_items" => CompositeMethod::WeightedItems,
             "mean_of_dimensions" => CompositeMethod::MeanOfDimensions,
-            other => return Err(ProfileError::item("composite", format!("'{other}' is not one of weighted_items, mean_of_dimensions"))),
+            other => {
+                return Err(ProfileError::item(
+                    "composite",
+                    format!("'{other}' is not one of weighted_items, mean_of_dimensions"),
+                ));
+            }
         };
         let b = &self.bands;
         let in_unit = |x: f64| (0.0..=1.0).contains(&x);
         if !(in_unit(b.intensive_below) && in_unit(b.light_above) && b.intensive_below <= b.light_above) {
-            return Err(ProfileError::item("bands", format!(
-                "need 0 <= intensive_below ({}) <= light_above ({}) <= 1",
-                b.intensive_below, b.light_above
-            )));
+            return Err(ProfileError::item(
+                "bands",
+                format!("need 0 <= intensive_below ({}) <= light_above ({}) <= 1", b.intensive_below, b.light_above),
+            ));
         }
         if let Some(unknown) = self.items.keys().find(|id| instrument.question_index(id).is_none()) {
             return Err(ProfileError::item(unknown, "unknown question: the instrument has no such question"));
@@ -124,28 +135,43 @@ impl RawProfile {
         for q in &instrument.questions {
             let Some(raw) = self.items.remove(&q.id) else {
                 if q.scored {
-                    return Err(ProfileError::item(&q.id, "is a scored item but the profile gives it no weight or values"));
+                    return Err(ProfileError::item(
+                        &q.id,
+                        "is a scored item but the profile gives it no weight or values",
+                    ));
                 }
                 items.push(ItemScoring { scored: false, weight: 0.0, values: Vec::new() });
                 continue;
             };
             if !q.scored {
-                return Err(ProfileError::item(&q.id, "is not scored by the instrument, so it cannot have a weight or values"));
+                return Err(ProfileError::item(
+                    &q.id,
+                    "is not scored by the instrument, so it cannot have a weight or values",
+                ));
             }
             check_weight(&q.id, raw.weight)?;
             if let QuestionKind::Derived { .. } = q.kind {
                 if !raw.values.is_empty() {
-                    return Err(ProfileError::item(&q.id, "is derived from other questions, so it takes a weight but no values"));
+                    return Err(ProfileError::item(
+                        &q.id,
+                        "is derived from other questions, so it takes a weight but no values",
+                    ));
                 }
                 items.push(ItemScoring { scored: true, weight: raw.weight, values: Vec::new() });
                 continue;
             }
             for (code, value) in &raw.values {
                 let Some(choice) = q.choices.iter().find(|c| &c.code == code) else {
-                    return Err(ProfileError::item(&q.id, format!("unknown code '{code}': not a choice of this question")));
+                    return Err(ProfileError::item(
+                        &q.id,
+                        format!("unknown code '{code}': not a choice of this question"),
+                    ));
                 };
                 if choice.non_answer.is_some() {
-                    return Err(ProfileError::item(&q.id, format!("code '{code}' is a non-answer and is never scored, so it cannot have a value")));
+                    return Err(ProfileError::item(
+                        &q.id,
+                        format!("code '{code}' is a non-answer and is never scored, so it cannot have a value"),
+                    ));
                 }
                 if !(value.is_finite() && (0.0..=1.0).contains(value)) {
                     return Err(ProfileError::item(&q.id, format!("value {value} of code '{code}' is outside 0..1")));

@@ -83,8 +83,14 @@ fn bands_must_be_ordered_within_0_to_1() {
 #[test]
 fn status_composite_and_instrument_are_checked() {
     assert_says(&refused(|t| t.replace("status = \"provisional\"", "status = \"final\"")), &["status", "'final'"]);
-    assert_says(&refused(|t| t.replace("composite = \"weighted_items\"", "composite = \"median\"")), &["composite", "'median'"]);
-    assert_says(&refused(|t| t.replace("instrument = \"iom-rss\"", "instrument = \"other\"")), &["instrument", "'other'"]);
+    assert_says(
+        &refused(|t| t.replace("composite = \"weighted_items\"", "composite = \"median\"")),
+        &["composite", "'median'"],
+    );
+    assert_says(
+        &refused(|t| t.replace("instrument = \"iom-rss\"", "instrument = \"other\"")),
+        &["instrument", "'other'"],
+    );
 }
 
 #[test]
@@ -104,7 +110,9 @@ fn with_weights_gives_a_custom_copy_and_checks_the_weights() {
     let heavier = p.with_weights(&inst, "w3", &[("Q2", 3.0), ("Q25", 3.0)]).unwrap();
     assert_eq!(heavier.status, ProfileStatus::Custom);
     assert_eq!(heavier.item(inst.question_index("Q2").unwrap()).weight, 3.0);
-    assert!(matches!(p.with_weights(&inst, "x", &[("Q10", 2.0)]), Err(ProfileError::Item { ref item, .. }) if item == "Q10"));
+    assert!(
+        matches!(p.with_weights(&inst, "x", &[("Q10", 2.0)]), Err(ProfileError::Item { ref item, .. }) if item == "Q10")
+    );
     assert!(p.with_weights(&inst, "x", &[("Q2", f64::NAN)]).is_err());
 }
 

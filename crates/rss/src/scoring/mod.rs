@@ -78,12 +78,7 @@ impl Scorer {
         let counts_dk_dwa = instrument
             .questions
             .iter()
-            .map(|q| {
-                q.choices
-                    .iter()
-                    .map(|c| c.non_answer.is_some_and(|n| n.counts_as_dk_dwa()))
-                    .collect()
-            })
+            .map(|q| q.choices.iter().map(|c| c.non_answer.is_some_and(|n| n.counts_as_dk_dwa())).collect())
             .collect();
         Scorer { instrument, profile, counts_dk_dwa }
     }
@@ -147,9 +142,7 @@ impl Scorer {
             *score = mean(s);
         }
         *composite = match self.profile.composite {
-            CompositeMethod::WeightedItems => {
-                mean(sums.iter().fold((0.0, 0.0), |acc, s| (acc.0 + s.0, acc.1 + s.1)))
-            }
+            CompositeMethod::WeightedItems => mean(sums.iter().fold((0.0, 0.0), |acc, s| (acc.0 + s.0, acc.1 + s.1))),
             CompositeMethod::MeanOfDimensions => {
                 let (sum, n) = dimensions.iter().flatten().fold((0.0, 0u32), |(s, n), d| (s + d, n + 1));
                 (n > 0).then(|| sum / f64::from(n))
@@ -201,7 +194,11 @@ impl Scorer {
         for token in cell.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()) {
             let c = self.choice(i, token)?;
             if bits & (1 << c) != 0 {
-                return Err(Reason::RepeatedCode { question: q.id.clone(), code: q.choices[c].code.clone(), value: value() });
+                return Err(Reason::RepeatedCode {
+                    question: q.id.clone(),
+                    code: q.choices[c].code.clone(),
+                    value: value(),
+                });
             }
             bits |= 1 << c;
             count += 1;

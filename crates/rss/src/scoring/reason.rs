@@ -7,29 +7,64 @@ use std::fmt;
 pub enum Reason {
     // -- discarded: the survey is not answered in full (handbook line 13155) --
     /// Consent is not `yes`.
-    NoConsent { value: String },
+    NoConsent {
+        value: String,
+    },
     /// A question that is asked has no answer.
-    Unanswered { question: String },
+    Unanswered {
+        question: String,
+    },
 
     // -- invalid: the data is wrong --
     /// Not an answer code of any question.
-    UnknownCode { question: String, value: String },
+    UnknownCode {
+        question: String,
+        value: String,
+    },
     /// An answer code, but of another question.
-    CodeOfAnotherQuestion { question: String, value: String },
+    CodeOfAnotherQuestion {
+        question: String,
+        value: String,
+    },
     /// Several codes for a select_one question.
-    SeveralAnswers { question: String, value: String },
+    SeveralAnswers {
+        question: String,
+        value: String,
+    },
     /// A stand-alone code (Q8 `no`/`dwa`, Q32 `no_one`) combined with others.
-    NotStandAlone { question: String, code: String, value: String },
+    NotStandAlone {
+        question: String,
+        code: String,
+        value: String,
+    },
     /// The same code twice in a select_multiple answer.
-    RepeatedCode { question: String, code: String, value: String },
+    RepeatedCode {
+        question: String,
+        code: String,
+        value: String,
+    },
     /// An answer to a question that skip logic says is not asked.
-    NotAsked { question: String, value: String, gate: String, gate_code: String },
+    NotAsked {
+        question: String,
+        value: String,
+        gate: String,
+        gate_code: String,
+    },
     /// An answer in a derived question (Q21), which is computed, never asked.
-    DerivedAnswered { question: String, value: String },
+    DerivedAnswered {
+        question: String,
+        value: String,
+    },
     EmptySurveyId,
-    DuplicateSurveyId { value: String, first_row: u64 },
+    DuplicateSurveyId {
+        value: String,
+        first_row: u64,
+    },
     /// The row has more or fewer fields than the header.
-    FieldCount { expected: usize, found: usize },
+    FieldCount {
+        expected: usize,
+        found: usize,
+    },
 }
 
 impl Reason {

@@ -20,36 +20,107 @@ fn scorer_with(edit: impl Fn(&str) -> String) -> Scorer {
 
 /// Best answer to every question (Q10 and Q31 skipped).
 const BEST: [(&str, &str); 29] = [
-    ("Q1", "very_satisfied"), ("Q2", "never"), ("Q3", "yes"), ("Q4", "never"), ("Q5", "no_debt"),
-    ("Q6", "very_good"), ("Q7", "yes"), ("Q8", "land"), ("Q9", "no"),
-    ("Q11", "very_good"), ("Q12", "very_good"), ("Q13", "very_good"), ("Q14", "yes"), ("Q15", "very_good"),
-    ("Q16", "yes"), ("Q17", "very_good"), ("Q18", "very_good"), ("Q19", "very_good"), ("Q20", "very_good"),
-    ("Q22", "very_often"), ("Q23", "very_good"), ("Q24", "agree"), ("Q25", "very_safe"), ("Q26", "never"),
-    ("Q27", "never"), ("Q28", "never"), ("Q29", "no"), ("Q30", "yes"), ("Q32", "family"),
+    ("Q1", "very_satisfied"),
+    ("Q2", "never"),
+    ("Q3", "yes"),
+    ("Q4", "never"),
+    ("Q5", "no_debt"),
+    ("Q6", "very_good"),
+    ("Q7", "yes"),
+    ("Q8", "land"),
+    ("Q9", "no"),
+    ("Q11", "very_good"),
+    ("Q12", "very_good"),
+    ("Q13", "very_good"),
+    ("Q14", "yes"),
+    ("Q15", "very_good"),
+    ("Q16", "yes"),
+    ("Q17", "very_good"),
+    ("Q18", "very_good"),
+    ("Q19", "very_good"),
+    ("Q20", "very_good"),
+    ("Q22", "very_often"),
+    ("Q23", "very_good"),
+    ("Q24", "agree"),
+    ("Q25", "very_safe"),
+    ("Q26", "never"),
+    ("Q27", "never"),
+    ("Q28", "never"),
+    ("Q29", "no"),
+    ("Q30", "yes"),
+    ("Q32", "family"),
 ];
 
 /// Worst answer to every question (Q10 and Q31 asked).
 const WORST: [(&str, &str); 31] = [
-    ("Q1", "very_dissatisfied"), ("Q2", "very_often"), ("Q3", "no"), ("Q4", "very_often"), ("Q5", "debt_larger"),
-    ("Q6", "very_poor"), ("Q7", "no"), ("Q8", "no"), ("Q9", "yes"), ("Q10", "unemployed"),
-    ("Q11", "very_poor"), ("Q12", "very_poor"), ("Q13", "very_poor"), ("Q14", "none"), ("Q15", "very_poor"),
-    ("Q16", "no"), ("Q17", "very_poor"), ("Q18", "very_poor"), ("Q19", "very_poor"), ("Q20", "very_bad"),
-    ("Q22", "never"), ("Q23", "very_bad"), ("Q24", "disagree"), ("Q25", "very_unsafe"), ("Q26", "very_often"),
-    ("Q27", "very_often"), ("Q28", "very_often"), ("Q29", "yes"), ("Q30", "no"), ("Q31", "need"),
+    ("Q1", "very_dissatisfied"),
+    ("Q2", "very_often"),
+    ("Q3", "no"),
+    ("Q4", "very_often"),
+    ("Q5", "debt_larger"),
+    ("Q6", "very_poor"),
+    ("Q7", "no"),
+    ("Q8", "no"),
+    ("Q9", "yes"),
+    ("Q10", "unemployed"),
+    ("Q11", "very_poor"),
+    ("Q12", "very_poor"),
+    ("Q13", "very_poor"),
+    ("Q14", "none"),
+    ("Q15", "very_poor"),
+    ("Q16", "no"),
+    ("Q17", "very_poor"),
+    ("Q18", "very_poor"),
+    ("Q19", "very_poor"),
+    ("Q20", "very_bad"),
+    ("Q22", "never"),
+    ("Q23", "very_bad"),
+    ("Q24", "disagree"),
+    ("Q25", "very_unsafe"),
+    ("Q26", "very_often"),
+    ("Q27", "very_often"),
+    ("Q28", "very_often"),
+    ("Q29", "yes"),
+    ("Q30", "no"),
+    ("Q31", "need"),
     ("Q32", "no_one"),
 ];
 
 /// The worked example below, answer by answer, with each item's provisional value.
 const MIXED: [(&str, &str); 31] = [
     // economic: Σwv = .5 + 2×.5 + .75 + .75 + 0 + 1 + 0 = 4, Σw = 8  → 0.5
-    ("Q1", "ok"), ("Q2", "sometimes"), ("Q3", "dk"), ("Q4", "rarely"), ("Q5", "na"), ("Q6", "good"),
-    ("Q7", "no"), ("Q8", "land animals"), ("Q9", "yes"), ("Q10", "unemployed other"),
+    ("Q1", "ok"),
+    ("Q2", "sometimes"),
+    ("Q3", "dk"),
+    ("Q4", "rarely"),
+    ("Q5", "na"),
+    ("Q6", "good"),
+    ("Q7", "no"),
+    ("Q8", "land animals"),
+    ("Q9", "yes"),
+    ("Q10", "unemployed other"),
     // social: Q21 = mean(1, .25, .5) = 7/12; Σwv = 4.75 + 7/12 = 16/3, Σw = 9 → 16/27
-    ("Q11", "fair"), ("Q12", "good"), ("Q13", "very_good"), ("Q14", "some"), ("Q15", "dwa"), ("Q16", "yes"),
-    ("Q17", "poor"), ("Q18", "dk"), ("Q19", "fair"), ("Q20", "bad"),
+    ("Q11", "fair"),
+    ("Q12", "good"),
+    ("Q13", "very_good"),
+    ("Q14", "some"),
+    ("Q15", "dwa"),
+    ("Q16", "yes"),
+    ("Q17", "poor"),
+    ("Q18", "dk"),
+    ("Q19", "fair"),
+    ("Q20", "bad"),
     // psychosocial: Σwv = .25+.5+.75+2×.25+.25+.5+.75+0+2×0+1 = 4.5, Σw = 12 → 0.375
-    ("Q22", "rarely"), ("Q23", "fair"), ("Q24", "somewhat_agree"), ("Q25", "unsafe"), ("Q26", "often"),
-    ("Q27", "sometimes"), ("Q28", "rarely"), ("Q29", "yes"), ("Q30", "no"), ("Q31", "wish"),
+    ("Q22", "rarely"),
+    ("Q23", "fair"),
+    ("Q24", "somewhat_agree"),
+    ("Q25", "unsafe"),
+    ("Q26", "often"),
+    ("Q27", "sometimes"),
+    ("Q28", "rarely"),
+    ("Q29", "yes"),
+    ("Q30", "no"),
+    ("Q31", "wish"),
     ("Q32", "family friends"),
 ];
 
@@ -147,7 +218,10 @@ fn q10_is_asked_only_when_q9_is_yes() {
     // Q9 = yes: Q10 is asked and must be answered, but is not scored.
     let asked = with(&BEST, "Q9", "yes");
     let out = scorer().score(&survey(&asked));
-    assert_eq!((out.status, reason(&out)), (Status::Discarded, "Q10: no answer (a survey must be answered in full)".into()));
+    assert_eq!(
+        (out.status, reason(&out)),
+        (Status::Discarded, "Q10: no answer (a survey must be answered in full)".into())
+    );
     let out = scorer().score(&survey(&with(&asked, "Q10", "unhappy_salary other")));
     assert_eq!(out.status, Status::Scored);
     assert!(close(out.dimensions[0], 9.0 / 10.0), "Q9 yes = 0, Q10 unscored");
@@ -247,7 +321,16 @@ fn band_thresholds_come_from_the_profile() {
 
 #[test]
 fn more_than_seven_dk_or_dwa_answers_flag_low_accuracy() {
-    let dk_answers = [("Q3", "dk"), ("Q6", "dk"), ("Q11", "dk"), ("Q13", "dwa"), ("Q15", "dk"), ("Q16", "dk"), ("Q17", "dwa"), ("Q18", "dk")];
+    let dk_answers = [
+        ("Q3", "dk"),
+        ("Q6", "dk"),
+        ("Q11", "dk"),
+        ("Q13", "dwa"),
+        ("Q15", "dk"),
+        ("Q16", "dk"),
+        ("Q17", "dwa"),
+        ("Q18", "dk"),
+    ];
     let mut pairs: Vec<(&str, &str)> = BEST.to_vec();
     for (q, code) in &dk_answers[..7] {
         pairs = with(&pairs, q, code);
@@ -267,7 +350,9 @@ fn more_than_seven_dk_or_dwa_answers_flag_low_accuracy() {
 #[test]
 fn without_consent_a_survey_is_discarded() {
     let s = scorer();
-    for (consent, msg) in [("no", "consent: 'no' is not 'yes'"), ("", "consent: no answer"), ("Yes", "consent: 'Yes' is not 'yes'")] {
+    for (consent, msg) in
+        [("no", "consent: 'no' is not 'yes'"), ("", "consent: no answer"), ("Yes", "consent: 'Yes' is not 'yes'")]
+    {
         let mut sv = survey(&BEST);
         sv.consent = consent.into();
         let out = s.score(&sv);
@@ -304,9 +389,19 @@ fn each_kind_of_wrong_data_makes_the_survey_invalid_naming_question_and_value() 
         ("Q3", "yes no", "several_answers", "Q3: 'yes no' gives several answers but Q3 takes one"),
         ("Q8", "land no", "not_stand_alone", "Q8: 'no' stands alone but 'land no' combines it with other answers"),
         ("Q8", "dwa trees", "not_stand_alone", "Q8: 'dwa' stands alone but 'dwa trees' combines it with other answers"),
-        ("Q32", "family no_one", "not_stand_alone", "Q32: 'no_one' stands alone but 'family no_one' combines it with other answers"),
+        (
+            "Q32",
+            "family no_one",
+            "not_stand_alone",
+            "Q32: 'no_one' stands alone but 'family no_one' combines it with other answers",
+        ),
         ("Q8", "land land", "repeated_code", "Q8: 'land' is given twice in 'land land'"),
-        ("Q21", "0.5", "derived_answered", "Q21: '0.5' given, but Q21 is computed from other answers and must be empty"),
+        (
+            "Q21",
+            "0.5",
+            "derived_answered",
+            "Q21: '0.5' given, but Q21 is computed from other answers and must be empty",
+        ),
     ];
     for (q, cell, kind, msg) in cases {
         let out = scorer().score(&survey(&with(&BEST, q, cell)));
