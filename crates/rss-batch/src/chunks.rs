@@ -32,16 +32,9 @@ impl<R: Read> Chunker<R> {
         let mut target = self.chunk_size;
         loop {
             while buf.len() < target && !self.eof {
-                let start = buf.len();
-                buf.resize(target.max(start + 8192), 0);
-                let n = loop {
-                    match self.input.read(&mut buf[start..]) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(BatchError::Read(e)),
-                    }
-                };
-                buf.truncate(start + n);
+                // Reads into spare capacity: no zero-filling of the buffer first.
+                let want = (target - buf.len()).max(8192) as u64;
+                let n = (&mut self.input).take(want).read_to_end(buf).map_err(BatchError::Read)?;
                 self.bytes += n as u64;
                 self.eof = n == 0;
             }

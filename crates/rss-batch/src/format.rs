@@ -16,12 +16,36 @@ pub(crate) fn push_field(out: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
-/// Appends the shortest text that reads back as the same 64-bit float (`1`, `0.75`,
-/// `0.5925925925925926`, `1e-7`).
-pub(crate) fn push_score(out: &mut Vec<u8>, buf: &mut ryu::Buffer, score: f64) {
-    let text = buf.format_finite(score).as_bytes();
-    // ryu writes whole numbers as `1.0`; `1` is shorter and reads back the same.
-    out.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
+/// Writes scores as the shortest text that reads back as the same 64-bit float (`1`, `0.75`,
+/// `0.5925925925925926`, `1e-7`). Scores repeat a lot (they are means of a few quarter steps),
+/// so recent texts are kept in a small direct-mapped cache.
+pub(crate) struct ScoreWriter {
+    ryu: ryu::Buffer,
+    cache: Vec<(u64, [u8; 24], u8)>,
+}
+
+impl ScoreWriter {
+    const SLOTS: usize = 1024;
+
+    pub(crate) fn new() -> Self {
+        // Bits of NaN never equal a score's bits: an empty slot.
+        ScoreWriter { ryu: ryu::Buffer::new(), cache: vec![(f64::NAN.to_bits(), [0; 24], 0); Self::SLOTS] }
+    }
+
+    pub(crate) fn push(&mut self, out: &mut Vec<u8>, score: f64) {
+        let bits = score.to_bits();
+        let slot = ((bits ^ (bits >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize % Self::SLOTS;
+        let entry = &mut self.cache[slot];
+        if entry.0 != bits {
+            let text = self.ryu.format_finite(score).as_bytes();
+            // ryu writes whole numbers as `1.0`; `1` is shorter and reads back the same.
+            let text = text.strip_suffix(b".0").unwrap_or(text);
+            let len = text.len().min(24);
+            entry.1[..len].copy_from_slice(&text[..len]);
+            *entry = (bits, entry.1, len as u8);
+        }
+        out.extend_from_slice(&entry.1[..usize::from(entry.2)]);
+    }
 }
 
 pub(crate) fn push_u32(out: &mut Vec<u8>, mut n: u32) {
@@ -44,8 +68,14 @@ mod tests {
 
     fn score(x: f64) -> String {
         let mut out = Vec::new();
-        push_score(&mut out, &mut ryu::Buffer::new(), x);
-        String::from_utf8(out).unwrap()
+        let mut writer = ScoreWriter::new();
+        writer.push(&mut out, x);
+        // A second time, from the cache.
+        writer.push(&mut out, x);
+        let text = String::from_utf8(out).unwrap();
+        let (a, b) = text.split_at(text.len() / 2);
+        assert_eq!(a, b);
+        a.to_string()
     }
 
     #[test]

@@ -82,32 +82,82 @@ pub(crate) struct Duplicate {
     pub(crate) first_row: u64,
 }
 
-/// Fast, non-cryptographic hash for survey ids (FxHash): the ids come from the user's own file.
-#[derive(Default)]
-struct FxHasher(u64);
+/// Fast, non-cryptographic hash for survey ids (FxHash with a final mix): the ids come from
+/// the user's own file, so there is no adversary to resist.
+fn hash_id(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(c.try_into().expect("8 bytes"))).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    // Spread the high bits into the low ones, which the table indexes by.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
+/// Keys that are already hashes are used as they are.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
-/// Survey ids seen so far, with the row that first used each.
+/// Survey ids seen so far, with the row that first used each. The ids sit one after another in
+/// one buffer, so a million ids cost about 40 bytes each beyond their text, with no allocation
+/// per id.
 #[derive(Default)]
-pub(crate) struct SeenIds(HashMap<Box<[u8]>, u64, BuildHasherDefault<FxHasher>>);
+pub(crate) struct SeenIds {
+    text: Vec<u8>,
+    /// Start of each id in `text` (the next one's start ends it).
+    starts: Vec<usize>,
+    first_rows: Vec<u64>,
+    by_hash: HashMap<u64, usize, BuildHasherDefault<KeyIsHash>>,
+    /// Ids whose hash equals another id's: vanishingly rare, kept apart.
+    collided: HashMap<Box<[u8]>, u64>,
+}
 
 impl SeenIds {
+    fn id(&self, entry: usize) -> &[u8] {
+        let end = self.starts.get(entry + 1).copied().unwrap_or(self.text.len());
+        &self.text[self.starts[entry]..end]
+    }
+
+    /// The row that first used `id`, or `None` after recording that `row` uses it.
+    fn first_use(&mut self, id: &[u8], row: u64) -> Option<u64> {
+        let hash = hash_id(id);
+        match self.by_hash.get(&hash) {
+            Some(&entry) if self.id(entry) == id => Some(self.first_rows[entry]),
+            Some(_) => match self.collided.get(id) {
+                Some(&first) => Some(first),
+                None => {
+                    self.collided.insert(id.into(), row);
+                    None
+                }
+            },
+            None => {
+                self.by_hash.insert(hash, self.starts.len());
+                self.starts.push(self.text.len());
+                self.text.extend_from_slice(id);
+                self.first_rows.push(row);
+                None
+            }
+        }
+    }
+
     /// Records the ids of a chunk whose first row is `first_row`; returns the duplicates.
     pub(crate) fn check<P>(&mut self, chunk: &ChunkResult<P>, first_row: u64, dups: &mut Vec<Duplicate>) {
         dups.clear();
@@ -116,13 +166,29 @@ impl SeenIds {
             if id.is_empty() {
                 continue;
             }
-            let row = first_row + local as u64;
-            if let Some(&first) = self.0.get(id) {
+            if let Some(first) = self.first_use(id, first_row + local as u64) {
                 dups.push(Duplicate { local, first_row: first });
-            } else {
-                self.0.insert(id.into(), row);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_told_apart_and_repeats_name_the_first_row() {
+        let mut seen = SeenIds::default();
+        assert_eq!(seen.first_use(b"A", 2), None);
+        assert_eq!(seen.first_use(b"AB", 3), None);
+        assert_eq!(seen.first_use(b"", 4), None);
+        assert_eq!(seen.first_use(b"A", 5), Some(2));
+        assert_eq!(seen.first_use(b"AB", 6), Some(3));
+        for i in 0..10_000u64 {
+            assert_eq!(seen.first_use(format!("S{i}").as_bytes(), 10 + i), None);
+        }
+        assert_eq!(seen.first_use(b"S9999", 1), Some(10_009));
     }
 }
 

@@ -5,10 +5,10 @@ use std::io::{Read, Write};
 use homeward_rss::{Band, Outcome, Reason, Scorer, Status};
 
 use crate::BatchError;
-use crate::format::{push_field, push_score, push_u32};
+use crate::format::{ScoreWriter, push_field, push_u32};
 use crate::header::{Header, OUTPUT_COLUMNS};
 use crate::pipeline::{self, ChunkResult, Duplicate, Options};
-use crate::records::{RecordAnswers, Records};
+use crate::records::{RecordAnswers, Records, find_non_utf8};
 
 /// What a batch found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,7 +64,8 @@ pub fn score_csv<R: Read, W: Write + Send>(
     let mut profile = Vec::new();
     push_field(&mut profile, scorer.profile().name.as_bytes());
     let mut summary = Summary { dimension_bands: vec![[0; 3]; instrument.dimensions.len()], ..Summary::default() };
-    let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
+    // Small: each chunk's rows are written in one call, straight through.
+    let mut output = std::io::BufWriter::with_capacity(64 << 10, output);
     let mut wrote_header = false;
     let write = |w: &mut std::io::BufWriter<W>, bytes: &[u8]| w.write_all(bytes).map_err(BatchError::Write);
 
@@ -106,14 +107,14 @@ fn header_line() -> String {
 fn score_chunk(scorer: &Scorer, header: &Header, profile: &[u8], chunk: &[u8]) -> ChunkResult<Scored> {
     let mut result =
         ChunkResult::new(Scored { out: Vec::with_capacity(chunk.len() / 2), row_ends: Vec::new(), stats: Vec::new() });
+    if let Some(bad) = find_non_utf8(chunk) {
+        result.fatal = Some(bad);
+        return result;
+    }
     let mut records = Records::new(chunk);
     let mut outcome = Outcome::default();
-    let mut ryu = ryu::Buffer::new();
+    let mut scores = ScoreWriter::new();
     while records.next_record() {
-        if let Some(column) = records.first_non_utf8_field() {
-            result.fatal = Some((result.rows, column));
-            break;
-        }
         let id = row_id(header, &records);
         let out = &mut result.payload.out;
         let mut stat = RowStat {
@@ -126,7 +127,7 @@ fn score_chunk(scorer: &Scorer, header: &Header, profile: &[u8], chunk: &[u8]) -
         match score_row(scorer, header, &records, &mut outcome) {
             Err(reason) => push_unscored(out, id, Status::Invalid, &reason, profile),
             Ok(()) => {
-                push_outcome(out, &mut ryu, id, &outcome, profile);
+                push_outcome(out, &mut scores, id, &outcome, profile);
                 stat.status = outcome.status;
                 stat.low_accuracy = outcome.low_accuracy;
                 stat.composite_band = outcome.composite_band;
@@ -224,7 +225,7 @@ fn push_unscored(out: &mut Vec<u8>, id: &[u8], status: Status, reason: &Reason, 
     out.push(b'\n');
 }
 
-fn push_outcome(out: &mut Vec<u8>, ryu: &mut ryu::Buffer, id: &[u8], outcome: &Outcome, profile: &[u8]) {
+fn push_outcome(out: &mut Vec<u8>, scores: &mut ScoreWriter, id: &[u8], outcome: &Outcome, profile: &[u8]) {
     if let (Some(reason), false) = (&outcome.reason, outcome.is_scored()) {
         return push_unscored(out, id, outcome.status, reason, profile);
     }
@@ -233,7 +234,7 @@ fn push_outcome(out: &mut Vec<u8>, ryu: &mut ryu::Buffer, id: &[u8], outcome: &O
     for score in outcome.dimensions.iter().chain([&outcome.composite]) {
         out.push(b',');
         if let Some(s) = score {
-            push_score(out, ryu, *s);
+            scores.push(out, *s);
         }
     }
     for band in outcome.dimension_bands.iter().chain([&outcome.composite_band]) {

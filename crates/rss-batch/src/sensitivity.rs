@@ -9,7 +9,7 @@ use homeward_rss::{Band, Outcome, Scorer};
 use crate::BatchError;
 use crate::header::Header;
 use crate::pipeline::{self, ChunkResult, Duplicate, Options};
-use crate::records::Records;
+use crate::records::{Records, find_non_utf8};
 use crate::score::score_row;
 
 /// Band changes under one weight.
@@ -60,14 +60,14 @@ pub fn sensitivity<R: Read>(
     let work = |chunk: &[u8]| {
         let header: &Header = header_cell.get().expect("header read before chunks");
         let mut result = ChunkResult::new(Changes::new());
+        if let Some(bad) = find_non_utf8(chunk) {
+            result.fatal = Some(bad);
+            return result;
+        }
         let mut records = Records::new(chunk);
         let mut outcome = Outcome::default();
         let (mut scores, mut composite) = (vec![None; dims], None);
         while records.next_record() {
-            if let Some(column) = records.first_non_utf8_field() {
-                result.fatal = Some((result.rows, column));
-                break;
-            }
             let scored = score_row(scorer, header, &records, &mut outcome).is_ok() && outcome.is_scored();
             let changes = scored.then(|| {
                 let mut bits = 0u32;

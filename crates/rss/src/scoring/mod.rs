@@ -65,8 +65,89 @@ impl Answers for Survey {
 pub struct Scorer {
     instrument: Instrument,
     profile: Profile,
-    /// Per question: per choice, whether the handbook's low-accuracy rule counts it.
-    counts_dk_dwa: Vec<Vec<bool>>,
+    /// Per question: bit c set when the handbook's low-accuracy rule counts choice c.
+    dk_dwa: Vec<u64>,
+    /// Per question: finds a choice by its code without comparing against every code.
+    codes: Vec<CodeIndex>,
+}
+
+/// Finds a question's choice by its code in a few instructions: codes of up to 24 bytes are
+/// packed into three words, and a multiplier is searched (once, when the scorer is built) that
+/// sends every code of the question to its own slot of 256. A question where no multiplier
+/// works, or with a longer code, compares codes one by one.
+#[derive(Debug, Clone)]
+struct CodeIndex {
+    multiplier: u64,
+    slots: Box<[u8; 256]>,
+    /// Each choice's code, packed, with its length.
+    packed: Vec<([u64; 3], usize)>,
+    /// The codes themselves, for questions that compare one by one.
+    codes: Vec<Box<[u8]>>,
+    linear: bool,
+}
+
+impl CodeIndex {
+    const EMPTY: u8 = u8::MAX;
+    const MAX_LEN: usize = 24;
+
+    /// Three words that, with the length, determine a code of up to 24 bytes: a few
+    /// overlapping loads instead of a loop over the bytes.
+    fn pack(code: &[u8]) -> [u64; 3] {
+        let n = code.len();
+        let word = |at: usize| u64::from_le_bytes(code[at..at + 8].try_into().expect("8 bytes"));
+        let half = |at: usize| u64::from(u32::from_le_bytes(code[at..at + 4].try_into().expect("4 bytes")));
+        match n {
+            0 => [0; 3],
+            1..=3 => [code.iter().fold(0, |w, &b| w << 8 | u64::from(b)), 0, 0],
+            4..=7 => [half(0) | half(n - 4) << 32, 0, 0],
+            8..=16 => [word(0), word(n - 8), 0],
+            _ => [word(0), word(8), word(n - 8)],
+        }
+    }
+
+    fn slot(words: &[u64; 3], len: usize, multiplier: u64) -> usize {
+        let mixed = words[0] ^ words[1].rotate_left(21) ^ words[2].rotate_left(42) ^ len as u64;
+        (mixed.wrapping_mul(multiplier) >> 56) as usize
+    }
+
+    fn new(codes: &[&str]) -> Self {
+        let too_long = codes.iter().any(|c| c.len() > Self::MAX_LEN);
+        let packed: Vec<([u64; 3], usize)> =
+            codes.iter().map(|c| (if too_long { [0; 3] } else { Self::pack(c.as_bytes()) }, c.len())).collect();
+        let full = || codes.iter().map(|c| c.as_bytes().into()).collect();
+        let mut slots = Box::new([Self::EMPTY; 256]);
+        let mut multiplier = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            slots.fill(Self::EMPTY);
+            let mut collided = false;
+            for (c, (words, len)) in packed.iter().enumerate() {
+                let slot = &mut slots[Self::slot(words, *len, multiplier)];
+                collided |= *slot != Self::EMPTY;
+                *slot = c as u8;
+            }
+            if too_long {
+                break;
+            }
+            if !collided {
+                return CodeIndex { multiplier, slots, packed, codes: full(), linear: false };
+            }
+            multiplier = multiplier.wrapping_add(0x6a09_e667_f3bc_c909) | 1;
+        }
+        CodeIndex { multiplier, slots, packed, codes: full(), linear: true }
+    }
+
+    fn find(&self, code: &[u8]) -> Option<usize> {
+        if self.linear {
+            return self.codes.iter().position(|c| **c == *code);
+        }
+        if code.len() > Self::MAX_LEN {
+            return None;
+        }
+        let words = Self::pack(code);
+        let c = self.slots[Self::slot(&words, code.len(), self.multiplier)];
+        let (expected, len) = self.packed.get(usize::from(c))?;
+        (*len == code.len() && *expected == words).then_some(usize::from(c))
+    }
 }
 
 /// The first problem found while reading answers.
@@ -75,12 +156,20 @@ type Invalid = Reason;
 impl Scorer {
     /// `profile` must have been loaded for `instrument` (as [`Profile::from_toml`] ensures).
     pub fn new(instrument: Instrument, profile: Profile) -> Self {
-        let counts_dk_dwa = instrument
+        let dk_dwa = instrument
             .questions
             .iter()
-            .map(|q| q.choices.iter().map(|c| c.non_answer.is_some_and(|n| n.counts_as_dk_dwa())).collect())
+            .map(|q| {
+                let counted = q.choices.iter().map(|c| c.non_answer.is_some_and(|n| n.counts_as_dk_dwa()));
+                counted.enumerate().fold(0u64, |bits, (i, counted)| bits | u64::from(counted) << i)
+            })
             .collect();
-        Scorer { instrument, profile, counts_dk_dwa }
+        let codes = instrument
+            .questions
+            .iter()
+            .map(|q| CodeIndex::new(&q.choices.iter().map(|c| c.code.as_str()).collect::<Vec<_>>()))
+            .collect();
+        Scorer { instrument, profile, dk_dwa, codes }
     }
 
     pub fn instrument(&self) -> &Instrument {
@@ -158,18 +247,16 @@ impl Scorer {
             if cell.is_empty() {
                 continue;
             }
-            let text = || String::from_utf8_lossy(cell).into_owned();
-            if q.is_derived() {
-                return Err(Reason::DerivedAnswered { question: q.id.clone(), value: text() });
-            }
             chosen[i] = match q.kind {
-                QuestionKind::SelectOne => {
-                    if cell.iter().any(u8::is_ascii_whitespace) {
-                        return Err(Reason::SeveralAnswers { question: q.id.clone(), value: text() });
-                    }
-                    Chosen::One(self.choice(i, cell)? as u8)
+                // A code is a name without spaces: finding it settles the cell.
+                QuestionKind::SelectOne => match self.codes[i].find(cell) {
+                    Some(c) => Chosen::One(c as u8),
+                    None => return Err(self.not_a_code(i, cell)),
+                },
+                QuestionKind::SelectMultiple => self.read_multiple(i, cell)?,
+                QuestionKind::Derived { .. } => {
+                    return Err(Reason::DerivedAnswered { question: q.id.clone(), value: lossy(cell) });
                 }
-                _ => self.read_multiple(i, cell)?,
             };
             if let Some(rel) = q.relevant
                 && chosen[rel.question] != Chosen::One(rel.choice as u8)
@@ -177,7 +264,7 @@ impl Scorer {
                 let gate = &self.instrument.questions[rel.question];
                 return Err(Reason::NotAsked {
                     question: q.id.clone(),
-                    value: text(),
+                    value: lossy(cell),
                     gate: gate.id.clone(),
                     gate_code: gate.choices[rel.choice].code.clone(),
                 });
@@ -188,17 +275,15 @@ impl Scorer {
 
     fn read_multiple(&self, i: usize, cell: &[u8]) -> Result<Chosen, Invalid> {
         let q = &self.instrument.questions[i];
-        let value = || String::from_utf8_lossy(cell).into_owned();
         let mut bits = 0u64;
         let mut count = 0u32;
         for token in cell.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()) {
-            let c = self.choice(i, token)?;
+            let Some(c) = self.codes[i].find(token) else {
+                return Err(self.not_a_code(i, token));
+            };
             if bits & (1 << c) != 0 {
-                return Err(Reason::RepeatedCode {
-                    question: q.id.clone(),
-                    code: q.choices[c].code.clone(),
-                    value: value(),
-                });
+                let code = q.choices[c].code.clone();
+                return Err(Reason::RepeatedCode { question: q.id.clone(), code, value: lossy(cell) });
             }
             bits |= 1 << c;
             count += 1;
@@ -206,23 +291,24 @@ impl Scorer {
         if count > 1
             && let Some(c) = q.choices.iter().enumerate().find(|(c, ch)| ch.exclusive && bits & (1 << c) != 0)
         {
-            return Err(Reason::NotStandAlone { question: q.id.clone(), code: c.1.code.clone(), value: value() });
+            return Err(Reason::NotStandAlone { question: q.id.clone(), code: c.1.code.clone(), value: lossy(cell) });
         }
         Ok(Chosen::Many(bits))
     }
 
-    /// The choice of question `i` whose code is `code`.
-    fn choice(&self, i: usize, code: &[u8]) -> Result<usize, Invalid> {
+    /// Why `cell` is not an answer to question `i`: several codes, a code of another question, or
+    /// no code at all. Only reached for wrong data.
+    #[cold]
+    fn not_a_code(&self, i: usize, cell: &[u8]) -> Invalid {
         let q = &self.instrument.questions[i];
-        if let Some(c) = q.choices.iter().position(|c| c.code.as_bytes() == code) {
-            return Ok(c);
-        }
-        let value = String::from_utf8_lossy(code).into_owned();
-        Err(if self.instrument.is_known_code(&value) {
+        let value = lossy(cell);
+        if q.kind == QuestionKind::SelectOne && cell.iter().any(u8::is_ascii_whitespace) {
+            Reason::SeveralAnswers { question: q.id.clone(), value }
+        } else if self.instrument.is_known_code(&value) {
             Reason::CodeOfAnotherQuestion { question: q.id.clone(), value }
         } else {
             Reason::UnknownCode { question: q.id.clone(), value }
-        })
+        }
     }
 
     fn discard_reason(&self, consent: &[u8], chosen: &[Chosen]) -> Option<Reason> {
@@ -240,7 +326,7 @@ impl Scorer {
     fn item_values(&self, out: &mut Outcome) {
         for (i, q) in self.instrument.questions.iter().enumerate() {
             let chosen = out.chosen[i];
-            if chosen.indices().any(|c| self.counts_dk_dwa[i][c]) {
+            if chosen.bits() & self.dk_dwa[i] != 0 {
                 out.dk_dwa_count += 1;
             }
             let values = &self.profile.item(i).values;
@@ -251,11 +337,20 @@ impl Scorer {
                     (n > 0).then(|| sum / f64::from(n))
                 }
                 _ if values.is_empty() || !q.scored => None,
-                // A select_multiple is worth its best chosen code (Q8: any asset 1, `no` 0).
-                _ => chosen.indices().filter_map(|c| values[c]).reduce(f64::max),
+                _ => match chosen {
+                    Chosen::Nothing => None,
+                    Chosen::One(c) => values[usize::from(c)],
+                    // A select_multiple is worth its best chosen code (Q8: any asset 1, `no` 0).
+                    Chosen::Many(_) => chosen.indices().filter_map(|c| values[c]).reduce(f64::max),
+                },
             };
         }
     }
+}
+
+/// User input, quoted in a reason.
+fn lossy(cell: &[u8]) -> String {
+    String::from_utf8_lossy(cell).into_owned()
 }
 
 /// Surrounding white space in a cell is ignored.
@@ -265,3 +360,30 @@ fn trim(cell: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod code_index_tests {
+    use super::CodeIndex;
+
+    #[test]
+    fn every_code_is_found_and_nothing_else_is() {
+        let codes = ["land", "animals", "trees", "buildings", "vehicles", "equipment", "other", "no", "dwa"];
+        let index = CodeIndex::new(&codes);
+        assert!(!index.linear);
+        for (i, c) in codes.iter().enumerate() {
+            assert_eq!(index.find(c.as_bytes()), Some(i));
+        }
+        for other in ["", "lan", "lands", "Land", "no ", "a_code_far_longer_than_24_bytes"] {
+            assert_eq!(index.find(other.as_bytes()), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn long_codes_fall_back_to_comparing_each() {
+        let codes = ["short", "a_code_far_longer_than_24_bytes"];
+        let index = CodeIndex::new(&codes);
+        assert!(index.linear);
+        assert_eq!(index.find(b"a_code_far_longer_than_24_bytes"), Some(1));
+        assert_eq!(index.find(b"a_code_far_longer_than_24_bytez"), None);
+    }
+}

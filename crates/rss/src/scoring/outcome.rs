@@ -82,12 +82,24 @@ pub enum Chosen {
 impl Chosen {
     /// The chosen choice indices, in instrument order.
     pub fn indices(self) -> impl Iterator<Item = usize> {
-        let bits = match self {
+        let mut bits = self.bits();
+        // Only the set bits: this runs for every question of every survey.
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                i
+            })
+        })
+    }
+
+    /// The chosen choice indices as bits.
+    pub fn bits(self) -> u64 {
+        match self {
             Chosen::Nothing => 0,
             Chosen::One(c) => 1u64 << c,
             Chosen::Many(bits) => bits,
-        };
-        (0..64).filter(move |i| bits & (1u64 << i) != 0)
+        }
     }
 
     pub fn is_nothing(self) -> bool {
@@ -119,16 +131,20 @@ pub struct Outcome {
 
 impl Outcome {
     pub(crate) fn reset(&mut self, questions: usize, dimensions: usize) {
+        fn blank<T: Copy>(v: &mut Vec<T>, len: usize, value: T) {
+            if v.len() == len {
+                v.fill(value);
+            } else {
+                v.clear();
+                v.resize(len, value);
+            }
+        }
         self.status = Status::Invalid;
         self.reason = None;
-        self.chosen.clear();
-        self.chosen.resize(questions, Chosen::Nothing);
-        self.item_values.clear();
-        self.item_values.resize(questions, None);
-        self.dimensions.clear();
-        self.dimensions.resize(dimensions, None);
-        self.dimension_bands.clear();
-        self.dimension_bands.resize(dimensions, None);
+        blank(&mut self.chosen, questions, Chosen::Nothing);
+        blank(&mut self.item_values, questions, None);
+        blank(&mut self.dimensions, dimensions, None);
+        blank(&mut self.dimension_bands, dimensions, None);
         self.composite = None;
         self.composite_band = None;
         self.dk_dwa_count = 0;
