@@ -120,6 +120,7 @@ impl<'a> Records<'a> {
         &self.input[self.at.min(self.input.len())..]
     }
 
+    #[inline]
     pub(crate) fn field(&self, i: usize) -> &[u8] {
         let (start, end) = self.ends[i];
         match &self.quoted {
@@ -174,6 +175,7 @@ impl Answers for RecordAnswers<'_, '_> {
         self.record.field(self.header.consent)
     }
 
+    #[inline]
     fn answer(&self, index: usize) -> &[u8] {
         self.header.questions[index].map_or(&[][..], |col| self.record.field(col))
     }

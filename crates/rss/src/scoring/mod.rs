@@ -65,10 +65,32 @@ impl Answers for Survey {
 pub struct Scorer {
     instrument: Instrument,
     profile: Profile,
-    /// Per question: bit c set when the handbook's low-accuracy rule counts choice c.
-    dk_dwa: Vec<u64>,
+    /// Per question: how it counts, flattened from instrument and profile for the hot loop.
+    plan: Vec<ItemPlan>,
     /// Per question: finds a choice by its code without comparing against every code.
     codes: Vec<CodeIndex>,
+}
+
+/// One question's part in scoring.
+#[derive(Debug, Clone)]
+struct ItemPlan {
+    kind: ItemKind,
+    dimension: usize,
+    weight: f64,
+    /// Bit c set when the handbook's low-accuracy rule counts choice c.
+    dk_dwa: u64,
+}
+
+#[derive(Debug, Clone)]
+enum ItemKind {
+    /// Not scored (Q10, Q32).
+    Unscored,
+    /// Worth the value of its choice; `None` for non-answers.
+    Choice(Box<[Option<f64>]>),
+    /// Worth its best chosen choice.
+    Multiple(Box<[Option<f64>]>),
+    /// The mean of these questions' values that are not missing.
+    Derived(Box<[usize]>),
 }
 
 /// Finds a question's choice by its code in a few instructions: codes of up to 24 bytes are
@@ -92,6 +114,7 @@ impl CodeIndex {
 
     /// Three words that, with the length, determine a code of up to 24 bytes: a few
     /// overlapping loads instead of a loop over the bytes.
+    #[inline]
     fn pack(code: &[u8]) -> [u64; 3] {
         let n = code.len();
         let word = |at: usize| u64::from_le_bytes(code[at..at + 8].try_into().expect("8 bytes"));
@@ -105,6 +128,7 @@ impl CodeIndex {
         }
     }
 
+    #[inline]
     fn slot(words: &[u64; 3], len: usize, multiplier: u64) -> usize {
         let mixed = words[0] ^ words[1].rotate_left(21) ^ words[2].rotate_left(42) ^ len as u64;
         (mixed.wrapping_mul(multiplier) >> 56) as usize
@@ -136,6 +160,7 @@ impl CodeIndex {
         CodeIndex { multiplier, slots, packed, codes: full(), linear: true }
     }
 
+    #[inline]
     fn find(&self, code: &[u8]) -> Option<usize> {
         if self.linear {
             return self.codes.iter().position(|c| **c == *code);
@@ -156,12 +181,22 @@ type Invalid = Reason;
 impl Scorer {
     /// `profile` must have been loaded for `instrument` (as [`Profile::from_toml`] ensures).
     pub fn new(instrument: Instrument, profile: Profile) -> Self {
-        let dk_dwa = instrument
+        let plan = instrument
             .questions
             .iter()
-            .map(|q| {
+            .enumerate()
+            .map(|(i, q)| {
+                let item = profile.item(i);
+                let values = || item.values.clone().into_boxed_slice();
+                let kind = match &q.kind {
+                    _ if !q.scored => ItemKind::Unscored,
+                    QuestionKind::SelectOne => ItemKind::Choice(values()),
+                    QuestionKind::SelectMultiple => ItemKind::Multiple(values()),
+                    QuestionKind::Derived { mean_of } => ItemKind::Derived(mean_of.clone().into_boxed_slice()),
+                };
                 let counted = q.choices.iter().map(|c| c.non_answer.is_some_and(|n| n.counts_as_dk_dwa()));
-                counted.enumerate().fold(0u64, |bits, (i, counted)| bits | u64::from(counted) << i)
+                let dk_dwa = counted.enumerate().fold(0u64, |bits, (c, counted)| bits | u64::from(counted) << c);
+                ItemPlan { kind, dimension: q.dimension, weight: item.weight, dk_dwa }
             })
             .collect();
         let codes = instrument
@@ -169,7 +204,7 @@ impl Scorer {
             .iter()
             .map(|q| CodeIndex::new(&q.choices.iter().map(|c| c.code.as_str()).collect::<Vec<_>>()))
             .collect();
-        Scorer { instrument, profile, dk_dwa, codes }
+        Scorer { instrument, profile, plan, codes }
     }
 
     pub fn instrument(&self) -> &Instrument {
@@ -190,13 +225,16 @@ impl Scorer {
     /// Scores one survey into `out`, reusing its buffers.
     pub fn score_into(&self, answers: &impl Answers, out: &mut Outcome) {
         out.reset(self.instrument.questions.len(), self.instrument.dimensions.len());
-        if let Err(reason) = self.read_answers(answers, &mut out.chosen) {
-            out.chosen.clear();
-            out.status = Status::Invalid;
-            out.reason = Some(reason);
-            return;
-        }
-        if let Some(reason) = self.discard_reason(answers.consent(), &out.chosen) {
+        let first_gap = match self.read_answers(answers, &mut out.chosen) {
+            Ok(gap) => gap,
+            Err(reason) => {
+                out.chosen.clear();
+                out.status = Status::Invalid;
+                out.reason = Some(reason);
+                return;
+            }
+        };
+        if let Some(reason) = self.discard_reason(answers.consent(), first_gap) {
             out.status = Status::Discarded;
             out.reason = Some(reason);
             return;
@@ -218,12 +256,11 @@ impl Scorer {
         // Σ weight × value and Σ weight per dimension, over items that are not missing.
         let mut sums = [(0.0f64, 0.0f64); MAX_DIMENSIONS];
         let sums = &mut sums[..self.instrument.dimensions.len()];
-        for (i, q) in self.instrument.questions.iter().enumerate() {
-            if let Some(v) = item_values[i] {
-                let w = self.profile.item(i).weight;
-                let s = &mut sums[q.dimension];
-                s.0 += w * v;
-                s.1 += w;
+        for (item, value) in self.plan.iter().zip(item_values) {
+            if let Some(v) = value {
+                let s = &mut sums[item.dimension];
+                s.0 += item.weight * v;
+                s.1 += item.weight;
             }
         }
         let mean = |(wv, w): (f64, f64)| (w > 0.0).then(|| wv / w);
@@ -241,10 +278,19 @@ impl Scorer {
 
     /// Parses every cell into chosen codes; the first problem in question order makes the
     /// survey invalid.
-    fn read_answers(&self, answers: &impl Answers, chosen: &mut [Chosen]) -> Result<(), Invalid> {
+    ///
+    /// Returns the first question that is asked but has no answer, if any.
+    fn read_answers(&self, answers: &impl Answers, chosen: &mut [Chosen]) -> Result<Option<usize>, Invalid> {
+        let mut first_gap = None;
         for (i, q) in self.instrument.questions.iter().enumerate() {
             let cell = trim(answers.answer(i));
             if cell.is_empty() {
+                // Skip logic only looks back, so whether this question is asked is known here.
+                let asked = !q.is_derived()
+                    && q.relevant.is_none_or(|rel| chosen[rel.question] == Chosen::One(rel.choice as u8));
+                if asked && first_gap.is_none() {
+                    first_gap = Some(i);
+                }
                 continue;
             }
             chosen[i] = match q.kind {
@@ -270,7 +316,7 @@ impl Scorer {
                 });
             }
         }
-        Ok(())
+        Ok(first_gap)
     }
 
     fn read_multiple(&self, i: usize, cell: &[u8]) -> Result<Chosen, Invalid> {
@@ -311,38 +357,32 @@ impl Scorer {
         }
     }
 
-    fn discard_reason(&self, consent: &[u8], chosen: &[Chosen]) -> Option<Reason> {
+    fn discard_reason(&self, consent: &[u8], first_gap: Option<usize>) -> Option<Reason> {
         let consent = trim(consent);
         if consent != b"yes" {
-            return Some(Reason::NoConsent { value: String::from_utf8_lossy(consent).into_owned() });
+            return Some(Reason::NoConsent { value: lossy(consent) });
         }
-        self.instrument.asked_questions().find_map(|(i, q)| {
-            let asked = q.relevant.is_none_or(|rel| chosen[rel.question] == Chosen::One(rel.choice as u8));
-            (asked && chosen[i].is_nothing()).then(|| Reason::Unanswered { question: q.id.clone() })
-        })
+        first_gap.map(|i| Reason::Unanswered { question: self.instrument.questions[i].id.clone() })
     }
 
     /// Item values and the dk/dwa count of a survey that is neither invalid nor discarded.
     fn item_values(&self, out: &mut Outcome) {
-        for (i, q) in self.instrument.questions.iter().enumerate() {
+        for (i, item) in self.plan.iter().enumerate() {
             let chosen = out.chosen[i];
-            if chosen.bits() & self.dk_dwa[i] != 0 {
-                out.dk_dwa_count += 1;
-            }
-            let values = &self.profile.item(i).values;
-            out.item_values[i] = match &q.kind {
-                QuestionKind::Derived { mean_of } => {
-                    let present = mean_of.iter().filter_map(|&j| out.item_values[j]);
+            out.dk_dwa_count += u32::from(chosen.bits() & item.dk_dwa != 0);
+            out.item_values[i] = match &item.kind {
+                ItemKind::Unscored => None,
+                ItemKind::Choice(values) => match chosen {
+                    Chosen::One(c) => values[usize::from(c)],
+                    _ => None,
+                },
+                // A select_multiple is worth its best chosen code (Q8: any asset 1, `no` 0).
+                ItemKind::Multiple(values) => chosen.indices().filter_map(|c| values[c]).reduce(f64::max),
+                ItemKind::Derived(inputs) => {
+                    let present = inputs.iter().filter_map(|&j| out.item_values[j]);
                     let (sum, n) = present.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
                     (n > 0).then(|| sum / f64::from(n))
                 }
-                _ if values.is_empty() || !q.scored => None,
-                _ => match chosen {
-                    Chosen::Nothing => None,
-                    Chosen::One(c) => values[usize::from(c)],
-                    // A select_multiple is worth its best chosen code (Q8: any asset 1, `no` 0).
-                    Chosen::Many(_) => chosen.indices().filter_map(|c| values[c]).reduce(f64::max),
-                },
             };
         }
     }
