@@ -28,8 +28,11 @@ struct Quoted {
 
 impl<'a> Records<'a> {
     pub(crate) fn new(input: &'a [u8]) -> Self {
-        let quoted = memchr::memchr(b'"', input)
-            .map(|_| Quoted { reader: Reader::new(), data: vec![0; 4096], ends: vec![0; 64] });
+        let quoted = memchr::memchr(b'"', input).map(|_| Quoted {
+            reader: Reader::new(),
+            data: vec![0; 4096],
+            ends: vec![0; 64],
+        });
         Records { input, at: 0, quoted, ends: Vec::with_capacity(64), len: 0 }
     }
 
@@ -210,7 +213,10 @@ mod tests {
     fn long_lines_split_the_same_whatever_their_alignment() {
         for pad in 0..9 {
             let line = format!("{},b,,c,{}\r\nx,y", "a".repeat(pad), "d".repeat(17 - pad));
-            let expected = vec![vec!["a".repeat(pad), "b".into(), "".into(), "c".into(), "d".repeat(17 - pad)], vec!["x".into(), "y".into()]];
+            let expected = vec![
+                vec!["a".repeat(pad), "b".into(), "".into(), "c".into(), "d".repeat(17 - pad)],
+                vec!["x".into(), "y".into()],
+            ];
             assert_eq!(all(&line), expected);
         }
     }

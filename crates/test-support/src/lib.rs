@@ -24,9 +24,10 @@ pub fn python() -> PathBuf {
     path
 }
 
-/// Runs a script of `scripts/oracles/` with the venv's Python; panics if it cannot start.
-pub fn oracle(script: &str, args: &[&std::ffi::OsStr]) -> Output {
-    let script = workspace_root().join("scripts/oracles").join(script);
+/// Runs a Python script of the workspace (path from its root) with the venv's Python; panics if
+/// it cannot start.
+pub fn python_script(script: &str, args: &[&std::ffi::OsStr]) -> Output {
+    let script = workspace_root().join(script);
     Command::new(python())
         .arg(&script)
         .args(args)

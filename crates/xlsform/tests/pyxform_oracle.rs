@@ -2,7 +2,7 @@
 //! `scripts/oracles/xlsform_check.py`: any warning or error fails the test.
 
 use homeward_rss::builtin;
-use homeward_test_support::{oracle, workspace_root};
+use homeward_test_support::{python_script, workspace_root};
 use homeward_xlsform::{XlsForm, rss_form};
 use serde_json::Value;
 
@@ -17,7 +17,7 @@ fn check(form: &XlsForm) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rss.xlsx");
     std::fs::write(&path, form.to_xlsx().unwrap()).unwrap();
-    let out = oracle("xlsform_check.py", &[path.as_os_str()]);
+    let out = python_script("scripts/oracles/xlsform_check.py", &[path.as_os_str()]);
     assert!(out.status.success(), "checker failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
