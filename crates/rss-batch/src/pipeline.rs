@@ -3,8 +3,7 @@
 //! Memory is bounded: a fixed set of buffers circulates from the reader to the workers to the
 //! collector and back, so the reader waits when the writer falls behind.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel, sync_channel};
@@ -100,64 +99,66 @@ fn hash_id(bytes: &[u8]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// Keys that are already hashes are used as they are.
-#[derive(Default)]
-struct KeyIsHash(u64);
-
-impl Hasher for KeyIsHash {
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys")
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Survey ids seen so far, with the row that first used each. The ids sit one after another in
-/// one buffer, so a million ids cost about 40 bytes each beyond their text, with no allocation
-/// per id.
+/// Survey ids seen so far, with the row that first used each: the duplicate rule needs them all,
+/// so this is the one part of a batch that grows with the file. The ids sit one after another in
+/// one buffer, found through an open-addressing table of indices: about 32 bytes per id beyond
+/// its text, and no allocation per id.
 #[derive(Default)]
 pub(crate) struct SeenIds {
     text: Vec<u8>,
     /// Start of each id in `text` (the next one's start ends it).
-    starts: Vec<usize>,
+    starts: Vec<u64>,
     first_rows: Vec<u64>,
-    by_hash: HashMap<u64, usize, BuildHasherDefault<KeyIsHash>>,
-    /// Ids whose hash equals another id's: vanishingly rare, kept apart.
-    collided: HashMap<Box<[u8]>, u64>,
+    /// Index + 1 of the id in each slot (0: empty); a power of two, at most half full.
+    slots: Vec<u32>,
 }
 
 impl SeenIds {
     fn id(&self, entry: usize) -> &[u8] {
-        let end = self.starts.get(entry + 1).copied().unwrap_or(self.text.len());
-        &self.text[self.starts[entry]..end]
+        let end = self.starts.get(entry + 1).map_or(self.text.len(), |&e| e as usize);
+        &self.text[self.starts[entry] as usize..end]
     }
 
-    /// The row that first used `id`, or `None` after recording that `row` uses it.
-    fn first_use(&mut self, id: &[u8], row: u64) -> Option<u64> {
-        let hash = hash_id(id);
-        match self.by_hash.get(&hash) {
-            Some(&entry) if self.id(entry) == id => Some(self.first_rows[entry]),
-            Some(_) => match self.collided.get(id) {
-                Some(&first) => Some(first),
-                None => {
-                    self.collided.insert(id.into(), row);
-                    None
-                }
-            },
-            None => {
-                self.by_hash.insert(hash, self.starts.len());
-                self.starts.push(self.text.len());
-                self.text.extend_from_slice(id);
-                self.first_rows.push(row);
-                None
+    /// The first empty slot for `hash`, or the slot of the entry holding `id`.
+    fn probe(&self, hash: u64, id: &[u8]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => return at,
+                entry if self.id(entry as usize - 1) == id => return at,
+                _ => at = (at + 1) & mask,
             }
         }
     }
 
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        self.slots = vec![0; size];
+        for entry in 0..self.starts.len() {
+            let id = self.id(entry);
+            let at = self.probe(hash_id(id), id);
+            self.slots[at] = entry as u32 + 1;
+        }
+    }
+
+    /// The row that first used `id`, or `None` after recording that `row` uses it.
+    fn first_use(&mut self, id: &[u8], row: u64) -> Option<u64> {
+        if (self.starts.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let at = self.probe(hash_id(id), id);
+        match self.slots[at] {
+            0 => {
+                self.slots[at] = u32::try_from(self.starts.len() + 1).expect("fewer than 4 billion survey ids");
+                self.starts.push(self.text.len() as u64);
+                self.text.extend_from_slice(id);
+                self.first_rows.push(row);
+                None
+            }
+            entry => Some(self.first_rows[entry as usize - 1]),
+        }
+    }
     /// Records the ids of a chunk whose first row is `first_row`; returns the duplicates.
     pub(crate) fn check<P>(&mut self, chunk: &ChunkResult<P>, first_row: u64, dups: &mut Vec<Duplicate>) {
         dups.clear();
@@ -170,25 +171,6 @@ impl SeenIds {
                 dups.push(Duplicate { local, first_row: first });
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_told_apart_and_repeats_name_the_first_row() {
-        let mut seen = SeenIds::default();
-        assert_eq!(seen.first_use(b"A", 2), None);
-        assert_eq!(seen.first_use(b"AB", 3), None);
-        assert_eq!(seen.first_use(b"", 4), None);
-        assert_eq!(seen.first_use(b"A", 5), Some(2));
-        assert_eq!(seen.first_use(b"AB", 6), Some(3));
-        for i in 0..10_000u64 {
-            assert_eq!(seen.first_use(format!("S{i}").as_bytes(), 10 + i), None);
-        }
-        assert_eq!(seen.first_use(b"S9999", 1), Some(10_009));
     }
 }
 
@@ -323,5 +305,24 @@ impl<P> Collector<P> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_told_apart_and_repeats_name_the_first_row() {
+        let mut seen = SeenIds::default();
+        assert_eq!(seen.first_use(b"A", 2), None);
+        assert_eq!(seen.first_use(b"AB", 3), None);
+        assert_eq!(seen.first_use(b"", 4), None);
+        assert_eq!(seen.first_use(b"A", 5), Some(2));
+        assert_eq!(seen.first_use(b"AB", 6), Some(3));
+        for i in 0..10_000u64 {
+            assert_eq!(seen.first_use(format!("S{i}").as_bytes(), 10 + i), None);
+        }
+        assert_eq!(seen.first_use(b"S9999", 1), Some(10_009));
     }
 }
