@@ -71,16 +71,25 @@ pub fn score_csv<R: Read, W: Write + Send>(
 
     // Set from the first record before any chunk is worked on.
     let header_cell = std::sync::OnceLock::new();
+    // Output buffers go back to the workers once written: no fresh pages for every chunk.
+    let spare_buffers = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
     let work = |chunk: &[u8]| {
         let header: &Header = header_cell.get().expect("header read before chunks");
-        score_chunk(scorer, header, &profile, chunk)
+        let out = spare_buffers.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
+        score_chunk(scorer, header, &profile, chunk, out)
     };
     let collect = |result: ChunkResult<Scored>, _first_row: u64, dups: &[Duplicate]| {
         if !wrote_header {
             write(&mut output, header_line().as_bytes())?;
             wrote_header = true;
         }
-        collect_chunk(&mut output, &result, dups, &profile, &mut summary)
+        collect_chunk(&mut output, &result, dups, &profile, &mut summary)?;
+        let mut out = result.payload.out;
+        out.clear();
+        if let Ok(mut spare) = spare_buffers.lock() {
+            spare.push(out);
+        }
+        Ok(())
     };
     pipeline::run(
         input,
@@ -104,9 +113,16 @@ fn header_line() -> String {
     format!("{}\n", OUTPUT_COLUMNS.join(","))
 }
 
-fn score_chunk(scorer: &Scorer, header: &Header, profile: &[u8], chunk: &[u8]) -> ChunkResult<Scored> {
-    let mut result =
-        ChunkResult::new(Scored { out: Vec::with_capacity(chunk.len() / 2), row_ends: Vec::new(), stats: Vec::new() });
+/// Scores a chunk into `out` (an empty buffer, perhaps with capacity left from an earlier chunk).
+fn score_chunk(
+    scorer: &Scorer,
+    header: &Header,
+    profile: &[u8],
+    chunk: &[u8],
+    mut out: Vec<u8>,
+) -> ChunkResult<Scored> {
+    out.reserve(chunk.len() / 2);
+    let mut result = ChunkResult::new(Scored { out, row_ends: Vec::new(), stats: Vec::new() });
     if let Some(bad) = find_non_utf8(chunk) {
         result.fatal = Some(bad);
         return result;

@@ -323,7 +323,7 @@ impl Scorer {
         let q = &self.instrument.questions[i];
         let mut bits = 0u64;
         let mut count = 0u32;
-        for token in cell.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()) {
+        for token in cell.split(|&b| b == b' ' || b == b'\t').filter(|t| !t.is_empty()) {
             let Some(c) = self.codes[i].find(token) else {
                 return Err(self.not_a_code(i, token));
             };
