@@ -22,6 +22,6 @@ pub fn write_atomically<T>(
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     let value = write(temp.as_file_mut())?;
     temp.as_file_mut().flush()?;
-    temp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(value)
 }
