@@ -174,10 +174,35 @@ impl SeenIds {
     }
 }
 
+/// Runs `work` on every chunk of a survey file, with the header read from its first record.
+pub(crate) fn run_surveys<R, P, W, C>(
+    input: R,
+    opts: &Options<'_>,
+    instrument: &homeward_rss::Instrument,
+    work: W,
+    collect: C,
+) -> Result<u64, BatchError>
+where
+    R: Read,
+    P: Send,
+    W: Fn(&crate::Header, &[u8]) -> ChunkResult<P> + Sync,
+    C: FnMut(ChunkResult<P>, u64, &[Duplicate]) -> Result<(), BatchError> + Send,
+{
+    // Set from the first record before any chunk is worked on.
+    let header = std::sync::OnceLock::new();
+    let read_header = |bytes: &[u8]| {
+        let (parsed, consumed) = crate::Header::read(bytes, instrument)?;
+        header.set(parsed).ok();
+        Ok(consumed)
+    };
+    let work = |chunk: &[u8]| work(header.get().expect("header read before chunks"), chunk);
+    run(input, opts, read_header, work, collect)
+}
+
 /// Runs `work` on every chunk of `input` (after its header, which `header` has consumed from the
 /// first chunk) and hands the results to `collect` in input order with their first row number
 /// and duplicates.
-pub(crate) fn run<R, P, W, C>(
+fn run<R, P, W, C>(
     input: R,
     opts: &Options<'_>,
     header: impl FnOnce(&[u8]) -> Result<usize, BatchError>,

@@ -69,12 +69,9 @@ pub fn score_csv<R: Read, W: Write + Send>(
     let mut wrote_header = false;
     let write = |w: &mut std::io::BufWriter<W>, bytes: &[u8]| w.write_all(bytes).map_err(BatchError::Write);
 
-    // Set from the first record before any chunk is worked on.
-    let header_cell = std::sync::OnceLock::new();
     // Output buffers go back to the workers once written: no fresh pages for every chunk.
     let spare_buffers = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
-    let work = |chunk: &[u8]| {
-        let header: &Header = header_cell.get().expect("header read before chunks");
+    let work = |header: &Header, chunk: &[u8]| {
         let out = spare_buffers.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
         score_chunk(scorer, header, &profile, chunk, out)
     };
@@ -91,17 +88,7 @@ pub fn score_csv<R: Read, W: Write + Send>(
         }
         Ok(())
     };
-    pipeline::run(
-        input,
-        opts,
-        |bytes| {
-            let (header, consumed) = Header::read(bytes, instrument)?;
-            header_cell.set(header).ok();
-            Ok(consumed)
-        },
-        work,
-        collect,
-    )?;
+    pipeline::run_surveys(input, opts, instrument, work, collect)?;
     if !wrote_header {
         write(&mut output, header_line().as_bytes())?;
     }

@@ -56,9 +56,7 @@ pub fn sensitivity<R: Read>(
         })
         .collect::<Result<_, _>>()?;
 
-    let header_cell = std::sync::OnceLock::new();
-    let work = |chunk: &[u8]| {
-        let header: &Header = header_cell.get().expect("header read before chunks");
+    let work = |header: &Header, chunk: &[u8]| {
         let mut result = ChunkResult::new(Changes::new());
         if let Some(bad) = find_non_utf8(chunk) {
             result.fatal = Some(bad);
@@ -120,16 +118,6 @@ pub fn sensitivity<R: Read>(
         }
         Ok(())
     };
-    pipeline::run(
-        input,
-        opts,
-        |bytes| {
-            let (header, consumed) = Header::read(bytes, instrument)?;
-            header_cell.set(header).ok();
-            Ok(consumed)
-        },
-        work,
-        collect,
-    )?;
+    pipeline::run_surveys(input, opts, instrument, work, collect)?;
     Ok(table)
 }

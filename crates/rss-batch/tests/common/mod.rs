@@ -4,37 +4,7 @@
 use homeward_rss::{Scorer, builtin};
 use homeward_rss_batch::{BatchError, Options, Summary, score_csv};
 
-pub const BEST: [(&str, &str); 29] = [
-    ("Q1", "very_satisfied"),
-    ("Q2", "never"),
-    ("Q3", "yes"),
-    ("Q4", "never"),
-    ("Q5", "no_debt"),
-    ("Q6", "very_good"),
-    ("Q7", "yes"),
-    ("Q8", "land"),
-    ("Q9", "no"),
-    ("Q11", "very_good"),
-    ("Q12", "very_good"),
-    ("Q13", "very_good"),
-    ("Q14", "yes"),
-    ("Q15", "very_good"),
-    ("Q16", "yes"),
-    ("Q17", "very_good"),
-    ("Q18", "very_good"),
-    ("Q19", "very_good"),
-    ("Q20", "very_good"),
-    ("Q22", "very_often"),
-    ("Q23", "very_good"),
-    ("Q24", "agree"),
-    ("Q25", "very_safe"),
-    ("Q26", "never"),
-    ("Q27", "never"),
-    ("Q28", "never"),
-    ("Q29", "no"),
-    ("Q30", "yes"),
-    ("Q32", "family"),
-];
+pub use homeward_test_support::BEST_ANSWERS as BEST;
 
 pub fn scorer() -> Scorer {
     let inst = builtin::instrument();

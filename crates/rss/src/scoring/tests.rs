@@ -19,37 +19,7 @@ fn scorer_with(edit: impl Fn(&str) -> String) -> Scorer {
 }
 
 /// Best answer to every question (Q10 and Q31 skipped).
-const BEST: [(&str, &str); 29] = [
-    ("Q1", "very_satisfied"),
-    ("Q2", "never"),
-    ("Q3", "yes"),
-    ("Q4", "never"),
-    ("Q5", "no_debt"),
-    ("Q6", "very_good"),
-    ("Q7", "yes"),
-    ("Q8", "land"),
-    ("Q9", "no"),
-    ("Q11", "very_good"),
-    ("Q12", "very_good"),
-    ("Q13", "very_good"),
-    ("Q14", "yes"),
-    ("Q15", "very_good"),
-    ("Q16", "yes"),
-    ("Q17", "very_good"),
-    ("Q18", "very_good"),
-    ("Q19", "very_good"),
-    ("Q20", "very_good"),
-    ("Q22", "very_often"),
-    ("Q23", "very_good"),
-    ("Q24", "agree"),
-    ("Q25", "very_safe"),
-    ("Q26", "never"),
-    ("Q27", "never"),
-    ("Q28", "never"),
-    ("Q29", "no"),
-    ("Q30", "yes"),
-    ("Q32", "family"),
-];
+use homeward_test_support::BEST_ANSWERS as BEST;
 
 /// Worst answer to every question (Q10 and Q31 asked).
 const WORST: [(&str, &str); 31] = [
