@@ -195,3 +195,22 @@ fn help_says_the_provisional_weights_are_not_official() {
         assert!(text(&out.stdout).contains("--profile FILE"), "{args:?}");
     }
 }
+
+/// `script` (util-linux) runs the command on a pseudo-terminal, as a user's shell would.
+#[test]
+fn score_shows_progress_on_a_terminal_and_not_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.csv");
+    let command = format!(
+        "{} rss score --input {} --output {}",
+        env!("CARGO_BIN_EXE_homeward"),
+        samples().display(),
+        output.display()
+    );
+    let on_terminal = Command::new("script").args(["-qec", &command, "/dev/null"]).output().expect("script runs");
+    let seen = text(&on_terminal.stdout);
+    assert!(seen.contains("] 100%  10 rows"), "progress bar on the terminal: {seen:?}");
+
+    let piped = homeward(&["rss", "score", "--input", arg(&samples()), "--output", arg(&output)]);
+    assert!(!text(&piped.stderr).contains("rows\r") && !text(&piped.stderr).contains('['), "no progress bar in a pipe");
+}
