@@ -35,6 +35,8 @@ pub enum BatchError {
     DuplicateColumn { name: String, first: usize, second: usize },
     #[error("cannot re-weigh the profile: {0}")]
     Weights(#[from] homeward_rss::ProfileError),
+    #[error("internal error: {0}; nothing was written, please report this")]
+    Internal(&'static str),
     #[error("a row after byte {offset} is longer than {limit} bytes; is this a CSV file?")]
     RowTooLong { offset: u64, limit: usize },
 }

@@ -259,7 +259,7 @@ where
         let collector = s.spawn(move || {
             let mut collector = Collector { seen: SeenIds::default(), rows: 0, next: 0, pending: BTreeMap::new() };
             let result = collector.drain(done_rx, recycle_tx, opts, bytes_read, &mut collect);
-            result.map(|()| collector.rows)
+            result.map(|()| (collector.rows, collector.next))
         });
 
         // The reader: this thread.
@@ -283,8 +283,13 @@ where
             bytes_read.store(chunker.bytes, std::sync::atomic::Ordering::Relaxed);
         }
         drop(work_tx);
-        let collected = collector.join().expect("collector thread does not panic");
-        read_result.and(collected)
+        let (rows, chunks) = collector.join().expect("collector thread does not panic")?;
+        read_result?;
+        // Every chunk sent must have been written: never report success for part of a file.
+        if chunks != seq {
+            return Err(BatchError::Internal("a chunk of the input was not processed"));
+        }
+        Ok(rows)
     })
 }
 
