@@ -515,3 +515,70 @@ proptest! {
         prop_assert_eq!(out.reason.is_some(), out.status != Status::Scored);
     }
 }
+
+/// A complete survey whose scored answers all have the profile's `extreme` value (1 or 0), with
+/// unscored answers and some non-answers picked at random. Skip logic follows the answers.
+///
+/// The first question of each dimension always gets a real answer, so no dimension is left
+/// without a score.
+fn any_extreme_survey(extreme: f64) -> impl Strategy<Value = Survey> {
+    let s = scorer();
+    let first_of_dimension = {
+        let inst = s.instrument().clone();
+        move |i: usize| inst.questions.iter().position(|q| q.dimension == inst.questions[i].dimension) == Some(i)
+    };
+    proptest::collection::vec((any::<u64>(), any::<u8>(), any::<bool>()), 32).prop_map(move |picks| {
+        let inst = s.instrument();
+        let mut answers = vec![String::new(); inst.questions.len()];
+        let mut chosen: Vec<Option<usize>> = vec![None; inst.questions.len()];
+        for (i, q) in inst.questions.iter().enumerate() {
+            if q.is_derived() || q.relevant.is_some_and(|r| chosen[r.question] != Some(r.choice)) {
+                continue;
+            }
+            let (bits, pick, non_answer) = picks[i];
+            let values = &s.profile().item(i).values;
+            let extremes: Vec<usize> =
+                (0..q.choices.len()).filter(|&c| values.get(c) == Some(&Some(extreme))).collect();
+            let non_answers: Vec<usize> = (0..q.choices.len()).filter(|&c| q.choices[c].non_answer.is_some()).collect();
+            let candidates = if !s.profile().is_scored(i) {
+                (0..q.choices.len()).filter(|&c| !q.choices[c].exclusive).collect()
+            } else if non_answer && !non_answers.is_empty() && pick % 4 == 0 && !first_of_dimension(i) {
+                non_answers
+            } else {
+                extremes
+            };
+            let c = candidates[pick as usize % candidates.len()];
+            chosen[i] = Some(c);
+            answers[i] = q.choices[c].code.clone();
+            // Several codes of the same (non-exclusive, extreme) kind in a select_multiple.
+            if q.kind == QuestionKind::SelectMultiple && !q.choices[c].exclusive {
+                for &other in candidates.iter().filter(|&&o| o != c && !q.choices[o].exclusive && bits & (1 << o) != 0)
+                {
+                    answers[i].push(' ');
+                    answers[i].push_str(&q.choices[other].code);
+                }
+            }
+        }
+        Survey { consent: "yes".into(), answers }
+    })
+}
+
+proptest! {
+    #[test]
+    fn surveys_of_best_answers_score_1_everywhere(sv in any_extreme_survey(1.0)) {
+        let out = scorer().score(&sv);
+        prop_assert_eq!(out.status, Status::Scored, "{}", reason(&out));
+        for score in all_scores(&out) {
+            prop_assert_eq!(score, Some(1.0));
+        }
+    }
+
+    #[test]
+    fn surveys_of_worst_answers_score_0_everywhere(sv in any_extreme_survey(0.0)) {
+        let out = scorer().score(&sv);
+        prop_assert_eq!(out.status, Status::Scored, "{}", reason(&out));
+        for score in all_scores(&out) {
+            prop_assert_eq!(score, Some(0.0));
+        }
+    }
+}
