@@ -100,17 +100,21 @@ fn hash_id(bytes: &[u8]) -> u64 {
 }
 
 /// Survey ids seen so far, with the row that first used each: the duplicate rule needs them all,
-/// so this is the one part of a batch that grows with the file. The ids sit one after another in
-/// one buffer, found through an open-addressing table of indices: about 32 bytes per id beyond
-/// its text, and no allocation per id.
+/// so this is the one part of a batch that grows with the file (about 40 bytes per id beyond its
+/// text, no allocation per id). The ids sit one after another in one buffer, found through an
+/// open-addressing table whose slots hold 32 bits of the id's hash beside its index. The slot
+/// position comes from those same bits, so a lookup touches the stored text only when the
+/// fingerprints match, and growing the table never reads the text: both are random reads in
+/// memory far larger than the caches, on the one collecting thread.
 #[derive(Default)]
 pub(crate) struct SeenIds {
     text: Vec<u8>,
     /// Start of each id in `text` (the next one's start ends it).
     starts: Vec<u64>,
     first_rows: Vec<u64>,
-    /// Index + 1 of the id in each slot (0: empty); a power of two, at most half full.
-    slots: Vec<u32>,
+    /// Per slot: fingerprint (32 bits of the hash) high, index + 1 low (0: empty).
+    /// A power of two, at most half full.
+    slots: Vec<u64>,
 }
 
 impl SeenIds {
@@ -119,60 +123,91 @@ impl SeenIds {
         &self.text[self.starts[entry] as usize..end]
     }
 
+    fn fingerprint(hash: u64) -> u64 {
+        hash >> 32
+    }
+
+    fn home(&self, fingerprint: u64) -> usize {
+        fingerprint as usize & (self.slots.len() - 1)
+    }
+
     /// The first empty slot for `hash`, or the slot of the entry holding `id`.
     fn probe(&self, hash: u64, id: &[u8]) -> usize {
+        let fingerprint = Self::fingerprint(hash);
         let mask = self.slots.len() - 1;
-        let mut at = hash as usize & mask;
+        let mut at = self.home(fingerprint);
         loop {
-            match self.slots[at] {
-                0 => return at,
-                entry if self.id(entry as usize - 1) == id => return at,
-                _ => at = (at + 1) & mask,
+            let slot = self.slots[at];
+            if slot == 0 || (slot >> 32 == fingerprint && self.id((slot as u32 - 1) as usize) == id) {
+                return at;
             }
+            at = (at + 1) & mask;
         }
     }
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
-        self.slots = vec![0; size];
-        for entry in 0..self.starts.len() {
-            let id = self.id(entry);
-            let at = self.probe(hash_id(id), id);
-            self.slots[at] = entry as u32 + 1;
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut at = self.home(slot >> 32);
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = slot;
         }
     }
 
     /// The row that first used `id`, or `None` after recording that `row` uses it.
+    #[cfg(test)]
     fn first_use(&mut self, id: &[u8], row: u64) -> Option<u64> {
         if (self.starts.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let at = self.probe(hash_id(id), id);
+        self.insert(id, hash_id(id), row)
+    }
+
+    /// As `first_use`, for an id whose hash is known, in a table with room for it.
+    fn insert(&mut self, id: &[u8], hash: u64, row: u64) -> Option<u64> {
+        let at = self.probe(hash, id);
         match self.slots[at] {
             0 => {
-                self.slots[at] = u32::try_from(self.starts.len() + 1).expect("fewer than 4 billion survey ids");
+                let entry = u32::try_from(self.starts.len() + 1).expect("fewer than 4 billion survey ids");
+                self.slots[at] = Self::fingerprint(hash) << 32 | u64::from(entry);
                 self.starts.push(self.text.len() as u64);
                 self.text.extend_from_slice(id);
                 self.first_rows.push(row);
                 None
             }
-            entry => Some(self.first_rows[entry as usize - 1]),
+            slot => Some(self.first_rows[(slot as u32 - 1) as usize]),
         }
     }
     /// Records the ids of a chunk whose first row is `first_row`; returns the duplicates.
     pub(crate) fn check<P>(&mut self, chunk: &ChunkResult<P>, first_row: u64, dups: &mut Vec<Duplicate>) {
         dups.clear();
+        // Room for the whole chunk first, so the table does not move while looking ahead.
+        while (self.starts.len() + chunk.rows + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let hashes: Vec<u64> = (0..chunk.rows).map(|local| hash_id(chunk.id(local))).collect();
         for local in 0..chunk.rows {
-            let id = chunk.id(local);
-            if id.is_empty() {
-                continue;
+            // Touch the slot of an id a little ahead: its cache miss overlaps this id's work
+            // instead of stalling the one collecting thread later.
+            if let Some(&ahead) = hashes.get(local + LOOK_AHEAD) {
+                std::hint::black_box(self.slots[self.home(Self::fingerprint(ahead))]);
             }
-            if let Some(first) = self.first_use(id, first_row + local as u64) {
+            let id = chunk.id(local);
+            if !id.is_empty()
+                && let Some(first) = self.insert(id, hashes[local], first_row + local as u64)
+            {
                 dups.push(Duplicate { local, first_row: first });
             }
         }
     }
 }
+
+/// How many ids ahead the id set touches its table.
+const LOOK_AHEAD: usize = 16;
 
 /// Runs `work` on every chunk of a survey file, with the header read from its first record.
 pub(crate) fn run_surveys<R, P, W, C>(

@@ -1,18 +1,28 @@
 //! Finding a choice by its code: the innermost step of scoring, run for every cell.
 
-/// Finds a question's choice by its code in a few instructions: codes of up to 24 bytes are
-/// packed into three words, and a multiplier is searched (once, when the scorer is built) that
-/// sends every code of the question to its own slot of 256. A question where no multiplier
-/// works, or with a longer code, compares codes one by one.
+/// Finds a question's choice by its code in a few instructions. Codes of up to 24 bytes are
+/// packed into three words; when the scorer is built, a multiplier is searched that sends every
+/// code of the question to its own slot of a small table (the smallest power of two, at least
+/// twice the number of codes, for which one exists). A slot holds the packed code itself, so a
+/// lookup is one load and one comparison, and the tables of all questions stay in the fastest
+/// cache while the CSV streams past. A question with a longer code compares codes one by one.
 #[derive(Debug, Clone)]
 pub(super) struct CodeIndex {
     multiplier: u64,
-    slots: Box<[u8; 256]>,
-    /// Each choice's code, packed, with its length.
-    packed: Vec<([u64; 3], usize)>,
+    /// `64 - log2(slots.len())`: the top bits of the product choose the slot.
+    shift: u32,
+    slots: Vec<Slot>,
     /// The codes themselves, for questions that compare one by one.
     codes: Vec<Box<[u8]>>,
     linear: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    words: [u64; 3],
+    /// Length of the code; `EMPTY` for no code.
+    len: u8,
+    choice: u8,
 }
 
 impl CodeIndex {
@@ -36,35 +46,38 @@ impl CodeIndex {
     }
 
     #[inline]
-    fn slot(words: &[u64; 3], len: usize, multiplier: u64) -> usize {
+    fn slot(words: &[u64; 3], len: usize, multiplier: u64, shift: u32) -> usize {
         let mixed = words[0] ^ words[1].rotate_left(21) ^ words[2].rotate_left(42) ^ len as u64;
-        (mixed.wrapping_mul(multiplier) >> 56) as usize
+        (mixed.wrapping_mul(multiplier) >> shift) as usize
     }
 
     pub(super) fn new(codes: &[&str]) -> Self {
-        let too_long = codes.iter().any(|c| c.len() > Self::MAX_LEN);
-        let packed: Vec<([u64; 3], usize)> =
-            codes.iter().map(|c| (if too_long { [0; 3] } else { Self::pack(c.as_bytes()) }, c.len())).collect();
-        let full = || codes.iter().map(|c| c.as_bytes().into()).collect();
-        let mut slots = Box::new([Self::EMPTY; 256]);
-        let mut multiplier = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..10_000 {
-            slots.fill(Self::EMPTY);
-            let mut collided = false;
-            for (c, (words, len)) in packed.iter().enumerate() {
-                let slot = &mut slots[Self::slot(words, *len, multiplier)];
-                collided |= *slot != Self::EMPTY;
-                *slot = c as u8;
-            }
-            if too_long {
-                break;
-            }
-            if !collided {
-                return CodeIndex { multiplier, slots, packed, codes: full(), linear: false };
-            }
-            multiplier = multiplier.wrapping_add(0x6a09_e667_f3bc_c909) | 1;
+        let full: Vec<Box<[u8]>> = codes.iter().map(|c| c.as_bytes().into()).collect();
+        let empty = Slot { words: [0; 3], len: Self::EMPTY, choice: 0 };
+        let linear =
+            || CodeIndex { multiplier: 0, shift: 63, slots: vec![empty; 2], codes: full.clone(), linear: true };
+        if codes.iter().any(|c| c.len() > Self::MAX_LEN) || codes.len() > 64 {
+            return linear();
         }
-        CodeIndex { multiplier, slots, packed, codes: full(), linear: true }
+        let packed: Vec<[u64; 3]> = codes.iter().map(|c| Self::pack(c.as_bytes())).collect();
+        for bits in (codes.len() * 2).next_power_of_two().trailing_zeros().max(1)..=10 {
+            let shift = 64 - bits;
+            let mut multiplier = 0x9e37_79b9_7f4a_7c15u64;
+            for _ in 0..2_000 {
+                let mut slots = vec![empty; 1 << bits];
+                let fits = codes.iter().zip(&packed).enumerate().all(|(c, (code, words))| {
+                    let slot = &mut slots[Self::slot(words, code.len(), multiplier, shift)];
+                    let free = slot.len == Self::EMPTY;
+                    *slot = Slot { words: *words, len: code.len() as u8, choice: c as u8 };
+                    free
+                });
+                if fits {
+                    return CodeIndex { multiplier, shift, slots, codes: full, linear: false };
+                }
+                multiplier = multiplier.wrapping_add(0x6a09_e667_f3bc_c909) | 1;
+            }
+        }
+        linear()
     }
 
     #[inline]
@@ -76,9 +89,8 @@ impl CodeIndex {
             return None;
         }
         let words = Self::pack(code);
-        let c = self.slots[Self::slot(&words, code.len(), self.multiplier)];
-        let (expected, len) = self.packed.get(usize::from(c))?;
-        (*len == code.len() && *expected == words).then_some(usize::from(c))
+        let slot = &self.slots[Self::slot(&words, code.len(), self.multiplier, self.shift)];
+        (usize::from(slot.len) == code.len() && slot.words == words).then_some(usize::from(slot.choice))
     }
 }
 
