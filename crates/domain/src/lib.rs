@@ -1,0 +1,19 @@
+//! The case-management domain of Homeward, as pure types: no storage, no HTTP.
+//!
+//! Specification: `../shared/design/domain.md` (section 3: workflows and state machines), which
+//! cites the IOM Reintegration Handbook by line.
+//!
+//! So far: the lifecycles of a case, a reintegration plan and a referral, each a transition
+//! table checked by [`lifecycle::Lifecycle`], and the reasons for closing a case. Entities,
+//! timing rules and the rest of domain.md section 2 are still to come (issue 3).
+
+#[macro_use]
+mod named;
+
+pub mod case;
+pub mod closure;
+pub mod lifecycle;
+pub mod plan;
+pub mod referral;
+
+pub use lifecycle::{Lifecycle, Named, Transition, TransitionError};
