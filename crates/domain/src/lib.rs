@@ -4,8 +4,9 @@
 //! cites the IOM Reintegration Handbook by line.
 //!
 //! So far: the lifecycles of a case, a reintegration plan and a referral, each a transition
-//! table checked by [`lifecycle::Lifecycle`], and the reasons for closing a case. Entities,
-//! timing rules and the rest of domain.md section 2 are still to come (issue 3).
+//! table checked by [`lifecycle::Lifecycle`]; the reasons for closing a case; and the timing
+//! rules (data) that say when follow-ups, reports and surveys fall due. The entities of
+//! domain.md section 2 are still to come (issue 3).
 
 #[macro_use]
 mod named;
@@ -15,5 +16,6 @@ pub mod closure;
 pub mod lifecycle;
 pub mod plan;
 pub mod referral;
+pub mod timing;
 
 pub use lifecycle::{Lifecycle, Named, Transition, TransitionError};
