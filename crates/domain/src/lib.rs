@@ -4,8 +4,9 @@
 //! cites the IOM Reintegration Handbook by line.
 //!
 //! So far: the lifecycles of a case, a reintegration plan and a referral, each a transition
-//! table checked by [`lifecycle::Lifecycle`]; the reasons for closing a case; and the timing
-//! rules (data) that say when follow-ups, reports and surveys fall due. The entities of
+//! table checked by [`lifecycle::Lifecycle`]; the reasons for closing a case; the timing rules
+//! (data) that say when follow-ups, reports and surveys fall due; and the feasibility grid of
+//! Annex 5 (data) with a case's evaluation of an intervention. The entities of
 //! domain.md section 2 are still to come (issue 3).
 
 #[macro_use]
@@ -13,6 +14,7 @@ mod named;
 
 pub mod case;
 pub mod closure;
+pub mod feasibility;
 pub mod lifecycle;
 pub mod plan;
 pub mod referral;
