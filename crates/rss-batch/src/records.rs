@@ -132,6 +132,14 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// Field `i` followed by the rest of the chunk, when it sits in the chunk itself (a chunk
+    /// without quotes): `(bytes, len)` with `bytes[..len]` the field.
+    #[inline]
+    pub(crate) fn field_in_context(&self, i: usize) -> Option<(&[u8], usize)> {
+        let (start, end) = self.ends[i];
+        self.quoted.is_none().then(|| (&self.input[start..], end - start))
+    }
+
     /// The first field that is not UTF-8, if any.
     pub(crate) fn first_non_utf8_field(&self) -> Option<usize> {
         (0..self.len).find(|&i| std::str::from_utf8(self.field(i)).is_err())
@@ -181,6 +189,11 @@ impl Answers for RecordAnswers<'_, '_> {
     #[inline]
     fn answer(&self, index: usize) -> &[u8] {
         self.header.questions[index].map_or(&[][..], |col| self.record.field(col))
+    }
+
+    #[inline]
+    fn answer_in_context(&self, index: usize) -> Option<(&[u8], usize)> {
+        self.header.questions[index].and_then(|col| self.record.field_in_context(col))
     }
 }
 

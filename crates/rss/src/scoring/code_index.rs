@@ -29,20 +29,25 @@ impl CodeIndex {
     const EMPTY: u8 = u8::MAX;
     const MAX_LEN: usize = 24;
 
-    /// Three words that, with the length, determine a code of up to 24 bytes: a few
-    /// overlapping loads instead of a loop over the bytes.
+    /// A code of up to 24 bytes as three little-endian words, zero-padded.
     #[inline]
-    fn pack(code: &[u8]) -> [u64; 3] {
-        let n = code.len();
-        let word = |at: usize| u64::from_le_bytes(code[at..at + 8].try_into().expect("8 bytes"));
-        let half = |at: usize| u64::from(u32::from_le_bytes(code[at..at + 4].try_into().expect("4 bytes")));
-        match n {
-            0 => [0; 3],
-            1..=3 => [code.iter().fold(0, |w, &b| w << 8 | u64::from(b)), 0, 0],
-            4..=7 => [half(0) | half(n - 4) << 32, 0, 0],
-            8..=16 => [word(0), word(n - 8), 0],
-            _ => [word(0), word(8), word(n - 8)],
-        }
+    pub(super) fn pack(code: &[u8]) -> [u64; 3] {
+        let mut padded = [0u8; Self::MAX_LEN];
+        padded[..code.len()].copy_from_slice(code);
+        Self::pack_in_context(&padded, code.len())
+    }
+
+    /// The same words for a code of `len` bytes at the start of `bytes`, which runs on for at
+    /// least 24 bytes: whole-word loads masked by the length, with no branch on the length (a
+    /// branch that would mispredict on most cells).
+    #[inline]
+    pub(super) fn pack_in_context(bytes: &[u8], len: usize) -> [u64; 3] {
+        let word = |k: usize| {
+            let kept = len.saturating_sub(8 * k).min(8) as u32;
+            let mask = u64::MAX.checked_shr(64 - 8 * kept).unwrap_or(0);
+            u64::from_le_bytes(bytes[8 * k..8 * k + 8].try_into().expect("8 bytes")) & mask
+        };
+        [word(0), word(1), word(2)]
     }
 
     #[inline]
@@ -88,9 +93,23 @@ impl CodeIndex {
         if code.len() > Self::MAX_LEN {
             return None;
         }
-        let words = Self::pack(code);
-        let slot = &self.slots[Self::slot(&words, code.len(), self.multiplier, self.shift)];
-        (usize::from(slot.len) == code.len() && slot.words == words).then_some(usize::from(slot.choice))
+        self.find_packed(&Self::pack(code), code.len())
+    }
+
+    /// `find` for a cell of `len` bytes at the start of `bytes`, which runs on for at least
+    /// 24 bytes (see [`Self::pack_in_context`]).
+    #[inline]
+    pub(super) fn find_in_context(&self, bytes: &[u8], len: usize) -> Option<usize> {
+        if self.linear || len > Self::MAX_LEN {
+            return self.find(&bytes[..len]);
+        }
+        self.find_packed(&Self::pack_in_context(bytes, len), len)
+    }
+
+    #[inline]
+    fn find_packed(&self, words: &[u64; 3], len: usize) -> Option<usize> {
+        let slot = &self.slots[Self::slot(words, len, self.multiplier, self.shift)];
+        (usize::from(slot.len) == len && slot.words == *words).then_some(usize::from(slot.choice))
     }
 }
 
@@ -109,6 +128,20 @@ mod tests {
         for other in ["", "lan", "lands", "Land", "no ", "a_code_far_longer_than_24_bytes"] {
             assert_eq!(index.find(other.as_bytes()), None, "{other:?}");
         }
+    }
+
+    #[test]
+    fn packing_in_context_ignores_what_follows_the_cell() {
+        let codes = ["very_good", "good", "fair", "poor", "very_poor", "dk", "dwa", "unhappy_conditions"];
+        let index = CodeIndex::new(&codes);
+        for (i, code) in codes.iter().enumerate() {
+            let row = format!("{code},somewhat_agree,very_often,other_returnees,");
+            assert_eq!(index.find_in_context(row.as_bytes(), code.len()), Some(i), "{code}");
+            assert_eq!(CodeIndex::pack_in_context(row.as_bytes(), code.len()), CodeIndex::pack(code.as_bytes()));
+        }
+        let row = b"goodness,and,more,bytes,after,it";
+        assert_eq!(index.find_in_context(row, 8), None);
+        assert_eq!(index.find_in_context(row, 4), Some(1), "a prefix that is a code is that code");
     }
 
     #[test]

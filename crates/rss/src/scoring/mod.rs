@@ -27,6 +27,14 @@ pub trait Answers {
     fn consent(&self) -> &[u8];
     /// The cell of question `index` of the instrument; empty when there is no answer.
     fn answer(&self, index: usize) -> &[u8];
+
+    /// The cell of question `index` as `(bytes, len)`: `bytes[..len]` is the cell (exactly as
+    /// [`Answers::answer`] gives it) and `bytes` runs on for at least 24 more bytes of anything.
+    /// Lets the code lookup read whole words without branching on the cell's length. `None`
+    /// (the default) when the cell does not sit in such a buffer.
+    fn answer_in_context(&self, _index: usize) -> Option<(&[u8], usize)> {
+        None
+    }
 }
 
 /// Answers held as text, e.g. from a JSON request: `answers[i]` is the cell of question `i`
@@ -216,7 +224,7 @@ impl Scorer {
             }
             chosen[i] = match q.kind {
                 // A code is a name without spaces: finding it settles the cell.
-                QuestionKind::SelectOne => match self.codes[i].find(cell) {
+                QuestionKind::SelectOne => match self.find_code(answers, i, cell) {
                     Some(c) => Chosen::One(c as u8),
                     None => return Err(self.not_a_code(i, cell)),
                 },
@@ -238,6 +246,18 @@ impl Scorer {
             }
         }
         Ok(first_gap)
+    }
+
+    /// The choice of question `i` whose code is the (trimmed) `cell`, reading it in context
+    /// when the answers offer that and the cell needed no trimming.
+    #[inline]
+    fn find_code(&self, answers: &impl Answers, i: usize, cell: &[u8]) -> Option<usize> {
+        match answers.answer_in_context(i) {
+            Some((bytes, len)) if len == cell.len() && bytes.len() >= len + 24 => {
+                self.codes[i].find_in_context(bytes, len)
+            }
+            _ => self.codes[i].find(cell),
+        }
     }
 
     fn read_multiple(&self, i: usize, cell: &[u8]) -> Result<Chosen, Invalid> {
