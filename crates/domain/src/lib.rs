@@ -5,8 +5,9 @@
 //!
 //! So far: the lifecycles of a case, a reintegration plan and a referral, each a transition
 //! table checked by [`lifecycle::Lifecycle`]; the reasons for closing a case; the timing rules
-//! (data) that say when follow-ups, reports and surveys fall due; and the feasibility grid of
-//! Annex 5 (data) with a case's evaluation of an intervention. The entities of
+//! (data) that say when follow-ups, reports and surveys fall due; the feasibility grid of
+//! Annex 5 (data) with a case's evaluation of an intervention; and consent, with the rule that
+//! finds the consent covering a use of a returnee's data or says which is missing. The entities of
 //! domain.md section 2 are still to come (issue 3).
 
 #[macro_use]
@@ -14,6 +15,7 @@ mod named;
 
 pub mod case;
 pub mod closure;
+pub mod consent;
 pub mod feasibility;
 pub mod lifecycle;
 pub mod plan;
