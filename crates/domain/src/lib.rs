@@ -7,7 +7,8 @@
 //! table checked by [`lifecycle::Lifecycle`]; the reasons for closing a case; the timing rules
 //! (data) that say when follow-ups, reports and surveys fall due; the feasibility grid of
 //! Annex 5 (data) with a case's evaluation of an intervention; and consent, with the rule that
-//! finds the consent covering a use of a returnee's data or says which is missing. The entities of
+//! finds the consent covering a use of a returnee's data or says which is missing; and the
+//! reference codes (countries, currencies) with money as exact minor units. The entities of
 //! domain.md section 2 are still to come (issue 3).
 
 #[macro_use]
@@ -19,6 +20,7 @@ pub mod consent;
 pub mod feasibility;
 pub mod lifecycle;
 pub mod plan;
+pub mod reference;
 pub mod referral;
 pub mod timing;
 

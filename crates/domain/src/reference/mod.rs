@@ -1,0 +1,205 @@
+//! Reference codes: ISO 3166-1 countries and ISO 4217 currencies (`data/reference/`), and money
+//! as integer minor units of a currency, never a float.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+const COUNTRIES_CSV: &str = include_str!("../../../../data/reference/countries.csv");
+const CURRENCIES_CSV: &str = include_str!("../../../../data/reference/currencies.csv");
+
+/// A wrong code or amount, with the value and what is expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ReferenceError(String);
+
+struct Tables {
+    countries: HashMap<[u8; 2], String>,
+    currencies: HashMap<[u8; 3], (u8, String)>,
+}
+
+/// The tables, read once from the embedded files (checked by the tests).
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let rows = |text: &'static str| {
+            csv::Reader::from_reader(text.as_bytes())
+                .into_records()
+                .map(|r| r.expect("reference files are valid CSV (tested)"))
+                .collect::<Vec<_>>()
+        };
+        let countries = rows(COUNTRIES_CSV)
+            .into_iter()
+            .map(|r| (r[0].as_bytes().try_into().expect("two-letter codes (tested)"), r[3].to_string()))
+            .collect();
+        let currencies = rows(CURRENCIES_CSV)
+            .into_iter()
+            .map(|r| {
+                let code = r[0].as_bytes().try_into().expect("three-letter codes (tested)");
+                (code, (r[1].parse().expect("minor units are digits (tested)"), r[2].to_string()))
+            })
+            .collect();
+        Tables { countries, currencies }
+    })
+}
+
+/// An ISO 3166-1 alpha-2 country code from the reference list (`SN`, `AF`, `XK`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("ASCII letters")
+    }
+
+    /// The English short name (`Senegal`).
+    pub fn name(&self) -> &'static str {
+        tables().countries[&self.0].as_str()
+    }
+}
+
+impl FromStr for CountryCode {
+    type Err = ReferenceError;
+
+    /// Accepts any case and surrounding spaces (`sn`, ` SN `); stores capitals.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let code = text.trim().to_ascii_uppercase();
+        let bytes: [u8; 2] = code.as_bytes().try_into().map_err(|_| {
+            ReferenceError(format!("country code '{text}' must be two letters (ISO 3166-1 alpha-2, such as SN)"))
+        })?;
+        if tables().countries.contains_key(&bytes) {
+            Ok(CountryCode(bytes))
+        } else {
+            Err(ReferenceError(format!("country code '{text}' is not an ISO 3166-1 alpha-2 code")))
+        }
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An ISO 4217 currency in use, with the number of its minor units (EUR 2, XOF 0, KWD 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u8,
+}
+
+impl Currency {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.code).expect("ASCII letters")
+    }
+
+    /// Digits after the decimal point.
+    pub fn minor_units(&self) -> u8 {
+        self.minor_units
+    }
+
+    pub fn name(&self) -> &'static str {
+        tables().currencies[&self.code].1.as_str()
+    }
+}
+
+impl FromStr for Currency {
+    type Err = ReferenceError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let code = text.trim().to_ascii_uppercase();
+        let bytes: [u8; 3] = code
+            .as_bytes()
+            .try_into()
+            .map_err(|_| ReferenceError(format!("currency '{text}' must be three letters (ISO 4217, such as EUR)")))?;
+        let (minor_units, _) = tables()
+            .currencies
+            .get(&bytes)
+            .ok_or_else(|| ReferenceError(format!("currency '{text}' is not an ISO 4217 currency in use")))?;
+        Ok(Currency { code: bytes, minor_units: *minor_units })
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An amount in minor units of a currency (cents for EUR): exact, never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    /// Reads a decimal amount (`1250`, `12.5`, `-3.10`) exactly. More decimals than the currency
+    /// has, separators or exponents are refused with a message naming the amount.
+    pub fn parse(amount: &str, currency: Currency) -> Result<Money, ReferenceError> {
+        let text = amount.trim();
+        let bad = |why: &str| ReferenceError(format!("amount '{amount}' {why}"));
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(bad("is not a number like 1250 or 12.50"));
+        }
+        if digits.contains('.') && fraction.is_empty() {
+            return Err(bad("has a decimal point but no decimals"));
+        }
+        let places = usize::from(currency.minor_units);
+        if fraction.len() > places {
+            return Err(bad(&format!("has more decimals than {currency} has ({places})")));
+        }
+        let scale = 10i64.pow(u32::from(currency.minor_units));
+        let fraction_value = if fraction.is_empty() {
+            0
+        } else {
+            format!("{fraction:0<places$}").parse::<i64>().map_err(|_| bad("is too long"))?
+        };
+        let minor = whole
+            .parse::<i64>()
+            .ok()
+            .and_then(|w| w.checked_mul(scale))
+            .and_then(|w| w.checked_add(fraction_value))
+            .ok_or_else(|| bad("is too large"))?;
+        Ok(Money { minor: if negative { -minor } else { minor }, currency })
+    }
+
+    /// The sum, in the same currency.
+    pub fn checked_add(self, other: Money) -> Result<Money, ReferenceError> {
+        if self.currency != other.currency {
+            return Err(ReferenceError(format!(
+                "cannot add {} to {}: different currencies",
+                other.currency, self.currency
+            )));
+        }
+        let minor = self.minor.checked_add(other.minor).ok_or_else(|| ReferenceError("the sum is too large".into()))?;
+        Ok(Money { minor, currency: self.currency })
+    }
+}
+
+impl fmt::Display for Money {
+    /// `12.50 EUR`, `12 XOF`, `-1.005 KWD`: plain digits; locales format for people.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let places = u32::from(self.currency.minor_units);
+        let scale = 10u64.pow(places);
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if places == 0 {
+            write!(f, "{sign}{abs} {}", self.currency)
+        } else {
+            write!(f, "{sign}{}.{:0width$} {}", abs / scale, abs % scale, self.currency, width = places as usize)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,79 @@
+use super::*;
+
+fn eur() -> Currency {
+    "EUR".parse().unwrap()
+}
+
+#[test]
+fn the_reference_files_are_complete_and_well_formed() {
+    let t = tables();
+    assert_eq!(t.countries.len(), 250);
+    assert!(t.currencies.len() > 150);
+    assert!(t.currencies.values().all(|(units, _)| *units <= 4));
+    for country in ["AF", "SN", "GN", "ET", "IQ", "XK", "DE"] {
+        assert!(country.parse::<CountryCode>().is_ok(), "{country}");
+    }
+}
+
+#[test]
+fn country_codes_are_read_in_any_case_and_unknown_ones_refused() {
+    let sn: CountryCode = " sn ".parse().unwrap();
+    assert_eq!((sn.as_str(), sn.name()), ("SN", "Senegal"));
+    assert_eq!(
+        "XX".parse::<CountryCode>().unwrap_err().to_string(),
+        "country code 'XX' is not an ISO 3166-1 alpha-2 code"
+    );
+    assert!("SEN".parse::<CountryCode>().unwrap_err().to_string().contains("must be two letters"));
+}
+
+#[test]
+fn currencies_know_their_minor_units() {
+    let units = |c: &str| c.parse::<Currency>().unwrap().minor_units();
+    assert_eq!((units("EUR"), units("XOF"), units("KWD"), units("JPY"), units("gnf")), (2, 0, 3, 0, 0));
+    assert!("XAU".parse::<Currency>().is_err(), "gold has no minor units: not a currency for the ledger");
+    assert!("EURO".parse::<Currency>().unwrap_err().to_string().contains("three letters"));
+}
+
+#[test]
+fn amounts_are_read_exactly_in_minor_units() {
+    let kwd: Currency = "KWD".parse().unwrap();
+    let xof: Currency = "XOF".parse().unwrap();
+    assert_eq!(Money::parse("12.5", eur()).unwrap().minor, 1250);
+    assert_eq!(Money::parse("0.10", eur()).unwrap().minor, 10);
+    assert_eq!(Money::parse("-3.1", eur()).unwrap().minor, -310);
+    assert_eq!(Money::parse("1.005", kwd).unwrap().minor, 1005);
+    assert_eq!(Money::parse("150000", xof).unwrap().minor, 150_000);
+    for (text, why) in [
+        ("12.505", "more decimals than EUR has (2)"),
+        ("1,250", "not a number"),
+        ("1e3", "not a number"),
+        ("", "not a number"),
+        ("12.", "no decimals"),
+        ("99999999999999999999", "too large"),
+    ] {
+        let err = Money::parse(text, eur()).unwrap_err().to_string();
+        assert!(err.contains(&format!("'{text}'")) && err.contains(why), "{text}: {err}");
+    }
+    assert!(Money::parse("10.5", xof).unwrap_err().to_string().contains("more decimals than XOF has (0)"));
+}
+
+#[test]
+fn amounts_print_with_their_currencys_decimals() {
+    let kwd: Currency = "KWD".parse().unwrap();
+    assert_eq!(Money { minor: 1250, currency: eur() }.to_string(), "12.50 EUR");
+    assert_eq!(Money { minor: -310, currency: eur() }.to_string(), "-3.10 EUR");
+    assert_eq!(Money { minor: 5, currency: eur() }.to_string(), "0.05 EUR");
+    assert_eq!(Money { minor: 1005, currency: kwd }.to_string(), "1.005 KWD");
+    assert_eq!(Money { minor: 150_000, currency: "XOF".parse().unwrap() }.to_string(), "150000 XOF");
+}
+
+#[test]
+fn sums_stay_in_one_currency() {
+    let a = Money::parse("10.25", eur()).unwrap();
+    let b = Money::parse("4.75", eur()).unwrap();
+    assert_eq!(a.checked_add(b).unwrap().to_string(), "15.00 EUR");
+    let usd = Money::parse("1", "USD".parse().unwrap()).unwrap();
+    assert_eq!(a.checked_add(usd).unwrap_err().to_string(), "cannot add USD to EUR: different currencies");
+    let max = Money { minor: i64::MAX, currency: eur() };
+    assert!(max.checked_add(b).is_err());
+}
