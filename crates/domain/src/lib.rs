@@ -8,7 +8,8 @@
 //! (data) that say when follow-ups, reports and surveys fall due; the feasibility grid of
 //! Annex 5 (data) with a case's evaluation of an intervention; and consent, with the rule that
 //! finds the consent covering a use of a returnee's data or says which is missing; and the
-//! reference codes (countries, currencies) with money as exact minor units. The entities of
+//! reference codes (countries, currencies) with money as exact minor units; and RSS survey
+//! instances, whose results under each scoring profile are added, never overwritten. The entities of
 //! domain.md section 2 are still to come (issue 3).
 
 #[macro_use]
@@ -22,6 +23,7 @@ pub mod lifecycle;
 pub mod plan;
 pub mod reference;
 pub mod referral;
+pub mod survey;
 pub mod timing;
 
 pub use lifecycle::{Lifecycle, Named, Transition, TransitionError};

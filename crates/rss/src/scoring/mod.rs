@@ -39,7 +39,7 @@ pub trait Answers {
 
 /// Answers held as text, e.g. from a JSON request: `answers[i]` is the cell of question `i`
 /// (codes separated by spaces for select_multiple).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Survey {
     pub consent: String,
     pub answers: Vec<String>,
