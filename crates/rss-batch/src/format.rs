@@ -42,7 +42,8 @@ impl ScoreWriter {
             let text = text.strip_suffix(b".0").unwrap_or(text);
             let len = text.len().min(24);
             entry.1[..len].copy_from_slice(&text[..len]);
-            *entry = (bits, entry.1, len as u8);
+            entry.0 = bits;
+            entry.2 = len as u8;
         }
         out.extend_from_slice(&entry.1[..usize::from(entry.2)]);
     }

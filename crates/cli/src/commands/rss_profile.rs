@@ -9,11 +9,13 @@ pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
     let instrument = builtin::instrument();
     let profile = super::load_profile(&instrument, Some(path))?;
     let valued: usize = (0..instrument.questions.len()).map(|i| profile.item(i).values.iter().flatten().count()).sum();
-    let weights: Vec<String> = profile
-        .non_unit_weights(&instrument)
-        .into_iter()
-        .filter(|(id, _)| profile.is_scored(instrument.question_index(id).unwrap_or(usize::MAX)))
-        .map(|(id, w)| format!("{id} = {w}"))
+    // Scored items whose weight is not 1 (unscored items weigh 0 and are left out).
+    let weights: Vec<String> = instrument
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| profile.is_scored(i) && profile.item(i).weight != 1.0)
+        .map(|(i, q)| format!("{} = {}", q.id, profile.item(i).weight))
         .collect();
     let scored = (0..instrument.questions.len()).filter(|&i| profile.is_scored(i)).count();
     println!("{} is a valid profile.", path.display());
