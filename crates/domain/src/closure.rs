@@ -1,4 +1,12 @@
-//! Why a case is closed (domain.md 3.5; handbook lines 4291-4320).
+//! Why a case is closed (domain.md 3.5; handbook lines 4291-4320), and the closure record
+//! (domain.md 2.16).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::returnee::{LONG_TEXT, SHORT_TEXT};
+use crate::validate::{FieldError, Problems};
 
 named_enum! {
     /// The fifteen reasons of the handbook for closing a case.
@@ -40,6 +48,63 @@ named_enum! {
 impl ClosureReason {
     /// The reason recorded when the returnee opts out (line 2451).
     pub const OPT_OUT: ClosureReason = ClosureReason::ReturneeChoseToStop;
+}
+
+/// Who was told of a returnee's death (lines 4335-4350).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeathRecord {
+    pub date_of_death: Option<NaiveDate>,
+    pub authorities_notified: bool,
+    pub family_notified: bool,
+    pub providers_notified: bool,
+    /// A request for data from investigators, handled under an MoU.
+    #[serde(default)]
+    pub investigation_request: Option<String>,
+}
+
+/// The record of a case's closure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    pub date: NaiveDate,
+    pub reason: ClosureReason,
+    pub choice: ClosureChoice,
+    pub timing: ClosureTiming,
+    /// The plan was reviewed with the returnee (line 4328).
+    #[serde(default)]
+    pub plan_reviewed: bool,
+    #[serde(default)]
+    pub unmet_needs: Option<String>,
+    /// Exit interview and closing assessment (lines 4330-4333).
+    #[serde(default)]
+    pub exit_interview: Option<String>,
+    /// Onward referrals (warm hand-off), each with the returnee's explicit consent (line 4320).
+    #[serde(default)]
+    pub onward_referrals: Vec<String>,
+    #[serde(default)]
+    pub death: Option<DeathRecord>,
+}
+
+impl Closure {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.plausible_date("date", self.date);
+        p.optional_text("unmet_needs", self.unmet_needs.as_deref(), LONG_TEXT);
+        p.optional_text("exit_interview", self.exit_interview.as_deref(), LONG_TEXT);
+        for (i, r) in self.onward_referrals.iter().enumerate() {
+            p.text(&format!("onward_referrals[{i}]"), r, SHORT_TEXT);
+        }
+        match (self.reason, &self.death) {
+            (ClosureReason::Deceased, None) => p.add("death", "record who was notified of the death"),
+            (ClosureReason::Deceased, Some(d)) => {
+                p.optional_text("death.investigation_request", d.investigation_request.as_deref(), LONG_TEXT)
+            }
+            (_, Some(_)) => p.add("death", "a death record goes only with the reason `deceased`"),
+            (_, None) => {}
+        }
+        p.into_result()
+    }
 }
 
 #[cfg(test)]

@@ -9,21 +9,31 @@
 //! Annex 5 (data) with a case's evaluation of an intervention; and consent, with the rule that
 //! finds the consent covering a use of a returnee's data or says which is missing; and the
 //! reference codes (countries, currencies) with money as exact minor units; and RSS survey
-//! instances, whose results under each scoring profile are added, never overwritten. The entities of
-//! domain.md section 2 are still to come (issue 3).
+//! instances, whose results under each scoring profile are added, never overwritten; the entities
+//! of domain.md section 2 as validated values (registration and profile, household, consents,
+//! counselling, assessments, plan content after Annex 3, the service directory, referrals,
+//! assistance, follow-ups, closure); who may see and do what ([`access`]); and the search key
+//! that makes name search accent- and case-insensitive.
 
 #[macro_use]
 mod named;
 
+pub mod access;
 pub mod case;
 pub mod closure;
 pub mod consent;
 pub mod feasibility;
 pub mod lifecycle;
 pub mod plan;
+pub mod plan_document;
+pub mod provider;
+pub mod records;
 pub mod reference;
 pub mod referral;
+pub mod returnee;
+pub mod search;
 pub mod survey;
 pub mod timing;
+pub mod validate;
 
 pub use lifecycle::{Lifecycle, Named, Transition, TransitionError};

@@ -1,7 +1,13 @@
 //! The lifecycle of a referral to a service provider (domain.md 3.3; handbook lines 2355-2366,
 //! 7266-7300).
 
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use crate::lifecycle::{Lifecycle, Transition};
+use crate::returnee::{LONG_TEXT, SHORT_TEXT};
+use crate::validate::{FieldError, Problems};
 
 named_enum! {
     pub enum ReferralState {
@@ -62,6 +68,120 @@ pub const REFERRAL: Lifecycle<ReferralState, ReferralAction> = Lifecycle {
         Transition { action: A::Cancel, from: &[S::Proposed, S::Consented, S::Urgent], to: S::Cancelled },
     ],
 };
+
+named_enum! {
+    /// For mental health and psychosocial support (lines 4233-4236).
+    pub enum MhpssCategory {
+        ImmediateLifeSaving = "immediate_life_saving",
+        PsychologicalCounselling = "psychological_counselling",
+        GenericPsychosocial = "generic_psychosocial",
+    }
+}
+
+named_enum! {
+    pub enum Urgency {
+        Routine = "routine",
+        Urgent = "urgent",
+    }
+}
+
+named_enum! {
+    /// What a referral packet may carry: the minimum needed, chosen per referral (lines 7270-7273).
+    /// Names of fields of the case; nothing from the sensitive sections.
+    pub enum PacketField {
+        Name = "name",
+        Sex = "sex",
+        Age = "age",
+        Contacts = "contacts",
+        Address = "address",
+        Languages = "languages",
+        CountryOfOrigin = "country_of_origin",
+        DateOfReturn = "date_of_return",
+    }
+}
+
+/// A referral as a case worker proposes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequest {
+    /// The service provider's id in the directory.
+    pub provider: String,
+    pub service_type: String,
+    #[serde(default)]
+    pub category: Option<MhpssCategory>,
+    #[serde(default = "routine")]
+    pub urgency: Urgency,
+    /// Why the returnee is referred and what is asked of the provider (goes in the packet).
+    pub reason: String,
+    /// The plan version and component the referral serves, if any.
+    #[serde(default)]
+    pub plan_version: Option<u32>,
+    #[serde(default)]
+    pub component: Option<u32>,
+    /// The case fields the packet will carry.
+    #[serde(default)]
+    pub data_shared: Vec<PacketField>,
+    /// Life at risk: a mental-health professional refers without consent (line 7328).
+    #[serde(default)]
+    pub consent_override_by: Option<String>,
+    #[serde(default)]
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+fn routine() -> Urgency {
+    Urgency::Routine
+}
+
+impl ReferralRequest {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.text("provider", &self.provider, SHORT_TEXT);
+        p.text("service_type", &self.service_type, SHORT_TEXT);
+        p.text("reason", &self.reason, LONG_TEXT);
+        p.optional_text("consent_override_by", self.consent_override_by.as_deref(), SHORT_TEXT);
+        if self.consent_override_by.is_some() && self.urgency != Urgency::Urgent {
+            p.add("consent_override_by", "consent may be overridden only for an urgent referral (life at risk)");
+        }
+        let mut seen = Vec::new();
+        for (i, f) in self.data_shared.iter().enumerate() {
+            if seen.contains(f) {
+                p.add(format!("data_shared[{i}]"), format!("`{f}` is listed twice"));
+            }
+            seen.push(*f);
+        }
+        if let Some(d) = self.follow_up_on {
+            p.plausible_date("follow_up_on", d);
+        }
+        p.into_result()
+    }
+
+    /// Where the referral starts: on the urgent path when consent is overridden.
+    pub fn initial_state(&self) -> ReferralState {
+        if self.consent_override_by.is_some() { ReferralState::Urgent } else { ReferralState::Proposed }
+    }
+}
+
+/// A move of a referral, with what was learnt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralStep {
+    pub action: ReferralAction,
+    /// The referral's version as last read (optimistic concurrency).
+    pub version: i64,
+    pub date: NaiveDate,
+    /// Outcome or the provider's feedback.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl ReferralStep {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.plausible_date("date", self.date);
+        p.optional_text("note", self.note.as_deref(), LONG_TEXT);
+        p.into_result()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -201,5 +201,26 @@ impl fmt::Display for Money {
     }
 }
 
+/// Codes travel as their text (`"SN"`, `"EUR"`), read back through `FromStr`, so an unknown code
+/// is refused when a request or a row is read.
+macro_rules! serde_as_code {
+    ($($ty:ty),+) => {$(
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+
+serde_as_code!(CountryCode, Currency);
+
 #[cfg(test)]
 mod tests;

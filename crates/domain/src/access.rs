@@ -1,0 +1,222 @@
+//! Who may see and do what (domain.md section 1 and 6): roles, what each role may do, the
+//! sensitive sections readable only with an explicit grant, and office scoping. Pure rules; the
+//! server asks them before touching data.
+
+named_enum! {
+    /// A user's role. A user has exactly one.
+    pub enum Role {
+        /// Manages users, offices, the service directory; sees every office.
+        Admin = "admin",
+        /// Oversees the case managers of an office; approves exceptions (lines 2286-2293).
+        Supervisor = "supervisor",
+        /// Counselling, assessments, plans, referrals, follow-up (lines 15560-15566).
+        CaseManager = "case_manager",
+        /// Counselling and assessments; no plans, money or closure.
+        Counsellor = "counsellor",
+        /// Monitoring: pseudonymised data only, no names or contacts (lines 8372-8376); may take
+        /// the RSS (line 13009).
+        MeOfficer = "me_officer",
+        /// A service provider: only the referral packets sent to its organisation (lines 7270-7273).
+        Partner = "partner",
+    }
+}
+
+named_enum! {
+    /// Parts of a case readable only by users granted them explicitly (need-to-know, lines
+    /// 3744-3751; domain.md 6.7 and 6.14).
+    pub enum Section {
+        Health = "health",
+        Psychosocial = "psychosocial",
+        /// Gender-based violence and protection: vulnerability and risk assessments, security plans.
+        GbvProtection = "gbv_protection",
+        Trafficking = "trafficking",
+        /// Only a voluntary disclosure, as restricted free text; never asked.
+        Sogiesc = "sogiesc",
+    }
+}
+
+named_enum! {
+    /// Something a user does. Each endpoint needs one.
+    pub enum Permission {
+        /// See cases of one's offices, with names (or pseudonymised for the M&E officer).
+        ReadCases = "read_cases",
+        /// Search cases by name.
+        SearchByName = "search_by_name",
+        RegisterCase = "register_case",
+        EditCase = "edit_case",
+        /// Move a case through its lifecycle, including closure.
+        MoveCase = "move_case",
+        /// Household, consents, counselling, assessments.
+        RecordAssessment = "record_assessment",
+        TakeSurvey = "take_survey",
+        /// Plans and their components, feasibility evaluations.
+        Plan = "plan",
+        /// Referrals and sending referral packets.
+        Refer = "refer",
+        /// The assistance ledger.
+        RecordAssistance = "record_assistance",
+        FollowUp = "follow_up",
+        /// The service directory.
+        ManageProviders = "manage_providers",
+        ManageUsers = "manage_users",
+        /// Read the referral packets sent to one's own organisation, and update their state.
+        HandleReferralPackets = "handle_referral_packets",
+        ReadAudit = "read_audit",
+    }
+}
+
+use Permission as P;
+
+impl Role {
+    /// What the role may do. A table, so the role x endpoint test matrix reads it.
+    pub fn permissions(self) -> &'static [Permission] {
+        const CASE_WORK: &[Permission] = &[
+            P::ReadCases,
+            P::SearchByName,
+            P::RegisterCase,
+            P::EditCase,
+            P::MoveCase,
+            P::RecordAssessment,
+            P::TakeSurvey,
+            P::Plan,
+            P::Refer,
+            P::RecordAssistance,
+            P::FollowUp,
+        ];
+        match self {
+            Role::Admin => &[
+                P::ReadCases,
+                P::SearchByName,
+                P::RegisterCase,
+                P::EditCase,
+                P::MoveCase,
+                P::RecordAssessment,
+                P::TakeSurvey,
+                P::Plan,
+                P::Refer,
+                P::RecordAssistance,
+                P::FollowUp,
+                P::ManageProviders,
+                P::ManageUsers,
+                P::ReadAudit,
+            ],
+            Role::Supervisor => &[
+                P::ReadCases,
+                P::SearchByName,
+                P::RegisterCase,
+                P::EditCase,
+                P::MoveCase,
+                P::RecordAssessment,
+                P::TakeSurvey,
+                P::Plan,
+                P::Refer,
+                P::RecordAssistance,
+                P::FollowUp,
+                P::ManageProviders,
+            ],
+            Role::CaseManager => CASE_WORK,
+            Role::Counsellor => &[P::ReadCases, P::SearchByName, P::RecordAssessment, P::TakeSurvey, P::FollowUp],
+            Role::MeOfficer => &[P::ReadCases, P::TakeSurvey],
+            Role::Partner => &[P::HandleReferralPackets],
+        }
+    }
+
+    pub fn may(self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+
+    /// Whether the role sees names, dates of birth, contacts and addresses of returnees.
+    pub fn sees_identities(self) -> bool {
+        !matches!(self, Role::MeOfficer | Role::Partner)
+    }
+
+    /// Whether the role may be granted sensitive sections (those who see identities; a partner
+    /// gets only what a referral packet carries).
+    pub fn may_hold_grants(self) -> bool {
+        self.sees_identities()
+    }
+}
+
+/// What a signed-in user is allowed, as the server checks it on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub role: Role,
+    /// The office the user works in; `None` sees every office (admins and headquarters staff).
+    pub office: Option<String>,
+    /// Sensitive sections granted explicitly.
+    pub sections: Vec<Section>,
+    /// For a partner: the service provider it belongs to.
+    pub provider: Option<String>,
+}
+
+impl Access {
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role.may(permission)
+    }
+
+    /// Whether a case of `office` is in the user's scope. Outside it a case is "not found", so
+    /// its existence is not disclosed.
+    pub fn covers_office(&self, office: &str) -> bool {
+        self.role != Role::Partner && self.office.as_deref().is_none_or(|mine| mine == office)
+    }
+
+    pub fn may_read_section(&self, section: Section) -> bool {
+        self.role.may_hold_grants() && self.sections.contains(&section)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access(role: Role, office: Option<&str>, sections: &[Section]) -> Access {
+        Access { role, office: office.map(str::to_string), sections: sections.to_vec(), provider: None }
+    }
+
+    #[test]
+    fn a_partner_can_only_handle_its_referral_packets() {
+        assert_eq!(Role::Partner.permissions(), &[P::HandleReferralPackets]);
+        let partner = access(Role::Partner, None, &[Section::Health]);
+        assert!(!partner.covers_office("dakar"));
+        assert!(!partner.may_read_section(Section::Health), "a grant does not widen a partner's view");
+    }
+
+    #[test]
+    fn the_me_officer_sees_no_identities_and_cannot_search_by_name() {
+        assert!(!Role::MeOfficer.sees_identities());
+        assert!(!Role::MeOfficer.may(P::SearchByName));
+        assert!(Role::MeOfficer.may(P::TakeSurvey), "the RSS is best taken by someone other than the case manager");
+        assert!(!access(Role::MeOfficer, None, &[Section::Health]).may_read_section(Section::Health));
+    }
+
+    #[test]
+    fn a_counsellor_does_not_plan_refer_pay_or_close() {
+        for p in [P::Plan, P::Refer, P::RecordAssistance, P::MoveCase, P::RegisterCase] {
+            assert!(!Role::Counsellor.may(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn sensitive_sections_need_an_explicit_grant_even_for_an_admin() {
+        let admin = access(Role::Admin, None, &[]);
+        assert!(Section::ALL.iter().all(|&s| !admin.may_read_section(s)));
+        let nurse = access(Role::CaseManager, Some("dakar"), &[Section::Health]);
+        assert!(nurse.may_read_section(Section::Health));
+        assert!(!nurse.may_read_section(Section::GbvProtection));
+    }
+
+    #[test]
+    fn offices_scope_cases_unless_the_user_has_none() {
+        let dakar = access(Role::CaseManager, Some("dakar"), &[]);
+        assert!(dakar.covers_office("dakar") && !dakar.covers_office("thies"));
+        assert!(access(Role::Admin, None, &[]).covers_office("thies"));
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_read_the_audit_log() {
+        for &role in Role::ALL {
+            assert_eq!(role.may(P::ManageUsers), role == Role::Admin, "{role}");
+            assert_eq!(role.may(P::ReadAudit), role == Role::Admin, "{role}");
+        }
+    }
+}

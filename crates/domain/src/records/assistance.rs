@@ -1,0 +1,168 @@
+//! The assistance ledger (domain.md 2.14; handbook Table 2.2 lines 2376-2420, lines 12262-12300):
+//! what was given, how, to whom, in which instalment. Money is exact: integer minor units.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{CaseRecord, RecordKind};
+use crate::reference::{Currency, Money};
+use crate::returnee::{LONG_TEXT, SHORT_TEXT};
+use crate::validate::{FieldError, Problems};
+
+named_enum! {
+    pub enum AssistanceModality {
+        Cash = "cash",
+        InKind = "in_kind",
+        Training = "training",
+        BusinessGrant = "business_grant",
+        CashForWork = "cash_for_work",
+        Voucher = "voucher",
+    }
+}
+
+named_enum! {
+    /// Conditions on a payment (the tranche model, lines 12276-12279).
+    pub enum Conditionality {
+        Unconditional = "unconditional",
+        OnAssetsBought = "on_assets_bought",
+        OnBusinessTargets = "on_business_targets",
+    }
+}
+
+named_enum! {
+    /// Who is paid: in-kind assistance is paid to suppliers (lines 12299-12300).
+    pub enum Payee {
+        Returnee = "returnee",
+        Supplier = "supplier",
+    }
+}
+
+/// An amount as people write it, in a currency: `{"amount": "1250.50", "currency": "XOF"}`.
+/// Text, not a JSON number, so no amount is ever rounded through a float.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amount {
+    #[schema(example = "1250.50")]
+    pub amount: String,
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
+}
+
+impl Amount {
+    pub fn money(&self) -> Result<Money, String> {
+        Money::parse(&self.amount, self.currency).map_err(|e| e.to_string())
+    }
+
+    /// Checks that the amount reads exactly in its currency and is not negative.
+    pub fn check(&self, p: &mut Problems, field: &str) {
+        match self.money() {
+            Ok(m) if m.minor < 0 => p.add(format!("{field}.amount"), "must not be negative"),
+            Ok(_) => {}
+            Err(e) => p.add(format!("{field}.amount"), e),
+        }
+    }
+}
+
+/// One disbursement or delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assistance {
+    pub date: NaiveDate,
+    pub modality: AssistanceModality,
+    pub value: Amount,
+    /// The plan version and the index of its component this serves, if any.
+    #[serde(default)]
+    pub plan_version: Option<u32>,
+    #[serde(default)]
+    pub component: Option<u32>,
+    #[schema(minimum = 1)]
+    #[serde(default = "one")]
+    pub instalment: u32,
+    #[schema(minimum = 1)]
+    #[serde(default = "one")]
+    pub instalments: u32,
+    #[serde(default = "unconditional")]
+    pub conditionality: Conditionality,
+    pub payee: Payee,
+    /// The supplier paid, when the payee is a supplier.
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub procurement_ref: Option<String>,
+    /// A handover certificate was signed (used for spot checks, lines 9205-9207).
+    #[serde(default)]
+    pub handover_certificate: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn unconditional() -> Conditionality {
+    Conditionality::Unconditional
+}
+
+impl CaseRecord for Assistance {
+    const KIND: RecordKind = RecordKind::Assistance;
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.plausible_date("date", self.date);
+        self.value.check(&mut p, "value");
+        if self.instalments == 0 {
+            p.add("instalments", "must be at least 1");
+        }
+        if self.instalment == 0 || self.instalment > self.instalments {
+            p.add("instalment", format!("must be between 1 and instalments ({})", self.instalments));
+        }
+        match (self.payee, self.supplier.as_deref()) {
+            (Payee::Supplier, None) => p.add("supplier", "name the supplier paid"),
+            (Payee::Supplier, Some(s)) => p.text("supplier", s, SHORT_TEXT),
+            (Payee::Returnee, Some(_)) => p.add("supplier", "a supplier is named only when the supplier is paid"),
+            (Payee::Returnee, None) => {}
+        }
+        p.optional_text("description", self.description.as_deref(), LONG_TEXT);
+        p.optional_text("procurement_ref", self.procurement_ref.as_deref(), SHORT_TEXT);
+        p.into_result()
+    }
+
+    fn date(&self) -> Option<NaiveDate> {
+        Some(self.date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant() -> Assistance {
+        serde_json::from_value(serde_json::json!({
+            "date": "2026-04-01", "modality": "business_grant",
+            "value": {"amount": "150000", "currency": "XOF"},
+            "instalment": 1, "instalments": 2, "payee": "supplier", "supplier": "Quincaillerie Ndiaye"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn amounts_are_exact_in_their_currency() {
+        let g = grant();
+        assert_eq!(g.validate(), Ok(()));
+        assert_eq!(g.value.money().unwrap().minor, 150_000);
+        let cents = Assistance { value: Amount { amount: "10.5".into(), currency: g.value.currency }, ..g };
+        let errors = cents.validate().unwrap_err();
+        assert_eq!(errors[0].field, "value.amount");
+        assert!(errors[0].message.contains("more decimals than XOF has (0)"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn instalments_and_payees_are_consistent() {
+        let late = Assistance { instalment: 3, ..grant() };
+        assert_eq!(late.validate().unwrap_err()[0].message, "must be between 1 and instalments (2)");
+        let nameless = Assistance { supplier: None, ..grant() };
+        assert_eq!(nameless.validate().unwrap_err()[0].field, "supplier");
+    }
+}

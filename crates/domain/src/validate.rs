@@ -1,0 +1,98 @@
+//! Checking what a user typed: every problem names its field, and all problems of a record are
+//! reported at once, so a form can show each next to its input.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// One problem with one field. `field` is a JSON path such as `date_of_birth` or
+/// `components[2].intervention`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// The problems found in one record; empty when it is valid.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Problems(pub Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.into(), message: message.into() });
+    }
+
+    /// `Ok(())` when nothing was found, else every problem.
+    pub fn into_result(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+
+    /// A required text: present once trimmed, and at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.add(field, "is required");
+        } else {
+            self.optional_text(field, Some(value), max);
+        }
+    }
+
+    /// An optional text of at most `max` characters, without control characters other than
+    /// line breaks and tabs.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
+        let Some(value) = value else { return };
+        if value.chars().count() > max {
+            self.add(field, format!("is longer than {max} characters"));
+        }
+        if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            self.add(field, "contains control characters");
+        }
+    }
+
+    /// `later` is not before `earlier` (both present).
+    pub fn not_before(&mut self, field: &str, later: NaiveDate, earlier_field: &str, earlier: NaiveDate) {
+        if later < earlier {
+            self.add(field, format!("{later} is before {earlier_field} ({earlier})"));
+        }
+    }
+
+    /// A date within the years a case can concern (guards against typos such as 0202 or 2202).
+    pub fn plausible_date(&mut self, field: &str, date: NaiveDate) {
+        let year = chrono::Datelike::year(&date);
+        if !(1900..=2200).contains(&year) {
+            self.add(field, format!("{date} is not a plausible date"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_required_bounded_and_free_of_control_characters() {
+        let mut p = Problems::default();
+        p.text("given_name", "  ", 10);
+        p.text("family_name", "abcdefghijk", 10);
+        p.optional_text("notes", Some("line\nbreak\tok"), 100);
+        p.optional_text("address", Some("bell\u{7}"), 100);
+        let fields: Vec<(&str, &str)> = p.0.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("given_name", "is required"),
+                ("family_name", "is longer than 10 characters"),
+                ("address", "contains control characters")
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_out_of_order_or_implausible_are_named() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut p = Problems::default();
+        p.not_before("date_of_return", d("1990-01-01"), "date_of_birth", d("1995-05-05"));
+        p.plausible_date("date_of_birth", d("0202-01-01"));
+        assert_eq!(p.0[0].message, "1990-01-01 is before date_of_birth (1995-05-05)");
+        assert_eq!(p.0[1].field, "date_of_birth");
+        assert!(Problems::default().into_result().is_ok());
+    }
+}
