@@ -1,1 +1,210 @@
-//! x
+//! Storage of Homeward's case data on SQLite (the embedded default: one file, WAL, foreign keys
+//! on) or PostgreSQL (several users and machines), chosen by the database URL.
+//!
+//! Layers, as in ODK Central: [`frames`] are the plain values rows become; [`query`] holds all
+//! the SQL, one module per table family; the HTTP layer opens a transaction and decides whether
+//! to commit. Each backend has its own migrations (`migrations/sqlite`, `migrations/postgres`),
+//! with the same tables and columns, so one set of portable queries (numbered `$1` parameters,
+//! `RETURNING`, `ON CONFLICT`) runs on both through sqlx's `Any` driver, and one test suite
+//! checks both.
+
+/// SQL assembled from this crate's constant column lists and numbered placeholders; values are
+/// always bound, never formatted in.
+macro_rules! safe {
+    ($($arg:tt)*) => { sqlx::AssertSqlSafe(format!($($arg)*)) };
+}
+
+pub mod audit;
+pub mod frames;
+mod migrate;
+pub mod query;
+mod time;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+pub use time::{now, today};
+
+/// A transaction on the write pool. Dropped without `commit`, it rolls back.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A connection from the read pool.
+pub type Conn = sqlx::pool::PoolConnection<sqlx::Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Optimistic concurrency: the record changed since the client read it.
+    #[error("the record was changed by someone else (now at version {current}); reload it and try again")]
+    Conflict { current: i64 },
+    #[error("database URL '{0}' is not sqlite://PATH or postgres://...")]
+    BadUrl(String),
+    /// A stored value that does not read back: a bug or tampering, never user input.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::BadUrl(url.to_string()))
+        }
+    }
+}
+
+/// The database: a read pool and a write pool. On SQLite the write pool has one connection, so
+/// writers queue in the application instead of failing on a locked file; readers never block
+/// thanks to WAL. On PostgreSQL both are the same pool, and app servers hold no state of their
+/// own, so more can be added behind a load balancer.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH`, created if missing, or `postgres://...`) and applies
+    /// the migrations that are not yet applied.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                let options = AnyConnectOptions::from_str(&url)?;
+                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                // WAL is a property of the file: set once, kept by every later connection.
+                write.execute("PRAGMA journal_mode = WAL").await?;
+                let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
+                let read = sqlite_pool(readers).connect_with(options).await?;
+                Ok(Store { backend, read, write })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(32)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                Ok(Store { backend, read: pool.clone(), write: pool })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction for writing.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A connection for reading.
+    pub async fn read(&self) -> Result<Conn> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.read().await?;
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// SQLite's own integrity check; `ok` when the file is sound. (PostgreSQL has no such
+    /// check; it answers `ok`.)
+    pub async fn integrity_check(&self) -> Result<String> {
+        if self.backend == Backend::Postgres {
+            return Ok("ok".into());
+        }
+        let mut conn = self.write.acquire().await?;
+        let row: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut *conn).await?;
+        Ok(row.0)
+    }
+
+    /// Closes every connection (checkpointing SQLite's WAL).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(30))
+        // sqlx turns foreign keys on for SQLite; busy_timeout covers other processes (a backup,
+        // `homeward admin`) holding the write lock for a moment.
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL").await?;
+                Ok(())
+            })
+        })
+}
+
+/// `sqlite://PATH` with `mode=rwc`, so a missing file is created.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// A new id: a UUIDv7, so ids sort by creation time and keyset pagination follows it.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Turns "no row updated" after a versioned update into the right error.
+pub(crate) fn check_updated(rows: u64, current: Option<i64>) -> Result<()> {
+    match (rows, current) {
+        (1.., _) => Ok(()),
+        (0, Some(current)) => Err(StoreError::Conflict { current }),
+        (0, None) => Err(StoreError::NotFound),
+    }
+}
+
+/// Reads back JSON that Homeward wrote; a failure means the stored data is corrupt.
+pub fn from_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+/// Lower-case hex of the SHA-256 of `data`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,146 @@
+//! Plain values, as rows are read and written. No SQL here, no behaviour beyond construction.
+
+/// A case's row: the registration's fields as columns (they are filtered, searched and shown in
+/// lists), the rest of the profile as JSON of its domain type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    pub id: String,
+    pub case_number: String,
+    pub office: String,
+    pub status: String,
+    pub case_manager: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub sex: String,
+    pub date_of_birth: String,
+    pub date_of_return: String,
+    pub country_of_origin: String,
+    /// JSON of `homeward_domain::returnee::ProfileDetails`.
+    pub profile: String,
+    pub schedule: String,
+    pub plan_agreed_on: Option<String>,
+    pub next_follow_up: Option<String>,
+    pub latest_band: Option<String>,
+    /// JSON of `homeward_domain::closure::Closure`.
+    pub closure: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+}
+
+/// A record kept on a case; `data` is JSON of the kind's domain type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRow {
+    pub id: String,
+    pub case_id: String,
+    pub kind: String,
+    pub section: Option<String>,
+    pub record_date: Option<String>,
+    pub data: String,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyRow {
+    pub id: String,
+    pub case_id: String,
+    pub phase: String,
+    pub survey_date: String,
+    pub location: String,
+    pub interviewer: String,
+    pub interviewer_is_case_manager: bool,
+    pub consent: String,
+    /// JSON object from question id to the cell as given (codes separated by spaces).
+    pub answers: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// The result of one survey under one profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyResultRow {
+    pub survey_id: String,
+    pub profile: String,
+    pub profile_status: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub economic: Option<f64>,
+    pub social: Option<f64>,
+    pub psychosocial: Option<f64>,
+    pub composite: Option<f64>,
+    pub economic_band: Option<String>,
+    pub social_band: Option<String>,
+    pub psychosocial_band: Option<String>,
+    pub composite_band: Option<String>,
+    pub dk_dwa_count: i64,
+    pub low_accuracy: bool,
+    pub scored_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRow {
+    pub id: String,
+    pub case_id: String,
+    pub plan_version: i64,
+    pub state: String,
+    /// JSON of `homeward_domain::plan_document::PlanContent`.
+    pub content: String,
+    /// JSON of the baseline scores copied from the case's baseline survey.
+    pub baseline: Option<String>,
+    /// JSON of `homeward_domain::plan_document::Attestation`.
+    pub attestation: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderRow {
+    pub id: String,
+    pub organisation: String,
+    pub country: String,
+    pub place: String,
+    /// JSON of `homeward_domain::provider::ServiceProvider`.
+    pub data: String,
+    pub last_verified: String,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralRow {
+    pub id: String,
+    pub case_id: String,
+    pub provider_id: String,
+    pub state: String,
+    /// JSON of `homeward_domain::referral::ReferralRequest`.
+    pub request: String,
+    /// JSON of the packet as sent, frozen when sent.
+    pub packet: Option<String>,
+    /// JSON list of the steps taken.
+    pub history: String,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub username: String,
+    pub role: String,
+    pub office: Option<String>,
+    pub provider_id: Option<String>,
+    /// Granted sensitive sections, comma-separated.
+    pub sections: String,
+    pub language: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: String,
+}

@@ -1,0 +1,241 @@
+//! Cases: registration, reading, lists with filters, search, versioned updates.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Page;
+use crate::frames::CaseRow;
+use crate::{Result, Tx, check_updated};
+
+const COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, date_of_birth, \
+    date_of_return, country_of_origin, profile, schedule, plan_agreed_on, next_follow_up, latest_band, closure, \
+    version, created_at, created_by, updated_at";
+
+fn row(r: &AnyRow) -> Result<CaseRow> {
+    Ok(CaseRow {
+        id: r.try_get(0)?,
+        case_number: r.try_get(1)?,
+        office: r.try_get(2)?,
+        status: r.try_get(3)?,
+        case_manager: r.try_get(4)?,
+        given_name: r.try_get(5)?,
+        family_name: r.try_get(6)?,
+        sex: r.try_get(7)?,
+        date_of_birth: r.try_get(8)?,
+        date_of_return: r.try_get(9)?,
+        country_of_origin: r.try_get(10)?,
+        profile: r.try_get(11)?,
+        schedule: r.try_get(12)?,
+        plan_agreed_on: r.try_get(13)?,
+        next_follow_up: r.try_get(14)?,
+        latest_band: r.try_get(15)?,
+        closure: r.try_get(16)?,
+        version: r.try_get(17)?,
+        created_at: r.try_get(18)?,
+        created_by: r.try_get(19)?,
+        updated_at: r.try_get(20)?,
+    })
+}
+
+/// The next number in a named sequence (case numbers per year). Runs in the caller's
+/// transaction: a registration that rolls back gives its number back, and the counter's row
+/// stays locked until commit, which keeps numbers unique across app servers.
+pub async fn next_sequence(tx: &mut Tx, name: &str) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, 1) \
+         ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+    )
+    .bind(name)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
+/// Inserts a new case and its search terms.
+pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
+    sqlx::query(safe!(
+        "INSERT INTO cases ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21)"
+    ))
+    .bind(&c.id)
+    .bind(&c.case_number)
+    .bind(&c.office)
+    .bind(&c.status)
+    .bind(&c.case_manager)
+    .bind(&c.given_name)
+    .bind(&c.family_name)
+    .bind(&c.sex)
+    .bind(&c.date_of_birth)
+    .bind(&c.date_of_return)
+    .bind(&c.country_of_origin)
+    .bind(&c.profile)
+    .bind(&c.schedule)
+    .bind(c.plan_agreed_on.as_deref())
+    .bind(c.next_follow_up.as_deref())
+    .bind(c.latest_band.as_deref())
+    .bind(c.closure.as_deref())
+    .bind(c.version)
+    .bind(&c.created_at)
+    .bind(&c.created_by)
+    .bind(&c.updated_at)
+    .execute(&mut **tx)
+    .await?;
+    replace_terms(tx, &c.id, terms).await
+}
+
+/// Replaces a case's search terms (after a name changes).
+pub async fn replace_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM case_terms WHERE case_id = $1").bind(case_id).execute(&mut **tx).await?;
+    for term in terms {
+        sqlx::query("INSERT INTO case_terms (term, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(term)
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM cases WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    r.as_ref().map(row).transpose()
+}
+
+/// What a case list is narrowed to. `None` means any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseFilter {
+    /// Only cases of this office (the user's scope, or a filter within it).
+    pub office: Option<String>,
+    pub status: Option<String>,
+    pub case_manager: Option<String>,
+    /// Only cases whose next follow-up is due on or before this date.
+    pub follow_up_due_by: Option<String>,
+    /// Composite band of the latest scored survey.
+    pub band: Option<String>,
+    /// Prefix of a folded name word or of the case number.
+    pub search: Option<String>,
+}
+
+/// One page of cases matching `filter`, ordered by id, after `cursor`.
+pub async fn list(
+    conn: &mut AnyConnection,
+    filter: &CaseFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<Page<CaseRow>> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut push = |clause: &str, value: String| {
+        binds.push(value);
+        clauses.push(clause.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(v) = &filter.office {
+        push("c.office = ?", v.clone());
+    }
+    if let Some(v) = &filter.status {
+        push("c.status = ?", v.clone());
+    }
+    if let Some(v) = &filter.case_manager {
+        push("c.case_manager = ?", v.clone());
+    }
+    if let Some(v) = &filter.follow_up_due_by {
+        push("c.next_follow_up <= ?", v.clone());
+    }
+    if let Some(v) = &filter.band {
+        push("c.latest_band = ?", v.clone());
+    }
+    if let Some(v) = cursor {
+        push("c.id > ?", v.to_string());
+    }
+    let from = match &filter.search {
+        // A prefix range on the term index, the same plan on both backends (terms compare
+        // bytewise: BINARY on SQLite, COLLATE "C" on PostgreSQL); U+10FFFF sorts after any
+        // character a term can hold.
+        Some(prefix) => {
+            binds.push(prefix.clone());
+            let lo = binds.len();
+            binds.push(format!("{prefix}\u{10FFFF}"));
+            let hi = binds.len();
+            format!(
+                "cases c WHERE c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term >= ${lo} AND t.term < ${hi})"
+            )
+        }
+        None => "cases c WHERE 1 = 1".to_string(),
+    };
+    let mut sql = format!("SELECT {} FROM {from}", COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", "));
+    for clause in &clauses {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+    }
+    sql.push_str(&format!(" ORDER BY c.id LIMIT {}", limit + 1));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(conn).await?;
+    let rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(rows, limit, |c| &c.id))
+}
+
+/// Writes the editable fields of `c` if its version is still `expected`; bumps the version.
+pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[String]>) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE cases SET office = $1, status = $2, case_manager = $3, given_name = $4, family_name = $5, sex = $6, \
+         date_of_birth = $7, date_of_return = $8, country_of_origin = $9, profile = $10, schedule = $11, \
+         plan_agreed_on = $12, next_follow_up = $13, latest_band = $14, closure = $15, version = version + 1, \
+         updated_at = $16 WHERE id = $17 AND version = $18",
+    )
+    .bind(&c.office)
+    .bind(&c.status)
+    .bind(&c.case_manager)
+    .bind(&c.given_name)
+    .bind(&c.family_name)
+    .bind(&c.sex)
+    .bind(&c.date_of_birth)
+    .bind(&c.date_of_return)
+    .bind(&c.country_of_origin)
+    .bind(&c.profile)
+    .bind(&c.schedule)
+    .bind(c.plan_agreed_on.as_deref())
+    .bind(c.next_follow_up.as_deref())
+    .bind(c.latest_band.as_deref())
+    .bind(c.closure.as_deref())
+    .bind(crate::now())
+    .bind(&c.id)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    let current = current_version(tx, &c.id).await?;
+    check_updated(r.rows_affected(), current)?;
+    if let Some(terms) = terms {
+        replace_terms(tx, &c.id, terms).await?;
+    }
+    Ok(expected + 1)
+}
+
+async fn current_version(tx: &mut Tx, id: &str) -> Result<Option<i64>> {
+    let r = sqlx::query("SELECT version FROM cases WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    Ok(r.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Sets derived fields that change with other records (latest band, next follow-up) without
+/// touching the version a client holds: they are Homeward's, not the user's, to change.
+pub async fn set_derived(
+    tx: &mut Tx,
+    id: &str,
+    latest_band: Option<&str>,
+    next_follow_up: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE cases SET latest_band = $1, next_follow_up = $2 WHERE id = $3")
+        .bind(latest_band)
+        .bind(next_follow_up)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
+    let r = sqlx::query("SELECT COUNT(*) FROM cases").fetch_one(conn).await?;
+    Ok(r.try_get(0)?)
+}

@@ -1,0 +1,28 @@
+//! All the SQL, one module per family of tables. Every function takes a connection or a
+//! transaction: the caller decides what commits together.
+
+pub mod cases;
+pub mod plans;
+pub mod providers;
+pub mod records;
+pub mod referrals;
+pub mod surveys;
+pub mod users;
+
+/// A page of results and the cursor for the next one (keyset pagination on ids, which are
+/// time-ordered UUIDv7s: stable under inserts, and as fast on page 1000 as on page 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// `rows` fetched with `limit + 1`: the extra row only says whether there is a next page.
+    pub(crate) fn from_rows(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> &str) -> Page<T> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
+        let next_cursor = if more { rows.last().map(|r| id(r).to_string()) } else { None };
+        Page { items: rows, next_cursor }
+    }
+}

@@ -1,0 +1,87 @@
+//! Reintegration plans: one row per version of a case's plan.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::frames::PlanRow;
+use crate::{Result, Tx, check_updated};
+
+const COLUMNS: &str =
+    "id, case_id, plan_version, state, content, baseline, attestation, version, created_at, created_by, updated_at";
+
+fn row(r: &AnyRow) -> Result<PlanRow> {
+    Ok(PlanRow {
+        id: r.try_get(0)?,
+        case_id: r.try_get(1)?,
+        plan_version: r.try_get(2)?,
+        state: r.try_get(3)?,
+        content: r.try_get(4)?,
+        baseline: r.try_get(5)?,
+        attestation: r.try_get(6)?,
+        version: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+        created_by: r.try_get(9)?,
+        updated_at: r.try_get(10)?,
+    })
+}
+
+pub async fn insert(tx: &mut Tx, p: &PlanRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO plans ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+        .bind(&p.id)
+        .bind(&p.case_id)
+        .bind(p.plan_version)
+        .bind(&p.state)
+        .bind(&p.content)
+        .bind(p.baseline.as_deref())
+        .bind(p.attestation.as_deref())
+        .bind(p.version)
+        .bind(&p.created_at)
+        .bind(&p.created_by)
+        .bind(&p.updated_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Every version of a case's plan, oldest first.
+pub async fn of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<PlanRow>> {
+    let rows = sqlx::query(safe!("SELECT {COLUMNS} FROM plans WHERE case_id = $1 ORDER BY plan_version"))
+        .bind(case_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(row).collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, case_id: &str, id: &str) -> Result<Option<PlanRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM plans WHERE id = $1 AND case_id = $2"))
+        .bind(id)
+        .bind(case_id)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(row).transpose()
+}
+
+/// Writes state, content and attestation if the version is still `expected`.
+pub async fn update(tx: &mut Tx, p: &PlanRow, expected: i64) -> Result<i64> {
+    let done = sqlx::query(
+        "UPDATE plans SET state = $1, content = $2, baseline = $3, attestation = $4, version = version + 1, \
+         updated_at = $5 WHERE id = $6 AND version = $7",
+    )
+    .bind(&p.state)
+    .bind(&p.content)
+    .bind(p.baseline.as_deref())
+    .bind(p.attestation.as_deref())
+    .bind(crate::now())
+    .bind(&p.id)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    let current = sqlx::query("SELECT version FROM plans WHERE id = $1")
+        .bind(&p.id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    check_updated(done.rows_affected(), current)?;
+    Ok(expected + 1)
+}

@@ -1,0 +1,82 @@
+//! The service directory.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::frames::ProviderRow;
+use crate::{Result, Tx, check_updated};
+
+const COLUMNS: &str = "id, organisation, country, place, data, last_verified, version, created_at, updated_at";
+
+fn row(r: &AnyRow) -> Result<ProviderRow> {
+    Ok(ProviderRow {
+        id: r.try_get(0)?,
+        organisation: r.try_get(1)?,
+        country: r.try_get(2)?,
+        place: r.try_get(3)?,
+        data: r.try_get(4)?,
+        last_verified: r.try_get(5)?,
+        version: r.try_get(6)?,
+        created_at: r.try_get(7)?,
+        updated_at: r.try_get(8)?,
+    })
+}
+
+pub async fn insert(tx: &mut Tx, p: &ProviderRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO providers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+        .bind(&p.id)
+        .bind(&p.organisation)
+        .bind(&p.country)
+        .bind(&p.place)
+        .bind(&p.data)
+        .bind(&p.last_verified)
+        .bind(p.version)
+        .bind(&p.created_at)
+        .bind(&p.updated_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The directory, by organisation, narrowed to a country and place when given.
+pub async fn list(conn: &mut AnyConnection, country: Option<&str>, place: Option<&str>) -> Result<Vec<ProviderRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {COLUMNS} FROM providers WHERE ($1 IS NULL OR country = $1) AND ($2 IS NULL OR place = $2) \
+         ORDER BY organisation, id"
+    ))
+    .bind(country)
+    .bind(place)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(row).collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<ProviderRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM providers WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    r.as_ref().map(row).transpose()
+}
+
+pub async fn update(tx: &mut Tx, p: &ProviderRow, expected: i64) -> Result<i64> {
+    let done = sqlx::query(
+        "UPDATE providers SET organisation = $1, country = $2, place = $3, data = $4, last_verified = $5, \
+         version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+    )
+    .bind(&p.organisation)
+    .bind(&p.country)
+    .bind(&p.place)
+    .bind(&p.data)
+    .bind(&p.last_verified)
+    .bind(crate::now())
+    .bind(&p.id)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    let current = sqlx::query("SELECT version FROM providers WHERE id = $1")
+        .bind(&p.id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    check_updated(done.rows_affected(), current)?;
+    Ok(expected + 1)
+}

@@ -1,0 +1,97 @@
+//! Records kept on a case (household, consents, counselling, assessments, assistance,
+//! follow-ups, notes), one table for all kinds, each row's data the JSON of its domain type.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::frames::RecordRow;
+use crate::{Result, Tx, check_updated};
+
+const COLUMNS: &str = "id, case_id, kind, section, record_date, data, version, created_at, created_by, updated_at";
+
+fn row(r: &AnyRow) -> Result<RecordRow> {
+    Ok(RecordRow {
+        id: r.try_get(0)?,
+        case_id: r.try_get(1)?,
+        kind: r.try_get(2)?,
+        section: r.try_get(3)?,
+        record_date: r.try_get(4)?,
+        data: r.try_get(5)?,
+        version: r.try_get(6)?,
+        created_at: r.try_get(7)?,
+        created_by: r.try_get(8)?,
+        updated_at: r.try_get(9)?,
+    })
+}
+
+pub async fn insert(tx: &mut Tx, r: &RecordRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO case_records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+        .bind(&r.id)
+        .bind(&r.case_id)
+        .bind(&r.kind)
+        .bind(r.section.as_deref())
+        .bind(r.record_date.as_deref())
+        .bind(&r.data)
+        .bind(r.version)
+        .bind(&r.created_at)
+        .bind(&r.created_by)
+        .bind(&r.updated_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Every record of one kind on a case, oldest first.
+pub async fn list(conn: &mut AnyConnection, case_id: &str, kind: &str) -> Result<Vec<RecordRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {COLUMNS} FROM case_records WHERE case_id = $1 AND kind = $2 ORDER BY record_date, id"
+    ))
+    .bind(case_id)
+    .bind(kind)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(row).collect()
+}
+
+/// Every record on a case, of any kind, for the timeline.
+pub async fn all_of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<RecordRow>> {
+    let rows = sqlx::query(safe!("SELECT {COLUMNS} FROM case_records WHERE case_id = $1 ORDER BY record_date, id"))
+        .bind(case_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(row).collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, case_id: &str, kind: &str, id: &str) -> Result<Option<RecordRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM case_records WHERE id = $1 AND case_id = $2 AND kind = $3"))
+        .bind(id)
+        .bind(case_id)
+        .bind(kind)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(row).transpose()
+}
+
+/// Replaces the record's data if its version is still `expected`; returns the new version.
+pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
+    let done = sqlx::query(
+        "UPDATE case_records SET section = $1, record_date = $2, data = $3, version = version + 1, updated_at = $4 \
+         WHERE id = $5 AND version = $6",
+    )
+    .bind(r.section.as_deref())
+    .bind(r.record_date.as_deref())
+    .bind(&r.data)
+    .bind(crate::now())
+    .bind(&r.id)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    let current = sqlx::query("SELECT version FROM case_records WHERE id = $1")
+        .bind(&r.id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    check_updated(done.rows_affected(), current)?;
+    Ok(expected + 1)
+}

@@ -1,0 +1,91 @@
+//! Referrals to service providers, and the packets sent with them.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::frames::ReferralRow;
+use crate::{Result, Tx, check_updated};
+
+const COLUMNS: &str =
+    "id, case_id, provider_id, state, request, packet, history, version, created_at, created_by, updated_at";
+
+fn row(r: &AnyRow) -> Result<ReferralRow> {
+    Ok(ReferralRow {
+        id: r.try_get(0)?,
+        case_id: r.try_get(1)?,
+        provider_id: r.try_get(2)?,
+        state: r.try_get(3)?,
+        request: r.try_get(4)?,
+        packet: r.try_get(5)?,
+        history: r.try_get(6)?,
+        version: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+        created_by: r.try_get(9)?,
+        updated_at: r.try_get(10)?,
+    })
+}
+
+pub async fn insert(tx: &mut Tx, r: &ReferralRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO referrals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+        .bind(&r.id)
+        .bind(&r.case_id)
+        .bind(&r.provider_id)
+        .bind(&r.state)
+        .bind(&r.request)
+        .bind(r.packet.as_deref())
+        .bind(&r.history)
+        .bind(r.version)
+        .bind(&r.created_at)
+        .bind(&r.created_by)
+        .bind(&r.updated_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<ReferralRow>> {
+    let rows = sqlx::query(safe!("SELECT {COLUMNS} FROM referrals WHERE case_id = $1 ORDER BY id"))
+        .bind(case_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(row).collect()
+}
+
+/// The referrals whose packet was sent to a provider: what its partner users may see.
+pub async fn sent_to(conn: &mut AnyConnection, provider_id: &str) -> Result<Vec<ReferralRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {COLUMNS} FROM referrals WHERE provider_id = $1 AND packet IS NOT NULL ORDER BY id"
+    ))
+    .bind(provider_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(row).collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<ReferralRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM referrals WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    r.as_ref().map(row).transpose()
+}
+
+pub async fn update(tx: &mut Tx, r: &ReferralRow, expected: i64) -> Result<i64> {
+    let done = sqlx::query(
+        "UPDATE referrals SET state = $1, packet = $2, history = $3, version = version + 1, updated_at = $4 \
+         WHERE id = $5 AND version = $6",
+    )
+    .bind(&r.state)
+    .bind(r.packet.as_deref())
+    .bind(&r.history)
+    .bind(crate::now())
+    .bind(&r.id)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    let current = sqlx::query("SELECT version FROM referrals WHERE id = $1")
+        .bind(&r.id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    check_updated(done.rows_affected(), current)?;
+    Ok(expected + 1)
+}
