@@ -1,6 +1,7 @@
 //! `homeward`: one binary for the whole system. Each subcommand lives in `commands/`.
 
 mod commands;
+mod database;
 mod output;
 mod progress;
 mod table;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use database::DatabaseArg;
 
 /// Printed with every `--help` that involves scores.
 const PROVISIONAL_NOTE: &str = "\
@@ -27,8 +29,47 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Score the bundled sample surveys and print a summary table.
-    Demo,
+    /// Run Homeward on a demo database of synthetic cases (created if empty), with a demo login.
+    Demo {
+        /// How many synthetic cases to create in an empty database.
+        #[arg(long, default_value_t = 60)]
+        cases: usize,
+        #[arg(
+            long = "database",
+            env = "HOMEWARD_DATABASE_URL",
+            default_value = "sqlite://homeward-demo.db",
+            value_name = "URL"
+        )]
+        database: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Create the data and print the demo login, without starting the server.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the HTTP API (and apply pending migrations first).
+    Serve {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Apply the database migrations that are not yet applied.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Bootstrap a deployment: users and API tokens; check the database.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The audit log of every read and write of case data.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// The Reintegration Sustainability Survey: scoring, forms, profiles.
     Rss {
         #[command(subcommand)]
@@ -37,7 +78,60 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user, or replace its role, office, grants and password. The password is read
+    /// from standard input (at least 10 characters).
+    CreateUser {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        username: String,
+        /// admin, supervisor, case_manager, counsellor, me_officer or partner.
+        #[arg(long)]
+        role: String,
+        /// The office whose cases the user works on (none: every office).
+        #[arg(long)]
+        office: Option<String>,
+        /// For a partner: the id of its service provider in the directory.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Sensitive sections granted: health, psychosocial, gbv_protection, trafficking, sogiesc.
+        #[arg(long, value_delimiter = ',')]
+        grant: Vec<String>,
+        /// The user's language: en or fr.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Create an API token for a user and print it (shown once).
+    CreateToken {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Run the database's integrity check.
+    Check {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the audit log; report the first broken link (exit 1).
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
 enum RssCommand {
+    /// Score the bundled sample surveys and print a summary table.
+    Demo,
     /// Score a CSV file of surveys into a CSV file of results (exit 0: all scored or discarded;
     /// 1: some rows invalid; 2: the file cannot be processed, nothing written).
     #[command(after_help = PROVISIONAL_NOTE)]
@@ -100,8 +194,38 @@ struct ProfileArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Demo => commands::demo::run(),
+        Command::Demo { cases, database, listen, no_serve } => {
+            commands::demo::run(&DatabaseArg { url: database }, &listen, cases, no_serve)
+        }
+        Command::Serve { database, listen } => commands::serve::run(&database, &listen),
+        Command::Migrate { database } => commands::migrate::run(&database),
+        Command::Admin { command } => match command {
+            AdminCommand::CreateUser {
+                database,
+                username,
+                role,
+                office,
+                provider,
+                grant,
+                language,
+                password_stdin: _,
+            } => {
+                let user = commands::admin::NewUser {
+                    username: &username,
+                    role: &role,
+                    office: office.as_deref(),
+                    provider: provider.as_deref(),
+                    grants: &grant,
+                    language: &language,
+                };
+                commands::admin::create_user(&database, &user)
+            }
+            AdminCommand::CreateToken { database, username } => commands::admin::create_token(&database, &username),
+            AdminCommand::Check { database } => commands::admin::check(&database),
+        },
+        Command::Audit { command: AuditCommand::Verify { database } } => commands::audit::verify(&database),
         Command::Rss { command } => match command {
+            RssCommand::Demo => commands::rss_demo::run(),
             RssCommand::Score { input, output, profile, threads } => {
                 commands::rss_score::run(&input, &output, profile.profile.as_deref(), threads)
             }

@@ -23,7 +23,7 @@ fn arg(p: &Path) -> &str {
 
 #[test]
 fn demo_prints_a_table_of_the_sample_surveys_with_the_profile() {
-    let out = homeward(&["demo"]);
+    let out = homeward(&["rss", "demo"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("PROVISIONAL: not IOM's official weights"), "{stdout}");

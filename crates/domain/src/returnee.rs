@@ -66,6 +66,10 @@ pub struct Registration {
     /// Username of the case manager; default: the user who registers the case.
     #[serde(default)]
     pub case_manager: Option<String>,
+    /// The timing schedule of follow-ups (`standard`, or `trafficking` for victims of
+    /// trafficking); default `standard`.
+    #[serde(default)]
+    pub schedule: Option<String>,
     /// The rest of the profile, all optional.
     #[serde(default)]
     pub profile: ProfileDetails,

@@ -52,9 +52,8 @@ pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
     }
     // Taking the head row's lock serialises appends (PostgreSQL), and on SQLite the single
     // writer already does.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut **tx)
-        .await?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut **tx).await?;
     let mut seq: i64 = head.try_get(0)?;
     let mut prev: String = head.try_get(1)?;
     let at = crate::now();

@@ -27,6 +27,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+pub use sqlx::AnyConnection;
 pub use time::{now, today};
 
 /// A transaction on the write pool. Dropped without `commit`, it rolls back.
@@ -207,4 +208,9 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Commits `tx`: everything written in it is kept, or nothing is.
+pub async fn commit(tx: Tx) -> Result<()> {
+    Ok(tx.commit().await?)
 }

@@ -1,10 +1,15 @@
 //! One module per subcommand. Each returns the process exit code, or an error (exit 2).
 
+pub mod admin;
+pub mod audit;
 pub mod demo;
+pub mod migrate;
+pub mod rss_demo;
 pub mod rss_profile;
 pub mod rss_score;
 pub mod rss_sensitivity;
 pub mod rss_xlsform;
+pub mod serve;
 
 use std::path::Path;
 

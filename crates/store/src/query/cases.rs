@@ -112,8 +112,8 @@ pub struct CaseFilter {
     pub follow_up_due_by: Option<String>,
     /// Composite band of the latest scored survey.
     pub band: Option<String>,
-    /// Prefix of a folded name word or of the case number.
-    pub search: Option<String>,
+    /// Words that must each begin a folded name word or the lower-cased case number.
+    pub search: Option<Vec<String>>,
 }
 
 /// One page of cases matching `filter`, ordered by id, after `cursor`.
@@ -147,22 +147,19 @@ pub async fn list(
     if let Some(v) = cursor {
         push("c.id > ?", v.to_string());
     }
-    let from = match &filter.search {
-        // A prefix range on the term index, the same plan on both backends (terms compare
-        // bytewise: BINARY on SQLite, COLLATE "C" on PostgreSQL); U+10FFFF sorts after any
-        // character a term can hold.
-        Some(prefix) => {
-            binds.push(prefix.clone());
-            let lo = binds.len();
-            binds.push(format!("{prefix}\u{10FFFF}"));
-            let hi = binds.len();
-            format!(
-                "cases c WHERE c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term >= ${lo} AND t.term < ${hi})"
-            )
-        }
-        None => "cases c WHERE 1 = 1".to_string(),
-    };
-    let mut sql = format!("SELECT {} FROM {from}", COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", "));
+    // Each word is a prefix range on the term index, the same plan on both backends (terms
+    // compare bytewise: BINARY on SQLite, COLLATE "C" on PostgreSQL; U+10FFFF sorts after any
+    // character a term holds). Every word must match one of the case's terms.
+    for word in filter.search.iter().flatten() {
+        binds.push(word.clone());
+        let lo = binds.len();
+        binds.push(format!("{word}\u{10FFFF}"));
+        let hi = binds.len();
+        clauses.push(format!("c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term >= ${lo} AND t.term < ${hi})"));
+    }
+    let from = "cases c WHERE 1 = 1";
+    let mut sql =
+        format!("SELECT {} FROM {from}", COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", "));
     for clause in &clauses {
         sql.push_str(" AND ");
         sql.push_str(clause);
@@ -220,12 +217,7 @@ async fn current_version(tx: &mut Tx, id: &str) -> Result<Option<i64>> {
 
 /// Sets derived fields that change with other records (latest band, next follow-up) without
 /// touching the version a client holds: they are Homeward's, not the user's, to change.
-pub async fn set_derived(
-    tx: &mut Tx,
-    id: &str,
-    latest_band: Option<&str>,
-    next_follow_up: Option<&str>,
-) -> Result<()> {
+pub async fn set_derived(tx: &mut Tx, id: &str, latest_band: Option<&str>, next_follow_up: Option<&str>) -> Result<()> {
     sqlx::query("UPDATE cases SET latest_band = $1, next_follow_up = $2 WHERE id = $3")
         .bind(latest_band)
         .bind(next_follow_up)

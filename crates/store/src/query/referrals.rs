@@ -53,12 +53,11 @@ pub async fn of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Refe
 
 /// The referrals whose packet was sent to a provider: what its partner users may see.
 pub async fn sent_to(conn: &mut AnyConnection, provider_id: &str) -> Result<Vec<ReferralRow>> {
-    let rows = sqlx::query(safe!(
-        "SELECT {COLUMNS} FROM referrals WHERE provider_id = $1 AND packet IS NOT NULL ORDER BY id"
-    ))
-    .bind(provider_id)
-    .fetch_all(conn)
-    .await?;
+    let rows =
+        sqlx::query(safe!("SELECT {COLUMNS} FROM referrals WHERE provider_id = $1 AND packet IS NOT NULL ORDER BY id"))
+            .bind(provider_id)
+            .fetch_all(conn)
+            .await?;
     rows.iter().map(row).collect()
 }
 

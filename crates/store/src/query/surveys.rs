@@ -119,7 +119,11 @@ pub async fn of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<(Sur
         .collect()
 }
 
-pub async fn get(conn: &mut AnyConnection, case_id: &str, id: &str) -> Result<Option<(SurveyRow, Vec<SurveyResultRow>)>> {
+pub async fn get(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    id: &str,
+) -> Result<Option<(SurveyRow, Vec<SurveyResultRow>)>> {
     let all = of_case(conn, case_id).await?;
     Ok(all.into_iter().find(|(s, _)| s.id == id))
 }

@@ -1,5 +1,5 @@
-//! `homeward demo`: Homeward's main job on bundled data, with nothing to set up.
-//! (Today: score the sample surveys. Later: start the server with a demo database.)
+//! `homeward rss demo`: the RSS scoring of the bundled sample surveys, with nothing to set up.
+//! (`homeward demo` runs the whole app on a demo database.)
 
 use std::process::ExitCode;
 

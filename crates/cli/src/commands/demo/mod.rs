@@ -1,0 +1,121 @@
+//! `homeward demo`: a database of synthetic cases and the server on it, with a demo login.
+//!
+//! The first cases go through the API itself (registration, consents, household, assessments,
+//! RSS surveys at several phases, plans agreed, referrals sent, assistance, follow-ups,
+//! closures), so the demo shows what the API accepts. Beyond that, for benchmarks with many
+//! cases, registrations are written straight to the store in large transactions.
+
+mod bulk;
+mod flows;
+mod people;
+mod random;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use homeward_server::AppState;
+use homeward_store::Store;
+use homeward_store::query::{cases, users};
+
+use super::admin::{NewUser, issue_token, user_row};
+use crate::database::{DatabaseArg, block_on};
+
+/// Cases created through the API; more are written in bulk.
+const THROUGH_THE_API: usize = 200;
+
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_PASSWORD: &str = "homeward-demo";
+
+pub fn run(database: &DatabaseArg, listen: &str, cases_wanted: usize, seed_only: bool) -> anyhow::Result<ExitCode> {
+    block_on(async {
+        let store = database.open().await?;
+        let token = seed(&store, cases_wanted).await?;
+        let banner = format!(
+            "Demo login: username `{DEMO_USER}`, password `{DEMO_PASSWORD}` (admin, every section granted)\n\
+             API token for it: {token}\n\
+             Other demo users (same password): `counsellor` (dakar), `monitor` (M&E, pseudonymised), \
+             `partner` (a service provider)"
+        );
+        if seed_only {
+            println!("{banner}");
+            store.close().await;
+            return Ok(ExitCode::SUCCESS);
+        }
+        super::serve::serve(store, database, listen, Some(banner)).await
+    })?
+}
+
+/// Seeds an empty database with `wanted` cases (a database that already has cases is kept as
+/// it is); returns a fresh token of the demo user.
+pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
+    let mut conn = store.read().await?;
+    let existing = cases::count(&mut conn).await? as usize;
+    let has_demo_user = users::get(&mut conn, DEMO_USER).await?.is_some();
+    drop(conn);
+    if !has_demo_user {
+        create_users(store, &staff()).await?;
+    }
+    let token = issue_token(store, DEMO_USER).await?;
+    if existing == 0 && wanted > 0 {
+        let scorer = super::load_scorer(None)?;
+        let app = homeward_server::app(AppState::new(store.clone(), scorer.clone()));
+        let through_api = wanted.min(THROUGH_THE_API);
+        eprintln!("Creating {through_api} demo cases through the API...");
+        let provider = flows::create(app, &token, scorer.instrument(), through_api).await.context("demo data")?;
+        let partner = NewUser {
+            username: "partner",
+            role: "partner",
+            office: None,
+            provider: Some(&provider),
+            grants: &[],
+            language: "fr",
+        };
+        create_users(store, &[partner]).await?;
+        if wanted > through_api {
+            eprintln!("Writing {} more registrations in bulk...", wanted - through_api);
+            bulk::register(store, wanted - through_api, through_api as u64).await?;
+        }
+    } else if existing > 0 {
+        eprintln!("The database already has {existing} cases: kept as they are.");
+    }
+    Ok(token)
+}
+
+/// No grants.
+const NO_GRANTS: &[String] = &[];
+
+/// The demo's staff: an admin granted every section, a counsellor, an M&E officer.
+fn staff() -> Vec<NewUser<'static>> {
+    static SECTIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SECTIONS.get_or_init(|| {
+        homeward_domain::access::Section::ALL.iter().map(|s| homeward_domain::Named::name(*s).to_string()).collect()
+    });
+    vec![
+        NewUser { username: DEMO_USER, role: "admin", office: None, provider: None, grants: all, language: "en" },
+        NewUser {
+            username: "counsellor",
+            role: "counsellor",
+            office: Some("dakar"),
+            provider: None,
+            grants: NO_GRANTS,
+            language: "fr",
+        },
+        NewUser {
+            username: "monitor",
+            role: "me_officer",
+            office: None,
+            provider: None,
+            grants: NO_GRANTS,
+            language: "en",
+        },
+    ]
+}
+
+async fn create_users(store: &Store, demo_users: &[NewUser<'_>]) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
+    for u in demo_users {
+        users::upsert(&mut tx, &user_row(u, DEMO_PASSWORD)?).await?;
+    }
+    homeward_store::commit(tx).await?;
+    Ok(())
+}

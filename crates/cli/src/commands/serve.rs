@@ -1,0 +1,51 @@
+//! `homeward serve`: the HTTP API on a database, migrating it first.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use homeward_server::AppState;
+
+use crate::database::{DatabaseArg, block_on, redact};
+
+pub fn run(database: &DatabaseArg, listen: &str) -> anyhow::Result<ExitCode> {
+    block_on(async {
+        let store = database.open().await?;
+        serve(store, database, listen, None).await
+    })?
+}
+
+/// Serves until Ctrl-C or SIGTERM; `banner` is printed once listening.
+pub async fn serve(
+    store: homeward_store::Store,
+    database: &DatabaseArg,
+    listen: &str,
+    banner: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let scorer = super::load_scorer(None)?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    println!("Homeward is listening on http://{address} (database {})", redact(&database.url));
+    println!("API: http://{address}/api/v1/   OpenAPI: http://{address}/api/v1/openapi.json");
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    let state = AppState::new(store.clone(), scorer);
+    homeward_server::serve(listener, state, shutdown()).await.context("server failed")?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,53 @@
+//! The `--database URL` option shared by every command that uses the database, and the async
+//! runtime those commands run on.
+
+use anyhow::Context;
+use clap::Args;
+use homeward_store::Store;
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArg {
+    /// `sqlite://PATH` (created if missing) or `postgres://USER:PASSWORD@HOST:PORT/DB`.
+    #[arg(
+        long = "database",
+        env = "HOMEWARD_DATABASE_URL",
+        default_value = "sqlite://homeward.db",
+        value_name = "URL"
+    )]
+    pub url: String,
+}
+
+impl DatabaseArg {
+    /// Opens the database, applying pending migrations.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.url).await.with_context(|| format!("cannot open database {}", redact(&self.url)))
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Runs `future` on a multi-threaded runtime.
+pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    Ok(runtime.block_on(future))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(super::redact("postgres://hw:secret@db:5432/hw"), "postgres://hw:***@db:5432/hw");
+        assert_eq!(super::redact("sqlite://homeward.db"), "sqlite://homeward.db");
+    }
+}

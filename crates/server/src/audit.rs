@@ -1,0 +1,85 @@
+//! Auditing reads. Writes put their audit entries in their own transaction; reads have no
+//! transaction of their own, so their entries go to one writer task that commits whatever has
+//! queued up in a single transaction (group commit) and only then lets the requests answer.
+//! Nothing is shown that is not audited, and concurrent readers share one disk sync.
+
+use homeward_store::Store;
+use homeward_store::audit::{self, Entry};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::ApiError;
+
+type Ack = oneshot::Sender<Result<(), String>>;
+
+/// The handle requests use to audit reads.
+#[derive(Debug, Clone)]
+pub struct ReadAudit {
+    queue: mpsc::Sender<(Vec<Entry>, Ack)>,
+}
+
+/// At most this many requests' entries go in one transaction.
+const BATCH: usize = 256;
+
+impl ReadAudit {
+    /// Starts the writer task on the current runtime.
+    pub fn start(store: Store) -> ReadAudit {
+        let (queue, mut rx) = mpsc::channel::<(Vec<Entry>, Ack)>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(more) => batch.push(more),
+                        Err(_) => break,
+                    }
+                }
+                let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
+                let outcome = commit(&store, &entries).await.map_err(|e| e.to_string());
+                for (_, ack) in batch {
+                    let _ = ack.send(outcome.clone());
+                }
+            }
+        });
+        ReadAudit { queue }
+    }
+
+    /// Records the reads and returns once they are committed.
+    pub async fn record(&self, entries: Vec<Entry>) -> Result<(), ApiError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let (ack, done) = oneshot::channel();
+        self.queue.send((entries, ack)).await.map_err(|_| ApiError::Internal("the audit writer stopped".into()))?;
+        match done.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ApiError::Internal(format!("audit: {e}"))),
+            Err(_) => Err(ApiError::Internal("the audit writer stopped".into())),
+        }
+    }
+}
+
+async fn commit(store: &Store, entries: &[Entry]) -> homeward_store::Result<()> {
+    let mut tx = store.begin().await?;
+    audit::append(&mut tx, entries).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An entry for `actor` doing `action` on one record.
+pub fn entry(
+    actor: &str,
+    action: &str,
+    entity: &str,
+    record_id: &str,
+    case_id: Option<&str>,
+    fields: &[&str],
+) -> Entry {
+    Entry {
+        actor: actor.to_string(),
+        action: action.to_string(),
+        entity: entity.to_string(),
+        record_id: record_id.to_string(),
+        case_id: case_id.map(str::to_string),
+        fields: fields.join(","),
+    }
+}

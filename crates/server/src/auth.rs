@@ -1,0 +1,138 @@
+//! Who is calling: `Authorization: Bearer TOKEN`, looked up by the token's hash. Passwords are
+//! hashed with argon2id; tokens are random and shown once.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use homeward_domain::Named;
+use homeward_domain::access::{Access, Permission, Role, Section};
+use homeward_store::frames::UserRow;
+use homeward_store::query::users;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub username: String,
+    pub access: Access,
+    pub language: String,
+}
+
+impl Caller {
+    pub fn from_user(user: &UserRow) -> Result<Caller, String> {
+        let role = Role::from_name(&user.role)
+            .ok_or_else(|| format!("user {} has unknown role {}", user.username, user.role))?;
+        let sections = parse_sections(&user.sections)?;
+        Ok(Caller {
+            username: user.username.clone(),
+            access: Access { role, office: user.office.clone(), sections, provider: user.provider_id.clone() },
+            language: user.language.clone(),
+        })
+    }
+
+    /// Refuses with 403 unless the role may do it.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.access.may(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "your role ({}) does not allow this ({})",
+                self.access.role.name(),
+                permission.name()
+            )))
+        }
+    }
+
+    /// Refuses with 403 unless the section was granted.
+    pub fn require_section(&self, section: Section) -> Result<(), ApiError> {
+        if self.access.may_read_section(section) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this is in the restricted section `{}`: it needs an explicit grant",
+                section.name()
+            )))
+        }
+    }
+}
+
+/// Grants as stored: names separated by commas.
+pub fn parse_sections(text: &str) -> Result<Vec<Section>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Section::from_name(s).ok_or_else(|| {
+                let names: Vec<&str> = Section::ALL.iter().map(|s| s.name()).collect();
+                format!("`{s}` is not a section; sections: {}", names.join(", "))
+            })
+        })
+        .collect()
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthenticated)?;
+        let mut conn = state.store.read().await?;
+        let user = users::by_token(&mut conn, &token_hash(token)).await?.ok_or(ApiError::Unauthenticated)?;
+        Caller::from_user(&user).map_err(ApiError::Internal)
+    }
+}
+
+/// A new API token: 244 random bits, prefixed so it is recognisable in a leaked file.
+pub fn new_token() -> String {
+    format!("hw_{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+pub fn token_hash(token: &str) -> String {
+    homeward_store::sha256_hex(token.as_bytes())
+}
+
+pub fn hash_password(password: &str) -> Result<String, String> {
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| e.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_and_verify() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong horse", &hash));
+    }
+
+    #[test]
+    fn tokens_are_long_distinct_and_stored_as_hashes() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 3 + 64);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn grants_are_read_by_name() {
+        assert_eq!(parse_sections("health, gbv_protection").unwrap(), [Section::Health, Section::GbvProtection]);
+        assert!(parse_sections("gossip").unwrap_err().contains("`gossip` is not a section"));
+        assert!(parse_sections("").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,91 @@
+//! Reading requests: JSON bodies and query strings whose errors name the field at fault.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use homeward_domain::validate::FieldError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest body accepted: a plan with all its components is far smaller.
+const MAX_BODY: usize = 1 << 20;
+
+/// A JSON body. Syntax errors answer 400; a wrong or missing field answers 422 naming it
+/// (`components[2].dimension`), as serde_path_to_error locates it.
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError::BadRequest(e.body_text(), vec![]))?;
+        if bytes.len() > MAX_BODY {
+            return Err(ApiError::BadRequest(format!("the body is larger than {MAX_BODY} bytes"), vec![]));
+        }
+        parse(&bytes).map(Body)
+    }
+}
+
+/// Parses a JSON body, naming the field of the first problem.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = clean(&inner.to_string());
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(ApiError::BadRequest(format!("the body is not valid JSON: {message}"), vec![]));
+            }
+            let field = if path == "." { missing_field(&message).unwrap_or("body").to_string() } else { path };
+            return Err(ApiError::invalid(vec![FieldError { field, message }]));
+        }
+    };
+    de.end()
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {}", clean(&e.to_string())), vec![]))?;
+    Ok(value)
+}
+
+/// serde's messages end with " at line 1 column 42", which means nothing to a form.
+fn clean(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The field named by serde's "missing field `x`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// A query string, read with serde: unknown parameters are refused, so a typo in a filter does
+/// not silently return everything.
+#[derive(Debug)]
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(Params).map_err(|e| {
+            let field = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let field = if field == "." { message.split('`').nth(1).unwrap_or("query").to_string() } else { field };
+            ApiError::BadRequest(format!("query parameter {field}: {message}"), vec![FieldError { field, message }])
+        })
+    }
+}

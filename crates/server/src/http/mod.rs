@@ -1,0 +1,58 @@
+//! The endpoints, one module per resource.
+
+pub(crate) mod cases;
+pub(crate) mod health;
+pub(crate) mod packets;
+pub(crate) mod plans;
+pub(crate) mod providers;
+pub(crate) mod records;
+pub(crate) mod referrals;
+pub(crate) mod surveys;
+
+use axum::Router;
+use axum::routing::{get, post};
+use homeward_store::AnyConnection;
+use homeward_store::frames::CaseRow;
+use homeward_store::query::cases as case_rows;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .route("/openapi.json", get(crate::openapi::document))
+        .route("/cases", post(cases::register).get(cases::list))
+        .route("/cases/{id}", get(cases::read).put(cases::update))
+        .route("/cases/{id}/transitions", post(cases::transition))
+        .route("/cases/{id}/timeline", get(cases::timeline))
+        .route("/cases/{id}/audit", get(cases::access_log))
+        .route("/cases/{id}/surveys", post(surveys::take).get(surveys::list))
+        .route("/cases/{id}/surveys/{survey_id}", get(surveys::read))
+        .route("/cases/{id}/plans", post(plans::draft).get(plans::list))
+        .route("/cases/{id}/plans/{plan_id}", get(plans::read).put(plans::edit))
+        .route("/cases/{id}/plans/{plan_id}/transitions", post(plans::transition))
+        .route("/cases/{id}/referrals", post(referrals::propose).get(referrals::list))
+        .route("/cases/{id}/referrals/{referral_id}", get(referrals::read))
+        .route("/cases/{id}/referrals/{referral_id}/transitions", post(referrals::step))
+        .route("/providers", post(providers::add).get(providers::list))
+        .route("/providers/{provider_id}", get(providers::read).put(providers::edit))
+        .route("/referral-packets", get(packets::list))
+        .route("/referral-packets/{referral_id}", get(packets::read))
+        .route("/referral-packets/{referral_id}/transitions", post(packets::step))
+        .merge(records::routes());
+    Router::new().route("/healthz", get(health::healthz)).nest("/api/v1", api).fallback(not_found)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// The case `id` if it exists and is in the caller's scope; otherwise 404, so a case outside
+/// one's office cannot be told from one that does not exist.
+pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<CaseRow> {
+    match case_rows::get(conn, id).await? {
+        Some(case) if caller.access.covers_office(&case.office) => Ok(case),
+        _ => Err(ApiError::NotFound),
+    }
+}

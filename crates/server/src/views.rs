@@ -1,0 +1,241 @@
+//! What the API answers with. Built from stored rows and the caller's access: the same case
+//! reads with names for a case manager and pseudonymised for an M&E officer.
+
+use chrono::NaiveDate;
+use homeward_domain::Named;
+use homeward_domain::case::{CASE, CaseAction, CaseState};
+use homeward_domain::closure::Closure;
+use homeward_domain::returnee::{ProfileDetails, Sex, age_on};
+use homeward_store::frames::{CaseRow, RecordRow, SurveyResultRow, SurveyRow};
+use homeward_store::{StoreError, from_json};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+
+/// A case as the caller may see it. Names, date of birth, address, community and contacts are
+/// left out for roles that see pseudonymised data only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    /// The human case number, e.g. `HW-2026-000042`.
+    pub case_number: String,
+    pub office: String,
+    pub status: CaseState,
+    /// What the case can do next.
+    pub allowed_actions: Vec<CaseAction>,
+    pub case_manager: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Sex,
+    pub age_at_return: u32,
+    pub date_of_return: NaiveDate,
+    pub country_of_origin: String,
+    pub schedule: String,
+    pub plan_agreed_on: Option<NaiveDate>,
+    /// When the next follow-up visit is due.
+    pub next_follow_up: Option<NaiveDate>,
+    /// Intensity band of the latest scored survey (`intensive`, `standard`, `light`).
+    pub latest_band: Option<String>,
+    pub profile: ProfileDetails,
+    pub closure: Option<Closure>,
+    /// Send it back with an update (optimistic concurrency).
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn date(what: &str, text: &str) -> Result<NaiveDate, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("{what}: '{text}' is not a date")))
+}
+
+pub fn optional_date(what: &str, text: Option<&str>) -> Result<Option<NaiveDate>, StoreError> {
+    text.map(|t| date(what, t)).transpose()
+}
+
+impl CaseView {
+    pub fn new(row: &CaseRow, caller: &Caller) -> Result<CaseView, StoreError> {
+        let status = CaseState::from_name(&row.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("case {}: status '{}'", row.id, row.status)))?;
+        let sex = Sex::from_name(&row.sex).ok_or_else(|| StoreError::Corrupt(format!("case {}: sex", row.id)))?;
+        let born = date("date_of_birth", &row.date_of_birth)?;
+        let returned = date("date_of_return", &row.date_of_return)?;
+        let mut profile: ProfileDetails = from_json("case profile", &row.profile)?;
+        let identities = caller.access.role.sees_identities();
+        if !identities {
+            profile.address = None;
+            profile.community = None;
+            profile.contacts.clear();
+        }
+        Ok(CaseView {
+            id: row.id.clone(),
+            case_number: row.case_number.clone(),
+            office: row.office.clone(),
+            status,
+            allowed_actions: CASE.allowed(status),
+            case_manager: row.case_manager.clone(),
+            given_name: identities.then(|| row.given_name.clone()),
+            family_name: identities.then(|| row.family_name.clone()),
+            date_of_birth: identities.then_some(born),
+            sex,
+            age_at_return: age_on(born, returned),
+            date_of_return: returned,
+            country_of_origin: row.country_of_origin.clone(),
+            schedule: row.schedule.clone(),
+            plan_agreed_on: optional_date("plan_agreed_on", row.plan_agreed_on.as_deref())?,
+            next_follow_up: optional_date("next_follow_up", row.next_follow_up.as_deref())?,
+            latest_band: row.latest_band.clone(),
+            profile,
+            closure: row.closure.as_deref().map(|c| from_json("closure", c)).transpose()?,
+            version: row.version,
+            created_at: row.created_at.clone(),
+            updated_at: row.updated_at.clone(),
+        })
+    }
+
+    /// The fields a view carries, for the audit log.
+    pub fn audited_fields(caller: &Caller) -> &'static [&'static str] {
+        if caller.access.role.sees_identities() {
+            &["case_number", "names", "date_of_birth", "sex", "return", "profile", "status", "closure"]
+        } else {
+            &["case_number", "sex", "age_at_return", "return", "profile_pseudonymised", "status"]
+        }
+    }
+}
+
+/// A page of cases.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A record kept on a case, with its bookkeeping.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordView<T> {
+    pub id: String,
+    pub case_id: String,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub data: T,
+}
+
+impl<T: serde::de::DeserializeOwned> RecordView<T> {
+    pub fn new(row: &RecordRow) -> Result<RecordView<T>, StoreError> {
+        Ok(RecordView {
+            id: row.id.clone(),
+            case_id: row.case_id.clone(),
+            version: row.version,
+            created_at: row.created_at.clone(),
+            created_by: row.created_by.clone(),
+            updated_at: row.updated_at.clone(),
+            data: from_json(&row.kind, &row.data)?,
+        })
+    }
+}
+
+/// A survey's status and scores under one profile: the columns of the batch output.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SurveyScores {
+    /// `scored`, `discarded` or `invalid`.
+    pub status: String,
+    /// Why the survey is discarded or invalid, naming the question and the value.
+    pub reason: Option<String>,
+    pub economic: Option<f64>,
+    pub social: Option<f64>,
+    pub psychosocial: Option<f64>,
+    pub composite: Option<f64>,
+    pub economic_band: Option<String>,
+    pub social_band: Option<String>,
+    pub psychosocial_band: Option<String>,
+    pub composite_band: Option<String>,
+    pub dk_dwa_count: Option<i64>,
+    pub low_accuracy: bool,
+    /// The scoring profile that produced these scores.
+    pub profile: String,
+    /// `provisional` scores are Homeward's assumptions, NOT IOM's official scoring.
+    pub profile_status: String,
+}
+
+impl From<&SurveyResultRow> for SurveyScores {
+    fn from(r: &SurveyResultRow) -> SurveyScores {
+        let scored = r.status == "scored";
+        SurveyScores {
+            status: r.status.clone(),
+            reason: r.reason.clone(),
+            economic: r.economic,
+            social: r.social,
+            psychosocial: r.psychosocial,
+            composite: r.composite,
+            economic_band: r.economic_band.clone(),
+            social_band: r.social_band.clone(),
+            psychosocial_band: r.psychosocial_band.clone(),
+            composite_band: r.composite_band.clone(),
+            dk_dwa_count: scored.then_some(r.dk_dwa_count),
+            low_accuracy: r.low_accuracy,
+            profile: r.profile.clone(),
+            profile_status: r.profile_status.clone(),
+        }
+    }
+}
+
+/// A survey taken in a case, with its result under every profile applied so far.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SurveyView {
+    pub id: String,
+    pub case_id: String,
+    pub phase: String,
+    pub date: NaiveDate,
+    pub location: String,
+    pub interviewer: String,
+    pub interviewer_is_case_manager: bool,
+    pub consent: String,
+    /// Question id to the answer as given.
+    pub answers: std::collections::BTreeMap<String, String>,
+    /// The result under the server's current profile, flattened: the batch output's columns.
+    #[serde(flatten)]
+    pub scores: SurveyScores,
+    /// Every result, oldest first (re-scoring under another profile adds one).
+    pub results: Vec<SurveyScores>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+impl SurveyView {
+    pub fn new(row: &SurveyRow, results: &[SurveyResultRow], profile: &str) -> Result<SurveyView, StoreError> {
+        let all: Vec<SurveyScores> = results.iter().map(SurveyScores::from).collect();
+        let current = results
+            .iter()
+            .find(|r| r.profile == profile)
+            .or(results.last())
+            .map(SurveyScores::from)
+            .ok_or_else(|| StoreError::Corrupt(format!("survey {} has no result", row.id)))?;
+        Ok(SurveyView {
+            id: row.id.clone(),
+            case_id: row.case_id.clone(),
+            phase: row.phase.clone(),
+            date: date("survey_date", &row.survey_date)?,
+            location: row.location.clone(),
+            interviewer: row.interviewer.clone(),
+            interviewer_is_case_manager: row.interviewer_is_case_manager,
+            consent: row.consent.clone(),
+            answers: from_json("survey answers", &row.answers)?,
+            scores: current,
+            results: all,
+            created_at: row.created_at.clone(),
+            created_by: row.created_by.clone(),
+        })
+    }
+}
+
+/// The name of a case state or action as stored.
+pub fn name<N: Named>(n: N) -> String {
+    n.name().to_string()
+}
