@@ -214,3 +214,37 @@ pub fn sha256_hex(data: &[u8]) -> String {
 pub async fn commit(tx: Tx) -> Result<()> {
     Ok(tx.commit().await?)
 }
+
+impl Store {
+    /// Runs a statement that takes no parameters and cannot run in a transaction (`CREATE
+    /// DATABASE`): for tests and administration, never with user input.
+    pub async fn execute_admin(&self, sql: &str) -> Result<()> {
+        let mut conn = self.write.acquire().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// How many rows `table` has (a table of this schema: the name is checked).
+    pub async fn count_rows(&self, table: &str) -> Result<i64> {
+        const TABLES: &[&str] = &[
+            "cases",
+            "case_terms",
+            "case_records",
+            "surveys",
+            "survey_results",
+            "plans",
+            "providers",
+            "referrals",
+            "users",
+            "tokens",
+            "audit_log",
+            "counters",
+        ];
+        if !TABLES.contains(&table) {
+            return Err(StoreError::Corrupt(format!("no table {table}")));
+        }
+        let mut conn = self.read().await?;
+        let row = sqlx::query(safe!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+}

@@ -1,0 +1,260 @@
+//! Cases through the API: registration, reading, lists, search, corrections, lifecycle, and the
+//! errors a client can cause. Every scenario runs on SQLite and on PostgreSQL.
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use support::{TestApp, id, registration};
+
+on_both_backends!(
+    a_registered_case_has_an_id_and_a_human_case_number,
+    search_finds_names_without_regard_to_accents_or_case,
+    lists_filter_by_status_office_and_page_with_a_cursor,
+    a_stale_version_gets_409_and_changes_nothing,
+    illegal_transitions_name_the_state_and_the_way_out,
+    closing_records_the_closure_and_opt_out_is_always_possible,
+    bad_input_names_the_field_and_never_writes,
+    a_case_outside_ones_office_is_not_found,
+    the_me_officer_sees_no_names_and_cannot_search_by_name,
+);
+
+async fn a_registered_case_has_an_id_and_a_human_case_number(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Aminata", "Diallo", "dakar").await;
+    let year = chrono::Datelike::year(&homeward_store::today());
+    assert_eq!(case["case_number"], format!("HW-{year}-000001"));
+    assert_eq!(case["status"], "intake");
+    assert_eq!(case["age_at_return"], 31);
+    assert_eq!(case["version"], 1);
+    assert_eq!(case["case_manager"], "root");
+    let second = t.register(&token, "Moussa", "Sow", "dakar").await;
+    assert_eq!(second["case_number"], format!("HW-{year}-000002"));
+    let (status, read) = t.get(&token, &format!("/api/v1/cases/{}", id(&case))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["given_name"], "Aminata");
+    assert_eq!(read["allowed_actions"], json!(["start_assessment", "opt_out"]));
+    let (status, _) = t.get(&token, "/api/v1/cases/no-such-case").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn search_finds_names_without_regard_to_accents_or_case(t: &TestApp) {
+    let token = t.admin().await;
+    let aissatou = t.register(&token, "Aïssatou", "Ndiaye-Guèye", "dakar").await;
+    t.register(&token, "Awa", "Diop", "dakar").await;
+    for q in ["aissatou", "AÏSSATOU", "guèye", "GUEYE", "ndiaye", "aiss", "aissatou gueye"] {
+        let (status, page) = t.get(&token, &format!("/api/v1/cases?q={}", urlencode(q))).await;
+        assert_eq!(status, StatusCode::OK, "{q}: {page}");
+        let found: Vec<&str> = page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(found, [aissatou["id"].as_str().unwrap()], "searching {q}");
+    }
+    let number = aissatou["case_number"].as_str().unwrap();
+    let (_, page) = t.get(&token, &format!("/api/v1/cases?q={}", number.to_lowercase())).await;
+    assert_eq!(page["items"][0]["id"], aissatou["id"]);
+    let (_, none) = t.get(&token, "/api/v1/cases?q=aissatou%20diop").await;
+    assert_eq!(none["items"], json!([]), "every word must match");
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+async fn lists_filter_by_status_office_and_page_with_a_cursor(t: &TestApp) {
+    let token = t.admin().await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(id(&t.register(&token, &format!("Name{i}"), "Ba", if i < 3 { "dakar" } else { "thies" }).await));
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/cases?limit=2".to_string();
+    loop {
+        let (status, page) = t.get(&token, &path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page["items"].as_array().unwrap().len() <= 2);
+        seen.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/cases?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids, "every case once, in registration order");
+    let (_, thies) = t.get(&token, "/api/v1/cases?office=thies").await;
+    assert_eq!(thies["items"].as_array().unwrap().len(), 2);
+    let v = 1;
+    t.post(
+        &token,
+        &format!("/api/v1/cases/{}/transitions", ids[0]),
+        json!({"action": "start_assessment", "version": v}),
+    )
+    .await;
+    let (_, assessing) = t.get(&token, "/api/v1/cases?status=assessment").await;
+    assert_eq!(assessing["items"].as_array().unwrap().len(), 1);
+    assert_eq!(assessing["items"][0]["id"], ids[0].as_str());
+}
+
+async fn a_stale_version_gets_409_and_changes_nothing(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Awa", "Fall", "dakar").await;
+    let path = format!("/api/v1/cases/{}", id(&case));
+    let mut corrected = registration("Awa", "Faal", "dakar");
+    let (status, updated) = t.put(&token, &path, json!({"version": 1, "case": corrected.clone()})).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["version"], 2);
+    corrected["family_name"] = "Fale".into();
+    let (status, body) = t.put(&token, &path, json!({"version": 1, "case": corrected})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["current_version"], 2);
+    let (_, read) = t.get(&token, &path).await;
+    assert_eq!(read["family_name"], "Faal");
+    let (_, found) = t.get(&token, "/api/v1/cases?q=faal").await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "the search terms follow the correction");
+}
+
+async fn illegal_transitions_name_the_state_and_the_way_out(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Coumba", "Kane", "dakar").await;
+    let path = format!("/api/v1/cases/{}/transitions", id(&case));
+    let (status, body) = t.post(&token, &path, json!({"action": "start_assistance", "version": 1})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        body["error"],
+        "a case in state `intake` cannot `start_assistance`; from there it can: start_assessment, opt_out"
+    );
+    let (status, body) = t.post(&token, &path, json!({"action": "fly", "version": 1})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "action");
+    let (_, moved) = t.post(&token, &path, json!({"action": "start_assessment", "version": 1})).await;
+    let (_, moved) = t.post(&token, &path, json!({"action": "start_planning", "version": moved["version"]})).await;
+    let (status, body) = t.post(&token, &path, json!({"action": "agree_plan", "version": moved["version"]})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "no plan is agreed yet");
+    assert!(body["error"].as_str().unwrap().contains("agree the plan first"));
+}
+
+async fn closing_records_the_closure_and_opt_out_is_always_possible(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Rokhaya", "Sarr", "dakar").await;
+    let path = format!("/api/v1/cases/{}/transitions", id(&case));
+    let (status, body) = t.post(&token, &path, json!({"action": "opt_out", "version": 1})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "closure");
+    let closure = json!({"date": "2026-03-01", "reason": "deceased", "choice": "involuntary", "timing": "abrupt"});
+    let (status, body) = t.post(&token, &path, json!({"action": "opt_out", "version": 1, "closure": closure})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "closure.death");
+    let closure =
+        json!({"date": "2026-03-01", "reason": "returnee_chose_to_stop", "choice": "voluntary", "timing": "abrupt"});
+    let (status, closed) = t.post(&token, &path, json!({"action": "opt_out", "version": 1, "closure": closure})).await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["closure"]["reason"], "returnee_chose_to_stop");
+    assert_eq!(closed["allowed_actions"], json!(["reopen", "archive"]));
+}
+
+async fn bad_input_names_the_field_and_never_writes(t: &TestApp) {
+    let token = t.admin().await;
+    let before = t.count("cases").await;
+    let mut missing = registration("A", "B", "dakar");
+    missing.as_object_mut().unwrap().remove("date_of_return");
+    let (status, body) = t.post(&token, "/api/v1/cases", missing).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "date_of_return");
+
+    let mut wrong = registration("A", "B", "dakar");
+    wrong["sex"] = "F".into();
+    let (_, body) = t.post(&token, "/api/v1/cases", wrong).await;
+    assert_eq!(body["fields"][0], json!({"field": "sex", "message": "`F` is not one of: female, male"}));
+
+    let mut country = registration("A", "B", "dakar");
+    country["country_of_origin"] = "ZZ".into();
+    let (_, body) = t.post(&token, "/api/v1/cases", country).await;
+    assert_eq!(body["fields"][0]["field"], "country_of_origin");
+
+    let mut dates = registration(" ", "B", "dakar");
+    dates["date_of_return"] = "1990-01-01".into();
+    let (_, body) = t.post(&token, "/api/v1/cases", dates).await;
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["given_name", "date_of_return"], "every problem at once");
+
+    let mut extra = registration("A", "B", "dakar");
+    extra["sexual_orientation"] = "x".into();
+    let (status, body) = t.post(&token, "/api/v1/cases", extra).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no such field exists: {body}");
+
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/cases")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("{\"given_name\": "))
+        .unwrap();
+    let (status, body) = t.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().starts_with("the body is not valid JSON"));
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/cases")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::from("given_name=A"))
+        .unwrap();
+    assert_eq!(t.send(request).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let (status, body) = t.get(&token, "/api/v1/cases?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = t.get(&token, "/api/v1/cases?colour=red").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("colour"), "{body}");
+    let (status, _) = t.get(&token, "/api/v1/cases?follow_up_due_by=tomorrow").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = t.get("", "/api/v1/cases").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = t.get("hw_forged", "/api/v1/cases").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    assert_eq!(t.count("cases").await, before, "no refused request wrote a case");
+    assert_eq!(t.count("counters").await, 0, "nor used up a case number");
+}
+
+async fn a_case_outside_ones_office_is_not_found(t: &TestApp) {
+    let admin = t.admin().await;
+    let thies = t.register(&admin, "Awa", "Ba", "thies").await;
+    let dakar_worker = t.user("fatou", "case_manager", Some("dakar"), "").await;
+    let (status, _) = t.get(&dakar_worker, &format!("/api/v1/cases/{}", id(&thies))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = t.get(&dakar_worker, &format!("/api/v1/cases/{}/surveys", id(&thies))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = t.get(&dakar_worker, "/api/v1/cases").await;
+    assert_eq!(list["items"], json!([]));
+    let (_, list) = t.get(&dakar_worker, "/api/v1/cases?office=thies").await;
+    assert_eq!(list["items"], json!([]), "asking for another office shows nothing");
+    let (status, _) = t.post(&dakar_worker, "/api/v1/cases", registration("A", "B", "thies")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = t.post(&dakar_worker, "/api/v1/cases", registration("A", "B", "dakar")).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+async fn the_me_officer_sees_no_names_and_cannot_search_by_name(t: &TestApp) {
+    let admin = t.admin().await;
+    let mut r = registration("Awa", "Ba", "dakar");
+    r["profile"] = json!({"address": "12 rue X", "contacts": ["+221 77 000 00 00"], "province": "Dakar"});
+    let (_, case) = t.post(&admin, "/api/v1/cases", r).await;
+    let monitor = t.user("monitor", "me_officer", None, "").await;
+    let (status, seen) = t.get(&monitor, &format!("/api/v1/cases/{}", id(&case))).await;
+    assert_eq!(status, StatusCode::OK);
+    for hidden in ["given_name", "family_name", "date_of_birth"] {
+        assert!(seen.get(hidden).is_none(), "{hidden} shown to the M&E officer: {seen}");
+    }
+    assert_eq!(seen["profile"]["address"], json!(null));
+    assert_eq!(seen["profile"]["contacts"], json!([]));
+    assert_eq!(seen["profile"]["province"], "Dakar");
+    assert_eq!(seen["age_at_return"], 31);
+    let (status, _) = t.get(&monitor, "/api/v1/cases?q=awa").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, by_number) =
+        t.get(&monitor, &format!("/api/v1/cases?q={}", case["case_number"].as_str().unwrap())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(by_number["items"][0]["id"], case["id"]);
+    let (status, _) = t.get(&monitor, &format!("/api/v1/cases/{}/household-members", id(&case))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

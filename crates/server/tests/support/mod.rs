@@ -1,0 +1,212 @@
+//! The harness of the API suite: each scenario runs on a fresh SQLite file and on a fresh
+//! PostgreSQL database, through the real router (in-process, no sockets).
+//!
+//! PostgreSQL comes from `HOMEWARD_TEST_POSTGRES` (an admin URL such as
+//! `postgres://homeward:homeward@127.0.0.1:54329/postgres`), which `./scripts/test` sets after
+//! starting a throw-away cluster. Unset, the PostgreSQL half fails with that advice: it never
+//! passes without running. `HOMEWARD_TEST_POSTGRES=skip` skips it knowingly.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use homeward_server::AppState;
+use homeward_store::Store;
+use homeward_store::frames::UserRow;
+use homeward_store::query::users;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub app: Router,
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+/// Runs `scenario` against each backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let app = $crate::support::TestApp::sqlite().await;
+                super::$name(&app).await;
+                app.finish().await;
+            })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(app) = $crate::support::TestApp::postgres().await else { return };
+                super::$name(&app).await;
+                app.finish().await;
+            })+
+        }
+    };
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("homeward.db").display());
+        let store = Store::open(&url).await.unwrap();
+        TestApp::on(store, url, Some(dir), None).await
+    }
+
+    /// A fresh database on the test cluster, or `None` when told to skip.
+    pub async fn postgres() -> Option<TestApp> {
+        let admin = match std::env::var("HOMEWARD_TEST_POSTGRES") {
+            Ok(v) if v == "skip" => return None,
+            Ok(v) => v,
+            Err(_) => panic!(
+                "HOMEWARD_TEST_POSTGRES is not set: run ./scripts/test (which starts a throw-away PostgreSQL), \
+                 or set it to an admin URL such as postgres://homeward:homeward@127.0.0.1:54329/postgres, or to `skip`"
+            ),
+        };
+        let name = format!("hw_test_{}", uuid_like());
+        let admin_store = Store::connect(&admin).await.expect("cannot reach the test PostgreSQL");
+        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
+        admin_store.close().await;
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
+        let url = format!("{base}/{name}");
+        let store = Store::open(&url).await.unwrap();
+        Some(TestApp::on(store, url, None, Some((admin, name))).await)
+    }
+
+    async fn on(
+        store: Store,
+        url: String,
+        dir: Option<tempfile::TempDir>,
+        pg_drop: Option<(String, String)>,
+    ) -> TestApp {
+        let instrument = homeward_rss::builtin::instrument();
+        let profile = homeward_rss::builtin::provisional_profile(&instrument);
+        let scorer = homeward_rss::Scorer::new(instrument, profile);
+        let app = homeward_server::app(AppState::new(store.clone(), scorer));
+        TestApp { app, store, url, _dir: dir, pg_drop }
+    }
+
+    /// Closes the pools and drops a PostgreSQL test database.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Some((admin, name)) = self.pg_drop {
+            let admin_store = Store::connect(&admin).await.unwrap();
+            admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+            admin_store.close().await;
+        }
+    }
+
+    /// Creates a user and returns a token for it.
+    pub async fn user(&self, username: &str, role: &str, office: Option<&str>, sections: &str) -> String {
+        self.user_of_provider(username, role, office, sections, None).await
+    }
+
+    pub async fn user_of_provider(
+        &self,
+        username: &str,
+        role: &str,
+        office: Option<&str>,
+        sections: &str,
+        provider: Option<&str>,
+    ) -> String {
+        let mut tx = self.store.begin().await.unwrap();
+        let row = UserRow {
+            username: username.into(),
+            role: role.into(),
+            office: office.map(str::to_string),
+            provider_id: provider.map(str::to_string),
+            sections: sections.into(),
+            language: "en".into(),
+            // Tests sign in with tokens; the hash is never checked here.
+            password_hash: "$argon2id$unused".into(),
+            disabled: false,
+            created_at: homeward_store::now(),
+        };
+        users::upsert(&mut tx, &row).await.unwrap();
+        let token = homeward_server::auth::new_token();
+        users::add_token(&mut tx, &homeward_server::auth::token_hash(&token), username).await.unwrap();
+        homeward_store::commit(tx).await.unwrap();
+        token
+    }
+
+    /// An admin of every office with every section granted.
+    pub async fn admin(&self) -> String {
+        self.user("root", "admin", None, "health,psychosocial,gbv_protection,trafficking,sogiesc").await
+    }
+
+    pub async fn call(&self, token: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if !token.is_empty() {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(v) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        let value =
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value)
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call(token, "GET", path, None).await
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(token, "POST", path, Some(body)).await
+    }
+
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(token, "PUT", path, Some(body)).await
+    }
+
+    /// Registers a case and returns its JSON.
+    pub async fn register(&self, token: &str, given: &str, family: &str, office: &str) -> Value {
+        let (status, case) = self.post(token, "/api/v1/cases", registration(given, family, office)).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        case
+    }
+
+    /// Counts the rows of a table (to prove nothing partial was written).
+    pub async fn count(&self, table: &str) -> i64 {
+        self.store.count_rows(table).await.unwrap()
+    }
+}
+
+pub fn registration(given: &str, family: &str, office: &str) -> Value {
+    json!({
+        "given_name": given, "family_name": family, "sex": "female", "date_of_birth": "1994-03-12",
+        "date_of_return": "2026-02-01", "country_of_origin": "SN", "office": office
+    })
+}
+
+fn uuid_like() -> String {
+    homeward_store::new_id().replace('-', "")
+}
+
+/// The best answers of every question (a survey scoring 1), as the API takes them.
+pub fn best_answers() -> Value {
+    let map: serde_json::Map<String, Value> = homeward_test_support::BEST_ANSWERS
+        .iter()
+        .map(|(q, a)| (q.to_string(), Value::String(a.to_string())))
+        .collect();
+    Value::Object(map)
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
+}
