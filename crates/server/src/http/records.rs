@@ -217,6 +217,9 @@ pub async fn update<T: Kind>(
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, &caller, &case_id).await?;
     let mut row = records::get(&mut tx, &case_id, T::KIND.name(), &id).await?.ok_or(ApiError::NotFound)?;
+    if row.version != correction.version {
+        return Err(homeward_store::StoreError::Conflict { current: row.version }.into());
+    }
     let old: T = from_json(T::KIND.name(), &row.data)?;
     for section in [section_of(&old), section_of(&record)].into_iter().flatten() {
         caller.require_section(section)?;

@@ -1,0 +1,420 @@
+//! The case-management workflow through the API: surveys, records, plans, referrals and the
+//! partner's packets, follow-ups. Every scenario runs on SQLite and on PostgreSQL.
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use support::{TestApp, best_answers, id};
+
+on_both_backends!(
+    a_scored_survey_answers_with_the_batch_fields_and_sets_the_band,
+    a_discarded_survey_stays_on_record_and_an_invalid_one_is_refused,
+    a_plan_is_drafted_agreed_with_attestations_and_revised_into_a_new_version,
+    a_packet_is_sent_only_with_consent_for_that_partner_and_plan_version,
+    a_partner_sees_only_the_packets_sent_to_it,
+    a_consent_can_be_withdrawn_but_never_rewritten,
+    follow_ups_propose_the_next_visit_from_the_timing_rules,
+    sensitive_records_need_an_explicit_grant,
+    assistance_amounts_are_exact_and_checked,
+);
+
+async fn case_in_planning(t: &TestApp, token: &str) -> (String, i64) {
+    let case = t.register(token, "Aminata", "Diallo", "dakar").await;
+    let path = format!("/api/v1/cases/{}/transitions", id(&case));
+    let (_, c) = t.post(token, &path, json!({"action": "start_assessment", "version": 1})).await;
+    let (_, c) = t.post(token, &path, json!({"action": "start_planning", "version": c["version"]})).await;
+    (id(&case), c["version"].as_i64().unwrap())
+}
+
+fn survey(phase: &str, date: &str, answers: Value) -> Value {
+    json!({"phase": phase, "date": date, "consent": "yes", "answers": answers})
+}
+
+async fn a_scored_survey_answers_with_the_batch_fields_and_sets_the_band(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Awa", "Ba", "dakar").await;
+    let path = format!("/api/v1/cases/{}/surveys", id(&case));
+    let (status, s) = t.post(&token, &path, survey("baseline", "2026-02-10", best_answers())).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    assert_eq!(s["status"], "scored");
+    for field in ["economic", "social", "psychosocial", "composite"] {
+        assert_eq!(s[field], 1.0, "{field}");
+    }
+    assert_eq!(s["composite_band"], "light");
+    assert_eq!(s["dk_dwa_count"], 0);
+    assert_eq!(s["low_accuracy"], false);
+    assert_eq!(s["profile"], "rss-provisional-1");
+    assert_eq!(s["profile_status"], "provisional");
+    assert_eq!(s["interviewer_is_case_manager"], true);
+    let (_, read) = t.get(&token, &format!("/api/v1/cases/{}", id(&case))).await;
+    assert_eq!(read["latest_band"], "light");
+    let (_, light) = t.get(&token, "/api/v1/cases?band=light").await;
+    assert_eq!(light["items"][0]["id"], case["id"]);
+    let (_, intensive) = t.get(&token, "/api/v1/cases?band=intensive").await;
+    assert_eq!(intensive["items"], json!([]));
+    let mut multiple = best_answers();
+    multiple["Q32"] = json!(["family", "friends"]);
+    let (status, s) = t.post(&token, &path, survey("intermediate", "2026-08-10", multiple)).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let (_, all) = t.get(&token, &path).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all[1]["answers"]["Q32"], "family friends");
+}
+
+async fn a_discarded_survey_stays_on_record_and_an_invalid_one_is_refused(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Awa", "Ba", "dakar").await;
+    let path = format!("/api/v1/cases/{}/surveys", id(&case));
+    let mut incomplete = best_answers();
+    incomplete.as_object_mut().unwrap().remove("Q5");
+    let (status, s) = t.post(&token, &path, survey("baseline", "2026-02-10", incomplete)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(s["status"], "discarded");
+    assert_eq!(s["composite"], json!(null));
+    assert!(s["reason"].as_str().unwrap().contains("Q5"), "{s}");
+
+    let mut wrong = best_answers();
+    wrong["Q10"] = "unemployed".into();
+    let (status, body) = t.post(&token, &path, survey("baseline", "2026-02-10", wrong)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "answers.Q10");
+    assert_eq!(body["error"], "Q10: answered 'unemployed' but Q10 is asked only when Q9 is 'yes'");
+    let mut unknown = best_answers();
+    unknown["Q99"] = "yes".into();
+    let (status, body) = t.post(&token, &path, survey("baseline", "2026-02-10", unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "answers.Q99");
+    let (_, all) = t.get(&token, &path).await;
+    assert_eq!(all.as_array().unwrap().len(), 1, "only the discarded attempt is kept");
+    assert_eq!(t.count("surveys").await, 1);
+}
+
+fn plan_content() -> Value {
+    json!({
+        "place_of_return": "Thiès",
+        "summary": {"economic": "Tailoring workshop"},
+        "components": [{"dimension": "economic", "level": "individual", "intervention": "business_start_up_grant",
+                        "description": "Sewing machines", "modality": "in_kind",
+                        "estimated_cost": {"amount": "450000", "currency": "XOF"}}],
+        "goods": [{"item": "Sewing machine", "estimated_cost": {"amount": "300000", "currency": "XOF"}}]
+    })
+}
+
+fn attestation() -> Value {
+    json!({"date": "2026-02-25", "place": "Dakar", "returnee_name": "Aminata Diallo", "returnee_approved": true,
+           "staff_name": "F. Sow", "staff_approved": true})
+}
+
+async fn agreed_plan(t: &TestApp, token: &str, case_id: &str) -> Value {
+    let (status, plan) =
+        t.post(token, &format!("/api/v1/cases/{case_id}/plans"), json!({"content": plan_content()})).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    let path = format!("/api/v1/cases/{case_id}/plans/{}/transitions", id(&plan));
+    let (status, agreed) = t
+        .post(token, &path, json!({"action": "agree", "version": plan["version"], "attestation": attestation()}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{agreed}");
+    agreed
+}
+
+async fn a_plan_is_drafted_agreed_with_attestations_and_revised_into_a_new_version(t: &TestApp) {
+    let token = t.admin().await;
+    let (case_id, _) = case_in_planning(t, &token).await;
+    t.post(&token, &format!("/api/v1/cases/{case_id}/surveys"), survey("baseline", "2026-02-10", best_answers())).await;
+    let mut bad = plan_content();
+    bad["components"][0]["intervention"] = "levitation".into();
+    let (status, body) = t.post(&token, &format!("/api/v1/cases/{case_id}/plans"), json!({"content": bad})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "content.components[0].intervention");
+
+    let (_, plan) = t.post(&token, &format!("/api/v1/cases/{case_id}/plans"), json!({"content": plan_content()})).await;
+    assert_eq!(plan["plan_version"], 1);
+    assert_eq!(plan["state"], "draft");
+    assert_eq!(plan["baseline"]["composite"], 1.0, "section 5 takes the baseline survey's scores");
+    let path = format!("/api/v1/cases/{case_id}/plans/{}", id(&plan));
+    let (status, again) =
+        t.post(&token, &format!("/api/v1/cases/{case_id}/plans"), json!({"content": plan_content()})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "one open plan at a time: {again}");
+
+    let mut unsigned = attestation();
+    unsigned["returnee_approved"] = false.into();
+    let (status, body) = t
+        .post(&token, &format!("{path}/transitions"), json!({"action": "agree", "version": 1, "attestation": unsigned}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "attestation.returnee_approved");
+    let (status, agreed) = t
+        .post(
+            &token,
+            &format!("{path}/transitions"),
+            json!({"action": "agree", "version": 1, "attestation": attestation()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{agreed}");
+    assert_eq!(agreed["state"], "agreed");
+    let (_, case) = t.get(&token, &format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["status"], "plan_agreed");
+    assert_eq!(case["plan_agreed_on"], "2026-02-25");
+    assert_eq!(case["next_follow_up"], "2026-05-25", "the first follow-up three months after the plan");
+
+    let (status, _) = t.put(&token, &path, json!({"version": agreed["version"], "content": plan_content()})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "an agreed plan is not edited");
+    let (status, revised) =
+        t.post(&token, &format!("{path}/transitions"), json!({"action": "revise", "version": agreed["version"]})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(revised["plan_version"], 2);
+    assert_eq!(revised["state"], "draft");
+    assert_eq!(revised["attestation"], json!(null), "a new version is signed again");
+    let (_, all) = t.get(&token, &format!("/api/v1/cases/{case_id}/plans")).await;
+    let states: Vec<&str> = all.as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["revised", "draft"]);
+}
+
+async fn provider(t: &TestApp, token: &str) -> String {
+    let (status, p) = t
+        .post(
+            token,
+            "/api/v1/providers",
+            json!({
+        "organisation": "Centre de formation", "services": ["vocational training"], "dimensions": ["economic"],
+        "country": "SN", "place": "Thiès", "last_verified": "2026-06-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    id(&p)
+}
+
+async fn referral(t: &TestApp, token: &str, case_id: &str, provider: &str) -> Value {
+    let (status, r) = t
+        .post(
+            token,
+            &format!("/api/v1/cases/{case_id}/referrals"),
+            json!({
+        "provider": provider, "service_type": "vocational training", "reason": "Tailoring course",
+        "data_shared": ["name", "age", "contacts"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    r
+}
+
+async fn a_packet_is_sent_only_with_consent_for_that_partner_and_plan_version(t: &TestApp) {
+    let token = t.admin().await;
+    let (case_id, _) = case_in_planning(t, &token).await;
+    let provider = provider(t, &token).await;
+    let plan = agreed_plan(t, &token, &case_id).await;
+    let r = referral(t, &token, &case_id, &provider).await;
+    let step = format!("/api/v1/cases/{case_id}/referrals/{}/transitions", id(&r));
+    let (status, body) = t.post(&token, &step, json!({"action": "send", "version": 1, "date": "2026-03-01"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the lifecycle wants consent first: {body}");
+    let (status, body) = t.post(&token, &step, json!({"action": "consent", "version": 1, "date": "2026-03-01"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "consent");
+    assert_eq!(
+        body["error"],
+        format!(
+            "consent: no current consent to share data with partner '{provider}' for plan version 1: none is recorded"
+        )
+    );
+    let (status, _) = t
+        .post(
+            &token,
+            &format!("/api/v1/cases/{case_id}/consents"),
+            json!({
+        "purpose": "share_with_partner", "method": "written_in_person", "given_on": "2026-02-26",
+        "partner": provider, "plan_version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, consented) =
+        t.post(&token, &step, json!({"action": "consent", "version": 1, "date": "2026-03-01"})).await;
+    assert_eq!(status, StatusCode::OK, "{consented}");
+    let (status, sent) =
+        t.post(&token, &step, json!({"action": "send", "version": consented["version"], "date": "2026-03-02"})).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["state"], "sent");
+    let fields = sent["packet"]["fields"].as_object().unwrap();
+    let mut names: Vec<&String> = fields.keys().collect();
+    names.sort();
+    assert_eq!(names, ["age", "contacts", "name"], "exactly the chosen fields");
+    assert_eq!(fields["name"], "Aminata Diallo");
+
+    // The plan changes: consent given for version 1 does not cover version 2.
+    let path = format!("/api/v1/cases/{case_id}/plans/{}/transitions", id(&plan));
+    let (_, revised) = t.post(&token, &path, json!({"action": "revise", "version": plan["version"]})).await;
+    assert_eq!(revised["plan_version"], 2);
+    let second = referral(t, &token, &case_id, &provider).await;
+    let step = format!("/api/v1/cases/{case_id}/referrals/{}/transitions", id(&second));
+    let (status, body) = t.post(&token, &step, json!({"action": "consent", "version": 1, "date": "2026-04-01"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"].as_str().unwrap().contains("the plan has changed since, so consent must be renewed"),
+        "{body}"
+    );
+}
+
+async fn a_partner_sees_only_the_packets_sent_to_it(t: &TestApp) {
+    let token = t.admin().await;
+    let (case_id, _) = case_in_planning(t, &token).await;
+    let ours = provider(t, &token).await;
+    let theirs = provider(t, &token).await;
+    agreed_plan(t, &token, &case_id).await;
+    for p in [&ours, &theirs] {
+        t.post(
+            &token,
+            &format!("/api/v1/cases/{case_id}/consents"),
+            json!({
+            "purpose": "share_with_partner", "method": "written_in_person", "given_on": "2026-02-26",
+            "partner": p, "plan_version": 1}),
+        )
+        .await;
+    }
+    let sent = referral(t, &token, &case_id, &ours).await;
+    let unsent = referral(t, &token, &case_id, &ours).await;
+    let other = referral(t, &token, &case_id, &theirs).await;
+    for r in [&sent, &other] {
+        let step = format!("/api/v1/cases/{case_id}/referrals/{}/transitions", id(r));
+        let (_, c) = t.post(&token, &step, json!({"action": "consent", "version": 1, "date": "2026-03-01"})).await;
+        let (status, _) =
+            t.post(&token, &step, json!({"action": "send", "version": c["version"], "date": "2026-03-01"})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let partner = t.user_of_provider("centre", "partner", None, "", Some(&ours)).await;
+    let (status, packets) = t.get(&partner, "/api/v1/referral-packets").await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<&str> = packets.as_array().unwrap().iter().map(|p| p["referral_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [id(&sent)], "not the unsent one, not another provider's");
+    for hidden in [id(&unsent), id(&other)] {
+        assert_eq!(t.get(&partner, &format!("/api/v1/referral-packets/{hidden}")).await.0, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(t.get(&partner, &format!("/api/v1/cases/{case_id}")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(t.get(&partner, "/api/v1/cases").await.0, StatusCode::FORBIDDEN);
+    let step = format!("/api/v1/referral-packets/{}/transitions", id(&sent));
+    let (status, ack) = t
+        .post(
+            &partner,
+            &step,
+            json!({"action": "acknowledge", "version": 3, "date": "2026-03-03",
+        "note": "Appointment on 10 March"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ack}");
+    assert_eq!(ack["state"], "acknowledged");
+    let (status, _) =
+        t.post(&partner, &step, json!({"action": "cancel", "version": ack["version"], "date": "2026-03-03"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a provider does not cancel");
+    let (_, seen) = t.get(&token, &format!("/api/v1/cases/{case_id}/referrals/{}", id(&sent))).await;
+    assert_eq!(seen["history"].as_array().unwrap().last().unwrap()["note"], "Appointment on 10 March");
+}
+
+async fn a_consent_can_be_withdrawn_but_never_rewritten(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Awa", "Ba", "dakar").await;
+    let path = format!("/api/v1/cases/{}/consents", id(&case));
+    let given = json!({"purpose": "counselling", "method": "verbal_by_phone", "given_on": "2026-02-02"});
+    let (_, consent) = t.post(&token, &path, given.clone()).await;
+    let item = format!("{path}/{}", id(&consent));
+    let mut rewritten = given.clone();
+    rewritten["method"] = "written_in_person".into();
+    let (status, body) = t.put(&token, &item, json!({"version": 1, "data": rewritten})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let mut withdrawn = given.clone();
+    withdrawn["withdrawn_on"] = "2026-03-01".into();
+    let (status, body) = t.put(&token, &item, json!({"version": 1, "data": withdrawn})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["withdrawn_on"], "2026-03-01");
+    assert_eq!(body["version"], 2);
+    let (status, _) = t.put(&token, &item, json!({"version": 1, "data": given})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, body) = t
+        .post(
+            &token,
+            &path,
+            json!({"purpose": "medical_procedure", "method": "verbal_by_phone", "given_on": "2026-02-02"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["fields"][0],
+        json!({"field": "method", "message": "consent for medical_procedure: must be written"})
+    );
+}
+
+async fn follow_ups_propose_the_next_visit_from_the_timing_rules(t: &TestApp) {
+    let token = t.admin().await;
+    let (case_id, _) = case_in_planning(t, &token).await;
+    agreed_plan(t, &token, &case_id).await;
+    let path = format!("/api/v1/cases/{case_id}/follow-ups");
+    let (status, visit) =
+        t.post(&token, &path, json!({"date": "2026-05-26", "mode": "face_to_face", "kind": "routine"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{visit}");
+    assert_eq!(visit["data"]["next_due"], "2026-08-25", "the next three-monthly visit after the plan");
+    let (_, case) = t.get(&token, &format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["next_follow_up"], "2026-08-25");
+    let (_, due) = t.get(&token, "/api/v1/cases?follow_up_due_by=2026-09-01").await;
+    assert_eq!(due["items"][0]["id"], case_id.as_str());
+    let (_, not_yet) = t.get(&token, "/api/v1/cases?follow_up_due_by=2026-08-01").await;
+    assert_eq!(not_yet["items"], json!([]));
+    let (status, body) = t
+        .post(
+            &token,
+            &path,
+            json!({"date": "2026-06-01", "mode": "phone", "kind": "routine", "next_due": "2026-05-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "next_due");
+}
+
+async fn sensitive_records_need_an_explicit_grant(t: &TestApp) {
+    let admin = t.admin().await;
+    let case = t.register(&admin, "Awa", "Ba", "dakar").await;
+    let case_id = id(&case);
+    let plain = t.user("plain", "case_manager", Some("dakar"), "").await;
+    let nurse = t.user("nurse", "case_manager", Some("dakar"), "health").await;
+    let note = json!({"section": "health", "date": "2026-02-03", "text": "insulin-dependent"});
+    let (status, _) = t.post(&plain, &format!("/api/v1/cases/{case_id}/sensitive-notes"), note.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, created) = t.post(&nurse, &format!("/api/v1/cases/{case_id}/sensitive-notes"), note).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (_, seen) = t.get(&plain, &format!("/api/v1/cases/{case_id}/sensitive-notes")).await;
+    assert_eq!(seen, json!([]), "the note is hidden without the grant");
+    assert_eq!(
+        t.get(&plain, &format!("/api/v1/cases/{case_id}/sensitive-notes/{}", id(&created))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (_, seen) = t.get(&nurse, &format!("/api/v1/cases/{case_id}/sensitive-notes")).await;
+    assert_eq!(seen[0]["data"]["text"], "insulin-dependent");
+    let vulnerability = json!({"date": "2026-02-03", "tool": "mvvea", "phase": "on_arrival", "assessor": "F. Sow"});
+    assert_eq!(
+        t.post(&nurse, &format!("/api/v1/cases/{case_id}/vulnerability-assessments"), vulnerability).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(t.get(&plain, &format!("/api/v1/cases/{case_id}/counselling-sessions")).await.0, StatusCode::FORBIDDEN);
+    let (_, timeline) = t.get(&plain, &format!("/api/v1/cases/{case_id}/timeline")).await;
+    assert!(timeline.as_array().unwrap().iter().all(|e| e["kind"] != "sensitive_note"), "{timeline}");
+    let (_, timeline) = t.get(&nurse, &format!("/api/v1/cases/{case_id}/timeline")).await;
+    assert!(timeline.as_array().unwrap().iter().any(|e| e["kind"] == "sensitive_note"), "{timeline}");
+}
+
+async fn assistance_amounts_are_exact_and_checked(t: &TestApp) {
+    let token = t.admin().await;
+    let case = t.register(&token, "Awa", "Ba", "dakar").await;
+    let path = format!("/api/v1/cases/{}/assistance", id(&case));
+    let grant = json!({"date": "2026-04-01", "modality": "business_grant", "value": {"amount": "1250.50", "currency": "EUR"},
+                       "instalment": 1, "instalments": 2, "payee": "returnee"});
+    let (status, a) = t.post(&token, &path, grant.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    assert_eq!(a["data"]["value"]["amount"], "1250.50");
+    let mut xof = grant.clone();
+    xof["value"] = json!({"amount": "10.5", "currency": "XOF"});
+    let (status, body) = t.post(&token, &path, xof).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "value.amount");
+    let mut unknown = grant;
+    unknown["value"] = json!({"amount": "10", "currency": "ABC"});
+    let (status, body) = t.post(&token, &path, unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "value.currency");
+}
