@@ -210,3 +210,12 @@ pub fn best_answers() -> Value {
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
 }
+
+impl TestApp {
+    /// The ids of every case, for reading their audit entries.
+    pub async fn store_cases(&self) -> Vec<String> {
+        let mut conn = self.store.read().await.unwrap();
+        let page = homeward_store::query::cases::list(&mut conn, &Default::default(), None, 1000).await.unwrap();
+        page.items.into_iter().map(|c| c.id).collect()
+    }
+}

@@ -1,0 +1,275 @@
+//! Who may do what: every role against every endpoint, the expectation read from the domain's
+//! permission table, and the audit log that records every read and write. Both backends.
+
+mod support;
+
+use axum::http::StatusCode;
+use homeward_domain::Named;
+use homeward_domain::access::{Permission as P, Role};
+use homeward_store::audit::{self, Verdict};
+use serde_json::{Value, json};
+use support::{TestApp, best_answers, id, registration};
+
+on_both_backends!(
+    every_role_is_allowed_exactly_what_its_permissions_say,
+    every_read_and_write_of_case_data_is_audited,
+    a_refused_write_leaves_no_rows_and_no_audit_entry,
+    the_audit_chain_reports_the_first_tampered_entry,
+);
+
+/// One endpoint: what it needs, and a request that is valid when allowed.
+struct Endpoint {
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    needs: P,
+    /// Shows identifying data: refused to roles that see pseudonymised data only.
+    identifying: bool,
+}
+
+fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
+    let e = |method, path: String, body: Option<Value>, needs, identifying| Endpoint {
+        method,
+        path,
+        body,
+        needs,
+        identifying,
+    };
+    let c = format!("/api/v1/cases/{case}");
+    let mut list = vec![
+        e("GET", "/api/v1/cases".into(), None, P::ReadCases, false),
+        e("POST", "/api/v1/cases".into(), Some(registration("New", "Case", "dakar")), P::RegisterCase, false),
+        e("GET", c.clone(), None, P::ReadCases, false),
+        e(
+            "PUT",
+            c.clone(),
+            Some(json!({"version": 1, "case": registration("Awa", "Ba", "dakar")})),
+            P::EditCase,
+            false,
+        ),
+        e(
+            "POST",
+            format!("{c}/transitions"),
+            Some(json!({"action": "start_assessment", "version": 99})),
+            P::MoveCase,
+            false,
+        ),
+        e("GET", format!("{c}/timeline"), None, P::ReadCases, true),
+        e("GET", format!("{c}/audit"), None, P::ReadAudit, false),
+        e(
+            "POST",
+            format!("{c}/surveys"),
+            Some(json!({"phase": "baseline", "date": "2026-02-10", "consent": "yes", "answers": best_answers()})),
+            P::TakeSurvey,
+            false,
+        ),
+        e("GET", format!("{c}/surveys"), None, P::ReadCases, false),
+        e("POST", format!("{c}/plans"), Some(json!({"content": {}})), P::Plan, false),
+        e("GET", format!("{c}/plans"), None, P::ReadCases, true),
+        e(
+            "POST",
+            format!("{c}/referrals"),
+            Some(json!({"provider": provider, "service_type": "training", "reason": "x"})),
+            P::Refer,
+            false,
+        ),
+        e("GET", format!("{c}/referrals"), None, P::ReadCases, true),
+        e(
+            "POST",
+            "/api/v1/providers".into(),
+            Some(json!({"organisation": "X", "services": ["x"], "dimensions": ["social"],
+            "country": "SN", "place": "Dakar", "last_verified": "2026-01-01"})),
+            P::ManageProviders,
+            false,
+        ),
+        e("GET", "/api/v1/providers".into(), None, P::ReadCases, false),
+        e("GET", "/api/v1/referral-packets".into(), None, P::HandleReferralPackets, false),
+    ];
+    let records: [(&str, P, Value); 10] = [
+        (
+            "household-members",
+            P::RecordAssessment,
+            json!({"name": "Ali", "relation": "son", "recorded_on": "2026-02-02"}),
+        ),
+        (
+            "consents",
+            P::RecordAssessment,
+            json!({"purpose": "counselling", "method": "written_in_person", "given_on": "2026-02-02"}),
+        ),
+        (
+            "counselling-sessions",
+            P::RecordAssessment,
+            json!({"date": "2026-02-02", "mode": "in_person", "counsellor": "x"}),
+        ),
+        (
+            "vulnerability-assessments",
+            P::RecordAssessment,
+            json!({"date": "2026-02-02", "tool": "mvvea", "phase": "on_arrival", "assessor": "x"}),
+        ),
+        (
+            "risk-assessments",
+            P::RecordAssessment,
+            json!({"date": "2026-02-02", "assessor": "x", "risks": ["x"], "mitigation": "y"}),
+        ),
+        ("skills-assessments", P::RecordAssessment, json!({"date": "2026-02-02"})),
+        ("feasibility-checks", P::Plan, json!({"date": "2026-02-02", "intervention": "x", "marks": []})),
+        (
+            "assistance",
+            P::RecordAssistance,
+            json!({"date": "2026-02-02", "modality": "cash", "value": {"amount": "1", "currency": "XOF"}, "payee": "returnee"}),
+        ),
+        ("follow-ups", P::FollowUp, json!({"date": "2026-02-02", "mode": "phone", "kind": "routine"})),
+        ("sensitive-notes", P::RecordAssessment, json!({"section": "health", "date": "2026-02-02", "text": "x"})),
+    ];
+    for (path, needs, body) in records {
+        list.push(e("POST", format!("{c}/{path}"), Some(body), needs, true));
+        list.push(e("GET", format!("{c}/{path}"), None, P::ReadCases, true));
+    }
+    list
+}
+
+async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
+    let root = t.admin().await;
+    let case = id(&t.register(&root, "Awa", "Ba", "dakar").await);
+    let (_, provider) = t
+        .post(
+            &root,
+            "/api/v1/providers",
+            json!({"organisation": "P", "services": ["training"],
+        "dimensions": ["economic"], "country": "SN", "place": "Dakar", "last_verified": "2026-01-01"}),
+        )
+        .await;
+    let provider = id(&provider);
+    let all_sections = "health,psychosocial,gbv_protection,trafficking,sogiesc";
+    let mut checked = 0;
+    for &role in Role::ALL {
+        let username = format!("user_{}", role.name());
+        let token = if role == Role::Partner {
+            t.user_of_provider(&username, role.name(), None, "", Some(&provider)).await
+        } else if role.may_hold_grants() {
+            t.user(&username, role.name(), None, all_sections).await
+        } else {
+            t.user(&username, role.name(), None, "").await
+        };
+        for e in endpoints(&case, &provider) {
+            let allowed = role.may(e.needs) && (!e.identifying || role.sees_identities());
+            let (status, body) = t.call(&token, e.method, &e.path, e.body.clone()).await;
+            if allowed {
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED && !status.is_server_error(),
+                    "{role} {} {} should be allowed, got {status}: {body}",
+                    e.method,
+                    e.path
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {} {} should be denied: {body}", e.method, e.path);
+                assert!(body["error"].is_string());
+            }
+            checked += 1;
+        }
+        let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(checked, Role::ALL.len() * 36, "the matrix covers every endpoint for every role");
+}
+
+async fn entries(t: &TestApp) -> Vec<audit::Stored> {
+    let mut conn = t.store.read().await.unwrap();
+    let mut all = Vec::new();
+    for case in t.store_cases().await {
+        all.extend(audit::for_case(&mut conn, &case, 1000).await.unwrap());
+    }
+    all.sort_by_key(|e| e.seq);
+    all
+}
+
+async fn every_read_and_write_of_case_data_is_audited(t: &TestApp) {
+    let token = t.user("fatou", "case_manager", None, "health").await;
+    let case = id(&t.register(&token, "Awa", "Ba", "dakar").await);
+    t.get(&token, &format!("/api/v1/cases/{case}")).await;
+    t.get(&token, "/api/v1/cases").await;
+    t.post(
+        &token,
+        &format!("/api/v1/cases/{case}/sensitive-notes"),
+        json!({"section": "health", "date": "2026-02-02", "text": "x"}),
+    )
+    .await;
+    t.get(&token, &format!("/api/v1/cases/{case}/sensitive-notes")).await;
+    let log: Vec<(String, String, String, String)> =
+        entries(t).await.into_iter().map(|s| (s.entry.actor, s.entry.action, s.entry.entity, s.entry.fields)).collect();
+    let expected = [
+        ("fatou", "create", "case", "registration"),
+        ("fatou", "read", "case", "case_number,names,date_of_birth,sex,return,profile,status,closure"),
+        ("fatou", "list", "case", "case_number,names,date_of_birth,sex,return,profile,status,closure"),
+        ("fatou", "create", "sensitive_note", "*"),
+        ("fatou", "read", "sensitive_note", "*"),
+    ];
+    let expected: Vec<(String, String, String, String)> =
+        expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
+    assert_eq!(log, expected);
+    let mut conn = t.store.read().await.unwrap();
+    assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact { entries: 5 });
+}
+
+async fn a_refused_write_leaves_no_rows_and_no_audit_entry(t: &TestApp) {
+    let token = t.admin().await;
+    let case = id(&t.register(&token, "Awa", "Ba", "dakar").await);
+    let before = (t.count("audit_log").await, t.count("plans").await, t.count("case_records").await);
+    let bad_plan = json!({"content": {"components": [{"dimension": "social", "level": "individual",
+        "intervention": "cash_assistance", "description": "x", "modality": "cash"}]}});
+    let (status, _) = t.post(&token, &format!("/api/v1/cases/{case}/plans"), bad_plan).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "cash assistance is economic");
+    let (status, _) = t.post(&token, &format!("/api/v1/cases/{case}/follow-ups"), json!({"date": "2026-02-02"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = t
+        .post(
+            &token,
+            &format!("/api/v1/cases/{case}/transitions"),
+            json!({"action": "close", "version": 1,
+        "closure": {"date": "2026-03-01", "reason": "plan_completed", "choice": "voluntary", "timing": "planned"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let after = (t.count("audit_log").await, t.count("plans").await, t.count("case_records").await);
+    assert_eq!(after, before);
+    let (_, read) = t.get(&token, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(read["status"], "intake");
+    assert_eq!(read["closure"], json!(null));
+}
+
+async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
+    let token = t.admin().await;
+    let case = id(&t.register(&token, "Awa", "Ba", "dakar").await);
+    for _ in 0..4 {
+        t.get(&token, &format!("/api/v1/cases/{case}")).await;
+    }
+    let mut conn = t.store.read().await.unwrap();
+    assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact { entries: 5 });
+    drop(conn);
+    let refused = t.store.execute_admin("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").await;
+    assert!(refused.is_err(), "the log is append-only");
+    let refused = t.store.execute_admin("DELETE FROM audit_log WHERE seq = 5").await;
+    assert!(refused.is_err(), "the log is append-only");
+
+    t.store.execute_admin(disable_guard(t)).await.unwrap();
+    t.store.execute_admin("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").await.unwrap();
+    let mut conn = t.store.read().await.unwrap();
+    let verdict = audit::verify(&mut conn).await.unwrap();
+    assert_eq!(verdict, Verdict::Broken { seq: 3, why: "its content does not match its hash".into() });
+    drop(conn);
+    t.store.execute_admin("UPDATE audit_log SET actor = 'root' WHERE seq = 3").await.unwrap();
+    t.store.execute_admin("DELETE FROM audit_log WHERE seq = 5").await.unwrap();
+    let mut conn = t.store.read().await.unwrap();
+    match audit::verify(&mut conn).await.unwrap() {
+        Verdict::Broken { seq: 5, why } => assert!(why.contains("entries were removed"), "{why}"),
+        other => panic!("removing the last entry must be found: {other:?}"),
+    }
+}
+
+/// Someone with direct access to the database turns the append-only guard off.
+fn disable_guard(t: &TestApp) -> &'static str {
+    match t.store.backend() {
+        homeward_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
+        homeward_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+    }
+}
