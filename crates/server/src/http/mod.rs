@@ -41,7 +41,24 @@ pub fn routes() -> Router<AppState> {
         .route("/referral-packets/{referral_id}", get(packets::read))
         .route("/referral-packets/{referral_id}/transitions", post(packets::step))
         .merge(records::routes());
-    Router::new().route("/healthz", get(health::healthz)).nest("/api/v1", api).fallback(not_found)
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(refuse_nul))
+}
+
+/// No identifier or filter contains a NUL character; PostgreSQL could not even compare one, so
+/// it is refused here with a clear 400 rather than reaching the database.
+async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = request.uri();
+    let target = format!("{}?{}", uri.path(), uri.query().unwrap_or(""));
+    let decoded = form_urlencoded::parse(target.as_bytes()).any(|(k, v)| k.contains('\0') || v.contains('\0'));
+    if decoded || target.to_ascii_lowercase().contains("%00") {
+        return ApiError::BadRequest("the address contains a NUL character".into(), vec![]).into_response();
+    }
+    next.run(request).await
 }
 
 async fn not_found() -> ApiError {

@@ -1,0 +1,170 @@
+//! `homeward serve` as a process: fuzzed from its own OpenAPI document by schemathesis (zero
+//! server errors, every response as documented), killed in the middle of a burst of writes
+//! without losing an acknowledged case, and bootstrapped with the admin commands.
+
+mod server_support;
+
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use server_support::{Server, demo_database, homeward, postgres_admin, postgres_database, text};
+
+/// Runs schemathesis against a live server on `database`: bounded examples, deterministic
+/// generation; fails on any 5xx or any response that does not match the document.
+fn fuzz(database: &str) {
+    let token = demo_database(database, 12);
+    let server = Server::start(database);
+    let python = homeward_test_support::python();
+    let schemathesis = python.parent().unwrap().join("schemathesis");
+    let out = Command::new(&schemathesis)
+        .args([
+            "run",
+            &format!("http://127.0.0.1:{}/api/v1/openapi.json", server.port),
+            "--header",
+            &format!("Authorization: Bearer {token}"),
+            "--max-examples",
+            "8",
+            "--generation-deterministic",
+            "--request-timeout",
+            "20",
+            "--checks",
+            "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
+            "--no-color",
+        ])
+        .env("SCHEMATHESIS_HOOKS", "")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e} (./scripts/test installs it)", schemathesis.display()));
+    let report = text(&out.stdout);
+    let summary = report.lines().rev().take(30).collect::<Vec<_>>().join("\n");
+    assert!(out.status.success(), "schemathesis found problems:\n{report}\n{}", text(&out.stderr));
+    assert!(report.contains("Tested: 67"), "every operation was tested:\n{summary}");
+    let lines: Vec<&str> = report.lines().collect();
+    let cases = lines.iter().position(|l| l.trim() == "Test cases:").and_then(|i| lines.get(i + 1)).expect(&summary);
+    let (generated, rest) = cases.trim().split_once(" generated, ").expect(&summary);
+    assert_eq!(rest, format!("{generated} passed"), "every generated case passed:\n{summary}");
+}
+
+#[test]
+fn schemathesis_finds_no_server_error_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    fuzz(&format!("sqlite://{}", dir.path().join("fuzz.db").display()));
+}
+
+#[test]
+fn schemathesis_finds_no_server_error_on_postgres() {
+    let Some(admin) = postgres_admin() else { return };
+    fuzz(&postgres_database(&admin, "hw_test_fuzz"));
+}
+
+/// Registrations from several clients at once; the server is killed with SIGKILL while they
+/// run. After a restart every case that was acknowledged with 201 is there, and the database
+/// passes its integrity check.
+#[test]
+fn no_acknowledged_case_is_lost_when_the_server_is_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("burst.db").display());
+    let token = demo_database(&database, 0);
+    let mut server = Server::start(&database);
+    let port = server.port;
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let body = r#"{"given_name":"Awa","family_name":"Ba","sex":"female","date_of_birth":"1990-01-01",
+        "date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar"}"#;
+    let clients: Vec<_> = (0..6)
+        .map(|_| {
+            let acknowledged = Arc::clone(&acknowledged);
+            let token = token.clone();
+            std::thread::spawn(move || {
+                for _ in 0..2000 {
+                    match server_support::http(port, "POST", "/api/v1/cases", &token, Some(body)) {
+                        Ok((201, answer)) => {
+                            let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+                            acknowledged.lock().unwrap().push(v["id"].as_str().unwrap().to_string());
+                        }
+                        Ok((status, answer)) => panic!("unexpected {status}: {answer}"),
+                        Err(_) => return, // the server is gone
+                    }
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 150 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.kill();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 150);
+
+    let check = homeward(&["admin", "check", "--database", &database]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    assert!(text(&check.stdout).contains("integrity check: ok"));
+    let server = Server::start(&database);
+    for id in &acknowledged {
+        let (status, _) = server.request("GET", &format!("/api/v1/cases/{id}"), &token, None).unwrap();
+        assert_eq!(status, 200, "case {id} was acknowledged with 201 and must survive the kill");
+    }
+    let verify = homeward(&["audit", "verify", "--database", &database]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+}
+
+#[test]
+fn a_deployment_is_bootstrapped_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("new.db").display());
+    let migrate = homeward(&["migrate", "--database", &database]);
+    assert!(migrate.status.success(), "{}", text(&migrate.stderr));
+    assert!(text(&migrate.stdout).contains("1 migration(s) applied"));
+    let again = homeward(&["migrate", "--database", &database]);
+    assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
+
+    let create = |args: &[&str], password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+            .args(["admin", "create-user", "--database", &database, "--password-stdin"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = create(&["--username", "fatou", "--role", "case_manager"], "short\n");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(text(&short.stderr).contains("at least 10 characters"));
+    let bad_role = create(&["--username", "fatou", "--role", "boss"], "a long enough password\n");
+    assert!(text(&bad_role.stderr).contains("--role 'boss' is not a role"), "{}", text(&bad_role.stderr));
+    let partner = create(&["--username", "centre", "--role", "partner"], "a long enough password\n");
+    assert!(text(&partner.stderr).contains("needs --provider"));
+    let ok = create(
+        &["--username", "fatou", "--role", "case_manager", "--office", "dakar", "--grant", "health,psychosocial"],
+        "a long enough password\n",
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+
+    let token = homeward(&["admin", "create-token", "--database", &database, "--username", "fatou"]);
+    assert!(token.status.success());
+    let token = text(&token.stdout).trim().to_string();
+    assert!(token.starts_with("hw_"));
+    let missing = homeward(&["admin", "create-token", "--database", &database, "--username", "nobody"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("no user 'nobody'"));
+
+    let server = Server::start(&database);
+    let (status, health) = server.request("GET", "/healthz", "", None).unwrap();
+    assert_eq!((status, health.as_str()), (200, r#"{"status":"ok","database":"sqlite"}"#));
+    let (status, _) = server.request("GET", "/api/v1/cases", &token, None).unwrap();
+    assert_eq!(status, 200);
+    let (status, _) = server.request("GET", "/api/v1/cases", "hw_wrong", None).unwrap();
+    assert_eq!(status, 401);
+    let (status, doc) = server.request("GET", "/api/v1/openapi.json", "", None).unwrap();
+    assert_eq!(status, 200);
+    assert!(doc.contains("\"openapi\":\"3.1.0\""));
+    let bad = homeward(&["serve", "--database", "mysql://x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("is not sqlite://PATH or postgres://"), "{}", text(&bad.stderr));
+}

@@ -1,0 +1,131 @@
+//! Runs `homeward serve` as a process and talks HTTP/1.1 to it over a plain socket, as any
+//! client would.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+pub fn homeward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_homeward")).args(args).output().expect("binary runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The demo data in `url` (a few cases) and a token of its admin.
+pub fn demo_database(url: &str, cases: usize) -> String {
+    let out = homeward(&["demo", "--database", url, "--cases", &cases.to_string(), "--no-serve"]);
+    assert!(out.status.success(), "demo failed: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let line = stdout.lines().find(|l| l.starts_with("API token for it: ")).expect("the demo prints a token");
+    line.trim_start_matches("API token for it: ").trim().to_string()
+}
+
+/// A running server; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    /// Starts `homeward serve` on a free port and waits until it listens.
+    pub fn start(database: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+            .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("serve starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().expect("serve prints where it listens").unwrap();
+        let port = first
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {first}"));
+        // Keep reading stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, port }
+    }
+
+    /// `kill -9`: no shutdown, no flush, no checkpoint.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&str>,
+    ) -> Result<(u16, String), std::io::Error> {
+        http(self.port, method, path, token, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One request on its own connection; the status and the body.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&str>,
+) -> Result<(u16, String), std::io::Error> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let body = body.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status in {response:?}")))?;
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Ok((status, body))
+}
+
+/// The PostgreSQL admin URL of the test cluster, or `None` when told to skip (see the server
+/// crate's API suite for the same rule).
+pub fn postgres_admin() -> Option<String> {
+    match std::env::var("HOMEWARD_TEST_POSTGRES") {
+        Ok(v) if v == "skip" => None,
+        Ok(v) => Some(v),
+        Err(_) => {
+            panic!("HOMEWARD_TEST_POSTGRES is not set: run ./scripts/test, or set it to an admin URL, or to `skip`")
+        }
+    }
+}
+
+/// A fresh database on the test cluster, created with `psql`-free SQL through the binary's
+/// own dependencies: `CREATE DATABASE` through a throw-away store.
+pub fn postgres_database(admin: &str, name: &str) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = homeward_store::Store::connect(admin).await.unwrap();
+        store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+        store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
+        store.close().await;
+    });
+    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+}
