@@ -140,13 +140,8 @@ pub async fn list(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::BadRequest("limit must be between 1 and 200".into(), vec![]));
     }
-    if let Some(band) = &query.band {
-        if !Band::ALL.iter().any(|b| b.as_str() == band) {
-            return Err(ApiError::BadRequest(
-                format!("band '{band}' is not one of: intensive, standard, light"),
-                vec![],
-            ));
-        }
+    if let Some(band) = query.band.as_deref().filter(|b| !Band::ALL.iter().any(|known| known.as_str() == *b)) {
+        return Err(ApiError::BadRequest(format!("band '{band}' is not one of: intensive, standard, light"), vec![]));
     }
     let office = match (&caller.access.office, &query.office) {
         (Some(mine), Some(asked)) if mine != asked => return Ok(Json(CasePage { items: vec![], next_cursor: None })),

@@ -151,13 +151,11 @@ fn read_answers(state: &AppState, request: &SurveyRequest) -> ApiResult<Survey> 
                 message: format!("'{q}' is not a question of the RSS"),
             });
         }
-        if let Answer::Many(codes) = a {
-            if codes.iter().any(|c| c.split_whitespace().count() != 1) {
-                problems.push(FieldError {
-                    field: format!("answers.{q}"),
-                    message: "give one code per list element".into(),
-                });
-            }
+        if let Answer::Many(codes) = a
+            && codes.iter().any(|c| c.split_whitespace().count() != 1)
+        {
+            problems
+                .push(FieldError { field: format!("answers.{q}"), message: "give one code per list element".into() });
         }
     }
     if !problems.is_empty() {

@@ -55,7 +55,7 @@ pub async fn register(store: &Store, count: usize, first: u64) -> anyhow::Result
             done += 1;
         }
         homeward_store::commit(tx).await?;
-        if done % 100_000 == 0 {
+        if done.is_multiple_of(100_000) {
             eprintln!("  {done} / {count}");
         }
     }

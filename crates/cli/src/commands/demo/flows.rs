@@ -109,7 +109,7 @@ async fn one_case(
         1 + random.below(28) as u32,
     )
     .context("date")?;
-    let office = if n % 2 == 0 { "dakar" } else { random.pick(people::OFFICES) };
+    let office = if n.is_multiple_of(2) { "dakar" } else { random.pick(people::OFFICES) };
     let case = call(app, token, "POST", "/api/v1/cases", Some(json!({
         "given_name": given, "family_name": random.pick(people::FAMILY), "sex": if female { "female" } else { "male" },
         "date_of_birth": born, "date_of_return": returned, "country_of_origin": "SN", "office": office,

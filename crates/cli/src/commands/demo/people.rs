@@ -24,10 +24,8 @@ pub fn rss_answers(instrument: &Instrument, random: &mut Random) -> Vec<(String,
         if matches!(q.kind, QuestionKind::Derived { .. }) {
             continue;
         }
-        if let Some(r) = q.relevant {
-            if chosen[r.question] != Some(r.choice) {
-                continue;
-            }
+        if q.relevant.is_some_and(|r| chosen[r.question] != Some(r.choice)) {
+            continue;
         }
         let answers: Vec<usize> = (0..q.choices.len()).filter(|&c| q.choices[c].non_answer.is_none()).collect();
         let pick = if random.chance(0.03) || answers.is_empty() {
