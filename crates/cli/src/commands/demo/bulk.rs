@@ -5,10 +5,20 @@ use homeward_store::Store;
 use homeward_store::frames::CaseRow;
 use homeward_store::query::cases;
 
-use super::people::{FAMILY, GIVEN_FEMALE, GIVEN_MALE, OFFICES};
+use super::people::{GIVEN_FEMALE, GIVEN_MALE, OFFICES};
 use super::random::Random;
 
 const PER_TRANSACTION: usize = 5_000;
+
+/// Syllables of family names: 4,096 names, so a search by name finds tens of cases in a million
+/// rather than tens of thousands, as in a real caseload.
+const SYLLABLES: [&str; 16] = ["ba", "di", "fa", "gu", "ka", "la", "ma", "nd", "sa", "to", "we", "yo", "ko", "ne", "ra", "se"];
+
+fn family_name(random: &mut Random) -> String {
+    let mut name: String = (0..3).map(|_| *random.pick(&SYLLABLES)).collect();
+    name[..1].make_ascii_uppercase();
+    name
+}
 
 pub async fn register(store: &Store, count: usize, first: u64) -> anyhow::Result<()> {
     let mut random = Random::new(0x5EED ^ first);
@@ -20,7 +30,7 @@ pub async fn register(store: &Store, count: usize, first: u64) -> anyhow::Result
             let n = first + done as u64 + 1;
             let female = random.chance(0.4);
             let given = if female { random.pick(GIVEN_FEMALE) } else { random.pick(GIVEN_MALE) };
-            let family = random.pick(FAMILY);
+            let family = &family_name(&mut random);
             let year = 1970 + random.below(36);
             let row = CaseRow {
                 id: homeward_store::new_id(),
