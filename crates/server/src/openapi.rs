@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::{cases, health, packets, plans, providers, records, referrals, surveys};
+use crate::http::{cases, catalogue, health, packets, plans, providers, records, referrals, surveys};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,7 +21,7 @@ use crate::http::{cases, health, packets, plans, providers, records, referrals, 
     paths(
         health::healthz,
         cases::register, cases::list, cases::read, cases::update, cases::transition, cases::timeline,
-        cases::access_log,
+        cases::access_log, catalogue::due_dates, catalogue::grid,
         surveys::take, surveys::list, surveys::read,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,
         referrals::propose, referrals::list, referrals::read, referrals::step,

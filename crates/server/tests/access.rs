@@ -56,6 +56,8 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         ),
         e("GET", format!("{c}/timeline"), None, P::ReadCases, true),
         e("GET", format!("{c}/audit"), None, P::ReadAudit, false),
+        e("GET", format!("{c}/due-dates"), None, P::ReadCases, false),
+        e("GET", "/api/v1/feasibility-grid".into(), None, P::ReadCases, false),
         e(
             "POST",
             format!("{c}/surveys"),
@@ -170,7 +172,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 36, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 38, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

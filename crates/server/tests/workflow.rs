@@ -17,6 +17,7 @@ on_both_backends!(
     follow_ups_propose_the_next_visit_from_the_timing_rules,
     sensitive_records_need_an_explicit_grant,
     assistance_amounts_are_exact_and_checked,
+    the_case_calendar_and_the_grid_come_from_the_programme_data,
 );
 
 async fn case_in_planning(t: &TestApp, token: &str) -> (String, i64) {
@@ -417,4 +418,27 @@ async fn assistance_amounts_are_exact_and_checked(t: &TestApp) {
     let (status, body) = t.post(&token, &path, unknown).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["field"], "value.currency");
+}
+
+async fn the_case_calendar_and_the_grid_come_from_the_programme_data(t: &TestApp) {
+    let token = t.admin().await;
+    let (status, grid) = t.get(&token, "/api/v1/feasibility-grid").await;
+    assert_eq!(status, StatusCode::OK);
+    let grid = grid.as_array().unwrap();
+    assert_eq!(grid.len(), 29, "the 29 interventions of Annex 5");
+    let grant = grid.iter().find(|i| i["id"] == "business_start_up_grant").unwrap();
+    assert_eq!(grant["dimension"], "economic");
+    assert!(!grant["criteria"].as_array().unwrap().is_empty());
+
+    let (case_id, _) = case_in_planning(t, &token).await;
+    let (_, before) = t.get(&token, &format!("/api/v1/cases/{case_id}/due-dates")).await;
+    let kinds: Vec<&str> = before.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"plan") && !kinds.contains(&"follow_up"), "follow-ups count from the plan: {kinds:?}");
+    let plan = before.as_array().unwrap().iter().find(|d| d["kind"] == "plan").unwrap();
+    assert_eq!(plan["date"], "2026-03-01", "the plan is due a month after the return on 2026-02-01");
+    agreed_plan(t, &token, &case_id).await;
+    let (_, after) = t.get(&token, &format!("/api/v1/cases/{case_id}/due-dates")).await;
+    let first_visit = after.as_array().unwrap().iter().find(|d| d["kind"] == "follow_up").unwrap();
+    assert_eq!(first_visit["date"], "2026-05-25");
+    assert_eq!(first_visit["anchor"], "plan_agreed");
 }

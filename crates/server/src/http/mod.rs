@@ -1,6 +1,7 @@
 //! The endpoints, one module per resource.
 
 pub(crate) mod cases;
+pub(crate) mod catalogue;
 pub(crate) mod health;
 pub(crate) mod packets;
 pub(crate) mod plans;
@@ -27,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/transitions", post(cases::transition))
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/audit", get(cases::access_log))
+        .route("/cases/{id}/due-dates", get(catalogue::due_dates))
+        .route("/feasibility-grid", get(catalogue::grid))
         .route("/cases/{id}/surveys", post(surveys::take).get(surveys::list))
         .route("/cases/{id}/surveys/{survey_id}", get(surveys::read))
         .route("/cases/{id}/plans", post(plans::draft).get(plans::list))

@@ -12,7 +12,8 @@ const PER_TRANSACTION: usize = 5_000;
 
 /// Syllables of family names: 4,096 names, so a search by name finds tens of cases in a million
 /// rather than tens of thousands, as in a real caseload.
-const SYLLABLES: [&str; 16] = ["ba", "di", "fa", "gu", "ka", "la", "ma", "nd", "sa", "to", "we", "yo", "ko", "ne", "ra", "se"];
+const SYLLABLES: [&str; 16] =
+    ["ba", "di", "fa", "gu", "ka", "la", "ma", "nd", "sa", "to", "we", "yo", "ko", "ne", "ra", "se"];
 
 fn family_name(random: &mut Random) -> String {
     let mut name: String = (0..3).map(|_| *random.pick(&SYLLABLES)).collect();
