@@ -186,12 +186,17 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Turns "no row updated" after a versioned update into the right error.
-pub(crate) fn check_updated(rows: u64, current: Option<i64>) -> Result<()> {
-    match (rows, current) {
-        (1.., _) => Ok(()),
-        (0, Some(current)) => Err(StoreError::Conflict { current }),
-        (0, None) => Err(StoreError::NotFound),
+/// After `UPDATE ... WHERE id = $ AND version = $` on `table`: "no row updated" means the record
+/// moved on (409 with its version) or is gone (404).
+pub(crate) async fn check_updated(tx: &mut Tx, table: &'static str, id: &str, rows: u64) -> Result<()> {
+    if rows > 0 {
+        return Ok(());
+    }
+    let current =
+        sqlx::query(safe!("SELECT version FROM {table} WHERE id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    match current {
+        Some(row) => Err(StoreError::Conflict { current: sqlx::Row::try_get(&row, 0)? }),
+        None => Err(StoreError::NotFound),
     }
 }
 

@@ -202,17 +202,11 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
     .bind(expected)
     .execute(&mut **tx)
     .await?;
-    let current = current_version(tx, &c.id).await?;
-    check_updated(r.rows_affected(), current)?;
+    check_updated(tx, "cases", &c.id, r.rows_affected()).await?;
     if let Some(terms) = terms {
         replace_terms(tx, &c.id, terms).await?;
     }
     Ok(expected + 1)
-}
-
-async fn current_version(tx: &mut Tx, id: &str) -> Result<Option<i64>> {
-    let r = sqlx::query("SELECT version FROM cases WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
-    Ok(r.map(|r| r.try_get(0)).transpose()?)
 }
 
 /// Sets derived fields that change with other records (latest band, next follow-up) without

@@ -71,12 +71,6 @@ pub async fn update(tx: &mut Tx, p: &ProviderRow, expected: i64) -> Result<i64> 
     .bind(expected)
     .execute(&mut **tx)
     .await?;
-    let current = sqlx::query("SELECT version FROM providers WHERE id = $1")
-        .bind(&p.id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    check_updated(done.rows_affected(), current)?;
+    check_updated(tx, "providers", &p.id, done.rows_affected()).await?;
     Ok(expected + 1)
 }

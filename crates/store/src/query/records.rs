@@ -86,12 +86,6 @@ pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
     .bind(expected)
     .execute(&mut **tx)
     .await?;
-    let current = sqlx::query("SELECT version FROM case_records WHERE id = $1")
-        .bind(&r.id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    check_updated(done.rows_affected(), current)?;
+    check_updated(tx, "case_records", &r.id, done.rows_affected()).await?;
     Ok(expected + 1)
 }
