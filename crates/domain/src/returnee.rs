@@ -115,6 +115,16 @@ pub struct ProfileDetails {
     /// Whether pre-departure information was received (lines 1772-1776).
     #[serde(default)]
     pub pre_departure_information: Option<bool>,
+    /// In a situation of vulnerability (an analysis variable, lines 9170-9181); what it is goes in
+    /// a vulnerability assessment, which needs the protection grant to read.
+    #[serde(default)]
+    pub in_vulnerable_situation: Option<bool>,
+    /// The family's attitude to the return: support or burden (section 2.6.2, lines 4155-4218).
+    #[serde(default)]
+    pub family_attitude: Option<String>,
+    /// Family counselling was requested, and whether the returnee takes part (lines 4165, 4199).
+    #[serde(default)]
+    pub family_counselling_requested: Option<bool>,
 }
 
 impl Registration {
@@ -151,6 +161,7 @@ impl ProfileDetails {
             ("profile.province", &self.province),
             ("profile.community", &self.community),
             ("profile.occupation", &self.occupation),
+            ("profile.family_attitude", &self.family_attitude),
         ];
         for (field, value) in texts {
             p.optional_text(field, value.as_deref(), SHORT_TEXT);

@@ -44,6 +44,7 @@ use crate::http::{cases, catalogue, health, packets, plans, providers, records, 
         records::follow_ups::create, records::follow_ups::list, records::follow_ups::read, records::follow_ups::update,
         records::sensitive_notes::create, records::sensitive_notes::list,
         records::sensitive_notes::read, records::sensitive_notes::update,
+        records::unmet_needs::create, records::unmet_needs::list, records::unmet_needs::read, records::unmet_needs::update,
     ),
     modifiers(&BearerAuth)
 )]

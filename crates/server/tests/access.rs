@@ -87,7 +87,7 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/providers".into(), None, P::ReadCases, false),
         e("GET", "/api/v1/referral-packets".into(), None, P::HandleReferralPackets, false),
     ];
-    let records: [(&str, P, Value); 10] = [
+    let records: [(&str, P, Value); 11] = [
         (
             "household-members",
             P::RecordAssessment,
@@ -122,6 +122,11 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         ),
         ("follow-ups", P::FollowUp, json!({"date": "2026-02-02", "mode": "phone", "kind": "routine"})),
         ("sensitive-notes", P::RecordAssessment, json!({"section": "health", "date": "2026-02-02", "text": "x"})),
+        (
+            "unmet-needs",
+            P::RecordAssessment,
+            json!({"date": "2026-02-02", "dimension": "psychosocial", "need": "x", "because": "service_unavailable"}),
+        ),
     ];
     for (path, needs, body) in records {
         list.push(e("POST", format!("{c}/{path}"), Some(body), needs, true));
@@ -172,7 +177,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 38, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 40, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -413,6 +413,16 @@ async fn assistance_amounts_are_exact_and_checked(t: &TestApp) {
     let (status, body) = t.post(&token, &path, xof).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["field"], "value.amount");
+    let (status, need) = t
+        .post(
+            &token,
+            &format!("/api/v1/cases/{}/unmet-needs", id(&case)),
+            json!({
+        "date": "2026-04-02", "dimension": "psychosocial", "need": "psychiatric care", "because": "service_unavailable",
+        "mitigation": "safety plan agreed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "unmet needs are recorded for advocacy: {need}");
     let mut unknown = grant;
     unknown["value"] = json!({"amount": "10", "currency": "ABC"});
     let (status, body) = t.post(&token, &path, unknown).await;

@@ -96,6 +96,14 @@ pub struct VulnerabilityAssessment {
     /// Whether a risk assessment and security plan are needed (line 2075).
     #[serde(default)]
     pub risk_assessment_needed: bool,
+    /// Health screening and the health transition plan: continue treatment, return, relocate
+    /// (lines 2034-2050).
+    #[serde(default)]
+    pub health_transition_plan: Option<String>,
+    /// The results were shared with the country of origin, which needs the returnee's consent
+    /// (lines 2011-2013).
+    #[serde(default)]
+    pub shared_with_country_of_origin: bool,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -109,6 +117,7 @@ impl CaseRecord for VulnerabilityAssessment {
         p.text("assessor", &self.assessor, SHORT_TEXT);
         list(&mut p, "vulnerabilities", &self.vulnerabilities);
         p.optional_text("immediate_needs", self.immediate_needs.as_deref(), LONG_TEXT);
+        p.optional_text("health_transition_plan", self.health_transition_plan.as_deref(), LONG_TEXT);
         p.optional_text("notes", self.notes.as_deref(), LONG_TEXT);
         p.into_result()
     }

@@ -7,6 +7,7 @@ mod assistance;
 mod consent;
 mod follow_up;
 mod household;
+mod unmet_need;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -20,6 +21,7 @@ pub use assistance::{Amount, Assistance, AssistanceModality, Conditionality, Pay
 pub use consent::ConsentRecord;
 pub use follow_up::{FollowUp, FollowUpKind, FollowUpMode};
 pub use household::HouseholdMember;
+pub use unmet_need::{UnmetBecause, UnmetNeed};
 
 use crate::access::Section;
 use crate::validate::FieldError;
@@ -38,6 +40,7 @@ named_enum! {
         Assistance = "assistance",
         FollowUp = "follow_up",
         SensitiveNote = "sensitive_note",
+        UnmetNeed = "unmet_need",
     }
 }
 
@@ -55,6 +58,7 @@ impl RecordKind {
             RecordKind::Assistance => "assistance",
             RecordKind::FollowUp => "follow-ups",
             RecordKind::SensitiveNote => "sensitive-notes",
+            RecordKind::UnmetNeed => "unmet-needs",
         }
     }
 }

@@ -58,7 +58,8 @@ plain_kinds!(
     SkillsAssessment => RecordAssessment,
     SensitiveNote => RecordAssessment,
     FeasibilityCheck => Plan,
-    Assistance => RecordAssistance
+    Assistance => RecordAssistance,
+    UnmetNeed => RecordAssessment
 );
 
 impl Kind for FollowUp {
@@ -369,6 +370,13 @@ record_endpoints!(
     "/api/v1/cases/{id}/sensitive-notes",
     "/api/v1/cases/{id}/sensitive-notes/{record_id}"
 );
+record_endpoints!(
+    unmet_needs,
+    UnmetNeed,
+    "unmet needs",
+    "/api/v1/cases/{id}/unmet-needs",
+    "/api/v1/cases/{id}/unmet-needs/{record_id}"
+);
 
 /// Every record kind's routes.
 pub fn routes() -> Router<AppState> {
@@ -383,4 +391,5 @@ pub fn routes() -> Router<AppState> {
         .merge(assistance::routes())
         .merge(follow_ups::routes())
         .merge(sensitive_notes::routes())
+        .merge(unmet_needs::routes())
 }

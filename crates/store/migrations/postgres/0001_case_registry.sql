@@ -61,6 +61,7 @@ CREATE TABLE case_terms (
     case_id TEXT NOT NULL REFERENCES cases(id),
     PRIMARY KEY (term, case_id)
 );
+CREATE INDEX case_terms_by_case ON case_terms (case_id);
 
 CREATE TABLE case_records (
     id TEXT PRIMARY KEY,

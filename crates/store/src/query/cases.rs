@@ -80,12 +80,16 @@ pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
     .bind(&c.updated_at)
     .execute(&mut **tx)
     .await?;
-    replace_terms(tx, &c.id, terms).await
+    insert_terms(tx, &c.id, terms).await
 }
 
 /// Replaces a case's search terms (after a name changes).
 pub async fn replace_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM case_terms WHERE case_id = $1").bind(case_id).execute(&mut **tx).await?;
+    insert_terms(tx, case_id, terms).await
+}
+
+async fn insert_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
     for term in terms {
         sqlx::query("INSERT INTO case_terms (term, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(term)
