@@ -39,6 +39,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 422: readable, but not valid.
     Invalid(String, Vec<FieldError>),
+    /// 429: too many failed sign-ins; try again after this many seconds.
+    TooManyAttempts(u64),
     /// 500: the database failed; logged, and nothing half-written is kept.
     Internal(String),
 }
@@ -92,6 +94,15 @@ impl IntoResponse for ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the body as application/json".into(), vec![], None)
             }
             ApiError::Invalid(e, f) => (StatusCode::UNPROCESSABLE_ENTITY, e, f, None),
+            ApiError::TooManyAttempts(seconds) => {
+                let error =
+                    format!("too many failed sign-ins for this user: try again in {} minutes", seconds.div_ceil(60));
+                let mut response =
+                    (StatusCode::TOO_MANY_REQUESTS, Json(ErrorBody { error, fields: vec![], current_version: None }))
+                        .into_response();
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                return response;
+            }
             ApiError::Internal(e) => {
                 eprintln!("error: {e}");
                 (

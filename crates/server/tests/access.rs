@@ -15,6 +15,7 @@ on_both_backends!(
     every_read_and_write_of_case_data_is_audited,
     a_refused_write_leaves_no_rows_and_no_audit_entry,
     the_audit_chain_reports_the_first_tampered_entry,
+    signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited,
 );
 
 /// One endpoint: what it needs, and a request that is valid when allowed.
@@ -279,4 +280,54 @@ fn disable_guard(t: &TestApp) -> &'static str {
         homeward_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
         homeward_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
     }
+}
+
+async fn signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited(t: &TestApp) {
+    let hash = homeward_server::auth::hash_password("correct horse battery").unwrap();
+    let mut tx = t.store.begin().await.unwrap();
+    let mut row = homeward_store::frames::UserRow {
+        username: "fatou".into(),
+        role: "case_manager".into(),
+        office: Some("dakar".into()),
+        provider_id: None,
+        sections: "health".into(),
+        language: "fr".into(),
+        password_hash: hash,
+        disabled: false,
+        created_at: homeward_store::now(),
+    };
+    homeward_store::query::users::upsert(&mut tx, &row).await.unwrap();
+    row.username = "awa".into();
+    homeward_store::query::users::upsert(&mut tx, &row).await.unwrap();
+    homeward_store::commit(tx).await.unwrap();
+
+    let creds = |user: &str, password: &str| json!({"username": user, "password": password});
+    let (status, session) = t.post("", "/api/v1/session", creds("fatou", "correct horse battery")).await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    assert_eq!(session["role"], "case_manager");
+    assert_eq!(session["language"], "fr");
+    let token = session["token"].as_str().unwrap().to_string();
+    let (status, me) = t.get(&token, "/api/v1/session").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["username"], "fatou");
+    assert_eq!(me["sections"], json!(["health"]));
+    assert!(me.get("token").is_none(), "a token is shown once");
+
+    let (unknown, body_unknown) = t.post("", "/api/v1/session", creds("nobody", "correct horse battery")).await;
+    let (wrong, body_wrong) = t.post("", "/api/v1/session", creds("awa", "wrong")).await;
+    assert_eq!((unknown, wrong), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert_eq!(body_unknown, body_wrong, "an unknown user and a wrong password read the same");
+    for _ in 0..4 {
+        t.post("", "/api/v1/session", creds("awa", "wrong")).await;
+    }
+    let (status, body) = t.post("", "/api/v1/session", creds("awa", "correct horse battery")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "five failures lock the username for a while: {body}");
+    assert!(body["error"].as_str().unwrap().contains("try again in 15 minutes"));
+    let (status, _) = t.post("", "/api/v1/session", creds("fatou", "correct horse battery")).await;
+    assert_eq!(status, StatusCode::CREATED, "another user is not locked out");
+
+    let (status, _) = t.call(&token, "DELETE", "/api/v1/session", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = t.get(&token, "/api/v1/session").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a token signed out no longer works");
 }

@@ -45,6 +45,9 @@ pub fn hash(prev_hash: &str, seq: i64, at: &str, e: &Entry) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Entries written by one `INSERT` (10 parameters each, well under every backend's limit).
+const ROWS_PER_INSERT: usize = 100;
+
 /// Appends entries in `tx`: they are kept exactly when the change they describe is.
 pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
     if entries.is_empty() {
@@ -57,26 +60,39 @@ pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
     let mut seq: i64 = head.try_get(0)?;
     let mut prev: String = head.try_get(1)?;
     let at = crate::now();
+    let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
         let h = hash(&prev, seq, &at, e);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(seq)
-        .bind(&at)
-        .bind(&e.actor)
-        .bind(&e.action)
-        .bind(&e.entity)
-        .bind(&e.record_id)
-        .bind(e.case_id.as_deref())
-        .bind(&e.fields)
-        .bind(&prev)
-        .bind(&h)
-        .execute(&mut **tx)
-        .await?;
-        prev = h;
+        rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
+    }
+    // Many rows per statement: reading a page of fifty cases is fifty entries.
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=10).map(|c| format!("${}", r * 10 + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (seq, e, prev_hash, h) in chunk {
+            q = q
+                .bind(*seq)
+                .bind(&at)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(&e.entity)
+                .bind(&e.record_id)
+                .bind(e.case_id.as_deref())
+                .bind(&e.fields)
+                .bind(prev_hash)
+                .bind(h);
+        }
+        q.execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)

@@ -100,8 +100,11 @@ impl Store {
                 let url = sqlite_url(url);
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite_pool(1).connect_with(options.clone()).await?;
-                // WAL is a property of the file: set once, kept by every later connection.
+                // WAL is a property of the file: set once, kept by every later connection. The
+                // planner's statistics are refreshed where stale (cheaply, on a sample), so it
+                // picks the right index for searches and lists on large databases.
                 write.execute("PRAGMA journal_mode = WAL").await?;
+                write.execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002").await?;
                 let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
                 let read = sqlite_pool(readers).connect_with(options).await?;
                 Ok(Store { backend, read, write })
@@ -147,6 +150,17 @@ impl Store {
         let mut conn = self.write.acquire().await?;
         let row: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut *conn).await?;
         Ok(row.0)
+    }
+
+    /// Refreshes the query planner's statistics (after a bulk load).
+    pub async fn optimize(&self) -> Result<()> {
+        let sql = match self.backend {
+            Backend::Sqlite => "PRAGMA analysis_limit = 1000; ANALYZE",
+            Backend::Postgres => "ANALYZE",
+        };
+        let mut conn = self.write.acquire().await?;
+        sqlx::raw_sql(sql).execute(&mut *conn).await?;
+        Ok(())
     }
 
     /// Closes every connection (checkpointing SQLite's WAL).

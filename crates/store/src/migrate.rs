@@ -13,17 +13,15 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS_SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "case_registry",
-    sql: include_str!("../migrations/sqlite/0001_case_registry.sql"),
-}];
+pub const MIGRATIONS_SQLITE: &[Migration] = &[
+    Migration { version: 1, name: "case_registry", sql: include_str!("../migrations/sqlite/0001_case_registry.sql") },
+    Migration { version: 2, name: "sign_in", sql: include_str!("../migrations/sqlite/0002_sign_in.sql") },
+];
 
-pub const MIGRATIONS_POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "case_registry",
-    sql: include_str!("../migrations/postgres/0001_case_registry.sql"),
-}];
+pub const MIGRATIONS_POSTGRES: &[Migration] = &[
+    Migration { version: 1, name: "case_registry", sql: include_str!("../migrations/postgres/0001_case_registry.sql") },
+    Migration { version: 2, name: "sign_in", sql: include_str!("../migrations/postgres/0002_sign_in.sql") },
+];
 
 fn checksum(sql: &str) -> String {
     crate::sha256_hex(sql.as_bytes())

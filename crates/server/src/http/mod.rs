@@ -8,6 +8,7 @@ pub(crate) mod plans;
 pub(crate) mod providers;
 pub(crate) mod records;
 pub(crate) mod referrals;
+pub(crate) mod session;
 pub(crate) mod surveys;
 
 use axum::Router;
@@ -23,6 +24,7 @@ use crate::error::{ApiError, ApiResult};
 pub fn routes() -> Router<AppState> {
     let api = Router::new()
         .route("/openapi.json", get(crate::openapi::document))
+        .route("/session", post(session::sign_in).get(session::current).delete(session::sign_out))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))

@@ -120,6 +120,21 @@ pub struct CaseFilter {
     pub search: Option<Vec<String>>,
 }
 
+/// A search word matching fewer terms than this drives the search from the term index.
+const DRIVE_FROM_TERMS_BELOW: i64 = 5_000;
+
+/// How many terms begin with the word (counted up to [`DRIVE_FROM_TERMS_BELOW`]).
+async fn term_matches(conn: &mut AnyConnection, lo: &str, hi: &str) -> Result<i64> {
+    let r = sqlx::query(safe!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term >= $1 AND term < $2 LIMIT {DRIVE_FROM_TERMS_BELOW}) m"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
 /// One page of cases matching `filter`, ordered by id, after `cursor`.
 pub async fn list(
     conn: &mut AnyConnection,
@@ -151,17 +166,33 @@ pub async fn list(
     if let Some(v) = cursor {
         push("c.id > ?", v.to_string());
     }
-    // Each word is a prefix range on the term index, the same plan on both backends (terms
-    // compare bytewise: BINARY on SQLite, COLLATE "C" on PostgreSQL; U+10FFFF sorts after any
-    // character a term holds). Every word must match one of the case's terms.
+    // Each word is a prefix range on the term index (terms compare bytewise: BINARY on SQLite,
+    // COLLATE "C" on PostgreSQL; U+10FFFF sorts after any character a term holds), and every
+    // word must match one of the case's terms. The rarest word drives the query when it is
+    // rare enough; the others, or all words when even the rarest is common, are checked per
+    // case while cases are read in id order, which stops as soon as a page is full.
+    let mut words = Vec::new();
     for word in filter.search.iter().flatten() {
-        binds.push(word.clone());
-        let lo = binds.len();
-        binds.push(format!("{word}\u{10FFFF}"));
-        let hi = binds.len();
-        clauses.push(format!("c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term >= ${lo} AND t.term < ${hi})"));
+        let hi = format!("{word}\u{10FFFF}");
+        words.push((term_matches(conn, word, &hi).await?, word.clone(), hi));
     }
-    let from = "cases c WHERE 1 = 1";
+    words.sort_by_key(|(count, _, _)| *count);
+    let mut from = "cases c".to_string();
+    for (n, (count, lo, hi)) in words.into_iter().enumerate() {
+        binds.push(lo);
+        binds.push(hi);
+        let (lo, hi) = (binds.len() - 1, binds.len());
+        if n == 0 && count < DRIVE_FROM_TERMS_BELOW {
+            from = format!(
+                "(SELECT DISTINCT case_id FROM case_terms WHERE term >= ${lo} AND term < ${hi}) r JOIN cases c ON c.id = r.case_id"
+            );
+        } else {
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.term >= ${lo} AND t.term < ${hi})"
+            ));
+        }
+    }
+    let from = format!("{from} WHERE 1 = 1");
     let mut sql =
         format!("SELECT {} FROM {from}", COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", "));
     for clause in &clauses {
@@ -173,7 +204,7 @@ pub async fn list(
     for b in &binds {
         q = q.bind(b);
     }
-    let rows = q.fetch_all(conn).await?;
+    let rows = q.fetch_all(&mut *conn).await?;
     let rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(rows, limit, |c| &c.id))
 }

@@ -78,3 +78,35 @@ pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Opti
     .await?;
     r.as_ref().map(row).transpose()
 }
+
+/// Records a failed sign-in for `username`.
+pub async fn record_failure(tx: &mut Tx, username: &str, at: &str) -> Result<()> {
+    sqlx::query("INSERT INTO sign_in_failures (username, at) VALUES ($1, $2)")
+        .bind(username)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins for `username` since `since` (an instant as stored).
+pub async fn failures_since(conn: &mut AnyConnection, username: &str, since: &str) -> Result<i64> {
+    let r = sqlx::query("SELECT COUNT(*) FROM sign_in_failures WHERE username = $1 AND at >= $2")
+        .bind(username)
+        .bind(since)
+        .fetch_one(conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+/// Forgets the failures of `username` (after a successful sign-in).
+pub async fn clear_failures(tx: &mut Tx, username: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE username = $1").bind(username).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Revokes one token (signing out).
+pub async fn remove_token(tx: &mut Tx, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM tokens WHERE token_hash = $1").bind(token_hash).execute(&mut **tx).await?;
+    Ok(())
+}

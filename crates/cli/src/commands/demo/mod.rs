@@ -74,6 +74,7 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
         if wanted > through_api {
             eprintln!("Writing {} more registrations in bulk...", wanted - through_api);
             bulk::register(store, wanted - through_api, through_api as u64).await?;
+            store.optimize().await?;
         }
     } else if existing > 0 {
         eprintln!("The database already has {existing} cases: kept as they are.");
