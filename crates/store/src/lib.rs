@@ -178,13 +178,7 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
         // `homeward admin`) holding the write lock for a moment.
         .after_connect(|conn, _| {
             Box::pin(async move {
-                // Reads go through a memory map (no copy per page, no system call per B-tree step)
-                // and each connection keeps 32 MiB of pages: a million-case file stays fast.
-                conn.execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA mmap_size = 4294967296; \
-                     PRAGMA cache_size = -32768",
-                )
-                .await?;
+                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL").await?;
                 Ok(())
             })
         })

@@ -121,7 +121,7 @@ pub struct CaseFilter {
 }
 
 /// A search word matching fewer terms than this drives the search from the term index.
-const DRIVE_FROM_TERMS_BELOW: i64 = 2_000;
+const DRIVE_FROM_TERMS_BELOW: i64 = 5_000;
 
 /// How many terms begin with the word (counted up to [`DRIVE_FROM_TERMS_BELOW`]).
 async fn term_matches(conn: &mut AnyConnection, lo: &str, hi: &str) -> Result<i64> {
