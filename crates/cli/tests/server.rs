@@ -164,6 +164,13 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let (status, doc) = server.request("GET", "/api/v1/openapi.json", "", None).unwrap();
     assert_eq!(status, 200);
     assert!(doc.contains("\"openapi\":\"3.1.0\""));
+    let body = r#"{"given_name":"Awa","family_name":"Ba","sex":"female","date_of_birth":"1990-01-01",
+        "date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar"}"#;
+    let (status, _) = server.request("POST", "/api/v1/cases", &token, Some(body)).unwrap();
+    assert_eq!(status, 201);
+    let refused = homeward(&["demo", "--database", &database, "--no-serve"]);
+    assert!(!refused.status.success(), "a real database gets no demo users");
+    assert!(text(&refused.stderr).contains("it is not a demo database"), "{}", text(&refused.stderr));
     let bad = homeward(&["serve", "--database", "mysql://x"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("is not sqlite://PATH or postgres://"), "{}", text(&bad.stderr));

@@ -52,6 +52,13 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
     let existing = cases::count(&mut conn).await? as usize;
     let has_demo_user = users::get(&mut conn, DEMO_USER).await?.is_some();
     drop(conn);
+    if existing > 0 && !has_demo_user {
+        // Never add a known password to a real database.
+        anyhow::bail!(
+            "this database has {existing} cases and no demo user: it is not a demo database. \
+             Serve it with `homeward serve`, or give `homeward demo` another --database"
+        );
+    }
     if !has_demo_user {
         create_users(store, &staff()).await?;
     }
