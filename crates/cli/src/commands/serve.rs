@@ -1,4 +1,4 @@
-//! `homeward serve`: the HTTP API on a database, migrating it first.
+//! `homeward serve`: the web app and the HTTP API on a database, migrating it first.
 
 use std::process::ExitCode;
 
@@ -25,12 +25,17 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     println!("Homeward is listening on http://{address} (database {})", redact(&database.url));
-    println!("API: http://{address}/api/v1/   OpenAPI: http://{address}/api/v1/openapi.json");
+    println!(
+        "Web app: http://{address}/   API: http://{address}/api/v1/   OpenAPI: http://{address}/api/v1/openapi.json"
+    );
     if let Some(banner) = banner {
         println!("{banner}");
     }
     let state = AppState::new(store.clone(), scorer);
-    homeward_server::serve(listener, state, shutdown()).await.context("server failed")?;
+    axum::serve(listener, homeward_web::app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server failed")?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

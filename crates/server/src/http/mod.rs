@@ -1,15 +1,15 @@
 //! The endpoints, one module per resource.
 
-pub(crate) mod cases;
-pub(crate) mod catalogue;
-pub(crate) mod health;
-pub(crate) mod packets;
-pub(crate) mod plans;
-pub(crate) mod providers;
-pub(crate) mod records;
-pub(crate) mod referrals;
-pub(crate) mod session;
-pub(crate) mod surveys;
+pub mod cases;
+pub mod catalogue;
+pub mod health;
+pub mod packets;
+pub mod plans;
+pub mod providers;
+pub mod records;
+pub mod referrals;
+pub mod session;
+pub mod surveys;
 
 use axum::Router;
 use axum::routing::{get, post};

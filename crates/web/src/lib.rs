@@ -1,0 +1,35 @@
+//! The web app for case workers, served by `homeward serve` beside the API: server-rendered
+//! HTML that works without JavaScript, in the user's language (`data/i18n`), over the same
+//! handlers as the API, so access rules, validation and audit are the same.
+//!
+//! So far: sign in and out (session cookie, CSRF on every form, attempts limited like the API),
+//! the caseload with search and filters, and a case's summary. The other flows of issue 4 are
+//! still to come.
+
+pub mod i18n;
+mod pages;
+pub mod session;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use homeward_server::AppState;
+
+const STYLESHEET: &str = include_str!("../static/homeward.css");
+
+/// The API and the web app together.
+pub fn app(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::caseload))
+        .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
+        .route("/sign-out", post(pages::sign_out))
+        .route("/cases/{id}", get(pages::case))
+        .route("/static/homeward.css", get(stylesheet))
+        .with_state(state.clone());
+    homeward_server::app(state).merge(pages)
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], STYLESHEET)
+}

@@ -1,0 +1,283 @@
+//! The pages. Each calls the API's handler for what it shows, so a page sees exactly what the
+//! same user would see through the API, audited the same way.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use homeward_domain::Named;
+use homeward_domain::case::CaseState;
+use homeward_server::AppState;
+use homeward_server::error::ApiError;
+use homeward_server::extract::{Body, Params};
+use homeward_server::http::cases::{self, CaseQuery};
+use homeward_server::http::session::{self as api_session, Credentials};
+use homeward_server::views::CaseView;
+use serde::Deserialize;
+
+use crate::i18n::{Catalogue, catalogue};
+use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Session, cookie, csrf_for, set_cookie};
+
+/// Sessions last a working day.
+const SESSION_SECONDS: u32 = 12 * 3600;
+
+fn render(template: impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    t: &'a Catalogue,
+    csrf: String,
+    username: String,
+    message: Option<&'a str>,
+}
+
+/// The language of a page before sign-in: the browser's first choice we have.
+fn browser_language(headers: &HeaderMap) -> &'static Catalogue {
+    let wanted = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let code = wanted
+        .split(',')
+        .map(|l| l.split(';').next().unwrap_or("").trim().get(..2).unwrap_or(""))
+        .find(|c| crate::i18n::languages().any(|known| known == *c))
+        .unwrap_or("en");
+    catalogue(code)
+}
+
+pub async fn sign_in_form(headers: HeaderMap) -> Response {
+    let csrf = homeward_server::auth::new_token()[3..35].to_string();
+    let page = SignInPage { t: browser_language(&headers), csrf: csrf.clone(), username: String::new(), message: None };
+    let mut response = render(page, StatusCode::OK);
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, CSRF_COOKIE, &csrf, 3600));
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignInForm>) -> Response {
+    let t = browser_language(&headers);
+    let expected = cookie(&headers, CSRF_COOKIE).unwrap_or("");
+    let again = |message: &'static str, status: StatusCode| {
+        let page = SignInPage {
+            t,
+            csrf: expected.to_string(),
+            username: form.username.clone(),
+            message: Some(t.get(message)),
+        };
+        render(page, status)
+    };
+    if expected.is_empty() || form.csrf != expected {
+        return again("session_expired", StatusCode::FORBIDDEN);
+    }
+    let credentials = Credentials { username: form.username.clone(), password: form.password.clone() };
+    match api_session::sign_in(State(state), Body(credentials)).await {
+        Ok((_, session)) => {
+            let token = session.0.token.clone().unwrap_or_default();
+            let mut response = Redirect::to("/").into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(&headers, SESSION_COOKIE, &token, SESSION_SECONDS));
+            response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, CSRF_COOKIE, "", 0));
+            response
+        }
+        Err(ApiError::TooManyAttempts(_)) => again("sign_in_locked", StatusCode::TOO_MANY_REQUESTS),
+        Err(ApiError::Unauthenticated | ApiError::Invalid(..)) => again("sign_in_failed", StatusCode::UNAUTHORIZED),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if form.csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let mut bearer = HeaderMap::new();
+    if let Ok(v) = format!("Bearer {}", session.token).parse() {
+        bearer.insert(header::AUTHORIZATION, v);
+    }
+    if let Err(e) = api_session::sign_out(State(state), session.caller, bearer).await {
+        return e.into_response();
+    }
+    let mut response = Redirect::to("/sign-in").into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, SESSION_COOKIE, "", 0));
+    response
+}
+
+/// One row of the caseload.
+struct Row {
+    id: String,
+    case_number: String,
+    name: String,
+    office: String,
+    status: &'static str,
+    band: Option<String>,
+    next_follow_up: Option<String>,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+struct CaseloadPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    rows: Vec<Row>,
+    q: String,
+    status: String,
+    band: String,
+    statuses: Vec<&'static str>,
+    bands: [&'static str; 3],
+    next: Option<String>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseloadQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    band: String,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+pub async fn caseload(State(state): State<AppState>, session: Session, Query(query): Query<CaseloadQuery>) -> Response {
+    let t = catalogue(&session.caller.language);
+    let status = CaseState::from_name(&query.status);
+    let api_query = CaseQuery {
+        cursor: query.cursor.clone(),
+        limit: Some(50),
+        status,
+        office: None,
+        case_manager: None,
+        follow_up_due_by: None,
+        band: Some(query.band.clone()).filter(|b| !b.is_empty()),
+        q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+    };
+    let today = homeward_store::today();
+    let (rows, next, message) = match cases::list(State(state), session.caller.clone(), Params(api_query)).await {
+        Ok(page) => {
+            let rows = page
+                .0
+                .items
+                .iter()
+                .map(|c| Row {
+                    id: c.id.clone(),
+                    case_number: c.case_number.clone(),
+                    name: match (&c.given_name, &c.family_name) {
+                        (Some(g), Some(f)) => format!("{g} {f}"),
+                        _ => "—".into(),
+                    },
+                    office: c.office.clone(),
+                    status: c.status.name(),
+                    band: c.latest_band.clone(),
+                    next_follow_up: c.next_follow_up.map(|d| d.to_string()),
+                    overdue: c.next_follow_up.is_some_and(|d| d < today),
+                })
+                .collect();
+            let next = page.0.next_cursor.map(|cursor| {
+                format!(
+                    "/?q={}&status={}&band={}&cursor={cursor}",
+                    encode(&query.q),
+                    encode(&query.status),
+                    encode(&query.band)
+                )
+            });
+            (rows, next, None)
+        }
+        Err(ApiError::Forbidden(m) | ApiError::BadRequest(m, _)) => (vec![], None, Some(m)),
+        Err(e) => return e.into_response(),
+    };
+    let page = CaseloadPage {
+        t,
+        session: &session,
+        rows,
+        q: query.q.clone(),
+        status: query.status.clone(),
+        band: query.band.clone(),
+        statuses: CaseState::ALL.iter().map(|s| s.name()).collect(),
+        bands: ["intensive", "standard", "light"],
+        next,
+        message,
+    };
+    render(page, StatusCode::OK)
+}
+
+/// Percent-encoding for a query value.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case: CaseView,
+    name: Option<String>,
+    status: &'static str,
+    sex: &'static str,
+    band: Option<String>,
+    actions: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    t: &'a Catalogue,
+    message: &'a str,
+}
+
+pub async fn case(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
+    let t = catalogue(&session.caller.language);
+    match cases::read(State(state), session.caller.clone(), Path(id)).await {
+        Ok(view) => {
+            let case = view.0;
+            let page = CasePage {
+                t,
+                session: &session,
+                name: case.given_name.as_ref().zip(case.family_name.as_ref()).map(|(g, f)| format!("{g} {f}")),
+                status: case.status.name(),
+                sex: case.sex.name(),
+                band: case.latest_band.clone(),
+                actions: case.allowed_actions.iter().map(|a| a.name()).collect(),
+                case,
+            };
+            render(page, StatusCode::OK)
+        }
+        Err(ApiError::NotFound) => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        Err(ApiError::Forbidden(_)) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
+        Err(e) => e.into_response(),
+    }
+}

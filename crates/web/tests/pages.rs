@@ -1,0 +1,216 @@
+//! The web app through its pages, as a browser without JavaScript uses it: sign-in with CSRF
+//! and cookies, the caseload in the user's language, what a role may not see, sign-out.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use homeward_server::AppState;
+use homeward_store::Store;
+use homeward_store::frames::UserRow;
+use homeward_store::query::users;
+use tower::ServiceExt;
+
+struct Browser {
+    app: Router,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, reduced to what a test looks at.
+struct Page {
+    status: StatusCode,
+    cookies: Vec<String>,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    async fn new() -> Browser {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("web.db").display())).await.unwrap();
+        let instrument = homeward_rss::builtin::instrument();
+        let profile = homeward_rss::builtin::provisional_profile(&instrument);
+        let state = AppState::new(store.clone(), homeward_rss::Scorer::new(instrument, profile));
+        Browser { app: homeward_web::app(state), store, _dir: dir }
+    }
+
+    async fn user(&self, username: &str, role: &str, office: Option<&str>, language: &str) {
+        let mut tx = self.store.begin().await.unwrap();
+        let row = UserRow {
+            username: username.into(),
+            role: role.into(),
+            office: office.map(str::to_string),
+            provider_id: None,
+            sections: String::new(),
+            language: language.into(),
+            password_hash: homeward_server::auth::hash_password("correct horse battery").unwrap(),
+            disabled: false,
+            created_at: homeward_store::now(),
+        };
+        users::upsert(&mut tx, &row).await.unwrap();
+        homeward_store::commit(tx).await.unwrap();
+    }
+
+    async fn send(&self, request: Request<Body>) -> Page {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let cookies =
+            response.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+        let location = response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        Page { status, cookies, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> Page {
+        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: &str, form: &str) -> Page {
+        let request = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Signs in through the form; returns the session cookie (`hw_session=...`).
+    async fn sign_in(&self, username: &str) -> String {
+        let form = self.get("/sign-in", "").await;
+        let csrf = hidden(&form.body, "csrf");
+        let page = self
+            .post_form(
+                "/sign-in",
+                &format!("hw_csrf={csrf}"),
+                &format!("csrf={csrf}&username={username}&password=correct+horse+battery"),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let session = page.cookies.iter().find(|c| c.starts_with("hw_session=")).expect("a session cookie").clone();
+        session.split(';').next().unwrap().to_string()
+    }
+}
+
+/// The value of a hidden input.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn register(b: &Browser, token_user: &str, given: &str, office: &str) -> String {
+    let token = homeward_server::auth::new_token();
+    let mut tx = b.store.begin().await.unwrap();
+    users::add_token(&mut tx, &homeward_server::auth::token_hash(&token), token_user).await.unwrap();
+    homeward_store::commit(tx).await.unwrap();
+    let body = format!(
+        r#"{{"given_name":"{given}","family_name":"Diallo","sex":"female","date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"{office}"}}"#
+    );
+    let request = Request::post("/api/v1/cases")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let page = b.send(request).await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    page.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn signing_in_needs_the_form_token_and_sets_a_protected_session_cookie() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let form = b.get("/sign-in", "").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("<label for=\"username\">Username</label>"), "labels on every input");
+    let csrf = hidden(&form.body, "csrf");
+    assert!(form.cookies[0].starts_with(&format!("hw_csrf={csrf};")) && form.cookies[0].contains("HttpOnly"));
+
+    let forged = b.post_form("/sign-in", "", "csrf=guess&username=fatou&password=correct+horse+battery").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no form token, no sign-in");
+    let wrong =
+        b.post_form("/sign-in", &format!("hw_csrf={csrf}"), &format!("csrf={csrf}&username=fatou&password=nope")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("The username or the password is not right."));
+    assert!(wrong.body.contains("value=\"fatou\""), "what was typed is kept");
+    assert!(!wrong.body.contains("nope"), "but never the password");
+
+    let ok = b
+        .post_form(
+            "/sign-in",
+            &format!("hw_csrf={csrf}"),
+            &format!("csrf={csrf}&username=fatou&password=correct+horse+battery"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location.as_deref(), Some("/"));
+    let session = ok.cookies.iter().find(|c| c.starts_with("hw_session=")).unwrap();
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(flag), "{session} lacks {flag}");
+    }
+    assert!(!session.contains("Secure"), "plain HTTP: a Secure cookie would never come back");
+    let over_tls = b
+        .send(
+            Request::post("/sign-in")
+                .header(header::COOKIE, format!("hw_csrf={csrf}"))
+                .header("x-forwarded-proto", "https")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}&username=fatou&password=correct+horse+battery")))
+                .unwrap(),
+        )
+        .await;
+    assert!(over_tls.cookies.iter().any(|c| c.starts_with("hw_session=") && c.ends_with("; Secure")));
+}
+
+#[tokio::test]
+async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "fr").await;
+    b.user("admin", "admin", None, "en").await;
+    let mine = register(&b, "admin", "Aminata", "dakar").await;
+    let theirs = register(&b, "admin", "Khadija", "thies").await;
+    let cookie = b.sign_in("fatou").await;
+    let home = b.get("/", &cookie).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<html lang=\"fr\" dir=\"ltr\">"));
+    assert!(home.body.contains("Dossiers") && home.body.contains("Aminata Diallo"));
+    assert!(home.body.contains("accueil"), "the status in French");
+    assert!(!home.body.contains("Khadija"), "another office's case is not listed");
+    let search = b.get("/?q=amin", &cookie).await;
+    assert!(search.body.contains("Aminata Diallo"));
+    let none = b.get("/?q=zzz", &cookie).await;
+    assert!(none.body.contains("Aucun dossier ne correspond."));
+    let page = b.get(&format!("/cases/{mine}"), &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Aminata Diallo") && page.body.contains("Âge au retour"));
+    let hidden = b.get(&format!("/cases/{theirs}"), &cookie).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let css = b.get("/static/homeward.css", "").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(home.body.len() + css.body.len() < 150_000, "a page and its stylesheet stay far under 150 KB");
+}
+
+#[tokio::test]
+async fn the_me_officer_sees_no_names_and_a_signed_out_session_is_over() {
+    let b = Browser::new().await;
+    b.user("monitor", "me_officer", None, "en").await;
+    b.user("admin", "admin", None, "en").await;
+    let id = register(&b, "admin", "Aminata", "dakar").await;
+    let cookie = b.sign_in("monitor").await;
+    let home = b.get("/", &cookie).await;
+    assert!(home.body.contains("HW-") && !home.body.contains("Aminata"), "{}", home.body);
+    let refused = b.get("/?q=aminata", &cookie).await;
+    assert!(refused.body.contains("search by case number, not by name"));
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(page.body.contains("Pseudonymised") && !page.body.contains("Aminata"));
+
+    let csrf = hidden(&home.body, "csrf");
+    let forged = b.post_form("/sign-out", &cookie, "csrf=wrong").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let out = b.post_form("/sign-out", &cookie, &format!("csrf={csrf}")).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.cookies.iter().any(|c| c.starts_with("hw_session=;") && c.contains("Max-Age=0")));
+    let after = b.get("/", &cookie).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "the old cookie no longer opens the caseload");
+    assert_eq!(after.location.as_deref(), Some("/sign-in"));
+}
