@@ -85,4 +85,22 @@ mod tests {
         assert_eq!(catalogue("fr").named("status", "unknown"), "unknown");
         assert_eq!(languages().collect::<Vec<_>>(), ["en", "fr"]);
     }
+
+    #[test]
+    fn every_state_action_sex_and_band_has_a_message() {
+        use homeward_domain::Named;
+        use homeward_domain::case::{CaseAction, CaseState};
+        use homeward_domain::returnee::Sex;
+        for c in all() {
+            let names = CaseState::ALL
+                .iter()
+                .map(|s| ("status", s.name()))
+                .chain(CaseAction::ALL.iter().map(|a| ("action", a.name())))
+                .chain(Sex::ALL.iter().map(|s| ("sex", s.name())))
+                .chain(["intensive", "standard", "light"].map(|b| ("band", b)));
+            for (prefix, name) in names {
+                assert!(c.messages.contains_key(&format!("{prefix}_{name}")), "{}: no message {prefix}_{name}", c.code);
+            }
+        }
+    }
 }
