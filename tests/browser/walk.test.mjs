@@ -85,6 +85,30 @@ test("a case manager signs in, finds a case by name and opens it", async () => {
   await page.close();
 });
 
+test("a returnee is registered from the form, errors shown next to the field, then the case moves on", async () => {
+  const page = await context.newPage();
+  await signIn(page, "demo");
+  await page.getByRole("link", { name: "Register a returnee" }).click();
+  await page.getByLabel("Given name").fill("Zoé");
+  await page.getByLabel("Date of birth").fill("1994-03-12");
+  await page.getByLabel("Date of return").fill("2026-02-01");
+  await page.getByLabel("Sex").selectOption("female");
+  await page.getByLabel("Country of origin").selectOption("SN");
+  await page.getByLabel("Office").fill("dakar");
+  await page.getByRole("button", { name: "Register a returnee" }).click();
+  await assert.doesNotReject(page.locator("#family_name-error").filter({ hasText: "is required" }).waitFor());
+  assert.equal(await page.getByLabel("Given name").inputValue(), "Zoé", "what was typed is kept");
+  await accessible(page, "registration with errors");
+  await shoot(page, "register-errors");
+  await page.getByLabel("Family name").fill("Ndiaye");
+  await page.getByRole("button", { name: "Register a returnee" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: /Zoé Ndiaye/ }).waitFor());
+  await page.getByRole("button", { name: "start the assessments" }).click();
+  await assert.doesNotReject(page.locator("dl.facts dd", { hasText: /^assessment$/ }).waitFor());
+  await signOut(page);
+  await page.close();
+});
+
 test("a French-speaking counsellor gets the pages in French", async () => {
   const page = await context.newPage();
   await signIn(page, "counsellor");

@@ -3,11 +3,13 @@
 //! handlers as the API, so access rules, validation and audit are the same.
 //!
 //! So far: sign in and out (session cookie, CSRF on every form, attempts limited like the API),
-//! the caseload with search and filters, and a case's summary. The other flows of issue 4 are
+//! the caseload with search and filters, registering a returnee, and a case's summary with its
+//! timeline and the moves of its lifecycle. The other flows of issue 4 are
 //! still to come.
 
 pub mod i18n;
 mod pages;
+mod register;
 pub mod session;
 
 use axum::Router;
@@ -24,7 +26,9 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::caseload))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
         .route("/sign-out", post(pages::sign_out))
+        .route("/cases/new", get(register::form).post(register::register))
         .route("/cases/{id}", get(pages::case))
+        .route("/cases/{id}/move", post(pages::move_case))
         .route("/static/homeward.css", get(stylesheet))
         .with_state(state.clone());
     homeward_server::app(state).merge(pages)

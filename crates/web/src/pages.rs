@@ -6,11 +6,12 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use homeward_domain::Named;
-use homeward_domain::case::CaseState;
+use homeward_domain::access::Permission;
+use homeward_domain::case::{CaseAction, CaseState};
 use homeward_server::AppState;
 use homeward_server::error::ApiError;
 use homeward_server::extract::{Body, Params};
-use homeward_server::http::cases::{self, CaseQuery};
+use homeward_server::http::cases::{self, CaseQuery, TimelineEntry};
 use homeward_server::http::session::{self as api_session, Credentials};
 use homeward_server::views::CaseView;
 use serde::Deserialize;
@@ -21,7 +22,7 @@ use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Session, cookie, csrf_for, set
 /// Sessions last a working day.
 const SESSION_SECONDS: u32 = 12 * 3600;
 
-fn render(template: impl Template, status: StatusCode) -> Response {
+pub(crate) fn render(template: impl Template, status: StatusCode) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
@@ -150,6 +151,7 @@ struct CaseloadPage<'a> {
     bands: [&'static str; 3],
     next: Option<String>,
     message: Option<String>,
+    may_register: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -222,6 +224,7 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
         bands: ["intensive", "standard", "light"],
         next,
         message,
+        may_register: session.caller.access.may(Permission::RegisterCase),
     };
     render(page, StatusCode::OK)
 }
@@ -249,7 +252,11 @@ struct CasePage<'a> {
     status: &'static str,
     sex: &'static str,
     band: Option<String>,
-    actions: Vec<&'static str>,
+    /// Moves offered as buttons (closing needs its own form, to come).
+    moves: Vec<&'static str>,
+    may_move: bool,
+    timeline: Vec<TimelineEntry>,
+    message: Option<String>,
 }
 
 #[derive(Template)]
@@ -260,10 +267,19 @@ struct MessagePage<'a> {
 }
 
 pub async fn case(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
+    case_page(state, session, id, None).await
+}
+
+async fn case_page(state: AppState, session: Session, id: String, message: Option<String>) -> Response {
     let t = catalogue(&session.caller.language);
-    match cases::read(State(state), session.caller.clone(), Path(id)).await {
+    match cases::read(State(state.clone()), session.caller.clone(), Path(id.clone())).await {
         Ok(view) => {
             let case = view.0;
+            // The timeline shows identifying records: roles that see pseudonymised data get none.
+            let timeline = match cases::timeline(State(state), session.caller.clone(), Path(id)).await {
+                Ok(entries) => entries.0,
+                Err(_) => vec![],
+            };
             let page = CasePage {
                 t,
                 session: &session,
@@ -271,13 +287,55 @@ pub async fn case(State(state): State<AppState>, session: Session, Path(id): Pat
                 status: case.status.name(),
                 sex: case.sex.name(),
                 band: case.latest_band.clone(),
-                actions: case.allowed_actions.iter().map(|a| a.name()).collect(),
+                moves: case
+                    .allowed_actions
+                    .iter()
+                    .filter(|a| !matches!(a, CaseAction::Close | CaseAction::OptOut))
+                    .map(|a| a.name())
+                    .collect(),
+                may_move: session.caller.access.may(Permission::MoveCase),
+                timeline,
+                message,
                 case,
             };
-            render(page, StatusCode::OK)
+            let status = if page.message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+            render(page, status)
         }
         Err(ApiError::NotFound) => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
         Err(ApiError::Forbidden(_)) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    version: i64,
+}
+
+/// A move of the case's lifecycle from its page; a refusal is shown on the page.
+pub async fn move_case(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    if form.csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(action) = CaseAction::from_name(&form.action) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let step = cases::CaseStep { action, version: form.version, closure: None };
+    match cases::transition(State(state.clone()), session.caller.clone(), Path(id.clone()), Body(step)).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(ApiError::Conflict(message, _) | ApiError::Invalid(message, _) | ApiError::Forbidden(message)) => {
+            case_page(state, session, id, Some(message)).await
+        }
         Err(e) => e.into_response(),
     }
 }

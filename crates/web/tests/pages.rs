@@ -215,3 +215,68 @@ async fn the_me_officer_sees_no_names_and_a_signed_out_session_is_over() {
     assert_eq!(after.status, StatusCode::SEE_OTHER, "the old cookie no longer opens the caseload");
     assert_eq!(after.location.as_deref(), Some("/sign-in"));
 }
+
+#[tokio::test]
+async fn a_returnee_is_registered_from_the_form_with_every_error_next_to_its_field() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let cookie = b.sign_in("fatou").await;
+    let home = b.get("/", &cookie).await;
+    assert!(home.body.contains("href=\"/cases/new\""), "the caseload offers to register");
+    let form = b.get("/cases/new", &cookie).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"dakar\""), "the office is the user's");
+    assert!(form.body.contains("<option value=\"SN\">Senegal</option>"));
+    let csrf = hidden(&form.body, "csrf");
+
+    let bad = b
+        .post_form(
+            "/cases/new",
+            &cookie,
+            &format!("csrf={csrf}&given_name=Awa&family_name=&sex=female&date_of_birth=1994-13-40&date_of_return=2026-02-01&country_of_origin=SN&office=dakar"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"family_name-error\">is required"), "{}", bad.body);
+    assert!(bad.body.contains("id=\"date_of_birth-error\""), "the impossible date is named");
+    assert!(bad.body.contains("value=\"Awa\""), "what was typed is kept");
+    assert!(bad.body.contains("aria-invalid=\"true\""));
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), 0);
+
+    let forged = b.post_form("/cases/new", &cookie, "csrf=wrong&given_name=Awa").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let ok = b
+        .post_form(
+            "/cases/new",
+            &cookie,
+            &format!("csrf={csrf}&given_name=Awa&family_name=Ba&sex=female&date_of_birth=1994-03-12&date_of_return=2026-02-01&country_of_origin=SN&office=dakar"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let case_page = ok.location.unwrap();
+    let page = b.get(&case_page, &cookie).await;
+    assert!(page.body.contains("Awa Ba") && page.body.contains("intake"));
+    assert!(page.body.contains("opened in office dakar"), "the timeline starts with the registration");
+
+    let version = hidden(&page.body, "version");
+    let moved = b
+        .post_form(
+            &format!("{case_page}/move"),
+            &cookie,
+            &format!("csrf={csrf}&action=start_assessment&version={version}"),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let page = b.get(&case_page, &cookie).await;
+    assert!(page.body.contains("<dd>assessment</dd>"), "the case moved");
+    let stale = b
+        .post_form(
+            &format!("{case_page}/move"),
+            &cookie,
+            &format!("csrf={csrf}&action=start_planning&version={version}"),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("changed by someone else"), "a stale page is told, not obeyed");
+}

@@ -44,6 +44,17 @@ fn tables() -> &'static Tables {
     })
 }
 
+/// Every country of the reference list as (code, English short name), by name: for pickers.
+pub fn countries() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<(&'static str, &'static str)> = tables()
+        .countries
+        .iter()
+        .map(|(code, name)| (std::str::from_utf8(code).expect("ASCII letters"), name.as_str()))
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(b.1));
+    all
+}
+
 /// An ISO 3166-1 alpha-2 country code from the reference list (`SN`, `AF`, `XK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode([u8; 2]);

@@ -1,0 +1,163 @@
+//! Registering a returnee: the form, and its errors shown next to each field with what was typed
+//! kept. The registration goes through the API's handler, so its rules are the API's.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::Named;
+use homeward_domain::returnee::{Registration, Sex};
+use homeward_domain::validate::FieldError;
+use homeward_server::AppState;
+use homeward_server::error::ApiError;
+use homeward_server::extract::Body;
+use homeward_server::http::cases;
+use serde::Deserialize;
+
+use crate::i18n::{Catalogue, catalogue};
+use crate::pages::render;
+use crate::session::{Session, csrf_for};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
+    date_of_return: String,
+    #[serde(default)]
+    pub country_of_origin: String,
+    #[serde(default)]
+    office: String,
+}
+
+/// A text or date input with its value and error.
+pub struct TextField {
+    name: &'static str,
+    kind: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    form: RegisterForm,
+    text_fields: Vec<TextField>,
+    sexes: Vec<&'static str>,
+    countries: Vec<(&'static str, &'static str)>,
+    sex_error: Option<String>,
+    country_error: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+fn page(session: &Session, form: RegisterForm, errors: Vec<FieldError>, status: StatusCode) -> Response {
+    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let field = |name: &'static str, kind: &'static str, value: &str| TextField {
+        name,
+        kind,
+        value: value.to_string(),
+        error: error(name),
+    };
+    let text_fields = vec![
+        field("given_name", "text", &form.given_name),
+        field("family_name", "text", &form.family_name),
+        field("date_of_birth", "date", &form.date_of_birth),
+        field("date_of_return", "date", &form.date_of_return),
+        field("office", "text", &form.office),
+    ];
+    let page = RegisterPage {
+        t: catalogue(&session.caller.language),
+        session,
+        text_fields,
+        sexes: Sex::ALL.iter().map(|s| s.name()).collect(),
+        countries: homeward_domain::reference::countries(),
+        sex_error: error("sex"),
+        country_error: error("country_of_origin"),
+        form,
+        errors,
+    };
+    render(page, status)
+}
+
+pub async fn form(session: Session) -> Response {
+    let office = session.caller.access.office.clone().unwrap_or_default();
+    page(&session, RegisterForm { office, ..Default::default() }, vec![], StatusCode::OK)
+}
+
+pub async fn register(State(state): State<AppState>, session: Session, Form(form): Form<RegisterForm>) -> Response {
+    if form.csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    // The form's fields as the API's JSON: blank inputs are left out, so "required" is said
+    // by the same rules as for an API client.
+    let mut json = serde_json::Map::new();
+    for (key, value) in [
+        ("given_name", &form.given_name),
+        ("family_name", &form.family_name),
+        ("sex", &form.sex),
+        ("date_of_birth", &form.date_of_birth),
+        ("date_of_return", &form.date_of_return),
+        ("country_of_origin", &form.country_of_origin),
+        ("office", &form.office),
+    ] {
+        if !value.trim().is_empty() {
+            json.insert(key.into(), value.trim().into());
+        }
+    }
+    let registration: Registration = match read_all(json) {
+        Ok(r) => r,
+        Err(errors) => return page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    match cases::register(State(state), session.caller.clone(), Body(registration)).await {
+        Ok((_, case)) => Redirect::to(&format!("/cases/{}", case.0.id)).into_response(),
+        Err(ApiError::Invalid(_, errors)) => page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ApiError::Forbidden(message)) => {
+            page(&session, form, vec![FieldError { field: "office".into(), message }], StatusCode::FORBIDDEN)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Reads the registration, collecting a problem for every missing or unreadable field (serde
+/// stops at the first, but a form should show them all at once).
+fn read_all(json: serde_json::Map<String, serde_json::Value>) -> Result<Registration, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for required in
+        ["given_name", "family_name", "sex", "date_of_birth", "date_of_return", "country_of_origin", "office"]
+    {
+        if !json.contains_key(required) {
+            errors.push(FieldError { field: required.into(), message: "is required".into() });
+        }
+    }
+    for (field, value) in &json {
+        let probe = serde_json::json!({ field: value });
+        let message = match field.as_str() {
+            "sex" => serde_json::from_value::<Sex>(probe[field].clone()).err(),
+            "date_of_birth" | "date_of_return" => {
+                serde_json::from_value::<chrono::NaiveDate>(probe[field].clone()).err()
+            }
+            "country_of_origin" => {
+                serde_json::from_value::<homeward_domain::reference::CountryCode>(probe[field].clone()).err()
+            }
+            _ => None,
+        };
+        if let Some(e) = message {
+            errors.push(FieldError { field: field.clone(), message: e.to_string() });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    serde_json::from_value(serde_json::Value::Object(json))
+        .map_err(|e| vec![FieldError { field: "form".into(), message: e.to_string() }])
+}
