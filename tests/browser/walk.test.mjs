@@ -105,6 +105,13 @@ test("a returnee is registered from the form, errors shown next to the field, th
   await assert.doesNotReject(page.getByRole("heading", { name: /Zoé Ndiaye/ }).waitFor());
   await page.getByRole("button", { name: "start the assessments" }).click();
   await assert.doesNotReject(page.locator("dl.facts dd", { hasText: /^assessment$/ }).waitFor());
+  await page.getByLabel("Purpose").selectOption("counselling");
+  await page.getByLabel("How given").selectOption("written_in_person");
+  await page.getByLabel("Given on").fill("2026-02-02");
+  await page.getByRole("button", { name: "Record the consent" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "taking part in counselling" }).waitFor());
+  await accessible(page, "case with consents");
+  await shoot(page, "case-consents");
   await signOut(page);
   await page.close();
 });

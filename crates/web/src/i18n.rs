@@ -97,7 +97,9 @@ mod tests {
                 .map(|s| ("status", s.name()))
                 .chain(CaseAction::ALL.iter().map(|a| ("action", a.name())))
                 .chain(Sex::ALL.iter().map(|s| ("sex", s.name())))
-                .chain(["intensive", "standard", "light"].map(|b| ("band", b)));
+                .chain(["intensive", "standard", "light"].map(|b| ("band", b)))
+                .chain(homeward_domain::consent::ConsentPurpose::ALL.iter().map(|p| ("purpose", p.name())))
+                .chain(homeward_domain::consent::ConsentMethod::ALL.iter().map(|m| ("method", m.name())));
             for (prefix, name) in names {
                 assert!(c.messages.contains_key(&format!("{prefix}_{name}")), "{}: no message {prefix}_{name}", c.code);
             }

@@ -4,9 +4,10 @@
 //!
 //! So far: sign in and out (session cookie, CSRF on every form, attempts limited like the API),
 //! the caseload with search and filters, registering a returnee, and a case's summary with its
-//! timeline and the moves of its lifecycle. The other flows of issue 4 are
+//! timeline, the moves of its lifecycle, and its consents (recorded and withdrawn). The other flows of issue 4 are
 //! still to come.
 
+mod consents;
 pub mod i18n;
 mod pages;
 mod register;
@@ -29,6 +30,8 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/new", get(register::form).post(register::register))
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/move", post(pages::move_case))
+        .route("/cases/{id}/consents", post(consents::record))
+        .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .with_state(state.clone());
     homeward_server::app(state).merge(pages)

@@ -8,14 +8,17 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::case::{CaseAction, CaseState};
+use homeward_domain::consent::{ConsentMethod, ConsentPurpose};
+use homeward_domain::records::ConsentRecord;
 use homeward_server::AppState;
 use homeward_server::error::ApiError;
 use homeward_server::extract::{Body, Params};
 use homeward_server::http::cases::{self, CaseQuery, TimelineEntry};
 use homeward_server::http::session::{self as api_session, Credentials};
-use homeward_server::views::CaseView;
+use homeward_server::views::{CaseView, RecordView};
 use serde::Deserialize;
 
+use crate::consents::ConsentForm;
 use crate::i18n::{Catalogue, catalogue};
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Session, cookie, csrf_for, set_cookie};
 
@@ -257,6 +260,11 @@ struct CasePage<'a> {
     may_move: bool,
     timeline: Vec<TimelineEntry>,
     message: Option<String>,
+    consents: Vec<RecordView<ConsentRecord>>,
+    may_record: bool,
+    consent_form: ConsentForm,
+    purposes: Vec<&'static str>,
+    methods: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -267,19 +275,28 @@ struct MessagePage<'a> {
 }
 
 pub async fn case(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
-    case_page(state, session, id, None).await
+    case_page(state, session, id, None, None).await
 }
 
-async fn case_page(state: AppState, session: Session, id: String, message: Option<String>) -> Response {
+/// A case's page; `message` is a refusal to show, `consent_form` what was typed in a refused
+/// consent form.
+pub(crate) async fn case_page(
+    state: AppState,
+    session: Session,
+    id: String,
+    message: Option<String>,
+    consent_form: Option<ConsentForm>,
+) -> Response {
     let t = catalogue(&session.caller.language);
     match cases::read(State(state.clone()), session.caller.clone(), Path(id.clone())).await {
         Ok(view) => {
             let case = view.0;
             // The timeline shows identifying records: roles that see pseudonymised data get none.
-            let timeline = match cases::timeline(State(state), session.caller.clone(), Path(id)).await {
+            let timeline = match cases::timeline(State(state.clone()), session.caller.clone(), Path(id.clone())).await {
                 Ok(entries) => entries.0,
                 Err(_) => vec![],
             };
+            let consents = crate::consents::of_case(&state, &session, &id).await;
             let page = CasePage {
                 t,
                 session: &session,
@@ -296,6 +313,12 @@ async fn case_page(state: AppState, session: Session, id: String, message: Optio
                 may_move: session.caller.access.may(Permission::MoveCase),
                 timeline,
                 message,
+                consents,
+                may_record: session.caller.access.may(Permission::RecordAssessment)
+                    && session.caller.access.role.sees_identities(),
+                consent_form: consent_form.unwrap_or_default(),
+                purposes: ConsentPurpose::ALL.iter().map(|p| p.name()).collect(),
+                methods: ConsentMethod::ALL.iter().map(|m| m.name()).collect(),
                 case,
             };
             let status = if page.message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
@@ -334,7 +357,7 @@ pub async fn move_case(
     match cases::transition(State(state.clone()), session.caller.clone(), Path(id.clone()), Body(step)).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(ApiError::Conflict(message, _) | ApiError::Invalid(message, _) | ApiError::Forbidden(message)) => {
-            case_page(state, session, id, Some(message)).await
+            case_page(state, session, id, Some(message), None).await
         }
         Err(e) => e.into_response(),
     }

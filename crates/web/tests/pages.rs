@@ -280,3 +280,56 @@ async fn a_returnee_is_registered_from_the_form_with_every_error_next_to_its_fie
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("changed by someone else"), "a stale page is told, not obeyed");
 }
+
+#[tokio::test]
+async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consent_rules() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("admin", "admin", None, "en").await;
+    let id = register(&b, "admin", "Aminata", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    let csrf = hidden(&page.body, "csrf");
+    assert!(page.body.contains("Record the consent"));
+
+    let refused = b
+        .post_form(
+            &format!("/cases/{id}/consents"),
+            &cookie,
+            &format!("csrf={csrf}&purpose=medical_procedure&method=verbal_by_phone&given_on=2026-02-02"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "shown on the case page");
+    assert!(refused.body.contains("consent for medical_procedure: must be written"), "{}", refused.body);
+    assert!(refused.body.contains("<option value=\"medical_procedure\" selected>"), "the form keeps what was chosen");
+
+    let ok = b
+        .post_form(
+            &format!("/cases/{id}/consents"),
+            &cookie,
+            &format!("csrf={csrf}&purpose=counselling&method=written_in_person&given_on=2026-02-02"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(page.body.contains("taking part in counselling") && page.body.contains("written, in person"));
+    let action = page
+        .body
+        .split("action=\"/cases/")
+        .find(|s| s.contains("/withdraw"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let withdrawn =
+        b.post_form(&format!("/cases/{action}"), &cookie, &format!("csrf={csrf}&version=1&on=2026-03-01")).await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(page.body.contains("<td>2026-03-01</td>"), "the withdrawal date is shown");
+    assert!(!page.body.contains("/withdraw\""), "a withdrawn consent offers no second withdrawal");
+    assert_eq!(
+        b.post_form(&format!("/cases/{id}/consents"), &cookie, "csrf=forged&purpose=counselling").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -1,0 +1,112 @@
+//! Consents on a case's page: what the returnee agreed to, recorded from a form, withdrawn with a
+//! button. The API's handlers do the work, so the consent rules (written consent for medical care,
+//! a partner and plan version for sharing) are the same, and so is the audit.
+
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::records::ConsentRecord;
+use homeward_server::AppState;
+use homeward_server::error::ApiError;
+use homeward_server::http::records::{self, Correction};
+use homeward_server::views::RecordView;
+use serde::Deserialize;
+
+use crate::session::{Session, csrf_for};
+
+/// The consents of a case the caller may read (none for roles without identities).
+pub async fn of_case(state: &AppState, session: &Session, case_id: &str) -> Vec<RecordView<ConsentRecord>> {
+    records::list::<ConsentRecord>(state.clone(), session.caller.clone(), case_id.to_string())
+        .await
+        .map_or(vec![], |v| v.0)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub given_on: String,
+    #[serde(default)]
+    pub partner: String,
+    #[serde(default)]
+    pub plan_version: String,
+}
+
+/// Records a consent; problems come back on the case page, next to the form.
+pub async fn record(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<ConsentForm>,
+) -> Response {
+    if form.csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let mut json = serde_json::Map::new();
+    for (key, value) in
+        [("purpose", &form.purpose), ("method", &form.method), ("given_on", &form.given_on), ("partner", &form.partner)]
+    {
+        if !value.trim().is_empty() {
+            json.insert(key.into(), value.trim().into());
+        }
+    }
+    if let Ok(v) = form.plan_version.trim().parse::<u32>() {
+        json.insert("plan_version".into(), v.into());
+    }
+    let outcome = match homeward_server::extract::parse::<ConsentRecord>(
+        serde_json::Value::Object(json).to_string().as_bytes(),
+    ) {
+        Ok(consent) => records::create::<ConsentRecord>(state.clone(), session.caller.clone(), id.clone(), consent)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/cases/{id}#consents")).into_response(),
+        Err(ApiError::Invalid(message, _) | ApiError::Forbidden(message)) => {
+            crate::pages::case_page(state, session, id, Some(message), Some(form)).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    on: String,
+}
+
+/// Withdraws a consent on a date (today by default): the returnee may at any time.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, consent_id)): Path<(String, String)>,
+    Form(form): Form<WithdrawForm>,
+) -> Response {
+    if form.csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let current = of_case(&state, &session, &id).await.into_iter().find(|c| c.id == consent_id);
+    let Some(current) = current else { return StatusCode::NOT_FOUND.into_response() };
+    let on = form.on.parse().unwrap_or_else(|_| homeward_store::today());
+    let data = ConsentRecord { withdrawn_on: Some(on), ..current.data };
+    let correction = Correction { version: form.version, data };
+    match records::update::<ConsentRecord>(state.clone(), session.caller.clone(), id.clone(), consent_id, correction)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/cases/{id}#consents")).into_response(),
+        Err(ApiError::Invalid(message, _) | ApiError::Conflict(message, _) | ApiError::Forbidden(message)) => {
+            crate::pages::case_page(state, session, id, Some(message), None).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
