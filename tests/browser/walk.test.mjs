@@ -116,6 +116,36 @@ test("a returnee is registered from the form, errors shown next to the field, th
   await page.close();
 });
 
+test("an RSS survey is taken with live skip logic and its scores shown with the profile", async () => {
+  const page = await context.newPage();
+  await signIn(page, "demo");
+  await page.locator("table.cases tbody tr a").first().click();
+  await page.getByRole("link", { name: "Take an RSS survey" }).click();
+  assert.equal(await page.locator("#q-Q10").isHidden(), true, "Q10 waits for Q9 = yes");
+  await page.locator('input[name="Q9"][value="yes"]').check();
+  assert.equal(await page.locator("#q-Q10").isVisible(), true, "and appears when it applies");
+  await page.locator('input[name="consent"][value="yes"]').check();
+  const questions = page.locator("fieldset.question[id^=q-]");
+  for (let i = 0; i < (await questions.count()); i++) {
+    const q = questions.nth(i);
+    if ((await q.isVisible()) && (await q.locator("input:checked").count()) === 0) {
+      await q.locator("input").first().check();
+    }
+  }
+  await accessible(page, "survey");
+  await shoot(page, "survey");
+  await page.getByRole("button", { name: "Save the survey" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: /Survey result/ }).waitFor());
+  const result = await page.locator("main").innerText();
+  assert.match(result, /Scored/);
+  assert.match(result, /rss-provisional-1/);
+  assert.match(result, /PROVISIONAL/);
+  await accessible(page, "survey result");
+  await shoot(page, "survey-result");
+  await signOut(page);
+  await page.close();
+});
+
 test("a French-speaking counsellor gets the pages in French", async () => {
   const page = await context.newPage();
   await signIn(page, "counsellor");

@@ -4,7 +4,8 @@
 //!
 //! So far: sign in and out (session cookie, CSRF on every form, attempts limited like the API),
 //! the caseload with search and filters, registering a returnee, and a case's summary with its
-//! timeline, the moves of its lifecycle, and its consents (recorded and withdrawn). The other flows of issue 4 are
+//! timeline, the moves of its lifecycle, and its consents (recorded and withdrawn); taking an
+//! RSS survey, with the scores, bands and profile shown once saved. The other flows of issue 4 are
 //! still to come.
 
 mod consents;
@@ -12,6 +13,7 @@ pub mod i18n;
 mod pages;
 mod register;
 pub mod session;
+mod survey;
 
 use axum::Router;
 use axum::http::header;
@@ -20,6 +22,7 @@ use axum::routing::{get, post};
 use homeward_server::AppState;
 
 const STYLESHEET: &str = include_str!("../static/homeward.css");
+const SURVEY_SCRIPT: &str = include_str!("../static/survey.js");
 
 /// The API and the web app together.
 pub fn app(state: AppState) -> Router {
@@ -31,6 +34,9 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/move", post(pages::move_case))
         .route("/cases/{id}/consents", post(consents::record))
+        .route("/cases/{id}/surveys/new", get(survey::form))
+        .route("/cases/{id}/surveys", post(survey::save))
+        .route("/static/survey.js", get(survey_script))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .with_state(state.clone());
@@ -39,4 +45,11 @@ pub fn app(state: AppState) -> Router {
 
 async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], STYLESHEET)
+}
+
+async fn survey_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        SURVEY_SCRIPT,
+    )
 }

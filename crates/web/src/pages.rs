@@ -262,6 +262,7 @@ struct CasePage<'a> {
     message: Option<String>,
     consents: Vec<RecordView<ConsentRecord>>,
     may_record: bool,
+    may_survey: bool,
     consent_form: ConsentForm,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
@@ -316,6 +317,7 @@ pub(crate) async fn case_page(
                 consents,
                 may_record: session.caller.access.may(Permission::RecordAssessment)
                     && session.caller.access.role.sees_identities(),
+                may_survey: session.caller.access.may(Permission::TakeSurvey),
                 consent_form: consent_form.unwrap_or_default(),
                 purposes: ConsentPurpose::ALL.iter().map(|p| p.name()).collect(),
                 methods: ConsentMethod::ALL.iter().map(|m| m.name()).collect(),

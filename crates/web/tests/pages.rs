@@ -333,3 +333,74 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn an_rss_survey_is_taken_from_the_form_and_its_scores_shown_with_the_profile() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("admin", "admin", None, "en").await;
+    let id = register(&b, "admin", "Aminata", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let case_page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(case_page.body.contains(&format!("href=\"/cases/{id}/surveys/new\"")));
+    let form = b.get(&format!("/cases/{id}/surveys/new"), &cookie).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("data-gate=\"Q9\" data-gate-code=\"yes\""), "Q10 is asked only after Q9 = yes");
+    assert!(form.body.contains("type=\"checkbox\" name=\"Q32\""), "multiple choice as checkboxes");
+    let csrf = hidden(&form.body, "csrf");
+    let best: String = [
+        ("Q1", "very_satisfied"),
+        ("Q2", "never"),
+        ("Q3", "yes"),
+        ("Q4", "never"),
+        ("Q5", "no_debt"),
+        ("Q6", "very_good"),
+        ("Q7", "yes"),
+        ("Q8", "land"),
+        ("Q9", "no"),
+        ("Q11", "very_good"),
+        ("Q12", "very_good"),
+        ("Q13", "very_good"),
+        ("Q14", "yes"),
+        ("Q15", "very_good"),
+        ("Q16", "yes"),
+        ("Q17", "very_good"),
+        ("Q18", "very_good"),
+        ("Q19", "very_good"),
+        ("Q20", "very_good"),
+        ("Q22", "very_often"),
+        ("Q23", "very_good"),
+        ("Q24", "agree"),
+        ("Q25", "very_safe"),
+        ("Q26", "never"),
+        ("Q27", "never"),
+        ("Q28", "never"),
+        ("Q29", "no"),
+        ("Q30", "yes"),
+        ("Q32", "family"),
+    ]
+    .iter()
+    .map(|(q, a)| format!("&{q}={a}"))
+    .collect();
+    let head = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes");
+    let saved = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}{best}&Q32=friends")).await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
+    assert!(saved.body.contains("Scored") && saved.body.contains("<td>1.00</td>"));
+    assert!(saved.body.contains("band-light") && saved.body.contains("rss-provisional-1"));
+    assert!(saved.body.contains("PROVISIONAL weights"), "provisional scores never pass for official ones");
+
+    let wrong = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}{best}&Q10=unemployed")).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("Q10 is asked only when Q9 is &#39;yes&#39;")
+            || wrong.body.contains("Q10 is asked only when Q9 is &#x27;yes&#x27;"),
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.body.contains("class=\"card question invalid\" id=\"q-Q10\""), "the error sits at the question");
+    assert!(wrong.body.contains("value=\"very_satisfied\" checked"), "what was answered is kept");
+
+    let incomplete = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}&Q1=very_satisfied")).await;
+    assert_eq!(incomplete.status, StatusCode::CREATED);
+    assert!(incomplete.body.contains("not scored (discarded)"));
+}

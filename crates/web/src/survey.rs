@@ -1,0 +1,240 @@
+//! Taking an RSS survey in the browser: the instrument's questions in the user's language,
+//! grouped by dimension, skip logic applied live by a small script (and by the server either
+//! way), and the scores with their bands and the profile's name once saved.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use homeward_domain::Named;
+use homeward_domain::survey::SurveyPhase;
+use homeward_rss::QuestionKind;
+use homeward_server::AppState;
+use homeward_server::error::ApiError;
+use homeward_server::extract::Body;
+use homeward_server::http::{cases, surveys};
+use homeward_server::views::SurveyView;
+
+use crate::i18n::{Catalogue, catalogue};
+use crate::pages::render;
+use crate::session::{Session, csrf_for};
+
+struct ChoiceView {
+    code: String,
+    label: String,
+    checked: bool,
+}
+
+struct QuestionView {
+    id: String,
+    label: String,
+    hint: Option<String>,
+    /// `radio` or `checkbox`.
+    input: &'static str,
+    choices: Vec<ChoiceView>,
+    /// (gate question, gate code, gate choice label): asked only when the gate has that answer.
+    gate: Option<(String, String, String)>,
+    error: Option<String>,
+}
+
+struct DimensionView {
+    label: String,
+    questions: Vec<QuestionView>,
+}
+
+#[derive(Template)]
+#[template(path = "survey.html")]
+struct SurveyPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case_id: String,
+    case_number: String,
+    phases: Vec<&'static str>,
+    phase: String,
+    date: String,
+    consent: String,
+    consent_label: String,
+    consent_yes: String,
+    consent_no: String,
+    consent_error: Option<String>,
+    dimensions: Vec<DimensionView>,
+    message: Option<String>,
+}
+
+/// What was submitted: the fields as pairs, a multiple-choice question once per ticked box.
+type Pairs = Vec<(String, String)>;
+
+fn page(
+    state: &AppState,
+    session: &Session,
+    case_id: &str,
+    case_number: &str,
+    form: &Pairs,
+    error: Option<(String, String)>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let lang = t.code.as_str();
+    let text = |l: &homeward_rss::Labels| l.get(lang).or_else(|| l.get("en")).unwrap_or("").to_string();
+    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let instrument = state.scorer.instrument();
+    let field_error = |field: &str| error.as_ref().filter(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let dimensions = instrument
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(d, dimension)| DimensionView {
+            label: text(&dimension.label),
+            questions: instrument
+                .questions
+                .iter()
+                .filter(|q| q.dimension == d && !matches!(q.kind, QuestionKind::Derived { .. }))
+                .map(|q| QuestionView {
+                    id: q.id.clone(),
+                    label: text(&q.label),
+                    hint: q.hint.as_ref().map(text).filter(|h| !h.is_empty()),
+                    input: if q.kind == QuestionKind::SelectMultiple { "checkbox" } else { "radio" },
+                    choices: q
+                        .choices
+                        .iter()
+                        .map(|c| ChoiceView {
+                            code: c.code.clone(),
+                            label: text(&c.label),
+                            checked: form.iter().any(|(k, v)| *k == q.id && *v == c.code),
+                        })
+                        .collect(),
+                    gate: q.relevant.map(|r| {
+                        let gate = &instrument.questions[r.question];
+                        (gate.id.clone(), gate.choices[r.choice].code.clone(), text(&gate.choices[r.choice].label))
+                    }),
+                    error: field_error(&format!("answers.{}", q.id)),
+                })
+                .collect(),
+        })
+        .collect();
+    let phase = value("phase");
+    let page = SurveyPage {
+        t,
+        session,
+        case_id: case_id.to_string(),
+        case_number: case_number.to_string(),
+        phases: SurveyPhase::ALL.iter().map(|p| p.name()).collect(),
+        phase: if phase.is_empty() { "baseline".into() } else { phase },
+        date: {
+            let d = value("date");
+            if d.is_empty() { homeward_store::today().to_string() } else { d }
+        },
+        consent: value("consent"),
+        consent_label: text(&instrument.consent.label),
+        consent_yes: text(&instrument.consent.yes),
+        consent_no: text(&instrument.consent.no),
+        consent_error: field_error("consent"),
+        message: error.as_ref().map(|(_, m)| m.clone()),
+        dimensions,
+    };
+    let status = if page.message.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(page, status)
+}
+
+async fn case_number(state: &AppState, session: &Session, id: &str) -> Result<String, Response> {
+    cases::read(State(state.clone()), session.caller.clone(), Path(id.to_string()))
+        .await
+        .map(|c| c.0.case_number.clone())
+        .map_err(IntoResponse::into_response)
+}
+
+pub async fn form(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
+    match case_number(&state, &session, &id).await {
+        Ok(number) => page(&state, &session, &id, &number, &vec![], None),
+        Err(response) => response,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "survey_result.html")]
+struct ResultPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case_id: String,
+    case_number: String,
+    status: String,
+    reason: Option<String>,
+    scores: Vec<(&'static str, String, Option<String>)>,
+    low_accuracy: bool,
+    profile: String,
+    profile_status: String,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<Pairs>,
+) -> Response {
+    let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+    if csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let number = match case_number(&state, &session, &id).await {
+        Ok(n) => n,
+        Err(response) => return response,
+    };
+    let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in &form {
+        if k.starts_with('Q') {
+            answers.entry(k.clone()).or_default().push(v.clone());
+        }
+    }
+    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let json = serde_json::json!({
+        "phase": value("phase"),
+        "date": value("date"),
+        "consent": value("consent"),
+        "answers": answers.into_iter().map(|(q, codes)| {
+            let multiple = state.scorer.instrument().question(&q).is_some_and(|x| x.kind == QuestionKind::SelectMultiple);
+            let answer = if multiple { serde_json::json!(codes) } else { serde_json::json!(codes.join(" ")) };
+            (q, answer)
+        }).collect::<serde_json::Map<_, _>>(),
+    });
+    let request = match homeward_server::extract::parse::<surveys::SurveyRequest>(json.to_string().as_bytes()) {
+        Ok(r) => r,
+        Err(ApiError::Invalid(m, fields)) => {
+            let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
+            return page(&state, &session, &id, &number, &form, Some((field, m)));
+        }
+        Err(e) => return e.into_response(),
+    };
+    match surveys::take(State(state.clone()), session.caller.clone(), Path(id.clone()), Body(request)).await {
+        Ok((_, view)) => result(&session, &id, &number, &view.0),
+        Err(ApiError::Invalid(m, fields)) => {
+            let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
+            page(&state, &session, &id, &number, &form, Some((field, m)))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn result(session: &Session, case_id: &str, number: &str, view: &SurveyView) -> Response {
+    let t = catalogue(&session.caller.language);
+    let s = &view.scores;
+    let score = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.2}"));
+    let page = ResultPage {
+        t,
+        session,
+        case_id: case_id.to_string(),
+        case_number: number.to_string(),
+        status: s.status.clone(),
+        reason: s.reason.clone(),
+        scores: vec![
+            ("economic", score(s.economic), s.economic_band.clone()),
+            ("social", score(s.social), s.social_band.clone()),
+            ("psychosocial", score(s.psychosocial), s.psychosocial_band.clone()),
+            ("composite", score(s.composite), s.composite_band.clone()),
+        ],
+        low_accuracy: s.low_accuracy,
+        profile: s.profile.clone(),
+        profile_status: s.profile_status.clone(),
+    };
+    render(page, StatusCode::CREATED)
+}
