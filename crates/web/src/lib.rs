@@ -11,6 +11,7 @@
 mod consents;
 pub mod i18n;
 mod pages;
+mod progress;
 mod register;
 pub mod session;
 mod survey;

@@ -263,6 +263,7 @@ struct CasePage<'a> {
     consents: Vec<RecordView<ConsentRecord>>,
     may_record: bool,
     may_survey: bool,
+    progress: Option<crate::progress::Progress>,
     consent_form: ConsentForm,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
@@ -298,6 +299,10 @@ pub(crate) async fn case_page(
                 Err(_) => vec![],
             };
             let consents = crate::consents::of_case(&state, &session, &id).await;
+            let surveys =
+                homeward_server::http::surveys::list(State(state.clone()), session.caller.clone(), Path(id.clone()))
+                    .await
+                    .map_or(vec![], |s| s.0);
             let page = CasePage {
                 t,
                 session: &session,
@@ -318,6 +323,7 @@ pub(crate) async fn case_page(
                 may_record: session.caller.access.may(Permission::RecordAssessment)
                     && session.caller.access.role.sees_identities(),
                 may_survey: session.caller.access.may(Permission::TakeSurvey),
+                progress: crate::progress::chart(&surveys),
                 consent_form: consent_form.unwrap_or_default(),
                 purposes: ConsentPurpose::ALL.iter().map(|p| p.name()).collect(),
                 methods: ConsentMethod::ALL.iter().map(|m| m.name()).collect(),

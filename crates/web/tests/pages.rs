@@ -400,6 +400,12 @@ async fn an_rss_survey_is_taken_from_the_form_and_its_scores_shown_with_the_prof
     assert!(wrong.body.contains("class=\"card question invalid\" id=\"q-Q10\""), "the error sits at the question");
     assert!(wrong.body.contains("value=\"very_satisfied\" checked"), "what was answered is kept");
 
+    let second = format!("csrf={csrf}&phase=intermediate&date=2026-08-10&consent=yes{best}");
+    assert_eq!(b.post_form(&format!("/cases/{id}/surveys"), &cookie, &second).await.status, StatusCode::CREATED);
+    let case_page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(case_page.body.contains("<svg viewBox=\"0 0 560 200\" role=\"img\""), "the progress chart");
+    assert_eq!(case_page.body.matches("<polyline class=\"line").count(), 4, "three dimensions and the composite");
+    assert!(case_page.body.contains("<td>intermediate</td>"), "and the same numbers in a table");
     let incomplete = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}&Q1=very_satisfied")).await;
     assert_eq!(incomplete.status, StatusCode::CREATED);
     assert!(incomplete.body.contains("not scored (discarded)"));
