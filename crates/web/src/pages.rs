@@ -139,6 +139,8 @@ struct Row {
     band: Option<String>,
     next_follow_up: Option<String>,
     overdue: bool,
+    /// No plan agreed a month after return (the handbook's target, lines 2286-2293).
+    plan_overdue: bool,
 }
 
 #[derive(Template)]
@@ -155,6 +157,7 @@ struct CaseloadPage<'a> {
     next: Option<String>,
     message: Option<String>,
     may_register: bool,
+    mine: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +170,9 @@ pub struct CaseloadQuery {
     band: String,
     #[serde(default)]
     cursor: Option<String>,
+    /// Only the caller's own cases.
+    #[serde(default)]
+    mine: Option<String>,
 }
 
 pub async fn caseload(State(state): State<AppState>, session: Session, Query(query): Query<CaseloadQuery>) -> Response {
@@ -177,7 +183,7 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
         limit: Some(50),
         status,
         office: None,
-        case_manager: None,
+        case_manager: query.mine.as_ref().map(|_| session.caller.username.clone()),
         follow_up_due_by: None,
         band: Some(query.band.clone()).filter(|b| !b.is_empty()),
         q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
@@ -201,6 +207,9 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
                     band: c.latest_band.clone(),
                     next_follow_up: c.next_follow_up.map(|d| d.to_string()),
                     overdue: c.next_follow_up.is_some_and(|d| d < today),
+                    plan_overdue: c.plan_agreed_on.is_none()
+                        && matches!(c.status, CaseState::Intake | CaseState::Assessment | CaseState::Planning)
+                        && c.date_of_return.checked_add_months(chrono::Months::new(1)).is_some_and(|due| due < today),
                 })
                 .collect();
             let next = page.0.next_cursor.map(|cursor| {
@@ -228,6 +237,7 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
         next,
         message,
         may_register: session.caller.access.may(Permission::RegisterCase),
+        mine: query.mine.is_some(),
     };
     render(page, StatusCode::OK)
 }

@@ -176,6 +176,9 @@ async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
     assert!(home.body.contains("Dossiers") && home.body.contains("Aminata Diallo"));
     assert!(home.body.contains("accueil"), "the status in French");
     assert!(!home.body.contains("Khadija"), "another office's case is not listed");
+    assert!(home.body.contains("pas de plan un mois après le retour"), "returned 2026-01-01, no plan yet");
+    let own = b.get("/?mine=1", &cookie).await;
+    assert!(own.body.contains("Aucun dossier ne correspond."), "the admin registered it: not fatou's own");
     let search = b.get("/?q=amin", &cookie).await;
     assert!(search.body.contains("Aminata Diallo"));
     let none = b.get("/?q=zzz", &cookie).await;
