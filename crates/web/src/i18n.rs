@@ -99,7 +99,9 @@ mod tests {
                 .chain(Sex::ALL.iter().map(|s| ("sex", s.name())))
                 .chain(["intensive", "standard", "light"].map(|b| ("band", b)))
                 .chain(homeward_domain::consent::ConsentPurpose::ALL.iter().map(|p| ("purpose", p.name())))
-                .chain(homeward_domain::consent::ConsentMethod::ALL.iter().map(|m| ("method", m.name())));
+                .chain(homeward_domain::consent::ConsentMethod::ALL.iter().map(|m| ("method", m.name())))
+                .chain(homeward_domain::records::FollowUpKind::ALL.iter().map(|k| ("kind", k.name())))
+                .chain(homeward_domain::records::FollowUpMode::ALL.iter().map(|m| ("mode", m.name())));
             for (prefix, name) in names {
                 assert!(c.messages.contains_key(&format!("{prefix}_{name}")), "{}: no message {prefix}_{name}", c.code);
             }

@@ -4,11 +4,13 @@
 //!
 //! So far: sign in and out (session cookie, CSRF on every form, attempts limited like the API),
 //! the caseload with search and filters, registering a returnee, and a case's summary with its
-//! timeline, the moves of its lifecycle, and its consents (recorded and withdrawn); taking an
+//! timeline, the moves of its lifecycle, its consents (recorded and withdrawn) and follow-up
+//! visits (the next one proposed from the timing rules); taking an
 //! RSS survey, with the scores, bands and profile shown once saved. The other flows of issue 4 are
 //! still to come.
 
 mod consents;
+mod follow_ups;
 pub mod i18n;
 mod pages;
 mod progress;
@@ -35,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/move", post(pages::move_case))
         .route("/cases/{id}/consents", post(consents::record))
+        .route("/cases/{id}/follow-ups", post(follow_ups::record))
         .route("/cases/{id}/surveys/new", get(survey::form))
         .route("/cases/{id}/surveys", post(survey::save))
         .route("/static/survey.js", get(survey_script))

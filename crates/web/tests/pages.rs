@@ -413,3 +413,39 @@ async fn an_rss_survey_is_taken_from_the_form_and_its_scores_shown_with_the_prof
     assert_eq!(incomplete.status, StatusCode::CREATED);
     assert!(incomplete.body.contains("not scored (discarded)"));
 }
+
+#[tokio::test]
+async fn follow_up_visits_are_recorded_from_the_case_page() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("admin", "admin", None, "en").await;
+    let id = register(&b, "admin", "Aminata", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(page.body.contains("Leave blank: Homeward proposes it from the timing rules."));
+    let csrf = hidden(&page.body, "csrf");
+    let wrong = b
+        .post_form(
+            &format!("/cases/{id}/follow-ups"),
+            &cookie,
+            &format!("csrf={csrf}&date=2026-05-01&kind=routine&mode=phone&next_due=2026-04-01"),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::CONFLICT);
+    assert!(wrong.body.contains("next_due: 2026-04-01 is not after the visit (2026-05-01)"), "{}", wrong.body);
+    let ok = b
+        .post_form(
+            &format!("/cases/{id}/follow-ups"),
+            &cookie,
+            &format!("csrf={csrf}&date=2026-05-01&kind=routine&mode=face_to_face&notes=shop+open&next_due=2026-08-01"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(
+        page.body.contains("<td>2026-05-01</td><td>routine</td><td>face to face</td><td>2026-08-01</td>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<dd>2026-08-01</dd>"), "the case's next follow-up follows the visit");
+}
