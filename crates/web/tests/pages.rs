@@ -351,40 +351,7 @@ async fn an_rss_survey_is_taken_from_the_form_and_its_scores_shown_with_the_prof
     assert!(form.body.contains("data-gate=\"Q9\" data-gate-code=\"yes\""), "Q10 is asked only after Q9 = yes");
     assert!(form.body.contains("type=\"checkbox\" name=\"Q32\""), "multiple choice as checkboxes");
     let csrf = hidden(&form.body, "csrf");
-    let best: String = [
-        ("Q1", "very_satisfied"),
-        ("Q2", "never"),
-        ("Q3", "yes"),
-        ("Q4", "never"),
-        ("Q5", "no_debt"),
-        ("Q6", "very_good"),
-        ("Q7", "yes"),
-        ("Q8", "land"),
-        ("Q9", "no"),
-        ("Q11", "very_good"),
-        ("Q12", "very_good"),
-        ("Q13", "very_good"),
-        ("Q14", "yes"),
-        ("Q15", "very_good"),
-        ("Q16", "yes"),
-        ("Q17", "very_good"),
-        ("Q18", "very_good"),
-        ("Q19", "very_good"),
-        ("Q20", "very_good"),
-        ("Q22", "very_often"),
-        ("Q23", "very_good"),
-        ("Q24", "agree"),
-        ("Q25", "very_safe"),
-        ("Q26", "never"),
-        ("Q27", "never"),
-        ("Q28", "never"),
-        ("Q29", "no"),
-        ("Q30", "yes"),
-        ("Q32", "family"),
-    ]
-    .iter()
-    .map(|(q, a)| format!("&{q}={a}"))
-    .collect();
+    let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
     let head = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes");
     let saved = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}{best}&Q32=friends")).await;
     assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
