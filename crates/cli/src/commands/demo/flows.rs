@@ -54,10 +54,13 @@ pub async fn create(app: Router, token: &str, instrument: &Instrument, count: us
     let mut random = Random::new(20261125);
     providers(&app, token).await?;
     let today = homeward_store::today();
+    let provider = provider_id(&app, token, "vocational training").await?;
     for n in 0..count {
-        one_case(&app, token, instrument, &mut random, today, n).await.with_context(|| format!("demo case {n}"))?;
+        one_case(&app, token, instrument, &provider, &mut random, today, n)
+            .await
+            .with_context(|| format!("demo case {n}"))?;
     }
-    provider_id(&app, token, "vocational training").await
+    Ok(provider)
 }
 
 async fn providers(app: &Router, token: &str) -> anyhow::Result<()> {
@@ -96,6 +99,7 @@ async fn one_case(
     app: &Router,
     token: &str,
     instrument: &Instrument,
+    provider: &str,
     random: &mut Random,
     today: NaiveDate,
     n: usize,
@@ -234,7 +238,6 @@ async fn one_case(
         &call(app, token, "POST", &format!("{base}/transitions"), Some(step("start_assistance", v)), StatusCode::OK)
             .await?,
     );
-    let provider = provider_id(app, token, "vocational training").await?;
     call(
         app,
         token,
