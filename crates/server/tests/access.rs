@@ -203,6 +203,7 @@ async fn every_read_and_write_of_case_data_is_audited(t: &TestApp) {
     )
     .await;
     t.get(&token, &format!("/api/v1/cases/{case}/sensitive-notes")).await;
+    t.get(&token, &format!("/api/v1/cases/{case}/due-dates")).await;
     let log: Vec<(String, String, String, String)> =
         entries(t).await.into_iter().map(|s| (s.entry.actor, s.entry.action, s.entry.entity, s.entry.fields)).collect();
     let expected = [
@@ -211,12 +212,13 @@ async fn every_read_and_write_of_case_data_is_audited(t: &TestApp) {
         ("fatou", "list", "case", "case_number,names,date_of_birth,sex,return,profile,status,closure"),
         ("fatou", "create", "sensitive_note", "*"),
         ("fatou", "read", "sensitive_note", "*"),
+        ("fatou", "read", "due_dates", "return,plan_agreed_on"),
     ];
     let expected: Vec<(String, String, String, String)> =
         expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
     assert_eq!(log, expected);
     let mut conn = t.store.read().await.unwrap();
-    assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact { entries: 5 });
+    assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact { entries: 6 });
 }
 
 async fn a_refused_write_leaves_no_rows_and_no_audit_entry(t: &TestApp) {

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::case_in_scope;
 use crate::AppState;
+use crate::audit::entry;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::views::optional_date;
@@ -92,6 +93,11 @@ pub async fn due_dates(
         returned: optional_date("date_of_return", Some(&case.date_of_return))?.unwrap_or_default(),
         plan_agreed: optional_date("plan_agreed_on", case.plan_agreed_on.as_deref())?,
     };
+    // The dates come from the case's return and plan: a read of case data, audited like any.
+    state
+        .reads
+        .record(vec![entry(&caller.username, "read", "due_dates", &id, Some(&id), &["return", "plan_agreed_on"])])
+        .await?;
     Ok(Json(
         schedule
             .due_dates(&anchors)
