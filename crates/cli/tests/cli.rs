@@ -1,17 +1,12 @@
 //! The `homeward` binary as a user runs it: exit codes, files written or not, messages.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use homeward_test_support::workspace_root;
+use server_support::{homeward, text};
 
-fn homeward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_homeward")).args(args).output().expect("binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod server_support;
 
 fn samples() -> PathBuf {
     workspace_root().join("data/rss/samples/surveys.csv")

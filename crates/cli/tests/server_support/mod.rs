@@ -1,5 +1,5 @@
-//! Runs `homeward serve` as a process and talks HTTP/1.1 to it over a plain socket, as any
-//! client would.
+//! Runs the `homeward` binary: its commands, and `homeward serve` as a process that the tests
+//! talk HTTP/1.1 to over a plain socket, as any client would.
 
 #![allow(dead_code)]
 
