@@ -18,7 +18,16 @@ pub struct Catalogue {
     pub language: String,
     /// `ltr` or `rtl`.
     pub direction: String,
+    /// How a date is written: `{day}`, `{month}` (a name from `months`) and `{year}`.
+    date_format: String,
+    months: [String; 12],
+    /// The decimal separator of numbers (`.` or `,`).
+    decimal_separator: String,
     messages: BTreeMap<String, String>,
+    /// The domain's problem messages (which are English) in this language: the English text
+    /// with `{}` for each varying part, and its translation with the parts in the same order.
+    #[serde(default)]
+    problems: BTreeMap<String, String>,
 }
 
 impl Catalogue {
@@ -28,6 +37,11 @@ impl Catalogue {
         self.messages.get(key).map_or(key, String::as_str)
     }
 
+    /// Whether the catalogue has the message `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.messages.contains_key(key)
+    }
+
     /// A stored name (`in_assistance`) as shown: the message `prefix_name`.
     pub fn named<'a>(&'a self, prefix: &str, name: &'a str) -> &'a str {
         match self.messages.get(&format!("{prefix}_{name}")) {
@@ -35,6 +49,73 @@ impl Catalogue {
             None => name,
         }
     }
+}
+
+impl Catalogue {
+    /// A date as this language writes it (`25 Nov 2026`, `25 nov. 2026`).
+    pub fn date(&self, date: &chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        self.date_format
+            .replace("{day}", &date.day().to_string())
+            .replace("{month}", &self.months[date.month0() as usize])
+            .replace("{year}", &date.year().to_string())
+    }
+
+    /// A date kept as ISO text, written as this language writes it; other text as it is.
+    pub fn date_text(&self, text: &str) -> String {
+        text.get(..10).and_then(|d| d.parse().ok()).map_or_else(|| text.to_string(), |d| self.date(&d))
+    }
+
+    /// A number with `decimals` decimals and this language's separator.
+    pub fn number(&self, value: f64, decimals: usize) -> String {
+        format!("{value:.decimals$}").replace('.', &self.decimal_separator)
+    }
+
+    /// A problem found by the domain or the API (in English), in this language when the
+    /// catalogue has it; otherwise as it is, so nothing is hidden.
+    pub fn problem(&self, message: &str) -> String {
+        self.problems
+            .iter()
+            .find_map(|(pattern, translation)| {
+                let parts = match_pattern(pattern, message)?;
+                let mut out = String::new();
+                let mut parts = parts.into_iter();
+                let mut pieces = translation.split("{}");
+                out.push_str(pieces.next().unwrap_or(""));
+                for piece in pieces {
+                    out.push_str(parts.next().unwrap_or(""));
+                    out.push_str(piece);
+                }
+                Some(out)
+            })
+            .unwrap_or_else(|| message.to_string())
+    }
+}
+
+/// The varying parts of `message` if it has the shape of `pattern` (`{}` matches any text).
+fn match_pattern<'m>(pattern: &str, message: &'m str) -> Option<Vec<&'m str>> {
+    let mut literals = pattern.split("{}");
+    let first = literals.next()?;
+    let mut rest = message.strip_prefix(first)?;
+    let mut parts = Vec::new();
+    let literals: Vec<&str> = literals.collect();
+    for (i, literal) in literals.iter().enumerate() {
+        let at = if i + 1 == literals.len() {
+            // The last literal ends the message.
+            if !rest.ends_with(literal) {
+                return None;
+            }
+            rest.len() - literal.len()
+        } else {
+            rest.find(literal)?
+        };
+        parts.push(&rest[..at]);
+        rest = &rest[at + literal.len()..];
+    }
+    if literals.is_empty() && !rest.is_empty() {
+        return None;
+    }
+    Some(parts)
 }
 
 fn all() -> &'static [Catalogue] {
@@ -75,6 +156,45 @@ mod tests {
             assert!(c.messages.values().all(|v| !v.trim().is_empty()), "catalogue {} has an empty message", c.code);
             assert!(["ltr", "rtl"].contains(&c.direction.as_str()));
         }
+    }
+
+    #[test]
+    fn problems_are_translated_with_their_varying_parts_kept() {
+        let fr = catalogue("fr");
+        assert_eq!(fr.problem("is required"), "est obligatoire");
+        assert_eq!(fr.problem("is longer than 200 characters"), "dépasse 200 caractères");
+        assert_eq!(
+            fr.problem("1990-01-01 is before date_of_birth (1995-05-05)"),
+            "1990-01-01 est avant date_of_birth (1995-05-05)"
+        );
+        assert_eq!(fr.problem("something new"), "something new");
+        assert_eq!(catalogue("en").problem("is required"), "is required");
+    }
+
+    #[test]
+    fn every_translated_problem_keeps_every_varying_part() {
+        for c in all() {
+            for (pattern, translation) in &c.problems {
+                assert_eq!(
+                    pattern.matches("{}").count(),
+                    translation.matches("{}").count(),
+                    "{}: {pattern} -> {translation}",
+                    c.code
+                );
+                assert!(!pattern.contains("{}{}"), "{pattern}: two varying parts must be separated");
+            }
+        }
+    }
+
+    #[test]
+    fn dates_and_numbers_are_written_per_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        assert_eq!(catalogue("en").date(&d), "5 Nov 2026");
+        assert_eq!(catalogue("fr").date(&d), "5 nov. 2026");
+        assert_eq!(catalogue("fr").date_text("2026-11-05T10:00:00Z"), "5 nov. 2026");
+        assert_eq!(catalogue("fr").date_text("—"), "—");
+        assert_eq!(catalogue("en").number(0.6251, 2), "0.63");
+        assert_eq!(catalogue("fr").number(0.6251, 2), "0,63");
     }
 
     #[test]

@@ -9,8 +9,12 @@
 //! RSS survey, with the scores, bands and profile shown once saved. The other flows of issue 4 are
 //! still to come.
 
+mod case_records;
+mod closure;
 mod consents;
 mod follow_ups;
+mod form_view;
+pub mod forms;
 pub mod i18n;
 mod pages;
 mod progress;
@@ -38,6 +42,8 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}/move", post(pages::move_case))
         .route("/cases/{id}/consents", post(consents::record))
         .route("/cases/{id}/follow-ups", post(follow_ups::record))
+        .route("/cases/{id}/close", get(closure::form).post(closure::close))
+        .route("/cases/{id}/records/{kind}", get(case_records::show).post(case_records::add))
         .route("/cases/{id}/surveys/new", get(survey::form))
         .route("/cases/{id}/surveys", post(survey::save))
         .route("/static/survey.js", get(survey_script))

@@ -281,13 +281,16 @@ struct CasePage<'a> {
     consent_form: ConsentForm,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
+    /// The case's other pages: records, plan, referrals.
+    menu: Vec<(&'static str, &'static str)>,
+    may_close: bool,
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
-struct MessagePage<'a> {
-    t: &'a Catalogue,
-    message: &'a str,
+pub(crate) struct MessagePage<'a> {
+    pub t: &'a Catalogue,
+    pub message: &'a str,
 }
 
 pub async fn case(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
@@ -346,6 +349,9 @@ pub(crate) async fn case_page(
                 consent_form: consent_form.unwrap_or_default(),
                 purposes: ConsentPurpose::ALL.iter().map(|p| p.name()).collect(),
                 methods: ConsentMethod::ALL.iter().map(|m| m.name()).collect(),
+                menu: crate::case_records::menu(&session),
+                may_close: session.caller.access.may(Permission::MoveCase)
+                    && case.allowed_actions.iter().any(|a| matches!(a, CaseAction::Close | CaseAction::OptOut)),
                 case,
             };
             let status = if page.message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };

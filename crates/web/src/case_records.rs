@@ -1,0 +1,351 @@
+//! One page per kind of record kept on a case (household, counselling, assessments, assistance,
+//! unmet needs, restricted notes): what is recorded, and a form to add one. The forms are data
+//! (`crate::forms`); the records go through the API's generic handlers, so the permission, the
+//! sensitive sections, validation and audit are the API's.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::records::*;
+use homeward_domain::validate::FieldError;
+use homeward_server::AppState;
+use homeward_server::auth::Caller;
+use homeward_server::error::ApiError;
+use homeward_server::http::{cases, records};
+use serde_json::Value;
+
+use crate::form_view::{Input, general_problems, inputs, label_key};
+use crate::forms::{self, FieldDef, FieldType, FormDef, Typed};
+use crate::i18n::{Catalogue, catalogue};
+use crate::pages::{MessagePage, render};
+use crate::session::{Session, csrf_for};
+
+/// A record as the page lists it: its data as the API's JSON.
+pub struct Listed {
+    pub created_by: String,
+    pub data: Value,
+}
+
+/// Evaluates `$body` with `$T` standing for the record type of `$kind`.
+macro_rules! for_kind {
+    ($kind:expr, $T:ident => $body:expr) => {
+        match $kind {
+            RecordKind::HouseholdMember => {
+                type $T = HouseholdMember;
+                $body
+            }
+            RecordKind::Consent => {
+                type $T = ConsentRecord;
+                $body
+            }
+            RecordKind::CounsellingSession => {
+                type $T = CounsellingSession;
+                $body
+            }
+            RecordKind::VulnerabilityAssessment => {
+                type $T = VulnerabilityAssessment;
+                $body
+            }
+            RecordKind::RiskAssessment => {
+                type $T = RiskAssessment;
+                $body
+            }
+            RecordKind::SkillsAssessment => {
+                type $T = SkillsAssessment;
+                $body
+            }
+            RecordKind::FeasibilityCheck => {
+                type $T = FeasibilityCheck;
+                $body
+            }
+            RecordKind::Assistance => {
+                type $T = Assistance;
+                $body
+            }
+            RecordKind::FollowUp => {
+                type $T = FollowUp;
+                $body
+            }
+            RecordKind::SensitiveNote => {
+                type $T = SensitiveNote;
+                $body
+            }
+            RecordKind::UnmetNeed => {
+                type $T = UnmetNeed;
+                $body
+            }
+        }
+    };
+}
+
+async fn list_of<T: records::Kind>(state: AppState, caller: Caller, case_id: String) -> Result<Vec<Listed>, ApiError> {
+    let views = records::list::<T>(state, caller, case_id).await?.0;
+    Ok(views
+        .into_iter()
+        .rev()
+        .map(|v| Listed { created_by: v.created_by, data: serde_json::to_value(&v.data).unwrap_or(Value::Null) })
+        .collect())
+}
+
+/// Adds a record from the form's JSON: read as the API reads a body, then created by its handler.
+async fn create_from<T: records::Kind>(
+    state: AppState,
+    caller: Caller,
+    case_id: String,
+    json: Value,
+) -> Result<(), ApiError> {
+    let record = homeward_server::extract::parse::<T>(json.to_string().as_bytes())?;
+    records::create::<T>(state, caller, case_id, record).await.map(|_| ())
+}
+
+#[derive(Template)]
+#[template(path = "records.html")]
+struct RecordsPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case_id: String,
+    case_number: String,
+    title: &'a str,
+    path: &'static str,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    recorded_by: Vec<String>,
+    inputs: Vec<Input>,
+    may_add: bool,
+    has_errors: bool,
+    /// Problems that belong to no input (a refusal of the whole record).
+    general: Vec<String>,
+}
+
+/// A stored value as a cell of the list, in the user's language.
+fn cell(t: &Catalogue, field: &FieldDef, value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Bool(b)) => t.get(if *b { "yes" } else { "no" }).to_string(),
+        Some(Value::String(s)) => match field.kind {
+            FieldType::Date => t.date_text(s),
+            FieldType::Choice => t.named(&field.labels, s).to_string(),
+            _ => s.clone(),
+        },
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+        Some(Value::Object(money)) => format!(
+            "{} {}",
+            money.get("amount").and_then(Value::as_str).unwrap_or(""),
+            money.get("currency").and_then(Value::as_str).unwrap_or("")
+        ),
+        Some(other) => other.to_string(),
+    }
+}
+
+async fn page(
+    state: AppState,
+    session: Session,
+    case_id: String,
+    (form, kind): (&'static FormDef, RecordKind),
+    typed: Option<&Typed>,
+    errors: Vec<FieldError>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let case =
+        match cases::read(axum::extract::State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
+            Ok(c) => c.0,
+            Err(ApiError::NotFound) => {
+                return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
+            }
+            Err(e) => return e.into_response(),
+        };
+    let listed = match for_kind!(kind, T => list_of::<T>(state.clone(), session.caller.clone(), case_id.clone()).await)
+    {
+        Ok(l) => l,
+        Err(ApiError::Forbidden(_)) => {
+            return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
+        }
+        Err(e) => return e.into_response(),
+    };
+    let columns: Vec<&FieldDef> =
+        form.columns.iter().filter_map(|c| form.fields.iter().find(|f| &f.name == c)).collect();
+    let has_errors = !errors.is_empty();
+    let general = general_problems(t, form, &errors);
+    let page = RecordsPage {
+        t,
+        session: &session,
+        case_id,
+        case_number: case.case_number,
+        title: t.get(&form.title),
+        path: kind.path(),
+        headers: columns.iter().map(|f| t.get(&label_key(&f.name)).to_string()).collect(),
+        rows: listed.iter().map(|l| columns.iter().map(|f| cell(t, f, l.data.get(&f.name))).collect()).collect(),
+        recorded_by: listed.iter().map(|l| l.created_by.clone()).collect(),
+        inputs: inputs(t, &session, form, typed, &errors),
+        may_add: session.caller.access.may(permission(kind)),
+        has_errors,
+        general,
+    };
+    render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
+}
+
+/// The permission that adds a record of `kind` (the API's [`records::Kind::permission`]).
+fn permission(kind: RecordKind) -> homeward_domain::access::Permission {
+    use records::Kind;
+    for_kind!(kind, T => T::permission())
+}
+
+/// The kinds with a page that `session` may read, as (path, title message) for the case page's
+/// menu: none for roles that see pseudonymised data, and sensitive kinds only with their grant.
+pub fn menu(session: &Session) -> Vec<(&'static str, &'static str)> {
+    let access = &session.caller.access;
+    if !access.role.sees_identities() {
+        return vec![];
+    }
+    forms::records()
+        .filter(|(_, kind)| fixed_section(*kind).is_none_or(|s| access.may_read_section(s)))
+        .map(|(f, kind)| (kind.path(), f.title.as_str()))
+        .collect()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path((case_id, path)): Path<(String, String)>,
+) -> Response {
+    let Some(form) = forms::by_path(&path) else { return StatusCode::NOT_FOUND.into_response() };
+    page(state, session, case_id, form, None, vec![]).await
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    session: Session,
+    Path((case_id, path)): Path<(String, String)>,
+    Form(typed): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some((form, kind)) = forms::by_path(&path) else { return StatusCode::NOT_FOUND.into_response() };
+    if forms::value(&typed, "csrf") != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let json = match form.to_json(&typed) {
+        Ok(json) => json,
+        Err(errors) => return page(state, session, case_id, (form, kind), Some(&typed), errors).await,
+    };
+    match for_kind!(kind, T => create_from::<T>(state.clone(), session.caller.clone(), case_id.clone(), json).await)
+    {
+        Ok(()) => Redirect::to(&format!("/cases/{case_id}/records/{path}")).into_response(),
+        Err(ApiError::Invalid(_, errors)) => page(state, session, case_id, (form, kind), Some(&typed), errors).await,
+        Err(ApiError::Forbidden(message)) => {
+            let errors = vec![FieldError { field: "form".into(), message }];
+            let mut response = page(state, session, case_id, (form, kind), Some(&typed), errors).await;
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record the API reads from `json`, validated, as JSON again.
+    fn accepted(kind: RecordKind, json: &Value) -> Result<Value, Vec<FieldError>> {
+        let json = json.to_string();
+        let record = for_kind!(kind, T => homeward_server::extract::parse::<T>(json.as_bytes())
+            .map_err(|e| match e {
+                ApiError::Invalid(_, fields) => fields,
+                other => vec![FieldError { field: "body".into(), message: format!("{other:?}") }],
+            })
+            .and_then(|r| r.validate().map(|()| serde_json::to_value(&r).unwrap())));
+        record
+    }
+
+    /// What a case worker might type in every input of `form`.
+    fn filled(form: &FormDef) -> Vec<(String, String)> {
+        let mut typed = vec![];
+        for f in &form.fields {
+            let mut put = |name: String, value: &str| typed.push((name, value.to_string()));
+            match f.kind {
+                FieldType::Money => {
+                    put(format!("{}.amount", f.name), "120.50");
+                    put(format!("{}.currency", f.name), "eur");
+                }
+                FieldType::Date => put(f.name.clone(), "2026-03-02"),
+                FieldType::Number => put(f.name.clone(), "1"),
+                FieldType::Checkbox => put(f.name.clone(), "on"),
+                FieldType::YesNo => put(f.name.clone(), "no"),
+                FieldType::Choice => put(f.name.clone(), f.options.last().unwrap()),
+                FieldType::List => put(f.name.clone(), "first\nsecond"),
+                FieldType::Text | FieldType::Textarea => put(f.name.clone(), "text"),
+            }
+        }
+        typed
+    }
+
+    #[test]
+    fn every_form_filled_in_makes_a_record_the_api_accepts_and_misses_none_of_its_fields() {
+        for (form, kind) in forms::records() {
+            let json = form.to_json(&filled(form)).unwrap();
+            let record = accepted(kind, &json).unwrap_or_else(|e| panic!("{kind}: {e:?}"));
+            for key in record.as_object().unwrap().keys() {
+                assert!(form.fields.iter().any(|f| &f.name == key), "{kind}: field {key} is not on the form");
+            }
+        }
+    }
+
+    #[test]
+    fn every_option_of_every_choice_is_one_the_api_knows() {
+        for (form, kind) in forms::records() {
+            for field in form.fields.iter().filter(|f| f.kind == FieldType::Choice) {
+                for option in &field.options {
+                    let mut typed = filled(form);
+                    typed.push((field.name.clone(), option.clone()));
+                    let json = form.to_json(&typed).unwrap();
+                    if let Err(errors) = accepted(kind, &json) {
+                        // Another field may then be out of place (a supplier named when the
+                        // returnee is paid), but never this one.
+                        assert!(
+                            errors.iter().all(|e| e.field != field.name),
+                            "{kind}.{}={option}: {errors:?}",
+                            field.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_required_fields_left_blank_are_refused_by_name() {
+        for (form, kind) in forms::records() {
+            let errors = form.to_json(&[]).unwrap_err();
+            let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            let required: Vec<&str> = form.fields.iter().filter(|f| f.required).map(|f| f.name.as_str()).collect();
+            assert_eq!(named, required, "{kind}");
+            // And the API agrees that what the form leaves out may be left out.
+            let mut typed = filled(form);
+            typed.retain(|(name, _)| {
+                form.fields.iter().any(|f| f.required && (name == &f.name || name.starts_with(&format!("{}.", f.name))))
+            });
+            // The first option of each choice: the plainest case (the returnee is paid).
+            for f in form.fields.iter().filter(|f| f.kind == FieldType::Choice) {
+                typed.push((f.name.clone(), f.options[0].clone()));
+            }
+            let json = form.to_json(&typed).unwrap();
+            accepted(kind, &json).unwrap_or_else(|e| panic!("{kind} with only required fields: {e:?}"));
+        }
+    }
+
+    #[test]
+    fn every_label_of_every_form_is_in_every_catalogue() {
+        for code in crate::i18n::languages() {
+            let t = catalogue(code);
+            for form in forms::all() {
+                assert!(t.has(&form.title), "{code}: no title {}", form.title);
+                for f in &form.fields {
+                    assert!(t.has(&label_key(&f.name)), "{code}: no label {}", label_key(&f.name));
+                    for o in &f.options {
+                        assert!(t.has(&format!("{}_{o}", f.labels)), "{code}: no message {}_{o}", f.labels);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Closing a case: the closure form (reason, the returnee's choice, timing, exit interview,
+//! onward referrals, and who was told when the returnee died), sent with the `close` or
+//! `opt_out` move through the API's handler, which checks the lifecycle and the closure.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::Named;
+use homeward_domain::case::CaseAction;
+use homeward_domain::closure::Closure;
+use homeward_domain::validate::FieldError;
+use homeward_server::AppState;
+use homeward_server::error::ApiError;
+use homeward_server::extract::Body;
+use homeward_server::http::cases;
+
+use crate::form_view::{Input, general_problems, inputs};
+use crate::forms::{self, Typed};
+use crate::i18n::{Catalogue, catalogue};
+use crate::pages::{MessagePage, render};
+use crate::session::{Session, csrf_for};
+
+#[derive(Template)]
+#[template(path = "close.html")]
+struct ClosePage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case_id: String,
+    case_number: String,
+    version: i64,
+    /// `close` and/or `opt_out`, as the case's state allows.
+    actions: Vec<&'static str>,
+    inputs: Vec<Input>,
+    has_errors: bool,
+    general: Vec<String>,
+}
+
+async fn page(state: AppState, session: Session, case_id: String, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
+    let t = catalogue(&session.caller.language);
+    let case = match cases::read(State(state), session.caller.clone(), Path(case_id.clone())).await {
+        Ok(c) => c.0,
+        Err(ApiError::NotFound) => return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        Err(e) => return e.into_response(),
+    };
+    let form = forms::named("closure");
+    let actions: Vec<&'static str> = case
+        .allowed_actions
+        .iter()
+        .filter(|a| matches!(a, CaseAction::Close | CaseAction::OptOut))
+        .map(|a| a.name())
+        .collect();
+    let has_errors = !errors.is_empty();
+    let page = ClosePage {
+        t,
+        session: &session,
+        case_id,
+        case_number: case.case_number,
+        version: case.version,
+        actions,
+        inputs: inputs(t, &session, form, typed, &errors),
+        general: general_problems(t, form, &errors),
+        has_errors,
+    };
+    render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
+}
+
+pub async fn form(State(state): State<AppState>, session: Session, Path(case_id): Path<String>) -> Response {
+    page(state, session, case_id, None, vec![]).await
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    session: Session,
+    Path(case_id): Path<String>,
+    Form(typed): Form<Vec<(String, String)>>,
+) -> Response {
+    if forms::value(&typed, "csrf") != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(action) = CaseAction::from_name(forms::value(&typed, "action")) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let version = forms::value(&typed, "version").parse().unwrap_or(0);
+    let closure = forms::named("closure")
+        .to_json(&typed)
+        .and_then(|json| match homeward_server::extract::parse::<Closure>(json.to_string().as_bytes()) {
+            Ok(c) => Ok(c),
+            Err(ApiError::Invalid(_, fields)) => Err(fields),
+            Err(e) => Err(vec![FieldError { field: "closure".into(), message: format!("{e:?}") }]),
+        });
+    let closure = match closure {
+        Ok(c) => c,
+        Err(errors) => return page(state, session, case_id, Some(&typed), errors).await,
+    };
+    let step = cases::CaseStep { action, version, closure: Some(closure) };
+    match cases::transition(State(state.clone()), session.caller.clone(), Path(case_id.clone()), Body(step)).await {
+        Ok(_) => Redirect::to(&format!("/cases/{case_id}")).into_response(),
+        Err(ApiError::Invalid(_, errors)) => {
+            // The API names the closure's fields `closure.reason`; the form names them `reason`.
+            let errors = errors
+                .into_iter()
+                .map(|e| FieldError { field: e.field.strip_prefix("closure.").unwrap_or(&e.field).to_string(), ..e })
+                .collect();
+            page(state, session, case_id, Some(&typed), errors).await
+        }
+        Err(ApiError::Conflict(message, _) | ApiError::Forbidden(message)) => {
+            let mut response =
+                page(state, session, case_id, Some(&typed), vec![FieldError { field: "case".into(), message }]).await;
+            *response.status_mut() = StatusCode::CONFLICT;
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,93 @@
+//! A form defined in `data/forms` as the page shows it: each input with its label in the user's
+//! language, what was typed (or its default), and its problems translated.
+
+use homeward_domain::validate::FieldError;
+
+use crate::forms::{FieldDef, FieldType, FormDef, Typed};
+use crate::i18n::Catalogue;
+use crate::session::Session;
+
+/// One input of the form as shown.
+pub struct Input {
+    pub name: String,
+    pub label: String,
+    /// `text`, `textarea`, `date`, `number`, `checkbox`, `yes_no`, `choice`, `list` or `money`.
+    pub kind: &'static str,
+    pub value: String,
+    /// For money: the currency typed.
+    pub currency: String,
+    /// For choices: (value, label).
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+fn type_name(kind: FieldType) -> &'static str {
+    match kind {
+        FieldType::Text => "text",
+        FieldType::Textarea => "textarea",
+        FieldType::Date => "date",
+        FieldType::Number => "number",
+        FieldType::Checkbox => "checkbox",
+        FieldType::YesNo => "yes_no",
+        FieldType::Choice => "choice",
+        FieldType::List => "list",
+        FieldType::Money => "money",
+    }
+}
+
+/// The message that labels a field: `f_` and its name (`death.family_notified` is
+/// `f_death_family_notified`).
+pub fn label_key(field: &str) -> String {
+    format!("f_{}", field.replace('.', "_"))
+}
+
+/// The inputs of `form`, holding what was typed (or the defaults), each with its problem.
+pub fn inputs(
+    t: &Catalogue,
+    session: &Session,
+    form: &FormDef,
+    typed: Option<&Typed>,
+    errors: &[FieldError],
+) -> Vec<Input> {
+    form.fields
+        .iter()
+        .map(|f| {
+            let default = match f.default.as_deref() {
+                Some("today") => homeward_store::today().to_string(),
+                Some("me") => session.caller.username.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            let (value, currency) = match typed {
+                Some(typed) if f.kind == FieldType::Money => (
+                    crate::forms::value(typed, &format!("{}.amount", f.name)).to_string(),
+                    crate::forms::value(typed, &format!("{}.currency", f.name)).to_string(),
+                ),
+                Some(typed) => (crate::forms::value(typed, &f.name).to_string(), String::new()),
+                None => (default, String::new()),
+            };
+            let error = errors.iter().filter(|e| belongs(e, f)).map(|e| t.problem(&e.message)).collect::<Vec<_>>();
+            Input {
+                name: f.name.clone(),
+                label: t.get(&label_key(&f.name)).to_string(),
+                kind: type_name(f.kind),
+                value,
+                currency,
+                options: f.options.iter().map(|o| (o.clone(), t.named(&f.labels, o).to_string())).collect(),
+                required: f.required,
+                error: if error.is_empty() { None } else { Some(error.join("; ")) },
+            }
+        })
+        .collect()
+}
+
+/// Whether a problem is about a field (or a part of it, such as `value.amount`).
+fn belongs(problem: &FieldError, field: &FieldDef) -> bool {
+    problem.field == field.name || problem.field.starts_with(&format!("{}.", field.name))
+}
+
+/// The problems that belong to no input of the form (a refusal of the whole record), translated.
+pub fn general_problems(t: &Catalogue, form: &FormDef, errors: &[FieldError]) -> Vec<String> {
+    errors.iter().filter(|e| !form.fields.iter().any(|f| belongs(e, f))).map(|e| t.problem(&e.message)).collect()
+}
