@@ -329,7 +329,7 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
         b.post_form(&format!("/cases/{action}"), &cookie, &format!("csrf={csrf}&version=1&on=2026-03-01")).await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
     let page = b.get(&format!("/cases/{id}"), &cookie).await;
-    assert!(page.body.contains("<td>2026-03-01</td>"), "the withdrawal date is shown");
+    assert!(page.body.contains("<td>1 Mar 2026</td>"), "the withdrawal date is shown, as English writes it");
     assert!(!page.body.contains("/withdraw\""), "a withdrawn consent offers no second withdrawal");
     assert_eq!(
         b.post_form(&format!("/cases/{id}/consents"), &cookie, "csrf=forged&purpose=counselling").await.status,
@@ -410,9 +410,9 @@ async fn follow_up_visits_are_recorded_from_the_case_page() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     let page = b.get(&format!("/cases/{id}"), &cookie).await;
     assert!(
-        page.body.contains("<td>2026-05-01</td><td>routine</td><td>face to face</td><td>2026-08-01</td>"),
+        page.body.contains("<td>1 May 2026</td><td>routine</td><td>face to face</td><td>1 Aug 2026</td>"),
         "{}",
         page.body
     );
-    assert!(page.body.contains("<dd>2026-08-01</dd>"), "the case's next follow-up follows the visit");
+    assert!(page.body.contains("<dd>1 Aug 2026</dd>"), "the case's next follow-up follows the visit");
 }
