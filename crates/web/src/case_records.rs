@@ -227,8 +227,7 @@ pub async fn add(
         Ok(json) => json,
         Err(errors) => return page(state, session, case_id, (form, kind), Some(&typed), errors).await,
     };
-    match for_kind!(kind, T => create_from::<T>(state.clone(), session.caller.clone(), case_id.clone(), json).await)
-    {
+    match for_kind!(kind, T => create_from::<T>(state.clone(), session.caller.clone(), case_id.clone(), json).await) {
         Ok(()) => Redirect::to(&format!("/cases/{case_id}/records/{path}")).into_response(),
         Err(ApiError::Invalid(_, errors)) => page(state, session, case_id, (form, kind), Some(&typed), errors).await,
         Err(ApiError::Forbidden(message)) => {
@@ -248,13 +247,12 @@ mod tests {
     /// The record the API reads from `json`, validated, as JSON again.
     fn accepted(kind: RecordKind, json: &Value) -> Result<Value, Vec<FieldError>> {
         let json = json.to_string();
-        let record = for_kind!(kind, T => homeward_server::extract::parse::<T>(json.as_bytes())
+        for_kind!(kind, T => homeward_server::extract::parse::<T>(json.as_bytes())
             .map_err(|e| match e {
                 ApiError::Invalid(_, fields) => fields,
                 other => vec![FieldError { field: "body".into(), message: format!("{other:?}") }],
             })
-            .and_then(|r| r.validate().map(|()| serde_json::to_value(&r).unwrap())));
-        record
+            .and_then(|r| r.validate().map(|()| serde_json::to_value(&r).unwrap())))
     }
 
     /// What a case worker might type in every input of `form`.

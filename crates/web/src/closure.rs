@@ -36,11 +36,19 @@ struct ClosePage<'a> {
     general: Vec<String>,
 }
 
-async fn page(state: AppState, session: Session, case_id: String, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
+async fn page(
+    state: AppState,
+    session: Session,
+    case_id: String,
+    typed: Option<&Typed>,
+    errors: Vec<FieldError>,
+) -> Response {
     let t = catalogue(&session.caller.language);
     let case = match cases::read(State(state), session.caller.clone(), Path(case_id.clone())).await {
         Ok(c) => c.0,
-        Err(ApiError::NotFound) => return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        Err(ApiError::NotFound) => {
+            return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
+        }
         Err(e) => return e.into_response(),
     };
     let form = forms::named("closure");
@@ -82,13 +90,13 @@ pub async fn close(
         return StatusCode::BAD_REQUEST.into_response();
     };
     let version = forms::value(&typed, "version").parse().unwrap_or(0);
-    let closure = forms::named("closure")
-        .to_json(&typed)
-        .and_then(|json| match homeward_server::extract::parse::<Closure>(json.to_string().as_bytes()) {
+    let closure = forms::named("closure").to_json(&typed).and_then(|json| {
+        match homeward_server::extract::parse::<Closure>(json.to_string().as_bytes()) {
             Ok(c) => Ok(c),
             Err(ApiError::Invalid(_, fields)) => Err(fields),
             Err(e) => Err(vec![FieldError { field: "closure".into(), message: format!("{e:?}") }]),
-        });
+        }
+    });
     let closure = match closure {
         Ok(c) => c,
         Err(errors) => return page(state, session, case_id, Some(&typed), errors).await,

@@ -73,7 +73,7 @@ impl FormDef {
 }
 
 /// The forms that make values other than records kept on a case.
-const OTHER_FORMS: &[&str] = &["closure"];
+const OTHER_FORMS: &[&str] = &["closure", "attestation"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,7 +112,7 @@ pub fn load(text: &str) -> Result<Vec<FormDef>, DefinitionError> {
                 return bad(format!("{}: field {} appears twice", form.name, field.name));
             }
             let is_choice = field.kind == FieldType::Choice;
-            if is_choice != !field.options.is_empty() || is_choice == field.labels.is_empty() {
+            if is_choice == field.options.is_empty() || is_choice == field.labels.is_empty() {
                 return bad(format!(
                     "{}: field {}: options and labels go with type choice only",
                     form.name, field.name
@@ -306,7 +306,8 @@ mod tests {
     #[test]
     fn dotted_names_make_nested_objects_and_parts_left_alone_are_left_out() {
         let closure = |extra: &[(&str, &str)]| {
-            let mut fields = vec![("date", "2026-05-01"), ("reason", "deceased"), ("choice", "involuntary"), ("timing", "abrupt")];
+            let mut fields =
+                vec![("date", "2026-05-01"), ("reason", "deceased"), ("choice", "involuntary"), ("timing", "abrupt")];
             fields.extend_from_slice(extra);
             form("closure").to_json(&typed(&fields)).unwrap()
         };

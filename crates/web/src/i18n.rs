@@ -67,7 +67,7 @@ impl Catalogue {
     }
 
     /// A number with `decimals` decimals and this language's separator.
-    pub fn number(&self, value: f64, decimals: usize) -> String {
+    pub fn number(&self, value: &f64, decimals: usize) -> String {
         format!("{value:.decimals$}").replace('.', &self.decimal_separator)
     }
 
@@ -193,8 +193,8 @@ mod tests {
         assert_eq!(catalogue("fr").date(&d), "5 nov. 2026");
         assert_eq!(catalogue("fr").date_text("2026-11-05T10:00:00Z"), "5 nov. 2026");
         assert_eq!(catalogue("fr").date_text("—"), "—");
-        assert_eq!(catalogue("en").number(0.6251, 2), "0.63");
-        assert_eq!(catalogue("fr").number(0.6251, 2), "0,63");
+        assert_eq!(catalogue("en").number(&0.6251, 2), "0.63");
+        assert_eq!(catalogue("fr").number(&0.6251, 2), "0,63");
     }
 
     #[test]

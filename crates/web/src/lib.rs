@@ -16,8 +16,11 @@ mod follow_ups;
 mod form_view;
 pub mod forms;
 pub mod i18n;
+mod packets;
 mod pages;
+mod plan;
 mod progress;
+mod referrals;
 mod register;
 pub mod session;
 mod survey;
@@ -42,6 +45,16 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}/move", post(pages::move_case))
         .route("/cases/{id}/consents", post(consents::record))
         .route("/cases/{id}/follow-ups", post(follow_ups::record))
+        .route("/cases/{id}/plan", get(plan::show))
+        .route("/cases/{id}/plan/start", post(plan::start))
+        .route("/cases/{id}/plan/print", get(plan::print))
+        .route("/cases/{id}/plan/checks", post(plan::check))
+        .route("/cases/{id}/plan/{plan_id}", post(plan::save))
+        .route("/cases/{id}/plan/{plan_id}/step", post(plan::step))
+        .route("/cases/{id}/referrals", get(referrals::show).post(referrals::propose))
+        .route("/cases/{id}/referrals/{referral_id}/step", post(referrals::step))
+        .route("/packets", get(packets::show))
+        .route("/packets/{referral_id}/step", post(packets::step))
         .route("/cases/{id}/close", get(closure::form).post(closure::close))
         .route("/cases/{id}/records/{kind}", get(case_records::show).post(case_records::add))
         .route("/cases/{id}/surveys/new", get(survey::form))

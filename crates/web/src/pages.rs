@@ -176,6 +176,11 @@ pub struct CaseloadQuery {
 }
 
 pub async fn caseload(State(state): State<AppState>, session: Session, Query(query): Query<CaseloadQuery>) -> Response {
+    // A partner has no caseload: its home is the packets sent to it.
+    if !session.caller.access.may(Permission::ReadCases) && session.caller.access.may(Permission::HandleReferralPackets)
+    {
+        return Redirect::to("/packets").into_response();
+    }
     let t = catalogue(&session.caller.language);
     let status = CaseState::from_name(&query.status);
     let api_query = CaseQuery {

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use assessments::{
-    CounsellingMode, CounsellingSession, FeasibilityCheck, RiskAssessment, ScreeningTool, SensitiveNote,
+    CounsellingMode, CounsellingSession, CriterionMark, FeasibilityCheck, RiskAssessment, ScreeningTool, SensitiveNote,
     SkillsAssessment, VulnerabilityAssessment, VulnerabilityPhase,
 };
 pub use assistance::{Amount, Assistance, AssistanceModality, Conditionality, Payee};

@@ -1,0 +1,345 @@
+//! Referrals on a case: choose a provider from the service directory (filtered by service type
+//! and place), say what data the packet will carry, see the consent that covers sharing it (or
+//! what is missing), and follow each referral through its states. The API's handlers decide
+//! everything: nothing is sent without a consent that covers the provider and plan version.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::Named;
+use homeward_domain::access::Permission;
+use homeward_domain::consent::{Consent, DataUse, covering};
+use homeward_domain::referral::{MhpssCategory, PacketField, ReferralAction, ReferralRequest, ReferralStep, Urgency};
+use homeward_domain::validate::FieldError;
+use homeward_server::AppState;
+use homeward_server::error::ApiError;
+use homeward_server::extract::{Body, Params};
+use homeward_server::http::providers::{self, ProviderQuery, ProviderView};
+use homeward_server::http::referrals::{self as api, ReferralView};
+use homeward_server::http::{cases, plans};
+use homeward_server::views::CaseView;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::forms::{Typed, value};
+use crate::i18n::{Catalogue, catalogue};
+use crate::pages::{MessagePage, render};
+use crate::session::{Session, csrf_for};
+
+/// A referral as listed, with the consent question answered for it.
+pub struct Row {
+    pub view: ReferralView,
+    pub provider: String,
+    /// The consent that covers the packet, or why none does (for referrals not yet sent).
+    pub consent: Option<Result<String, String>>,
+}
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+struct ReferralsPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case: CaseView,
+    rows: Vec<Row>,
+    directory: Vec<ProviderView>,
+    filter: DirectoryFilter,
+    /// What was typed in a refused proposal.
+    typed: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+    may_refer: bool,
+    packet_fields: Vec<&'static str>,
+    urgencies: Vec<&'static str>,
+    categories: Vec<&'static str>,
+    today: String,
+}
+
+impl ReferralsPage<'_> {
+    fn typed(&self, name: &str) -> &str {
+        value(&self.typed, name)
+    }
+
+    /// Whether a packet field is ticked: as typed, or by default the least that identifies.
+    fn shares(&self, field: &str) -> bool {
+        if self.typed.is_empty() {
+            matches!(field, "name" | "contacts" | "languages")
+        } else {
+            self.typed.iter().any(|(k, v)| k == "data_shared" && v == field)
+        }
+    }
+
+    fn error(&self, field: &str) -> Option<String> {
+        let found: Vec<String> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
+            .map(|e| self.t.problem(&e.message))
+            .collect();
+        if found.is_empty() { None } else { Some(found.join("; ")) }
+    }
+
+    fn general(&self) -> Vec<String> {
+        const FIELDS: [&str; 8] = [
+            "provider",
+            "service_type",
+            "urgency",
+            "category",
+            "reason",
+            "data_shared",
+            "plan_version",
+            "follow_up_on",
+        ];
+        self.errors
+            .iter()
+            .filter(|e| !FIELDS.iter().any(|f| e.field == *f || e.field.starts_with(&format!("{f}["))))
+            .map(|e| self.t.problem(&e.message))
+            .collect()
+    }
+}
+
+/// The directory's filter, from the page's query.
+#[derive(Debug, Default, Deserialize)]
+pub struct DirectoryFilter {
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub place: String,
+}
+
+/// The consents on record and the plan version a referral would serve, to answer "is sharing
+/// with this provider covered?" exactly as the API will when the referral is consented or sent.
+struct ConsentContext {
+    consents: Vec<Consent>,
+    plan_version: Option<u32>,
+}
+
+impl ConsentContext {
+    fn answer(&self, t: &Catalogue, provider: &str, plan_version: Option<u32>) -> Result<String, String> {
+        let Some(version) = plan_version.or(self.plan_version) else {
+            return Err(t.problem("the case has no plan: consent to share is given for a plan version"));
+        };
+        let on = homeward_store::today();
+        covering(&self.consents, DataUse::ReferralPacket { partner: provider, plan_version: version }, on)
+            .map(|c| {
+                t.get("covered_by")
+                    .replace("{date}", &t.date(&c.given_on))
+                    .replace("{method}", t.named("method", c.method.name()))
+            })
+            .map_err(|missing| missing.to_string())
+    }
+}
+
+async fn consent_context(state: &AppState, session: &Session, case_id: &str) -> ConsentContext {
+    let consents =
+        crate::consents::of_case(state, session, case_id).await.iter().filter_map(|c| c.data.consent().ok()).collect();
+    let plans = plans::list(State(state.clone()), session.caller.clone(), Path(case_id.to_string()))
+        .await
+        .map_or(vec![], |p| p.0);
+    let plan_version = plans
+        .iter()
+        .filter(|p| matches!(p.state.name(), "agreed" | "active" | "draft"))
+        .max_by_key(|p| p.plan_version)
+        .and_then(|p| u32::try_from(p.plan_version).ok());
+    ConsentContext { consents, plan_version }
+}
+
+async fn page(
+    state: AppState,
+    session: Session,
+    case_id: String,
+    filter: DirectoryFilter,
+    typed: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let case = match cases::read(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
+        Ok(c) => c.0,
+        Err(ApiError::NotFound) => {
+            return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
+        }
+        Err(e) => return e.into_response(),
+    };
+    let views = match api::list(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
+        Ok(v) => v.0,
+        Err(ApiError::Forbidden(_)) => {
+            return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
+        }
+        Err(e) => return e.into_response(),
+    };
+    let query = ProviderQuery {
+        country: None,
+        place: Some(filter.place.trim().to_string()).filter(|p| !p.is_empty()),
+        service: Some(filter.service.trim().to_string()).filter(|s| !s.is_empty()),
+        dimension: None,
+    };
+    let directory =
+        providers::list(State(state.clone()), session.caller.clone(), Params(query)).await.map_or(vec![], |d| d.0);
+    let everyone = providers::list(
+        State(state.clone()),
+        session.caller.clone(),
+        Params(ProviderQuery { country: None, place: None, service: None, dimension: None }),
+    )
+    .await
+    .map_or(vec![], |d| d.0);
+    let context = consent_context(&state, &session, &case_id).await;
+    let rows = views
+        .into_iter()
+        .rev()
+        .map(|view| {
+            let provider = everyone
+                .iter()
+                .find(|p| p.id == view.provider_id)
+                .map_or_else(|| view.provider_id.clone(), |p| p.data.organisation.clone());
+            let unsent = matches!(view.state.name(), "proposed" | "consented");
+            let consent = unsent.then(|| context.answer(t, &view.provider_id, view.request.plan_version));
+            Row { view, provider, consent }
+        })
+        .collect();
+    let has_errors = !errors.is_empty();
+    let page = ReferralsPage {
+        t,
+        session: &session,
+        case,
+        rows,
+        directory,
+        filter,
+        typed,
+        errors,
+        may_refer: session.caller.access.may(Permission::Refer),
+        packet_fields: PacketField::ALL.iter().map(|f| f.name()).collect(),
+        urgencies: Urgency::ALL.iter().map(|u| u.name()).collect(),
+        categories: MhpssCategory::ALL.iter().map(|c| c.name()).collect(),
+        today: homeward_store::today().to_string(),
+    };
+    render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path(case_id): Path<String>,
+    Query(filter): Query<DirectoryFilter>,
+) -> Response {
+    page(state, session, case_id, filter, vec![], vec![]).await
+}
+
+/// The proposal typed in the form as the API's JSON; blank inputs left out.
+fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
+    let mut json = Map::new();
+    let mut problems = vec![];
+    for key in ["provider", "service_type", "urgency", "category", "reason", "follow_up_on"] {
+        let v = value(typed, key).trim();
+        if !v.is_empty() {
+            json.insert(key.into(), v.into());
+        }
+    }
+    for key in ["provider", "service_type", "reason"] {
+        if !json.contains_key(key) {
+            problems.push(FieldError { field: key.into(), message: "is required".into() });
+        }
+    }
+    let version = value(typed, "plan_version").trim();
+    if !version.is_empty() {
+        match version.parse::<u32>() {
+            Ok(v) => {
+                json.insert("plan_version".into(), v.into());
+            }
+            Err(_) => {
+                problems.push(FieldError { field: "plan_version".into(), message: "is not a whole number".into() })
+            }
+        }
+    }
+    let shared: Vec<Value> =
+        typed.iter().filter(|(k, _)| k == "data_shared").map(|(_, v)| Value::String(v.clone())).collect();
+    json.insert("data_shared".into(), Value::Array(shared));
+    if problems.is_empty() { Ok(Value::Object(json)) } else { Err(problems) }
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    session: Session,
+    Path(case_id): Path<String>,
+    Form(typed): Form<Vec<(String, String)>>,
+) -> Response {
+    if value(&typed, "csrf") != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let request = request_json(&typed).and_then(|json| {
+        homeward_server::extract::parse::<ReferralRequest>(json.to_string().as_bytes()).map_err(|e| match e {
+            ApiError::Invalid(_, fields) => fields,
+            other => vec![FieldError { field: "referral".into(), message: format!("{other:?}") }],
+        })
+    });
+    let outcome = match request {
+        Ok(request) => api::propose(State(state.clone()), session.caller.clone(), Path(case_id.clone()), Body(request))
+            .await
+            .map(|_| ())
+            .map_err(|e| match e {
+                ApiError::Invalid(_, fields) => Ok(fields),
+                ApiError::Forbidden(m) => Ok(vec![FieldError { field: "referral".into(), message: m }]),
+                other => Err(other),
+            }),
+        Err(fields) => Err(Ok(fields)),
+    };
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),
+        Err(Ok(errors)) => page(state, session, case_id, DirectoryFilter::default(), typed, errors).await,
+        Err(Err(e)) => e.into_response(),
+    }
+}
+
+/// A move of a referral (consent given, sent, an outcome), with the date and a note.
+pub async fn step(
+    State(state): State<AppState>,
+    session: Session,
+    Path((case_id, referral_id)): Path<(String, String)>,
+    Form(typed): Form<Vec<(String, String)>>,
+) -> Response {
+    if value(&typed, "csrf") != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(action) = ReferralAction::from_name(value(&typed, "action")) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let note = Some(value(&typed, "note").trim().to_string()).filter(|n| !n.is_empty());
+    let step = ReferralStep {
+        action,
+        version: value(&typed, "version").parse().unwrap_or(0),
+        date: value(&typed, "date").parse().unwrap_or_else(|_| homeward_store::today()),
+        note,
+    };
+    let path = Path((case_id.clone(), referral_id));
+    match api::step(State(state.clone()), session.caller.clone(), path, Body(step)).await {
+        Ok(_) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),
+        Err(ApiError::Invalid(m, _) | ApiError::Conflict(m, _) | ApiError::Forbidden(m)) => {
+            let errors = vec![FieldError { field: "referral".into(), message: m }];
+            page(state, session, case_id, DirectoryFilter::default(), vec![], errors).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proposal_names_what_is_missing_and_carries_exactly_the_ticked_fields() {
+        let typed =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let errors = request_json(&typed(&[("plan_version", "two")])).unwrap_err();
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["provider", "service_type", "reason", "plan_version"]);
+        let json = request_json(&typed(&[
+            ("provider", "p1"),
+            ("service_type", "vocational training"),
+            ("reason", "tailoring course"),
+            ("data_shared", "name"),
+            ("data_shared", "languages"),
+            ("category", ""),
+        ]))
+        .unwrap();
+        assert_eq!(json["data_shared"], serde_json::json!(["name", "languages"]));
+        assert!(json.get("category").is_none());
+    }
+}
