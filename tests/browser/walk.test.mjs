@@ -85,9 +85,44 @@ test("a case manager signs in, finds a case by name and opens it", async () => {
   await page.close();
 });
 
-test("a returnee is registered from the form, errors shown next to the field, then the case moves on", async () => {
+/** Answers every question shown on the current survey screen that has no answer yet. */
+async function answerScreen(page) {
+  const questions = page.locator("fieldset.question[id^=q-]");
+  for (let i = 0; i < (await questions.count()); i++) {
+    const q = questions.nth(i);
+    if ((await q.isVisible()) && (await q.locator("input:checked").count()) === 0) {
+      await q.locator("input").first().check();
+    }
+  }
+}
+
+/** Takes an RSS survey screen by screen up to the review, leaving `skipQuestion` unanswered. */
+async function takeSurvey(page, phase, { skipQuestion } = {}) {
+  await page.getByRole("link", { name: /Take an RSS survey|Faire une enquête RSS/ }).click();
+  await page.getByLabel(/^Phase$/).selectOption(phase);
+  await page.locator('input[name="consent"][value="yes"]').check();
+  await page.getByRole("button", { name: /^(Next|Suivant)$/ }).click();
+  for (let screen = 1; screen <= 3; screen++) {
+    await page.locator("section.dimension").waitFor();
+    if (screen === 1) {
+      assert.equal(await page.locator("#q-Q10").isHidden(), true, "Q10 waits for Q9 = yes");
+      await page.locator('input[name="Q9"][value="yes"]').check();
+      assert.equal(await page.locator("#q-Q10").isVisible(), true, "and appears when it applies");
+    }
+    await answerScreen(page);
+    if (skipQuestion && (await page.locator(`#q-${skipQuestion}`).count()) > 0) {
+      await page.locator(`#q-${skipQuestion} input`).evaluateAll((inputs) => inputs.forEach((i) => (i.checked = false)));
+    }
+    await page.getByRole("button", { name: /^(Next|Suivant)$/ }).click();
+  }
+  await page.locator("section.review").waitFor();
+}
+
+test("the newcomer's walk: register, consent, baseline RSS, plan with a referral, assistance, follow-up with a second RSS, closure", async () => {
   const page = await context.newPage();
   await signIn(page, "demo");
+
+  // Registration: an error first, next to its field, with what was typed kept.
   await page.getByRole("link", { name: "Register a returnee" }).click();
   await page.getByLabel("Given name").fill("Zoé");
   await page.getByLabel("Date of birth").fill("1994-03-12");
@@ -100,48 +135,216 @@ test("a returnee is registered from the form, errors shown next to the field, th
   assert.equal(await page.getByLabel("Given name").inputValue(), "Zoé", "what was typed is kept");
   await accessible(page, "registration with errors");
   await shoot(page, "register-errors");
-  await page.getByLabel("Family name").fill("Ndiaye");
+  await page.getByLabel("Family name").fill("Walker");
   await page.getByRole("button", { name: "Register a returnee" }).click();
-  await assert.doesNotReject(page.getByRole("heading", { name: /Zoé Ndiaye/ }).waitFor());
+  await assert.doesNotReject(page.getByRole("heading", { name: /Zoé Walker/ }).waitFor());
+  const caseUrl = page.url();
+  const caseNumber = (await page.getByRole("heading", { level: 1 }).innerText()).match(/HW-\d{4}-\d+/)[0];
+  const status = async () => (await page.locator("dl.facts dd").first().innerText()).trim();
+  assert.equal(await status(), "intake");
   await page.getByRole("button", { name: "start the assessments" }).click();
-  await assert.doesNotReject(page.locator("dl.facts dd", { hasText: /^assessment$/ }).waitFor());
-  await page.getByLabel("Purpose").selectOption("counselling");
+  await page.waitForURL(caseUrl);
+  assert.equal(await status(), "assessment");
+
+  // Consent to the interview, recorded from the case page.
+  await page.getByLabel("Purpose").selectOption("survey_interview");
   await page.getByLabel("How given").selectOption("written_in_person");
   await page.getByLabel("Given on").fill("2026-02-02");
   await page.getByRole("button", { name: "Record the consent" }).click();
-  await assert.doesNotReject(page.getByRole("cell", { name: "taking part in counselling" }).waitFor());
-  await accessible(page, "case with consents");
-  await shoot(page, "case-consents");
-  await signOut(page);
-  await page.close();
-});
+  await assert.doesNotReject(page.getByRole("cell", { name: "an RSS or M&E interview" }).waitFor());
 
-test("an RSS survey is taken with live skip logic and its scores shown with the profile", async () => {
-  const page = await context.newPage();
-  await signIn(page, "demo");
-  await page.locator("table.cases tbody tr a").first().click();
-  await page.getByRole("link", { name: "Take an RSS survey" }).click();
-  assert.equal(await page.locator("#q-Q10").isHidden(), true, "Q10 waits for Q9 = yes");
-  await page.locator('input[name="Q9"][value="yes"]').check();
-  assert.equal(await page.locator("#q-Q10").isVisible(), true, "and appears when it applies");
-  await page.locator('input[name="consent"][value="yes"]').check();
-  const questions = page.locator("fieldset.question[id^=q-]");
-  for (let i = 0; i < (await questions.count()); i++) {
-    const q = questions.nth(i);
-    if ((await q.isVisible()) && (await q.locator("input:checked").count()) === 0) {
-      await q.locator("input").first().check();
-    }
-  }
-  await accessible(page, "survey");
-  await shoot(page, "survey");
+  // A household member: a bad age is refused next to the field, what was typed kept.
+  await page.getByRole("link", { name: "Household members" }).click();
+  await page.getByLabel(/^Name/).fill("Awa Walker");
+  await page.getByLabel(/^Relation/).fill("daughter");
+  await page.getByLabel(/^Age/).fill("seven");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.locator("#age-error").filter({ hasText: "is not a whole number" }).waitFor());
+  assert.equal(await page.getByLabel(/^Relation/).inputValue(), "daughter", "what was typed is kept");
+  await accessible(page, "household with an error");
+  await page.getByLabel(/^Age/).fill("7");
+  await page.getByLabel(/^Attends school/).selectOption("yes");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "Awa Walker" }).waitFor());
+  await shoot(page, "household");
+
+  // A counselling session, a vulnerability assessment and a skills assessment.
+  await page.goto(caseUrl);
+  await page.getByRole("link", { name: "Counselling sessions" }).click();
+  await page.getByLabel(/^How/).selectOption("in_person");
+  await page.getByLabel(/^Notes/).fill("Return explained; wants to work in tailoring.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "in person" }).waitFor());
+  await page.goto(caseUrl);
+  await page.getByRole("link", { name: "Vulnerability assessments" }).click();
+  await page.getByLabel(/^Screening tool/).selectOption("rapid_vulnerability_assessment");
+  await page.getByLabel(/^Phase/).selectOption("on_arrival");
+  await page.getByLabel(/^Vulnerabilities identified/).fill("chronic illness\nsingle parent");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "chronic illness, single parent" }).waitFor());
+  await accessible(page, "vulnerability assessments");
+  await shoot(page, "vulnerability");
+  await page.goto(caseUrl);
+  await page.getByRole("link", { name: "Skills assessments" }).click();
+  await page.getByLabel(/^Skills and competencies/).fill("tailoring\nliteracy");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "tailoring, literacy" }).waitFor());
+
+  // The baseline RSS, one screen per dimension; an unanswered question is explained before saving.
+  await page.goto(caseUrl);
+  await takeSurvey(page, "baseline", { skipQuestion: "Q20" });
+  assert.match(await page.locator("section.review").innerText(), /kept on record but not scored[\s\S]*Q20/);
+  await accessible(page, "survey review");
+  await shoot(page, "survey-review");
+  await page.getByRole("button", { name: /^Q20/ }).click();
+  await page.locator("#q-Q20 input").first().check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  assert.match(await page.locator("section.review").innerText(), /will be scored when saved/);
   await page.getByRole("button", { name: "Save the survey" }).click();
   await assert.doesNotReject(page.getByRole("heading", { name: /Survey result/ }).waitFor());
   const result = await page.locator("main").innerText();
   assert.match(result, /Scored/);
+  assert.match(result, /Composite\s+\d\.\d\d\s+(intensive|standard|light)/);
   assert.match(result, /rss-provisional-1/);
   assert.match(result, /PROVISIONAL/);
   await accessible(page, "survey result");
   await shoot(page, "survey-result");
+
+  // The plan: summary, a component from the feasibility catalogue, goods, a referral; the grid's
+  // criteria as a checklist; the attestations that agree it.
+  await page.goto(caseUrl);
+  await page.getByRole("button", { name: "start planning" }).click();
+  await page.getByRole("link", { name: "Reintegration plan" }).click();
+  await page.getByRole("button", { name: "Start a plan" }).click();
+  await page.getByLabel(/^Place of return/).fill("Thiès");
+  await page.getByLabel("Economic", { exact: true }).fill("Open a tailoring workshop in Thiès.");
+  const intervention = page.getByLabel(/^Intervention/).first();
+  const firstEconomic = await intervention.locator('optgroup[label="Economic"] option').first().getAttribute("value");
+  await intervention.selectOption(firstEconomic);
+  await page.getByLabel("Description").first().fill("Training and a starter kit");
+  await page.getByLabel("Estimated cost").first().fill("150000");
+  await page.locator('input[name="components[0].estimated_cost.currency"]').fill("XOF");
+  await page.getByRole("checkbox", { name: "Needs a referral" }).first().check();
+  await page.getByLabel("Item 1").fill("sewing machine");
+  await page.getByLabel("Amount 1").fill("120000");
+  await page.getByLabel("Currency 1").fill("XOF");
+  await page.getByLabel("Item 2").fill("fabric");
+  await page.getByLabel("Amount 2").fill("30000");
+  await page.getByLabel("Currency 2").fill("XOF");
+  await page.getByLabel("Agency 1").fill("Centre de formation professionnelle de Thiès");
+  await page.getByLabel("Assistance sought 1").fill("tailoring course");
+  await page.getByRole("button", { name: "Save the draft" }).click();
+  await assert.doesNotReject(page.locator("tfoot").filter({ hasText: "150000 XOF" }).first().waitFor());
+  const checklist = page.locator("form.checklist").first();
+  const marks = checklist.locator("select");
+  for (let i = 0; i < (await marks.count()); i++) await marks.nth(i).selectOption("met");
+  await checklist.getByRole("button", { name: "Record the check" }).click();
+  await assert.doesNotReject(page.locator("form.checklist h3").filter({ hasText: "all criteria met" }).waitFor());
+  await accessible(page, "plan draft");
+  await shoot(page, "plan-draft");
+  await page.getByLabel("The returnee approves the plan").check();
+  await page.getByLabel("Staff approve the plan").check();
+  await page.getByRole("button", { name: "Agree the plan" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: /v1 agreed/ }).waitFor());
+  assert.match(await page.locator(".plan-document").innerText(), /sewing machine/);
+  await accessible(page, "plan agreed");
+  await page.getByRole("link", { name: "Printable version" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "Reintegration plan" }).waitFor());
+  assert.match(await page.locator("main").innerText(), /Open a tailoring workshop/);
+  await page.getByRole("link", { name: "Français" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "Plan de réintégration" }).waitFor());
+  await page.emulateMedia({ media: "print" });
+  await shoot(page, "plan-print-fr");
+  await page.emulateMedia({ media: "screen" });
+  await page.goto(caseUrl);
+  assert.equal(await status(), "plan agreed", "agreeing the plan moves the case on");
+
+  // A referral from the directory: the consent that covers it is shown, then it is sent.
+  await page.getByRole("link", { name: "Referrals" }).click();
+  await page.locator("#service").fill("training");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByLabel(/Centre de formation professionnelle de Thiès/).check();
+  const provider = await page.locator('input[name="provider"]:checked').getAttribute("value");
+  await page.locator("#service_type").fill("vocational training");
+  await page.getByLabel(/^Reason/).fill("Tailoring course, 3 months");
+  await page.getByRole("button", { name: "Propose the referral" }).click();
+  await assert.doesNotReject(page.locator("article.referral .warn").filter({ hasText: /no current consent/ }).waitFor());
+  await accessible(page, "referrals");
+  await page.goto(caseUrl);
+  await page.getByLabel("Purpose").selectOption("share_with_partner");
+  await page.getByLabel("How given").selectOption("written_in_person");
+  await page.getByLabel("Given on").fill("2026-03-01");
+  await page.getByLabel(/^Partner/).fill(provider);
+  await page.getByLabel(/^Plan version/).fill("1");
+  await page.getByRole("button", { name: "Record the consent" }).click();
+  await page.getByRole("link", { name: "Referrals" }).click();
+  await assert.doesNotReject(
+    page.locator("article.referral .ok").filter({ hasText: "Covered by the consent given on 1 Mar 2026" }).waitFor(),
+  );
+  await page.getByRole("button", { name: "The returnee consents" }).click();
+  await page.getByRole("button", { name: "Send the packet" }).click();
+  await assert.doesNotReject(page.locator("article.referral .state").filter({ hasText: /^sent$/ }).waitFor());
+  await shoot(page, "referrals");
+
+  // Assistance delivered, a follow-up visit with the next one proposed, a second RSS.
+  await page.goto(caseUrl);
+  await page.getByRole("button", { name: "start the assistance" }).click();
+  await page.getByRole("link", { name: "Assistance delivered" }).click();
+  await page.getByLabel(/^Modality/).selectOption("in_kind");
+  await page.getByLabel("Amount").fill("120000");
+  await page.getByLabel("Currency").fill("XOF");
+  await page.getByLabel(/^Paid to/).selectOption("supplier");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.locator("#supplier-error").filter({ hasText: "name the supplier paid" }).waitFor());
+  await page.getByLabel(/^Supplier/).fill("Quincaillerie Thiès");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "120000 XOF" }).waitFor());
+  await accessible(page, "assistance");
+  await shoot(page, "assistance");
+  await page.goto(caseUrl);
+  await page.locator("#visit-date").fill("2026-04-15");
+  await page.getByRole("button", { name: "Record the visit" }).click();
+  await page.waitForURL(/#follow-ups$/);
+  const next = await page.locator("dl.facts dt", { hasText: "Next follow-up" }).locator("xpath=following-sibling::dd[1]").innerText();
+  assert.match(next, /\d{1,2} [A-Z][a-z]{2} \d{4}/, `a next visit is proposed from the timing rules: ${next}`);
+  await takeSurvey(page, "intermediate");
+  await page.getByRole("button", { name: "Save the survey" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: /Survey result/ }).waitFor());
+  await page.goto(caseUrl);
+  assert.equal(await page.locator("table.scores tbody tr").count(), 2, "two surveys on the progress chart");
+  assert.equal(await page.locator("figure.chart svg circle").count(), 8, "three dimensions and the composite, twice");
+  await shoot(page, "case-progress");
+
+  // Closure: reason, the returnee's choice, exit interview, an onward referral.
+  await page.getByRole("button", { name: "begin closing the case" }).click();
+  await page.getByRole("link", { name: "Close the case" }).click();
+  await page.getByLabel(/^Reason/).selectOption("plan_completed");
+  await page.getByLabel(/^The returnee's choice/).selectOption("voluntary");
+  await page.getByLabel(/^Timing/).selectOption("planned");
+  await page.getByLabel("Exit interview and closing assessment").fill("Workshop open, income stable.");
+  await page.getByLabel(/^Onward referrals/).fill("Chambre des métiers de Thiès");
+  await accessible(page, "closure");
+  await shoot(page, "closure");
+  await page.getByRole("button", { name: "close the case" }).click();
+  await page.waitForURL(caseUrl);
+  assert.equal(await status(), "closed");
+  await accessible(page, "closed case");
+  await shoot(page, "case-closed");
+  await signOut(page);
+
+  // The partner sees the packet sent to it, and nothing of the case beyond it.
+  await signIn(page, "partner");
+  await page.waitForURL(`${base}/packets`);
+  const packets = await page.locator("main").innerText();
+  assert.match(packets, new RegExp(caseNumber));
+  assert.doesNotMatch(packets, /daughter|chronic illness|Walker Awa/, "nothing beyond the packet");
+  await accessible(page, "packets");
+  await shoot(page, "packets");
+  const caseId = caseUrl.split("/cases/")[1];
+  const refused = await page.goto(`${base}/cases/${caseId}`);
+  assert.ok([403, 404].includes(refused.status()), `a partner cannot open the case: ${refused.status()}`);
+  await page.goto(`${base}/packets`);
   await signOut(page);
   await page.close();
 });

@@ -1,6 +1,10 @@
-//! Taking an RSS survey in the browser: the instrument's questions in the user's language,
-//! grouped by dimension, skip logic applied live by a small script (and by the server either
-//! way), and the scores with their bands and the profile's name once saved.
+//! Taking an RSS survey in the browser, one screen per dimension: first the phase, date and
+//! consent, then each dimension's questions in the user's language (skip logic applied live by a
+//! small script, and by the server either way), then a review that says, before anything is
+//! saved, whether the survey will be scored, or kept unscored because consent was refused or
+//! questions are unanswered (and which). Once saved, the scores with their bands and the
+//! profile's name. Answers of the other screens travel in hidden inputs, so nothing is stored
+//! before the survey is saved and it works without JavaScript.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +29,8 @@ struct ChoiceView {
     code: String,
     label: String,
     checked: bool,
+    /// Stands alone: ticking it unticks the others (Q8 `no`, Q32 `no_one`).
+    exclusive: bool,
 }
 
 struct QuestionView {
@@ -44,6 +50,13 @@ struct DimensionView {
     questions: Vec<QuestionView>,
 }
 
+/// What the review screen says before saving.
+struct Review {
+    consent_given: bool,
+    /// Questions that apply but have no answer: (id, label, the screen it is on).
+    unanswered: Vec<(String, String, usize)>,
+}
+
 #[derive(Template)]
 #[template(path = "survey.html")]
 struct SurveyPage<'a> {
@@ -61,6 +74,13 @@ struct SurveyPage<'a> {
     consent_error: Option<String>,
     dimensions: Vec<DimensionView>,
     message: Option<String>,
+    /// The screen shown: 0 the start, 1..=dimensions one dimension each, then the review.
+    screen: usize,
+    /// The screens' names, for the steps shown at the top.
+    screens: Vec<String>,
+    /// Answers given on other screens, carried as hidden inputs.
+    carried: Vec<(String, String)>,
+    review: Option<Review>,
 }
 
 /// What was submitted: the fields as pairs, a multiple-choice question once per ticked box.
@@ -73,6 +93,7 @@ fn page(
     case_number: &str,
     form: &Pairs,
     error: Option<(String, String)>,
+    screen: usize,
 ) -> Response {
     let t = catalogue(&session.caller.language);
     let lang = t.code.as_str();
@@ -102,6 +123,7 @@ fn page(
                             code: c.code.clone(),
                             label: text(&c.label),
                             checked: form.iter().any(|(k, v)| *k == q.id && *v == c.code),
+                            exclusive: c.exclusive,
                         })
                         .collect(),
                     gate: q.relevant.map(|r| {
@@ -114,6 +136,29 @@ fn page(
         })
         .collect();
     let phase = value("phase");
+    let review_screen = instrument.dimensions.len() + 1;
+    let screen = screen.min(review_screen);
+    // Answers of questions not on this screen travel hidden; the start screen's own fields
+    // (phase, date, consent) likewise when another screen is shown.
+    let on_screen = |key: &str| match instrument.question(key) {
+        Some(q) => screen == q.dimension + 1,
+        None => screen == 0,
+    };
+    let carried = form
+        .iter()
+        .filter(|(k, _)| (k.starts_with('Q') || ["phase", "date", "consent"].contains(&k.as_str())) && !on_screen(k))
+        .cloned()
+        .collect();
+    let mut screens = vec![t.get("survey_start").to_string()];
+    screens.extend(instrument.dimensions.iter().map(|d| text(&d.label)));
+    screens.push(t.get("survey_review").to_string());
+    let review = (screen == review_screen).then(|| Review {
+        consent_given: value("consent") == "yes",
+        unanswered: unanswered(instrument, form)
+            .into_iter()
+            .map(|q| (q.id.clone(), text(&q.label), q.dimension + 1))
+            .collect(),
+    });
     let page = SurveyPage {
         t,
         session,
@@ -130,8 +175,12 @@ fn page(
         consent_yes: text(&instrument.consent.yes),
         consent_no: text(&instrument.consent.no),
         consent_error: field_error("consent"),
-        message: error.as_ref().map(|(_, m)| m.clone()),
+        message: error.as_ref().map(|(_, m)| t.problem(m)),
         dimensions,
+        screen,
+        screens,
+        carried,
+        review,
     };
     let status = if page.message.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render(page, status)
@@ -144,9 +193,31 @@ async fn case_number(state: &AppState, session: &Session, id: &str) -> Result<St
         .map_err(IntoResponse::into_response)
 }
 
+/// The questions that apply (no gate, or the gate has its answer) but have no answer.
+fn unanswered<'i>(instrument: &'i homeward_rss::Instrument, form: &Pairs) -> Vec<&'i homeward_rss::Question> {
+    let answered = |id: &str, code: Option<&str>| form.iter().any(|(k, v)| k == id && code.is_none_or(|c| v == c));
+    instrument
+        .questions
+        .iter()
+        .filter(|q| !matches!(q.kind, QuestionKind::Derived { .. }))
+        .filter(|q| {
+            q.relevant.is_none_or(|r| {
+                let gate = &instrument.questions[r.question];
+                answered(&gate.id, Some(&gate.choices[r.choice].code))
+            })
+        })
+        .filter(|q| !answered(&q.id, None))
+        .collect()
+}
+
+/// The screen a problem's field is on: a question's dimension, else the start.
+fn screen_of(instrument: &homeward_rss::Instrument, field: &str) -> usize {
+    field.strip_prefix("answers.").and_then(|q| instrument.question(q)).map_or(0, |q| q.dimension + 1)
+}
+
 pub async fn form(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
     match case_number(&state, &session, &id).await {
-        Ok(number) => page(&state, &session, &id, &number, &vec![], None),
+        Ok(number) => page(&state, &session, &id, &number, &vec![], None, 0),
         Err(response) => response,
     }
 }
@@ -180,6 +251,22 @@ pub async fn save(
         Ok(n) => n,
         Err(response) => return response,
     };
+    let instrument = state.scorer.instrument();
+    let review_screen = instrument.dimensions.len() + 1;
+    let screen: usize = form.iter().find(|(k, _)| k == "screen").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let consent_given = form.iter().any(|(k, v)| k == "consent" && v == "yes");
+    let go = form.iter().find(|(k, _)| k == "go").map_or("save", |(_, v)| v.as_str());
+    let target = match go {
+        // Without consent no question is asked: straight to the review, and back to the start.
+        "next" if screen == 0 && !consent_given => Some(review_screen),
+        "next" => Some(screen + 1),
+        "back" if screen == review_screen && !consent_given => Some(0),
+        "back" => Some(screen.saturating_sub(1)),
+        other => other.strip_prefix("to-").and_then(|n| n.parse().ok()),
+    };
+    if let Some(target) = target {
+        return page(&state, &session, &id, &number, &form, None, target);
+    }
     let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in &form {
         if k.starts_with('Q') {
@@ -201,7 +288,8 @@ pub async fn save(
         Ok(r) => r,
         Err(ApiError::Invalid(m, fields)) => {
             let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
-            return page(&state, &session, &id, &number, &form, Some((field, m)));
+            let screen = screen_of(instrument, &field);
+            return page(&state, &session, &id, &number, &form, Some((field, m)), screen);
         }
         Err(e) => return e.into_response(),
     };
@@ -209,7 +297,8 @@ pub async fn save(
         Ok((_, view)) => result(&session, &id, &number, &view.0),
         Err(ApiError::Invalid(m, fields)) => {
             let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
-            page(&state, &session, &id, &number, &form, Some((field, m)))
+            let screen = screen_of(instrument, &field);
+            page(&state, &session, &id, &number, &form, Some((field, m)), screen)
         }
         Err(e) => e.into_response(),
     }
@@ -218,7 +307,7 @@ pub async fn save(
 fn result(session: &Session, case_id: &str, number: &str, view: &SurveyView) -> Response {
     let t = catalogue(&session.caller.language);
     let s = &view.scores;
-    let score = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.2}"));
+    let score = |x: Option<f64>| x.map_or(String::new(), |v| t.number(&v, 2));
     let page = ResultPage {
         t,
         session,
