@@ -139,7 +139,11 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let bad_role = create(&["--username", "fatou", "--role", "boss"], "a long enough password\n");
     assert!(text(&bad_role.stderr).contains("--role 'boss' is not a role"), "{}", text(&bad_role.stderr));
     let partner = create(&["--username", "centre", "--role", "partner"], "a long enough password\n");
-    assert!(text(&partner.stderr).contains("needs --provider"));
+    assert!(
+        text(&partner.stderr).contains("--provider: a partner user needs the provider"),
+        "{}",
+        text(&partner.stderr)
+    );
     let ok = create(
         &["--username", "fatou", "--role", "case_manager", "--office", "dakar", "--grant", "health,psychosocial"],
         "a long enough password\n",

@@ -19,6 +19,7 @@
 mod named;
 
 pub mod access;
+pub mod account;
 pub mod case;
 pub mod closure;
 pub mod consent;

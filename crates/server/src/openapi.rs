@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::{cases, catalogue, health, packets, plans, providers, records, referrals, session, surveys};
+use crate::http::{cases, catalogue, health, packets, plans, providers, records, referrals, session, surveys, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,7 +20,8 @@ use crate::http::{cases, catalogue, health, packets, plans, providers, records, 
     ),
     paths(
         health::healthz,
-        session::sign_in, session::current, session::sign_out,
+        session::sign_in, session::current, session::sign_out, users::set_language,
+        users::list, users::create, users::update,
         cases::register, cases::list, cases::read, cases::update, cases::transition, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid,
         surveys::take, surveys::list, surveys::read,

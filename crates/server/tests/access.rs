@@ -16,6 +16,7 @@ on_both_backends!(
     a_refused_write_leaves_no_rows_and_no_audit_entry,
     the_audit_chain_reports_the_first_tampered_entry,
     signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited,
+    an_administrator_manages_accounts_and_each_user_their_language,
 );
 
 /// One endpoint: what it needs, and a request that is valid when allowed.
@@ -58,6 +59,22 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", format!("{c}/timeline"), None, P::ReadCases, true),
         e("GET", format!("{c}/audit"), None, P::ReadAudit, false),
         e("GET", format!("{c}/due-dates"), None, P::ReadCases, false),
+        e("GET", "/api/v1/users".into(), None, P::ManageUsers, false),
+        e(
+            "POST",
+            "/api/v1/users".into(),
+            Some(json!({"username": "newcomer", "password": "a long enough password", "role": "counsellor",
+                "office": "dakar", "language": "fr"})),
+            P::ManageUsers,
+            false,
+        ),
+        e(
+            "PUT",
+            "/api/v1/users/nobody".into(),
+            Some(json!({"role": "counsellor", "office": "dakar", "language": "fr"})),
+            P::ManageUsers,
+            false,
+        ),
         e("GET", "/api/v1/feasibility-grid".into(), None, P::ReadCases, false),
         e(
             "POST",
@@ -221,7 +238,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 72, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 75, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
@@ -375,4 +392,68 @@ async fn signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = t.get(&token, "/api/v1/session").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a token signed out no longer works");
+}
+
+async fn an_administrator_manages_accounts_and_each_user_their_language(t: &TestApp) {
+    let root = t.admin().await;
+    let account = json!({"username": "mariama", "password": "correct horse battery", "role": "case_manager",
+        "office": "thies", "grants": ["health"], "language": "fr"});
+    let (status, created) = t.post(&root, "/api/v1/users", account.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["grants"], json!(["health"]));
+    assert!(created.get("password").is_none() && !created.to_string().contains("argon2"), "no password is shown");
+    let (status, _) = t.post(&root, "/api/v1/users", account).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a username is taken once");
+
+    let bad =
+        json!({"username": "x y", "password": "short", "role": "me_officer", "grants": ["health"], "language": "de"});
+    let (status, body) = t.post(&root, "/api/v1/users", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["username", "password", "grants", "language"]);
+    let partner = json!({"username": "centre", "password": "correct horse battery", "role": "partner",
+        "provider": "not-in-directory", "language": "fr"});
+    let (status, body) = t.post(&root, "/api/v1/users", partner).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "provider", "{body}");
+
+    let creds = json!({"username": "mariama", "password": "correct horse battery"});
+    let (status, session) = t.post("", "/api/v1/session", creds.clone()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = session["token"].as_str().unwrap().to_string();
+    let (status, me) = t.put(&token, "/api/v1/session/language", json!({"language": "en"})).await;
+    assert_eq!((status, me["language"].as_str()), (StatusCode::OK, Some("en")), "{me}");
+    let (status, _) = t.put(&token, "/api/v1/session/language", json!({"language": "xx"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let change = json!({"role": "supervisor", "office": "thies", "language": "en", "disabled": true,
+        "password": "another long password"});
+    let (status, changed) = t.put(&root, "/api/v1/users/mariama", change).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!((changed["role"].as_str(), changed["disabled"].as_bool()), (Some("supervisor"), Some(true)));
+    let (status, _) = t.get(&token, "/api/v1/session").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a disabled account's tokens stop working");
+    let (status, _) = t.post("", "/api/v1/session", creds).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "and it cannot sign in");
+
+    let (status, body) = t.put(&root, "/api/v1/users/root", json!({"role": "case_manager", "language": "en"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an administrator cannot demote themselves: {body}");
+    let (status, list) = t.get(&root, "/api/v1/users").await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["mariama", "root"]);
+    let mut conn = t.store.read().await.unwrap();
+    let trail = audit::for_record(&mut conn, "user", "mariama", 100).await.unwrap();
+    let actions: Vec<(&str, &str, &str)> =
+        trail.iter().map(|e| (e.entry.actor.as_str(), e.entry.action.as_str(), e.entry.fields.as_str())).collect();
+    assert_eq!(
+        actions,
+        [
+            ("root", "update", "settings,password"),
+            ("mariama", "update", "language"),
+            ("mariama", "sign_in", ""),
+            ("root", "create", "*")
+        ],
+        "every change of the account is audited, newest first"
+    );
 }

@@ -166,6 +166,26 @@ pub async fn for_case(conn: &mut sqlx::AnyConnection, case_id: &str, limit: i64)
     rows.iter().map(stored).collect()
 }
 
+/// The latest entries about one record that belongs to no case (a user account, a provider),
+/// newest first.
+pub async fn for_record(
+    conn: &mut sqlx::AnyConnection,
+    entity: &str,
+    record_id: &str,
+    limit: i64,
+) -> Result<Vec<Stored>> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash \
+         FROM audit_log WHERE entity = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3",
+    )
+    .bind(entity)
+    .bind(record_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(stored).collect()
+}
+
 fn stored(row: &sqlx::any::AnyRow) -> Result<Stored> {
     Ok(Stored {
         seq: row.try_get(0)?,

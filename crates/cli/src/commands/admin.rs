@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use homeward_domain::Named;
 use homeward_domain::access::Role;
+use homeward_domain::account::{AccountSettings, NewAccount};
 use homeward_server::auth;
 use homeward_store::frames::UserRow;
 use homeward_store::query::users;
@@ -39,39 +40,42 @@ pub fn create_user(database: &DatabaseArg, user: &NewUser<'_>) -> anyhow::Result
     })?
 }
 
-/// A user row, checked: known role, the office or provider the role needs, grants by name.
+/// A user row, checked by the same rules as the API's accounts (the domain's [`NewAccount`]);
+/// each problem is named by its flag.
 pub fn user_row(user: &NewUser<'_>, password: &str) -> anyhow::Result<UserRow> {
-    let username = user.username.trim();
-    if username.is_empty() || username.len() > 100 || username.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        bail!("--username must be 1 to 100 characters without spaces");
-    }
     let Some(role) = Role::from_name(user.role) else {
         let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
         bail!("--role '{}' is not a role; roles: {}", user.role, names.join(", "));
     };
-    if password.chars().count() < 10 {
-        bail!("the password (read from standard input) must have at least 10 characters");
-    }
-    if role == Role::Partner && user.provider.is_none() {
-        bail!("a partner user needs --provider ID: the service provider whose referral packets it sees");
-    }
-    if role != Role::Partner && user.provider.is_some() {
-        bail!("--provider is only for partner users");
-    }
     let grants = auth::parse_sections(&user.grants.join(",")).map_err(anyhow::Error::msg)?;
-    if !grants.is_empty() && !role.may_hold_grants() {
-        bail!("a {} sees no identifying data and cannot be granted sensitive sections", role.name());
+    let account = NewAccount {
+        username: user.username.trim().to_string(),
+        password: password.to_string(),
+        settings: AccountSettings {
+            role,
+            office: user.office.map(str::to_string),
+            provider: user.provider.map(str::to_string),
+            grants,
+            language: user.language.to_string(),
+            disabled: false,
+        },
+    };
+    if let Err(problems) = account.validate() {
+        let flag = |field: &str| match field {
+            "password" => "the password (read from standard input)".to_string(),
+            other => format!("--{other}"),
+        };
+        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", flag(&p.field), p.message)).collect();
+        bail!("{}", lines.join("\n"));
     }
-    if !["en", "fr"].contains(&user.language) {
-        bail!("--language must be en or fr");
-    }
+    let s = &account.settings;
     Ok(UserRow {
-        username: username.to_string(),
+        username: account.username.clone(),
         role: role.name().to_string(),
-        office: user.office.map(str::to_string),
-        provider_id: user.provider.map(str::to_string),
-        sections: grants.iter().map(|s| s.name()).collect::<Vec<_>>().join(","),
-        language: user.language.to_string(),
+        office: s.office.clone(),
+        provider_id: s.provider.clone(),
+        sections: s.grants.iter().map(|g| g.name()).collect::<Vec<_>>().join(","),
+        language: s.language.clone(),
         password_hash: auth::hash_password(password).map_err(anyhow::Error::msg)?,
         disabled: false,
         created_at: homeward_store::now(),

@@ -10,9 +10,10 @@ pub mod records;
 pub mod referrals;
 pub mod session;
 pub mod surveys;
+pub mod users;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use homeward_store::AnyConnection;
 use homeward_store::frames::CaseRow;
 use homeward_store::query::cases as case_rows;
@@ -25,6 +26,9 @@ pub fn routes() -> Router<AppState> {
     let api = Router::new()
         .route("/openapi.json", get(crate::openapi::document))
         .route("/session", post(session::sign_in).get(session::current).delete(session::sign_out))
+        .route("/session/language", put(users::set_language))
+        .route("/users", post(users::create).get(users::list))
+        .route("/users/{username}", put(users::update))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))

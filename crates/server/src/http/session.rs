@@ -43,7 +43,7 @@ pub struct SessionView {
 }
 
 impl SessionView {
-    fn of(caller: &Caller, token: Option<String>) -> SessionView {
+    pub(crate) fn of(caller: &Caller, token: Option<String>) -> SessionView {
         SessionView {
             username: caller.username.clone(),
             role: caller.access.role.name().to_string(),

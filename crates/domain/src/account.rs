@@ -1,0 +1,126 @@
+//! A staff account as an administrator sets it up: the role, the office or provider the role
+//! needs, the sensitive sections granted, the language of the pages, and (when set) a password.
+//! Checked as a whole, each problem naming its field, for the API and the command line alike.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::access::{Role, Section};
+use crate::validate::{FieldError, Problems};
+
+/// The languages the web app has catalogues for (`data/i18n`; a test keeps them the same).
+pub const LANGUAGES: &[&str] = &["en", "fr"];
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+/// An account's settings (everything but its name and password).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    pub role: Role,
+    /// The office whose cases the user works on; none for programme-wide roles.
+    #[serde(default)]
+    pub office: Option<String>,
+    /// For a partner: the service provider whose referral packets it sees.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Sensitive sections granted (only roles that see identities may hold them).
+    #[serde(default)]
+    pub grants: Vec<Section>,
+    #[schema(example = "fr")]
+    pub language: String,
+    /// A disabled account cannot sign in; its history stays.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+impl AccountSettings {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        self.check(&mut p);
+        p.into_result()
+    }
+
+    fn check(&self, p: &mut Problems) {
+        p.optional_text("office", self.office.as_deref(), 100);
+        match (self.role, &self.provider) {
+            (Role::Partner, None) => {
+                p.add("provider", "a partner user needs the provider whose referral packets it sees")
+            }
+            (Role::Partner, Some(_)) => {}
+            (_, Some(_)) => p.add("provider", "only partner users are linked to a provider"),
+            (_, None) => {}
+        }
+        if !self.grants.is_empty() && !self.role.may_hold_grants() {
+            p.add("grants", "this role sees no identifying data and cannot be granted sensitive sections");
+        }
+        if !LANGUAGES.contains(&self.language.as_str()) {
+            p.add("language", format!("must be one of {}", LANGUAGES.join(", ")));
+        }
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: String,
+    pub password: String,
+    #[serde(flatten)]
+    pub settings: AccountSettings,
+}
+
+impl NewAccount {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        let u = self.username.trim();
+        if u.is_empty() || u.chars().count() > 100 || self.username.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            p.add("username", "must be 1 to 100 characters without spaces");
+        }
+        check_password(&mut p, &self.password);
+        self.settings.check(&mut p);
+        p.into_result()
+    }
+}
+
+/// A new password: long enough to resist guessing.
+pub fn check_password(p: &mut Problems, password: &str) {
+    if password.chars().count() < MIN_PASSWORD {
+        p.add("password", format!("must have at least {MIN_PASSWORD} characters"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(role: Role) -> AccountSettings {
+        AccountSettings { role, office: None, provider: None, grants: vec![], language: "en".into(), disabled: false }
+    }
+
+    #[test]
+    fn an_account_names_every_problem() {
+        let account = NewAccount {
+            username: "a b".into(),
+            password: "short".into(),
+            settings: AccountSettings {
+                grants: vec![Section::Health],
+                language: "de".into(),
+                ..settings(Role::MeOfficer)
+            },
+        };
+        let fields: Vec<String> = account.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["username", "password", "grants", "language"]);
+    }
+
+    #[test]
+    fn partners_and_only_partners_are_linked_to_a_provider() {
+        assert_eq!(settings(Role::Partner).validate().unwrap_err()[0].field, "provider");
+        let linked = AccountSettings { provider: Some("p1".into()), ..settings(Role::Partner) };
+        assert!(linked.validate().is_ok());
+        let wrong = AccountSettings { provider: Some("p1".into()), ..settings(Role::CaseManager) };
+        assert_eq!(wrong.validate().unwrap_err()[0].field, "provider");
+    }
+}
