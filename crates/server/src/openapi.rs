@@ -21,7 +21,7 @@ use crate::http::{cases, catalogue, health, packets, plans, providers, records, 
     paths(
         health::healthz,
         session::sign_in, session::current, session::sign_out, users::set_language,
-        users::list, users::create, users::update,
+        users::list, users::create, users::update, users::offices,
         cases::register, cases::list, cases::read, cases::update, cases::transition, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid,
         surveys::take, surveys::list, surveys::read,

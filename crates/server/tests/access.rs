@@ -60,6 +60,7 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", format!("{c}/audit"), None, P::ReadAudit, false),
         e("GET", format!("{c}/due-dates"), None, P::ReadCases, false),
         e("GET", "/api/v1/users".into(), None, P::ManageUsers, false),
+        e("GET", "/api/v1/offices".into(), None, P::ManageUsers, false),
         e(
             "POST",
             "/api/v1/users".into(),
@@ -238,7 +239,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 75, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 76, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
@@ -442,6 +443,10 @@ async fn an_administrator_manages_accounts_and_each_user_their_language(t: &Test
     assert_eq!(status, StatusCode::OK);
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["mariama", "root"]);
+    t.register(&root, "Awa", "Ba", "thies").await;
+    let (status, offices) = t.get(&root, "/api/v1/offices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(offices, json!([{"office": "thies", "users": ["mariama"], "cases": 1, "open_cases": 1}]));
     let mut conn = t.store.read().await.unwrap();
     let trail = audit::for_record(&mut conn, "user", "mariama", 100).await.unwrap();
     let actions: Vec<(&str, &str, &str)> =

@@ -270,6 +270,8 @@ mod tests {
                 FieldType::Checkbox => put(f.name.clone(), "on"),
                 FieldType::YesNo => put(f.name.clone(), "no"),
                 FieldType::Choice => put(f.name.clone(), f.options.last().unwrap()),
+                FieldType::Choices => put(f.name.clone(), &f.options[0]),
+                FieldType::Password => put(f.name.clone(), "a long enough password"),
                 FieldType::List => put(f.name.clone(), "first\nsecond"),
                 FieldType::Text | FieldType::Textarea => put(f.name.clone(), "text"),
             }

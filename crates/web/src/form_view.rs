@@ -11,13 +11,16 @@ use crate::session::Session;
 pub struct Input {
     pub name: String,
     pub label: String,
-    /// `text`, `textarea`, `date`, `number`, `checkbox`, `yes_no`, `choice`, `list` or `money`.
+    /// `text`, `textarea`, `date`, `number`, `checkbox`, `yes_no`, `choice`, `choices`, `list`,
+    /// `money` or `password`.
     pub kind: &'static str,
     pub value: String,
     /// For money: the currency typed.
     pub currency: String,
     /// For choices: (value, label).
     pub options: Vec<(String, String)>,
+    /// For a choice of several: the options ticked.
+    pub ticked: Vec<String>,
     pub required: bool,
     pub error: Option<String>,
 }
@@ -33,6 +36,8 @@ fn type_name(kind: FieldType) -> &'static str {
         FieldType::Choice => "choice",
         FieldType::List => "list",
         FieldType::Money => "money",
+        FieldType::Choices => "choices",
+        FieldType::Password => "password",
     }
 }
 
@@ -64,6 +69,8 @@ pub fn inputs(
                     crate::forms::value(typed, &format!("{}.amount", f.name)).to_string(),
                     crate::forms::value(typed, &format!("{}.currency", f.name)).to_string(),
                 ),
+                // A password is never sent back to the browser.
+                Some(_) if f.kind == FieldType::Password => (String::new(), String::new()),
                 Some(typed) => (crate::forms::value(typed, &f.name).to_string(), String::new()),
                 None => (default, String::new()),
             };
@@ -75,6 +82,9 @@ pub fn inputs(
                 value,
                 currency,
                 options: f.options.iter().map(|o| (o.clone(), t.named(&f.labels, o).to_string())).collect(),
+                ticked: typed.map_or(vec![], |typed| {
+                    typed.iter().filter(|(k, _)| *k == f.name).map(|(_, v)| v.clone()).collect()
+                }),
                 required: f.required,
                 error: if error.is_empty() { None } else { Some(error.join("; ")) },
             }

@@ -29,6 +29,10 @@ pub enum FieldType {
     YesNo,
     /// One of the field's options.
     Choice,
+    /// Any of the field's options (ticked boxes): a list, left out when none is ticked.
+    Choices,
+    /// A secret: never shown again once typed.
+    Password,
     /// One entry per line.
     List,
     /// An amount and a currency: `{name}.amount` and `{name}.currency`.
@@ -73,7 +77,7 @@ impl FormDef {
 }
 
 /// The forms that make values other than records kept on a case.
-const OTHER_FORMS: &[&str] = &["closure", "attestation"];
+const OTHER_FORMS: &[&str] = &["closure", "attestation", "account", "account_change", "provider"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,7 +115,7 @@ pub fn load(text: &str) -> Result<Vec<FormDef>, DefinitionError> {
             if form.fields[..j].iter().any(|f| f.name == field.name) {
                 return bad(format!("{}: field {} appears twice", form.name, field.name));
             }
-            let is_choice = field.kind == FieldType::Choice;
+            let is_choice = matches!(field.kind, FieldType::Choice | FieldType::Choices);
             if is_choice == field.options.is_empty() || is_choice == field.labels.is_empty() {
                 return bad(format!(
                     "{}: field {}: options and labels go with type choice only",
@@ -153,6 +157,38 @@ pub type Typed = [(String, String)];
 /// The last value typed for `name`, or "".
 pub fn value<'a>(typed: &'a Typed, name: &str) -> &'a str {
     typed.iter().rev().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// What a form shows for a stored value: its fields as typed pairs (a list one pair per entry,
+/// a ticked box as `on`, money as `name.amount` and `name.currency`), so a record can be edited
+/// in the form that made it.
+pub fn typed_from_json(form: &FormDef, json: &Value) -> Vec<(String, String)> {
+    let mut typed = vec![];
+    for f in &form.fields {
+        let mut at = Some(json);
+        for part in f.name.split('.') {
+            at = at.and_then(|v| v.get(part));
+        }
+        let Some(value) = at else { continue };
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        match (f.kind, value) {
+            (FieldType::Password, _) | (_, Value::Null) => {}
+            (FieldType::Money, v) => {
+                typed.push((format!("{}.amount", f.name), v.get("amount").map(text).unwrap_or_default()));
+                typed.push((format!("{}.currency", f.name), v.get("currency").map(text).unwrap_or_default()));
+            }
+            (FieldType::Checkbox, Value::Bool(b)) => {
+                typed.push((f.name.clone(), if *b { "on".into() } else { String::new() }))
+            }
+            (FieldType::YesNo, Value::Bool(b)) => typed.push((f.name.clone(), if *b { "yes" } else { "no" }.into())),
+            (FieldType::List, Value::Array(items)) => {
+                typed.push((f.name.clone(), items.iter().map(text).collect::<Vec<_>>().join("\n")));
+            }
+            (FieldType::Choices, Value::Array(items)) => typed.extend(items.iter().map(|i| (f.name.clone(), text(i)))),
+            (_, v) => typed.push((f.name.clone(), text(v))),
+        }
+    }
+    typed
 }
 
 impl FormDef {
@@ -211,13 +247,26 @@ impl FieldDef {
         let value = match self.kind {
             FieldType::Checkbox => return Ok(Some(Value::Bool(!text.is_empty()))),
             FieldType::Money => return self.read_money(typed),
+            FieldType::Choices => {
+                let ticked: Vec<&str> = typed
+                    .iter()
+                    .filter(|(k, _)| *k == self.name)
+                    .map(|(_, v)| v.trim())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                if let Some(bad) = ticked.iter().find(|v| !self.options.iter().any(|o| o == *v)) {
+                    return Err(problem(&self.name, &format!("'{bad}' is not one of the choices")));
+                }
+                let values: Vec<Value> = ticked.into_iter().map(|v| Value::String(v.into())).collect();
+                return Ok(if values.is_empty() { None } else { Some(Value::Array(values)) });
+            }
             FieldType::List => {
                 let entries: Vec<Value> =
                     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Value::String(l.into())).collect();
                 return Ok(if entries.is_empty() { None } else { Some(Value::Array(entries)) });
             }
             _ if text.is_empty() => return Ok(None),
-            FieldType::Text | FieldType::Textarea => Value::String(text.into()),
+            FieldType::Text | FieldType::Textarea | FieldType::Password => Value::String(text.into()),
             FieldType::Date => match text.parse::<chrono::NaiveDate>() {
                 Ok(_) => Value::String(text.into()),
                 Err(_) => return Err(problem(&self.name, "is not a date (YYYY-MM-DD)")),
@@ -316,6 +365,31 @@ mod tests {
         assert_eq!(json["death"]["family_notified"], true);
         assert_eq!(json["death"]["authorities_notified"], false);
         assert_eq!(json["death"]["date_of_death"], "2026-04-28");
+    }
+
+    #[test]
+    fn a_stored_value_fills_the_form_that_made_it() {
+        let provider = serde_json::json!({"organisation": "Centre", "services": ["training", "placement"],
+            "dimensions": ["economic", "social"], "country": "SN", "place": "Thiès",
+            "data_sharing_agreement": true, "last_verified": "2026-06-01"});
+        let typed = typed_from_json(form("provider"), &provider);
+        assert_eq!(value(&typed, "services"), "training\nplacement");
+        assert_eq!(value(&typed, "data_sharing_agreement"), "on");
+        let again = form("provider").to_json(&typed).unwrap();
+        for key in
+            ["organisation", "services", "dimensions", "country", "place", "data_sharing_agreement", "last_verified"]
+        {
+            assert_eq!(again[key], provider[key], "{key} survives the round trip");
+        }
+    }
+
+    #[test]
+    fn ticked_boxes_make_a_list_of_known_options() {
+        let typed = typed(&[("dimensions", "economic"), ("dimensions", "social")]);
+        let json = form("provider").to_json(&typed).unwrap_err();
+        assert!(json.iter().all(|e| e.field != "dimensions"), "{json:?}");
+        let bad = form("provider").to_json(&[("dimensions".to_string(), "money".to_string())]).unwrap_err();
+        assert!(bad.iter().any(|e| e.field == "dimensions" && e.message == "'money' is not one of the choices"));
     }
 
     #[test]

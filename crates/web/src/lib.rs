@@ -9,6 +9,7 @@
 //! RSS survey, with the scores, bands and profile shown once saved. The other flows of issue 4 are
 //! still to come.
 
+mod admin;
 mod case_records;
 mod closure;
 mod consents;
@@ -53,6 +54,15 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}/plan/{plan_id}/step", post(plan::step))
         .route("/cases/{id}/referrals", get(referrals::show).post(referrals::propose))
         .route("/cases/{id}/referrals/{referral_id}/step", post(referrals::step))
+        .route("/settings", get(admin::settings))
+        .route("/settings/language", post(admin::set_language))
+        .route("/admin/users", get(admin::users_list).post(admin::user_create))
+        .route("/admin/users/{username}", get(admin::user_form).post(admin::user_change))
+        .route("/admin/offices", get(admin::offices))
+        .route("/admin/directory", get(admin::directory).post(admin::provider_add))
+        .route("/admin/directory/{id}", get(admin::provider_form).post(admin::provider_edit))
+        .route("/admin/grid", get(admin::grid))
+        .route("/admin/timing", get(admin::timing))
         .route("/packets", get(packets::show))
         .route("/packets/{referral_id}/step", post(packets::step))
         .route("/cases/{id}/close", get(closure::form).post(closure::close))

@@ -74,6 +74,12 @@ impl Browser {
         self.send(request).await
     }
 
+    /// How many surveys the case has on record.
+    async fn count_surveys(&self, case_id: &str) -> usize {
+        let mut conn = self.store.read().await.unwrap();
+        homeward_store::query::surveys::of_case(&mut conn, case_id).await.unwrap().len()
+    }
+
     /// Signs in through the form; returns the session cookie (`hw_session=...`).
     async fn sign_in(&self, username: &str) -> String {
         let form = self.get("/sign-in", "").await;
@@ -348,11 +354,28 @@ async fn an_rss_survey_is_taken_from_the_form_and_its_scores_shown_with_the_prof
     assert!(case_page.body.contains(&format!("href=\"/cases/{id}/surveys/new\"")));
     let form = b.get(&format!("/cases/{id}/surveys/new"), &cookie).await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("data-gate=\"Q9\" data-gate-code=\"yes\""), "Q10 is asked only after Q9 = yes");
-    assert!(form.body.contains("type=\"checkbox\" name=\"Q32\""), "multiple choice as checkboxes");
+    assert!(form.body.contains("name=\"consent\" value=\"yes\""), "the first screen asks for consent");
+    assert!(!form.body.contains("name=\"Q1\""), "and no question yet");
     let csrf = hidden(&form.body, "csrf");
     let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
     let head = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes");
+    let surveys = format!("/cases/{id}/surveys");
+    let economic = b.post_form(&surveys, &cookie, &format!("{head}&screen=0&go=next")).await;
+    assert_eq!(economic.status, StatusCode::OK, "moving between screens saves nothing");
+    assert!(economic.body.contains("data-gate=\"Q9\" data-gate-code=\"yes\""), "Q10 is asked only after Q9 = yes");
+    assert!(!economic.body.contains("name=\"Q32\""), "one dimension per screen");
+    assert!(economic.body.contains("type=\"hidden\" name=\"consent\" value=\"yes\""), "the consent travels on");
+    let psychosocial = b.post_form(&surveys, &cookie, &format!("{head}&screen=2&go=next")).await;
+    assert!(psychosocial.body.contains("type=\"checkbox\" name=\"Q32\""), "multiple choice as checkboxes");
+    assert!(psychosocial.body.contains("data-exclusive"), "stand-alone choices are marked for the script");
+    let review = b.post_form(&surveys, &cookie, &format!("{head}{best}&Q32=friends&screen=3&go=next")).await;
+    assert!(review.body.contains("will be scored when saved"), "{}", review.body);
+    let refused = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=no&screen=0&go=next");
+    let review = b.post_form(&surveys, &cookie, &refused).await;
+    assert!(review.body.contains("did not consent"), "without consent, straight to the review that says so");
+    let review = b.post_form(&surveys, &cookie, &format!("{head}&Q1=very_satisfied&screen=3&go=next")).await;
+    assert!(review.body.contains("kept on record but not scored") && review.body.contains("value=\"to-1\""));
+    assert_eq!(b.count_surveys(&id).await, 0, "nothing was stored while moving between screens");
     let saved = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}{best}&Q32=friends")).await;
     assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
     assert!(saved.body.contains("Scored") && saved.body.contains("<td>1.00</td>"));

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/session/language", put(users::set_language))
         .route("/users", post(users::create).get(users::list))
         .route("/users/{username}", put(users::update))
+        .route("/offices", get(users::offices))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))

@@ -10,7 +10,7 @@ use homeward_domain::access::{Permission, Role};
 use homeward_domain::account::{AccountSettings, LANGUAGES, NewAccount, check_password};
 use homeward_domain::validate::Problems;
 use homeward_store::frames::UserRow;
-use homeward_store::query::{providers, users};
+use homeward_store::query::{cases, providers, users};
 use homeward_store::{AnyConnection, now};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -202,4 +202,43 @@ pub async fn set_language(
     homeward_store::commit(tx).await?;
     caller.language = choice.language;
     Ok(Json(SessionView::of(&caller, None)))
+}
+
+/// An office: the staff attached to it and the cases it holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficeView {
+    pub office: String,
+    pub users: Vec<String>,
+    pub cases: i64,
+    pub open_cases: i64,
+}
+
+/// The offices, as named on accounts and cases (an office is a name, not a separate record).
+#[utoipa::path(get, path = "/api/v1/offices", tag = "users",
+    responses((status = 200, body = Vec<OfficeView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn offices(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<OfficeView>>> {
+    caller.require(Permission::ManageUsers)?;
+    let mut conn = state.store.read().await?;
+    let counts = cases::count_by_office(&mut conn).await?;
+    let accounts = users::list(&mut conn).await?;
+    let mut names: Vec<String> = counts.iter().map(|(o, _, _)| o.clone()).collect();
+    names.extend(accounts.iter().filter_map(|u| u.office.clone()));
+    names.sort();
+    names.dedup();
+    Ok(Json(
+        names
+            .into_iter()
+            .map(|office| {
+                let (cases, open_cases) =
+                    counts.iter().find(|(o, _, _)| *o == office).map_or((0, 0), |(_, c, open)| (*c, *open));
+                let users = accounts
+                    .iter()
+                    .filter(|u| u.office.as_deref() == Some(office.as_str()))
+                    .map(|u| u.username.clone())
+                    .collect();
+                OfficeView { office, users, cases, open_cases }
+            })
+            .collect(),
+    ))
 }

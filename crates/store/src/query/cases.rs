@@ -256,6 +256,17 @@ pub async fn set_derived(tx: &mut Tx, id: &str, latest_band: Option<&str>, next_
     Ok(())
 }
 
+/// How many cases each office holds, and how many of them are open (not closed or archived).
+pub async fn count_by_office(conn: &mut AnyConnection) -> Result<Vec<(String, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT office, COUNT(*), SUM(CASE WHEN status IN ('closed', 'archived') THEN 0 ELSE 1 END) \
+         FROM cases GROUP BY office ORDER BY office",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
 pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
     let r = sqlx::query("SELECT COUNT(*) FROM cases").fetch_one(conn).await?;
     Ok(r.try_get(0)?)
