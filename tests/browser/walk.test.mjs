@@ -7,7 +7,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -32,8 +32,13 @@ before(async () => {
   });
 });
 
+/** What each main page weighs on the wire (compressed), written next to the screenshots. */
+const weights = {};
+const BUDGET = 150 * 1024;
+
 after(async () => {
   await context?.close();
+  writeFileSync(join(shots, "page-weights.json"), JSON.stringify(weights, null, 2) + "\n");
 });
 
 async function signIn(page, username) {
@@ -56,7 +61,22 @@ async function accessible(page, name) {
   assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], `axe on ${name}`);
 }
 
+/**
+ * The bytes a page costs on a cold cache: the document as transferred plus every stylesheet
+ * and script at its compressed size (a resource served from the cache counts as if it were not).
+ */
+async function weigh(page, name) {
+  const bytes = await page.evaluate(() => {
+    const [nav] = performance.getEntriesByType("navigation");
+    const resources = performance.getEntriesByType("resource");
+    return (nav ? nav.transferSize : 0) + resources.reduce((sum, r) => sum + Math.max(r.transferSize, r.encodedBodySize), 0);
+  });
+  weights[name] = bytes;
+  assert.ok(bytes > 0 && bytes < BUDGET, `${name} weighs ${bytes} bytes; the budget is ${BUDGET}`);
+}
+
 async function shoot(page, name) {
+  await weigh(page, name);
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
@@ -345,6 +365,180 @@ test("the newcomer's walk: register, consent, baseline RSS, plan with a referral
   const refused = await page.goto(`${base}/cases/${caseId}`);
   assert.ok([403, 404].includes(refused.status()), `a partner cannot open the case: ${refused.status()}`);
   await page.goto(`${base}/packets`);
+  await signOut(page);
+  await page.close();
+});
+
+test("a French walk through the same pages: the language is a user setting, and problems are said in French", async () => {
+  const page = await context.newPage();
+  await signIn(page, "demo");
+  await page.getByRole("link", { name: "demo" }).click();
+  await page.getByLabel("Language of the pages").selectOption("fr");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "Mes réglages" }).waitFor());
+  assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+  await assert.doesNotReject(page.getByRole("status").filter({ hasText: "Enregistré." }).waitFor());
+  try {
+    await page.goto(`${base}/`);
+    await assert.doesNotReject(page.getByRole("heading", { name: "Dossiers" }).waitFor());
+
+    await page.getByRole("link", { name: "Enregistrer une personne de retour" }).click();
+    await page.getByLabel("Prénom").fill("Mariama");
+    await page.getByLabel("Date de naissance").fill("1990-07-01");
+    await page.getByLabel("Date du retour").fill("2026-03-01");
+    await page.getByLabel("Sexe").selectOption("female");
+    await page.getByLabel("Pays d'origine").selectOption("SN");
+    await page.getByLabel("Bureau").fill("dakar");
+    await page.getByRole("button", { name: "Enregistrer une personne de retour" }).click();
+    await assert.doesNotReject(page.locator("#family_name-error").filter({ hasText: "est obligatoire" }).waitFor());
+    assert.equal(await page.getByLabel("Prénom").inputValue(), "Mariama", "ce qui a été saisi est gardé");
+    await accessible(page, "inscription (fr)");
+    await shoot(page, "register-errors-fr");
+    await page.getByLabel("Nom de famille").fill("Sow");
+    await page.getByRole("button", { name: "Enregistrer une personne de retour" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: /Mariama Sow/ }).waitFor());
+    const caseUrl = page.url();
+    assert.match(await page.locator("dl.facts").innerText(), /1 mars 2026/, "dates as French writes them");
+    await page.getByRole("button", { name: "commencer les évaluations" }).click();
+    await accessible(page, "dossier (fr)");
+    await shoot(page, "case-fr");
+
+    await page.getByRole("link", { name: "Membres du ménage" }).click();
+    await page.getByLabel(/^Nom/).fill("Ousmane Sow");
+    await page.getByLabel(/^Lien avec/).fill("fils");
+    await page.getByLabel(/^Âge/).fill("sept");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.locator("#age-error").filter({ hasText: "n'est pas un nombre entier" }).waitFor());
+    await accessible(page, "ménage (fr)");
+    await shoot(page, "household-fr");
+
+    await page.goto(caseUrl);
+    await page.getByRole("link", { name: "Faire passer une enquête RSS" }).click();
+    await page.locator('input[name="consent"][value="no"]').check();
+    await page.getByRole("button", { name: "Suivant" }).click();
+    assert.match(await page.locator("section.review").innerText(), /n'a pas donné son consentement/);
+    await page.getByRole("button", { name: "Retour" }).click();
+    await page.locator('input[name="consent"][value="yes"]').check();
+    await page.getByRole("button", { name: "Suivant" }).click();
+    assert.match(await page.locator("section.dimension h2").innerText(), /conomi/);
+    await accessible(page, "enquête (fr)");
+    await shoot(page, "survey-fr");
+
+    await page.goto(caseUrl);
+    await page.getByRole("button", { name: "commencer la planification" }).click();
+    await page.getByRole("link", { name: "Plan de réintégration" }).click();
+    await page.getByRole("button", { name: "Commencer un plan" }).click();
+    const intervention = page.getByLabel(/^Intervention/).first();
+    const option = await intervention.locator("option").nth(1).getAttribute("value");
+    await intervention.selectOption(option);
+    await page.getByLabel("Description").first().fill("Petit commerce");
+    await page.getByLabel("Coût estimé").first().fill("douze");
+    await page.locator('input[name="components[0].estimated_cost.currency"]').fill("XOF");
+    await page.getByRole("button", { name: "Enregistrer le brouillon" }).click();
+    await assert.doesNotReject(page.locator("p.error").filter({ hasText: "n'est pas un nombre comme 1250" }).first().waitFor());
+    assert.equal(await page.getByLabel("Description").first().inputValue(), "Petit commerce", "ce qui a été saisi est gardé");
+    await accessible(page, "plan (fr)");
+    await shoot(page, "plan-fr");
+
+    await page.goto(caseUrl);
+    await page.getByRole("link", { name: "Orientations" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Nouvelle orientation" }).waitFor());
+    await accessible(page, "orientations (fr)");
+    await page.goto(caseUrl);
+    await page.getByRole("link", { name: "Besoins non satisfaits" }).click();
+    await accessible(page, "besoins non satisfaits (fr)");
+  } finally {
+    await page.goto(`${base}/settings`);
+    await page.getByLabel("Langue des pages").selectOption("en");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+  }
+  await signOut(page);
+  await page.close();
+});
+
+test("an administrator manages accounts and the directory, and reads the programme's rules", async () => {
+  const page = await context.newPage();
+  await signIn(page, "demo");
+  await page.getByRole("link", { name: "Administration" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "Accounts and roles" }).waitFor());
+  await page.getByLabel("Username").fill("awa");
+  await page.getByLabel(/^Password/).fill("short");
+  await page.getByLabel(/^Role/).selectOption("counsellor");
+  await page.getByLabel(/^Office/).fill("thies");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.locator("#password-error").filter({ hasText: "at least 10 characters" }).waitFor());
+  assert.equal(await page.getByLabel(/^Office/).inputValue(), "thies", "what was typed is kept");
+  assert.equal(await page.getByLabel(/^Password/).inputValue(), "", "but never a password");
+  await page.getByLabel(/^Password/).fill("a long enough password");
+  await page.getByRole("checkbox", { name: "psychosocial" }).check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "awa" }).waitFor());
+  await accessible(page, "accounts");
+  await shoot(page, "admin-accounts");
+  await page.getByRole("link", { name: "awa" }).click();
+  await page.getByLabel(/^Role/).selectOption("case_manager");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("row", { name: /awa case manager thies/ }).waitFor());
+
+  await page.getByRole("link", { name: "Offices" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: "thies", exact: true }).waitFor());
+  await accessible(page, "offices");
+
+  await page.getByRole("link", { name: "Service directory" }).click();
+  await page.getByLabel(/^Organisation/).fill("Association des jeunes de Pikine");
+  await page.getByLabel(/^Services offered/).fill("youth mentoring\nsports");
+  await page.getByRole("checkbox", { name: "social", exact: true }).check();
+  await page.getByLabel(/^Country/).fill("SN");
+  await page.getByLabel(/^Place/).fill("Pikine");
+  await page.getByRole("button", { name: "Save" }).click();
+  await assert.doesNotReject(page.getByRole("link", { name: "Association des jeunes de Pikine" }).waitFor());
+  await accessible(page, "directory");
+  await shoot(page, "admin-directory");
+  await page.getByRole("link", { name: "Association des jeunes de Pikine" }).click();
+  assert.equal(await page.getByLabel(/^Services offered/).inputValue(), "youth mentoring\nsports");
+  await page.getByLabel(/^Typical wait/).fill("two weeks");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(`${base}/admin/directory`);
+
+  await page.getByRole("link", { name: "Feasibility catalogue" }).click();
+  assert.ok((await page.locator("tbody tr").count()) >= 29, "every intervention of the grid");
+  await accessible(page, "feasibility catalogue");
+  await shoot(page, "admin-grid");
+  await page.getByRole("link", { name: "Timing rules" }).click();
+  await assert.doesNotReject(page.getByRole("cell", { name: /lines 2459-2462/ }).first().waitFor());
+  await accessible(page, "timing rules");
+  await signOut(page);
+
+  await signIn(page, "counsellor");
+  const refused = await page.goto(`${base}/admin/users`);
+  assert.equal(refused.status(), 403, "a counsellor administers nothing");
+  assert.equal(await page.getByRole("link", { name: "Administration" }).count(), 0);
+  await page.goto(`${base}/`);
+  await signOut(page);
+  await page.close();
+});
+
+test("the layout holds right to left (what an Arabic catalogue would switch on)", async () => {
+  const page = await context.newPage();
+  await signIn(page, "demo");
+  await page.locator("table.cases tbody tr a").first().click();
+  await page.evaluate(() => (document.documentElement.dir = "rtl"));
+  const layout = await page.evaluate(() => {
+    const brand = document.querySelector(".bar .brand").getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector("h1"));
+    const heading = range.getBoundingClientRect();
+    return {
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      brandOnTheRight: brand.left > window.innerWidth / 2,
+      headingFromTheRight: window.innerWidth - heading.right < heading.left,
+    };
+  });
+  assert.ok(layout.overflow <= 0, `no sideways scrolling: ${layout.overflow}px`);
+  assert.ok(layout.brandOnTheRight, "the bar starts on the right");
+  assert.ok(layout.headingFromTheRight, "text starts on the right");
+  await page.screenshot({ path: join(shots, "case-rtl.png"), fullPage: true });
   await signOut(page);
   await page.close();
 });

@@ -12,6 +12,7 @@
 mod admin;
 mod case_records;
 mod closure;
+mod compress;
 mod consents;
 mod follow_ups;
 mod form_view;
@@ -72,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/survey.js", get(survey_script))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
+        .layer(axum::middleware::from_fn(compress::gzip))
         .with_state(state.clone());
     homeward_server::app(state).merge(pages)
 }

@@ -201,6 +201,28 @@ async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
 }
 
 #[tokio::test]
+async fn pages_travel_gzipped_when_the_browser_accepts_it_and_the_api_as_it_is() {
+    use std::io::Read;
+    let b = Browser::new().await;
+    let fetch = |path: &str, encoding: &str| {
+        Request::get(path).header(header::ACCEPT_ENCODING, encoding).body(Body::empty()).unwrap()
+    };
+    let response = b.app.clone().oneshot(fetch("/static/homeward.css", "gzip, deflate, br")).await.unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(response.headers()[header::VARY], "accept-encoding");
+    let packed = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let mut css = String::new();
+    flate2::read::GzDecoder::new(&packed[..]).read_to_string(&mut css).unwrap();
+    let plain = b.get("/static/homeward.css", "").await;
+    assert_eq!(css, plain.body, "unpacked, the same stylesheet");
+    assert!(packed.len() * 2 < plain.body.len(), "{} bytes gzipped, {} plain", packed.len(), plain.body.len());
+    let refused = b.app.clone().oneshot(fetch("/static/homeward.css", "gzip;q=0, identity")).await.unwrap();
+    assert!(refused.headers().get(header::CONTENT_ENCODING).is_none(), "q=0 refuses gzip");
+    let api = b.app.clone().oneshot(fetch("/api/v1/healthz", "gzip")).await.unwrap();
+    assert!(api.headers().get(header::CONTENT_ENCODING).is_none(), "the API's JSON is not compressed");
+}
+
+#[tokio::test]
 async fn the_me_officer_sees_no_names_and_a_signed_out_session_is_over() {
     let b = Browser::new().await;
     b.user("monitor", "me_officer", None, "en").await;
