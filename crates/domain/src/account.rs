@@ -61,17 +61,36 @@ impl AccountSettings {
     }
 }
 
-/// A new account.
+/// A new account (enabled). Its fields are spelt out rather than flattened from
+/// [`AccountSettings`], so its JSON schema is one plain object that clients and fuzzers can read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub username: String,
     pub password: String,
-    #[serde(flatten)]
-    pub settings: AccountSettings,
+    pub role: Role,
+    #[serde(default)]
+    pub office: Option<String>,
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub grants: Vec<Section>,
+    #[schema(example = "fr")]
+    pub language: String,
 }
 
 impl NewAccount {
+    pub fn settings(&self) -> AccountSettings {
+        AccountSettings {
+            role: self.role,
+            office: self.office.clone(),
+            provider: self.provider.clone(),
+            grants: self.grants.clone(),
+            language: self.language.clone(),
+            disabled: false,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut p = Problems::default();
         let u = self.username.trim();
@@ -80,7 +99,7 @@ impl NewAccount {
             p.add("username", "must be 1 to 100 characters without spaces");
         }
         check_password(&mut p, &self.password);
-        self.settings.check(&mut p);
+        self.settings().check(&mut p);
         p.into_result()
     }
 }
@@ -105,11 +124,11 @@ mod tests {
         let account = NewAccount {
             username: "a b".into(),
             password: "short".into(),
-            settings: AccountSettings {
-                grants: vec![Section::Health],
-                language: "de".into(),
-                ..settings(Role::MeOfficer)
-            },
+            role: Role::MeOfficer,
+            office: None,
+            provider: None,
+            grants: vec![Section::Health],
+            language: "de".into(),
         };
         let fields: Vec<String> = account.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["username", "password", "grants", "language"]);

@@ -149,7 +149,7 @@ async fn users_page(state: AppState, session: Session, typed: Option<&Typed>, er
     let rows = accounts
         .iter()
         .map(|u| {
-            let s = &u.settings;
+            let s = u.settings();
             Row {
                 link: Some(format!("/admin/users/{}", u.username)),
                 cells: vec![
@@ -244,7 +244,7 @@ pub async fn user_form(State(state): State<AppState>, session: Session, Path(use
         return refused(t, ApiError::NotFound);
     };
     let form = forms::named("account_change");
-    let typed = typed_from_json(form, &serde_json::to_value(&account.settings).unwrap_or_default());
+    let typed = typed_from_json(form, &serde_json::to_value(account.settings()).unwrap_or_default());
     let title = format!("{} · {}", t.get("change_account"), username);
     edit_page(&session, "users", title, (form, format!("/admin/users/{username}"), None), &typed, &[])
 }
@@ -523,16 +523,16 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(account.settings.grants.len(), 2);
+        assert_eq!(account.grants.len(), 2);
         account.validate().unwrap();
         let change: AccountChange = read(
             forms::named("account_change"),
             &typed(&[("role", "counsellor"), ("language", "en"), ("disabled", "on")]),
         )
         .unwrap();
-        assert!(change.settings.disabled && change.password.is_none());
+        assert!(change.disabled && change.password.is_none());
         let settings: AccountSettings =
-            serde_json::from_value(serde_json::to_value(&change.settings).unwrap()).unwrap();
+            serde_json::from_value(serde_json::to_value(change.settings()).unwrap()).unwrap();
         let round = typed_from_json(forms::named("account_change"), &serde_json::to_value(&settings).unwrap());
         assert_eq!(value(&round, "disabled"), "on");
         assert_eq!(value(&round, "password"), "", "a password is never put back in a form");

@@ -18,7 +18,7 @@ pub struct Series {
 pub struct Point {
     pub label: String,
     pub phase: String,
-    pub values: [String; 4],
+    pub values: [Option<f64>; 4],
 }
 
 pub struct Progress {
@@ -77,11 +77,7 @@ pub fn chart(surveys: &[SurveyView]) -> Option<Progress> {
         .collect();
     let points = scored
         .iter()
-        .map(|s| Point {
-            label: s.date.to_string(),
-            phase: s.phase.clone(),
-            values: [0, 1, 2, 3].map(|k| value(s, k).map_or(String::new(), |v| format!("{v:.2}"))),
-        })
+        .map(|s| Point { label: s.date.to_string(), phase: s.phase.clone(), values: [0, 1, 2, 3].map(|k| value(s, k)) })
         .collect();
     let ticks = scored.iter().enumerate().map(|(i, s)| (x(i), s.date.to_string())).collect();
     Some(Progress { series, points, ticks })

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use homeward_domain::Named;
 use homeward_domain::access::Role;
-use homeward_domain::account::{AccountSettings, NewAccount};
+use homeward_domain::account::NewAccount;
 use homeward_server::auth;
 use homeward_store::frames::UserRow;
 use homeward_store::query::users;
@@ -51,14 +51,11 @@ pub fn user_row(user: &NewUser<'_>, password: &str) -> anyhow::Result<UserRow> {
     let account = NewAccount {
         username: user.username.trim().to_string(),
         password: password.to_string(),
-        settings: AccountSettings {
-            role,
-            office: user.office.map(str::to_string),
-            provider: user.provider.map(str::to_string),
-            grants,
-            language: user.language.to_string(),
-            disabled: false,
-        },
+        role,
+        office: user.office.map(str::to_string),
+        provider: user.provider.map(str::to_string),
+        grants,
+        language: user.language.to_string(),
     };
     if let Err(problems) = account.validate() {
         let flag = |field: &str| match field {
@@ -68,7 +65,7 @@ pub fn user_row(user: &NewUser<'_>, password: &str) -> anyhow::Result<UserRow> {
         let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", flag(&p.field), p.message)).collect();
         bail!("{}", lines.join("\n"));
     }
-    let s = &account.settings;
+    let s = account.settings();
     Ok(UserRow {
         username: account.username.clone(),
         role: role.name().to_string(),

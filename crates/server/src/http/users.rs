@@ -26,8 +26,12 @@ use crate::extract::Body;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
     pub username: String,
-    #[serde(flatten)]
-    pub settings: AccountSettings,
+    pub role: Role,
+    pub office: Option<String>,
+    pub provider: Option<String>,
+    pub grants: Vec<homeward_domain::access::Section>,
+    pub language: String,
+    pub disabled: bool,
     pub created_at: String,
 }
 
@@ -36,16 +40,26 @@ impl UserView {
         let caller = Caller::from_user(row).map_err(ApiError::Internal)?;
         Ok(UserView {
             username: row.username.clone(),
-            settings: AccountSettings {
-                role: caller.access.role,
-                office: row.office.clone(),
-                provider: row.provider_id.clone(),
-                grants: caller.access.sections,
-                language: row.language.clone(),
-                disabled: row.disabled,
-            },
+            role: caller.access.role,
+            office: row.office.clone(),
+            provider: row.provider_id.clone(),
+            grants: caller.access.sections,
+            language: row.language.clone(),
+            disabled: row.disabled,
             created_at: row.created_at.clone(),
         })
+    }
+
+    /// The account's settings, as a form edits them.
+    pub fn settings(&self) -> AccountSettings {
+        AccountSettings {
+            role: self.role,
+            office: self.office.clone(),
+            provider: self.provider.clone(),
+            grants: self.grants.clone(),
+            language: self.language.clone(),
+            disabled: self.disabled,
+        }
     }
 }
 
@@ -53,10 +67,32 @@ impl UserView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountChange {
-    #[serde(flatten)]
-    pub settings: AccountSettings,
+    pub role: Role,
+    #[serde(default)]
+    pub office: Option<String>,
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub grants: Vec<homeward_domain::access::Section>,
+    #[schema(example = "fr")]
+    pub language: String,
+    #[serde(default)]
+    pub disabled: bool,
     #[serde(default)]
     pub password: Option<String>,
+}
+
+impl AccountChange {
+    pub fn settings(&self) -> AccountSettings {
+        AccountSettings {
+            role: self.role,
+            office: self.office.clone(),
+            provider: self.provider.clone(),
+            grants: self.grants.clone(),
+            language: self.language.clone(),
+            disabled: self.disabled,
+        }
+    }
 }
 
 /// The provider a partner is linked to must be in the directory.
@@ -118,11 +154,12 @@ pub async fn create(
     let username = account.username.trim().to_string();
     let hash = hashed(account.password.clone()).await?;
     let mut tx = state.store.begin().await?;
-    check_provider(&mut tx, &account.settings).await?;
+    let settings = account.settings();
+    check_provider(&mut tx, &settings).await?;
     if users::get(&mut tx, &username).await?.is_some() {
         return Err(ApiError::Conflict(format!("an account named '{username}' exists already"), None));
     }
-    let row = row_of(&username, &account.settings, hash, now());
+    let row = row_of(&username, &settings, hash, now());
     users::upsert(&mut tx, &row).await?;
     homeward_store::audit::append(&mut tx, &[entry(&caller.username, "create", "user", &username, None, &["*"])])
         .await?;
@@ -149,19 +186,20 @@ pub async fn update(
     if let Some(password) = &change.password {
         check_password(&mut p, password);
     }
-    if username == caller.username && (change.settings.disabled || change.settings.role != Role::Admin) {
+    let settings = change.settings();
+    if username == caller.username && (settings.disabled || settings.role != Role::Admin) {
         p.add("role", "you cannot disable your own account or give up its administration");
     }
     p.into_result().map_err(ApiError::invalid)?;
-    change.settings.validate().map_err(ApiError::invalid)?;
+    settings.validate().map_err(ApiError::invalid)?;
     let new_hash = match change.password.clone() {
         Some(password) => Some(hashed(password).await?),
         None => None,
     };
     let mut tx = state.store.begin().await?;
-    check_provider(&mut tx, &change.settings).await?;
+    check_provider(&mut tx, &settings).await?;
     let old = users::get(&mut tx, &username).await?.ok_or(ApiError::NotFound)?;
-    let row = row_of(&username, &change.settings, new_hash.unwrap_or(old.password_hash), old.created_at);
+    let row = row_of(&username, &settings, new_hash.unwrap_or(old.password_hash), old.created_at);
     users::upsert(&mut tx, &row).await?;
     let fields: &[&str] = if change.password.is_some() { &["settings", "password"] } else { &["settings"] };
     homeward_store::audit::append(&mut tx, &[entry(&caller.username, "update", "user", &username, None, fields)])
