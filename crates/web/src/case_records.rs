@@ -111,6 +111,9 @@ struct RecordsPage<'a> {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     recorded_by: Vec<String>,
+    /// Under each money column, its exact total per currency (an assistance ledger's sum).
+    totals: Vec<Option<String>>,
+    has_totals: bool,
     inputs: Vec<Input>,
     may_add: bool,
     has_errors: bool,
@@ -177,12 +180,30 @@ async fn page(
         headers: columns.iter().map(|f| t.get(&label_key(&f.name)).to_string()).collect(),
         rows: listed.iter().map(|l| columns.iter().map(|f| cell(t, f, l.data.get(&f.name))).collect()).collect(),
         recorded_by: listed.iter().map(|l| l.created_by.clone()).collect(),
+        totals: columns.iter().map(|f| (f.kind == FieldType::Money).then(|| total(&listed, &f.name))).collect(),
+        has_totals: !listed.is_empty() && columns.iter().any(|f| f.kind == FieldType::Money),
         inputs: inputs(t, &session, form, typed, &errors),
         may_add: session.caller.access.may(permission(kind)),
         has_errors,
         general,
     };
     render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
+}
+
+/// The sum of a money field over the records, exact and per currency (`120000 XOF, 50.00 EUR`).
+fn total(listed: &[Listed], field: &str) -> String {
+    use homeward_domain::reference::{Currency, Money};
+    let mut sums: Vec<Money> = vec![];
+    for value in listed.iter().filter_map(|l| l.data.get(field)) {
+        let currency = value.get("currency").and_then(Value::as_str).and_then(|c| c.parse::<Currency>().ok());
+        let amount = value.get("amount").and_then(Value::as_str);
+        let Some(money) = currency.zip(amount).and_then(|(c, a)| Money::parse(a, c).ok()) else { continue };
+        match sums.iter_mut().find(|s| s.currency == money.currency) {
+            Some(sum) => *sum = sum.checked_add(money).unwrap_or(*sum),
+            None => sums.push(money),
+        }
+    }
+    sums.iter().map(Money::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// The permission that adds a record of `kind` (the API's [`records::Kind::permission`]).
@@ -331,6 +352,16 @@ mod tests {
             let json = form.to_json(&typed).unwrap();
             accepted(kind, &json).unwrap_or_else(|e| panic!("{kind} with only required fields: {e:?}"));
         }
+    }
+
+    #[test]
+    fn a_ledger_totals_each_currency_exactly() {
+        let row = |amount: &str, currency: &str| Listed {
+            created_by: "demo".into(),
+            data: serde_json::json!({"value": {"amount": amount, "currency": currency}}),
+        };
+        let listed = [row("0.10", "EUR"), row("0.20", "EUR"), row("120000", "XOF"), row("oops", "EUR")];
+        assert_eq!(total(&listed, "value"), "0.30 EUR, 120000 XOF");
     }
 
     #[test]
