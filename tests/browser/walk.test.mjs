@@ -319,7 +319,8 @@ test("the newcomer's walk: register, consent, baseline RSS, plan with a referral
   await assert.doesNotReject(page.locator("#supplier-error").filter({ hasText: "name the supplier paid" }).waitFor());
   await page.getByLabel(/^Supplier/).fill("Quincaillerie Thiès");
   await page.getByRole("button", { name: "Save" }).click();
-  await assert.doesNotReject(page.getByRole("cell", { name: "120000 XOF" }).waitFor());
+  await assert.doesNotReject(page.locator("tbody td", { hasText: "120000 XOF" }).waitFor());
+  assert.match(await page.locator("tfoot").innerText(), /120000 XOF/, "the ledger's total");
   await accessible(page, "assistance");
   await shoot(page, "assistance");
   await page.goto(caseUrl);
