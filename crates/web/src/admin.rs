@@ -6,7 +6,7 @@
 //! Also each user's own settings: the language of their pages.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
@@ -19,13 +19,12 @@ use homeward_server::error::ApiError;
 use homeward_server::extract::{Body, Params};
 use homeward_server::http::providers::{self, ProviderEdit, ProviderQuery};
 use homeward_server::http::users::{self, AccountChange, LanguageChoice};
-use serde::de::DeserializeOwned;
 
-use crate::form_view::{Input, general_problems, inputs};
+use crate::form_view::{Input, general_problems, inputs, problems, read};
 use crate::forms::{self, FormDef, Typed, typed_from_json, value};
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::{MessagePage, render};
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 /// The admin pages, as (path, title message), and the permission each needs.
 const TABS: [(&str, &str, Permission); 5] = [
@@ -117,23 +116,6 @@ fn refused(t: &Catalogue, e: ApiError) -> Response {
     }
 }
 
-/// What a form typed, read as the API reads a body: every problem, each naming its field.
-fn read<T: DeserializeOwned>(form: &FormDef, typed: &Typed) -> Result<T, Vec<FieldError>> {
-    let json = form.to_json(typed)?;
-    homeward_server::extract::parse::<T>(json.to_string().as_bytes()).map_err(|e| problems(e).unwrap_or_default())
-}
-
-/// The problems of a refusal that a form can show; `None` for other errors.
-fn problems(e: ApiError) -> Option<Vec<FieldError>> {
-    match e {
-        ApiError::Invalid(_, fields) => Some(fields),
-        ApiError::Conflict(m, _) | ApiError::Forbidden(m) => {
-            Some(vec![FieldError { field: "form".into(), message: m }])
-        }
-        _ => None,
-    }
-}
-
 // -- accounts ----------------------------------------------------------------------------------
 
 async fn users_page(state: AppState, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
@@ -171,14 +153,7 @@ pub async fn users_list(State(state): State<AppState>, session: Session) -> Resp
     users_page(state, session, None, vec![]).await
 }
 
-pub async fn user_create(
-    State(state): State<AppState>,
-    session: Session,
-    Form(typed): Form<Vec<(String, String)>>,
-) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
+pub async fn user_create(State(state): State<AppState>, session: Session, Posted(typed): Posted) -> Response {
     let account = match read::<NewAccount>(forms::named("account"), &typed) {
         Ok(a) => a,
         Err(errors) => return users_page(state, session, Some(&typed), errors).await,
@@ -253,11 +228,8 @@ pub async fn user_change(
     State(state): State<AppState>,
     session: Session,
     Path(username): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let t = catalogue(&session.caller.language);
     let form = forms::named("account_change");
     let title = format!("{} · {}", t.get("change_account"), username);
@@ -334,14 +306,7 @@ pub async fn directory(State(state): State<AppState>, session: Session) -> Respo
     directory_page(state, session, None, vec![]).await
 }
 
-pub async fn provider_add(
-    State(state): State<AppState>,
-    session: Session,
-    Form(typed): Form<Vec<(String, String)>>,
-) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
+pub async fn provider_add(State(state): State<AppState>, session: Session, Posted(typed): Posted) -> Response {
     let provider = match read::<ServiceProvider>(forms::named("provider"), &typed) {
         Ok(p) => p,
         Err(errors) => return directory_page(state, session, Some(&typed), errors).await,
@@ -371,11 +336,8 @@ pub async fn provider_edit(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let t = catalogue(&session.caller.language);
     let form = forms::named("provider");
     let version: i64 = value(&typed, "version").parse().unwrap_or(0);
@@ -485,14 +447,7 @@ pub async fn settings(session: Session, axum::extract::RawQuery(query): axum::ex
     render(SettingsPage { t, session: &session, languages, saved }, StatusCode::OK)
 }
 
-pub async fn set_language(
-    State(state): State<AppState>,
-    session: Session,
-    Form(typed): Form<Vec<(String, String)>>,
-) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
+pub async fn set_language(State(state): State<AppState>, session: Session, Posted(typed): Posted) -> Response {
     let choice = LanguageChoice { language: value(&typed, "language").to_string() };
     match users::set_language(State(state), session.caller.clone(), Body(choice)).await {
         Ok(_) => Redirect::to("/settings?saved").into_response(),

@@ -4,7 +4,7 @@
 //! sensitive sections, validation and audit are the API's.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::records::*;
@@ -19,7 +19,7 @@ use crate::form_view::{Input, general_problems, inputs, label_key};
 use crate::forms::{self, FieldDef, FieldType, FormDef, Typed};
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::{MessagePage, render};
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 /// A record as the page lists it: its data as the API's JSON.
 pub struct Listed {
@@ -238,12 +238,9 @@ pub async fn add(
     State(state): State<AppState>,
     session: Session,
     Path((case_id, path)): Path<(String, String)>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
     let Some((form, kind)) = forms::by_path(&path) else { return StatusCode::NOT_FOUND.into_response() };
-    if forms::value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let json = match form.to_json(&typed) {
         Ok(json) => json,
         Err(errors) => return page(state, session, case_id, (form, kind), Some(&typed), errors).await,

@@ -3,7 +3,7 @@
 //! `opt_out` move through the API's handler, which checks the lifecycle and the closure.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
@@ -15,11 +15,11 @@ use homeward_server::error::ApiError;
 use homeward_server::extract::Body;
 use homeward_server::http::cases;
 
-use crate::form_view::{Input, general_problems, inputs};
+use crate::form_view::{Input, general_problems, inputs, read};
 use crate::forms::{self, Typed};
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::{MessagePage, render};
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 #[derive(Template)]
 #[template(path = "close.html")]
@@ -81,23 +81,13 @@ pub async fn close(
     State(state): State<AppState>,
     session: Session,
     Path(case_id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if forms::value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let Some(action) = CaseAction::from_name(forms::value(&typed, "action")) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let version = forms::value(&typed, "version").parse().unwrap_or(0);
-    let closure = forms::named("closure").to_json(&typed).and_then(|json| {
-        match homeward_server::extract::parse::<Closure>(json.to_string().as_bytes()) {
-            Ok(c) => Ok(c),
-            Err(ApiError::Invalid(_, fields)) => Err(fields),
-            Err(e) => Err(vec![FieldError { field: "closure".into(), message: format!("{e:?}") }]),
-        }
-    });
-    let closure = match closure {
+    let closure = match read::<Closure>(forms::named("closure"), &typed) {
         Ok(c) => c,
         Err(errors) => return page(state, session, case_id, Some(&typed), errors).await,
     };

@@ -2,6 +2,8 @@
 //! language, what was typed (or its default), and its problems translated.
 
 use homeward_domain::validate::FieldError;
+use homeward_server::error::ApiError;
+use serde::de::DeserializeOwned;
 
 use crate::forms::{FieldDef, FieldType, FormDef, Typed};
 use crate::i18n::Catalogue;
@@ -100,4 +102,24 @@ fn belongs(problem: &FieldError, field: &FieldDef) -> bool {
 /// The problems that belong to no input of the form (a refusal of the whole record), translated.
 pub fn general_problems(t: &Catalogue, form: &FormDef, errors: &[FieldError]) -> Vec<String> {
     errors.iter().filter(|e| !form.fields.iter().any(|f| belongs(e, f))).map(|e| t.problem(&e.message)).collect()
+}
+
+/// What a form typed, read as the API reads a body: every problem, each naming its field.
+pub fn read<T: DeserializeOwned>(form: &FormDef, typed: &Typed) -> Result<T, Vec<FieldError>> {
+    let json = form.to_json(typed)?;
+    homeward_server::extract::parse::<T>(json.to_string().as_bytes()).map_err(|e| {
+        let message = format!("the form could not be read: {e:?}");
+        problems(e).unwrap_or_else(|| vec![FieldError { field: "form".into(), message }])
+    })
+}
+
+/// The problems of a refusal that a form can show; `None` for other errors.
+pub fn problems(e: ApiError) -> Option<Vec<FieldError>> {
+    match e {
+        ApiError::Invalid(_, fields) => Some(fields),
+        ApiError::Conflict(m, _) | ApiError::Forbidden(m) => {
+            Some(vec![FieldError { field: "form".into(), message: m }])
+        }
+        _ => None,
+    }
 }

@@ -3,20 +3,18 @@
 //! The API's handlers keep a partner to its own packets and audit every read.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
-use homeward_domain::referral::{ReferralAction, ReferralStep};
 use homeward_server::AppState;
 use homeward_server::error::ApiError;
 use homeward_server::extract::Body;
 use homeward_server::http::packets::{self as api, PacketView};
 
-use crate::forms::value;
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::render;
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 #[derive(Template)]
 #[template(path = "packets.html")]
@@ -66,20 +64,9 @@ pub async fn step(
     State(state): State<AppState>,
     session: Session,
     Path(referral_id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let Some(action) = ReferralAction::from_name(value(&typed, "action")) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let step = ReferralStep {
-        action,
-        version: value(&typed, "version").parse().unwrap_or(0),
-        date: value(&typed, "date").parse().unwrap_or_else(|_| homeward_store::today()),
-        note: Some(value(&typed, "note").trim().to_string()).filter(|n| !n.is_empty()),
-    };
+    let Some(step) = crate::referrals::step_of(&typed) else { return StatusCode::BAD_REQUEST.into_response() };
     match api::step(State(state.clone()), session.caller.clone(), Path(referral_id), Body(step)).await {
         Ok(_) => Redirect::to("/packets").into_response(),
         Err(ApiError::Invalid(m, _) | ApiError::Conflict(m, _)) => page(state, session, Some(m)).await,

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
@@ -29,11 +29,11 @@ use homeward_server::http::{cases, records};
 use homeward_server::views::CaseView;
 use serde_json::{Value, json};
 
-use crate::form_view::{Input, general_problems, inputs};
+use crate::form_view::{Input, general_problems, inputs, read};
 use crate::forms::{self, Typed, value};
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::{MessagePage, render};
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 /// Blank rows offered under each list.
 const BLANK_ROWS: usize = 1;
@@ -544,11 +544,8 @@ pub async fn start(
     State(state): State<AppState>,
     session: Session,
     Path(case_id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let draft = PlanDraft { content: PlanContent::default() };
     match plans::draft(State(state.clone()), session.caller.clone(), Path(case_id.clone()), Body(draft)).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan")).into_response(),
@@ -561,11 +558,8 @@ pub async fn save(
     State(state): State<AppState>,
     session: Session,
     Path((case_id, plan_id)): Path<(String, String)>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let (json, renamed) = content_json(&editor_from_typed(&typed), &state.grid);
     let content = match homeward_server::extract::parse::<PlanContent>(json.to_string().as_bytes()) {
         Ok(c) => c,
@@ -584,22 +578,13 @@ pub async fn step(
     State(state): State<AppState>,
     session: Session,
     Path((case_id, plan_id)): Path<(String, String)>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let Some(action) = PlanAction::from_name(value(&typed, "action")) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let attestation = if action == PlanAction::Agree {
-        let read = forms::named("attestation").to_json(&typed).and_then(|json| {
-            homeward_server::extract::parse::<Attestation>(json.to_string().as_bytes()).map_err(|e| match e {
-                ApiError::Invalid(_, fields) => fields,
-                other => vec![FieldError { field: "attestation".into(), message: format!("{other:?}") }],
-            })
-        });
-        match read {
+        match read::<Attestation>(forms::named("attestation"), &typed) {
             Ok(a) => Some(a),
             Err(errors) => return page(state, session, case_id, Some(&typed), errors, BTreeMap::new()).await,
         }
@@ -631,11 +616,8 @@ pub async fn check(
     State(state): State<AppState>,
     session: Session,
     Path(case_id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let intervention = value(&typed, "intervention").to_string();
     let count = state.grid.intervention(&intervention).map_or(0, |i| i.criteria.len());
     let marks = (0..count)

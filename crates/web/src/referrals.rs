@@ -4,7 +4,7 @@
 //! everything: nothing is sent without a consent that covers the provider and plan version.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use crate::forms::{Typed, value};
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::{MessagePage, render};
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 /// A referral as listed, with the consent question answered for it.
 pub struct Row {
@@ -259,11 +259,8 @@ pub async fn propose(
     State(state): State<AppState>,
     session: Session,
     Path(case_id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let request = request_json(&typed).and_then(|json| {
         homeward_server::extract::parse::<ReferralRequest>(json.to_string().as_bytes()).map_err(|e| match e {
             ApiError::Invalid(_, fields) => fields,
@@ -288,26 +285,25 @@ pub async fn propose(
     }
 }
 
+/// The move a referral form asks for: the action, the version read, the date (today when left
+/// out) and a note; `None` when the action is not one.
+pub fn step_of(typed: &Typed) -> Option<ReferralStep> {
+    Some(ReferralStep {
+        action: ReferralAction::from_name(value(typed, "action"))?,
+        version: value(typed, "version").parse().unwrap_or(0),
+        date: value(typed, "date").parse().unwrap_or_else(|_| homeward_store::today()),
+        note: Some(value(typed, "note").trim().to_string()).filter(|n| !n.is_empty()),
+    })
+}
+
 /// A move of a referral (consent given, sent, an outcome), with the date and a note.
 pub async fn step(
     State(state): State<AppState>,
     session: Session,
     Path((case_id, referral_id)): Path<(String, String)>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Posted(typed): Posted,
 ) -> Response {
-    if value(&typed, "csrf") != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let Some(action) = ReferralAction::from_name(value(&typed, "action")) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let note = Some(value(&typed, "note").trim().to_string()).filter(|n| !n.is_empty());
-    let step = ReferralStep {
-        action,
-        version: value(&typed, "version").parse().unwrap_or(0),
-        date: value(&typed, "date").parse().unwrap_or_else(|_| homeward_store::today()),
-        note,
-    };
+    let Some(step) = step_of(&typed) else { return StatusCode::BAD_REQUEST.into_response() };
     let path = Path((case_id.clone(), referral_id));
     match api::step(State(state.clone()), session.caller.clone(), path, Body(step)).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),

@@ -2,7 +2,9 @@
 //! page came over HTTPS), and CSRF protection on every form: a form carries a token derived from
 //! the session (or, before sign-in, matching a cookie), which another site cannot read.
 
-use axum::extract::FromRequestParts;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -75,6 +77,27 @@ impl FromRequestParts<AppState> for Session {
         let caller =
             Caller::from_user(&user).map_err(|e| homeward_server::error::ApiError::Internal(e).into_response())?;
         Ok(Session { csrf: csrf_for(&token), caller, token })
+    }
+}
+
+/// A form posted by the signed-in user, its CSRF token checked: the fields as pairs, in the
+/// order sent (a name repeats for ticked boxes). A form without the session's token is refused
+/// with 403 before any handler sees it.
+#[derive(Debug)]
+pub struct Posted(pub Vec<(String, String)>);
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let token = cookie(request.headers(), SESSION_COOKIE).map(csrf_for).unwrap_or_default();
+        let Form(pairs) =
+            Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let sent = pairs.iter().rev().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
+        if token.is_empty() || sent != token {
+            return Err(StatusCode::FORBIDDEN.into_response());
+        }
+        Ok(Posted(pairs))
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use homeward_domain::Named;
@@ -23,7 +23,7 @@ use homeward_server::views::SurveyView;
 
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::render;
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session};
 
 struct ChoiceView {
     code: String,
@@ -241,12 +241,8 @@ pub async fn save(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(form): Form<Pairs>,
+    Posted(form): Posted,
 ) -> Response {
-    let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-    if csrf != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let number = match case_number(&state, &session, &id).await {
         Ok(n) => n,
         Err(response) => return response,
