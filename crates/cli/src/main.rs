@@ -70,10 +70,37 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Monitoring and evaluation analyses on a CSV file: regression, summaries, change.
+    Analyze {
+        #[command(subcommand)]
+        command: AnalyzeCommand,
+    },
     /// The Reintegration Sustainability Survey: scoring, forms, profiles.
     Rss {
         #[command(subcommand)]
         command: RssCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnalyzeCommand {
+    /// Ordinary least squares, e.g. `--formula "composite ~ age + gender + time + country + program"`.
+    /// A column with any value that is not a number is categorical (treatment coding, terms named
+    /// as R names them: `genderFemale`); rows with a missing value in the model are left out.
+    Regress {
+        /// CSV, UTF-8, with a header. Missing values: empty, NA, N/A, NaN.
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        formula: String,
+        /// Reference levels, e.g. `country=Other,program=None` (default: the first level in sorted order).
+        #[arg(long)]
+        reference: Option<String>,
+        /// Heteroskedasticity-robust standard errors: hc1.
+        #[arg(long)]
+        robust: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::analyze::Format,
     },
 }
 
@@ -224,6 +251,11 @@ fn main() -> ExitCode {
             AdminCommand::Check { database } => commands::admin::check(&database),
         },
         Command::Audit { command: AuditCommand::Verify { database } } => commands::audit::verify(&database),
+        Command::Analyze { command } => match command {
+            AnalyzeCommand::Regress { input, formula, reference, robust, format } => {
+                commands::analyze::regress(&input, &formula, reference.as_deref(), robust.as_deref(), format)
+            }
+        },
         Command::Rss { command } => match command {
             RssCommand::Demo => commands::rss_demo::run(),
             RssCommand::Score { input, output, profile, threads } => {

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the process exit code, or an error (exit 2).
 
 pub mod admin;
+pub mod analyze;
 pub mod audit;
 pub mod demo;
 pub mod migrate;

@@ -1,0 +1,159 @@
+//! A table of observations, column by column, read from text cells (a CSV file, a database
+//! export). A column is numeric when every cell that is not missing reads as a finite number;
+//! any other value makes it categorical, as the issue's `analyze` commands promise.
+
+use std::collections::BTreeMap;
+
+/// Cells that mean "no value". Unlike pandas' defaults, `None` and `null` are not among them:
+/// `None` is a programme type ("no assistance") that analyses take as a reference level.
+pub const MISSING: &[&str] = &["", "NA", "N/A", "n/a", "NaN", "nan", "#N/A"];
+
+/// One column's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Numeric(Vec<Option<f64>>),
+    /// Each cell an index into `levels` (sorted, as a default reference level is the first).
+    Categorical {
+        codes: Vec<Option<u32>>,
+        levels: Vec<String>,
+    },
+}
+
+impl Column {
+    /// Reads text cells: numeric if every present cell is a finite number, else categorical.
+    pub fn from_text<'a>(cells: impl IntoIterator<Item = &'a str> + Clone) -> Column {
+        let present = |c: &str| !MISSING.contains(&c.trim());
+        let numeric =
+            cells.clone().into_iter().filter(|c| present(c)).all(|c| c.trim().parse::<f64>().is_ok_and(f64::is_finite));
+        if numeric {
+            return Column::Numeric(
+                cells.into_iter().map(|c| if present(c) { c.trim().parse().ok() } else { None }).collect(),
+            );
+        }
+        let mut levels: Vec<String> =
+            cells.clone().into_iter().filter(|c| present(c)).map(|c| c.trim().to_string()).collect();
+        levels.sort();
+        levels.dedup();
+        let index: BTreeMap<&str, u32> = levels.iter().enumerate().map(|(i, l)| (l.as_str(), i as u32)).collect();
+        let codes = cells.into_iter().map(|c| index.get(c.trim()).copied()).collect();
+        Column::Categorical { codes, levels }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Numeric(v) => v.len(),
+            Column::Categorical { codes, .. } => codes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether row `i` has a value.
+    pub fn present(&self, i: usize) -> bool {
+        match self {
+            Column::Numeric(v) => v[i].is_some(),
+            Column::Categorical { codes, .. } => codes[i].is_some(),
+        }
+    }
+
+    /// Row `i` as text (a category's name, a number as read back), `None` when missing.
+    pub fn text(&self, i: usize) -> Option<String> {
+        match self {
+            Column::Numeric(v) => v[i].map(|x| x.to_string()),
+            Column::Categorical { codes, levels } => codes[i].map(|c| levels[c as usize].clone()),
+        }
+    }
+}
+
+/// Named columns of equal length.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Frame {
+    names: Vec<String>,
+    columns: Vec<Column>,
+    rows: usize,
+}
+
+/// A problem with the table itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("row {row} has {found} cells; the header has {expected}")]
+    Ragged { row: usize, expected: usize, found: usize },
+    #[error("the column `{0}` appears twice in the header")]
+    DuplicateColumn(String),
+    #[error("there is no column `{name}`; the columns are: {known}")]
+    NoColumn { name: String, known: String },
+}
+
+impl Frame {
+    /// A frame from a header and rows of text cells (row numbers in errors count the header as 1).
+    pub fn from_rows(header: &[String], rows: &[Vec<String>]) -> Result<Frame, FrameError> {
+        for (i, name) in header.iter().enumerate() {
+            if header[..i].contains(name) {
+                return Err(FrameError::DuplicateColumn(name.clone()));
+            }
+        }
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != header.len() {
+                return Err(FrameError::Ragged { row: i + 2, expected: header.len(), found: row.len() });
+            }
+        }
+        let columns =
+            (0..header.len()).map(|c| Column::from_text(rows.iter().map(move |r| r[c].as_str()))).collect::<Vec<_>>();
+        Ok(Frame { names: header.to_vec(), columns, rows: rows.len() })
+    }
+
+    /// A frame from columns built elsewhere (all the same length).
+    pub fn from_columns(columns: Vec<(String, Column)>) -> Frame {
+        let rows = columns.first().map_or(0, |(_, c)| c.len());
+        let (names, columns) = columns.into_iter().unzip();
+        Frame { names, columns, rows }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The column called `name`, or an error listing the columns there are.
+    pub fn column(&self, name: &str) -> Result<&Column, FrameError> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.columns[i])
+            .ok_or_else(|| FrameError::NoColumn { name: name.to_string(), known: self.names.join(", ") })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_word_among_numbers_makes_a_column_categorical_and_missing_cells_stay_missing() {
+        assert_eq!(Column::from_text(["1", " 2.5", "", "NA"]), Column::Numeric(vec![Some(1.0), Some(2.5), None, None]));
+        assert_eq!(
+            Column::from_text(["b", "1", "", "a", "b"]),
+            Column::Categorical {
+                codes: vec![Some(2), Some(0), None, Some(1), Some(2)],
+                levels: vec!["1".into(), "a".into(), "b".into()]
+            }
+        );
+        assert!(matches!(Column::from_text(["1", "inf"]), Column::Categorical { .. }), "infinity is not a score");
+    }
+
+    #[test]
+    fn ragged_rows_and_unknown_columns_are_named() {
+        let header = vec!["a".to_string(), "b".to_string()];
+        let e = Frame::from_rows(&header, &[vec!["1".into(), "2".into()], vec!["3".into()]]).unwrap_err();
+        assert_eq!(e.to_string(), "row 3 has 1 cells; the header has 2");
+        let frame = Frame::from_rows(&header, &[vec!["1".into(), "x".into()]]).unwrap();
+        assert_eq!(frame.column("c").unwrap_err().to_string(), "there is no column `c`; the columns are: a, b");
+        let twice = vec!["a".to_string(), "a".to_string()];
+        assert_eq!(Frame::from_rows(&twice, &[]).unwrap_err(), FrameError::DuplicateColumn("a".into()));
+    }
+}

@@ -1,0 +1,12 @@
+//! Monitoring and evaluation for Homeward as pure computation: no files, no database. The CLI,
+//! the API and the web app hand it rows and get tables back.
+//!
+//! - [`frame`]: a table read from text cells; numeric or categorical columns.
+//! - [`formula`]: `y ~ a + b` and the design matrix it makes (treatment coding, listwise deletion).
+//! - [`ols`]: least squares by QR, classical and HC1 standard errors, tests and intervals.
+//! - [`special`]: the t and F distributions those tests need.
+
+pub mod formula;
+pub mod frame;
+pub mod ols;
+pub mod special;
