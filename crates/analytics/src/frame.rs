@@ -84,6 +84,10 @@ pub enum FrameError {
     DuplicateColumn(String),
     #[error("there is no column `{name}`; the columns are: {known}")]
     NoColumn { name: String, known: String },
+    #[error("`{0}` is not numeric, so it cannot be cut into bins")]
+    NotNumeric(String),
+    #[error("the bins of `{0}` need at least one edge, in increasing order")]
+    BadEdges(String),
 }
 
 impl Frame {
@@ -129,6 +133,30 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// The frame with numeric column `name` cut at `edges` into groups named `<18`, `18-24`,
+    /// ..., `50+` (each from one edge up to the next, excluded), in that order.
+    pub fn binned(&self, name: &str, edges: &[f64]) -> Result<Frame, FrameError> {
+        let Column::Numeric(values) = self.column(name)? else { return Err(FrameError::NotNumeric(name.to_string())) };
+        if edges.is_empty() || edges.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(FrameError::BadEdges(name.to_string()));
+        }
+        let show = |x: f64| if x.fract() == 0.0 { format!("{x:.0}") } else { x.to_string() };
+        let mut levels = vec![format!("<{}", show(edges[0]))];
+        for w in edges.windows(2) {
+            // Whole-number edges read as ages and months do: 18-24 for [18, 25).
+            let upper = if w[0].fract() == 0.0 && w[1].fract() == 0.0 { show(w[1] - 1.0) } else { show(w[1]) };
+            levels.push(format!("{}-{upper}", show(w[0])));
+        }
+        levels.push(format!("{}+", show(edges[edges.len() - 1])));
+        let codes = values.iter().map(|v| v.map(|x| edges.iter().filter(|e| x >= **e).count() as u32)).collect();
+        let mut binned = self.clone();
+        let at = self.names.iter().position(|n| n == name).expect("found above");
+        binned.columns[at] = Column::Categorical { codes, levels };
+        Ok(binned)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +172,21 @@ mod tests {
             }
         );
         assert!(matches!(Column::from_text(["1", "inf"]), Column::Categorical { .. }), "infinity is not a score");
+    }
+
+    #[test]
+    fn numbers_are_cut_into_named_bins_in_their_order() {
+        let header = vec!["age".to_string()];
+        let rows: Vec<Vec<String>> =
+            ["12", "18", "24", "25", "49", "50", "80", ""].iter().map(|v| vec![v.to_string()]).collect();
+        let f = Frame::from_rows(&header, &rows).unwrap().binned("age", &[18.0, 25.0, 50.0]).unwrap();
+        let column = f.column("age").unwrap();
+        let labels: Vec<Option<String>> = (0..8).map(|i| column.text(i)).collect();
+        let l = |s: &str| Some(s.to_string());
+        assert_eq!(labels, [l("<18"), l("18-24"), l("18-24"), l("25-49"), l("25-49"), l("50+"), l("50+"), None]);
+        assert_eq!(f.binned("age", &[]).unwrap_err(), FrameError::NotNumeric("age".into()), "already cut");
+        let raw = Frame::from_rows(&header, &rows).unwrap();
+        assert_eq!(raw.binned("age", &[30.0, 20.0]).unwrap_err(), FrameError::BadEdges("age".into()));
     }
 
     #[test]

@@ -102,6 +102,55 @@ enum AnalyzeCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: commands::analyze::Format,
     },
+    /// n, mean, sd, median and the share in each RSS band of a score, by groups, with small
+    /// cells (and cells that would reveal them) suppressed.
+    Summary {
+        #[arg(long)]
+        input: PathBuf,
+        /// The score to summarise (a numeric column).
+        #[arg(long)]
+        measure: String,
+        /// Grouping columns, e.g. `country,sex` (none: one overall row).
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+        /// The smallest group shown.
+        #[arg(long, default_value_t = 5)]
+        min_cell: usize,
+        /// Cut a numeric column into groups first, e.g. `age=18,25,35,50` (repeatable).
+        #[arg(long)]
+        bins: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::analyze::Format,
+    },
+    /// Each case's change in a score between two phases; with --group, the difference in
+    /// differences between two groups and its effect sizes (Glass's Δ, Cohen's d, Hedges' g).
+    Change {
+        #[arg(long)]
+        input: PathBuf,
+        /// The column identifying a case.
+        #[arg(long)]
+        id: String,
+        /// The column naming the survey phase.
+        #[arg(long)]
+        phase: String,
+        #[arg(long)]
+        measure: String,
+        /// A column with two groups to compare (mentored or not, ...).
+        #[arg(long)]
+        group: Option<String>,
+        /// The phases compared (default: the first and last, RSS phases in survey order).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// The group compared against (default: the first in sorted order).
+        #[arg(long)]
+        control: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        min_cell: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::analyze::Format,
+    },
 }
 
 #[derive(Subcommand)]
@@ -254,6 +303,23 @@ fn main() -> ExitCode {
         Command::Analyze { command } => match command {
             AnalyzeCommand::Regress { input, formula, reference, robust, format } => {
                 commands::analyze::regress(&input, &formula, reference.as_deref(), robust.as_deref(), format)
+            }
+            AnalyzeCommand::Summary { input, measure, by, min_cell, bins, format } => {
+                commands::analyze::summary(&input, &measure, &by, min_cell, &bins, format)
+            }
+            AnalyzeCommand::Change { input, id, phase, measure, group, from, to, control, min_cell, format } => {
+                commands::analyze::change(&commands::analyze::ChangeArgs {
+                    input: &input,
+                    id: &id,
+                    phase: &phase,
+                    measure: &measure,
+                    group: group.as_deref(),
+                    from: from.as_deref(),
+                    to: to.as_deref(),
+                    control: control.as_deref(),
+                    min_cell,
+                    format,
+                })
             }
         },
         Command::Rss { command } => match command {

@@ -117,6 +117,135 @@ fn small_samples_and_numeric_only_models_agree_too() {
     agree("composite ~ time + program", "program=Training", true, 60, 5);
 }
 
+/// The same returnees surveyed at baseline and at the end; mentored ones improve more.
+fn panel_file(cases: usize, seed: u64) -> String {
+    let mut r = Random(seed);
+    let mut csv = String::from("case,phase,composite,mentored,country\n");
+    for i in 0..cases {
+        let mentored = if r.next() < 0.5 { "yes" } else { "no" };
+        let country = r.pick(&COUNTRIES[..3]);
+        let before = 0.3 + r.next() * 0.3;
+        let gain = 0.05 + if mentored == "yes" { 0.06 } else { 0.0 } + (r.next() - 0.5) * 0.2;
+        writeln!(csv, "c{i},baseline,{before:.6},{mentored},{country}").unwrap();
+        if r.next() < 0.9 {
+            writeln!(csv, "c{i},final,{:.6},{mentored},{country}", (before + gain).clamp(0.0, 1.0)).unwrap();
+        }
+    }
+    csv
+}
+
+#[test]
+fn group_summaries_agree_with_pandas() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("surveys.csv");
+    std::fs::write(&input, survey_file(1_500, 11)).unwrap();
+    let path = input.to_str().unwrap();
+    let args = [
+        "analyze",
+        "summary",
+        "--input",
+        path,
+        "--measure",
+        "composite",
+        "--by",
+        "country,gender",
+        "--min-cell",
+        "1",
+        "--format",
+        "json",
+    ];
+    let out = homeward(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let oracle = python_script(
+        "scripts/oracles/m_and_e.py",
+        &[
+            "summary".as_ref(),
+            input.as_os_str(),
+            "composite".as_ref(),
+            "country,gender".as_ref(),
+            "0.33".as_ref(),
+            "0.66".as_ref(),
+        ],
+    );
+    assert!(oracle.status.success(), "pandas: {}", text(&oracle.stderr));
+    let theirs: Value = serde_json::from_slice(&oracle.stdout).unwrap();
+    let (ours_rows, their_rows) = (ours["rows"].as_array().unwrap(), theirs["rows"].as_array().unwrap());
+    assert_eq!(ours_rows.len(), their_rows.len());
+    assert_eq!(ours["total"]["n"], theirs["n"]);
+    for (a, b) in ours_rows.iter().zip(their_rows) {
+        assert_eq!(a["group"], b["group"]);
+        assert_eq!(a["n"], b["n"]);
+        for key in ["mean", "sd", "median"] {
+            close(&a[key], &b[key], &format!("{} {key}", a["group"]));
+        }
+        for band in 0..3 {
+            close(&a["bands"][band], &b["bands"][band], &format!("{} band {band}", a["group"]));
+        }
+    }
+}
+
+#[test]
+fn small_cells_are_suppressed_in_the_commands_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("s.csv");
+    std::fs::write(&input, "score,office\n0.5,dakar\n0.6,dakar\n0.7,dakar\n0.4,dakar\n0.5,dakar\n0.9,thies\n0.2,kaolack\n0.3,kaolack\n0.4,kaolack\n0.5,kaolack\n0.6,kaolack\n0.7,kaolack\n").unwrap();
+    let out =
+        homeward(&["analyze", "summary", "--input", input.to_str().unwrap(), "--measure", "score", "--by", "office"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    let row = |office: &str| table.lines().find(|l| l.starts_with(office)).unwrap_or_default().to_string();
+    assert!(row("thies").contains("suppressed: fewer than 5"), "{table}");
+    assert!(row("dakar").contains("suppressed: would reveal a small cell"), "the smaller other cell goes too: {table}");
+    assert!(!row("kaolack").contains("suppressed"), "{table}");
+    assert!(!table.contains("0.9000"), "no figure of the hidden cell appears: {table}");
+}
+
+#[test]
+fn the_difference_in_differences_agrees_with_statsmodels() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("panel.csv");
+    std::fs::write(&input, panel_file(400, 21)).unwrap();
+    let path = input.to_str().unwrap();
+    let out = homeward(&[
+        "analyze",
+        "change",
+        "--input",
+        path,
+        "--id",
+        "case",
+        "--phase",
+        "phase",
+        "--measure",
+        "composite",
+        "--group",
+        "mentored",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let oracle = python_script(
+        "scripts/oracles/m_and_e.py",
+        &["did", path, "case", "phase", "composite", "mentored", "baseline", "final", "no"].map(std::ffi::OsStr::new),
+    );
+    assert!(oracle.status.success(), "statsmodels: {}", text(&oracle.stderr));
+    let theirs: Value = serde_json::from_slice(&oracle.stdout).unwrap();
+    assert_eq!(ours["cases"].as_array().unwrap().len() as u64, theirs["cases"].as_u64().unwrap());
+    let did = &ours["comparison"]["difference_in_differences"];
+    for key in ["estimate", "std_error", "t_value", "p_value", "conf_low", "conf_high"] {
+        close(&did[key], &theirs[key], key);
+    }
+    assert_eq!(ours["comparison"]["control"], "no");
+    let d = ours["comparison"]["cohens_d"]["estimate"].as_f64().unwrap();
+    let g = ours["comparison"]["hedges_g"]["estimate"].as_f64().unwrap();
+    assert!(
+        d > 0.0 && g < d && g > 0.99 * d,
+        "Hedges' g shrinks d a little on {} cases: d {d}, g {g}",
+        theirs["cases"]
+    );
+}
+
 #[test]
 fn refusals_name_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use homeward_analytics::formula::{Design, Formula, parse_references};
 use homeward_analytics::frame::Frame;
 use homeward_analytics::ols::{self, Covariance, Fit};
+use homeward_analytics::summary::{BandEdges, Suppressed, summarise};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -97,4 +98,138 @@ fn regression_table(formula: &Formula, fit: &Fit) -> String {
         fit.adj_r_squared,
         fit.sigma
     )
+}
+
+/// Cuts the columns named in `bins` (`age=18,25,35,50`) into groups.
+fn apply_bins(mut frame: Frame, bins: &[String]) -> anyhow::Result<Frame> {
+    for spec in bins {
+        let (name, edges) =
+            spec.split_once('=').with_context(|| format!("--bins {spec}: needs the form column=edge,edge"))?;
+        let edges = edges
+            .split(',')
+            .map(|e| e.trim().parse::<f64>().with_context(|| format!("--bins {spec}: `{e}` is not a number")))
+            .collect::<anyhow::Result<Vec<f64>>>()?;
+        frame = frame.binned(name.trim(), &edges)?;
+    }
+    Ok(frame)
+}
+
+/// The RSS bands of the bundled profile (handbook lines 2250-2253).
+fn band_edges() -> BandEdges {
+    let instrument = homeward_rss::builtin::instrument();
+    let bands = homeward_rss::builtin::provisional_profile(&instrument).bands;
+    BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above }
+}
+
+fn shown(x: Option<f64>) -> String {
+    x.map_or_else(|| "·".to_string(), |v| format!("{v:.4}"))
+}
+
+pub fn summary(
+    input: &Path,
+    measure: &str,
+    by: &[String],
+    min_cell: usize,
+    bins: &[String],
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let frame = apply_bins(read_frame(input)?, bins)?;
+    let s = summarise(&frame, measure, by, min_cell, band_edges())?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
+        Format::Table => {
+            let mut header: Vec<&str> = by.iter().map(String::as_str).collect();
+            header.extend(["n", "mean", "sd", "median", "intensive", "standard", "light"]);
+            let line = |r: &homeward_analytics::summary::Row, label: Vec<String>| {
+                let mut cells = label;
+                match r.suppressed {
+                    Some(why) => {
+                        let why = match why {
+                            Suppressed::SmallCell => format!("suppressed: fewer than {min_cell}"),
+                            Suppressed::Complementary => "suppressed: would reveal a small cell".to_string(),
+                        };
+                        cells.push(why);
+                        cells.extend(std::iter::repeat_n(String::new(), 6));
+                    }
+                    None => {
+                        cells.push(r.n.map_or_else(String::new, |n| n.to_string()));
+                        cells.extend([r.mean, r.sd, r.median].map(shown));
+                        cells.extend(r.bands.map_or([None; 3], |b| b.map(Some)).map(shown));
+                    }
+                }
+                cells
+            };
+            let mut rows: Vec<Vec<String>> = s.rows.iter().map(|r| line(r, r.group.clone())).collect();
+            let mut all = vec!["(all)".to_string()];
+            all.extend(std::iter::repeat_n(String::new(), by.len().saturating_sub(1)));
+            rows.push(line(&s.total, all));
+            print!("{}", crate::table::render(&header, &rows));
+            println!(
+                "Cells of fewer than {min_cell} people, and cells that would reveal them, are suppressed. Bands: intensive below {}, light above {} (profile rss-provisional-1: PROVISIONAL weights).",
+                s.bands.intensive_below, s.bands.light_above
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `analyze change` is asked.
+#[derive(Debug)]
+pub struct ChangeArgs<'a> {
+    pub input: &'a Path,
+    pub id: &'a str,
+    pub phase: &'a str,
+    pub measure: &'a str,
+    pub group: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub control: Option<&'a str>,
+    pub min_cell: usize,
+    pub format: Format,
+}
+
+pub fn change(a: &ChangeArgs<'_>) -> anyhow::Result<ExitCode> {
+    let frame = read_frame(a.input)?;
+    let r = homeward_analytics::change::change(
+        &frame, a.id, a.phase, a.measure, a.group, a.from, a.to, a.control, a.min_cell,
+    )?;
+    match a.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+        Format::Table => {
+            println!("{}: change from {} to {} ({} cases with both)", r.measure, r.from, r.to, r.cases.len());
+            if let Some(m) = &r.mean_change {
+                println!(
+                    "mean change {:.4} (95 % CI {:.4} to {:.4}), paired t = {:.3}, p = {:.3e}",
+                    m.estimate, m.conf_low, m.conf_high, m.t_value, m.p_value
+                );
+            }
+            let rows: Vec<Vec<String>> = r
+                .groups
+                .iter()
+                .map(|g| {
+                    let mut cells = vec![g.group.clone(), g.n.map_or_else(|| "suppressed".into(), |n| n.to_string())];
+                    cells.extend([g.mean_before, g.mean_after, g.mean_change, g.sd_change].map(shown));
+                    cells
+                })
+                .collect();
+            if !rows.is_empty() {
+                print!("{}", crate::table::render(&["group", "n", "before", "after", "change", "sd of change"], &rows));
+            }
+            if let Some(c) = &r.comparison {
+                let did = &c.difference_in_differences;
+                println!(
+                    "difference in differences ({} − {}): {:.4} (95 % CI {:.4} to {:.4}), t = {:.3}, p = {:.3e}",
+                    c.treated, c.control, did.estimate, did.conf_low, did.conf_high, did.t_value, did.p_value
+                );
+                for (name, e) in [("Glass's Δ", &c.glass_delta), ("Cohen's d", &c.cohens_d), ("Hedges' g", &c.hedges_g)]
+                {
+                    println!("{name}: {:.4} (95 % CI {:.4} to {:.4})", e.estimate, e.conf_low, e.conf_high);
+                }
+            }
+            if let Some(why) = &r.withheld {
+                println!("Some figures are withheld: {why}.");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
