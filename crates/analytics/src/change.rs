@@ -103,6 +103,14 @@ pub enum ChangeError {
     GroupTooSmall(String),
 }
 
+/// A case's rows: the one of each phase compared, and its group.
+#[derive(Default)]
+struct CaseRows {
+    before: Option<usize>,
+    after: Option<usize>,
+    group: Option<String>,
+}
+
 fn phase_rank(name: &str) -> (usize, String) {
     (PHASE_ORDER.iter().position(|p| *p == name).unwrap_or(PHASE_ORDER.len()), name.to_string())
 }
@@ -183,8 +191,7 @@ pub fn change(
     };
     let from = pick(from, &present[0])?;
     let to = pick(to, &present[present.len() - 1])?;
-    // Per case: (row of `from`, row of `to`, group).
-    let mut per_case: BTreeMap<String, (Option<usize>, Option<usize>, Option<String>)> = BTreeMap::new();
+    let mut per_case: BTreeMap<String, CaseRows> = BTreeMap::new();
     for i in 0..frame.rows() {
         let (Some(case), Some(p)) = (ids.text(i), phases.text(i)) else { continue };
         let entry = per_case.entry(case.clone()).or_default();
@@ -208,9 +215,9 @@ pub fn change(
     }
     let cases: Vec<CaseChange> = per_case
         .into_iter()
-        .filter_map(|(id, (a, b, g))| {
-            let (before, after) = (values[a?]?, values[b?]?);
-            Some(CaseChange { id, group: g, before, after, change: after - before })
+        .filter_map(|(id, rows)| {
+            let (before, after) = (values[rows.before?]?, values[rows.after?]?);
+            Some(CaseChange { id, group: rows.group, before, after, change: after - before })
         })
         .filter(|c| groups.is_none() || c.group.is_some())
         .collect();
