@@ -196,15 +196,15 @@ pub fn change(
         let (Some(case), Some(p)) = (ids.text(i), phases.text(i)) else { continue };
         let entry = per_case.entry(case.clone()).or_default();
         if let Some(g) = groups.and_then(|g| g.text(i)) {
-            match &entry.2 {
+            match &entry.group {
                 Some(old) if *old != g => return Err(ChangeError::TwoGroups { id: case, a: old.clone(), b: g }),
-                _ => entry.2 = Some(g),
+                _ => entry.group = Some(g),
             }
         }
         let slot = if p == from {
-            &mut entry.0
+            &mut entry.before
         } else if p == to {
-            &mut entry.1
+            &mut entry.after
         } else {
             continue;
         };
