@@ -19,6 +19,104 @@ pub enum Column {
     },
 }
 
+/// Whether a cell means "no value".
+pub fn is_missing(cell: &str) -> bool {
+    MISSING.contains(&cell.trim())
+}
+
+/// Whether a cell can sit in a numeric column (a finite number, or missing).
+pub fn fits_numeric(cell: &str) -> bool {
+    is_missing(cell) || cell.trim().parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// Builds a column cell by cell, for files too large to hold as text: a first pass decides with
+/// [`fits_numeric`] which columns are numeric, a second pushes the cells here.
+#[derive(Debug)]
+pub enum ColumnBuilder {
+    Numeric(Vec<Option<f64>>),
+    Categorical { codes: Vec<Option<u32>>, index: std::collections::HashMap<String, u32>, levels: Vec<String> },
+}
+
+impl ColumnBuilder {
+    pub fn new(numeric: bool) -> ColumnBuilder {
+        if numeric {
+            ColumnBuilder::Numeric(vec![])
+        } else {
+            ColumnBuilder::Categorical { codes: vec![], index: Default::default(), levels: vec![] }
+        }
+    }
+
+    /// Pushes a cell; `false` (and nothing pushed) when a numeric column meets a cell that is
+    /// not a number, so the caller can read that column again as categorical.
+    pub fn push_checked(&mut self, cell: &str) -> bool {
+        if let ColumnBuilder::Numeric(v) = self {
+            let cell = cell.trim();
+            if is_missing(cell) {
+                v.push(None);
+                return true;
+            }
+            return match cell.parse::<f64>() {
+                Ok(x) if x.is_finite() => {
+                    v.push(Some(x));
+                    true
+                }
+                _ => false,
+            };
+        }
+        self.push(cell);
+        true
+    }
+
+    pub fn push(&mut self, cell: &str) {
+        let cell = cell.trim();
+        match self {
+            ColumnBuilder::Numeric(v) => v.push(if is_missing(cell) { None } else { cell.parse().ok() }),
+            ColumnBuilder::Categorical { codes, index, levels } => {
+                if is_missing(cell) {
+                    codes.push(None);
+                    return;
+                }
+                // Few levels (sex, phase, country): comparing them beats hashing the cell.
+                let known = if levels.len() <= 16 {
+                    levels.iter().position(|l| l == cell).map(|c| c as u32)
+                } else {
+                    index.get(cell).copied()
+                };
+                let code = match known {
+                    Some(c) => c,
+                    None => {
+                        let c = levels.len() as u32;
+                        index.insert(cell.to_string(), c);
+                        levels.push(cell.to_string());
+                        c
+                    }
+                };
+                codes.push(Some(code));
+            }
+        }
+    }
+
+    /// The column, its levels in sorted order.
+    pub fn finish(self) -> Column {
+        match self {
+            ColumnBuilder::Numeric(v) => Column::Numeric(v),
+            ColumnBuilder::Categorical { codes, levels, .. } => {
+                let mut order: Vec<usize> = (0..levels.len()).collect();
+                order.sort_by(|a, b| levels[*a].cmp(&levels[*b]));
+                let mut rank = vec![0u32; levels.len()];
+                for (r, &old) in order.iter().enumerate() {
+                    rank[old] = r as u32;
+                }
+                let sorted = order.iter().map(|&i| levels[i].clone()).collect();
+                Column::Categorical {
+                    codes: codes.into_iter().map(|c| c.map(|c| rank[c as usize])).collect(),
+                    levels: sorted,
+                }
+            }
+        }
+    }
+}
+
 impl Column {
     /// Reads text cells: numeric if every present cell is a finite number, else categorical.
     pub fn from_text<'a>(cells: impl IntoIterator<Item = &'a str> + Clone) -> Column {
@@ -187,6 +285,21 @@ mod tests {
         assert_eq!(f.binned("age", &[]).unwrap_err(), FrameError::NotNumeric("age".into()), "already cut");
         let raw = Frame::from_rows(&header, &rows).unwrap();
         assert_eq!(raw.binned("age", &[30.0, 20.0]).unwrap_err(), FrameError::BadEdges("age".into()));
+    }
+
+    #[test]
+    fn a_column_built_cell_by_cell_equals_one_read_whole() {
+        let cells = ["b", "1", "", "a", "b", "NA"];
+        let numeric = cells.iter().all(|c| fits_numeric(c));
+        let mut builder = ColumnBuilder::new(numeric);
+        for c in cells {
+            builder.push(c);
+        }
+        assert_eq!(builder.finish(), Column::from_text(cells));
+        let numbers = ["1", " 2", "NA"];
+        let mut builder = ColumnBuilder::new(numbers.iter().all(|c| fits_numeric(c)));
+        numbers.iter().for_each(|c| builder.push(c));
+        assert_eq!(builder.finish(), Column::from_text(numbers));
     }
 
     #[test]

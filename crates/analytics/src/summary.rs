@@ -77,14 +77,19 @@ pub enum SummaryError {
     CategoricalMeasure(String),
     #[error("the minimum cell size must be at least 1")]
     MinCell,
+    #[error("the grouping columns have too many combinations of values to count")]
+    TooManyGroups,
 }
 
 fn figures(group: Vec<String>, values: &mut [f64], edges: &BandEdges) -> Row {
     let n = values.len();
     let mean = values.iter().sum::<f64>() / n as f64;
     let sd = (n > 1).then(|| (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64).sqrt());
-    values.sort_by(f64::total_cmp);
-    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+    // The median by selection, not a full sort: linear in the group's size.
+    let (below, middle, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let upper = *middle;
+    let median =
+        if n % 2 == 1 { upper } else { (below.iter().copied().fold(f64::NEG_INFINITY, f64::max) + upper) / 2.0 };
     let mut counts = [0usize; 3];
     for v in values.iter() {
         counts[edges.band(*v)] += 1;
@@ -107,6 +112,24 @@ fn hide(row: &mut Row, why: Suppressed) {
     row.median = None;
     row.bands = None;
     row.suppressed = Some(why);
+}
+
+/// A grouping column as codes and labels: categories as they are; numbers as their distinct
+/// values in numeric order.
+fn codes_of(column: &Column) -> (Vec<Option<u32>>, Vec<String>) {
+    match column {
+        Column::Categorical { codes, levels } => (codes.clone(), levels.clone()),
+        Column::Numeric(values) => {
+            let mut distinct: Vec<f64> = values.iter().flatten().copied().collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            let codes = values
+                .iter()
+                .map(|v| v.and_then(|x| distinct.binary_search_by(|d| d.total_cmp(&x)).ok()).map(|i| i as u32))
+                .collect();
+            (codes, distinct.iter().map(f64::to_string).collect())
+        }
+    }
 }
 
 /// Marks cells to suppress: the small ones, then (until nothing changes) the smallest other cell
@@ -159,16 +182,34 @@ pub fn summarise(
         Column::Numeric(v) => v,
         Column::Categorical { .. } => return Err(SummaryError::CategoricalMeasure(measure.to_string())),
     };
-    let keys = by.iter().map(|b| frame.column(b)).collect::<Result<Vec<_>, _>>()?;
-    let mut groups: BTreeMap<Vec<String>, Vec<f64>> = BTreeMap::new();
+    let keys = by.iter().map(|b| frame.column(b).map(codes_of)).collect::<Result<Vec<_>, _>>()?;
+    // A group's key: the grouping columns' codes in mixed radix, the first column most
+    // significant, so sorting keys sorts groups as their values sort (numbers as numbers).
+    let radix: Vec<u64> = keys.iter().map(|(_, labels)| labels.len().max(1) as u64).collect();
+    radix.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).ok_or(SummaryError::TooManyGroups)?;
+    let mut groups: std::collections::HashMap<u64, Vec<f64>> = std::collections::HashMap::new();
     let mut everyone = vec![];
-    for (i, v) in values.iter().enumerate() {
+    'rows: for (i, v) in values.iter().enumerate() {
         let Some(v) = v else { continue };
-        let Some(group) = keys.iter().map(|k| k.text(i)).collect::<Option<Vec<String>>>() else { continue };
-        groups.entry(group).or_default().push(*v);
+        let mut key = 0u64;
+        for ((codes, _), r) in keys.iter().zip(&radix) {
+            let Some(code) = codes[i] else { continue 'rows };
+            key = key * r + u64::from(code);
+        }
+        groups.entry(key).or_default().push(*v);
         everyone.push(*v);
     }
-    let mut rows: Vec<Row> = groups.into_iter().map(|(g, mut v)| figures(g, &mut v, &edges)).collect();
+    let mut sorted: Vec<(u64, Vec<f64>)> = groups.into_iter().collect();
+    sorted.sort_unstable_by_key(|(k, _)| *k);
+    let label = |mut key: u64| {
+        let mut parts = vec![String::new(); keys.len()];
+        for (j, ((_, labels), r)) in keys.iter().zip(&radix).enumerate().rev() {
+            parts[j] = labels[(key % r) as usize].clone();
+            key /= r;
+        }
+        parts
+    };
+    let mut rows: Vec<Row> = sorted.into_iter().map(|(k, mut v)| figures(label(k), &mut v, &edges)).collect();
     let names: Vec<Vec<String>> = rows.iter().map(|r| r.group.clone()).collect();
     let sizes: Vec<usize> = rows.iter().map(|r| r.n.unwrap_or(0)).collect();
     for (row, mark) in rows.iter_mut().zip(suppression(&names, &sizes, min_cell)) {

@@ -267,6 +267,29 @@ fn refusals_name_what_is_wrong() {
 }
 
 #[test]
+fn a_column_whose_first_values_are_numbers_is_categorical_if_any_value_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("s.csv");
+    std::fs::write(&input, "y,group\n1,\n1.5,1\n2,2\n3,a\n4,1\n4.5,2\n6,a\n").unwrap();
+    let out = homeward(&[
+        "analyze",
+        "regress",
+        "--input",
+        input.to_str().unwrap(),
+        "--formula",
+        "y ~ group",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let fit: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let terms: Vec<&str> =
+        fit["coefficients"].as_array().unwrap().iter().map(|c| c["term"].as_str().unwrap()).collect();
+    assert_eq!(terms, ["(Intercept)", "group2", "groupa"], "levels 1, 2, a; the row without a group left out");
+    assert_eq!(fit["n"], 6);
+}
+
+#[test]
 fn the_table_reads_like_a_regression_summary() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("s.csv");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use homeward_analytics::formula::{Design, Formula, parse_references};
-use homeward_analytics::frame::Frame;
+use homeward_analytics::frame::{ColumnBuilder, Frame, fits_numeric, is_missing};
 use homeward_analytics::ols::{self, Covariance, Fit};
 use homeward_analytics::summary::{BandEdges, Suppressed, summarise};
 
@@ -17,24 +17,114 @@ pub enum Format {
     Table,
 }
 
-/// Reads a CSV file (UTF-8, with a header) into a frame.
-pub fn read_frame(path: &Path) -> anyhow::Result<Frame> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+/// Reads the columns `wanted` of a CSV file (UTF-8, with a header) into a frame, without ever
+/// holding the file as text. A column is taken as numeric when its first value is a number; if a
+/// later value is not, that column alone is read again as categorical (a second pass that files
+/// with clean columns never need).
+pub fn read_frame(path: &Path, wanted: &[&str]) -> anyhow::Result<Frame> {
+    let open = || {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .with_context(|| format!("cannot read {}", path.display()))
+    };
+    let mut reader = open()?;
     let header: Vec<String> = reader
         .headers()
         .with_context(|| format!("{}: cannot read the header", path.display()))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
-    let mut rows = vec![];
-    for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: row {} cannot be read", path.display(), i + 2))?;
-        rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
+    for (i, name) in header.iter().enumerate() {
+        if header[..i].contains(name) {
+            bail!("{}: the column `{name}` appears twice in the header", path.display());
+        }
     }
-    Frame::from_rows(&header, &rows).with_context(|| path.display().to_string())
+    let mut positions = vec![];
+    for name in wanted {
+        let Some(at) = header.iter().position(|h| h == name) else {
+            bail!("there is no column `{name}`; the columns are: {}", header.join(", "));
+        };
+        if !positions.contains(&at) {
+            positions.push(at);
+        }
+    }
+    // None until a column's first value is seen; then its builder.
+    let mut builders: Vec<Option<ColumnBuilder>> = positions.iter().map(|_| None).collect();
+    // Missing cells before a column's first value.
+    let mut pending: Vec<usize> = vec![0; positions.len()];
+    let mut redo = vec![false; positions.len()];
+    let mut record = csv::ByteRecord::new();
+    let mut row = 1;
+    fn cell<'r>(
+        record: &'r csv::ByteRecord,
+        at: usize,
+        row: usize,
+        path: &Path,
+        name: &str,
+    ) -> anyhow::Result<&'r str> {
+        std::str::from_utf8(&record[at])
+            .map_err(|_| anyhow::anyhow!("{}: row {row}, column {name}: not UTF-8", path.display()))
+    }
+    while reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("{}: row {} cannot be read", path.display(), row + 1))?
+    {
+        row += 1;
+        if record.len() != header.len() {
+            bail!("{}: row {row} has {} cells; the header has {}", path.display(), record.len(), header.len());
+        }
+        for (k, &at) in positions.iter().enumerate() {
+            let text = cell(&record, at, row, path, &header[at])?;
+            match &mut builders[k] {
+                Some(b) => {
+                    // A numeric column checks each cell as it parses it.
+                    if !redo[k] && !b.push_checked(text) {
+                        redo[k] = true;
+                    }
+                }
+                None if is_missing(text) => pending[k] += 1,
+                None => {
+                    let mut b = ColumnBuilder::new(fits_numeric(text));
+                    (0..pending[k]).for_each(|_| b.push(""));
+                    b.push(text);
+                    builders[k] = Some(b);
+                }
+            }
+        }
+    }
+    if redo.iter().any(|r| *r) {
+        let mut reader = open()?;
+        for (k, r) in redo.iter().enumerate() {
+            if *r {
+                builders[k] = Some(ColumnBuilder::new(false));
+            }
+        }
+        let mut row = 1;
+        while reader.read_byte_record(&mut record)? {
+            row += 1;
+            for (k, &at) in positions.iter().enumerate().filter(|(k, _)| redo[*k]) {
+                if let Some(b) = &mut builders[k] {
+                    b.push(cell(&record, at, row, path, &header[at])?);
+                }
+            }
+        }
+    }
+    let columns = positions
+        .iter()
+        .zip(builders)
+        .enumerate()
+        .map(|(k, (&at, b))| {
+            let column = b.unwrap_or_else(|| {
+                // Every cell missing: a numeric column of nothing.
+                let mut b = ColumnBuilder::new(true);
+                (0..pending[k]).for_each(|_| b.push(""));
+                b
+            });
+            (header[at].clone(), column.finish())
+        })
+        .collect();
+    Ok(Frame::from_columns(columns))
 }
 
 pub fn regress(
@@ -51,7 +141,9 @@ pub fn regress(
     };
     let formula = Formula::parse(formula)?;
     let references = parse_references(reference.unwrap_or(""))?;
-    let frame = read_frame(input)?;
+    let mut wanted = vec![formula.response.as_str()];
+    wanted.extend(formula.terms.iter().map(String::as_str));
+    let frame = read_frame(input, &wanted)?;
     let design = Design::new(&frame, &formula, &references)?;
     let fit = ols::fit(&design, covariance)?;
     match format {
@@ -133,7 +225,9 @@ pub fn summary(
     bins: &[String],
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let frame = apply_bins(read_frame(input)?, bins)?;
+    let mut wanted = vec![measure];
+    wanted.extend(by.iter().map(String::as_str));
+    let frame = apply_bins(read_frame(input, &wanted)?, bins)?;
     let s = summarise(&frame, measure, by, min_cell, band_edges())?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
@@ -189,7 +283,9 @@ pub struct ChangeArgs<'a> {
 }
 
 pub fn change(a: &ChangeArgs<'_>) -> anyhow::Result<ExitCode> {
-    let frame = read_frame(a.input)?;
+    let mut wanted = vec![a.id, a.phase, a.measure];
+    wanted.extend(a.group);
+    let frame = read_frame(a.input, &wanted)?;
     let r = homeward_analytics::change::change(
         &frame, a.id, a.phase, a.measure, a.group, a.from, a.to, a.control, a.min_cell,
     )?;
