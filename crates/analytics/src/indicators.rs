@@ -1,0 +1,484 @@
+//! The results-monitoring framework as data (`data/programme/results-framework.toml`, after the
+//! handbook's Table 5.4) and each indicator computed for a period from plain facts about cases,
+//! surveys, referrals and unmet needs, with its target and progress, broken down by sex, age group
+//! and vulnerability, small groups suppressed.
+
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::summary::{Suppressed, suppression};
+
+/// What an indicator counts.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Measure {
+    ScoreAtLeast { score: Score, threshold: f64 },
+    Referred { services: Vec<String> },
+    PlanWithin { months: u32 },
+    ReferralsCompleted,
+    UnmetNeeds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Score {
+    Composite,
+    Economic,
+    Social,
+    Psychosocial,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    Sex,
+    AgeGroup,
+    Vulnerability,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub outcome: String,
+    pub indicator: String,
+    pub measure: Measure,
+    #[serde(default)]
+    pub disaggregate: Vec<Breakdown>,
+    pub source: String,
+    pub frequency: String,
+    pub responsible: String,
+    pub baseline: f64,
+    pub target: f64,
+    /// The handbook line it comes from.
+    #[serde(default)]
+    pub line: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameworkFile {
+    format: u32,
+    indicator: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FrameworkError {
+    #[error("results framework: {0}")]
+    Syntax(String),
+    #[error("results framework: format {0} is not known (1 is)")]
+    Format(u32),
+    #[error("results framework, indicator `{id}`: {message}")]
+    Indicator { id: String, message: String },
+}
+
+/// Reads and checks a results framework.
+pub fn load(text: &str) -> Result<Vec<Indicator>, FrameworkError> {
+    let file: FrameworkFile = toml::from_str(text).map_err(|e| FrameworkError::Syntax(e.to_string()))?;
+    if file.format != 1 {
+        return Err(FrameworkError::Format(file.format));
+    }
+    for (i, ind) in file.indicator.iter().enumerate() {
+        let bad = |message: &str| Err(FrameworkError::Indicator { id: ind.id.clone(), message: message.to_string() });
+        if ind.id.trim().is_empty() || file.indicator[..i].iter().any(|o| o.id == ind.id) {
+            return bad("needs an id of its own");
+        }
+        let share = !matches!(ind.measure, Measure::UnmetNeeds);
+        if share && !(0.0..=1.0).contains(&ind.target) {
+            return bad("its target is a share, from 0 to 1");
+        }
+        match &ind.measure {
+            Measure::ScoreAtLeast { threshold, .. } if !(0.0..=1.0).contains(threshold) => {
+                return bad("a score threshold lies from 0 to 1");
+            }
+            Measure::Referred { services } if services.is_empty() => return bad("name the services counted"),
+            Measure::PlanWithin { months: 0 } => return bad("months must be at least 1"),
+            _ => {}
+        }
+    }
+    Ok(file.indicator)
+}
+
+/// A returnee, as the indicators need them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFact {
+    pub id: String,
+    pub sex: String,
+    pub age_at_return: u32,
+    pub date_of_return: NaiveDate,
+    pub plan_agreed_on: Option<NaiveDate>,
+    /// A vulnerability assessment found at least one vulnerability.
+    pub vulnerable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyFact {
+    pub case_id: String,
+    pub date: NaiveDate,
+    pub economic: Option<f64>,
+    pub social: Option<f64>,
+    pub psychosocial: Option<f64>,
+    pub composite: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralFact {
+    pub case_id: String,
+    pub date: NaiveDate,
+    pub service: String,
+    pub category: Option<String>,
+    pub completed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnmetNeedFact {
+    pub case_id: String,
+    pub date: NaiveDate,
+}
+
+/// Everything the indicators are computed from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub cases: Vec<CaseFact>,
+    pub surveys: Vec<SurveyFact>,
+    pub referrals: Vec<ReferralFact>,
+    pub unmet_needs: Vec<UnmetNeedFact>,
+}
+
+/// One figure: how many count among how many (a count has no denominator).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub group: String,
+    pub count: Option<usize>,
+    pub of: Option<usize>,
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorResult {
+    pub id: String,
+    pub outcome: String,
+    pub indicator: String,
+    pub source: String,
+    pub frequency: String,
+    pub responsible: String,
+    pub baseline: f64,
+    pub target: f64,
+    /// `share` or `count`.
+    pub unit: &'static str,
+    pub overall: Figure,
+    /// The overall value as a part of the way from baseline to target (1 = reached).
+    pub progress: Option<f64>,
+    pub breakdowns: BTreeMap<String, Vec<Figure>>,
+}
+
+/// Age groups of returnees (handbook line 9175: age at return).
+fn age_group(age: u32) -> &'static str {
+    match age {
+        0..=17 => "0-17",
+        18..=24 => "18-24",
+        25..=34 => "25-34",
+        35..=49 => "35-49",
+        _ => "50+",
+    }
+}
+
+fn group_of(case: &CaseFact, by: Breakdown) -> String {
+    match by {
+        Breakdown::Sex => case.sex.clone(),
+        Breakdown::AgeGroup => age_group(case.age_at_return).to_string(),
+        Breakdown::Vulnerability => {
+            if case.vulnerable { "vulnerable" } else { "not known to be vulnerable" }.to_string()
+        }
+    }
+}
+
+/// For each case in the indicator's population, whether it counts.
+fn population<'f>(ind: &Indicator, facts: &'f Facts, from: NaiveDate, to: NaiveDate) -> Vec<(&'f CaseFact, bool)> {
+    let within = |d: NaiveDate| from <= d && d <= to;
+    match &ind.measure {
+        Measure::ScoreAtLeast { score, threshold } => {
+            let mut latest: BTreeMap<&str, &SurveyFact> = BTreeMap::new();
+            for s in facts.surveys.iter().filter(|s| within(s.date)) {
+                let value = match score {
+                    Score::Composite => s.composite,
+                    Score::Economic => s.economic,
+                    Score::Social => s.social,
+                    Score::Psychosocial => s.psychosocial,
+                };
+                if value.is_some() && latest.get(s.case_id.as_str()).is_none_or(|l| l.date <= s.date) {
+                    latest.insert(&s.case_id, s);
+                }
+            }
+            facts
+                .cases
+                .iter()
+                .filter_map(|c| {
+                    let s = latest.get(c.id.as_str())?;
+                    let v = match score {
+                        Score::Composite => s.composite,
+                        Score::Economic => s.economic,
+                        Score::Social => s.social,
+                        Score::Psychosocial => s.psychosocial,
+                    }?;
+                    Some((c, v >= *threshold))
+                })
+                .collect()
+        }
+        Measure::Referred { services } => {
+            let wanted = |r: &ReferralFact| {
+                let text = format!("{} {}", r.service, r.category.as_deref().unwrap_or("")).to_lowercase();
+                services.iter().any(|s| text.contains(&s.to_lowercase()))
+            };
+            facts
+                .cases
+                .iter()
+                .filter(|c| c.date_of_return <= to)
+                .map(|c| (c, facts.referrals.iter().any(|r| r.case_id == c.id && within(r.date) && wanted(r))))
+                .collect()
+        }
+        Measure::PlanWithin { months } => facts
+            .cases
+            .iter()
+            .filter(|c| within(c.date_of_return))
+            .map(|c| {
+                let due = c.date_of_return.checked_add_months(Months::new(*months));
+                (c, c.plan_agreed_on.zip(due).is_some_and(|(agreed, due)| agreed <= due))
+            })
+            .collect(),
+        Measure::ReferralsCompleted | Measure::UnmetNeeds => vec![],
+    }
+}
+
+fn figure(group: String, count: usize, of: Option<usize>) -> Figure {
+    let value = match of {
+        Some(0) => None,
+        Some(n) => Some(count as f64 / n as f64),
+        None => Some(count as f64),
+    };
+    Figure { group, count: Some(count), of, value, suppressed: None }
+}
+
+fn hide(f: &mut Figure, why: Suppressed) {
+    f.count = None;
+    f.of = None;
+    f.value = None;
+    f.suppressed = Some(why);
+}
+
+/// Every indicator of `framework` for the period `from`..=`to`.
+pub fn compute(
+    framework: &[Indicator],
+    facts: &Facts,
+    from: NaiveDate,
+    to: NaiveDate,
+    min_cell: usize,
+) -> Vec<IndicatorResult> {
+    let within = |d: NaiveDate| from <= d && d <= to;
+    let cases: BTreeMap<&str, &CaseFact> = facts.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    framework
+        .iter()
+        .map(|ind| {
+            // Each counted unit with its case (for breakdowns) and whether it counts.
+            let units: Vec<(&CaseFact, bool)> = match ind.measure {
+                Measure::ReferralsCompleted => facts
+                    .referrals
+                    .iter()
+                    .filter(|r| within(r.date))
+                    .filter_map(|r| Some((*cases.get(r.case_id.as_str())?, r.completed)))
+                    .collect(),
+                Measure::UnmetNeeds => facts
+                    .unmet_needs
+                    .iter()
+                    .filter(|u| within(u.date))
+                    .filter_map(|u| Some((*cases.get(u.case_id.as_str())?, true)))
+                    .collect(),
+                _ => population(ind, facts, from, to),
+            };
+            let is_count = matches!(ind.measure, Measure::UnmetNeeds);
+            let tally = |units: &[&(&CaseFact, bool)], group: String| {
+                let count = units.iter().filter(|(_, yes)| *yes).count();
+                figure(group, count, (!is_count).then_some(units.len()))
+            };
+            let all: Vec<&(&CaseFact, bool)> = units.iter().collect();
+            let mut overall = tally(&all, "all".into());
+            let base = overall.of.unwrap_or(overall.count.unwrap_or(0));
+            if base > 0 && base < min_cell {
+                hide(&mut overall, Suppressed::SmallCell);
+            }
+            let mut breakdowns = BTreeMap::new();
+            for by in &ind.disaggregate {
+                let mut groups: BTreeMap<String, Vec<&(&CaseFact, bool)>> = BTreeMap::new();
+                for u in &units {
+                    groups.entry(group_of(u.0, *by)).or_default().push(u);
+                }
+                let mut figures: Vec<Figure> = groups.into_iter().map(|(g, us)| tally(&us, g)).collect();
+                let names: Vec<Vec<String>> = figures.iter().map(|f| vec![f.group.clone()]).collect();
+                let sizes: Vec<usize> = figures.iter().map(|f| f.of.unwrap_or(f.count.unwrap_or(0))).collect();
+                for (f, mark) in figures.iter_mut().zip(suppression(&names, &sizes, min_cell)) {
+                    if let Some(why) = mark {
+                        hide(f, why);
+                    }
+                }
+                let name = match by {
+                    Breakdown::Sex => "sex",
+                    Breakdown::AgeGroup => "age_group",
+                    Breakdown::Vulnerability => "vulnerability",
+                };
+                breakdowns.insert(name.to_string(), figures);
+            }
+            let progress = overall.value.and_then(|v| {
+                let span = ind.target - ind.baseline;
+                (span != 0.0).then(|| (v - ind.baseline) / span)
+            });
+            IndicatorResult {
+                id: ind.id.clone(),
+                outcome: ind.outcome.clone(),
+                indicator: ind.indicator.clone(),
+                source: ind.source.clone(),
+                frequency: ind.frequency.clone(),
+                responsible: ind.responsible.clone(),
+                baseline: ind.baseline,
+                target: ind.target,
+                unit: if is_count { "count" } else { "share" },
+                overall,
+                progress,
+                breakdowns,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUNDLED: &str = include_str!("../../../data/programme/results-framework.toml");
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn case(id: &str, sex: &str, age: u32, returned: &str, agreed: Option<&str>, vulnerable: bool) -> CaseFact {
+        CaseFact {
+            id: id.into(),
+            sex: sex.into(),
+            age_at_return: age,
+            date_of_return: day(returned),
+            plan_agreed_on: agreed.map(day),
+            vulnerable,
+        }
+    }
+
+    fn survey(case: &str, date: &str, composite: f64) -> SurveyFact {
+        SurveyFact {
+            case_id: case.into(),
+            date: day(date),
+            economic: None,
+            social: None,
+            psychosocial: None,
+            composite: Some(composite),
+        }
+    }
+
+    #[test]
+    fn the_bundled_framework_holds_the_handbooks_indicators() {
+        let framework = load(BUNDLED).unwrap();
+        let ids: Vec<&str> = framework.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "composite_at_least_half",
+                "referred_psychosocial",
+                "plan_within_a_month",
+                "referrals_completed",
+                "unmet_needs"
+            ]
+        );
+        assert_eq!(framework[0].disaggregate, [Breakdown::Sex, Breakdown::AgeGroup, Breakdown::Vulnerability]);
+    }
+
+    #[test]
+    fn a_framework_with_a_mistake_is_refused_by_indicator() {
+        let twice = BUNDLED.replace("id = \"unmet_needs\"", "id = \"referrals_completed\"");
+        assert_eq!(
+            load(&twice).unwrap_err().to_string(),
+            "results framework, indicator `referrals_completed`: needs an id of its own"
+        );
+        let share = BUNDLED.replace("target = 0.6", "target = 60");
+        assert!(load(&share).unwrap_err().to_string().contains("its target is a share, from 0 to 1"));
+        assert!(matches!(load("format = 2\nindicator = []"), Err(FrameworkError::Format(2))));
+    }
+
+    #[test]
+    fn indicators_are_computed_for_the_period_with_their_progress() {
+        let framework = load(BUNDLED).unwrap();
+        let facts = Facts {
+            cases: vec![
+                case("a", "female", 30, "2026-01-10", Some("2026-02-01"), true),
+                case("b", "male", 22, "2026-01-15", Some("2026-03-01"), false),
+                case("c", "female", 40, "2026-02-01", None, false),
+                case("d", "male", 55, "2025-06-01", Some("2025-06-20"), false),
+            ],
+            surveys: vec![
+                survey("a", "2026-02-01", 0.3),
+                survey("a", "2026-05-01", 0.7), // the latest in the period counts
+                survey("b", "2026-04-01", 0.4),
+                survey("d", "2025-12-01", 0.9), // before the period
+            ],
+            referrals: vec![
+                ReferralFact {
+                    case_id: "a".into(),
+                    date: day("2026-03-01"),
+                    service: "psychological counselling".into(),
+                    category: None,
+                    completed: true,
+                },
+                ReferralFact {
+                    case_id: "b".into(),
+                    date: day("2026-03-02"),
+                    service: "vocational training".into(),
+                    category: None,
+                    completed: false,
+                },
+            ],
+            unmet_needs: vec![UnmetNeedFact { case_id: "c".into(), date: day("2026-02-10") }],
+        };
+        let results = compute(&framework, &facts, day("2026-01-01"), day("2026-06-30"), 1);
+        let by_id = |id: &str| results.iter().find(|r| r.id == id).unwrap();
+        let score = by_id("composite_at_least_half");
+        assert_eq!((score.overall.count, score.overall.of), (Some(1), Some(2)), "a reaches 0.5, b does not");
+        assert!((score.progress.unwrap() - 0.5 / 0.6).abs() < 1e-12);
+        assert_eq!(score.breakdowns["sex"].iter().map(|f| f.value).collect::<Vec<_>>(), [Some(1.0), Some(0.0)]);
+        let referred = by_id("referred_psychosocial");
+        assert_eq!((referred.overall.count, referred.overall.of), (Some(1), Some(4)), "all returned by the end");
+        let plans = by_id("plan_within_a_month");
+        assert_eq!((plans.overall.count, plans.overall.of), (Some(1), Some(3)), "a within a month; b late; c none");
+        let completed = by_id("referrals_completed");
+        assert_eq!((completed.overall.count, completed.overall.of), (Some(1), Some(2)));
+        let unmet = by_id("unmet_needs");
+        assert_eq!((unmet.overall.count, unmet.overall.of, unmet.unit), (Some(1), None, "count"));
+    }
+
+    #[test]
+    fn small_groups_of_a_breakdown_are_suppressed() {
+        let framework = load(BUNDLED).unwrap();
+        let mut facts = Facts::default();
+        for i in 0..7 {
+            let sex = if i < 6 { "female" } else { "male" };
+            facts.cases.push(case(&format!("c{i}"), sex, 30, "2026-01-10", None, false));
+            facts.surveys.push(survey(&format!("c{i}"), "2026-03-01", 0.6));
+        }
+        let results = compute(&framework, &facts, day("2026-01-01"), day("2026-06-30"), 5);
+        let sex = &results[0].breakdowns["sex"];
+        assert!(
+            sex.iter().all(|f| f.suppressed.is_some()),
+            "one man is hidden, so is the group that would reveal him: {sex:?}"
+        );
+        assert_eq!(results[0].overall.count, Some(7));
+    }
+}
