@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::{cases, catalogue, health, packets, plans, providers, records, referrals, session, surveys, users};
+use crate::http::{
+    cases, catalogue, health, indicators, packets, plans, providers, records, referrals, session, surveys, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,7 +23,7 @@ use crate::http::{cases, catalogue, health, packets, plans, providers, records, 
     paths(
         health::healthz,
         session::sign_in, session::current, session::sign_out, users::set_language,
-        users::list, users::create, users::update, users::offices,
+        users::list, users::create, users::update, users::offices, indicators::list,
         cases::register, cases::list, cases::read, cases::update, cases::transition, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid,
         surveys::take, surveys::list, surveys::read,

@@ -18,6 +18,7 @@ on_both_backends!(
     sensitive_records_need_an_explicit_grant,
     assistance_amounts_are_exact_and_checked,
     the_case_calendar_and_the_grid_come_from_the_programme_data,
+    indicators_are_computed_from_the_records_with_small_groups_suppressed,
 );
 
 async fn case_in_planning(t: &TestApp, token: &str) -> (String, i64) {
@@ -451,4 +452,50 @@ async fn the_case_calendar_and_the_grid_come_from_the_programme_data(t: &TestApp
     let first_visit = after.as_array().unwrap().iter().find(|d| d["kind"] == "follow_up").unwrap();
     assert_eq!(first_visit["date"], "2026-05-25");
     assert_eq!(first_visit["anchor"], "plan_agreed");
+}
+
+async fn indicators_are_computed_from_the_records_with_small_groups_suppressed(t: &TestApp) {
+    let root = t.admin().await;
+    for i in 0..6 {
+        let case = id(&t.register(&root, &format!("Awa{i}"), "Ba", if i < 5 { "dakar" } else { "thies" }).await);
+        // The last case's survey falls before the period: it does not count.
+        let date = if i == 5 { "2025-12-01" } else { "2026-03-01" };
+        let (status, s) =
+            t.post(&root, &format!("/api/v1/cases/{case}/surveys"), survey("baseline", date, best_answers())).await;
+        assert_eq!(status, StatusCode::CREATED, "{s}");
+    }
+    let (status, body) = t.get(&root, "/api/v1/indicators?from=2026-01-01&to=2026-12-31&min_cell=1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["profile"], "rss-provisional-1");
+    let composite = &body["indicators"][0];
+    assert_eq!(composite["id"], "composite_at_least_half");
+    assert_eq!(
+        (composite["overall"]["count"].as_u64(), composite["overall"]["of"].as_u64()),
+        (Some(5), Some(5)),
+        "{composite}"
+    );
+    assert_eq!(composite["breakdowns"]["sex"][0]["group"], "female");
+    assert_eq!(composite["target"], 0.6);
+    let plans = body["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "plan_within_a_month").unwrap();
+    assert_eq!(
+        (plans["overall"]["count"].as_u64(), plans["overall"]["of"].as_u64()),
+        (Some(0), Some(6)),
+        "no plan agreed"
+    );
+
+    let (_, strict) = t.get(&root, "/api/v1/indicators?from=2026-01-01&to=2026-12-31&min_cell=6").await;
+    let hidden = &strict["indicators"][0]["overall"];
+    assert!(
+        hidden["count"].is_null() && hidden["suppressed"] == "small_cell",
+        "five people under a minimum of six: {hidden}"
+    );
+
+    let thies = t.user("thies_cm", "case_manager", Some("thies"), "").await;
+    let (_, own) = t.get(&thies, "/api/v1/indicators?from=2025-11-01&to=2026-12-31&min_cell=1").await;
+    assert_eq!(own["indicators"][0]["overall"]["of"], 1, "a case manager's indicators cover their office only");
+    let monitor = t.user("monitor", "me_officer", None, "").await;
+    assert_eq!(t.get(&monitor, "/api/v1/indicators?from=2026-01-01&to=2026-12-31").await.0, StatusCode::OK);
+    let (status, body) = t.get(&root, "/api/v1/indicators?from=2026-12-31&to=2026-01-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "to");
 }

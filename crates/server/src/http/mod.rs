@@ -3,6 +3,7 @@
 pub mod cases;
 pub mod catalogue;
 pub mod health;
+pub mod indicators;
 pub mod packets;
 pub mod plans;
 pub mod providers;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users", post(users::create).get(users::list))
         .route("/users/{username}", put(users::update))
         .route("/offices", get(users::offices))
+        .route("/indicators", get(indicators::list))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))

@@ -2,6 +2,7 @@
 //! transaction: the caller decides what commits together.
 
 pub mod cases;
+pub mod facts;
 pub mod plans;
 pub mod providers;
 pub mod records;
