@@ -570,6 +570,23 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   await page.waitForURL(`${base}/`);
   const names = await page.locator("table.cases tbody tr td:nth-child(2)").allInnerTexts();
   assert.ok(names.length > 0 && names.every((n) => n === "—"), `pseudonymised: ${names.slice(0, 3)}`);
+
+  // The programme's indicators against their targets, for the demo's years.
+  await page.getByRole("link", { name: "Indicators" }).click();
+  await page.getByLabel("From").fill("2024-01-01");
+  await page.getByRole("button", { name: "Show" }).click();
+  const rows = page.locator("table.indicators tbody tr");
+  assert.equal(await rows.count(), 5, "every indicator of the results framework");
+  assert.match(await rows.first().innerText(), /composite reintegration score of 0\.5 or more[\s\S]*\d+ %/);
+  assert.ok((await page.locator("svg.bar").count()) >= 4, "a bar against its target for each share");
+  const styles = await page.evaluate(() => {
+    const [track, fill] = document.querySelectorAll("svg.bar rect");
+    return [getComputedStyle(track).fill, getComputedStyle(fill).fill, fill.getAttribute("width"), track.getBBox().width, fill.getBBox().width];
+  });
+  assert.deepEqual(styles.slice(0, 2), ["rgb(213, 218, 225)", "rgb(11, 93, 107)"], JSON.stringify(styles));
+  assert.ok(styles[4] > 0 && styles[4] < styles[3], `the filled part is part of the bar: ${JSON.stringify(styles)}`);
+  await accessible(page, "indicators");
+  await shoot(page, "indicators");
   await signOut(page);
   await page.close();
 });

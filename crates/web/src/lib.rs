@@ -18,6 +18,7 @@ mod follow_ups;
 mod form_view;
 pub mod forms;
 pub mod i18n;
+mod indicators;
 mod packets;
 mod pages;
 mod plan;
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/directory/{id}", get(admin::provider_form).post(admin::provider_edit))
         .route("/admin/grid", get(admin::grid))
         .route("/admin/timing", get(admin::timing))
+        .route("/indicators", get(indicators::show))
         .route("/packets", get(packets::show))
         .route("/packets/{referral_id}/step", post(packets::step))
         .route("/cases/{id}/close", get(closure::form).post(closure::close))

@@ -461,3 +461,21 @@ async fn follow_up_visits_are_recorded_from_the_case_page() {
     );
     assert!(page.body.contains("<dd>1 Aug 2026</dd>"), "the case's next follow-up follows the visit");
 }
+
+#[tokio::test]
+async fn the_indicators_page_shows_each_indicator_against_its_target() {
+    let b = Browser::new().await;
+    b.user("monitor", "me_officer", None, "en").await;
+    let cookie = b.sign_in("monitor").await;
+    let page = b.get("/indicators?from=2026-01-01&to=2026-06-30", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.body.matches("<svg class=\"bar\"").count(), 4, "a bar for each share: {}", page.body);
+    assert!(
+        page.body.contains("class=\"track\"/><rect x=\"2\" y=\"3\" width=\"0\""),
+        "no data, an empty bar: {}",
+        page.body
+    );
+    assert!(page.body.contains("x1=\"122\""), "the composite target of 60 % marked at 2 + 120");
+    let wrong = b.get("/indicators?from=2026-06-30&to=2026-01-01", &cookie).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
