@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::estimate::{Estimate, t_estimate};
 use crate::frame::{Column, Frame, FrameError};
-use crate::special::{normal_quantile, t_quantile, t_two_sided_p};
+use crate::special::normal_quantile;
 
 /// The order of the RSS phases; other phase names sort after them, alphabetically.
 const PHASE_ORDER: [&str; 3] = ["baseline", "intermediate", "final"];
@@ -24,17 +25,6 @@ pub struct CaseChange {
     pub before: f64,
     pub after: f64,
     pub change: f64,
-}
-
-/// A mean with its t test and 95 % interval.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Estimate {
-    pub estimate: f64,
-    pub std_error: f64,
-    pub t_value: f64,
-    pub p_value: f64,
-    pub conf_low: f64,
-    pub conf_high: f64,
 }
 
 /// An effect size with its large-sample 95 % interval.
@@ -122,19 +112,6 @@ fn mean(v: &[f64]) -> f64 {
 fn variance(v: &[f64]) -> f64 {
     let m = mean(v);
     v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() as f64 - 1.0)
-}
-
-fn t_estimate(estimate: f64, std_error: f64, df: f64) -> Estimate {
-    let t = estimate / std_error;
-    let crit = t_quantile(0.975, df);
-    Estimate {
-        estimate,
-        std_error,
-        t_value: t,
-        p_value: t_two_sided_p(t, df),
-        conf_low: estimate - crit * std_error,
-        conf_high: estimate + crit * std_error,
-    }
 }
 
 fn interval(estimate: f64, se: f64) -> EffectSize {

@@ -10,6 +10,7 @@
 //! - [`special`]: the t and F distributions those tests need.
 
 pub mod change;
+pub mod estimate;
 pub mod formula;
 pub mod frame;
 pub mod indicators;

@@ -10,8 +10,9 @@
 
 use serde::Serialize;
 
+use crate::estimate::{Estimate, t_estimate};
 use crate::formula::Design;
-use crate::special::{f_upper_p, t_quantile, t_two_sided_p};
+use crate::special::f_upper_p;
 
 /// How standard errors are estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,12 +27,9 @@ pub enum Covariance {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coefficient {
     pub term: String,
-    pub estimate: f64,
-    pub std_error: f64,
-    pub t_value: f64,
-    pub p_value: f64,
-    pub conf_low: f64,
-    pub conf_high: f64,
+    /// Its estimate, standard error, t, p and interval (flat in JSON, as R's `tidy` gives them).
+    #[serde(flatten)]
+    pub test: Estimate,
 }
 
 /// A fitted model.
@@ -244,21 +242,8 @@ pub fn fit(design: &Design, covariance: Covariance) -> Result<Fit, OlsError> {
             sandwich(&r_inv, &meat).into_iter().map(|row| row.into_iter().map(|v| v * scale).collect()).collect()
         }
     };
-    let t_crit = t_quantile(0.975, df as f64);
     let coefficients = (0..p)
-        .map(|j| {
-            let se = cov[j][j].sqrt();
-            let t = beta[j] / se;
-            Coefficient {
-                term: design.names[j].clone(),
-                estimate: beta[j],
-                std_error: se,
-                t_value: t,
-                p_value: t_two_sided_p(t, df as f64),
-                conf_low: beta[j] - t_crit * se,
-                conf_high: beta[j] + t_crit * se,
-            }
-        })
+        .map(|j| Coefficient { term: design.names[j].clone(), test: t_estimate(beta[j], cov[j][j].sqrt(), df as f64) })
         .collect();
     let r_squared = 1.0 - ssr / sst;
     let slopes = p - 1;
@@ -302,8 +287,8 @@ mod tests {
         let d = design(vec![vec![1.0; 5], xs.to_vec()], ys, &["(Intercept)", "x"]);
         let f = fit(&d, Covariance::Classical).unwrap();
         // By hand: the bump of 0.1 at the mean x moves only the intercept, by 0.1/5.
-        assert!((f.coefficients[0].estimate - 0.27).abs() < 1e-12, "{:?}", f.coefficients);
-        assert!((f.coefficients[1].estimate - 0.5).abs() < 1e-12);
+        assert!((f.coefficients[0].test.estimate - 0.27).abs() < 1e-12, "{:?}", f.coefficients);
+        assert!((f.coefficients[1].test.estimate - 0.5).abs() < 1e-12);
         assert_eq!((f.n, f.df_resid), (5, 3));
         // Residuals: -0.02 four times and +0.08: SSR = 0.008, σ² = 0.008/3.
         assert!((f.sigma - (0.008f64 / 3.0).sqrt()).abs() < 1e-12);

@@ -160,12 +160,12 @@ fn regression_table(formula: &Formula, fit: &Fit) -> String {
         .map(|c| {
             vec![
                 c.term.clone(),
-                format!("{:.6}", c.estimate),
-                format!("{:.6}", c.std_error),
-                format!("{:.3}", c.t_value),
-                format!("{:.3e}", c.p_value),
-                format!("{:.6}", c.conf_low),
-                format!("{:.6}", c.conf_high),
+                format!("{:.6}", c.test.estimate),
+                format!("{:.6}", c.test.std_error),
+                format!("{:.3}", c.test.t_value),
+                format!("{:.3e}", c.test.p_value),
+                format!("{:.6}", c.test.conf_low),
+                format!("{:.6}", c.test.conf_high),
             ]
         })
         .collect();
