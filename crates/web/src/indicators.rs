@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use homeward_analytics::indicators::{Figure, IndicatorResult};
@@ -72,27 +72,68 @@ impl IndicatorsPage<'_> {
     }
 }
 
-pub async fn show(State(state): State<AppState>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
+/// The indicators of the period asked (this year to today by default), or the page's problem.
+async fn period_view(
+    state: AppState,
+    session: &Session,
+    q: &PeriodQuery,
+) -> Result<(String, String, Result<IndicatorsView, String>), Response> {
     let t = catalogue(&session.caller.language);
     let today = homeward_store::today();
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let from = if q.from.is_empty() { year_start.to_string() } else { q.from.clone() };
     let to = if q.to.is_empty() { today.to_string() } else { q.to.clone() };
-    let (view, message) = match (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) {
+    let view = match (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) {
         (Ok(f), Ok(e)) => {
             match api::list(State(state), session.caller.clone(), Params(Period { from: f, to: e, min_cell: None }))
                 .await
             {
-                Ok(v) => (Some(v.0), None),
+                Ok(v) => Ok(v.0),
                 Err(ApiError::Forbidden(_)) => {
-                    return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
+                    return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
                 }
-                Err(ApiError::Invalid(m, _)) => (None, Some(t.problem(&m))),
-                Err(e) => return e.into_response(),
+                Err(ApiError::Invalid(m, _)) => Err(t.problem(&m)),
+                Err(e) => return Err(e.into_response()),
             }
         }
-        _ => (None, Some(t.problem("is not a date (YYYY-MM-DD)"))),
+        _ => Err(t.problem("is not a date (YYYY-MM-DD)")),
     };
-    let status = if message.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((from, to, view))
+}
+
+pub async fn show(State(state): State<AppState>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
+    let t = catalogue(&session.caller.language);
+    let (from, to, view) = match period_view(state, &session, &q).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let status = if view.is_err() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (view, message) = match view {
+        Ok(v) => (Some(v), None),
+        Err(m) => (None, Some(m)),
+    };
     render(IndicatorsPage { t, session: &session, from, to, view, message }, status)
+}
+
+/// The same figures as an XLSX workbook (see `crate::report`).
+pub async fn workbook(State(state): State<AppState>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
+    let (from, to, view) = match period_view(state, &session, &q).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let view = match view {
+        Ok(v) => v,
+        Err(m) => return (StatusCode::UNPROCESSABLE_ENTITY, m).into_response(),
+    };
+    match crate::report::workbook(&view) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"homeward-indicators-{from}-{to}.xlsx\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => ApiError::Internal(format!("workbook: {e}")).into_response(),
+    }
 }

@@ -25,6 +25,7 @@ mod plan;
 mod progress;
 mod referrals;
 mod register;
+mod report;
 pub mod session;
 mod survey;
 
@@ -66,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/grid", get(admin::grid))
         .route("/admin/timing", get(admin::timing))
         .route("/indicators", get(indicators::show))
+        .route("/indicators.xlsx", get(indicators::workbook))
         .route("/packets", get(packets::show))
         .route("/packets/{referral_id}/step", post(packets::step))
         .route("/cases/{id}/close", get(closure::form).post(closure::close))

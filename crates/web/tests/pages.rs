@@ -479,3 +479,52 @@ async fn the_indicators_page_shows_each_indicator_against_its_target() {
     let wrong = b.get("/indicators?from=2026-06-30&to=2026-01-01", &cookie).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_indicators_workbook_holds_numbers_with_their_formats_and_says_what_they_rest_on() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    let mut cases = vec![];
+    for i in 0..6 {
+        cases.push(register(&b, "admin", &format!("Awa{i}"), "dakar").await);
+    }
+    let form = b.get(&format!("/cases/{}/surveys/new", cases[0]), &cookie).await;
+    let csrf = hidden(&form.body, "csrf");
+    let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
+    for case in &cases {
+        let body = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes{best}");
+        assert_eq!(b.post_form(&format!("/cases/{case}/surveys"), &cookie, &body).await.status, StatusCode::CREATED);
+    }
+    let request = Request::get("/indicators.xlsx?from=2026-01-01&to=2026-12-31")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = b.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("homeward-indicators-2026-01-01-2026-12-31.xlsx")
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("indicators.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = homeward_test_support::python_script("scripts/oracles/xlsx_cells.py", &[file.as_os_str()]);
+    assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
+    let book: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &book["Indicators"][1];
+    assert_eq!(row[0][0], "Returnees who reach a composite reintegration score of 0.5 or more");
+    assert_eq!(row[1], serde_json::json!([1, "n", "0.0%"]), "a share is a number formatted as a percentage");
+    assert_eq!((row[2][0].as_f64(), row[3][0].as_f64()), (Some(6.0), Some(6.0)));
+    assert_eq!(row[5][1], "n", "the target is a number too");
+    let sheets: Vec<&String> = book.as_object().unwrap().keys().collect();
+    assert!(sheets.iter().any(|s| s.starts_with("composite_at_least_half by s")), "{sheets:?}");
+    let about = book["About"].to_string();
+    assert!(
+        about.contains("PROVISIONAL") && about.contains("Groups of fewer than 5 returnees are suppressed"),
+        "{about}"
+    );
+}
