@@ -6,7 +6,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{
-    cases, catalogue, health, indicators, packets, plans, providers, records, referrals, session, surveys, users,
+    analyses, cases, catalogue, health, indicators, packets, plans, providers, records, referrals, session, surveys,
+    users,
 };
 
 #[derive(OpenApi)]
@@ -23,7 +24,7 @@ use crate::http::{
     paths(
         health::healthz,
         session::sign_in, session::current, session::sign_out, users::set_language,
-        users::list, users::create, users::update, users::offices, indicators::list,
+        users::list, users::create, users::update, users::offices, indicators::list, analyses::summary,
         cases::register, cases::list, cases::read, cases::update, cases::transition, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid,
         surveys::take, surveys::list, surveys::read,

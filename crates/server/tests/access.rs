@@ -63,6 +63,13 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/offices".into(), None, P::ManageUsers, false),
         e("GET", "/api/v1/indicators?from=2026-01-01&to=2026-12-31".into(), None, P::ReadCases, false),
         e(
+            "GET",
+            "/api/v1/analyses/summary?measure=composite&by=sex&from=2026-01-01&to=2026-12-31".into(),
+            None,
+            P::ReadCases,
+            false,
+        ),
+        e(
             "POST",
             "/api/v1/users".into(),
             Some(json!({"username": "newcomer", "password": "a long enough password", "role": "counsellor",
@@ -240,7 +247,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 77, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 78, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

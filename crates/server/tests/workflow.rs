@@ -19,6 +19,7 @@ on_both_backends!(
     assistance_amounts_are_exact_and_checked,
     the_case_calendar_and_the_grid_come_from_the_programme_data,
     indicators_are_computed_from_the_records_with_small_groups_suppressed,
+    scores_are_summarised_on_the_database_by_the_returnees_attributes,
 );
 
 async fn case_in_planning(t: &TestApp, token: &str) -> (String, i64) {
@@ -498,4 +499,39 @@ async fn indicators_are_computed_from_the_records_with_small_groups_suppressed(t
     let (status, body) = t.get(&root, "/api/v1/indicators?from=2026-12-31&to=2026-01-01").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["field"], "to");
+}
+
+async fn scores_are_summarised_on_the_database_by_the_returnees_attributes(t: &TestApp) {
+    let root = t.admin().await;
+    for i in 0..7 {
+        let case = id(&t.register(&root, &format!("Awa{i}"), "Ba", if i < 6 { "dakar" } else { "thies" }).await);
+        let (status, s) = t
+            .post(&root, &format!("/api/v1/cases/{case}/surveys"), survey("baseline", "2026-03-01", best_answers()))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{s}");
+    }
+    let path = "/api/v1/analyses/summary?measure=composite&by=office,phase&from=2026-01-01&to=2026-12-31";
+    let (status, body) = t.get(&root, path).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows = body["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["group"], json!(["dakar", "baseline"]));
+    assert_eq!(rows[1]["suppressed"], "small_cell", "one returnee in thies: hidden");
+    // The total of 7 minus dakar's 6 would give thies away, so dakar goes too.
+    assert_eq!(rows[0]["suppressed"], "complementary", "{body}");
+    assert!(rows[0]["n"].is_null() && rows[0]["mean"].is_null());
+    assert_eq!(body["total"]["n"], 7);
+    let (_, open) = t.get(&root, &format!("{path}&min_cell=1")).await;
+    assert_eq!((open["rows"][0]["n"].as_u64(), open["rows"][0]["mean"].as_f64()), (Some(6), Some(1.0)));
+    let (_, by_age) = t.get(&root, "/api/v1/analyses/summary?measure=social&by=age_group,months_since_return&from=2026-01-01&to=2026-12-31&min_cell=1").await;
+    // Born 1994-03-12, returned 2026-02-01: 31 at return; surveyed a month later.
+    assert_eq!(by_age["rows"][0]["group"], json!(["25-34", "<3"]), "{by_age}");
+    let thies = t.user("thies_cm", "case_manager", Some("thies"), "").await;
+    let (_, own) = t.get(&thies, &format!("{path}&min_cell=1")).await;
+    assert_eq!(own["total"]["n"], 1, "a case manager's office only");
+    let (status, body) = t.get(&root, "/api/v1/analyses/summary?measure=income&from=2026-01-01&to=2026-12-31").await;
+    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("measure")));
+    let (status, body) =
+        t.get(&root, "/api/v1/analyses/summary?measure=composite&by=name&from=2026-01-01&to=2026-12-31").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("`name` is not a grouping"), "{body}");
 }

@@ -1,5 +1,6 @@
 //! The endpoints, one module per resource.
 
+pub mod analyses;
 pub mod cases;
 pub mod catalogue;
 pub mod health;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{username}", put(users::update))
         .route("/offices", get(users::offices))
         .route("/indicators", get(indicators::list))
+        .route("/analyses/summary", get(analyses::summary))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))
