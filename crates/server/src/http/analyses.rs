@@ -12,6 +12,7 @@ use homeward_store::query::facts;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::indicators::day;
 use crate::AppState;
 use crate::audit::entry;
 use crate::auth::Caller;
@@ -38,10 +39,6 @@ pub struct SummaryQuery {
     pub to: NaiveDate,
     /// The smallest group shown (default 5).
     pub min_cell: Option<u32>,
-}
-
-fn day(text: &str) -> Option<NaiveDate> {
-    text.get(..10)?.parse().ok()
 }
 
 fn text_column(values: Vec<String>) -> Column {

@@ -56,7 +56,8 @@ pub struct IndicatorsView {
     pub indicators: Vec<IndicatorResult>,
 }
 
-fn day(text: &str) -> Option<NaiveDate> {
+/// The date at the start of an ISO date or timestamp.
+pub(crate) fn day(text: &str) -> Option<NaiveDate> {
     text.get(..10)?.parse().ok()
 }
 
@@ -78,7 +79,7 @@ async fn facts_for(state: &AppState, caller: &Caller, from: NaiveDate, to: Naive
         .map(|(case, _, _)| case)
         .collect();
     let profile = state.scorer.profile().name.clone();
-    let surveys = facts::scored_surveys(&mut conn, &profile, &from.to_string(), &to.to_string()).await?;
+    let surveys = facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string()).await?;
     let referrals = facts::referrals(&mut conn).await?;
     let unmet = facts::records_of_kind(&mut conn, "unmet_need").await?;
     drop(conn);

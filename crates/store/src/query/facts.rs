@@ -43,47 +43,6 @@ pub async fn records_of_kind(conn: &mut AnyConnection, kind: &str) -> Result<Vec
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct SurveyFactRow {
-    pub case_id: String,
-    pub date: String,
-    pub economic: Option<f64>,
-    pub social: Option<f64>,
-    pub psychosocial: Option<f64>,
-    pub composite: Option<f64>,
-}
-
-/// The surveys scored under `profile` dated from `from` to `to` (ISO dates, inclusive).
-pub async fn scored_surveys(
-    conn: &mut AnyConnection,
-    profile: &str,
-    from: &str,
-    to: &str,
-) -> Result<Vec<SurveyFactRow>> {
-    let rows = sqlx::query(
-        "SELECT s.case_id, s.survey_date, r.economic, r.social, r.psychosocial, r.composite \
-         FROM surveys s JOIN survey_results r ON r.survey_id = s.id \
-         WHERE r.profile = $1 AND r.status = 'scored' AND s.survey_date >= $2 AND s.survey_date <= $3",
-    )
-    .bind(profile)
-    .bind(from)
-    .bind(to)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(SurveyFactRow {
-                case_id: r.try_get(0)?,
-                date: r.try_get(1)?,
-                economic: r.try_get(2)?,
-                social: r.try_get(3)?,
-                psychosocial: r.try_get(4)?,
-                composite: r.try_get(5)?,
-            })
-        })
-        .collect()
-}
-
 /// Every referral: (case id, created at, request as JSON text, state).
 pub async fn referrals(conn: &mut AnyConnection) -> Result<Vec<(String, String, String, String)>> {
     let rows = sqlx::query("SELECT case_id, created_at, request, state FROM referrals").fetch_all(conn).await?;
@@ -93,6 +52,7 @@ pub async fn referrals(conn: &mut AnyConnection) -> Result<Vec<(String, String, 
 /// A scored survey with the attributes of its case that analyses group by.
 #[derive(Debug, Clone)]
 pub struct ScoredRow {
+    pub case_id: String,
     pub office: String,
     pub sex: String,
     pub date_of_birth: String,
@@ -114,7 +74,7 @@ pub async fn scored_with_cases(
     to: &str,
 ) -> Result<Vec<ScoredRow>> {
     let rows = sqlx::query(
-        "SELECT c.office, c.sex, c.date_of_birth, c.date_of_return, c.country_of_origin, s.phase, s.survey_date, \
+        "SELECT s.case_id, c.office, c.sex, c.date_of_birth, c.date_of_return, c.country_of_origin, s.phase, s.survey_date, \
          r.economic, r.social, r.psychosocial, r.composite \
          FROM surveys s JOIN survey_results r ON r.survey_id = s.id JOIN cases c ON c.id = s.case_id \
          WHERE r.profile = $1 AND r.status = 'scored' AND s.survey_date >= $2 AND s.survey_date <= $3",
@@ -127,17 +87,18 @@ pub async fn scored_with_cases(
     rows.iter()
         .map(|r| {
             Ok(ScoredRow {
-                office: r.try_get(0)?,
-                sex: r.try_get(1)?,
-                date_of_birth: r.try_get(2)?,
-                date_of_return: r.try_get(3)?,
-                country_of_origin: r.try_get(4)?,
-                phase: r.try_get(5)?,
-                date: r.try_get(6)?,
-                economic: r.try_get(7)?,
-                social: r.try_get(8)?,
-                psychosocial: r.try_get(9)?,
-                composite: r.try_get(10)?,
+                case_id: r.try_get(0)?,
+                office: r.try_get(1)?,
+                sex: r.try_get(2)?,
+                date_of_birth: r.try_get(3)?,
+                date_of_return: r.try_get(4)?,
+                country_of_origin: r.try_get(5)?,
+                phase: r.try_get(6)?,
+                date: r.try_get(7)?,
+                economic: r.try_get(8)?,
+                social: r.try_get(9)?,
+                psychosocial: r.try_get(10)?,
+                composite: r.try_get(11)?,
             })
         })
         .collect()
