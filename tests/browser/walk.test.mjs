@@ -587,6 +587,14 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   assert.ok(styles[4] > 0 && styles[4] < styles[3], `the filled part is part of the bar: ${JSON.stringify(styles)}`);
   await accessible(page, "indicators");
   await shoot(page, "indicators");
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await page.getByLabel("From", { exact: true }).fill("2024-01-01");
+  await page.getByLabel("Broken down by").selectOption("country_of_origin");
+  await page.getByRole("button", { name: "Show" }).click();
+  assert.ok((await page.locator("rect.band-fill").count()) >= 6, "bands drawn for the dimensions and the rounds");
+  assert.equal(await page.locator("table.scores").first().locator("tbody tr").count(), 4, "three dimensions and the composite");
+  await accessible(page, "dashboard");
+  await shoot(page, "dashboard");
   await signOut(page);
   await page.close();
 });

@@ -14,6 +14,7 @@ mod case_records;
 mod closure;
 mod compress;
 mod consents;
+mod dashboard;
 mod follow_ups;
 mod form_view;
 pub mod forms;
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/grid", get(admin::grid))
         .route("/admin/timing", get(admin::timing))
         .route("/indicators", get(indicators::show))
+        .route("/dashboard", get(dashboard::show))
         .route("/indicators.xlsx", get(indicators::workbook))
         .route("/packets", get(packets::show))
         .route("/packets/{referral_id}/step", post(packets::step))

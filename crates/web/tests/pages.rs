@@ -528,3 +528,35 @@ async fn the_indicators_workbook_holds_numbers_with_their_formats_and_says_what_
         "{about}"
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_charts_the_scores_with_their_numbers_in_tables() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    let mut cases = vec![];
+    for i in 0..6 {
+        cases.push(register(&b, "admin", &format!("Awa{i}"), "dakar").await);
+    }
+    let form = b.get(&format!("/cases/{}/surveys/new", cases[0]), &cookie).await;
+    let csrf = hidden(&form.body, "csrf");
+    let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
+    for case in &cases {
+        let body = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes{best}");
+        assert_eq!(b.post_form(&format!("/cases/{case}/surveys"), &cookie, &body).await.status, StatusCode::CREATED);
+    }
+    let page = b.get("/dashboard?from=2026-01-01&to=2026-12-31&measure=composite&by=office", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // Every best-answer survey scores 1: the whole bar is light, for each dimension and the baseline round.
+    assert_eq!(page.body.matches("width=\"300\" height=\"22\" class=\"band-fill light\"").count(), 5, "{}", page.body);
+    assert!(page.body.contains("<td>baseline</td><td>6</td><td>0 %</td><td>0 %</td><td>100 %</td>"), "{}", page.body);
+    assert!(page.body.contains("<td>dakar</td><td>6</td><td>1.00</td>"), "the breakdown picked: {}", page.body);
+    let hidden_rows = b.get("/dashboard?from=2026-01-01&to=2026-12-31&measure=social&by=age_group", &cookie).await;
+    assert!(
+        hidden_rows.body.contains("<td>25-34</td>") || hidden_rows.body.contains("<td>35-49</td>"),
+        "{}",
+        hidden_rows.body
+    );
+    let bad = b.get("/dashboard?from=someday", &cookie).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
