@@ -480,22 +480,27 @@ async fn the_indicators_page_shows_each_indicator_against_its_target() {
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[tokio::test]
-async fn the_indicators_workbook_holds_numbers_with_their_formats_and_says_what_they_rest_on() {
-    let b = Browser::new().await;
-    b.user("admin", "admin", None, "en").await;
-    let cookie = b.sign_in("admin").await;
+/// Six returnees in dakar, each with a baseline survey scoring 1 (registered by `admin`).
+async fn six_cases_with_a_best_baseline(b: &Browser, cookie: &str) {
     let mut cases = vec![];
     for i in 0..6 {
-        cases.push(register(&b, "admin", &format!("Awa{i}"), "dakar").await);
+        cases.push(register(b, "admin", &format!("Awa{i}"), "dakar").await);
     }
-    let form = b.get(&format!("/cases/{}/surveys/new", cases[0]), &cookie).await;
+    let form = b.get(&format!("/cases/{}/surveys/new", cases[0]), cookie).await;
     let csrf = hidden(&form.body, "csrf");
     let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
     for case in &cases {
         let body = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes{best}");
         assert_eq!(b.post_form(&format!("/cases/{case}/surveys"), &cookie, &body).await.status, StatusCode::CREATED);
     }
+}
+
+#[tokio::test]
+async fn the_indicators_workbook_holds_numbers_with_their_formats_and_says_what_they_rest_on() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    six_cases_with_a_best_baseline(&b, &cookie).await;
     let request = Request::get("/indicators.xlsx?from=2026-01-01&to=2026-12-31")
         .header(header::COOKIE, &cookie)
         .body(Body::empty())
@@ -534,17 +539,7 @@ async fn the_dashboard_charts_the_scores_with_their_numbers_in_tables() {
     let b = Browser::new().await;
     b.user("admin", "admin", None, "en").await;
     let cookie = b.sign_in("admin").await;
-    let mut cases = vec![];
-    for i in 0..6 {
-        cases.push(register(&b, "admin", &format!("Awa{i}"), "dakar").await);
-    }
-    let form = b.get(&format!("/cases/{}/surveys/new", cases[0]), &cookie).await;
-    let csrf = hidden(&form.body, "csrf");
-    let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
-    for case in &cases {
-        let body = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes{best}");
-        assert_eq!(b.post_form(&format!("/cases/{case}/surveys"), &cookie, &body).await.status, StatusCode::CREATED);
-    }
+    six_cases_with_a_best_baseline(&b, &cookie).await;
     let page = b.get("/dashboard?from=2026-01-01&to=2026-12-31&measure=composite&by=office", &cookie).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // Every best-answer survey scores 1: the whole bar is light, for each dimension and the baseline round.
