@@ -491,7 +491,7 @@ async fn six_cases_with_a_best_baseline(b: &Browser, cookie: &str) {
     let best: String = homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| format!("&{q}={a}")).collect();
     for case in &cases {
         let body = format!("csrf={csrf}&phase=baseline&date=2026-02-10&consent=yes{best}");
-        assert_eq!(b.post_form(&format!("/cases/{case}/surveys"), &cookie, &body).await.status, StatusCode::CREATED);
+        assert_eq!(b.post_form(&format!("/cases/{case}/surveys"), cookie, &body).await.status, StatusCode::CREATED);
     }
 }
 
