@@ -23,7 +23,7 @@ use homeward_server::http::users::{self, AccountChange, LanguageChoice};
 use crate::form_view::{Input, general_problems, inputs, problems, read};
 use crate::forms::{self, FormDef, Typed, typed_from_json, value};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::{MessagePage, render};
+use crate::pages::{MessagePage, refusal, render};
 use crate::session::{Posted, Session};
 
 /// The admin pages, as (path, title message), and the permission each needs.
@@ -108,21 +108,13 @@ fn list_page(
     render(page, if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
 }
 
-fn refused(t: &Catalogue, e: ApiError) -> Response {
-    match e {
-        ApiError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
-        ApiError::NotFound => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
-        other => other.into_response(),
-    }
-}
-
 // -- accounts ----------------------------------------------------------------------------------
 
 async fn users_page(state: AppState, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
     let t = catalogue(&session.caller.language);
     let accounts = match users::list(State(state), session.caller.clone()).await {
         Ok(a) => a.0,
-        Err(e) => return refused(t, e),
+        Err(e) => return refusal(t, e),
     };
     let headers = ["f_username", "f_role", "f_office", "f_grants", "f_language", "f_disabled"]
         .iter()
@@ -213,10 +205,10 @@ pub async fn user_form(State(state): State<AppState>, session: Session, Path(use
     let t = catalogue(&session.caller.language);
     let accounts = match users::list(State(state), session.caller.clone()).await {
         Ok(a) => a.0,
-        Err(e) => return refused(t, e),
+        Err(e) => return refusal(t, e),
     };
     let Some(account) = accounts.iter().find(|u| u.username == username) else {
-        return refused(t, ApiError::NotFound);
+        return refusal(t, ApiError::NotFound);
     };
     let form = forms::named("account_change");
     let typed = typed_from_json(form, &serde_json::to_value(account.settings()).unwrap_or_default());
@@ -255,7 +247,7 @@ pub async fn offices(State(state): State<AppState>, session: Session) -> Respons
     let t = catalogue(&session.caller.language);
     let offices = match users::offices(State(state), session.caller.clone()).await {
         Ok(o) => o.0,
-        Err(e) => return refused(t, e),
+        Err(e) => return refusal(t, e),
     };
     let headers = ["f_office", "accounts", "cases_total", "cases_open"].iter().map(|k| t.get(k).to_string()).collect();
     let rows = offices
@@ -275,7 +267,7 @@ async fn directory_page(state: AppState, session: Session, typed: Option<&Typed>
     let everyone = ProviderQuery { country: None, place: None, service: None, dimension: None };
     let entries = match providers::list(State(state), session.caller.clone(), Params(everyone)).await {
         Ok(p) => p.0,
-        Err(e) => return refused(t, e),
+        Err(e) => return refusal(t, e),
     };
     let headers = ["f_organisation", "f_services", "f_place", "f_last_verified", "f_data_sharing_agreement"]
         .iter()
@@ -324,7 +316,7 @@ pub async fn provider_form(State(state): State<AppState>, session: Session, Path
     let t = catalogue(&session.caller.language);
     let entry = match providers::read(State(state), session.caller.clone(), Path(id.clone())).await {
         Ok(p) => p.0,
-        Err(e) => return refused(t, e),
+        Err(e) => return refusal(t, e),
     };
     let form = forms::named("provider");
     let typed = typed_from_json(form, &serde_json::to_value(&entry.data).unwrap_or_default());

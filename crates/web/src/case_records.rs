@@ -12,13 +12,13 @@ use homeward_domain::validate::FieldError;
 use homeward_server::AppState;
 use homeward_server::auth::Caller;
 use homeward_server::error::ApiError;
-use homeward_server::http::{cases, records};
+use homeward_server::http::records;
 use serde_json::Value;
 
 use crate::form_view::{Input, general_problems, inputs, label_key};
 use crate::forms::{self, FieldDef, FieldType, FormDef, Typed};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::{MessagePage, render};
+use crate::pages::render;
 use crate::session::{Posted, Session};
 
 /// A record as the page lists it: its data as the API's JSON.
@@ -150,21 +150,14 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case =
-        match cases::read(axum::extract::State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
-            Ok(c) => c.0,
-            Err(ApiError::NotFound) => {
-                return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
-            }
-            Err(e) => return e.into_response(),
-        };
+    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
+    };
     let listed = match for_kind!(kind, T => list_of::<T>(state.clone(), session.caller.clone(), case_id.clone()).await)
     {
         Ok(l) => l,
-        Err(ApiError::Forbidden(_)) => {
-            return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
-        }
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::pages::refusal(t, e),
     };
     let columns: Vec<&FieldDef> =
         form.columns.iter().filter_map(|c| form.fields.iter().find(|f| &f.name == c)).collect();

@@ -18,7 +18,7 @@ use homeward_server::http::cases;
 use crate::form_view::{Input, general_problems, inputs, read};
 use crate::forms::{self, Typed};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::{MessagePage, render};
+use crate::pages::render;
 use crate::session::{Posted, Session};
 
 #[derive(Template)]
@@ -44,12 +44,9 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case = match cases::read(State(state), session.caller.clone(), Path(case_id.clone())).await {
-        Ok(c) => c.0,
-        Err(ApiError::NotFound) => {
-            return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
-        }
-        Err(e) => return e.into_response(),
+    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
     let form = forms::named("closure");
     let actions: Vec<&'static str> = case

@@ -298,6 +298,24 @@ pub(crate) struct MessagePage<'a> {
     pub message: &'a str,
 }
 
+/// A refusal of the API as a page in the user's language: 403 and 404 say so in a sentence; any
+/// other error answers as the API does.
+pub(crate) fn refusal(t: &Catalogue, e: ApiError) -> Response {
+    match e {
+        ApiError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
+        ApiError::NotFound => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        other => other.into_response(),
+    }
+}
+
+/// The case as the caller may see it (the API's read, audited), or the page that refuses it.
+pub(crate) async fn case_or_refusal(state: &AppState, session: &Session, id: &str) -> Result<CaseView, Response> {
+    cases::read(State(state.clone()), session.caller.clone(), Path(id.to_string()))
+        .await
+        .map(|c| c.0)
+        .map_err(|e| refusal(catalogue(&session.caller.language), e))
+}
+
 pub async fn case(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
     case_page(state, session, id, None, None).await
 }

@@ -25,7 +25,7 @@ use homeward_server::AppState;
 use homeward_server::error::ApiError;
 use homeward_server::extract::Body;
 use homeward_server::http::plans::{self, PlanDraft, PlanEdit, PlanStep, PlanView};
-use homeward_server::http::{cases, records};
+use homeward_server::http::records;
 use homeward_server::views::CaseView;
 use serde_json::{Value, json};
 
@@ -399,19 +399,13 @@ async fn page(
     renamed: BTreeMap<String, String>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case = match cases::read(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
-        Ok(c) => c.0,
-        Err(ApiError::NotFound) => {
-            return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
-        }
-        Err(e) => return e.into_response(),
+    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
     let plan = match current(&state, &session, &case_id).await {
         Ok(p) => p,
-        Err(ApiError::Forbidden(_)) => {
-            return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
-        }
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::pages::refusal(t, e),
     };
     let checks = records::list::<FeasibilityCheck>(state.clone(), session.caller.clone(), case_id.clone())
         .await
@@ -684,12 +678,9 @@ pub async fn print(
     axum::extract::Query(query): axum::extract::Query<PrintQuery>,
 ) -> Response {
     let own = catalogue(&session.caller.language);
-    let case = match cases::read(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
-        Ok(c) => c.0,
-        Err(ApiError::NotFound) => {
-            return render(MessagePage { t: own, message: own.get("not_found") }, StatusCode::NOT_FOUND);
-        }
-        Err(e) => return e.into_response(),
+    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
     let plan = match current(&state, &session, &case_id).await {
         Ok(Some(p)) => p,

@@ -15,16 +15,16 @@ use homeward_domain::validate::FieldError;
 use homeward_server::AppState;
 use homeward_server::error::ApiError;
 use homeward_server::extract::{Body, Params};
+use homeward_server::http::plans;
 use homeward_server::http::providers::{self, ProviderQuery, ProviderView};
 use homeward_server::http::referrals::{self as api, ReferralView};
-use homeward_server::http::{cases, plans};
 use homeward_server::views::CaseView;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::forms::{Typed, value};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::{MessagePage, render};
+use crate::pages::render;
 use crate::session::{Posted, Session};
 
 /// A referral as listed, with the consent question answered for it.
@@ -152,19 +152,13 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case = match cases::read(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
-        Ok(c) => c.0,
-        Err(ApiError::NotFound) => {
-            return render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND);
-        }
-        Err(e) => return e.into_response(),
+    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
     let views = match api::list(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
         Ok(v) => v.0,
-        Err(ApiError::Forbidden(_)) => {
-            return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
-        }
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::pages::refusal(t, e),
     };
     let query = ProviderQuery {
         country: None,
