@@ -6,6 +6,7 @@
 //! (from the overall total, or from a line's total, which the same summary with fewer grouping
 //! columns publishes). The rule is applied here, before anything leaves the engine.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -116,9 +117,11 @@ fn hide(row: &mut Row, why: Suppressed) {
 
 /// A grouping column as codes and labels: categories as they are; numbers as their distinct
 /// values in numeric order.
-fn codes_of(column: &Column) -> (Vec<Option<u32>>, Vec<String>) {
+/// Categorical columns are borrowed as they are: copying a million codes per grouping column
+/// would be most of a summary's work.
+fn codes_of(column: &Column) -> (Cow<'_, [Option<u32>]>, Cow<'_, [String]>) {
     match column {
-        Column::Categorical { codes, levels } => (codes.clone(), levels.clone()),
+        Column::Categorical { codes, levels } => (Cow::Borrowed(codes), Cow::Borrowed(levels)),
         Column::Numeric(values) => {
             let mut distinct: Vec<f64> = values.iter().flatten().copied().collect();
             distinct.sort_by(f64::total_cmp);
@@ -127,7 +130,7 @@ fn codes_of(column: &Column) -> (Vec<Option<u32>>, Vec<String>) {
                 .iter()
                 .map(|v| v.and_then(|x| distinct.binary_search_by(|d| d.total_cmp(&x)).ok()).map(|i| i as u32))
                 .collect();
-            (codes, distinct.iter().map(f64::to_string).collect())
+            (Cow::Owned(codes), Cow::Owned(distinct.iter().map(f64::to_string).collect()))
         }
     }
 }
