@@ -578,9 +578,9 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   const rows = page.locator("table.indicators tbody tr");
   assert.equal(await rows.count(), 5, "every indicator of the results framework");
   assert.match(await rows.first().innerText(), /composite reintegration score of 0\.5 or more[\s\S]*\d+ %/);
-  assert.ok((await page.locator("svg.bar").count()) >= 4, "a bar against its target for each share");
+  assert.ok((await page.locator("svg.meter").count()) >= 4, "a bar against its target for each share");
   const styles = await page.evaluate(() => {
-    const [track, fill] = document.querySelectorAll("svg.bar rect");
+    const [track, fill] = document.querySelectorAll("svg.meter rect");
     return [getComputedStyle(track).fill, getComputedStyle(fill).fill, fill.getAttribute("width"), track.getBBox().width, fill.getBBox().width];
   });
   assert.deepEqual(styles.slice(0, 2), ["rgb(213, 218, 225)", "rgb(11, 93, 107)"], JSON.stringify(styles));

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::estimate::{Estimate, t_estimate};
 use crate::frame::{Column, Frame, FrameError};
 use crate::special::normal_quantile;
+use crate::summary::{Suppressed, suppression};
 
 /// The order of the RSS phases; other phase names sort after them, alphabetically.
 const PHASE_ORDER: [&str; 3] = ["baseline", "intermediate", "final"];
@@ -44,7 +45,8 @@ pub struct GroupChange {
     pub mean_after: Option<f64>,
     pub mean_change: Option<f64>,
     pub sd_change: Option<f64>,
-    pub suppressed: bool,
+    /// Why its figures are hidden: too small, or revealing a small group by subtraction.
+    pub suppressed: Option<Suppressed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,8 +91,6 @@ pub enum ChangeError {
     TwoGroups { id: String, a: String, b: String },
     #[error("comparing groups needs exactly two in `{column}`; it has: {levels}")]
     NotTwoGroups { column: String, levels: String },
-    #[error("the group `{0}` has fewer than two cases with both phases: no comparison is possible")]
-    GroupTooSmall(String),
 }
 
 /// A case's rows: the one of each phase compared, and its group.
@@ -135,7 +135,8 @@ fn effect_sizes(treated: &[f64], control: &[f64]) -> (EffectSize, EffectSize, Ef
 
 /// Each case's change in `measure` from phase `from` to phase `to` (default: the first and last
 /// phases present, RSS phases in survey order), and the comparison of two groups when `group`
-/// names a column (`control` chooses the group compared against).
+/// names a column with exactly two groups (`control` chooses the group compared against; with more
+/// groups and no `control`, each group is summarised and none compared).
 #[allow(clippy::too_many_arguments)]
 pub fn change(
     frame: &Frame,
@@ -213,11 +214,17 @@ pub fn change(
             by_group.entry(g.clone()).or_default().push(c);
         }
     }
+    // Hidden as in summaries: the small groups, and any group that would give one away by
+    // subtraction from the whole.
+    let names: Vec<Vec<String>> = by_group.keys().map(|g| vec![g.clone()]).collect();
+    let sizes: Vec<usize> = by_group.values().map(Vec::len).collect();
+    let marks = suppression(&names, &sizes, min_cell);
     let summary: Vec<GroupChange> = by_group
         .iter()
-        .map(|(g, cs)| {
+        .zip(marks)
+        .map(|((g, cs), mark)| {
             let ch: Vec<f64> = cs.iter().map(|c| c.change).collect();
-            let shown = cs.len() >= min_cell;
+            let shown = mark.is_none();
             GroupChange {
                 group: g.clone(),
                 n: shown.then_some(cs.len()),
@@ -225,51 +232,44 @@ pub fn change(
                 mean_after: shown.then(|| mean(&cs.iter().map(|c| c.after).collect::<Vec<_>>())),
                 mean_change: shown.then(|| mean(&ch)),
                 sd_change: (shown && ch.len() > 1).then(|| variance(&ch).sqrt()),
-                suppressed: !shown,
+                suppressed: mark,
             }
         })
         .collect();
+    // The comparison needs exactly two groups; with more, each group is still summarised.
     let comparison = match group {
-        None => None,
-        Some(column) => {
+        Some(column) if by_group.len() == 2 || control.is_some() => {
             let levels: Vec<&String> = by_group.keys().collect();
+            let listed = || levels.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
             if levels.len() != 2 {
-                let levels = levels.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-                return Err(ChangeError::NotTwoGroups { column: column.to_string(), levels });
+                return Err(ChangeError::NotTwoGroups { column: column.to_string(), levels: listed() });
             }
             let control = match control {
                 Some(c) if levels.iter().any(|l| *l == c) => c.to_string(),
                 Some(c) => {
-                    let levels = levels.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-                    return Err(ChangeError::NotTwoGroups { column: format!("{column} (no group `{c}`)"), levels });
+                    return Err(ChangeError::NotTwoGroups {
+                        column: format!("{column} (no group `{c}`)"),
+                        levels: listed(),
+                    });
                 }
                 None => levels[0].clone(),
             };
             let treated = levels.iter().find(|l| ***l != control).map(|l| (*l).clone()).unwrap_or_default();
             let of = |g: &str| by_group[g].iter().map(|c| c.change).collect::<Vec<f64>>();
             let (t, c) = (of(&treated), of(&control));
-            for (name, v) in [(&treated, &t), (&control, &c)] {
-                if v.len() < 2 {
-                    return Err(ChangeError::GroupTooSmall(name.clone()));
-                }
+            if t.len() < min_cell.max(2) || c.len() < min_cell.max(2) {
+                // A group of one has no variance: no test, no effect size.
+                withheld = Some(format!("a group has fewer than {} cases with both phases", min_cell.max(2)));
+                None
+            } else {
+                let (n1, n2) = (t.len() as f64, c.len() as f64);
+                let pooled = ((n1 - 1.0) * variance(&t) + (n2 - 1.0) * variance(&c)) / (n1 + n2 - 2.0);
+                let did = t_estimate(mean(&t) - mean(&c), (pooled * (1.0 / n1 + 1.0 / n2)).sqrt(), n1 + n2 - 2.0);
+                let (glass_delta, cohens_d, hedges_g) = effect_sizes(&t, &c);
+                Some(Comparison { control, treated, difference_in_differences: did, glass_delta, cohens_d, hedges_g })
             }
-            if t.len() < min_cell || c.len() < min_cell {
-                // With one group's figures hidden, the comparison would give them away.
-                withheld = Some(format!("a group has fewer than {min_cell} cases with both phases"));
-            }
-            let (n1, n2) = (t.len() as f64, c.len() as f64);
-            let pooled = ((n1 - 1.0) * variance(&t) + (n2 - 1.0) * variance(&c)) / (n1 + n2 - 2.0);
-            let did = t_estimate(mean(&t) - mean(&c), (pooled * (1.0 / n1 + 1.0 / n2)).sqrt(), n1 + n2 - 2.0);
-            let (glass_delta, cohens_d, hedges_g) = effect_sizes(&t, &c);
-            withheld.is_none().then_some(Comparison {
-                control,
-                treated,
-                difference_in_differences: did,
-                glass_delta,
-                cohens_d,
-                hedges_g,
-            })
         }
+        _ => None,
     };
     Ok(ChangeReport {
         measure: measure.to_string(),
@@ -336,9 +336,41 @@ mod tests {
     #[test]
     fn groups_under_the_minimum_cell_show_no_figures_and_no_comparison() {
         let r = change(&panel(), "case", "phase", "score", Some("mentored"), None, None, None, 3).unwrap();
-        assert!(r.groups.iter().all(|g| g.suppressed && g.n.is_none() && g.mean_change.is_none()));
+        assert!(r.groups.iter().all(|g| g.suppressed.is_some() && g.n.is_none() && g.mean_change.is_none()));
         assert!(r.comparison.is_none() && r.mean_change.is_some(), "four cases in all may be shown");
         assert_eq!(r.withheld.as_deref(), Some("a group has fewer than 3 cases with both phases"));
+    }
+
+    #[test]
+    fn more_than_two_groups_are_each_summarised_and_not_compared() {
+        let three = frame(&[
+            ("1", "baseline", "0.4", "a"),
+            ("1", "final", "0.6", "a"),
+            ("2", "baseline", "0.4", "b"),
+            ("2", "final", "0.5", "b"),
+            ("3", "baseline", "0.4", "c"),
+            ("3", "final", "0.3", "c"),
+        ]);
+        let r = change(&three, "case", "phase", "score", Some("mentored"), None, None, None, 1).unwrap();
+        let groups: Vec<(&str, f64)> =
+            r.groups.iter().map(|g| (g.group.as_str(), (g.mean_change.unwrap() * 100.0).round() / 100.0)).collect();
+        assert_eq!(groups, [("a", 0.2), ("b", 0.1), ("c", -0.1)]);
+        assert!(r.comparison.is_none() && r.withheld.is_none());
+        let err = change(&three, "case", "phase", "score", Some("mentored"), None, None, Some("a"), 1).unwrap_err();
+        assert_eq!(err.to_string(), "comparing groups needs exactly two in `mentored`; it has: a, b, c");
+    }
+
+    #[test]
+    fn a_group_that_would_reveal_a_small_one_by_subtraction_is_hidden_too() {
+        let mut rows = vec![];
+        for (case, group) in [("1", "a"), ("2", "a"), ("3", "a"), ("4", "b")] {
+            rows.push((case, "baseline", "0.4", group));
+            rows.push((case, "final", "0.6", group));
+        }
+        let r = change(&frame(&rows), "case", "phase", "score", Some("mentored"), None, None, None, 2).unwrap();
+        let marks: Vec<Option<Suppressed>> = r.groups.iter().map(|g| g.suppressed).collect();
+        assert_eq!(marks, [Some(Suppressed::Complementary), Some(Suppressed::SmallCell)]);
+        assert!(r.groups[0].mean_change.is_none(), "the whole minus a would give b away");
     }
 
     #[test]

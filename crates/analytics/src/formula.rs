@@ -26,11 +26,11 @@ pub enum FormulaError {
     Frame(#[from] FrameError),
     #[error("the response `{0}` must be numeric, but some of its values are not numbers")]
     CategoricalResponse(String),
-    #[error("--reference names `{term}`, which is not a categorical term of the formula")]
+    #[error("reference names `{term}`, which is not a categorical term of the formula")]
     ReferenceTerm { term: String },
-    #[error("--reference {term}={level}: `{term}` has no level `{level}`; its levels are: {levels}")]
+    #[error("reference {term}={level}: `{term}` has no level `{level}`; its levels are: {levels}")]
     ReferenceLevel { term: String, level: String, levels: String },
-    #[error("--reference `{0}` needs the form term=level")]
+    #[error("reference `{0}` needs the form term=level")]
     ReferenceShape(String),
 }
 
@@ -190,7 +190,7 @@ mod tests {
         let wrong = parse_references("program=Cash").unwrap();
         assert_eq!(
             Design::new(&f, &formula, &wrong).unwrap_err().to_string(),
-            "--reference program=Cash: `program` has no level `Cash`; its levels are: Medical Support, None, Training"
+            "reference program=Cash: `program` has no level `Cash`; its levels are: Medical Support, None, Training"
         );
         let numeric = parse_references("age=30").unwrap();
         assert!(matches!(Design::new(&f, &formula, &numeric).unwrap_err(), FormulaError::ReferenceTerm { .. }));

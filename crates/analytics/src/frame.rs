@@ -137,6 +137,27 @@ impl Column {
         Column::Categorical { codes, levels }
     }
 
+    /// A categorical column from names taken as they are (so `NA`, Namibia, is a level, not a
+    /// missing value); `None` is missing. Levels in sorted order.
+    pub fn categorical<S: AsRef<str>>(values: &[Option<S>]) -> Column {
+        let mut levels: Vec<String> = values.iter().flatten().map(|v| v.as_ref().to_string()).collect();
+        levels.sort();
+        levels.dedup();
+        let index: BTreeMap<&str, u32> = levels.iter().enumerate().map(|(i, l)| (l.as_str(), i as u32)).collect();
+        let codes = values.iter().map(|v| v.as_ref().map(|v| index[v.as_ref()])).collect();
+        Column::Categorical { codes, levels }
+    }
+
+    /// The cells of `rows`, in that order.
+    fn select(&self, rows: &[usize]) -> Column {
+        match self {
+            Column::Numeric(v) => Column::Numeric(rows.iter().map(|&i| v[i]).collect()),
+            Column::Categorical { codes, levels } => {
+                Column::Categorical { codes: rows.iter().map(|&i| codes[i]).collect(), levels: levels.clone() }
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Column::Numeric(v) => v.len(),
@@ -221,6 +242,28 @@ impl Frame {
         &self.names
     }
 
+    /// The frame of `rows` only, in that order (levels kept, so codes still mean the same).
+    pub fn select(&self, rows: &[usize]) -> Frame {
+        Frame {
+            names: self.names.clone(),
+            columns: self.columns.iter().map(|c| c.select(rows)).collect(),
+            rows: rows.len(),
+        }
+    }
+
+    /// The frame with column `name` replaced by `column` (of the same length), or added.
+    pub fn with_column(mut self, name: &str, column: Column) -> Frame {
+        assert_eq!(column.len(), self.rows, "a column of {} cells for a frame of {} rows", column.len(), self.rows);
+        match self.names.iter().position(|n| n == name) {
+            Some(at) => self.columns[at] = column,
+            None => {
+                self.names.push(name.to_string());
+                self.columns.push(column);
+            }
+        }
+        self
+    }
+
     /// The column called `name`, or an error listing the columns there are.
     pub fn column(&self, name: &str) -> Result<&Column, FrameError> {
         self.names
@@ -258,6 +301,26 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_given_as_they_are_keep_na_as_a_country_and_a_selection_keeps_the_levels() {
+        let countries = Column::categorical(&[Some("SN"), Some("NA"), None, Some("SN")]);
+        assert_eq!(
+            countries,
+            Column::Categorical {
+                codes: vec![Some(1), Some(0), None, Some(1)],
+                levels: vec!["NA".into(), "SN".into()]
+            }
+        );
+        let frame = Frame::from_columns(vec![
+            ("country".into(), countries),
+            ("x".into(), Column::Numeric(vec![Some(1.0), None, Some(3.0), Some(4.0)])),
+        ]);
+        let picked = frame.select(&[3, 0]);
+        assert_eq!(picked.rows(), 2);
+        assert_eq!(picked.column("country").unwrap().text(0).as_deref(), Some("SN"));
+        assert_eq!(picked.column("x").unwrap(), &Column::Numeric(vec![Some(4.0), Some(1.0)]));
+    }
 
     #[test]
     fn one_word_among_numbers_makes_a_column_categorical_and_missing_cells_stay_missing() {

@@ -70,6 +70,20 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             false,
         ),
         e(
+            "GET",
+            "/api/v1/analyses/change?measure=composite&from=2026-01-01&to=2026-12-31".into(),
+            None,
+            P::ReadCases,
+            false,
+        ),
+        e(
+            "GET",
+            "/api/v1/analyses/regression?formula=composite~sex&from=2026-01-01&to=2026-12-31&min_cell=1".into(),
+            None,
+            P::ReadCases,
+            false,
+        ),
+        e(
             "POST",
             "/api/v1/users".into(),
             Some(json!({"username": "newcomer", "password": "a long enough password", "role": "counsellor",
@@ -247,7 +261,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 78, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 80, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -20,6 +20,7 @@ on_both_backends!(
     the_case_calendar_and_the_grid_come_from_the_programme_data,
     indicators_are_computed_from_the_records_with_small_groups_suppressed,
     scores_are_summarised_on_the_database_by_the_returnees_attributes,
+    change_between_rounds_and_regression_run_on_the_database,
 );
 
 async fn case_in_planning(t: &TestApp, token: &str) -> (String, i64) {
@@ -522,7 +523,7 @@ async fn scores_are_summarised_on_the_database_by_the_returnees_attributes(t: &T
     assert_eq!(body["total"]["n"], 7);
     let (_, open) = t.get(&root, &format!("{path}&min_cell=1")).await;
     assert_eq!((open["rows"][0]["n"].as_u64(), open["rows"][0]["mean"].as_f64()), (Some(6), Some(1.0)));
-    let (_, by_age) = t.get(&root, "/api/v1/analyses/summary?measure=social&by=age_group,months_since_return&from=2026-01-01&to=2026-12-31&min_cell=1").await;
+    let (_, by_age) = t.get(&root, "/api/v1/analyses/summary?measure=social&by=age_group,time_since_return&from=2026-01-01&to=2026-12-31&min_cell=1").await;
     // Born 1994-03-12, returned 2026-02-01: 31 at return; surveyed a month later.
     assert_eq!(by_age["rows"][0]["group"], json!(["25-34", "<3"]), "{by_age}");
     let thies = t.user("thies_cm", "case_manager", Some("thies"), "").await;
@@ -534,4 +535,172 @@ async fn scores_are_summarised_on_the_database_by_the_returnees_attributes(t: &T
         t.get(&root, "/api/v1/analyses/summary?measure=composite&by=name&from=2026-01-01&to=2026-12-31").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("`name` is not a grouping"), "{body}");
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    a.as_f64().is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+/// Twelve returnees: even ones women, the first six back from Namibia (`NA`) and given a
+/// business grant after their baseline. Baselines vary in Q1; every final survey is the best.
+async fn change_between_rounds_and_regression_run_on_the_database(t: &TestApp) {
+    let root = t.admin().await;
+    let q1 = ["very_satisfied", "satisfied", "ok"];
+    let (mut before, mut after, mut sexes) = (vec![], vec![], vec![]);
+    for i in 0..12 {
+        let mut r = support::registration(&format!("Awa{i}"), "Ba", "dakar");
+        r["sex"] = json!(if i % 2 == 0 { "female" } else { "male" });
+        r["profile"] = json!({"host_country": if i < 6 { "NA" } else { "MA" }, "return_type": "voluntary"});
+        let (status, case) = t.post(&root, "/api/v1/cases", r).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        let path = format!("/api/v1/cases/{}/surveys", id(&case));
+        if i == 0 {
+            // Surveyed twice at baseline: the later survey is the one that counts.
+            let mut early = best_answers();
+            early["Q1"] = json!("very_dissatisfied");
+            t.post(&root, &path, survey("baseline", "2026-02-20", early)).await;
+        }
+        let mut answers = best_answers();
+        answers["Q1"] = json!(q1[i % 3]);
+        let (status, b) = t.post(&root, &path, survey("baseline", "2026-03-01", answers)).await;
+        assert_eq!(status, StatusCode::CREATED, "{b}");
+        let (_, a) = t.post(&root, &path, survey("final", "2026-09-01", best_answers())).await;
+        before.push(b["economic"].as_f64().unwrap());
+        after.push(a["economic"].as_f64().unwrap());
+        sexes.push(i % 2);
+        if i < 6 {
+            let grant = json!({"date": "2026-04-01", "modality": "business_grant",
+                "value": {"amount": "100", "currency": "EUR"}, "payee": "returnee"});
+            let (status, g) = t.post(&root, &format!("/api/v1/cases/{}/assistance", id(&case)), grant).await;
+            assert_eq!(status, StatusCode::CREATED, "{g}");
+        }
+    }
+    let change: Vec<f64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    let period = "from=2026-01-01&to=2026-12-31";
+
+    let (status, c) = t.get(&root, &format!("/api/v1/analyses/change?measure=economic&{period}")).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(
+        (c["from_phase"].as_str(), c["to_phase"].as_str(), c["cases"].as_u64()),
+        (Some("baseline"), Some("final"), Some(12))
+    );
+    assert!(close(&c["mean_change"]["estimate"], mean(&change)), "{c}");
+    assert!(c["mean_change"]["p_value"].as_f64().unwrap() < 0.01, "every baseline but the best rose: {c}");
+
+    // Grouped by the assistance received by the final survey: granted or none.
+    let (_, by_aid) =
+        t.get(&root, &format!("/api/v1/analyses/change?measure=economic&group=assistance_type&{period}")).await;
+    let groups = by_aid["groups"].as_array().unwrap();
+    assert_eq!(
+        (groups[0]["group"].as_str(), groups[1]["group"].as_str()),
+        (Some("business_grant"), Some("none")),
+        "{by_aid}"
+    );
+    assert!(
+        close(&groups[0]["mean_change"], mean(&change[..6])) && close(&groups[1]["mean_change"], mean(&change[6..]))
+    );
+    let did = &by_aid["comparison"]["difference_in_differences"]["estimate"];
+    assert_eq!(by_aid["comparison"]["control"], "business_grant", "the first level, unless chosen");
+    assert!(close(did, mean(&change[6..]) - mean(&change[..6])), "{by_aid}");
+    let (_, chosen) = t
+        .get(&root, &format!("/api/v1/analyses/change?measure=economic&group=assistance_type&control=none&{period}"))
+        .await;
+    assert!(close(
+        &chosen["comparison"]["difference_in_differences"]["estimate"],
+        mean(&change[..6]) - mean(&change[6..])
+    ));
+    assert!(chosen["comparison"]["hedges_g"]["estimate"].is_f64());
+    let (_, strict) =
+        t.get(&root, &format!("/api/v1/analyses/change?measure=economic&group=sex&min_cell=7&{period}")).await;
+    assert!(
+        strict["groups"].as_array().unwrap().iter().all(|g| g["n"].is_null()) && strict["comparison"].is_null(),
+        "{strict}"
+    );
+
+    // The latest survey of each returnee (the final: all 1.0 economic) and of the baseline.
+    let (status, r) =
+        t.get(&root, &format!("/api/v1/analyses/regression?formula=economic%20~%20sex&phase=baseline&{period}")).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let (men, women): (Vec<f64>, Vec<f64>) = (
+        before.iter().zip(&sexes).filter(|(_, s)| **s == 1).map(|(b, _)| *b).collect(),
+        before.iter().zip(&sexes).filter(|(_, s)| **s == 0).map(|(b, _)| *b).collect(),
+    );
+    let model = &r["model"];
+    assert_eq!((model["n"].as_u64(), model["df_resid"].as_u64()), (Some(12), Some(10)));
+    assert_eq!(model["coefficients"][1]["term"], "sexmale", "R's name, female the reference");
+    assert!(close(&model["coefficients"][0]["estimate"], mean(&women)), "{r}");
+    assert!(close(&model["coefficients"][1]["estimate"], mean(&men) - mean(&women)), "{r}");
+    let (_, robust) = t
+        .get(&root, &format!("/api/v1/analyses/regression?formula=economic~sex%2Bhost_country&reference=sex%3Dmale&robust=hc1&phase=baseline&{period}"))
+        .await;
+    let terms: Vec<&str> =
+        robust["model"]["coefficients"].as_array().unwrap().iter().map(|c| c["term"].as_str().unwrap()).collect();
+    assert_eq!(
+        terms,
+        ["(Intercept)", "sexfemale", "host_countryNA"],
+        "Namibia is a country, not a missing value: {robust}"
+    );
+    assert_eq!(robust["model"]["covariance"], "hc1");
+
+    refused(t, &root, &format!("regression?formula=economic~name&{period}"), "formula", "`name` is not a variable")
+        .await;
+    refused(t, &root, &format!("regression?formula=income~sex&{period}"), "formula", "not a score").await;
+    refused(
+        t,
+        &root,
+        &format!("regression?formula=economic~sex&reference=sex%3Dother&{period}"),
+        "reference",
+        "has no level `other`",
+    )
+    .await;
+    refused(t, &root, &format!("regression?formula=economic~sex&robust=hc3&{period}"), "robust", "hc1").await;
+    refused(
+        t,
+        &root,
+        &format!("regression?formula=economic~sex%2Bage&min_cell=13&{period}"),
+        "formula",
+        "fewer than the minimum of 13",
+    )
+    .await;
+    refused(
+        t,
+        &root,
+        &format!("regression?formula=economic~host_country&min_cell=7&{period}"),
+        "formula",
+        "host_country `MA` has 6 returnees",
+    )
+    .await;
+    refused(
+        t,
+        &root,
+        &format!("change?measure=economic&group=phase&{period}"),
+        "group",
+        "changes from one survey to the next",
+    )
+    .await;
+    refused(t, &root, &format!("change?measure=economic&from_phase=exit&{period}"), "from_phase", "no phase `exit`")
+        .await;
+    refused(
+        t,
+        &root,
+        &format!("change?measure=economic&group=sex&control=other&{period}"),
+        "control",
+        "no group `other`",
+    )
+    .await;
+
+    let thies = t.user("thies_cm", "case_manager", Some("thies"), "").await;
+    let (status, none) = t.get(&thies, &format!("/api/v1/analyses/change?measure=economic&{period}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no survey in thies, so no rounds to compare: {none}");
+}
+
+async fn refused(t: &TestApp, token: &str, query: &str, field: &str, says: &str) {
+    let (status, body) = t.get(token, &format!("/api/v1/analyses/{query}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+    assert_eq!(body["fields"][0]["field"], field, "{query}: {body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains(says), "{query}: {body}");
 }

@@ -1,19 +1,27 @@
-//! The M&E dashboard: how the RSS scores of a period are distributed across the three dimensions
-//! and the composite, how the bands move from one phase to the next, and the breakdown the user
-//! picks. Charts are SVG drawn here (readable without JavaScript, printable), each with its
-//! numbers in a table. Figures come from the API's summary handler: scope, suppression and audit
-//! are the API's.
+//! The M&E dashboard of a period: how the RSS scores are distributed across the three
+//! dimensions and the composite, how the bands move from one survey round to the next, the
+//! breakdown the user picks, the change between rounds by that breakdown, the indicators against
+//! their targets, and a regression of the score on the returnees' attributes. Charts are SVG
+//! drawn here (readable without JavaScript, printable), each with its numbers in a table. The
+//! same figures download as a workbook (`crate::report::dashboard`).
+//!
+//! Figures come from the API's handlers: scope, suppression and audit are the API's.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use homeward_analytics::estimate::Estimate;
+use homeward_analytics::indicators::{Figure, IndicatorResult};
 use homeward_analytics::summary::{Row, Summary};
 use homeward_server::AppState;
 use homeward_server::error::ApiError;
 use homeward_server::extract::Params;
-use homeward_server::http::analyses::{self, GROUPS, MEASURES, SummaryQuery};
+use homeward_server::http::analyses::{
+    self, ChangeQuery, ChangeView, GROUPS, MEASURES, NUMBERS, RegressionQuery, RegressionView, SummaryQuery,
+};
+use homeward_server::http::indicators::{self as indicators_api, IndicatorsView, Period};
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
@@ -30,6 +38,10 @@ pub struct DashboardQuery {
     measure: String,
     #[serde(default)]
     by: String,
+    #[serde(default)]
+    formula: String,
+    #[serde(default)]
+    robust: String,
 }
 
 /// One stacked bar: a label and the shares intensive, standard, light (suppressed: none).
@@ -39,24 +51,162 @@ pub struct Stack {
     pub shares: Option<[f64; 3]>,
 }
 
+/// Everything the dashboard shows, for the page and the workbook alike. An analysis the data
+/// cannot give (too few people, one round only) carries its reason instead.
+pub struct Dashboard {
+    pub from: String,
+    pub to: String,
+    pub measure: String,
+    pub by: String,
+    pub formula: String,
+    pub robust: bool,
+    /// Per dimension and the composite: the overall figures.
+    pub dimensions: Vec<(&'static str, Row)>,
+    /// The composite's bands per round, in survey order.
+    pub phases: Vec<Stack>,
+    pub picked: Result<Summary, String>,
+    pub change: Result<ChangeView, String>,
+    pub regression: Result<RegressionView, String>,
+    pub indicators: Result<IndicatorsView, String>,
+    pub profile: String,
+    pub profile_status: String,
+    pub suppression: String,
+}
+
+/// Groupings compared in the change between rounds; the others describe a survey, not a person.
+fn compares_by(by: &str) -> bool {
+    !matches!(by, "phase" | "time_since_return")
+}
+
+/// The default model: seed 002's regression, with the assistance received as the programme.
+fn default_formula(measure: &str) -> String {
+    format!("{measure} ~ age + sex + months_since_return + assistance_type")
+}
+
+/// The reason an analysis gives no figures, in the user's language where the catalogue has it.
+fn reason(t: &Catalogue, e: &ApiError) -> Option<String> {
+    match e {
+        ApiError::Invalid(m, fields) => Some(fields.first().map_or_else(|| t.problem(m), |f| t.problem(&f.message))),
+        _ => None,
+    }
+}
+
+/// Runs every analysis of the dashboard, or answers with the page's refusal.
+pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> Result<Dashboard, Response> {
+    let t = catalogue(&session.caller.language);
+    let today = homeward_store::today();
+    let from = if q.from.is_empty() {
+        NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today).to_string()
+    } else {
+        q.from.clone()
+    };
+    let to = if q.to.is_empty() { today.to_string() } else { q.to.clone() };
+    let measure = if MEASURES.contains(&q.measure.as_str()) { q.measure.clone() } else { "composite".to_string() };
+    let by = if GROUPS.contains(&q.by.as_str()) { q.by.clone() } else { "sex".to_string() };
+    let formula = if q.formula.trim().is_empty() { default_formula(&measure) } else { q.formula.trim().to_string() };
+    let robust = q.robust == "hc1";
+    let (Ok(f), Ok(e)) = (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) else {
+        return Err(render(MessagePage { t, message: t.get("bad_period") }, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    if e < f {
+        return Err(render(MessagePage { t, message: t.get("period_backwards") }, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    // Forbidden or failing: the whole page answers so; refused: the analysis says why.
+    let fail = |e: ApiError| match e {
+        ApiError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
+        other => other.into_response(),
+    };
+    #[allow(clippy::result_large_err)] // one response per page, not a hot path
+    let settle = |e: ApiError| reason(t, &e).ok_or_else(|| fail(e));
+    let summary = |measure: &str, by: Option<&str>| {
+        let q = SummaryQuery { measure: measure.into(), by: by.map(str::to_string), from: f, to: e, min_cell: None };
+        analyses::summary(State(state.clone()), session.caller.clone(), Params(q))
+    };
+    let mut dimensions = vec![];
+    for m in ["economic", "social", "psychosocial", "composite"] {
+        match summary(m, None).await {
+            Ok(s) => dimensions.push((m, s.0.total)),
+            Err(e) => return Err(fail(e)),
+        }
+    }
+    let phases = match summary("composite", Some("phase")).await {
+        Ok(s) => {
+            let mut rows = s.0.rows;
+            let order = |p: &str| ["baseline", "intermediate", "final"].iter().position(|x| *x == p).unwrap_or(3);
+            rows.sort_by_key(|r| order(&r.group[0]));
+            rows.into_iter()
+                .map(|r| Stack { label: t.named("phase", &r.group[0]).to_string(), n: r.n, shares: r.bands })
+                .collect()
+        }
+        Err(e) => return Err(fail(e)),
+    };
+    let picked = match summary(&measure, Some(&by)).await {
+        Ok(s) => Ok(s.0),
+        Err(e) => Err(settle(e)?),
+    };
+    let change_query = ChangeQuery {
+        measure: measure.clone(),
+        from: f,
+        to: e,
+        from_phase: None,
+        to_phase: None,
+        group: compares_by(&by).then(|| by.clone()),
+        control: None,
+        min_cell: None,
+    };
+    let change = match analyses::change(State(state.clone()), session.caller.clone(), Params(change_query)).await {
+        Ok(c) => Ok(c.0),
+        Err(e) => Err(settle(e)?),
+    };
+    let regression_query = RegressionQuery {
+        formula: formula.clone(),
+        reference: None,
+        robust: robust.then(|| "hc1".to_string()),
+        from: f,
+        to: e,
+        phase: None,
+        min_cell: None,
+    };
+    let regression =
+        match analyses::regression(State(state.clone()), session.caller.clone(), Params(regression_query)).await {
+            Ok(r) => Ok(r.0),
+            Err(e) => Err(settle(e)?),
+        };
+    let period = Period { from: f, to: e, min_cell: None };
+    let indicators = match indicators_api::list(State(state.clone()), session.caller.clone(), Params(period)).await {
+        Ok(v) => Ok(v.0),
+        Err(e) => Err(settle(e)?),
+    };
+    let profile = state.scorer.profile();
+    let min_cell = analyses::DEFAULT_MIN_CELL;
+    Ok(Dashboard {
+        from,
+        to,
+        measure,
+        by,
+        formula,
+        robust,
+        dimensions,
+        phases,
+        picked,
+        change,
+        regression,
+        indicators,
+        profile: profile.name.clone(),
+        profile_status: profile.status.as_str().to_string(),
+        suppression: analyses::suppression_rule(min_cell),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage<'a> {
     t: &'a Catalogue,
     session: &'a Session,
-    from: String,
-    to: String,
-    measure: String,
-    by: String,
+    d: Dashboard,
     measures: &'static [&'static str],
     groups: &'static [&'static str],
-    /// Per dimension and the composite: the overall figures.
-    dimensions: Vec<(&'static str, Row)>,
-    /// The composite's bands per phase.
-    phases: Vec<Stack>,
-    picked: Option<Summary>,
-    suppression: String,
-    message: Option<String>,
+    variables: String,
 }
 
 impl DashboardPage<'_> {
@@ -64,8 +214,22 @@ impl DashboardPage<'_> {
         v.map_or_else(|| "·".to_string(), |x| self.t.number(&x, 2))
     }
 
+    fn signed(&self, v: &f64) -> String {
+        let shown = self.t.number(v, 3);
+        if *v > 0.0 { format!("+{shown}") } else { shown }
+    }
+
     fn percent(&self, v: &f64) -> String {
         format!("{} %", self.t.number(&(v * 100.0), 0))
+    }
+
+    fn p(&self, p: &f64) -> String {
+        if *p < 0.001 { "< 0.001".to_string() } else { self.t.number(p, 3) }
+    }
+
+    /// An estimate with its 95 % interval: `+0.120 (0.050 to 0.190)`.
+    fn interval(&self, e: &Estimate) -> String {
+        format!("{} ({} … {})", self.signed(&e.estimate), self.t.number(&e.conf_low, 3), self.t.number(&e.conf_high, 3))
     }
 
     /// The x and width (of 300) of each band's part of a stacked bar.
@@ -81,80 +245,47 @@ impl DashboardPage<'_> {
             })
             .collect()
     }
-}
 
-async fn summary(state: &AppState, session: &Session, q: SummaryQuery) -> Result<Summary, ApiError> {
-    analyses::summary(State(state.clone()), session.caller.clone(), Params(q)).await.map(|j| j.0)
+    fn encoded_formula(&self) -> String {
+        crate::pages::encode(&self.d.formula)
+    }
+
+    /// A score's place on the change chart's 0-1 scale (300 wide, after the 110 of labels).
+    fn x(&self, score: &f64) -> f64 {
+        110.0 + score.clamp(0.0, 1.0) * 300.0
+    }
+
+    fn shown(&self, r: &IndicatorResult, f: &Figure) -> String {
+        crate::indicators::shown(self.t, r, f)
+    }
+
+    fn target(&self, r: &IndicatorResult) -> String {
+        crate::indicators::target(self.t, r)
+    }
+
+    fn bar(&self, r: &IndicatorResult) -> Option<(f64, f64)> {
+        crate::indicators::bar(r)
+    }
 }
 
 pub async fn show(State(state): State<AppState>, session: Session, Query(q): Query<DashboardQuery>) -> Response {
     let t = catalogue(&session.caller.language);
-    let today = homeward_store::today();
-    let from = if q.from.is_empty() {
-        NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today).to_string()
-    } else {
-        q.from.clone()
+    let d = match gather(&state, &session, &q).await {
+        Ok(d) => d,
+        Err(response) => return response,
     };
-    let to = if q.to.is_empty() { today.to_string() } else { q.to.clone() };
-    let measure = if MEASURES.contains(&q.measure.as_str()) { q.measure.clone() } else { "composite".to_string() };
-    let by = if q.by.is_empty() { "sex".to_string() } else { q.by.clone() };
-    let (Ok(f), Ok(e)) = (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) else {
-        return render(MessagePage { t, message: t.get("bad_period") }, StatusCode::UNPROCESSABLE_ENTITY);
+    let variables = format!("{}, {}", NUMBERS.join(", "), GROUPS.join(", "));
+    render(DashboardPage { t, session: &session, d, measures: MEASURES, groups: GROUPS, variables }, StatusCode::OK)
+}
+
+/// The dashboard's figures as an XLSX workbook.
+pub async fn workbook(State(state): State<AppState>, session: Session, Query(q): Query<DashboardQuery>) -> Response {
+    let d = match gather(&state, &session, &q).await {
+        Ok(d) => d,
+        Err(response) => return response,
     };
-    let query = |measure: &str, by: Option<&str>| SummaryQuery {
-        measure: measure.to_string(),
-        by: by.map(str::to_string),
-        from: f,
-        to: e,
-        min_cell: None,
-    };
-    let mut dimensions = vec![];
-    let mut suppression = String::new();
-    for m in ["economic", "social", "psychosocial", "composite"] {
-        match summary(&state, &session, query(m, None)).await {
-            Ok(s) => {
-                suppression = format!("{} {}", s.min_cell, t.get("suppression_rule"));
-                dimensions.push((m, s.total));
-            }
-            Err(ApiError::Forbidden(_)) => {
-                return render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN);
-            }
-            Err(ApiError::Invalid(m, _)) => {
-                return render(MessagePage { t, message: &t.problem(&m) }, StatusCode::UNPROCESSABLE_ENTITY);
-            }
-            Err(other) => return other.into_response(),
-        }
-    }
-    let phases = match summary(&state, &session, query("composite", Some("phase"))).await {
-        Ok(s) => {
-            let mut rows = s.rows;
-            let order = |p: &str| ["baseline", "intermediate", "final"].iter().position(|x| *x == p).unwrap_or(3);
-            rows.sort_by_key(|r| order(&r.group[0]));
-            rows.into_iter()
-                .map(|r| Stack { label: t.named("phase", &r.group[0]).to_string(), n: r.n, shares: r.bands })
-                .collect()
-        }
-        Err(e) => return e.into_response(),
-    };
-    let (picked, message) = match summary(&state, &session, query(&measure, Some(&by))).await {
-        Ok(s) => (Some(s), None),
-        Err(ApiError::Invalid(m, _)) => (None, Some(t.problem(&m))),
-        Err(e) => return e.into_response(),
-    };
-    let page = DashboardPage {
-        t,
-        session: &session,
-        from,
-        to,
-        measure,
-        by,
-        measures: MEASURES,
-        groups: GROUPS,
-        dimensions,
-        phases,
-        picked,
-        suppression,
-        message,
-    };
-    render(page, StatusCode::OK)
+    crate::report::download(
+        crate::report::dashboard::workbook(&d),
+        &format!("homeward-dashboard-{}-{}.xlsx", d.from, d.to),
+    )
 }

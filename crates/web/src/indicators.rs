@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use homeward_analytics::indicators::{Figure, IndicatorResult};
@@ -39,14 +39,8 @@ struct IndicatorsPage<'a> {
 }
 
 impl IndicatorsPage<'_> {
-    /// A figure as shown: a share as a percentage, a count as it is, a hidden one as a dot.
     fn shown(&self, r: &IndicatorResult, f: &Figure) -> String {
-        match (f.value, r.unit) {
-            (None, _) if f.suppressed.is_some() => self.t.get("suppressed").to_string(),
-            (None, _) => "–".to_string(),
-            (Some(v), "share") => format!("{} %", self.t.number(&(v * 100.0), 0)),
-            (Some(v), _) => self.t.number(&v, 0),
-        }
+        shown(self.t, r, f)
     }
 
     fn counts(&self, f: &Figure) -> String {
@@ -58,18 +52,32 @@ impl IndicatorsPage<'_> {
     }
 
     fn target(&self, r: &IndicatorResult) -> String {
-        if r.unit == "share" {
-            format!("{} %", self.t.number(&(r.target * 100.0), 0))
-        } else {
-            self.t.number(&r.target, 0)
-        }
+        target(self.t, r)
     }
 
-    /// The bar's width (of 200) for the value and the target's mark, for shares.
     fn bar(&self, r: &IndicatorResult) -> Option<(f64, f64)> {
-        (r.unit == "share")
-            .then(|| (r.overall.value.unwrap_or(0.0).clamp(0.0, 1.0) * 200.0, r.target.clamp(0.0, 1.0) * 200.0))
+        bar(r)
     }
+}
+
+/// A figure as shown: a share as a percentage, a count as it is, a hidden one as a dot.
+pub(crate) fn shown(t: &Catalogue, r: &IndicatorResult, f: &Figure) -> String {
+    match (f.value, r.unit) {
+        (None, _) if f.suppressed.is_some() => t.get("suppressed").to_string(),
+        (None, _) => "–".to_string(),
+        (Some(v), "share") => format!("{} %", t.number(&(v * 100.0), 0)),
+        (Some(v), _) => t.number(&v, 0),
+    }
+}
+
+pub(crate) fn target(t: &Catalogue, r: &IndicatorResult) -> String {
+    if r.unit == "share" { format!("{} %", t.number(&(r.target * 100.0), 0)) } else { t.number(&r.target, 0) }
+}
+
+/// The bar's width (of 200) for the value and the target's mark, for shares.
+pub(crate) fn bar(r: &IndicatorResult) -> Option<(f64, f64)> {
+    (r.unit == "share")
+        .then(|| (r.overall.value.unwrap_or(0.0).clamp(0.0, 1.0) * 200.0, r.target.clamp(0.0, 1.0) * 200.0))
 }
 
 /// The indicators of the period asked (this year to today by default), or the page's problem.
@@ -125,15 +133,8 @@ pub async fn workbook(State(state): State<AppState>, session: Session, Query(q):
         Ok(v) => v,
         Err(m) => return (StatusCode::UNPROCESSABLE_ENTITY, m).into_response(),
     };
-    match crate::report::workbook(&view) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"homeward-indicators-{from}-{to}.xlsx\"")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => ApiError::Internal(format!("workbook: {e}")).into_response(),
-    }
+    crate::report::download(
+        crate::report::indicators::workbook(&view),
+        &format!("homeward-indicators-{from}-{to}.xlsx"),
+    )
 }

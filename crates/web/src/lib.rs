@@ -69,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/timing", get(admin::timing))
         .route("/indicators", get(indicators::show))
         .route("/dashboard", get(dashboard::show))
+        .route("/dashboard.xlsx", get(dashboard::workbook))
         .route("/indicators.xlsx", get(indicators::workbook))
         .route("/packets", get(packets::show))
         .route("/packets/{referral_id}/step", post(packets::step))

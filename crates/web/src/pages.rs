@@ -248,7 +248,7 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
 }
 
 /// Percent-encoding for a query value.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

@@ -104,20 +104,25 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_string()
 }
 
-async fn register(b: &Browser, token_user: &str, given: &str, office: &str) -> String {
+/// Calls the API as `token_user` with a JSON body; answers the status and the body.
+async fn api_post(b: &Browser, token_user: &str, path: &str, body: String) -> Page {
     let token = homeward_server::auth::new_token();
     let mut tx = b.store.begin().await.unwrap();
     users::add_token(&mut tx, &homeward_server::auth::token_hash(&token), token_user).await.unwrap();
     homeward_store::commit(tx).await.unwrap();
-    let body = format!(
-        r#"{{"given_name":"{given}","family_name":"Diallo","sex":"female","date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"{office}"}}"#
-    );
-    let request = Request::post("/api/v1/cases")
+    let request = Request::post(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body))
         .unwrap();
-    let page = b.send(request).await;
+    b.send(request).await
+}
+
+async fn register(b: &Browser, token_user: &str, given: &str, office: &str) -> String {
+    let body = format!(
+        r#"{{"given_name":"{given}","family_name":"Diallo","sex":"female","date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"{office}"}}"#
+    );
+    let page = api_post(b, token_user, "/api/v1/cases", body).await;
     assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
     page.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string()
 }
@@ -469,7 +474,7 @@ async fn the_indicators_page_shows_each_indicator_against_its_target() {
     let cookie = b.sign_in("monitor").await;
     let page = b.get("/indicators?from=2026-01-01&to=2026-06-30", &cookie).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.body.matches("<svg class=\"bar\"").count(), 4, "a bar for each share: {}", page.body);
+    assert_eq!(page.body.matches("<svg class=\"meter\"").count(), 4, "a bar for each share: {}", page.body);
     assert!(
         page.body.contains("class=\"track\"/><rect x=\"2\" y=\"3\" width=\"0\""),
         "no data, an empty bar: {}",
@@ -554,4 +559,125 @@ async fn the_dashboard_charts_the_scores_with_their_numbers_in_tables() {
     );
     let bad = b.get("/dashboard?from=someday", &cookie).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Ten returnees with a best baseline; the first five then get a business grant and answer the
+/// final survey at their best or nearly, the others less well.
+async fn ten_cases_over_two_rounds(b: &Browser) {
+    for i in 0..10 {
+        let case = register(b, "admin", &format!("Awa{i}"), "dakar").await;
+        let mut answers: serde_json::Map<String, serde_json::Value> =
+            homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| (q.to_string(), (*a).into())).collect();
+        let survey = |phase: &str, date: &str, answers: &serde_json::Map<String, serde_json::Value>| {
+            serde_json::json!({"phase": phase, "date": date, "consent": "yes", "answers": answers}).to_string()
+        };
+        let path = format!("/api/v1/cases/{case}/surveys");
+        assert_eq!(
+            api_post(b, "admin", &path, survey("baseline", "2026-02-10", &answers)).await.status,
+            StatusCode::CREATED
+        );
+        if i < 5 {
+            let grant = r#"{"date": "2026-03-01", "modality": "business_grant", "value": {"amount": "100", "currency": "EUR"}, "payee": "returnee"}"#;
+            assert_eq!(
+                api_post(b, "admin", &format!("/api/v1/cases/{case}/assistance"), grant.into()).await.status,
+                StatusCode::CREATED
+            );
+        }
+        let q1 =
+            if i < 5 { ["very_satisfied", "satisfied"][i % 2] } else { ["ok", "dissatisfied", "satisfied"][i % 3] };
+        answers.insert("Q1".into(), q1.into());
+        assert_eq!(
+            api_post(b, "admin", &path, survey("final", "2026-08-10", &answers)).await.status,
+            StatusCode::CREATED
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downloads_them_as_a_workbook() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    ten_cases_over_two_rounds(&b).await;
+    let page = b.get("/dashboard?from=2026-01-01&to=2026-12-31&measure=economic&by=assistance_type", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Change between survey rounds"), "{}", page.body);
+    assert!(
+        page.body.contains("<td>business_grant</td><td>5</td><td>1.00</td>"),
+        "the granted five, all at 1 before: {}",
+        page.body
+    );
+    assert!(page.body.contains("<td>none</td><td>5</td><td>1.00</td>"), "{}", page.body);
+    assert!(
+        page.body.contains("Difference in differences") && page.body.contains("Hedges"),
+        "two groups compared: {}",
+        page.body
+    );
+    assert!(page.body.contains("class=\"after\""), "the change is charted: {}", page.body);
+    // Everyone was born the same day and returned the same day: the default model's age is
+    // constant, so the refusal names it in place of the table, and the rest of the page stands.
+    assert!(page.body.contains("linearly dependent: age"), "{}", page.body);
+    assert!(page.body.contains("svg class=\"meter\""), "indicators against their targets: {}", page.body);
+
+    let formula = "economic%20~%20assistance_type";
+    let fitted = b
+        .get(
+            &format!("/dashboard?from=2026-01-01&to=2026-12-31&measure=economic&by=sex&formula={formula}&robust=hc1"),
+            &cookie,
+        )
+        .await;
+    assert!(fitted.body.contains("<th scope=\"row\">assistance_typenone</th>"), "{}", fitted.body);
+    assert!(fitted.body.contains("n = 10"), "{}", fitted.body);
+    let backwards = b.get("/dashboard?from=2026-12-31&to=2026-01-01", &cookie).await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let request = Request::get(format!(
+        "/dashboard.xlsx?from=2026-01-01&to=2026-12-31&measure=economic&by=assistance_type&formula={formula}"
+    ))
+    .header(header::COOKIE, &cookie)
+    .body(Body::empty())
+    .unwrap();
+    let response = b.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dashboard.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = homeward_test_support::python_script("scripts/oracles/xlsx_cells.py", &[file.as_os_str()]);
+    assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
+    let book: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut sheets: Vec<&str> = book.as_object().unwrap().keys().map(String::as_str).collect();
+    sheets.sort_unstable();
+    let mut expected = [
+        "Scores by dimension",
+        "Bands by round",
+        "Breakdown",
+        "Change between rounds",
+        "Indicators",
+        "Regression",
+        "About",
+    ];
+    expected.sort_unstable();
+    assert_eq!(sheets, expected, "a sheet per table of the page");
+    let term = &book["Regression"][2];
+    assert_eq!(term[0][0], "assistance_typenone");
+    assert_eq!(
+        (term[1][1].as_str(), term[1][2].as_str()),
+        (Some("n"), Some("0.000")),
+        "a coefficient is a number: {term}"
+    );
+    assert!(term[1][0].as_f64().unwrap() < 0.0, "the ungranted ended lower: {term}");
+    let granted = &book["Change between rounds"][1];
+    assert_eq!(
+        (granted[0][0].as_str(), granted[1][0].as_f64(), granted[2][0].as_f64()),
+        (Some("business_grant"), Some(5.0), Some(1.0))
+    );
+    assert_eq!(book["Scores by dimension"][1][5][2], "0.0%", "band shares are percentages");
+    let about = book["About"].to_string();
+    assert!(
+        about.contains("PROVISIONAL")
+            && about.contains("Groups of fewer than 5")
+            && about.contains("economic ~ assistance_type"),
+        "{about}"
+    );
 }

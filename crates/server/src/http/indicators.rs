@@ -16,6 +16,8 @@ use homeward_store::query::facts;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::analyses::suppression_rule;
+use super::analyses::variables::vulnerable_cases;
 use crate::AppState;
 use crate::audit::entry;
 use crate::auth::Caller;
@@ -67,17 +69,7 @@ async fn facts_for(state: &AppState, caller: &Caller, from: NaiveDate, to: Naive
     let cases: Vec<_> =
         facts::cases(&mut conn).await?.into_iter().filter(|c| caller.access.covers_office(&c.office)).collect();
     let in_scope: std::collections::HashSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
-    let vulnerable: std::collections::HashSet<String> = facts::records_of_kind(&mut conn, "vulnerability_assessment")
-        .await?
-        .into_iter()
-        .filter(|(_, _, data)| {
-            serde_json::from_str::<serde_json::Value>(data)
-                .ok()
-                .and_then(|v| v["vulnerabilities"].as_array().map(|a| !a.is_empty()))
-                .unwrap_or(false)
-        })
-        .map(|(case, _, _)| case)
-        .collect();
+    let vulnerable = vulnerable_cases(&mut conn).await?;
     let profile = state.scorer.profile().name.clone();
     let surveys = facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string()).await?;
     let referrals = facts::referrals(&mut conn).await?;
@@ -149,7 +141,7 @@ pub async fn list(
     if period.to < period.from {
         return Err(ApiError::field("to", format!("{} is before from ({})", period.to, period.from)));
     }
-    let min_cell = period.min_cell.unwrap_or(5).max(1);
+    let min_cell = period.min_cell.unwrap_or(super::analyses::DEFAULT_MIN_CELL).max(1);
     let facts = facts_for(&state, &caller, period.from, period.to).await?;
     let results = indicators::compute(framework(), &facts, period.from, period.to, min_cell as usize);
     let record = format!("{}..{}", period.from, period.to);
@@ -161,9 +153,7 @@ pub async fn list(
         profile: profile.name.clone(),
         profile_status: profile.status.as_str().to_string(),
         min_cell,
-        suppression: format!(
-            "Groups of fewer than {min_cell} returnees are suppressed, and so is the smallest other group of any breakdown in which exactly one is hidden."
-        ),
+        suppression: suppression_rule(min_cell),
         indicators: results,
     }))
 }

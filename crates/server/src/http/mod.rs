@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/offices", get(users::offices))
         .route("/indicators", get(indicators::list))
         .route("/analyses/summary", get(analyses::summary))
+        .route("/analyses/change", get(analyses::change))
+        .route("/analyses/regression", get(analyses::regression))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))

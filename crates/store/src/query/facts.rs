@@ -58,6 +58,8 @@ pub struct ScoredRow {
     pub date_of_birth: String,
     pub date_of_return: String,
     pub country_of_origin: String,
+    /// The case's optional profile details, as JSON text.
+    pub profile: String,
     pub phase: String,
     pub date: String,
     pub economic: Option<f64>,
@@ -74,7 +76,7 @@ pub async fn scored_with_cases(
     to: &str,
 ) -> Result<Vec<ScoredRow>> {
     let rows = sqlx::query(
-        "SELECT s.case_id, c.office, c.sex, c.date_of_birth, c.date_of_return, c.country_of_origin, s.phase, s.survey_date, \
+        "SELECT s.case_id, c.office, c.sex, c.date_of_birth, c.date_of_return, c.country_of_origin, c.profile, s.phase, s.survey_date, \
          r.economic, r.social, r.psychosocial, r.composite \
          FROM surveys s JOIN survey_results r ON r.survey_id = s.id JOIN cases c ON c.id = s.case_id \
          WHERE r.profile = $1 AND r.status = 'scored' AND s.survey_date >= $2 AND s.survey_date <= $3",
@@ -93,12 +95,13 @@ pub async fn scored_with_cases(
                 date_of_birth: r.try_get(3)?,
                 date_of_return: r.try_get(4)?,
                 country_of_origin: r.try_get(5)?,
-                phase: r.try_get(6)?,
-                date: r.try_get(7)?,
-                economic: r.try_get(8)?,
-                social: r.try_get(9)?,
-                psychosocial: r.try_get(10)?,
-                composite: r.try_get(11)?,
+                profile: r.try_get(6)?,
+                phase: r.try_get(7)?,
+                date: r.try_get(8)?,
+                economic: r.try_get(9)?,
+                social: r.try_get(10)?,
+                psychosocial: r.try_get(11)?,
+                composite: r.try_get(12)?,
             })
         })
         .collect()

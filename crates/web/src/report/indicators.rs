@@ -7,6 +7,8 @@ use homeward_analytics::indicators::{Figure, IndicatorResult};
 use homeward_server::http::indicators::IndicatorsView;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
+use super::{about, header, profile_line, sheet_name};
+
 fn figure(ws: &mut Worksheet, row: u32, col: u16, f: &Figure, unit: &str, share: &Format) -> Result<(), XlsxError> {
     match (f.value, &f.suppressed) {
         (Some(v), _) if unit == "share" => ws.write_number_with_format(row, col, v, share)?,
@@ -21,28 +23,6 @@ fn figure(ws: &mut Worksheet, row: u32, col: u16, f: &Figure, unit: &str, share:
         ws.write_number(row, col + 2, n as f64)?;
     }
     Ok(())
-}
-
-fn header(ws: &mut Worksheet, names: &[&str], bold: &Format) -> Result<(), XlsxError> {
-    for (c, name) in names.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *name, bold)?;
-        ws.set_column_width(c as u16, if c == 0 { 48 } else { 14 })?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(text: &str, used: &mut Vec<String>) -> String {
-    let clean: String = text.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
-    let mut name = clean.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{clean} {n}");
-        n += 1;
-    }
-    used.push(name.clone());
-    name
 }
 
 pub fn workbook(view: &IndicatorsView) -> Result<Vec<u8>, XlsxError> {
@@ -90,25 +70,15 @@ pub fn workbook(view: &IndicatorsView) -> Result<Vec<u8>, XlsxError> {
     for r in &view.indicators {
         breakdown_sheets(&mut book, r, &bold, &share, &mut used)?;
     }
-    let about = book.add_worksheet();
-    about.set_name("About")?;
-    about.set_column_width(0, 24)?;
-    about.set_column_width(1, 100)?;
-    let status = if view.profile_status == "provisional" {
-        " (PROVISIONAL weights: Homeward's assumptions, not IOM's official scoring)"
-    } else {
-        ""
-    };
-    let lines = [
-        ("Period", format!("{} to {}", view.from, view.to)),
-        ("RSS scoring profile", format!("{}{status}", view.profile)),
-        ("Suppression", view.suppression.clone()),
-        ("Made by", "Homeward, from the case records of the offices the user covers".to_string()),
-    ];
-    for (i, (k, v)) in lines.iter().enumerate() {
-        about.write_string_with_format(i as u32, 0, *k, &bold)?;
-        about.write_string(i as u32, 1, v)?;
-    }
+    about(
+        &mut book,
+        &[
+            ("Period", format!("{} to {}", view.from, view.to)),
+            ("RSS scoring profile", profile_line(&view.profile, &view.profile_status)),
+            ("Suppression", view.suppression.clone()),
+        ],
+        &bold,
+    )?;
     book.save_to_buffer()
 }
 
@@ -130,17 +100,4 @@ fn breakdown_sheets(
         ws.write_string(figures.len() as u32 + 2, 0, &r.indicator)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sheet_names_are_short_unique_and_without_forbidden_characters() {
-        let mut used = vec![];
-        assert_eq!(sheet_name("composite_at_least_half by vulnerability", &mut used), "composite_at_least_half by v");
-        assert_eq!(sheet_name("composite_at_least_half by vulnerability", &mut used), "composite_at_least_half by v 2");
-        assert_eq!(sheet_name("a/b[c]", &mut used), "abc");
-    }
 }

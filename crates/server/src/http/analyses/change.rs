@@ -1,0 +1,176 @@
+//! Change over time on the database: each returnee's change in a score between two survey rounds
+//! (seed 002, Annex 4), the cohort's mean change, the mean change of each group, and for two
+//! groups the difference in differences with Glass's Δ, Cohen's d and Hedges' g.
+//!
+//! Only aggregates leave; a returnee's own scores round by round are on their case.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use homeward_analytics::change::{self as engine, ChangeError, Comparison, GroupChange};
+use homeward_analytics::estimate::Estimate;
+use homeward_analytics::frame::Column;
+use homeward_domain::access::Permission;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::variables::{self, GROUPS, check_measure_and_period, listed};
+use super::{DEFAULT_MIN_CELL, suppression_rule};
+use crate::AppState;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::Params;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangeQuery {
+    /// composite, economic, social or psychosocial.
+    pub measure: String,
+    /// Surveys dated from (YYYY-MM-DD).
+    pub from: NaiveDate,
+    /// Surveys dated to, included.
+    pub to: NaiveDate,
+    /// The round compared from (default: the first present, e.g. baseline).
+    pub from_phase: Option<String>,
+    /// The round compared to (default: the last present, e.g. final).
+    pub to_phase: Option<String>,
+    /// A grouping to compare: each group's mean change, and with two groups the difference in
+    /// differences. Survey-round groupings (phase, time_since_return) are not case attributes.
+    pub group: Option<String>,
+    /// With two groups, the one compared against (default: the first in sorted order).
+    pub control: Option<String>,
+    /// The smallest group shown (default 5).
+    pub min_cell: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeView {
+    pub measure: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub from_phase: String,
+    pub to_phase: String,
+    pub group: Option<String>,
+    /// Returnees surveyed in both rounds (absent when fewer than the minimum cell).
+    pub cases: Option<usize>,
+    /// Their mean change, tested against no change (paired t).
+    #[schema(value_type = Option<Object>)]
+    pub mean_change: Option<Estimate>,
+    #[schema(value_type = Vec<Object>)]
+    pub groups: Vec<GroupChange>,
+    #[schema(value_type = Option<Object>)]
+    pub comparison: Option<Comparison>,
+    /// Why figures are missing: a group under the minimum cell.
+    pub withheld: Option<String>,
+    pub profile: String,
+    pub profile_status: String,
+    pub min_cell: u32,
+    pub suppression: String,
+}
+
+/// Groupings that describe a survey, not a returnee: they change between the two rounds.
+const NOT_CASE_ATTRIBUTES: [&str; 2] = ["phase", "time_since_return"];
+
+/// Each case's group as of its latest survey compared: a case whose assistance changed between
+/// rounds is compared by what it had received at the end.
+fn group_at_latest(column: &Column, cases: &[String], dates: &[NaiveDate]) -> Column {
+    let mut latest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        let slot = latest.entry(case.as_str()).or_insert(i);
+        if dates[i] > dates[*slot] {
+            *slot = i;
+        }
+    }
+    let values: Vec<Option<String>> = cases.iter().map(|c| column.text(latest[c.as_str()])).collect();
+    Column::categorical(&values)
+}
+
+fn refusal(e: ChangeError) -> ApiError {
+    let field = match &e {
+        ChangeError::NoPhase { .. } => "from_phase",
+        ChangeError::NotTwoGroups { column, .. } if column.contains("(no group") => "control",
+        ChangeError::NotTwoGroups { .. } | ChangeError::TwoGroups { .. } => "group",
+        ChangeError::OnePhase(_) => "from",
+        _ => "measure",
+    };
+    ApiError::field(field, e.to_string())
+}
+
+/// The change of an RSS score between two survey rounds, overall and by group.
+#[utoipa::path(get, path = "/api/v1/analyses/change", tag = "monitoring", params(ChangeQuery),
+    responses((status = 200, body = ChangeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn change(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<ChangeQuery>,
+) -> ApiResult<Json<ChangeView>> {
+    caller.require(Permission::ReadCases)?;
+    check_measure_and_period(&q.measure, q.from, q.to)?;
+    let group = listed("group", q.group.as_deref(), GROUPS, "a grouping")?;
+    if group.len() > 1 {
+        return Err(ApiError::field("group", "name one grouping"));
+    }
+    let group = group.into_iter().next();
+    if let Some(g) = group.as_deref().filter(|g| NOT_CASE_ATTRIBUTES.contains(g)) {
+        return Err(ApiError::field(
+            "group",
+            format!("`{g}` changes from one survey to the next; compare by an attribute of the returnee"),
+        ));
+    }
+    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    let rows = surveys.latest_per_case_and_phase();
+    let mut frame = surveys.frame.select(&rows);
+    let cases: Vec<String> = rows.iter().map(|&i| surveys.cases[i].clone()).collect();
+    let dates: Vec<NaiveDate> = rows.iter().map(|&i| surveys.dates[i]).collect();
+    if let Some(g) = &group {
+        let column = frame.column(g).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let fixed = group_at_latest(column, &cases, &dates);
+        frame = frame.with_column(g, fixed);
+    }
+    let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
+    let report = engine::change(
+        &frame,
+        "case_id",
+        "phase",
+        &q.measure,
+        group.as_deref(),
+        q.from_phase.as_deref(),
+        q.to_phase.as_deref(),
+        q.control.as_deref(),
+        min_cell as usize,
+    )
+    .map_err(refusal)?;
+    let record = format!(
+        "change:{}:{}:{}..{}:{}..{}",
+        q.measure,
+        group.as_deref().unwrap_or(""),
+        report.from,
+        report.to,
+        q.from,
+        q.to
+    );
+    state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
+    let profile = state.scorer.profile();
+    let compared = report.cases.len();
+    Ok(Json(ChangeView {
+        measure: report.measure,
+        from: q.from,
+        to: q.to,
+        from_phase: report.from,
+        to_phase: report.to,
+        group,
+        cases: (compared >= min_cell as usize).then_some(compared),
+        mean_change: report.mean_change,
+        groups: report.groups,
+        comparison: report.comparison,
+        withheld: report.withheld,
+        profile: profile.name.clone(),
+        profile_status: profile.status.as_str().to_string(),
+        min_cell,
+        suppression: suppression_rule(min_cell),
+    }))
+}

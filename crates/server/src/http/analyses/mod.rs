@@ -1,0 +1,28 @@
+//! The M&E analyses on the database, computed by `homeward-analytics` over the scored surveys of
+//! a period, limited to the caller's offices, audited, and small groups suppressed: only
+//! aggregates leave.
+//!
+//! - `summary`: n, mean, sd, median and band shares of a score by any grouping;
+//! - `change`: the change of a score between two survey rounds, by group, with the difference
+//!   in differences and effect sizes of two groups;
+//! - `regression`: least squares of a score on the returnees' attributes.
+
+pub mod change;
+pub mod regression;
+pub mod summary;
+pub mod variables;
+
+pub use change::{ChangeQuery, ChangeView, change};
+pub use regression::{RegressionQuery, RegressionView, regression};
+pub use summary::{SummaryQuery, summary};
+pub use variables::{GROUPS, MEASURES, NUMBERS};
+
+/// The smallest group shown unless the caller asks otherwise.
+pub const DEFAULT_MIN_CELL: u32 = 5;
+
+/// The suppression rule in a sentence, for reports.
+pub fn suppression_rule(min_cell: u32) -> String {
+    format!(
+        "Groups of fewer than {min_cell} returnees are suppressed, and so is the smallest other group of any breakdown in which exactly one is hidden."
+    )
+}

@@ -1,0 +1,156 @@
+//! Least squares of a score on the returnees' attributes, on the database (seed 002, Annex 3:
+//! each score on age, sex, time since return, country and programme type).
+//!
+//! One row per returnee: their latest scored survey of the period (of one round, when asked), so
+//! nobody weighs twice and the standard errors mean what they say. A categorical level shared by
+//! fewer people than the minimum cell is refused: its coefficient would describe those few.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use homeward_analytics::formula::{Design, Formula, FormulaError, parse_references};
+use homeward_analytics::frame::Column;
+use homeward_analytics::ols::{self, Covariance, Fit};
+use homeward_domain::access::Permission;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::variables::{self, GROUPS, MEASURES, NUMBERS};
+use super::{DEFAULT_MIN_CELL, suppression_rule};
+use crate::AppState;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::Params;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RegressionQuery {
+    /// `score ~ term + term`: the score is composite, economic, social or psychosocial; terms are
+    /// the numeric age, years_abroad, months_since_return, or any grouping of the summaries.
+    pub formula: String,
+    /// Reference levels, `term=level,term=level` (default: each term's first level, sorted).
+    pub reference: Option<String>,
+    /// `hc1` for heteroskedasticity-robust standard errors (default: classical).
+    pub robust: Option<String>,
+    /// Surveys dated from (YYYY-MM-DD).
+    pub from: NaiveDate,
+    /// Surveys dated to, included.
+    pub to: NaiveDate,
+    /// Only surveys of this round (default: each returnee's latest survey of any round).
+    pub phase: Option<String>,
+    /// The fewest returnees a model, and each level of its categorical terms, may rest on
+    /// (default 5).
+    pub min_cell: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegressionView {
+    pub formula: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub phase: Option<String>,
+    /// n, df_resid, r_squared, adj_r_squared, sigma, f_statistic, f_p_value, covariance, and the
+    /// coefficients with term, estimate, std_error, t_value, p_value, conf_low, conf_high.
+    #[schema(value_type = Object)]
+    pub model: Fit,
+    pub profile: String,
+    pub profile_status: String,
+    pub min_cell: u32,
+    pub suppression: String,
+}
+
+fn formula_refusal(e: FormulaError) -> ApiError {
+    let field = match e {
+        FormulaError::ReferenceTerm { .. } | FormulaError::ReferenceLevel { .. } | FormulaError::ReferenceShape(_) => {
+            "reference"
+        }
+        _ => "formula",
+    };
+    ApiError::field(field, e.to_string())
+}
+
+/// The variables of the formula, each checked against what the database offers.
+fn check_variables(formula: &Formula) -> ApiResult<()> {
+    if !MEASURES.contains(&formula.response.as_str()) {
+        return Err(ApiError::field(
+            "formula",
+            format!("the response `{}` is not a score; scores: {}", formula.response, MEASURES.join(", ")),
+        ));
+    }
+    if let Some(bad) = formula.terms.iter().find(|t| !GROUPS.contains(&t.as_str()) && !NUMBERS.contains(&t.as_str())) {
+        return Err(ApiError::field(
+            "formula",
+            format!("`{bad}` is not a variable; variables: {}, {}", NUMBERS.join(", "), GROUPS.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// Fits a score on the returnees' attributes.
+#[utoipa::path(get, path = "/api/v1/analyses/regression", tag = "monitoring", params(RegressionQuery),
+    responses((status = 200, body = RegressionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn regression(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<RegressionQuery>,
+) -> ApiResult<Json<RegressionView>> {
+    caller.require(Permission::ReadCases)?;
+    let formula = Formula::parse(&q.formula).map_err(formula_refusal)?;
+    check_variables(&formula)?;
+    let references = parse_references(q.reference.as_deref().unwrap_or("")).map_err(formula_refusal)?;
+    let covariance = match q.robust.as_deref() {
+        None | Some("") => Covariance::Classical,
+        Some(r) if r.eq_ignore_ascii_case("hc1") => Covariance::Hc1,
+        Some(other) => return Err(ApiError::field("robust", format!("`{other}`: the estimator offered is hc1"))),
+    };
+    if q.to < q.from {
+        return Err(ApiError::field("to", format!("{} is before from ({})", q.to, q.from)));
+    }
+    let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
+    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    let frame = surveys.frame.select(&surveys.latest_per_case(q.phase.as_deref()));
+    let design = Design::new(&frame, &formula, &references).map_err(formula_refusal)?;
+    let n = design.rows_used.len();
+    if n < min_cell as usize {
+        return Err(ApiError::field(
+            "formula",
+            format!("{n} returnees have a value for every variable of the model, fewer than the minimum of {min_cell}"),
+        ));
+    }
+    for term in &formula.terms {
+        if let Ok(Column::Categorical { codes, levels }) = frame.column(term) {
+            let mut counts = vec![0usize; levels.len()];
+            for code in design.rows_used.iter().filter_map(|&i| codes[i]) {
+                counts[code as usize] += 1;
+            }
+            if let Some((level, count)) = levels.iter().zip(&counts).find(|(_, c)| **c > 0 && **c < min_cell as usize) {
+                return Err(ApiError::field(
+                    "formula",
+                    format!(
+                        "{term} `{level}` has {count} returnees in this model, fewer than the minimum of {min_cell}: \
+                         its coefficient would describe them. Leave {term} out, or choose a longer period"
+                    ),
+                ));
+            }
+        }
+    }
+    let model = ols::fit(&design, covariance).map_err(|e| ApiError::field("formula", e.to_string()))?;
+    let record = format!("regression:{}:{}..{}", q.formula, q.from, q.to);
+    state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
+    let profile = state.scorer.profile();
+    Ok(Json(RegressionView {
+        formula: format!("{} ~ {}", formula.response, formula.terms.join(" + ")),
+        from: q.from,
+        to: q.to,
+        phase: q.phase,
+        model,
+        profile: profile.name.clone(),
+        profile_status: profile.status.as_str().to_string(),
+        min_cell,
+        suppression: suppression_rule(min_cell),
+    }))
+}

@@ -1,0 +1,62 @@
+//! Group summaries of an RSS score over the surveys of a period, by any combination of the
+//! returnees' attributes.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use homeward_analytics::summary::{BandEdges, Summary, summarise};
+use homeward_domain::access::Permission;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::DEFAULT_MIN_CELL;
+use super::variables::{self, GROUPS, check_measure_and_period, listed};
+use crate::AppState;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::Params;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryQuery {
+    /// composite, economic, social or psychosocial.
+    pub measure: String,
+    /// Comma-separated groupings: sex, age_group, return_type, return_assistance, host_country,
+    /// country_of_origin, vulnerable, assistance_type, length_of_absence, community_of_origin,
+    /// office, phase, time_since_return.
+    #[serde(default)]
+    pub by: Option<String>,
+    /// Surveys dated from (YYYY-MM-DD).
+    pub from: NaiveDate,
+    /// Surveys dated to, included.
+    pub to: NaiveDate,
+    /// The smallest group shown (default 5).
+    pub min_cell: Option<u32>,
+}
+
+/// Summarises an RSS score over the scored surveys of a period.
+#[utoipa::path(get, path = "/api/v1/analyses/summary", tag = "monitoring", params(SummaryQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<SummaryQuery>,
+) -> ApiResult<Json<Summary>> {
+    caller.require(Permission::ReadCases)?;
+    check_measure_and_period(&q.measure, q.from, q.to)?;
+    let by = listed("by", q.by.as_deref(), GROUPS, "a grouping")?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    let bands = &state.scorer.profile().bands;
+    let edges = BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above };
+    let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1) as usize;
+    // One row per returnee and round: a survey repeated within a round counts once.
+    let frame = surveys.frame.select(&surveys.latest_per_case_and_phase());
+    let result = summarise(&frame, &q.measure, &by, min_cell, edges).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let record = format!("{}:{}:{}..{}", q.measure, by.join("+"), q.from, q.to);
+    state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
+    Ok(Json(result))
+}

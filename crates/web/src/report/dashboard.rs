@@ -1,0 +1,248 @@
+//! The dashboard as a workbook: a sheet per table of the page (scores by dimension, bands by
+//! round, the breakdown picked, change between rounds, indicators, regression) and the About
+//! sheet. An analysis the data could not give leaves its reason on its sheet.
+
+use homeward_analytics::estimate::Estimate;
+use homeward_analytics::summary::Row;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::{about, header, profile_line};
+use crate::dashboard::Dashboard;
+
+/// Number formats: scores to three places, shares as percentages.
+struct Formats {
+    bold: Format,
+    score: Format,
+    share: Format,
+}
+
+fn cell(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &Format) -> Result<(), XlsxError> {
+    if let Some(v) = value.filter(|v| v.is_finite()) {
+        ws.write_number_with_format(row, col, v, format)?;
+    }
+    Ok(())
+}
+
+/// A summary row from column `col` on: n, mean, sd, median and the three band shares, or the
+/// word "suppressed".
+fn summary_row(ws: &mut Worksheet, row: u32, col: u16, r: &Row, f: &Formats) -> Result<(), XlsxError> {
+    let Some(n) = r.n else {
+        ws.write_string(row, col, "suppressed")?;
+        return Ok(());
+    };
+    ws.write_number(row, col, n as f64)?;
+    for (i, v) in [r.mean, r.sd, r.median].into_iter().enumerate() {
+        cell(ws, row, col + 1 + i as u16, v, &f.score)?;
+    }
+    for (i, s) in r.bands.iter().flatten().enumerate() {
+        cell(ws, row, col + 4 + i as u16, Some(*s), &f.share)?;
+    }
+    Ok(())
+}
+
+const SUMMARY_COLUMNS: [&str; 7] = ["n", "Mean", "SD", "Median", "Intensive", "Standard", "Light"];
+
+/// A sheet that has no table: the reason the analysis gave none.
+fn reason(ws: &mut Worksheet, why: &str, f: &Formats) -> Result<(), XlsxError> {
+    ws.write_string_with_format(0, 0, "No figures", &f.bold)?;
+    ws.write_string(1, 0, why)?;
+    ws.set_column_width(0, 100)?;
+    Ok(())
+}
+
+/// `label`, estimate, low, high, p on one line.
+fn estimate_line(ws: &mut Worksheet, row: u32, label: &str, e: &Estimate, f: &Formats) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 0, label, &f.bold)?;
+    for (i, v) in [e.estimate, e.conf_low, e.conf_high].into_iter().enumerate() {
+        cell(ws, row, 1 + i as u16, Some(v), &f.score)?;
+    }
+    cell(ws, row, 4, Some(e.p_value), &Format::new().set_num_format("0.0000"))
+}
+
+fn change_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), XlsxError> {
+    let c = match &d.change {
+        Ok(c) => c,
+        Err(why) => return reason(ws, why, f),
+    };
+    let group = c.group.as_deref().unwrap_or("all returnees");
+    header(ws, &[group, "n", &c.from_phase, &c.to_phase, "Mean change", "SD of change"], &f.bold)?;
+    let mut row = 1;
+    for g in &c.groups {
+        ws.write_string(row, 0, &g.group)?;
+        match g.n {
+            None => {
+                ws.write_string(row, 1, "suppressed")?;
+            }
+            Some(n) => {
+                ws.write_number(row, 1, n as f64)?;
+                for (i, v) in [g.mean_before, g.mean_after, g.mean_change, g.sd_change].into_iter().enumerate() {
+                    cell(ws, row, 2 + i as u16, v, &f.score)?;
+                }
+            }
+        }
+        row += 1;
+    }
+    row += 1;
+    for (i, name) in ["", "Estimate", "2.5 %", "97.5 %", "p"].iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, *name, &f.bold)?;
+    }
+    row += 1;
+    if let Some(m) = &c.mean_change {
+        estimate_line(ws, row, "Mean change (paired t)", m, f)?;
+        row += 1;
+    }
+    if let Some(k) = &c.comparison {
+        estimate_line(
+            ws,
+            row,
+            &format!("Difference in differences: {} − {}", k.treated, k.control),
+            &k.difference_in_differences,
+            f,
+        )?;
+        row += 1;
+        for (label, e) in [("Glass's Δ", &k.glass_delta), ("Cohen's d", &k.cohens_d), ("Hedges' g", &k.hedges_g)] {
+            ws.write_string_with_format(row, 0, label, &f.bold)?;
+            for (i, v) in [e.estimate, e.conf_low, e.conf_high].into_iter().enumerate() {
+                cell(ws, row, 1 + i as u16, Some(v), &f.score)?;
+            }
+            row += 1;
+        }
+    }
+    if let Some(w) = &c.withheld {
+        ws.write_string(row + 1, 0, w)?;
+    }
+    Ok(())
+}
+
+fn regression_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), XlsxError> {
+    let r = match &d.regression {
+        Ok(r) => r,
+        Err(why) => return reason(ws, why, f),
+    };
+    header(ws, &["Term", "Estimate", "Std. error", "t", "p", "2.5 %", "97.5 %"], &f.bold)?;
+    let p = Format::new().set_num_format("0.0000");
+    for (i, k) in r.model.coefficients.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, &k.term)?;
+        let e = &k.test;
+        for (col, v, format) in [
+            (1, e.estimate, &f.score),
+            (2, e.std_error, &f.score),
+            (3, e.t_value, &f.score),
+            (4, e.p_value, &p),
+            (5, e.conf_low, &f.score),
+            (6, e.conf_high, &f.score),
+        ] {
+            cell(ws, row, col, Some(v), format)?;
+        }
+    }
+    let m = &r.model;
+    let mut row = m.coefficients.len() as u32 + 2;
+    ws.write_string_with_format(row, 0, "Model", &f.bold)?;
+    ws.write_string(row, 1, &r.formula)?;
+    let whole = Format::new();
+    let figures = [
+        ("n", Some(m.n as f64), &whole),
+        ("Residual degrees of freedom", Some(m.df_resid as f64), &whole),
+        ("R²", Some(m.r_squared), &f.score),
+        ("Adjusted R²", Some(m.adj_r_squared), &f.score),
+        ("Residual standard error", Some(m.sigma), &f.score),
+        ("F statistic", m.f_statistic, &f.score),
+        ("p of F", m.f_p_value, &p),
+    ];
+    for (label, v, format) in figures {
+        row += 1;
+        ws.write_string_with_format(row, 0, label, &f.bold)?;
+        cell(ws, row, 1, v, format)?;
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, "Standard errors", &f.bold)?;
+    ws.write_string(row, 1, if d.robust { "HC1 (robust)" } else { "classical" })?;
+    Ok(())
+}
+
+pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let f = Formats {
+        bold: Format::new().set_bold(),
+        score: Format::new().set_num_format("0.000"),
+        share: Format::new().set_num_format("0.0%"),
+    };
+
+    let ws = book.add_worksheet().set_name("Scores by dimension")?;
+    header(ws, &[&["Dimension"], &SUMMARY_COLUMNS[..]].concat(), &f.bold)?;
+    for (i, (name, r)) in d.dimensions.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, *name)?;
+        summary_row(ws, i as u32 + 1, 1, r, &f)?;
+    }
+
+    let ws = book.add_worksheet().set_name("Bands by round")?;
+    header(ws, &["Round", "n", "Intensive", "Standard", "Light"], &f.bold)?;
+    for (i, p) in d.phases.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, &p.label)?;
+        match (p.n, p.shares) {
+            (Some(n), Some(shares)) => {
+                ws.write_number(row, 1, n as f64)?;
+                for (j, s) in shares.iter().enumerate() {
+                    cell(ws, row, 2 + j as u16, Some(*s), &f.share)?;
+                }
+            }
+            _ => {
+                ws.write_string(row, 1, "suppressed")?;
+            }
+        }
+    }
+
+    let ws = book.add_worksheet().set_name("Breakdown")?;
+    match &d.picked {
+        Ok(s) => {
+            header(ws, &[&[d.by.as_str()], &SUMMARY_COLUMNS[..]].concat(), &f.bold)?;
+            for (i, r) in s.rows.iter().enumerate() {
+                ws.write_string(i as u32 + 1, 0, r.group.join(" · "))?;
+                summary_row(ws, i as u32 + 1, 1, r, &f)?;
+            }
+        }
+        Err(why) => reason(ws, why, &f)?,
+    }
+
+    change_sheet(book.add_worksheet().set_name("Change between rounds")?, d, &f)?;
+
+    let ws = book.add_worksheet().set_name("Indicators")?;
+    match &d.indicators {
+        Ok(v) => {
+            header(ws, &["Indicator", "Value", "Target", "Progress"], &f.bold)?;
+            for (i, r) in v.indicators.iter().enumerate() {
+                let row = i as u32 + 1;
+                let format = if r.unit == "share" { &f.share } else { &Format::new() };
+                ws.write_string(row, 0, &r.indicator)?;
+                match r.overall.value {
+                    Some(value) => cell(ws, row, 1, Some(value), format)?,
+                    None if r.overall.suppressed.is_some() => {
+                        ws.write_string(row, 1, "suppressed")?;
+                    }
+                    None => {}
+                }
+                cell(ws, row, 2, Some(r.target), format)?;
+                cell(ws, row, 3, r.progress, &f.share)?;
+            }
+        }
+        Err(why) => reason(ws, why, &f)?,
+    }
+
+    regression_sheet(book.add_worksheet().set_name("Regression")?, d, &f)?;
+
+    about(
+        &mut book,
+        &[
+            ("Period", format!("{} to {}", d.from, d.to)),
+            ("RSS scoring profile", profile_line(&d.profile, &d.profile_status)),
+            ("Suppression", d.suppression.clone()),
+            ("Score", d.measure.clone()),
+            ("Breakdown", d.by.clone()),
+            ("Regression", format!("{}; one row per returnee: their latest survey of the period", d.formula)),
+        ],
+        &f.bold,
+    )?;
+    book.save_to_buffer()
+}
