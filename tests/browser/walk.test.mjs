@@ -595,6 +595,37 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   assert.equal(await page.locator("table.scores").first().locator("tbody tr").count(), 4, "three dimensions and the composite");
   await accessible(page, "dashboard");
   await shoot(page, "dashboard");
+
+  // Change between rounds by return type, and a regression the officer writes, with robust errors.
+  await page.getByLabel("Broken down by").selectOption("return_type");
+  await page.getByRole("button", { name: "Show" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "Change between survey rounds" }).waitFor());
+  assert.match(await page.locator("#change ~ p").first().innerText(), /Baseline → Final|baseline → final/i);
+  assert.ok((await page.locator("table.cases tbody tr").filter({ hasText: "(Intercept)" }).count()) === 1, "the default model is fitted");
+  await page.getByLabel(/^Model/).fill("composite ~ sex + age");
+  await page.getByLabel("Robust standard errors (HC1)").check();
+  await page.getByRole("button", { name: "Fit" }).click();
+  await page.waitForURL(/robust=hc1/);
+  const terms = await page.locator("#regression ~ div table tbody th").allInnerTexts();
+  assert.deepEqual(terms, ["(Intercept)", "sexmale", "age"], "R's names, the first level the reference");
+  assert.match(await page.locator("#regression ~ p").last().innerText(), /n = \d+ .*R² = .*Robust standard errors \(HC1\)/);
+  await page.getByLabel(/^Model/).fill("composite ~ income");
+  await page.getByRole("button", { name: "Fit" }).click();
+  await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "`income` is not a variable" }).waitFor());
+  await page.getByLabel(/^Model/).fill("composite ~ sex + age");
+  await page.getByRole("button", { name: "Fit" }).click();
+  await page.locator("#regression ~ div table").waitFor();
+  await accessible(page, "dashboard-change-regression");
+  await shoot(page, "dashboard-change-regression");
+  const workbook = await page.request.get(base + (await page.getByRole("link", { name: "Download the workbook (XLSX)" }).getAttribute("href")));
+  assert.equal(workbook.status(), 200);
+  assert.match(workbook.headers()["content-disposition"], /homeward-dashboard-2024-01-01-.*\.xlsx/);
+  // Printed, the page is the report: forms go, tables and charts stay.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("#formula").isVisible(), false, "no form on paper");
+  assert.ok(await page.locator("#regression ~ div table").isVisible(), "the regression table prints");
+  assert.ok(await page.locator("svg.meter").first().isVisible(), "indicator meters print");
+  await page.emulateMedia({ media: "screen" });
   await signOut(page);
   await page.close();
 });

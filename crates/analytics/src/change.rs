@@ -68,6 +68,8 @@ pub struct ChangeReport {
     pub cases: Vec<CaseChange>,
     /// The mean change of every case with both phases, tested against no change (paired t).
     pub mean_change: Option<Estimate>,
+    /// Everyone with both phases (in a group, when groups are compared), as one group `all`.
+    pub overall: GroupChange,
     pub groups: Vec<GroupChange>,
     pub comparison: Option<Comparison>,
     /// Why aggregate figures are missing: a group under the minimum cell size.
@@ -131,6 +133,22 @@ fn effect_sizes(treated: &[f64], control: &[f64]) -> (EffectSize, EffectSize, Ef
     let glass = diff / variance(control).sqrt();
     let se_glass = ((n1 + n2) / (n1 * n2) + glass * glass / (2.0 * (n2 - 1.0))).sqrt();
     (interval(glass, se_glass), interval(d, se_d), interval(j * d, j * se_d))
+}
+
+/// A group's figures, or none when `mark` hides it.
+fn group_change(name: &str, cases: &[&CaseChange], mark: Option<Suppressed>) -> GroupChange {
+    let shown = mark.is_none() && !cases.is_empty();
+    let of = |pick: fn(&CaseChange) -> f64| cases.iter().map(|c| pick(c)).collect::<Vec<f64>>();
+    let changes = of(|c| c.change);
+    GroupChange {
+        group: name.to_string(),
+        n: shown.then_some(cases.len()),
+        mean_before: shown.then(|| mean(&of(|c| c.before))),
+        mean_after: shown.then(|| mean(&of(|c| c.after))),
+        mean_change: shown.then(|| mean(&changes)),
+        sd_change: (shown && changes.len() > 1).then(|| variance(&changes).sqrt()),
+        suppressed: mark,
+    }
 }
 
 /// Each case's change in `measure` from phase `from` to phase `to` (default: the first and last
@@ -219,23 +237,10 @@ pub fn change(
     let names: Vec<Vec<String>> = by_group.keys().map(|g| vec![g.clone()]).collect();
     let sizes: Vec<usize> = by_group.values().map(Vec::len).collect();
     let marks = suppression(&names, &sizes, min_cell);
-    let summary: Vec<GroupChange> = by_group
-        .iter()
-        .zip(marks)
-        .map(|((g, cs), mark)| {
-            let ch: Vec<f64> = cs.iter().map(|c| c.change).collect();
-            let shown = mark.is_none();
-            GroupChange {
-                group: g.clone(),
-                n: shown.then_some(cs.len()),
-                mean_before: shown.then(|| mean(&cs.iter().map(|c| c.before).collect::<Vec<_>>())),
-                mean_after: shown.then(|| mean(&cs.iter().map(|c| c.after).collect::<Vec<_>>())),
-                mean_change: shown.then(|| mean(&ch)),
-                sd_change: (shown && ch.len() > 1).then(|| variance(&ch).sqrt()),
-                suppressed: mark,
-            }
-        })
-        .collect();
+    let summary: Vec<GroupChange> =
+        by_group.iter().zip(marks).map(|((g, cs), mark)| group_change(g, cs, mark)).collect();
+    let everyone: Vec<&CaseChange> = cases.iter().collect();
+    let overall = group_change("all", &everyone, (cases.len() < min_cell).then_some(Suppressed::SmallCell));
     // The comparison needs exactly two groups; with more, each group is still summarised.
     let comparison = match group {
         Some(column) if by_group.len() == 2 || control.is_some() => {
@@ -277,6 +282,7 @@ pub fn change(
         to,
         cases,
         mean_change,
+        overall,
         groups: summary,
         comparison,
         withheld,
@@ -317,6 +323,8 @@ mod tests {
             r.cases.iter().map(|c| (c.id.as_str(), (c.change * 100.0).round() / 100.0)).collect();
         assert_eq!(changes, [("1", 0.2), ("2", 0.3), ("3", 0.1), ("4", 0.0)], "case 5 has no final survey");
         assert!((r.mean_change.unwrap().estimate - 0.15).abs() < 1e-12);
+        assert_eq!(r.overall.n, Some(4));
+        assert!((r.overall.mean_before.unwrap() - 0.425).abs() < 1e-12, "everyone's mean before");
     }
 
     #[test]

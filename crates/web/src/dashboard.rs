@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use homeward_analytics::change::GroupChange;
 use homeward_analytics::estimate::Estimate;
 use homeward_analytics::indicators::{Figure, IndicatorResult};
 use homeward_analytics::summary::{Row, Summary};
@@ -248,6 +249,20 @@ impl DashboardPage<'_> {
 
     fn encoded_formula(&self) -> String {
         crate::pages::encode(&self.d.formula)
+    }
+
+    /// A coefficient to three decimals, or to three significant digits when smaller: an effect per
+    /// year of age is small.
+    fn coefficient(&self, v: &f64) -> String {
+        let magnitude = if *v == 0.0 || !v.is_finite() { 0.0 } else { -v.abs().log10().floor() };
+        self.t.number(v, (magnitude as usize + 2).clamp(3, 8))
+    }
+
+    /// The rows of the change chart and table: everyone, then each group.
+    fn change_rows(&self) -> Vec<(String, &GroupChange)> {
+        let Ok(c) = &self.d.change else { return vec![] };
+        let all = (self.t.get("all_returnees").to_string(), &c.overall);
+        std::iter::once(all).chain(c.groups.iter().map(|g| (g.group.clone(), g))).collect()
     }
 
     /// A score's place on the change chart's 0-1 scale (300 wide, after the 110 of labels).

@@ -667,7 +667,8 @@ async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downlo
         "a coefficient is a number: {term}"
     );
     assert!(term[1][0].as_f64().unwrap() < 0.0, "the ungranted ended lower: {term}");
-    let granted = &book["Change between rounds"][1];
+    assert_eq!(book["Change between rounds"][1][1][0].as_f64(), Some(10.0), "everyone first");
+    let granted = &book["Change between rounds"][2];
     assert_eq!(
         (granted[0][0].as_str(), granted[1][0].as_f64(), granted[2][0].as_f64()),
         (Some("business_grant"), Some(5.0), Some(1.0))

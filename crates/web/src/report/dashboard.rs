@@ -67,8 +67,8 @@ fn change_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), Xl
     let group = c.group.as_deref().unwrap_or("all returnees");
     header(ws, &[group, "n", &c.from_phase, &c.to_phase, "Mean change", "SD of change"], &f.bold)?;
     let mut row = 1;
-    for g in &c.groups {
-        ws.write_string(row, 0, &g.group)?;
+    for g in std::iter::once(&c.overall).chain(&c.groups) {
+        ws.write_string(row, 0, if row == 1 { "all returnees" } else { &g.group })?;
         match g.n {
             None => {
                 ws.write_string(row, 1, "suppressed")?;

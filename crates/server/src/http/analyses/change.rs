@@ -58,6 +58,9 @@ pub struct ChangeView {
     /// Their mean change, tested against no change (paired t).
     #[schema(value_type = Option<Object>)]
     pub mean_change: Option<Estimate>,
+    /// Everyone compared, as one group.
+    #[schema(value_type = Object)]
+    pub overall: GroupChange,
     #[schema(value_type = Vec<Object>)]
     pub groups: Vec<GroupChange>,
     #[schema(value_type = Option<Object>)]
@@ -165,6 +168,7 @@ pub async fn change(
         group,
         cases: (compared >= min_cell as usize).then_some(compared),
         mean_change: report.mean_change,
+        overall: report.overall,
         groups: report.groups,
         comparison: report.comparison,
         withheld: report.withheld,
