@@ -38,6 +38,8 @@ def summary(path, measure, by, intensive_below, light_above):
             "mean": float(v.mean()),
             "sd": None if len(v) < 2 else float(v.std(ddof=1)),
             "median": float(v.median()),
+            "q1": float(v.quantile(0.25)),
+            "q3": float(v.quantile(0.75)),
             "bands": [float((v < intensive_below).mean()), float(((v >= intensive_below) & (v <= light_above)).mean()),
                       float((v > light_above).mean())],
         })

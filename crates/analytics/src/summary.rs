@@ -53,6 +53,9 @@ pub struct Row {
     /// Sample standard deviation (n − 1); absent for one person.
     pub sd: Option<f64>,
     pub median: Option<f64>,
+    /// The first and third quartiles, interpolated as pandas, R (type 7) and Excel do.
+    pub q1: Option<f64>,
+    pub q3: Option<f64>,
     /// Shares intensive, standard, light.
     pub bands: Option<[f64; 3]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,15 +85,26 @@ pub enum SummaryError {
     TooManyGroups,
 }
 
+/// The `p` quantile with linear interpolation between order statistics (position (n − 1)·p), by
+/// selection rather than a full sort: linear in the group's size.
+fn quantile(values: &mut [f64], p: f64) -> f64 {
+    let position = (values.len() - 1) as f64 * p;
+    let at = position.floor() as usize;
+    let (_, low, above) = values.select_nth_unstable_by(at, f64::total_cmp);
+    let low = *low;
+    let fraction = position - at as f64;
+    if fraction == 0.0 {
+        return low;
+    }
+    let high = above.iter().copied().fold(f64::INFINITY, f64::min);
+    low + fraction * (high - low)
+}
+
 fn figures(group: Vec<String>, values: &mut [f64], edges: &BandEdges) -> Row {
     let n = values.len();
     let mean = values.iter().sum::<f64>() / n as f64;
     let sd = (n > 1).then(|| (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64).sqrt());
-    // The median by selection, not a full sort: linear in the group's size.
-    let (below, middle, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
-    let upper = *middle;
-    let median =
-        if n % 2 == 1 { upper } else { (below.iter().copied().fold(f64::NEG_INFINITY, f64::max) + upper) / 2.0 };
+    let [q1, median, q3] = [0.25, 0.5, 0.75].map(|p| quantile(values, p));
     let mut counts = [0usize; 3];
     for v in values.iter() {
         counts[edges.band(*v)] += 1;
@@ -101,6 +115,8 @@ fn figures(group: Vec<String>, values: &mut [f64], edges: &BandEdges) -> Row {
         mean: Some(mean),
         sd,
         median: Some(median),
+        q1: Some(q1),
+        q3: Some(q3),
         bands: Some(counts.map(|c| c as f64 / n as f64)),
         suppressed: None,
     }
@@ -111,6 +127,8 @@ fn hide(row: &mut Row, why: Suppressed) {
     row.mean = None;
     row.sd = None;
     row.median = None;
+    row.q1 = None;
+    row.q3 = None;
     row.bands = None;
     row.suppressed = Some(why);
 }
@@ -221,7 +239,17 @@ pub fn summarise(
         }
     }
     let mut total = if everyone.is_empty() {
-        Row { group: vec![], n: Some(0), mean: None, sd: None, median: None, bands: None, suppressed: None }
+        Row {
+            group: vec![],
+            n: Some(0),
+            mean: None,
+            sd: None,
+            median: None,
+            q1: None,
+            q3: None,
+            bands: None,
+            suppressed: None,
+        }
     } else {
         figures(vec![], &mut everyone, &edges)
     };
@@ -254,6 +282,8 @@ mod tests {
         // Deviations -0.4, -0.1, 0.2, 0.3: squares sum to 0.3, over 3.
         assert!((r.sd.unwrap() - 0.1f64.sqrt()).abs() < 1e-12);
         assert!((r.median.unwrap() - 0.65).abs() < 1e-12);
+        // Positions 0.75 and 2.25 of 0.2, 0.5, 0.8, 0.9: 0.2 + 0.75·0.3 and 0.8 + 0.25·0.1.
+        assert!((r.q1.unwrap() - 0.425).abs() < 1e-12 && (r.q3.unwrap() - 0.825).abs() < 1e-12);
         assert_eq!(r.bands.unwrap(), [0.25, 0.25, 0.5]);
     }
 

@@ -176,7 +176,7 @@ fn group_summaries_agree_with_pandas() {
     for (a, b) in ours_rows.iter().zip(their_rows) {
         assert_eq!(a["group"], b["group"]);
         assert_eq!(a["n"], b["n"]);
-        for key in ["mean", "sd", "median"] {
+        for key in ["mean", "sd", "median", "q1", "q3"] {
             close(&a[key], &b[key], &format!("{} {key}", a["group"]));
         }
         for band in 0..3 {

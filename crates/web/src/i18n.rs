@@ -66,8 +66,12 @@ impl Catalogue {
         text.get(..10).and_then(|d| d.parse().ok()).map_or_else(|| text.to_string(), |d| self.date(&d))
     }
 
-    /// A number with `decimals` decimals and this language's separator.
+    /// A number with `decimals` decimals and this language's separator; a dash for a figure
+    /// that has no value (a test statistic of a group whose changes are all equal).
     pub fn number(&self, value: &f64, decimals: usize) -> String {
+        if !value.is_finite() {
+            return "–".to_string();
+        }
         format!("{value:.decimals$}").replace('.', &self.decimal_separator)
     }
 
@@ -213,6 +217,7 @@ mod tests {
         assert_eq!(catalogue("fr").date_text("—"), "—");
         assert_eq!(catalogue("en").number(&0.6251, 2), "0.63");
         assert_eq!(catalogue("fr").number(&0.6251, 2), "0,63");
+        assert_eq!(catalogue("en").number(&f64::NAN, 2), "–", "no figure, not `NaN`");
     }
 
     #[test]

@@ -551,6 +551,13 @@ async fn the_dashboard_charts_the_scores_with_their_numbers_in_tables() {
     assert_eq!(page.body.matches("width=\"300\" height=\"22\" class=\"band-fill light\"").count(), 5, "{}", page.body);
     assert!(page.body.contains("<td>baseline</td><td>6</td><td>0 %</td><td>0 %</td><td>100 %</td>"), "{}", page.body);
     assert!(page.body.contains("<td>dakar</td><td>6</td><td>1.00</td>"), "the breakdown picked: {}", page.body);
+    // All at 1: the middle half is a box of no width at the end of the scale, the median on it.
+    assert_eq!(page.body.matches("<rect x=\"410\" y=").count(), 4, "a quartile box per dimension: {}", page.body);
+    assert!(
+        page.body.contains("<td>6</td><td>1.00</td><td>1.00</td><td>1.00</td><td>1.00</td>"),
+        "n, mean, quartiles: {}",
+        page.body
+    );
     let hidden_rows = b.get("/dashboard?from=2026-01-01&to=2026-12-31&measure=social&by=age_group", &cookie).await;
     assert!(
         hidden_rows.body.contains("<td>25-34</td>") || hidden_rows.body.contains("<td>35-49</td>"),
@@ -673,7 +680,8 @@ async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downlo
         (granted[0][0].as_str(), granted[1][0].as_f64(), granted[2][0].as_f64()),
         (Some("business_grant"), Some(5.0), Some(1.0))
     );
-    assert_eq!(book["Scores by dimension"][1][5][2], "0.0%", "band shares are percentages");
+    assert_eq!(book["Scores by dimension"][1][7][2], "0.0%", "band shares are percentages");
+    assert_eq!(book["Scores by dimension"][1][4][2], "0.000", "quartiles are scores");
     let about = book["About"].to_string();
     assert!(
         about.contains("PROVISIONAL")

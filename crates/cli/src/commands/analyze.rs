@@ -233,7 +233,7 @@ pub fn summary(
         Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
         Format::Table => {
             let mut header: Vec<&str> = by.iter().map(String::as_str).collect();
-            header.extend(["n", "mean", "sd", "median", "intensive", "standard", "light"]);
+            header.extend(["n", "mean", "sd", "q1", "median", "q3", "intensive", "standard", "light"]);
             let line = |r: &homeward_analytics::summary::Row, label: Vec<String>| {
                 let mut cells = label;
                 match r.suppressed {
@@ -243,11 +243,11 @@ pub fn summary(
                             Suppressed::Complementary => "suppressed: would reveal a small cell".to_string(),
                         };
                         cells.push(why);
-                        cells.extend(std::iter::repeat_n(String::new(), 6));
+                        cells.extend(std::iter::repeat_n(String::new(), 8));
                     }
                     None => {
                         cells.push(r.n.map_or_else(String::new, |n| n.to_string()));
-                        cells.extend([r.mean, r.sd, r.median].map(shown));
+                        cells.extend([r.mean, r.sd, r.q1, r.median, r.q3].map(shown));
                         cells.extend(r.bands.map_or([None; 3], |b| b.map(Some)).map(shown));
                     }
                 }

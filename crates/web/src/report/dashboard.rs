@@ -23,7 +23,7 @@ fn cell(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &For
     Ok(())
 }
 
-/// A summary row from column `col` on: n, mean, sd, median and the three band shares, or the
+/// A summary row from column `col` on: n, mean, sd, quartiles and the three band shares, or the
 /// word "suppressed".
 fn summary_row(ws: &mut Worksheet, row: u32, col: u16, r: &Row, f: &Formats) -> Result<(), XlsxError> {
     let Some(n) = r.n else {
@@ -31,16 +31,17 @@ fn summary_row(ws: &mut Worksheet, row: u32, col: u16, r: &Row, f: &Formats) -> 
         return Ok(());
     };
     ws.write_number(row, col, n as f64)?;
-    for (i, v) in [r.mean, r.sd, r.median].into_iter().enumerate() {
+    for (i, v) in [r.mean, r.sd, r.q1, r.median, r.q3].into_iter().enumerate() {
         cell(ws, row, col + 1 + i as u16, v, &f.score)?;
     }
     for (i, s) in r.bands.iter().flatten().enumerate() {
-        cell(ws, row, col + 4 + i as u16, Some(*s), &f.share)?;
+        cell(ws, row, col + 6 + i as u16, Some(*s), &f.share)?;
     }
     Ok(())
 }
 
-const SUMMARY_COLUMNS: [&str; 7] = ["n", "Mean", "SD", "Median", "Intensive", "Standard", "Light"];
+const SUMMARY_COLUMNS: [&str; 9] =
+    ["n", "Mean", "SD", "First quartile", "Median", "Third quartile", "Intensive", "Standard", "Light"];
 
 /// A sheet that has no table: the reason the analysis gave none.
 fn reason(ws: &mut Worksheet, why: &str, f: &Formats) -> Result<(), XlsxError> {
