@@ -554,11 +554,17 @@ async fn change_between_rounds_and_regression_run_on_the_database(t: &TestApp) {
     for i in 0..12 {
         let mut r = support::registration(&format!("Awa{i}"), "Ba", "dakar");
         r["sex"] = json!(if i % 2 == 0 { "female" } else { "male" });
-        r["profile"] = json!({"host_country": if i < 6 { "NA" } else { "MA" }, "return_type": "voluntary"});
+        r["profile"] = json!({"host_country": if i < 6 { "NA" } else { "MA" }, "return_type": "voluntary",
+            "years_abroad": 4, "returned_to_community_of_origin": true});
         let (status, case) = t.post(&root, "/api/v1/cases", r).await;
         assert_eq!(status, StatusCode::CREATED, "{case}");
         let path = format!("/api/v1/cases/{}/surveys", id(&case));
         if i == 0 {
+            let assessment = json!({"date": "2026-02-15", "tool": "rapid_vulnerability_assessment",
+                "phase": "on_arrival", "assessor": "root", "vulnerabilities": ["health"]});
+            let (status, v) =
+                t.post(&root, &format!("/api/v1/cases/{}/vulnerability-assessments", id(&case)), assessment).await;
+            assert_eq!(status, StatusCode::CREATED, "{v}");
             // Surveyed twice at baseline: the later survey is the one that counts.
             let mut early = best_answers();
             early["Q1"] = json!("very_dissatisfied");
@@ -581,6 +587,26 @@ async fn change_between_rounds_and_regression_run_on_the_database(t: &TestApp) {
     }
     let change: Vec<f64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
     let period = "from=2026-01-01&to=2026-12-31";
+
+    // The handbook's analysis variables as groupings; one row per returnee and round.
+    let (_, vulnerable) =
+        t.get(&root, &format!("/api/v1/analyses/summary?measure=economic&by=vulnerable&min_cell=1&{period}")).await;
+    let counts: Vec<(&str, u64)> = vulnerable["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["group"][0].as_str().unwrap(), r["n"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("no", 22), ("yes", 2)], "the repeated baseline counts once: {vulnerable}");
+    let by = "return_type,length_of_absence,community_of_origin,time_since_return";
+    let (_, profile) =
+        t.get(&root, &format!("/api/v1/analyses/summary?measure=economic&by={by}&min_cell=1&{period}")).await;
+    let groups: Vec<&Value> = profile["rows"].as_array().unwrap().iter().map(|r| &r["group"]).collect();
+    assert_eq!(
+        groups,
+        [&json!(["voluntary", "3-4", "yes", "<3"]), &json!(["voluntary", "3-4", "yes", "6-11"])],
+        "{profile}"
+    );
 
     let (status, c) = t.get(&root, &format!("/api/v1/analyses/change?measure=economic&{period}")).await;
     assert_eq!(status, StatusCode::OK, "{c}");
