@@ -4,6 +4,8 @@
 //!
 //! Only aggregates leave; a returnee's own scores round by round are on their case.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
@@ -14,7 +16,7 @@ use homeward_domain::access::Permission;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::variables::{self, GROUPS, check_measure_and_period, listed};
+use super::variables::{self, GROUPS, check_measure_and_period, latest_rows, listed};
 use super::{DEFAULT_MIN_CELL, suppression_rule};
 use crate::AppState;
 use crate::audit::entry;
@@ -79,13 +81,11 @@ const NOT_CASE_ATTRIBUTES: [&str; 2] = ["phase", "time_since_return"];
 /// Each case's group as of its latest survey compared: a case whose assistance changed between
 /// rounds is compared by what it had received at the end.
 fn group_at_latest(column: &Column, cases: &[String], dates: &[NaiveDate]) -> Column {
-    let mut latest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, case) in cases.iter().enumerate() {
-        let slot = latest.entry(case.as_str()).or_insert(i);
-        if dates[i] > dates[*slot] {
-            *slot = i;
-        }
-    }
+    let latest: HashMap<&str, usize> =
+        latest_rows(dates, cases.iter().map(String::as_str).enumerate().map(|(i, c)| (c, i)))
+            .into_iter()
+            .map(|i| (cases[i].as_str(), i))
+            .collect();
     let values: Vec<Option<String>> = cases.iter().map(|c| column.text(latest[c.as_str()])).collect();
     Column::categorical(&values)
 }

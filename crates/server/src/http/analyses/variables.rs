@@ -4,6 +4,7 @@
 //! bulk, limited to the caller's offices, and turned into a frame for `homeward-analytics`.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::Hash;
 
 use chrono::NaiveDate;
 use homeward_analytics::frame::{Column, Frame};
@@ -61,36 +62,30 @@ impl Surveys {
     /// The rows of each case's latest survey (of `phase`, when given): one row per returnee.
     pub fn latest_per_case(&self, phase: Option<&str>) -> Vec<usize> {
         let phases = self.frame.column("phase").expect("built with a phase");
-        let mut latest: HashMap<&str, usize> = HashMap::new();
-        for i in 0..self.cases.len() {
-            if phase.is_some_and(|p| phases.text(i).as_deref() != Some(p)) {
-                continue;
-            }
-            let slot = latest.entry(self.cases[i].as_str()).or_insert(i);
-            if self.dates[i] > self.dates[*slot] {
-                *slot = i;
-            }
-        }
-        let mut rows: Vec<usize> = latest.into_values().collect();
-        rows.sort_unstable();
-        rows
+        let rows = (0..self.cases.len()).filter(|&i| phase.is_none_or(|p| phases.text(i).as_deref() == Some(p)));
+        latest_rows(&self.dates, rows.map(|i| (self.cases[i].as_str(), i)))
     }
 
     /// The rows of each case's latest survey of each phase: a case surveyed twice in one round
     /// counts once, with its later answers.
     pub fn latest_per_case_and_phase(&self) -> Vec<usize> {
         let phases = self.frame.column("phase").expect("built with a phase");
-        let mut latest: HashMap<(&str, Option<String>), usize> = HashMap::new();
-        for i in 0..self.cases.len() {
-            let slot = latest.entry((self.cases[i].as_str(), phases.text(i))).or_insert(i);
-            if self.dates[i] > self.dates[*slot] {
-                *slot = i;
-            }
-        }
-        let mut rows: Vec<usize> = latest.into_values().collect();
-        rows.sort_unstable();
-        rows
+        latest_rows(&self.dates, (0..self.cases.len()).map(|i| ((self.cases[i].as_str(), phases.text(i)), i)))
     }
+}
+
+/// Of the rows given with their key, the latest dated of each key, in row order.
+pub fn latest_rows<K: Eq + Hash>(dates: &[NaiveDate], keyed: impl Iterator<Item = (K, usize)>) -> Vec<usize> {
+    let mut latest: HashMap<K, usize> = HashMap::new();
+    for (key, i) in keyed {
+        let slot = latest.entry(key).or_insert(i);
+        if dates[i] > dates[*slot] {
+            *slot = i;
+        }
+    }
+    let mut rows: Vec<usize> = latest.into_values().collect();
+    rows.sort_unstable();
+    rows
 }
 
 /// The cases a vulnerability assessment names at least one vulnerability for.
