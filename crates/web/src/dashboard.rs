@@ -262,7 +262,20 @@ impl DashboardPage<'_> {
     fn change_rows(&self) -> Vec<(String, &GroupChange)> {
         let Ok(c) = &self.d.change else { return vec![] };
         let all = (self.t.get("all_returnees").to_string(), &c.overall);
-        std::iter::once(all).chain(c.groups.iter().map(|g| (g.group.clone(), g))).collect()
+        std::iter::once(all).chain(c.groups.iter().map(|g| (self.value(&g.group), g))).collect()
+    }
+
+    /// A group's value in the user's language where it is a word (`forced`, `yes`, a modality);
+    /// codes, bands of age and offices as they are.
+    fn value(&self, v: &str) -> String {
+        let t = self.t;
+        match self.d.by.as_str() {
+            "sex" | "phase" | "return_type" | "return_assistance" => t.named(&self.d.by, v).to_string(),
+            "vulnerable" | "community_of_origin" => t.get(v).to_string(),
+            "assistance_type" if v == "none" || v == "mixed" => t.named("assistance", v).to_string(),
+            "assistance_type" => t.named("modality", v).to_string(),
+            _ => v.to_string(),
+        }
     }
 
     /// A score's place on the change chart's 0-1 scale (300 wide, after the 110 of labels).

@@ -36,6 +36,17 @@ pub struct RegisterForm {
     pub country_of_origin: String,
     #[serde(default)]
     office: String,
+    // The return, as the handbook's analyses break scores down by it (lines 9170-9181).
+    #[serde(default)]
+    host_country: String,
+    #[serde(default)]
+    return_type: String,
+    #[serde(default)]
+    return_assistance: String,
+    #[serde(default)]
+    years_abroad: String,
+    #[serde(default)]
+    returned_to_community_of_origin: String,
 }
 
 /// A text or date input with its value and error.
@@ -57,7 +68,18 @@ struct RegisterPage<'a> {
     countries: Vec<(&'static str, &'static str)>,
     sex_error: Option<String>,
     country_error: Option<String>,
+    /// The return's choices: (field, its options, the value picked, its error).
+    return_choices: Vec<Choice>,
+    years_abroad_error: Option<String>,
     errors: Vec<FieldError>,
+}
+
+/// A select of the return's profile: blank means not known.
+pub struct Choice {
+    name: &'static str,
+    options: Vec<(&'static str, String)>,
+    value: String,
+    error: Option<String>,
 }
 
 fn page(session: &Session, form: RegisterForm, errors: Vec<FieldError>, status: StatusCode) -> Response {
@@ -75,14 +97,38 @@ fn page(session: &Session, form: RegisterForm, errors: Vec<FieldError>, status: 
         field("date_of_return", "date", &form.date_of_return),
         field("office", "text", &form.office),
     ];
+    let t = catalogue(&session.caller.language);
+    let named = |prefix: &str, names: &[&'static str]| -> Vec<(&'static str, String)> {
+        names.iter().map(|n| (*n, t.named(prefix, n).to_string())).collect()
+    };
+    let countries: Vec<(&'static str, String)> =
+        homeward_domain::reference::countries().into_iter().map(|(code, name)| (code, name.to_string())).collect();
+    let choice = |name: &'static str, options: Vec<(&'static str, String)>, value: &str| Choice {
+        name,
+        options,
+        value: value.to_string(),
+        error: error(&format!("profile.{name}")),
+    };
+    let return_choices = vec![
+        choice("host_country", countries, &form.host_country),
+        choice("return_type", named("return_type", &["voluntary", "forced"]), &form.return_type),
+        choice("return_assistance", named("return_assistance", &["assisted", "spontaneous"]), &form.return_assistance),
+        choice(
+            "returned_to_community_of_origin",
+            vec![("yes", t.get("yes").to_string()), ("no", t.get("no").to_string())],
+            &form.returned_to_community_of_origin,
+        ),
+    ];
     let page = RegisterPage {
-        t: catalogue(&session.caller.language),
+        t,
         session,
         text_fields,
         sexes: Sex::ALL.iter().map(|s| s.name()).collect(),
         countries: homeward_domain::reference::countries(),
         sex_error: error("sex"),
         country_error: error("country_of_origin"),
+        return_choices,
+        years_abroad_error: error("profile.years_abroad"),
         form,
         errors,
     };
@@ -114,9 +160,17 @@ pub async fn register(State(state): State<AppState>, session: Session, Form(form
             json.insert(key.into(), value.trim().into());
         }
     }
+    let (profile, mut problems) = profile_of(&form);
+    if !profile.is_empty() {
+        json.insert("profile".into(), profile.into());
+    }
     let registration: Registration = match read_all(json) {
-        Ok(r) => r,
-        Err(errors) => return page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Ok(r) if problems.is_empty() => r,
+        Ok(_) => return page(&session, form, problems, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(mut errors) => {
+            errors.append(&mut problems);
+            return page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     match cases::register(State(state), session.caller.clone(), Body(registration)).await {
         Ok((_, case)) => Redirect::to(&format!("/cases/{}", case.0.id)).into_response(),
@@ -126,6 +180,38 @@ pub async fn register(State(state): State<AppState>, session: Session, Form(form
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// The return's profile as the API's JSON (blank choices left out), and the problems of what
+/// cannot be read.
+fn profile_of(form: &RegisterForm) -> (serde_json::Map<String, serde_json::Value>, Vec<FieldError>) {
+    let mut profile = serde_json::Map::new();
+    let mut problems = vec![];
+    for (key, value) in [
+        ("host_country", &form.host_country),
+        ("return_type", &form.return_type),
+        ("return_assistance", &form.return_assistance),
+    ] {
+        if !value.trim().is_empty() {
+            profile.insert(key.into(), value.trim().into());
+        }
+    }
+    match form.years_abroad.trim() {
+        "" => {}
+        years => match years.parse::<u32>() {
+            Ok(y) => {
+                profile.insert("years_abroad".into(), y.into());
+            }
+            Err(_) => problems
+                .push(FieldError { field: "profile.years_abroad".into(), message: "is not a whole number".into() }),
+        },
+    }
+    match form.returned_to_community_of_origin.as_str() {
+        "yes" => _ = profile.insert("returned_to_community_of_origin".into(), true.into()),
+        "no" => _ = profile.insert("returned_to_community_of_origin".into(), false.into()),
+        _ => {}
+    }
+    (profile, problems)
 }
 
 /// Reads the registration, collecting a problem for every missing or unreadable field (serde

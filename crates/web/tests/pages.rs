@@ -282,17 +282,30 @@ async fn a_returnee_is_registered_from_the_form_with_every_error_next_to_its_fie
     let forged = b.post_form("/cases/new", &cookie, "csrf=wrong&given_name=Awa").await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
-    let ok = b
-        .post_form(
-            "/cases/new",
-            &cookie,
-            &format!("csrf={csrf}&given_name=Awa&family_name=Ba&sex=female&date_of_birth=1994-03-12&date_of_return=2026-02-01&country_of_origin=SN&office=dakar"),
-        )
-        .await;
+    // The return, which the M&E analyses break scores down by: optional, checked, kept.
+    let identity = "given_name=Awa&family_name=Ba&sex=female&date_of_birth=1994-03-12&date_of_return=2026-02-01&country_of_origin=SN&office=dakar";
+    let the_return = "host_country=LY&return_type=forced&return_assistance=assisted&returned_to_community_of_origin=no";
+    let typo =
+        b.post_form("/cases/new", &cookie, &format!("csrf={csrf}&{identity}&{the_return}&years_abroad=four")).await;
+    assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(typo.body.contains("id=\"years_abroad-error\">is not a whole number"), "{}", typo.body);
+    assert!(
+        typo.body.contains("<option value=\"forced\" selected>forced</option>"),
+        "the choices are kept: {}",
+        typo.body
+    );
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), 0);
+
+    let ok = b.post_form("/cases/new", &cookie, &format!("csrf={csrf}&{identity}&{the_return}&years_abroad=4")).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let case_page = ok.location.unwrap();
     let page = b.get(&case_page, &cookie).await;
     assert!(page.body.contains("Awa Ba") && page.body.contains("intake"));
+    assert!(
+        page.body.contains("<dt>Return type</dt><dd>forced</dd>") && page.body.contains("<dd>LY</dd>"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("opened in office dakar"), "the timeline starts with the registration");
 
     let version = hidden(&page.body, "version");
@@ -615,11 +628,11 @@ async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downlo
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Change between survey rounds"), "{}", page.body);
     assert!(
-        page.body.contains("<td>business_grant</td><td>5</td><td>1.00</td>"),
+        page.body.contains("<td>business grant</td><td>5</td><td>1.00</td>"),
         "the granted five, all at 1 before: {}",
         page.body
     );
-    assert!(page.body.contains("<td>none</td><td>5</td><td>1.00</td>"), "{}", page.body);
+    assert!(page.body.contains("<td>no assistance yet</td><td>5</td><td>1.00</td>"), "{}", page.body);
     assert!(
         page.body.contains("Difference in differences") && page.body.contains("Hedges"),
         "two groups compared: {}",

@@ -121,6 +121,7 @@ async fn one_case(
         "profile": {"host_country": random.pick(people::HOST_COUNTRIES), "return_assistance": "assisted",
                     "return_type": if random.chance(0.8) { "voluntary" } else { "forced" },
                     "years_abroad": 1 + random.below(10), "province": random.pick(people::PLACES),
+                    "returned_to_community_of_origin": random.chance(0.7),
                     "contacts": [format!("+221 77 {:03} {:02} {:02}", random.below(1000), random.below(100), random.below(100))],
                     "languages": ["wo", "fr"], "preferred_staff_gender": "no_preference"}
     })), StatusCode::CREATED).await?;
