@@ -607,6 +607,29 @@ async fn change_between_rounds_and_regression_run_on_the_database(t: &TestApp) {
         [&json!(["voluntary", "3-4", "yes", "<3"]), &json!(["voluntary", "3-4", "yes", "6-11"])],
         "{profile}"
     );
+    let (_, rebinned) = t
+        .get(
+            &root,
+            &format!("/api/v1/analyses/summary?measure=economic&by=age_group&bins=age_group=30,40&min_cell=1&{period}"),
+        )
+        .await;
+    assert_eq!(rebinned["rows"][0]["group"], json!(["30-39"]), "born 1994, back in 2026: {rebinned}");
+    refused(
+        t,
+        &root,
+        &format!("summary?measure=economic&by=sex&bins=sex=1&{period}"),
+        "bins",
+        "`sex` is not cut into bins",
+    )
+    .await;
+    refused(
+        t,
+        &root,
+        &format!("summary?measure=economic&by=age_group&bins=age_group=40,30&{period}"),
+        "bins",
+        "increasing",
+    )
+    .await;
 
     let (status, c) = t.get(&root, &format!("/api/v1/analyses/change?measure=economic&{period}")).await;
     assert_eq!(status, StatusCode::OK, "{c}");

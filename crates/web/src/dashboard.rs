@@ -120,7 +120,14 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
     #[allow(clippy::result_large_err)] // one response per page, not a hot path
     let settle = |e: ApiError| reason(t, &e).ok_or_else(|| fail(e));
     let summary = |measure: &str, by: Option<&str>| {
-        let q = SummaryQuery { measure: measure.into(), by: by.map(str::to_string), from: f, to: e, min_cell: None };
+        let q = SummaryQuery {
+            measure: measure.into(),
+            by: by.map(str::to_string),
+            from: f,
+            to: e,
+            min_cell: None,
+            bins: None,
+        };
         analyses::summary(State(state.clone()), session.caller.clone(), Params(q))
     };
     let mut dimensions = vec![];

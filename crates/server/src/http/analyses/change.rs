@@ -124,7 +124,7 @@ pub async fn change(
             format!("`{g}` changes from one survey to the next; compare by an attribute of the returnee"),
         ));
     }
-    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to, &variables::bins(None)?).await?;
     let rows = surveys.latest_per_case_and_phase();
     let mut frame = surveys.frame.select(&rows);
     let cases: Vec<String> = rows.iter().map(|&i| surveys.cases[i].clone()).collect();

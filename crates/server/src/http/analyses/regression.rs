@@ -111,7 +111,7 @@ pub async fn regression(
         return Err(ApiError::field("to", format!("{} is before from ({})", q.to, q.from)));
     }
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
-    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to, &variables::bins(None)?).await?;
     let frame = surveys.frame.select(&surveys.latest_per_case(q.phase.as_deref()));
     let design = Design::new(&frame, &formula, &references).map_err(formula_refusal)?;
     let n = design.rows_used.len();

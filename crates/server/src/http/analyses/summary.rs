@@ -34,6 +34,10 @@ pub struct SummaryQuery {
     pub to: NaiveDate,
     /// The smallest group shown (default 5).
     pub min_cell: Option<u32>,
+    /// Other bins for the binned groupings, `group=edge,edge;group=edge`: e.g.
+    /// `age_group=18,30,45` gives <18, 18-29, 30-44, 45+ (defaults: age_group 18,25,35,50;
+    /// length_of_absence 1,3,5,10 years; time_since_return 3,6,12,18 months).
+    pub bins: Option<String>,
 }
 
 /// Summarises an RSS score over the scored surveys of a period.
@@ -49,7 +53,8 @@ pub async fn summary(
     caller.require(Permission::ReadCases)?;
     check_measure_and_period(&q.measure, q.from, q.to)?;
     let by = listed("by", q.by.as_deref(), GROUPS, "a grouping")?;
-    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    let bins = variables::bins(q.bins.as_deref())?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to, &bins).await?;
     let bands = &state.scorer.profile().bands;
     let edges = BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above };
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1) as usize;

@@ -41,13 +41,40 @@ pub const GROUPS: &[&str] = &[
 /// The numeric variables a regression may use as they are.
 pub const NUMBERS: &[&str] = &["age", "years_abroad", "months_since_return"];
 
-/// The groups cut from a copy of a numeric variable (age, years abroad, months since return):
-/// age at return and time since return in the bands the handbook's analyses use.
+/// The groups cut from a copy of a numeric variable (age, years abroad, months since return), by
+/// default: age at return and time since return in the bands the handbook's analyses use.
 const BINS: [(&str, &[f64]); 3] = [
     ("age_group", &[18.0, 25.0, 35.0, 50.0]),
     ("length_of_absence", &[1.0, 3.0, 5.0, 10.0]),
     ("time_since_return", &[3.0, 6.0, 12.0, 18.0]),
 ];
+
+/// The edges each binned group is cut at.
+pub type Bins = Vec<(&'static str, Vec<f64>)>;
+
+/// The default edges, with those given as `group=edge,edge;group=edge` instead.
+pub fn bins(text: Option<&str>) -> ApiResult<Bins> {
+    let mut bins: Bins = BINS.iter().map(|(group, edges)| (*group, edges.to_vec())).collect();
+    let refuse = |message: String| ApiError::field("bins", message);
+    for spec in text.unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, edges) =
+            spec.split_once('=').ok_or_else(|| refuse(format!("`{spec}` needs the form group=edge,edge")))?;
+        let names: Vec<&str> = BINS.iter().map(|(g, _)| *g).collect();
+        let slot = bins.iter_mut().find(|(g, _)| *g == name.trim()).ok_or_else(|| {
+            refuse(format!("`{}` is not cut into bins; these are: {}", name.trim(), names.join(", ")))
+        })?;
+        let edges = edges
+            .split(',')
+            .map(|e| e.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or(e.trim()))
+            .collect::<Result<Vec<f64>, &str>>()
+            .map_err(|e| refuse(format!("`{e}` in the edges of {} is not a number", name.trim())))?;
+        if edges.is_empty() || edges.len() > 50 || edges.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(refuse(format!("the edges of {} must be 1 to 50 numbers, increasing", name.trim())));
+        }
+        slot.1 = edges;
+    }
+    Ok(bins)
+}
 
 /// The scored surveys of a period as a frame, with what is needed to pick rows per case.
 #[derive(Debug)]
@@ -119,7 +146,13 @@ fn yes_no(value: Option<bool>) -> Option<&'static str> {
 }
 
 /// Every survey scored under the current profile dated in the period, of the caller's offices.
-pub async fn surveys(state: &AppState, caller: &Caller, from: NaiveDate, to: NaiveDate) -> ApiResult<Surveys> {
+pub async fn surveys(
+    state: &AppState,
+    caller: &Caller,
+    from: NaiveDate,
+    to: NaiveDate,
+    bins: &Bins,
+) -> ApiResult<Surveys> {
     let mut conn = state.store.read().await?;
     let profile = state.scorer.profile().name.clone();
     let rows: Vec<facts::ScoredRow> = facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string())
@@ -191,7 +224,7 @@ pub async fn surveys(state: &AppState, caller: &Caller, from: NaiveDate, to: Nai
         ("months_since_return".into(), Column::Numeric(months.clone())),
         ("time_since_return".into(), Column::Numeric(months)),
     ]);
-    let frame = BINS
+    let frame = bins
         .iter()
         .try_fold(frame, |f, (group, edges)| f.binned(group, edges))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
