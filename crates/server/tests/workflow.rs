@@ -710,6 +710,14 @@ async fn change_between_rounds_and_regression_run_on_the_database(t: &TestApp) {
     refused(
         t,
         &root,
+        &format!("regression?formula=economic~sex&phase=exit&{period}"),
+        "phase",
+        "no scored survey of round `exit`",
+    )
+    .await;
+    refused(
+        t,
+        &root,
         &format!("regression?formula=economic~sex%2Bage&min_cell=13&{period}"),
         "formula",
         "fewer than the minimum of 13",

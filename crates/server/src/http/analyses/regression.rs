@@ -112,7 +112,11 @@ pub async fn regression(
     }
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
     let surveys = variables::surveys(&state, &caller, q.from, q.to, &variables::bins(None)?).await?;
-    let frame = surveys.frame.select(&surveys.latest_per_case(q.phase.as_deref()));
+    let rows = surveys.latest_per_case(q.phase.as_deref());
+    if let (Some(phase), true) = (&q.phase, rows.is_empty()) {
+        return Err(ApiError::field("phase", format!("no scored survey of round `{phase}` in the period")));
+    }
+    let frame = surveys.frame.select(&rows);
     let design = Design::new(&frame, &formula, &references).map_err(formula_refusal)?;
     let n = design.rows_used.len();
     if n < min_cell as usize {
