@@ -750,9 +750,11 @@ async fn change_between_rounds_and_regression_run_on_the_database(t: &TestApp) {
     )
     .await;
 
+    refused(t, &root, &format!("change?measure=economic&to_phase=exit&{period}"), "to_phase", "no phase `exit`").await;
+
     let thies = t.user("thies_cm", "case_manager", Some("thies"), "").await;
-    let (status, none) = t.get(&thies, &format!("/api/v1/analyses/change?measure=economic&{period}")).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no survey in thies, so no rounds to compare: {none}");
+    let query = format!("change?measure=economic&{period}");
+    refused(t, &thies, &query, "from", "all of one round (or none)").await;
 }
 
 async fn refused(t: &TestApp, token: &str, query: &str, field: &str, says: &str) {

@@ -43,6 +43,10 @@ pub struct DashboardQuery {
     formula: String,
     #[serde(default)]
     robust: String,
+    #[serde(default)]
+    from_phase: String,
+    #[serde(default)]
+    to_phase: String,
 }
 
 /// One stacked bar: a label and the shares intensive, standard, light (suppressed: none).
@@ -61,6 +65,9 @@ pub struct Dashboard {
     pub by: String,
     pub formula: String,
     pub robust: bool,
+    /// The rounds the change is measured between (blank: the first and last present).
+    pub from_phase: String,
+    pub to_phase: String,
     /// Per dimension and the composite: the overall figures.
     pub dimensions: Vec<(&'static str, Row)>,
     /// The composite's bands per round, in survey order.
@@ -73,6 +80,9 @@ pub struct Dashboard {
     pub profile_status: String,
     pub suppression: String,
 }
+
+/// The RSS rounds, in survey order.
+const PHASES: [&str; 3] = ["baseline", "intermediate", "final"];
 
 /// Groupings compared in the change between rounds; the others describe a survey, not a person.
 fn compares_by(by: &str) -> bool {
@@ -106,6 +116,7 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
     let by = if GROUPS.contains(&q.by.as_str()) { q.by.clone() } else { "sex".to_string() };
     let formula = if q.formula.trim().is_empty() { default_formula(&measure) } else { q.formula.trim().to_string() };
     let robust = q.robust == "hc1";
+    let round = |p: &str| PHASES.contains(&p).then(|| p.to_string());
     let (Ok(f), Ok(e)) = (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) else {
         return Err(render(MessagePage { t, message: t.get("bad_period") }, StatusCode::UNPROCESSABLE_ENTITY));
     };
@@ -140,7 +151,7 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
     let phases = match summary("composite", Some("phase")).await {
         Ok(s) => {
             let mut rows = s.0.rows;
-            let order = |p: &str| ["baseline", "intermediate", "final"].iter().position(|x| *x == p).unwrap_or(3);
+            let order = |p: &str| PHASES.iter().position(|x| *x == p).unwrap_or(PHASES.len());
             rows.sort_by_key(|r| order(&r.group[0]));
             rows.into_iter()
                 .map(|r| Stack { label: t.named("phase", &r.group[0]).to_string(), n: r.n, shares: r.bands })
@@ -156,8 +167,8 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         measure: measure.clone(),
         from: f,
         to: e,
-        from_phase: None,
-        to_phase: None,
+        from_phase: round(&q.from_phase),
+        to_phase: round(&q.to_phase),
         group: compares_by(&by).then(|| by.clone()),
         control: None,
         min_cell: None,
@@ -194,6 +205,8 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         by,
         formula,
         robust,
+        from_phase: round(&q.from_phase).unwrap_or_default(),
+        to_phase: round(&q.to_phase).unwrap_or_default(),
         dimensions,
         phases,
         picked,
@@ -214,6 +227,7 @@ struct DashboardPage<'a> {
     d: Dashboard,
     measures: &'static [&'static str],
     groups: &'static [&'static str],
+    phases: [&'static str; 3],
     variables: String,
 }
 
@@ -254,8 +268,26 @@ impl DashboardPage<'_> {
             .collect()
     }
 
-    fn encoded_formula(&self) -> String {
-        crate::pages::encode(&self.d.formula)
+    /// The query of this view, for the workbook's link.
+    fn query(&self) -> String {
+        let d = &self.d;
+        let mut q = format!(
+            "from={}&to={}&measure={}&by={}&formula={}",
+            d.from,
+            d.to,
+            d.measure,
+            d.by,
+            crate::pages::encode(&d.formula)
+        );
+        for (key, value) in [("from_phase", &d.from_phase), ("to_phase", &d.to_phase)] {
+            if !value.is_empty() {
+                q.push_str(&format!("&{key}={value}"));
+            }
+        }
+        if d.robust {
+            q.push_str("&robust=hc1");
+        }
+        q
     }
 
     /// A coefficient to three decimals, or to three significant digits when smaller: an effect per
@@ -310,7 +342,8 @@ pub async fn show(State(state): State<AppState>, session: Session, Query(q): Que
         Err(response) => return response,
     };
     let variables = format!("{}, {}", NUMBERS.join(", "), GROUPS.join(", "));
-    render(DashboardPage { t, session: &session, d, measures: MEASURES, groups: GROUPS, variables }, StatusCode::OK)
+    let page = DashboardPage { t, session: &session, d, measures: MEASURES, groups: GROUPS, phases: PHASES, variables };
+    render(page, StatusCode::OK)
 }
 
 /// The dashboard's figures as an XLSX workbook.

@@ -653,6 +653,16 @@ async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downlo
         .await;
     assert!(fitted.body.contains("<th scope=\"row\">assistance_typenone</th>"), "{}", fitted.body);
     assert!(fitted.body.contains("n = 10"), "{}", fitted.body);
+    let rounds = "/dashboard?from=2026-01-01&to=2026-12-31&measure=economic&by=sex&to_phase=intermediate";
+    let no_round = b.get(rounds, &cookie).await;
+    assert_eq!(no_round.status, StatusCode::OK, "the other analyses stand");
+    assert!(
+        no_round.body.contains("there is no phase `intermediate`; the phases are: baseline, final"),
+        "{}",
+        no_round.body
+    );
+    assert!(no_round.body.contains("<option value=\"intermediate\" selected>"), "the rounds picked are kept");
+    assert!(no_round.body.contains("/dashboard.xlsx?from=2026-01-01&#38;to=2026-12-31&#38;measure=economic&#38;by=sex&#38;formula=economic%20~%20age%20%2B%20sex%20%2B%20months_since_return%20%2B%20assistance_type&#38;to_phase=intermediate"), "the workbook has the same view: {}", no_round.body);
     let backwards = b.get("/dashboard?from=2026-12-31&to=2026-01-01", &cookie).await;
     assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
 

@@ -90,15 +90,24 @@ fn group_at_latest(column: &Column, cases: &[String], dates: &[NaiveDate]) -> Co
     Column::categorical(&values)
 }
 
-fn refusal(e: ChangeError) -> ApiError {
-    let field = match &e {
-        ChangeError::NoPhase { .. } => "from_phase",
-        ChangeError::NotTwoGroups { column, .. } if column.contains("(no group") => "control",
-        ChangeError::NotTwoGroups { .. } | ChangeError::TwoGroups { .. } => "group",
-        ChangeError::OnePhase(_) => "from",
-        _ => "measure",
-    };
-    ApiError::field(field, e.to_string())
+/// The engine's refusal as the field of the query it is about.
+fn refusal(e: ChangeError, q: &ChangeQuery) -> ApiError {
+    match &e {
+        ChangeError::NoPhase { phase, .. } if q.to_phase.as_deref() == Some(phase) => {
+            ApiError::field("to_phase", e.to_string())
+        }
+        ChangeError::NoPhase { .. } => ApiError::field("from_phase", e.to_string()),
+        ChangeError::NotTwoGroups { column, .. } if column.contains("(no group") => {
+            ApiError::field("control", e.to_string())
+        }
+        ChangeError::NotTwoGroups { .. } | ChangeError::TwoGroups { .. } => ApiError::field("group", e.to_string()),
+        // The engine speaks of a file; here it is the period's surveys.
+        ChangeError::OnePhase(_) => ApiError::field(
+            "from",
+            "the period's scored surveys are all of one round (or none): there is no change to measure",
+        ),
+        _ => ApiError::field("measure", e.to_string()),
+    }
 }
 
 /// The change of an RSS score between two survey rounds, overall and by group.
@@ -146,7 +155,7 @@ pub async fn change(
         q.control.as_deref(),
         min_cell as usize,
     )
-    .map_err(refusal)?;
+    .map_err(|e| refusal(e, &q))?;
     let record = format!(
         "change:{}:{}:{}..{}:{}..{}",
         q.measure,
