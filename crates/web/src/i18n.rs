@@ -221,6 +221,25 @@ mod tests {
     }
 
     #[test]
+    fn the_analyses_refusals_are_said_in_french_with_their_names_kept() {
+        let fr = catalogue("fr");
+        assert_eq!(
+            fr.problem("`income` is not a variable; variables: age, sex"),
+            "`income` n'est pas une variable ; variables : age, sex"
+        );
+        assert_eq!(
+            fr.problem("return_type `forced` has 3 returnees in this model, fewer than the minimum of 5: its coefficient would describe them. Leave return_type out, or choose a longer period"),
+            "return_type `forced` : 3 personnes dans ce modèle, moins que le minimum de 5 ; son coefficient les décrirait. Retirez return_type du modèle, ou choisissez une période plus longue"
+        );
+        assert_eq!(
+            fr.problem(
+                "the model's terms are linearly dependent: age can be computed from the terms before them; drop it"
+            ),
+            "les termes du modèle sont linéairement dépendants : age se calcule à partir des termes qui le précèdent ; retirez-le"
+        );
+    }
+
+    #[test]
     fn messages_are_looked_up_by_language_with_english_as_the_fallback() {
         assert_eq!(catalogue("fr").get("sign_in"), "Se connecter");
         assert_eq!(catalogue("xx").get("sign_in"), "Sign in");
