@@ -276,8 +276,9 @@ impl Frame {
 
 impl Frame {
     /// The frame with numeric column `name` cut at `edges` into groups named `<18`, `18-24`,
-    /// ..., `50+` (each from one edge up to the next, excluded), in that order.
-    pub fn binned(&self, name: &str, edges: &[f64]) -> Result<Frame, FrameError> {
+    /// ..., `50+` (each from one edge up to the next, excluded), in that order. Takes the frame,
+    /// so only the one column is rebuilt, not every other copied.
+    pub fn binned(mut self, name: &str, edges: &[f64]) -> Result<Frame, FrameError> {
         let Column::Numeric(values) = self.column(name)? else { return Err(FrameError::NotNumeric(name.to_string())) };
         if edges.is_empty() || edges.windows(2).any(|w| w[0] >= w[1]) {
             return Err(FrameError::BadEdges(name.to_string()));
@@ -291,10 +292,9 @@ impl Frame {
         }
         levels.push(format!("{}+", show(edges[edges.len() - 1])));
         let codes = values.iter().map(|v| v.map(|x| edges.iter().filter(|e| x >= **e).count() as u32)).collect();
-        let mut binned = self.clone();
         let at = self.names.iter().position(|n| n == name).expect("found above");
-        binned.columns[at] = Column::Categorical { codes, levels };
-        Ok(binned)
+        self.columns[at] = Column::Categorical { codes, levels };
+        Ok(self)
     }
 }
 
