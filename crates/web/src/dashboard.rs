@@ -130,7 +130,9 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
     };
     #[allow(clippy::result_large_err)] // one response per page, not a hot path
     let settle = |e: ApiError| reason(t, &e).ok_or_else(|| fail(e));
-    let summary = |measure: &str, by: Option<&str>| {
+    // The period's surveys, read once for every analysis of the page.
+    let surveys = analyses::surveys(state, &session.caller, f, e).await.map_err(fail)?;
+    let summary = async |measure: &str, by: Option<&str>| {
         let q = SummaryQuery {
             measure: measure.into(),
             by: by.map(str::to_string),
@@ -139,18 +141,18 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
             min_cell: None,
             bins: None,
         };
-        analyses::summary(State(state.clone()), session.caller.clone(), Params(q))
+        analyses::summary_of(state, &session.caller, &surveys, &q).await
     };
     let mut dimensions = vec![];
     for m in ["economic", "social", "psychosocial", "composite"] {
         match summary(m, None).await {
-            Ok(s) => dimensions.push((m, s.0.total)),
+            Ok(s) => dimensions.push((m, s.total)),
             Err(e) => return Err(fail(e)),
         }
     }
     let phases = match summary("composite", Some("phase")).await {
         Ok(s) => {
-            let mut rows = s.0.rows;
+            let mut rows = s.rows;
             let order = |p: &str| PHASES.iter().position(|x| *x == p).unwrap_or(PHASES.len());
             rows.sort_by_key(|r| order(&r.group[0]));
             rows.into_iter()
@@ -160,7 +162,7 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         Err(e) => return Err(fail(e)),
     };
     let picked = match summary(&measure, Some(&by)).await {
-        Ok(s) => Ok(s.0),
+        Ok(s) => Ok(s),
         Err(e) => Err(settle(e)?),
     };
     let change_query = ChangeQuery {
@@ -173,8 +175,8 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         control: None,
         min_cell: None,
     };
-    let change = match analyses::change(State(state.clone()), session.caller.clone(), Params(change_query)).await {
-        Ok(c) => Ok(c.0),
+    let change = match analyses::change_of(state, &session.caller, &surveys, &change_query).await {
+        Ok(c) => Ok(c),
         Err(e) => Err(settle(e)?),
     };
     let regression_query = RegressionQuery {
@@ -186,11 +188,10 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         phase: None,
         min_cell: None,
     };
-    let regression =
-        match analyses::regression(State(state.clone()), session.caller.clone(), Params(regression_query)).await {
-            Ok(r) => Ok(r.0),
-            Err(e) => Err(settle(e)?),
-        };
+    let regression = match analyses::regression_of(state, &session.caller, &surveys, &regression_query).await {
+        Ok(r) => Ok(r),
+        Err(e) => Err(settle(e)?),
+    };
     let period = Period { from: f, to: e, min_cell: None };
     let indicators = match indicators_api::list(State(state.clone()), session.caller.clone(), Params(period)).await {
         Ok(v) => Ok(v.0),

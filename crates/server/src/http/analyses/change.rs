@@ -11,12 +11,11 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use homeward_analytics::change::{self as engine, ChangeError, Comparison, GroupChange};
 use homeward_analytics::estimate::Estimate;
-use homeward_analytics::frame::Column;
-use homeward_domain::access::Permission;
+use homeward_analytics::frame::{Column, Frame};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::variables::{self, GROUPS, check_measure_and_period, latest_rows, listed};
+use super::variables::{self, GROUPS, Surveys, check_measure, latest_rows, listed};
 use super::{DEFAULT_MIN_CELL, suppression_rule};
 use crate::AppState;
 use crate::audit::entry;
@@ -120,8 +119,13 @@ pub async fn change(
     caller: Caller,
     Params(q): Params<ChangeQuery>,
 ) -> ApiResult<Json<ChangeView>> {
-    caller.require(Permission::ReadCases)?;
-    check_measure_and_period(&q.measure, q.from, q.to)?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    change_of(&state, &caller, &surveys, &q).await.map(Json)
+}
+
+/// The change asked, over surveys already loaded (their period counts, not the query's).
+pub async fn change_of(state: &AppState, caller: &Caller, surveys: &Surveys, q: &ChangeQuery) -> ApiResult<ChangeView> {
+    check_measure(&q.measure)?;
     let group = listed("group", q.group.as_deref(), GROUPS, "a grouping")?;
     if group.len() > 1 {
         return Err(ApiError::field("group", "name one grouping"));
@@ -133,16 +137,17 @@ pub async fn change(
             format!("`{g}` changes from one survey to the next; compare by an attribute of the returnee"),
         ));
     }
-    let surveys = variables::surveys(&state, &caller, q.from, q.to, &variables::bins(None)?).await?;
-    let rows = surveys.latest_per_case_and_phase();
-    let mut frame = surveys.frame.select(&rows);
-    let cases: Vec<String> = rows.iter().map(|&i| surveys.cases[i].clone()).collect();
-    let dates: Vec<NaiveDate> = rows.iter().map(|&i| surveys.dates[i]).collect();
+    // Only the columns the comparison reads, not the whole frame.
+    let column = |name: &str| surveys.frame.column(name).cloned().map_err(|e| ApiError::Internal(e.to_string()));
+    let mut columns = vec![
+        ("case_id".to_string(), column("case_id")?),
+        ("phase".to_string(), column("phase")?),
+        (q.measure.clone(), column(&q.measure)?),
+    ];
     if let Some(g) = &group {
-        let column = frame.column(g).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let fixed = group_at_latest(column, &cases, &dates);
-        frame = frame.with_column(g, fixed);
+        columns.push((g.clone(), group_at_latest(&column(g)?, &surveys.cases, &surveys.dates)));
     }
+    let frame = Frame::from_columns(columns);
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
     let report = engine::change(
         &frame,
@@ -155,23 +160,23 @@ pub async fn change(
         q.control.as_deref(),
         min_cell as usize,
     )
-    .map_err(|e| refusal(e, &q))?;
+    .map_err(|e| refusal(e, q))?;
     let record = format!(
         "change:{}:{}:{}..{}:{}..{}",
         q.measure,
         group.as_deref().unwrap_or(""),
         report.from,
         report.to,
-        q.from,
-        q.to
+        surveys.from,
+        surveys.to
     );
     state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();
     let compared = report.cases.len();
-    Ok(Json(ChangeView {
+    Ok(ChangeView {
         measure: report.measure,
-        from: q.from,
-        to: q.to,
+        from: surveys.from,
+        to: surveys.to,
         from_phase: report.from,
         to_phase: report.to,
         group,
@@ -185,5 +190,5 @@ pub async fn change(
         profile_status: profile.status.as_str().to_string(),
         min_cell,
         suppression: suppression_rule(min_cell),
-    }))
+    })
 }

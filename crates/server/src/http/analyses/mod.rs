@@ -2,6 +2,10 @@
 //! a period, limited to the caller's offices, audited, and small groups suppressed: only
 //! aggregates leave.
 //!
+//! Each endpoint loads the period's surveys (`variables::surveys`, which checks the caller may
+//! read cases) and runs its analysis on them (`summary_of`, `change_of`, `regression_of`, each
+//! audited); a page that runs several analyses on one period loads once and runs each.
+//!
 //! - `summary`: n, mean, sd, median and band shares of a score by any grouping;
 //! - `change`: the change of a score between two survey rounds, by group, with the difference
 //!   in differences and effect sizes of two groups;
@@ -12,10 +16,10 @@ pub mod regression;
 pub mod summary;
 pub mod variables;
 
-pub use change::{ChangeQuery, ChangeView, change};
-pub use regression::{RegressionQuery, RegressionView, regression};
-pub use summary::{SummaryQuery, summary};
-pub use variables::{GROUPS, MEASURES, NUMBERS};
+pub use change::{ChangeQuery, ChangeView, change, change_of};
+pub use regression::{RegressionQuery, RegressionView, regression, regression_of};
+pub use summary::{SummaryQuery, summary, summary_of};
+pub use variables::{GROUPS, MEASURES, NUMBERS, Surveys, surveys};
 
 /// The smallest group shown unless the caller asks otherwise.
 pub const DEFAULT_MIN_CELL: u32 = 5;

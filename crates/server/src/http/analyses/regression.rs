@@ -11,11 +11,10 @@ use chrono::NaiveDate;
 use homeward_analytics::formula::{Design, Formula, FormulaError, parse_references};
 use homeward_analytics::frame::Column;
 use homeward_analytics::ols::{self, Covariance, Fit};
-use homeward_domain::access::Permission;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::variables::{self, GROUPS, MEASURES, NUMBERS};
+use super::variables::{self, GROUPS, MEASURES, NUMBERS, Surveys};
 use super::{DEFAULT_MIN_CELL, suppression_rule};
 use crate::AppState;
 use crate::audit::entry;
@@ -98,7 +97,17 @@ pub async fn regression(
     caller: Caller,
     Params(q): Params<RegressionQuery>,
 ) -> ApiResult<Json<RegressionView>> {
-    caller.require(Permission::ReadCases)?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    regression_of(&state, &caller, &surveys, &q).await.map(Json)
+}
+
+/// The model asked, fitted on surveys already loaded (their period counts, not the query's).
+pub async fn regression_of(
+    state: &AppState,
+    caller: &Caller,
+    surveys: &Surveys,
+    q: &RegressionQuery,
+) -> ApiResult<RegressionView> {
     let formula = Formula::parse(&q.formula).map_err(formula_refusal)?;
     check_variables(&formula)?;
     let references = parse_references(q.reference.as_deref().unwrap_or("")).map_err(formula_refusal)?;
@@ -107,11 +116,7 @@ pub async fn regression(
         Some(r) if r.eq_ignore_ascii_case("hc1") => Covariance::Hc1,
         Some(other) => return Err(ApiError::field("robust", format!("`{other}`: the estimator offered is hc1"))),
     };
-    if q.to < q.from {
-        return Err(ApiError::field("to", format!("{} is before from ({})", q.to, q.from)));
-    }
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
-    let surveys = variables::surveys(&state, &caller, q.from, q.to, &variables::bins(None)?).await?;
     let rows = surveys.latest_per_case(q.phase.as_deref());
     if let (Some(phase), true) = (&q.phase, rows.is_empty()) {
         return Err(ApiError::field("phase", format!("no scored survey of round `{phase}` in the period")));
@@ -143,18 +148,18 @@ pub async fn regression(
         }
     }
     let model = ols::fit(&design, covariance).map_err(|e| ApiError::field("formula", e.to_string()))?;
-    let record = format!("regression:{}:{}..{}", q.formula, q.from, q.to);
+    let record = format!("regression:{}:{}..{}", q.formula, surveys.from, surveys.to);
     state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();
-    Ok(Json(RegressionView {
+    Ok(RegressionView {
         formula: format!("{} ~ {}", formula.response, formula.terms.join(" + ")),
-        from: q.from,
-        to: q.to,
-        phase: q.phase,
+        from: surveys.from,
+        to: surveys.to,
+        phase: q.phase.clone(),
         model,
         profile: profile.name.clone(),
         profile_status: profile.status.as_str().to_string(),
         min_cell,
         suppression: suppression_rule(min_cell),
-    }))
+    })
 }

@@ -1,16 +1,17 @@
 //! Group summaries of an RSS score over the surveys of a period, by any combination of the
 //! returnees' attributes.
 
+use std::borrow::Cow;
+
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
 use homeward_analytics::summary::{BandEdges, Summary, summarise};
-use homeward_domain::access::Permission;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::DEFAULT_MIN_CELL;
-use super::variables::{self, GROUPS, check_measure_and_period, listed};
+use super::variables::{self, GROUPS, Surveys, check_measure, cut, listed};
 use crate::AppState;
 use crate::audit::entry;
 use crate::auth::Caller;
@@ -50,18 +51,22 @@ pub async fn summary(
     caller: Caller,
     Params(q): Params<SummaryQuery>,
 ) -> ApiResult<Json<Summary>> {
-    caller.require(Permission::ReadCases)?;
-    check_measure_and_period(&q.measure, q.from, q.to)?;
+    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
+    summary_of(&state, &caller, &surveys, &q).await.map(Json)
+}
+
+/// The summary asked, over surveys already loaded (their period counts, not the query's).
+pub async fn summary_of(state: &AppState, caller: &Caller, surveys: &Surveys, q: &SummaryQuery) -> ApiResult<Summary> {
+    check_measure(&q.measure)?;
     let by = listed("by", q.by.as_deref(), GROUPS, "a grouping")?;
     let bins = variables::bins(q.bins.as_deref())?;
-    let surveys = variables::surveys(&state, &caller, q.from, q.to, &bins).await?;
+    let frame =
+        if bins.is_empty() { Cow::Borrowed(&surveys.frame) } else { Cow::Owned(cut(surveys.frame.clone(), &bins)?) };
     let bands = &state.scorer.profile().bands;
     let edges = BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above };
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1) as usize;
-    // One row per returnee and round: a survey repeated within a round counts once.
-    let frame = surveys.frame.select(&surveys.latest_per_case_and_phase());
     let result = summarise(&frame, &q.measure, &by, min_cell, edges).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let record = format!("{}:{}:{}..{}", q.measure, by.join("+"), q.from, q.to);
+    let record = format!("{}:{}:{}..{}", q.measure, by.join("+"), surveys.from, surveys.to);
     state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
-    Ok(Json(result))
+    Ok(result)
 }

@@ -1,13 +1,15 @@
-//! The variables the analyses use, one row per scored survey of a period: the four scores, and
-//! the returnee's attributes the handbook recommends analysing them by (lines 9170-9181) plus
-//! the programme's own (office, assistance received, survey round). Read from the database in
-//! bulk, limited to the caller's offices, and turned into a frame for `homeward-analytics`.
+//! The variables the analyses use, one row per returnee and survey round of a period: the four
+//! scores, and the returnee's attributes the handbook recommends analysing them by (lines
+//! 9170-9181) plus the programme's own (office, assistance received, survey round). Read from the
+//! database in bulk, limited to the caller's offices, and turned into a frame for
+//! `homeward-analytics`; loaded once, it serves every analysis a page runs on the period.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 
 use chrono::NaiveDate;
 use homeward_analytics::frame::{Column, Frame};
+use homeward_domain::access::Permission;
 use homeward_domain::returnee::ProfileDetails;
 use homeward_store::AnyConnection;
 use homeward_store::query::facts;
@@ -41,44 +43,67 @@ pub const GROUPS: &[&str] = &[
 /// The numeric variables a regression may use as they are.
 pub const NUMBERS: &[&str] = &["age", "years_abroad", "months_since_return"];
 
-/// The groups cut from a copy of a numeric variable (age, years abroad, months since return), by
-/// default: age at return and time since return in the bands the handbook's analyses use.
-const BINS: [(&str, &[f64]); 3] = [
-    ("age_group", &[18.0, 25.0, 35.0, 50.0]),
-    ("length_of_absence", &[1.0, 3.0, 5.0, 10.0]),
-    ("time_since_return", &[3.0, 6.0, 12.0, 18.0]),
+/// The groups cut from a numeric variable, with their default edges: age at return and time since
+/// return in the bands the handbook's analyses use.
+const BINS: [(&str, &str, &[f64]); 3] = [
+    ("age_group", "age", &[18.0, 25.0, 35.0, 50.0]),
+    ("length_of_absence", "years_abroad", &[1.0, 3.0, 5.0, 10.0]),
+    ("time_since_return", "months_since_return", &[3.0, 6.0, 12.0, 18.0]),
 ];
 
-/// The edges each binned group is cut at.
-pub type Bins = Vec<(&'static str, Vec<f64>)>;
+/// A group cut from a numeric variable at edges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bin {
+    pub group: &'static str,
+    pub variable: &'static str,
+    pub edges: Vec<f64>,
+}
 
-/// The default edges, with those given as `group=edge,edge;group=edge` instead.
-pub fn bins(text: Option<&str>) -> ApiResult<Bins> {
-    let mut bins: Bins = BINS.iter().map(|(group, edges)| (*group, edges.to_vec())).collect();
+/// The bins given as `group=edge,edge;group=edge` (none: the defaults stand).
+pub fn bins(text: Option<&str>) -> ApiResult<Vec<Bin>> {
     let refuse = |message: String| ApiError::field("bins", message);
+    let mut bins = vec![];
     for spec in text.unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (name, edges) =
             spec.split_once('=').ok_or_else(|| refuse(format!("`{spec}` needs the form group=edge,edge")))?;
-        let names: Vec<&str> = BINS.iter().map(|(g, _)| *g).collect();
-        let slot = bins.iter_mut().find(|(g, _)| *g == name.trim()).ok_or_else(|| {
+        let names: Vec<&str> = BINS.iter().map(|(g, ..)| *g).collect();
+        let (group, variable, _) = BINS.iter().find(|(g, ..)| *g == name.trim()).ok_or_else(|| {
             refuse(format!("`{}` is not cut into bins; these are: {}", name.trim(), names.join(", ")))
         })?;
         let edges = edges
             .split(',')
             .map(|e| e.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or(e.trim()))
             .collect::<Result<Vec<f64>, &str>>()
-            .map_err(|e| refuse(format!("`{e}` in the edges of {} is not a number", name.trim())))?;
+            .map_err(|e| refuse(format!("`{e}` in the edges of {group} is not a number")))?;
         if edges.is_empty() || edges.len() > 50 || edges.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(refuse(format!("the edges of {} must be 1 to 50 numbers, increasing", name.trim())));
+            return Err(refuse(format!("the edges of {group} must be 1 to 50 numbers, increasing")));
         }
-        slot.1 = edges;
+        bins.push(Bin { group, variable, edges });
     }
     Ok(bins)
 }
 
-/// The scored surveys of a period as a frame, with what is needed to pick rows per case.
+/// The frame with each bin's group cut from its numeric variable (added, or replacing the cut
+/// there was).
+pub fn cut(frame: Frame, bins: &[Bin]) -> ApiResult<Frame> {
+    bins.iter()
+        .try_fold(frame, |f, bin| {
+            let values = f.column(bin.variable)?.clone();
+            f.with_column(bin.group, values).binned(bin.group, &bin.edges)
+        })
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn default_bins() -> Vec<Bin> {
+    BINS.iter().map(|(group, variable, edges)| Bin { group, variable, edges: edges.to_vec() }).collect()
+}
+
+/// The scored surveys of a period as a frame, one row per returnee and round (a case surveyed
+/// twice in one round counts once, with its later answers), and what is needed to pick rows.
 #[derive(Debug)]
 pub struct Surveys {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     pub frame: Frame,
     /// Per row: its case and the survey's date.
     pub cases: Vec<String>,
@@ -91,13 +116,6 @@ impl Surveys {
         let phases = self.frame.column("phase").expect("built with a phase");
         let rows = (0..self.cases.len()).filter(|&i| phase.is_none_or(|p| phases.text(i).as_deref() == Some(p)));
         latest_rows(&self.dates, rows.map(|i| (self.cases[i].as_str(), i)))
-    }
-
-    /// The rows of each case's latest survey of each phase: a case surveyed twice in one round
-    /// counts once, with its later answers.
-    pub fn latest_per_case_and_phase(&self) -> Vec<usize> {
-        let phases = self.frame.column("phase").expect("built with a phase");
-        latest_rows(&self.dates, (0..self.cases.len()).map(|i| ((self.cases[i].as_str(), phases.text(i)), i)))
     }
 }
 
@@ -145,22 +163,30 @@ fn yes_no(value: Option<bool>) -> Option<&'static str> {
     value.map(|v| if v { "yes" } else { "no" })
 }
 
-/// Every survey scored under the current profile dated in the period, of the caller's offices.
-pub async fn surveys(
-    state: &AppState,
-    caller: &Caller,
-    from: NaiveDate,
-    to: NaiveDate,
-    bins: &Bins,
-) -> ApiResult<Surveys> {
+/// Every survey scored under the current profile dated in the period, of the caller's offices,
+/// for a caller who may read cases.
+pub async fn surveys(state: &AppState, caller: &Caller, from: NaiveDate, to: NaiveDate) -> ApiResult<Surveys> {
+    caller.require(Permission::ReadCases)?;
+    if to < from {
+        return Err(ApiError::field("to", format!("{to} is before from ({from})")));
+    }
     let mut conn = state.store.read().await?;
     let profile = state.scorer.profile().name.clone();
-    let rows: Vec<facts::ScoredRow> = facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string())
-        .await?
-        .into_iter()
-        .filter(|r| caller.access.covers_office(&r.office))
-        .filter(|r| day(&r.date).is_some())
-        .collect();
+    let all: Vec<(facts::ScoredRow, NaiveDate)> =
+        facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string())
+            .await?
+            .into_iter()
+            .filter(|r| caller.access.covers_office(&r.office))
+            .filter_map(|r| day(&r.date).map(|d| (r, d)))
+            .collect();
+    // One row per returnee and round: a survey repeated within a round counts once, the later.
+    let dated: Vec<NaiveDate> = all.iter().map(|(_, d)| *d).collect();
+    let keep: HashSet<usize> =
+        latest_rows(&dated, all.iter().enumerate().map(|(i, (r, _))| ((r.case_id.as_str(), r.phase.as_str()), i)))
+            .into_iter()
+            .collect();
+    let all = all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, row)| row);
+    let (rows, dates): (Vec<facts::ScoredRow>, Vec<NaiveDate>) = all.unzip();
     let vulnerable = vulnerable_cases(&mut conn).await?;
     let mut delivered: HashMap<String, Vec<(NaiveDate, String)>> = HashMap::new();
     for (case, date, data) in facts::records_of_kind(&mut conn, "assistance").await? {
@@ -172,7 +198,6 @@ pub async fn surveys(
         }
     }
     drop(conn);
-    let dates: Vec<NaiveDate> = rows.iter().filter_map(|r| day(&r.date)).collect();
     // A profile that no longer reads (it is validated on the way in) leaves its fields missing.
     let profiles: Vec<ProfileDetails> =
         rows.iter().map(|r| serde_json::from_str(&r.profile).unwrap_or_default()).collect();
@@ -196,8 +221,7 @@ pub async fn surveys(
         ("psychosocial".into(), score(|r| r.psychosocial)),
         ("case_id".into(), text(rows.iter().map(|r| Some(r.case_id.clone())).collect())),
         ("sex".into(), text(rows.iter().map(|r| Some(r.sex.clone())).collect())),
-        ("age".into(), Column::Numeric(age.clone())),
-        ("age_group".into(), Column::Numeric(age)),
+        ("age".into(), Column::Numeric(age)),
         ("return_type".into(), text(profiles.iter().map(|p| p.return_type.map(|t| t.to_string())).collect())),
         (
             "return_assistance".into(),
@@ -213,22 +237,17 @@ pub async fn surveys(
             "assistance_type".into(),
             text(rows.iter().zip(&dates).map(|(r, d)| Some(assistance_type(delivered.get(&r.case_id), *d))).collect()),
         ),
-        ("years_abroad".into(), Column::Numeric(years_abroad.clone())),
-        ("length_of_absence".into(), Column::Numeric(years_abroad)),
+        ("years_abroad".into(), Column::Numeric(years_abroad)),
         (
             "community_of_origin".into(),
             text(profiles.iter().map(|p| yes_no(p.returned_to_community_of_origin).map(str::to_string)).collect()),
         ),
         ("office".into(), text(rows.iter().map(|r| Some(r.office.clone())).collect())),
         ("phase".into(), text(rows.iter().map(|r| Some(r.phase.clone())).collect())),
-        ("months_since_return".into(), Column::Numeric(months.clone())),
-        ("time_since_return".into(), Column::Numeric(months)),
+        ("months_since_return".into(), Column::Numeric(months)),
     ]);
-    let frame = bins
-        .iter()
-        .try_fold(frame, |f, (group, edges)| f.binned(group, edges))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Surveys { frame, cases: rows.into_iter().map(|r| r.case_id).collect(), dates })
+    let frame = cut(frame, &default_bins())?;
+    Ok(Surveys { from, to, frame, cases: rows.into_iter().map(|r| r.case_id).collect(), dates })
 }
 
 /// The comma-separated list of `what` in a query parameter, each checked against `known`.
@@ -241,13 +260,10 @@ pub fn listed(field: &str, text: Option<&str>, known: &[&str], what: &str) -> Ap
     Ok(names)
 }
 
-/// Checks the measure and the period every analysis takes.
-pub fn check_measure_and_period(measure: &str, from: NaiveDate, to: NaiveDate) -> ApiResult<()> {
+/// Checks the score an analysis describes.
+pub fn check_measure(measure: &str) -> ApiResult<()> {
     if !MEASURES.contains(&measure) {
         return Err(ApiError::field("measure", format!("must be one of {}", MEASURES.join(", "))));
-    }
-    if to < from {
-        return Err(ApiError::field("to", format!("{to} is before from ({from})")));
     }
     Ok(())
 }
