@@ -16,6 +16,12 @@ pub struct FieldError {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Problems(pub Vec<FieldError>);
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
 impl Problems {
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError { field: field.into(), message: message.into() });

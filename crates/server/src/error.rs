@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use homeward_domain::TransitionError;
 use homeward_domain::validate::FieldError;
-use homeward_store::StoreError;
+use homeward_service::ServiceError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,33 +46,24 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-impl ApiError {
-    pub fn invalid(fields: Vec<FieldError>) -> ApiError {
-        let error = match fields.as_slice() {
-            [one] => format!("{}: {}", one.field, one.message),
-            _ => format!("{} fields are not valid", fields.len()),
-        };
-        ApiError::Invalid(error, fields)
-    }
-
-    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> ApiError {
         match e {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict { current } => ApiError::Conflict(e.to_string(), Some(current)),
-            other => ApiError::Internal(other.to_string()),
+            ServiceError::Unreadable(message, fields) => ApiError::BadRequest(message, fields),
+            ServiceError::NotSignedIn => ApiError::Unauthenticated,
+            ServiceError::Forbidden(message) => ApiError::Forbidden(message),
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Conflict(message, version) => ApiError::Conflict(message, version),
+            ServiceError::Invalid(message, fields) => ApiError::Invalid(message, fields),
+            ServiceError::TooManyAttempts(seconds) => ApiError::TooManyAttempts(seconds),
+            ServiceError::Internal(message) => ApiError::Internal(message),
         }
     }
 }
 
-impl From<TransitionError> for ApiError {
-    fn from(e: TransitionError) -> ApiError {
-        ApiError::Conflict(e.to_string(), None)
+impl From<homeward_store::StoreError> for ApiError {
+    fn from(e: homeward_store::StoreError) -> ApiError {
+        ServiceError::from(e).into()
     }
 }
 

@@ -1,10 +1,12 @@
-//! Reading requests: JSON bodies and query strings whose errors name the field at fault.
+//! Reading requests: who is calling (the bearer token), JSON bodies and query strings whose
+//! errors name the field at fault.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use homeward_domain::validate::FieldError;
+use homeward_service::{Caller, ServiceError, Services};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -49,7 +51,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 return Err(ApiError::BadRequest(format!("the body is not valid JSON: {message}"), vec![]));
             }
             let field = if path == "." { missing_field(&message).unwrap_or("body").to_string() } else { path };
-            return Err(ApiError::invalid(vec![FieldError { field, message }]));
+            return Err(ServiceError::invalid(vec![FieldError { field, message }]).into());
         }
     };
     de.end()
@@ -87,5 +89,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             let field = if field == "." { message.split('`').nth(1).unwrap_or("query").to_string() } else { field };
             ApiError::BadRequest(format!("query parameter {field}: {message}"), vec![FieldError { field, message }])
         })
+    }
+}
+
+/// The token of `Authorization: Bearer TOKEN`, if the request has one.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The signed-in user of a request, from its bearer token; 401 without a valid one.
+#[derive(Debug)]
+pub struct Auth(pub Caller);
+
+impl FromRequestParts<Services> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Services) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        Ok(Auth(homeward_service::session::authenticate(state, token).await?))
     }
 }

@@ -24,8 +24,8 @@ use crate::http::{
     paths(
         health::healthz,
         session::sign_in, session::current, session::sign_out, users::set_language,
-        users::list, users::create, users::update, users::offices, indicators::list, analyses::summary::summary, analyses::change::change,
-        analyses::regression::regression,
+        users::list, users::create, users::update, users::offices, indicators::list, analyses::summary, analyses::change,
+        analyses::regression,
         cases::register, cases::list, cases::read, cases::update, cases::transition, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid,
         surveys::take, surveys::list, surveys::read,

@@ -1,73 +1,20 @@
 //! Programme data a client needs to build forms and read a case's calendar: the feasibility grid
 //! of Annex 5 and what falls due in a case under its timing schedule.
 
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::Auth;
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::NaiveDate;
-use homeward_domain::access::Permission;
-use homeward_domain::feasibility::{CriteriaLevel, Dimension};
-use homeward_domain::timing::{Anchor, Anchors, DueKind};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-use super::case_in_scope;
-use crate::AppState;
-use crate::audit::entry;
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::views::optional_date;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CriterionView {
-    pub level: CriteriaLevel,
-    pub text: String,
-}
-
-/// One intervention of the grid, with the criteria a feasibility check marks in this order.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InterventionView {
-    pub id: String,
-    pub dimension: Dimension,
-    pub name: String,
-    pub useful_for: String,
-    pub criteria: Vec<CriterionView>,
-    /// The handbook line it comes from (0 for a programme's own).
-    pub line: u32,
-}
+use homeward_service::Services;
+use homeward_service::catalogue as svc;
+use homeward_service::catalogue::*;
 
 /// The feasibility grid: the interventions plan components and feasibility checks refer to.
 #[utoipa::path(get, path = "/api/v1/feasibility-grid", tag = "plans",
     responses((status = 200, body = Vec<InterventionView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn grid(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<InterventionView>>> {
-    caller.require(Permission::ReadCases)?;
-    Ok(Json(
-        state
-            .grid
-            .interventions
-            .iter()
-            .map(|i| InterventionView {
-                id: i.id.clone(),
-                dimension: i.dimension,
-                name: i.name.clone(),
-                useful_for: i.useful_for.clone(),
-                criteria: i.criteria.iter().map(|c| CriterionView { level: c.level, text: c.text.clone() }).collect(),
-                line: i.line,
-            })
-            .collect(),
-    ))
-}
-
-/// One thing due in a case.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DueView {
-    pub kind: DueKind,
-    pub date: NaiveDate,
-    /// The last day it may still be done.
-    pub until: NaiveDate,
-    /// Months after the anchor.
-    pub months: u32,
-    pub anchor: Anchor,
+pub async fn grid(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<InterventionView>>> {
+    Ok(Json(svc::grid(&state, &caller).await?))
 }
 
 /// What falls due in the case under its schedule (plan, follow-ups, reports, RSS rounds),
@@ -78,31 +25,9 @@ pub struct DueView {
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn due_dates(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<DueView>>> {
-    caller.require(Permission::ReadCases)?;
-    let mut conn = state.store.read().await?;
-    let case = case_in_scope(&mut conn, &caller, &id).await?;
-    drop(conn);
-    let schedule = state.timing.schedule(&case.schedule).ok_or_else(|| {
-        ApiError::Internal(format!("case {id}: schedule '{}' is not in the timing rules", case.schedule))
-    })?;
-    let anchors = Anchors {
-        returned: optional_date("date_of_return", Some(&case.date_of_return))?.unwrap_or_default(),
-        plan_agreed: optional_date("plan_agreed_on", case.plan_agreed_on.as_deref())?,
-    };
-    // The dates come from the case's return and plan: a read of case data, audited like any.
-    state
-        .reads
-        .record(vec![entry(&caller.username, "read", "due_dates", &id, Some(&id), &["return", "plan_agreed_on"])])
-        .await?;
-    Ok(Json(
-        schedule
-            .due_dates(&anchors)
-            .into_iter()
-            .map(|d| DueView { kind: d.kind, date: d.date, until: d.until, months: d.months, anchor: d.anchor })
-            .collect(),
-    ))
+    Ok(Json(svc::due_dates(&state, &caller, &id).await?))
 }

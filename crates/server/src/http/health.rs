@@ -5,8 +5,8 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::AppState;
 use crate::error::ApiResult;
+use homeward_service::Services;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -17,7 +17,7 @@ pub struct Health {
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
-pub async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+pub async fn healthz(State(state): State<Services>) -> ApiResult<Json<Health>> {
     state.store.ping().await?;
     let database = match state.store.backend() {
         homeward_store::Backend::Sqlite => "sqlite",

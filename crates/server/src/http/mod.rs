@@ -1,4 +1,6 @@
-//! The endpoints, one module per resource.
+//! The endpoints, one module per resource. Each handler is an adapter: it reads the request
+//! (path, query, JSON body, bearer token), calls the operation in `homeward_service`, and turns
+//! the answer or the refusal into a response. No rule, query or audit entry is decided here.
 
 pub mod analyses;
 pub mod cases;
@@ -16,15 +18,11 @@ pub mod users;
 
 use axum::Router;
 use axum::routing::{get, post, put};
-use homeward_store::AnyConnection;
-use homeward_store::frames::CaseRow;
-use homeward_store::query::cases as case_rows;
+use homeward_service::Services;
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<Services> {
     let api = Router::new()
         .route("/openapi.json", get(crate::openapi::document))
         .route("/session", post(session::sign_in).get(session::current).delete(session::sign_out))
@@ -79,13 +77,4 @@ async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Nex
 
 async fn not_found() -> ApiError {
     ApiError::NotFound
-}
-
-/// The case `id` if it exists and is in the caller's scope; otherwise 404, so a case outside
-/// one's office cannot be told from one that does not exist.
-pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<CaseRow> {
-    match case_rows::get(conn, id).await? {
-        Some(case) if caller.access.covers_office(&case.office) => Ok(case),
-        _ => Err(ApiError::NotFound),
-    }
 }

@@ -2,111 +2,14 @@
 //! the returnee's and staff's attestations, activated, revised into a new version (which needs
 //! consent again), completed or abandoned.
 
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Body};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use homeward_domain::Named;
-use homeward_domain::access::Permission;
-use homeward_domain::case::{CASE, CaseAction, CaseState};
-use homeward_domain::plan::{PLAN, PlanAction, PlanState};
-use homeward_domain::plan_document::{Attestation, PlanContent};
-use homeward_store::frames::{CaseRow, PlanRow};
-use homeward_store::query::{cases, plans, surveys};
-use homeward_store::{AnyConnection, StoreError, audit as store_audit, from_json, new_id, now, to_json};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::case_in_scope;
-use super::cases::prefixed;
-use crate::AppState;
-use crate::audit::entry;
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Body;
-
-/// Section 5 of the template: the scores of the case's latest scored baseline survey.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct BaselineScores {
-    pub survey_id: String,
-    pub economic: Option<f64>,
-    pub social: Option<f64>,
-    pub psychosocial: Option<f64>,
-    pub composite: Option<f64>,
-    pub profile: String,
-    pub profile_status: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlanView {
-    pub id: String,
-    pub case_id: String,
-    /// 1 for the first plan, +1 for each revision.
-    pub plan_version: i64,
-    pub state: PlanState,
-    pub allowed_actions: Vec<PlanAction>,
-    pub content: PlanContent,
-    pub baseline: Option<BaselineScores>,
-    pub attestation: Option<Attestation>,
-    /// The record's version for optimistic concurrency.
-    pub version: i64,
-    pub created_at: String,
-    pub created_by: String,
-    pub updated_at: String,
-}
-
-impl PlanView {
-    fn new(row: &PlanRow) -> Result<PlanView, StoreError> {
-        let state =
-            PlanState::from_name(&row.state).ok_or_else(|| StoreError::Corrupt(format!("plan {} state", row.id)))?;
-        Ok(PlanView {
-            id: row.id.clone(),
-            case_id: row.case_id.clone(),
-            plan_version: row.plan_version,
-            state,
-            allowed_actions: PLAN.allowed(state),
-            content: from_json("plan content", &row.content)?,
-            baseline: row.baseline.as_deref().map(|b| from_json("plan baseline", b)).transpose()?,
-            attestation: row.attestation.as_deref().map(|a| from_json("plan attestation", a)).transpose()?,
-            version: row.version,
-            created_at: row.created_at.clone(),
-            created_by: row.created_by.clone(),
-            updated_at: row.updated_at.clone(),
-        })
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanDraft {
-    pub content: PlanContent,
-}
-
-fn check_reader(caller: &Caller) -> ApiResult<()> {
-    caller.require(Permission::ReadCases)?;
-    if caller.access.role.sees_identities() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("plans identify the returnee; your role sees pseudonymised data only".into()))
-    }
-}
-
-async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> ApiResult<Option<BaselineScores>> {
-    let all = surveys::of_case(conn, case_id).await?;
-    Ok(all
-        .iter()
-        .rev()
-        .filter(|(s, _)| s.phase == "baseline")
-        .find_map(|(s, results)| results.iter().find(|r| r.profile == profile && r.status == "scored").map(|r| (s, r)))
-        .map(|(s, r)| BaselineScores {
-            survey_id: s.id.clone(),
-            economic: r.economic,
-            social: r.social,
-            psychosocial: r.psychosocial,
-            composite: r.composite,
-            profile: r.profile.clone(),
-            profile_status: r.profile_status.clone(),
-        }))
-}
+use homeward_service::Services;
+use homeward_service::plans as svc;
+use homeward_service::plans::*;
 
 /// Starts the case's first plan, or a new one after the last was completed or abandoned.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/plans", tag = "plans", params(("id" = String, Path)), request_body = PlanDraft,
@@ -115,41 +18,12 @@ async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> Api
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn draft(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path(case_id): Path<String>,
     Body(draft): Body<PlanDraft>,
 ) -> ApiResult<(StatusCode, Json<PlanView>)> {
-    caller.require(Permission::Plan)?;
-    draft.content.validate(&state.grid).map_err(|e| ApiError::invalid(prefixed("content", e)))?;
-    let mut tx = state.store.begin().await?;
-    case_in_scope(&mut tx, &caller, &case_id).await?;
-    let existing = plans::of_case(&mut tx, &case_id).await?;
-    if let Some(open) = existing.iter().find(|p| matches!(p.state.as_str(), "draft" | "agreed" | "active")) {
-        return Err(ApiError::Conflict(
-            format!("plan version {} is {}: edit it while a draft, or revise it", open.plan_version, open.state),
-            None,
-        ));
-    }
-    let at = now();
-    let row = PlanRow {
-        id: new_id(),
-        case_id: case_id.clone(),
-        plan_version: existing.last().map_or(1, |p| p.plan_version + 1),
-        state: PlanState::Draft.name().into(),
-        content: to_json(&draft.content),
-        baseline: baseline(&mut tx, &case_id, &state.scorer.profile().name).await?.map(|b| to_json(&b)),
-        attestation: None,
-        version: 1,
-        created_at: at.clone(),
-        created_by: caller.username.clone(),
-        updated_at: at,
-    };
-    plans::insert(&mut tx, &row).await?;
-    store_audit::append(&mut tx, &[entry(&caller.username, "create", "plan", &row.id, Some(&case_id), &["content"])])
-        .await?;
-    homeward_store::commit(tx).await?;
-    Ok((StatusCode::CREATED, Json(PlanView::new(&row)?)))
+    Ok((StatusCode::CREATED, Json(svc::draft(&state, &caller, &case_id, draft).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/plans", tag = "plans", params(("id" = String, Path)),
@@ -157,19 +31,11 @@ pub async fn draft(
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path(case_id): Path<String>,
 ) -> ApiResult<Json<Vec<PlanView>>> {
-    check_reader(&caller)?;
-    let mut conn = state.store.read().await?;
-    case_in_scope(&mut conn, &caller, &case_id).await?;
-    let rows = plans::of_case(&mut conn, &case_id).await?;
-    drop(conn);
-    let views = rows.iter().map(PlanView::new).collect::<Result<Vec<_>, _>>()?;
-    let entries = rows.iter().map(|p| entry(&caller.username, "read", "plan", &p.id, Some(&case_id), &["*"])).collect();
-    state.reads.record(entries).await?;
-    Ok(Json(views))
+    Ok(Json(svc::list(&state, &caller, &case_id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/plans/{plan_id}", tag = "plans",
@@ -178,24 +44,11 @@ pub async fn list(
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn read(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path((case_id, plan_id)): Path<(String, String)>,
 ) -> ApiResult<Json<PlanView>> {
-    check_reader(&caller)?;
-    let mut conn = state.store.read().await?;
-    case_in_scope(&mut conn, &caller, &case_id).await?;
-    let row = plans::get(&mut conn, &case_id, &plan_id).await?.ok_or(ApiError::NotFound)?;
-    drop(conn);
-    state.reads.record(vec![entry(&caller.username, "read", "plan", &plan_id, Some(&case_id), &["*"])]).await?;
-    Ok(Json(PlanView::new(&row)?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanEdit {
-    pub version: i64,
-    pub content: PlanContent,
+    Ok(Json(svc::read(&state, &caller, &case_id, &plan_id).await?))
 }
 
 /// Edits a draft. Agreed plans are changed only by revising them into a new version.
@@ -206,42 +59,12 @@ pub struct PlanEdit {
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn edit(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path((case_id, plan_id)): Path<(String, String)>,
     Body(edit): Body<PlanEdit>,
 ) -> ApiResult<Json<PlanView>> {
-    caller.require(Permission::Plan)?;
-    edit.content.validate(&state.grid).map_err(|e| ApiError::invalid(prefixed("content", e)))?;
-    let mut tx = state.store.begin().await?;
-    case_in_scope(&mut tx, &caller, &case_id).await?;
-    let mut row = plans::get(&mut tx, &case_id, &plan_id).await?.ok_or(ApiError::NotFound)?;
-    if row.state != "draft" {
-        return Err(ApiError::Conflict(
-            format!(
-                "plan version {} is {}: only a draft is edited; revise it to change it",
-                row.plan_version, row.state
-            ),
-            None,
-        ));
-    }
-    row.content = to_json(&edit.content);
-    row.version = plans::update(&mut tx, &row, edit.version).await?;
-    row.updated_at = now();
-    store_audit::append(&mut tx, &[entry(&caller.username, "update", "plan", &plan_id, Some(&case_id), &["content"])])
-        .await?;
-    homeward_store::commit(tx).await?;
-    Ok(Json(PlanView::new(&row)?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanStep {
-    pub action: PlanAction,
-    pub version: i64,
-    /// Required with `agree`: the returnee's and staff's approval.
-    #[serde(default)]
-    pub attestation: Option<Attestation>,
+    Ok(Json(svc::edit(&state, &caller, &case_id, &plan_id, edit).await?))
 }
 
 /// Moves a plan version. `agree` needs the attestation and moves a case in `planning` to
@@ -253,86 +76,10 @@ pub struct PlanStep {
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn transition(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path((case_id, plan_id)): Path<(String, String)>,
     Body(step): Body<PlanStep>,
 ) -> ApiResult<Json<PlanView>> {
-    caller.require(Permission::Plan)?;
-    match (&step.attestation, step.action) {
-        (None, PlanAction::Agree) => {
-            return Err(ApiError::field("attestation", "the returnee and staff must approve the plan"));
-        }
-        (Some(a), PlanAction::Agree) => a.validate().map_err(|e| ApiError::invalid(prefixed("attestation", e)))?,
-        (Some(_), _) => return Err(ApiError::field("attestation", "an attestation goes only with `agree`")),
-        (None, _) => {}
-    }
-    let mut tx = state.store.begin().await?;
-    let mut case = case_in_scope(&mut tx, &caller, &case_id).await?;
-    let mut row = plans::get(&mut tx, &case_id, &plan_id).await?.ok_or(ApiError::NotFound)?;
-    if row.version != step.version {
-        return Err(StoreError::Conflict { current: row.version }.into());
-    }
-    let from = PlanState::from_name(&row.state).ok_or_else(|| ApiError::Internal("bad plan state".into()))?;
-    let to = PLAN.next(from, step.action)?;
-    if step.action == PlanAction::Agree {
-        let content: PlanContent = from_json("plan content", &row.content)?;
-        content.ready_to_agree().map_err(|e| ApiError::invalid(prefixed("content", e)))?;
-        row.attestation = step.attestation.as_ref().map(to_json);
-    }
-    row.state = to.name().into();
-    row.version = plans::update(&mut tx, &row, step.version).await?;
-    row.updated_at = now();
-    let mut answer = row.clone();
-    if step.action == PlanAction::Revise {
-        answer = PlanRow {
-            id: new_id(),
-            plan_version: row.plan_version + 1,
-            state: PlanState::Draft.name().into(),
-            attestation: None,
-            version: 1,
-            created_at: now(),
-            created_by: caller.username.clone(),
-            updated_at: now(),
-            ..row.clone()
-        };
-        plans::insert(&mut tx, &answer).await?;
-    }
-    if step.action == PlanAction::Agree {
-        agree_case(&state, &mut tx, &mut case, step.attestation.as_ref().map(|a| a.date)).await?;
-    }
-    store_audit::append(
-        &mut tx,
-        &[entry(&caller.username, step.action.name(), "plan", &plan_id, Some(&case_id), &["state"])],
-    )
-    .await?;
-    homeward_store::commit(tx).await?;
-    Ok(Json(PlanView::new(&answer)?))
-}
-
-/// A first agreed plan anchors the follow-up schedule, and a case in planning moves on.
-async fn agree_case(
-    state: &AppState,
-    tx: &mut homeward_store::Tx,
-    case: &mut CaseRow,
-    on: Option<chrono::NaiveDate>,
-) -> ApiResult<()> {
-    let Some(on) = on else { return Ok(()) };
-    let expected = case.version;
-    let mut changed = false;
-    if case.plan_agreed_on.is_none() {
-        case.plan_agreed_on = Some(on.to_string());
-        if case.next_follow_up.is_none() {
-            case.next_follow_up = super::records::next_follow_up_after(state, case, on).map(|d| d.to_string());
-        }
-        changed = true;
-    }
-    if CaseState::from_name(&case.status) == Some(CaseState::Planning) {
-        case.status = CASE.next(CaseState::Planning, CaseAction::AgreePlan)?.name().into();
-        changed = true;
-    }
-    if changed {
-        cases::update(tx, case, expected, None).await?;
-    }
-    Ok(())
+    Ok(Json(svc::transition(&state, &caller, &case_id, &plan_id, step).await?))
 }

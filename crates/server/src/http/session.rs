@@ -2,66 +2,14 @@
 //! database (so the limit holds across app servers): after five in fifteen minutes a username
 //! is refused with 429 until the window has passed.
 
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Auth, Body};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use chrono::{Duration, SecondsFormat, Utc};
-use homeward_domain::Named;
-use homeward_domain::access::Section;
-use homeward_store::query::users;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use crate::AppState;
-use crate::audit::entry;
-use crate::auth::{self, Caller};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Body;
-
-/// Failed attempts allowed per username within [`WINDOW_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-pub const WINDOW_MINUTES: i64 = 15;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Credentials {
-    pub username: String,
-    pub password: String,
-}
-
-/// Who is signed in.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionView {
-    pub username: String,
-    pub role: String,
-    pub office: Option<String>,
-    pub sections: Vec<Section>,
-    pub language: String,
-    /// Only when signing in: the bearer token for later requests, shown once.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-}
-
-impl SessionView {
-    pub(crate) fn of(caller: &Caller, token: Option<String>) -> SessionView {
-        SessionView {
-            username: caller.username.clone(),
-            role: caller.access.role.name().to_string(),
-            office: caller.access.office.clone(),
-            sections: caller.access.sections.clone(),
-            language: caller.language.clone(),
-            token,
-        }
-    }
-}
-
-/// A valid argon2id hash of nothing anyone types, checked when the username is unknown, so the
-/// answer takes as long as for a known one.
-const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$8Oa1T7k6qSxWqgtqo1ZiMvmpUhVfJ8TIvcdmM8VhsXk";
-
-fn instant(at: chrono::DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
+use axum::http::{HeaderMap, StatusCode};
+use homeward_service::Services;
+use homeward_service::session as svc;
+use homeward_service::session::*;
 
 /// Signs in: a new token for the user, or 401 (the same for an unknown user and a wrong
 /// password), or 429 after too many failures.
@@ -69,66 +17,26 @@ fn instant(at: chrono::DateTime<Utc>) -> String {
     responses((status = 201, body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     Body(credentials): Body<Credentials>,
 ) -> ApiResult<(StatusCode, Json<SessionView>)> {
-    let username = credentials.username.trim().to_string();
-    if username.is_empty() || username.len() > 100 || username.contains('\0') {
-        return Err(ApiError::field("username", "is required"));
-    }
-    let now = Utc::now();
-    let since = instant(now - Duration::minutes(WINDOW_MINUTES));
-    let mut conn = state.store.read().await?;
-    if users::failures_since(&mut conn, &username, &since).await? >= MAX_FAILURES {
-        return Err(ApiError::TooManyAttempts((WINDOW_MINUTES * 60) as u64));
-    }
-    let user = users::get(&mut conn, &username).await?.filter(|u| !u.disabled);
-    drop(conn);
-    let hash = user.as_ref().map_or(DECOY, |u| u.password_hash.as_str()).to_string();
-    let password = credentials.password;
-    // Argon2 takes tens of milliseconds of CPU: off the async workers.
-    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut tx = state.store.begin().await?;
-    let Some(user) = user.filter(|_| verified) else {
-        users::record_failure(&mut tx, &username, &instant(now)).await?;
-        homeward_store::commit(tx).await?;
-        return Err(ApiError::Unauthenticated);
-    };
-    let caller = Caller::from_user(&user).map_err(ApiError::Internal)?;
-    let token = auth::new_token();
-    users::add_token(&mut tx, &auth::token_hash(&token), &user.username).await?;
-    users::clear_failures(&mut tx, &user.username).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&user.username, "sign_in", "user", &user.username, None, &[])])
-        .await?;
-    homeward_store::commit(tx).await?;
-    Ok((StatusCode::CREATED, Json(SessionView::of(&caller, Some(token)))))
+    Ok((StatusCode::CREATED, Json(svc::sign_in(&state, credentials).await?)))
 }
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn current(caller: Caller) -> Json<SessionView> {
-    Json(SessionView::of(&caller, None))
+pub async fn current(Auth(caller): Auth) -> Json<SessionView> {
+    Json(svc::current(&caller))
 }
 
 /// Signs out: the token stops working.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn sign_out(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult<StatusCode> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or(ApiError::Unauthenticated)?;
-    let mut tx = state.store.begin().await?;
-    users::remove_token(&mut tx, &auth::token_hash(token)).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "sign_out", "user", &caller.username, None, &[])])
-        .await?;
-    homeward_store::commit(tx).await?;
+pub async fn sign_out(State(state): State<Services>, Auth(caller): Auth, headers: HeaderMap) -> ApiResult<StatusCode> {
+    let token = crate::extract::bearer(&headers).ok_or(ApiError::Unauthenticated)?;
+    svc::sign_out(&state, &caller, token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,140 +2,23 @@
 //! grants, language, disabled, a new password). And each user's own language setting. Every
 //! change is audited; passwords are stored only as argon2id hashes and never shown.
 
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Body};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use homeward_domain::Named;
-use homeward_domain::access::{Permission, Role};
-use homeward_domain::account::{AccountSettings, LANGUAGES, NewAccount, check_password};
-use homeward_domain::validate::Problems;
-use homeward_store::frames::UserRow;
-use homeward_store::query::{cases, providers, users};
-use homeward_store::{AnyConnection, now};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::session::SessionView;
-use crate::AppState;
-use crate::audit::entry;
-use crate::auth::{self, Caller};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Body;
-
-/// An account as an administrator sees it (never its password).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserView {
-    pub username: String,
-    pub role: Role,
-    pub office: Option<String>,
-    pub provider: Option<String>,
-    pub grants: Vec<homeward_domain::access::Section>,
-    pub language: String,
-    pub disabled: bool,
-    pub created_at: String,
-}
-
-impl UserView {
-    fn new(row: &UserRow) -> ApiResult<UserView> {
-        let caller = Caller::from_user(row).map_err(ApiError::Internal)?;
-        Ok(UserView {
-            username: row.username.clone(),
-            role: caller.access.role,
-            office: row.office.clone(),
-            provider: row.provider_id.clone(),
-            grants: caller.access.sections,
-            language: row.language.clone(),
-            disabled: row.disabled,
-            created_at: row.created_at.clone(),
-        })
-    }
-
-    /// The account's settings, as a form edits them.
-    pub fn settings(&self) -> AccountSettings {
-        AccountSettings {
-            role: self.role,
-            office: self.office.clone(),
-            provider: self.provider.clone(),
-            grants: self.grants.clone(),
-            language: self.language.clone(),
-            disabled: self.disabled,
-        }
-    }
-}
-
-/// A change of an account; `password`, when given, replaces the old one.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccountChange {
-    pub role: Role,
-    #[serde(default)]
-    pub office: Option<String>,
-    #[serde(default)]
-    pub provider: Option<String>,
-    #[serde(default)]
-    pub grants: Vec<homeward_domain::access::Section>,
-    #[schema(example = "fr")]
-    pub language: String,
-    #[serde(default)]
-    pub disabled: bool,
-    #[serde(default)]
-    pub password: Option<String>,
-}
-
-impl AccountChange {
-    pub fn settings(&self) -> AccountSettings {
-        AccountSettings {
-            role: self.role,
-            office: self.office.clone(),
-            provider: self.provider.clone(),
-            grants: self.grants.clone(),
-            language: self.language.clone(),
-            disabled: self.disabled,
-        }
-    }
-}
-
-/// The provider a partner is linked to must be in the directory.
-async fn check_provider(conn: &mut AnyConnection, settings: &AccountSettings) -> ApiResult<()> {
-    if let Some(id) = &settings.provider
-        && providers::get(conn, id).await?.is_none()
-    {
-        return Err(ApiError::field("provider", format!("'{id}' is not in the service directory")));
-    }
-    Ok(())
-}
-
-async fn hashed(password: String) -> ApiResult<String> {
-    // Argon2 takes tens of milliseconds of CPU: off the async workers.
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(ApiError::Internal)
-}
-
-fn row_of(username: &str, settings: &AccountSettings, password_hash: String, created_at: String) -> UserRow {
-    UserRow {
-        username: username.to_string(),
-        role: settings.role.name().to_string(),
-        office: settings.office.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_string),
-        provider_id: settings.provider.clone(),
-        sections: settings.grants.iter().map(|s| s.name()).collect::<Vec<_>>().join(","),
-        language: settings.language.clone(),
-        password_hash,
-        disabled: settings.disabled,
-        created_at,
-    }
-}
+use homeward_domain::account::NewAccount;
+use homeward_service::Services;
+use homeward_service::session::SessionView;
+use homeward_service::users as svc;
+use homeward_service::users::*;
 
 /// Every account.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<UserView>>> {
-    caller.require(Permission::ManageUsers)?;
-    let mut conn = state.store.read().await?;
-    let rows = users::list(&mut conn).await?;
-    Ok(Json(rows.iter().map(UserView::new).collect::<ApiResult<Vec<_>>>()?))
+pub async fn list(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<UserView>>> {
+    Ok(Json(svc::list(&state, &caller).await?))
 }
 
 /// Creates an account.
@@ -145,26 +28,11 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
         (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Body(account): Body<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    caller.require(Permission::ManageUsers)?;
-    account.validate().map_err(ApiError::invalid)?;
-    let username = account.username.trim().to_string();
-    let hash = hashed(account.password.clone()).await?;
-    let mut tx = state.store.begin().await?;
-    let settings = account.settings();
-    check_provider(&mut tx, &settings).await?;
-    if users::get(&mut tx, &username).await?.is_some() {
-        return Err(ApiError::Conflict(format!("an account named '{username}' exists already"), None));
-    }
-    let row = row_of(&username, &settings, hash, now());
-    users::upsert(&mut tx, &row).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "create", "user", &username, None, &["*"])])
-        .await?;
-    homeward_store::commit(tx).await?;
-    Ok((StatusCode::CREATED, Json(UserView::new(&row)?)))
+    Ok((StatusCode::CREATED, Json(svc::create(&state, &caller, account).await?)))
 }
 
 /// Changes an account. An administrator cannot lock themselves out (disable or demote their own
@@ -176,43 +44,12 @@ pub async fn create(
         (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Path(username): Path<String>,
     Body(change): Body<AccountChange>,
 ) -> ApiResult<Json<UserView>> {
-    caller.require(Permission::ManageUsers)?;
-    let mut p = Problems::default();
-    if let Some(password) = &change.password {
-        check_password(&mut p, password);
-    }
-    let settings = change.settings();
-    if username == caller.username && (settings.disabled || settings.role != Role::Admin) {
-        p.add("role", "you cannot disable your own account or give up its administration");
-    }
-    p.into_result().map_err(ApiError::invalid)?;
-    settings.validate().map_err(ApiError::invalid)?;
-    let new_hash = match change.password.clone() {
-        Some(password) => Some(hashed(password).await?),
-        None => None,
-    };
-    let mut tx = state.store.begin().await?;
-    check_provider(&mut tx, &settings).await?;
-    let old = users::get(&mut tx, &username).await?.ok_or(ApiError::NotFound)?;
-    let row = row_of(&username, &settings, new_hash.unwrap_or(old.password_hash), old.created_at);
-    users::upsert(&mut tx, &row).await?;
-    let fields: &[&str] = if change.password.is_some() { &["settings", "password"] } else { &["settings"] };
-    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "update", "user", &username, None, fields)])
-        .await?;
-    homeward_store::commit(tx).await?;
-    Ok(Json(UserView::new(&row)?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LanguageChoice {
-    #[schema(example = "fr")]
-    pub language: String,
+    Ok(Json(svc::update(&state, &caller, &username, change).await?))
 }
 
 /// Sets the language of the signed-in user's pages.
@@ -221,62 +58,17 @@ pub struct LanguageChoice {
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_language(
-    State(state): State<AppState>,
-    mut caller: Caller,
+    State(state): State<Services>,
+    Auth(caller): Auth,
     Body(choice): Body<LanguageChoice>,
 ) -> ApiResult<Json<SessionView>> {
-    if !LANGUAGES.contains(&choice.language.as_str()) {
-        return Err(ApiError::field("language", format!("must be one of {}", LANGUAGES.join(", "))));
-    }
-    let mut tx = state.store.begin().await?;
-    let mut row = users::get(&mut tx, &caller.username).await?.ok_or(ApiError::Unauthenticated)?;
-    row.language = choice.language.clone();
-    users::upsert(&mut tx, &row).await?;
-    homeward_store::audit::append(
-        &mut tx,
-        &[entry(&caller.username, "update", "user", &caller.username, None, &["language"])],
-    )
-    .await?;
-    homeward_store::commit(tx).await?;
-    caller.language = choice.language;
-    Ok(Json(SessionView::of(&caller, None)))
-}
-
-/// An office: the staff attached to it and the cases it holds.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OfficeView {
-    pub office: String,
-    pub users: Vec<String>,
-    pub cases: i64,
-    pub open_cases: i64,
+    Ok(Json(svc::set_language(&state, &caller, choice).await?))
 }
 
 /// The offices, as named on accounts and cases (an office is a name, not a separate record).
 #[utoipa::path(get, path = "/api/v1/offices", tag = "users",
     responses((status = 200, body = Vec<OfficeView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn offices(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<OfficeView>>> {
-    caller.require(Permission::ManageUsers)?;
-    let mut conn = state.store.read().await?;
-    let counts = cases::count_by_office(&mut conn).await?;
-    let accounts = users::list(&mut conn).await?;
-    let mut names: Vec<String> = counts.iter().map(|(o, _, _)| o.clone()).collect();
-    names.extend(accounts.iter().filter_map(|u| u.office.clone()));
-    names.sort();
-    names.dedup();
-    Ok(Json(
-        names
-            .into_iter()
-            .map(|office| {
-                let (cases, open_cases) =
-                    counts.iter().find(|(o, _, _)| *o == office).map_or((0, 0), |(_, c, open)| (*c, *open));
-                let users = accounts
-                    .iter()
-                    .filter(|u| u.office.as_deref() == Some(office.as_str()))
-                    .map(|u| u.username.clone())
-                    .collect();
-                OfficeView { office, users, cases, open_cases }
-            })
-            .collect(),
-    ))
+pub async fn offices(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<OfficeView>>> {
+    Ok(Json(svc::offices(&state, &caller).await?))
 }

@@ -14,10 +14,10 @@ use homeward_domain::returnee::ProfileDetails;
 use homeward_store::AnyConnection;
 use homeward_store::query::facts;
 
-use crate::AppState;
+use crate::Services;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::http::indicators::day;
+use crate::error::{Result, ServiceError};
+use crate::indicators::day;
 
 /// The scores an analysis may describe or explain.
 pub const MEASURES: &[&str] = &["composite", "economic", "social", "psychosocial"];
@@ -60,8 +60,8 @@ pub struct Bin {
 }
 
 /// The bins given as `group=edge,edge;group=edge` (none: the defaults stand).
-pub fn bins(text: Option<&str>) -> ApiResult<Vec<Bin>> {
-    let refuse = |message: String| ApiError::field("bins", message);
+pub fn bins(text: Option<&str>) -> Result<Vec<Bin>> {
+    let refuse = |message: String| ServiceError::field("bins", message);
     let mut bins = vec![];
     for spec in text.unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (name, edges) =
@@ -85,13 +85,13 @@ pub fn bins(text: Option<&str>) -> ApiResult<Vec<Bin>> {
 
 /// The frame with each bin's group cut from its numeric variable (added, or replacing the cut
 /// there was).
-pub fn cut(frame: Frame, bins: &[Bin]) -> ApiResult<Frame> {
+pub fn cut(frame: Frame, bins: &[Bin]) -> Result<Frame> {
     bins.iter()
         .try_fold(frame, |f, bin| {
             let values = f.column(bin.variable)?.clone();
             f.with_column(bin.group, values).binned(bin.group, &bin.edges)
         })
-        .map_err(|e| ApiError::Internal(e.to_string()))
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 fn default_bins() -> Vec<Bin> {
@@ -134,7 +134,7 @@ pub fn latest_rows<K: Eq + Hash>(dates: &[NaiveDate], keyed: impl Iterator<Item 
 }
 
 /// The cases a vulnerability assessment names at least one vulnerability for.
-pub async fn vulnerable_cases(conn: &mut AnyConnection) -> ApiResult<HashSet<String>> {
+pub async fn vulnerable_cases(conn: &mut AnyConnection) -> Result<HashSet<String>> {
     Ok(facts::records_of_kind(conn, "vulnerability_assessment")
         .await?
         .into_iter()
@@ -165,10 +165,10 @@ fn yes_no(value: Option<bool>) -> Option<&'static str> {
 
 /// Every survey scored under the current profile dated in the period, of the caller's offices,
 /// for a caller who may read cases.
-pub async fn surveys(state: &AppState, caller: &Caller, from: NaiveDate, to: NaiveDate) -> ApiResult<Surveys> {
+pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Surveys> {
     caller.require(Permission::ReadCases)?;
     if to < from {
-        return Err(ApiError::field("to", format!("{to} is before from ({from})")));
+        return Err(ServiceError::field("to", format!("{to} is before from ({from})")));
     }
     let mut conn = state.store.read().await?;
     let profile = state.scorer.profile().name.clone();
@@ -251,19 +251,19 @@ pub async fn surveys(state: &AppState, caller: &Caller, from: NaiveDate, to: Nai
 }
 
 /// The comma-separated list of `what` in a query parameter, each checked against `known`.
-pub fn listed(field: &str, text: Option<&str>, known: &[&str], what: &str) -> ApiResult<Vec<String>> {
+pub fn listed(field: &str, text: Option<&str>, known: &[&str], what: &str) -> Result<Vec<String>> {
     let names: Vec<String> =
         text.unwrap_or("").split(',').map(str::trim).filter(|b| !b.is_empty()).map(str::to_string).collect();
     if let Some(bad) = names.iter().find(|b| !known.contains(&b.as_str())) {
-        return Err(ApiError::field(field, format!("`{bad}` is not {what}; they are: {}", known.join(", "))));
+        return Err(ServiceError::field(field, format!("`{bad}` is not {what}; they are: {}", known.join(", "))));
     }
     Ok(names)
 }
 
 /// Checks the score an analysis describes.
-pub fn check_measure(measure: &str) -> ApiResult<()> {
+pub fn check_measure(measure: &str) -> Result<()> {
     if !MEASURES.contains(&measure) {
-        return Err(ApiError::field("measure", format!("must be one of {}", MEASURES.join(", "))));
+        return Err(ServiceError::field("measure", format!("must be one of {}", MEASURES.join(", "))));
     }
     Ok(())
 }

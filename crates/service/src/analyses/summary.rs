@@ -3,8 +3,6 @@
 
 use std::borrow::Cow;
 
-use axum::Json;
-use axum::extract::State;
 use chrono::NaiveDate;
 use homeward_analytics::summary::{BandEdges, Summary, summarise};
 use serde::Deserialize;
@@ -12,11 +10,10 @@ use utoipa::IntoParams;
 
 use super::DEFAULT_MIN_CELL;
 use super::variables::{self, GROUPS, Surveys, check_measure, cut, listed};
-use crate::AppState;
+use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Params;
+use crate::error::{Result, ServiceError};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -42,21 +39,13 @@ pub struct SummaryQuery {
 }
 
 /// Summarises an RSS score over the scored surveys of a period.
-#[utoipa::path(get, path = "/api/v1/analyses/summary", tag = "monitoring", params(SummaryQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn summary(
-    State(state): State<AppState>,
-    caller: Caller,
-    Params(q): Params<SummaryQuery>,
-) -> ApiResult<Json<Summary>> {
-    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
-    summary_of(&state, &caller, &surveys, &q).await.map(Json)
+pub async fn summary(state: &Services, caller: &Caller, q: SummaryQuery) -> Result<Summary> {
+    let surveys = variables::surveys(state, caller, q.from, q.to).await?;
+    summary_of(state, caller, &surveys, &q).await
 }
 
 /// The summary asked, over surveys already loaded (their period counts, not the query's).
-pub async fn summary_of(state: &AppState, caller: &Caller, surveys: &Surveys, q: &SummaryQuery) -> ApiResult<Summary> {
+pub async fn summary_of(state: &Services, caller: &Caller, surveys: &Surveys, q: &SummaryQuery) -> Result<Summary> {
     check_measure(&q.measure)?;
     let by = listed("by", q.by.as_deref(), GROUPS, "a grouping")?;
     let bins = variables::bins(q.bins.as_deref())?;
@@ -65,7 +54,8 @@ pub async fn summary_of(state: &AppState, caller: &Caller, surveys: &Surveys, q:
     let bands = &state.scorer.profile().bands;
     let edges = BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above };
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1) as usize;
-    let result = summarise(&frame, &q.measure, &by, min_cell, edges).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let result =
+        summarise(&frame, &q.measure, &by, min_cell, edges).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let record = format!("{}:{}:{}..{}", q.measure, by.join("+"), surveys.from, surveys.to);
     state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
     Ok(result)

@@ -5,8 +5,6 @@
 //! nobody weighs twice and the standard errors mean what they say. A categorical level shared by
 //! fewer people than the minimum cell is refused: its coefficient would describe those few.
 
-use axum::Json;
-use axum::extract::State;
 use chrono::NaiveDate;
 use homeward_analytics::formula::{Design, Formula, FormulaError, parse_references};
 use homeward_analytics::frame::Column;
@@ -16,11 +14,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::variables::{self, GROUPS, MEASURES, NUMBERS, Surveys};
 use super::{DEFAULT_MIN_CELL, suppression_rule};
-use crate::AppState;
+use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Params;
+use crate::error::{Result, ServiceError};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -60,26 +57,26 @@ pub struct RegressionView {
     pub suppression: String,
 }
 
-fn formula_refusal(e: FormulaError) -> ApiError {
+fn formula_refusal(e: FormulaError) -> ServiceError {
     let field = match e {
         FormulaError::ReferenceTerm { .. } | FormulaError::ReferenceLevel { .. } | FormulaError::ReferenceShape(_) => {
             "reference"
         }
         _ => "formula",
     };
-    ApiError::field(field, e.to_string())
+    ServiceError::field(field, e.to_string())
 }
 
 /// The variables of the formula, each checked against what the database offers.
-fn check_variables(formula: &Formula) -> ApiResult<()> {
+fn check_variables(formula: &Formula) -> Result<()> {
     if !MEASURES.contains(&formula.response.as_str()) {
-        return Err(ApiError::field(
+        return Err(ServiceError::field(
             "formula",
             format!("the response `{}` is not a score; scores: {}", formula.response, MEASURES.join(", ")),
         ));
     }
     if let Some(bad) = formula.terms.iter().find(|t| !GROUPS.contains(&t.as_str()) && !NUMBERS.contains(&t.as_str())) {
-        return Err(ApiError::field(
+        return Err(ServiceError::field(
             "formula",
             format!("`{bad}` is not a variable; variables: {}, {}", NUMBERS.join(", "), GROUPS.join(", ")),
         ));
@@ -88,44 +85,36 @@ fn check_variables(formula: &Formula) -> ApiResult<()> {
 }
 
 /// Fits a score on the returnees' attributes.
-#[utoipa::path(get, path = "/api/v1/analyses/regression", tag = "monitoring", params(RegressionQuery),
-    responses((status = 200, body = RegressionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn regression(
-    State(state): State<AppState>,
-    caller: Caller,
-    Params(q): Params<RegressionQuery>,
-) -> ApiResult<Json<RegressionView>> {
-    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
-    regression_of(&state, &caller, &surveys, &q).await.map(Json)
+pub async fn regression(state: &Services, caller: &Caller, q: RegressionQuery) -> Result<RegressionView> {
+    let surveys = variables::surveys(state, caller, q.from, q.to).await?;
+    regression_of(state, caller, &surveys, &q).await
 }
 
 /// The model asked, fitted on surveys already loaded (their period counts, not the query's).
 pub async fn regression_of(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     surveys: &Surveys,
     q: &RegressionQuery,
-) -> ApiResult<RegressionView> {
+) -> Result<RegressionView> {
     let formula = Formula::parse(&q.formula).map_err(formula_refusal)?;
     check_variables(&formula)?;
     let references = parse_references(q.reference.as_deref().unwrap_or("")).map_err(formula_refusal)?;
     let covariance = match q.robust.as_deref() {
         None | Some("") => Covariance::Classical,
         Some(r) if r.eq_ignore_ascii_case("hc1") => Covariance::Hc1,
-        Some(other) => return Err(ApiError::field("robust", format!("`{other}`: the estimator offered is hc1"))),
+        Some(other) => return Err(ServiceError::field("robust", format!("`{other}`: the estimator offered is hc1"))),
     };
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
     let rows = surveys.latest_per_case(q.phase.as_deref());
     if let (Some(phase), true) = (&q.phase, rows.is_empty()) {
-        return Err(ApiError::field("phase", format!("no scored survey of round `{phase}` in the period")));
+        return Err(ServiceError::field("phase", format!("no scored survey of round `{phase}` in the period")));
     }
     let frame = surveys.frame.select(&rows);
     let design = Design::new(&frame, &formula, &references).map_err(formula_refusal)?;
     let n = design.rows_used.len();
     if n < min_cell as usize {
-        return Err(ApiError::field(
+        return Err(ServiceError::field(
             "formula",
             format!("{n} returnees have a value for every variable of the model, fewer than the minimum of {min_cell}"),
         ));
@@ -137,7 +126,7 @@ pub async fn regression_of(
                 counts[code as usize] += 1;
             }
             if let Some((level, count)) = levels.iter().zip(&counts).find(|(_, c)| **c > 0 && **c < min_cell as usize) {
-                return Err(ApiError::field(
+                return Err(ServiceError::field(
                     "formula",
                     format!(
                         "{term} `{level}` has {count} returnees in this model, fewer than the minimum of {min_cell}: \
@@ -147,7 +136,7 @@ pub async fn regression_of(
             }
         }
     }
-    let model = ols::fit(&design, covariance).map_err(|e| ApiError::field("formula", e.to_string()))?;
+    let model = ols::fit(&design, covariance).map_err(|e| ServiceError::field("formula", e.to_string()))?;
     let record = format!("regression:{}:{}..{}", q.formula, surveys.from, surveys.to);
     state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();

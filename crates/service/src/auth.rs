@@ -1,19 +1,15 @@
-//! Who is calling: `Authorization: Bearer TOKEN`, looked up by the token's hash. Passwords are
-//! hashed with argon2id; tokens are random and shown once.
+//! Who is acting: a signed-in user (found by their token's hash, see [`crate::session`]) or the
+//! command line. Passwords are hashed with argon2id; tokens are random and shown once.
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use axum::extract::FromRequestParts;
-use axum::http::header;
-use axum::http::request::Parts;
 use homeward_domain::Named;
 use homeward_domain::access::{Access, Permission, Role, Section};
 use homeward_store::frames::UserRow;
-use homeward_store::query::users;
 
-use crate::AppState;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
-/// The signed-in user of a request.
+/// The acting user of an operation: whose permissions, office and grants apply, and the name
+/// its audit entries carry.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub username: String,
@@ -21,7 +17,21 @@ pub struct Caller {
     pub language: String,
 }
 
+/// What the audit log names as the actor of command-line operations: `cli:` and the account
+/// of the operating system that ran the command.
+pub const COMMAND_LINE: &str = "cli:";
+
 impl Caller {
+    /// The command line, run by whoever holds the database: an administrator of every office
+    /// with every grant. Audited as `cli:<system user>`, so the log tells it from a web or API user.
+    pub fn command_line(system_user: &str) -> Caller {
+        Caller {
+            username: format!("{COMMAND_LINE}{system_user}"),
+            access: Access { role: Role::Admin, office: None, sections: Section::ALL.to_vec(), provider: None },
+            language: "en".into(),
+        }
+    }
+
     pub fn from_user(user: &UserRow) -> Result<Caller, String> {
         let role = Role::from_name(&user.role)
             .ok_or_else(|| format!("user {} has unknown role {}", user.username, user.role))?;
@@ -34,11 +44,11 @@ impl Caller {
     }
 
     /// Refuses with 403 unless the role may do it.
-    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+    pub fn require(&self, permission: Permission) -> Result<(), ServiceError> {
         if self.access.may(permission) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
+            Err(ServiceError::Forbidden(format!(
                 "your role ({}) does not allow this ({})",
                 self.access.role.name(),
                 permission.name()
@@ -47,11 +57,11 @@ impl Caller {
     }
 
     /// Refuses with 403 unless the section was granted.
-    pub fn require_section(&self, section: Section) -> Result<(), ApiError> {
+    pub fn require_section(&self, section: Section) -> Result<(), ServiceError> {
         if self.access.may_read_section(section) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
+            Err(ServiceError::Forbidden(format!(
                 "this is in the restricted section `{}`: it needs an explicit grant",
                 section.name()
             )))
@@ -71,24 +81,6 @@ pub fn parse_sections(text: &str) -> Result<Vec<Section>, String> {
             })
         })
         .collect()
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthenticated)?;
-        let mut conn = state.store.read().await?;
-        let user = users::by_token(&mut conn, &token_hash(token)).await?.ok_or(ApiError::Unauthenticated)?;
-        Caller::from_user(&user).map_err(ApiError::Internal)
-    }
 }
 
 /// A new API token: 244 random bits, prefixed so it is recognisable in a leaked file.

@@ -7,7 +7,7 @@ use homeward_store::Store;
 use homeward_store::audit::{self, Entry};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 type Ack = oneshot::Sender<Result<(), String>>;
 
@@ -44,16 +44,16 @@ impl ReadAudit {
     }
 
     /// Records the reads and returns once they are committed.
-    pub async fn record(&self, entries: Vec<Entry>) -> Result<(), ApiError> {
+    pub async fn record(&self, entries: Vec<Entry>) -> Result<(), ServiceError> {
         if entries.is_empty() {
             return Ok(());
         }
         let (ack, done) = oneshot::channel();
-        self.queue.send((entries, ack)).await.map_err(|_| ApiError::Internal("the audit writer stopped".into()))?;
+        self.queue.send((entries, ack)).await.map_err(|_| ServiceError::Internal("the audit writer stopped".into()))?;
         match done.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ApiError::Internal(format!("audit: {e}"))),
-            Err(_) => Err(ApiError::Internal("the audit writer stopped".into())),
+            Ok(Err(e)) => Err(ServiceError::Internal(format!("audit: {e}"))),
+            Err(_) => Err(ServiceError::Internal("the audit writer stopped".into())),
         }
     }
 }

@@ -6,8 +6,6 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
-use axum::extract::State;
 use chrono::NaiveDate;
 use homeward_analytics::change::{self as engine, ChangeError, Comparison, GroupChange};
 use homeward_analytics::estimate::Estimate;
@@ -17,11 +15,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::variables::{self, GROUPS, Surveys, check_measure, latest_rows, listed};
 use super::{DEFAULT_MIN_CELL, suppression_rule};
-use crate::AppState;
+use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Params;
+use crate::error::{Result, ServiceError};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -90,55 +87,47 @@ fn group_at_latest(column: &Column, cases: &[String], dates: &[NaiveDate]) -> Co
 }
 
 /// The engine's refusal as the field of the query it is about.
-fn refusal(e: ChangeError, q: &ChangeQuery) -> ApiError {
+fn refusal(e: ChangeError, q: &ChangeQuery) -> ServiceError {
     match &e {
         ChangeError::NoPhase { phase, .. } if q.to_phase.as_deref() == Some(phase) => {
-            ApiError::field("to_phase", e.to_string())
+            ServiceError::field("to_phase", e.to_string())
         }
-        ChangeError::NoPhase { .. } => ApiError::field("from_phase", e.to_string()),
+        ChangeError::NoPhase { .. } => ServiceError::field("from_phase", e.to_string()),
         ChangeError::NotTwoGroups { column, .. } if column.contains("(no group") => {
-            ApiError::field("control", e.to_string())
+            ServiceError::field("control", e.to_string())
         }
-        ChangeError::NotTwoGroups { .. } | ChangeError::TwoGroups { .. } => ApiError::field("group", e.to_string()),
+        ChangeError::NotTwoGroups { .. } | ChangeError::TwoGroups { .. } => ServiceError::field("group", e.to_string()),
         // The engine speaks of a file; here it is the period's surveys.
-        ChangeError::OnePhase(_) => ApiError::field(
+        ChangeError::OnePhase(_) => ServiceError::field(
             "from",
             "the period's scored surveys are all of one round (or none): there is no change to measure",
         ),
-        _ => ApiError::field("measure", e.to_string()),
+        _ => ServiceError::field("measure", e.to_string()),
     }
 }
 
 /// The change of an RSS score between two survey rounds, overall and by group.
-#[utoipa::path(get, path = "/api/v1/analyses/change", tag = "monitoring", params(ChangeQuery),
-    responses((status = 200, body = ChangeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn change(
-    State(state): State<AppState>,
-    caller: Caller,
-    Params(q): Params<ChangeQuery>,
-) -> ApiResult<Json<ChangeView>> {
-    let surveys = variables::surveys(&state, &caller, q.from, q.to).await?;
-    change_of(&state, &caller, &surveys, &q).await.map(Json)
+pub async fn change(state: &Services, caller: &Caller, q: ChangeQuery) -> Result<ChangeView> {
+    let surveys = variables::surveys(state, caller, q.from, q.to).await?;
+    change_of(state, caller, &surveys, &q).await
 }
 
 /// The change asked, over surveys already loaded (their period counts, not the query's).
-pub async fn change_of(state: &AppState, caller: &Caller, surveys: &Surveys, q: &ChangeQuery) -> ApiResult<ChangeView> {
+pub async fn change_of(state: &Services, caller: &Caller, surveys: &Surveys, q: &ChangeQuery) -> Result<ChangeView> {
     check_measure(&q.measure)?;
     let group = listed("group", q.group.as_deref(), GROUPS, "a grouping")?;
     if group.len() > 1 {
-        return Err(ApiError::field("group", "name one grouping"));
+        return Err(ServiceError::field("group", "name one grouping"));
     }
     let group = group.into_iter().next();
     if let Some(g) = group.as_deref().filter(|g| NOT_CASE_ATTRIBUTES.contains(g)) {
-        return Err(ApiError::field(
+        return Err(ServiceError::field(
             "group",
             format!("`{g}` changes from one survey to the next; compare by an attribute of the returnee"),
         ));
     }
     // Only the columns the comparison reads, not the whole frame.
-    let column = |name: &str| surveys.frame.column(name).cloned().map_err(|e| ApiError::Internal(e.to_string()));
+    let column = |name: &str| surveys.frame.column(name).cloned().map_err(|e| ServiceError::Internal(e.to_string()));
     let mut columns = vec![
         ("case_id".to_string(), column("case_id")?),
         ("phase".to_string(), column("phase")?),

@@ -1,0 +1,404 @@
+//! Cases: register a returnee, list and search, read, correct, move through the lifecycle.
+
+use chrono::{Datelike, NaiveDate};
+use homeward_domain::Named;
+use homeward_domain::access::Permission;
+use homeward_domain::case::{CASE, CaseAction, CaseState};
+use homeward_domain::closure::Closure;
+use homeward_domain::records::{RecordKind, fixed_section};
+use homeward_domain::returnee::{Registration, case_number};
+use homeward_domain::search;
+use homeward_rss::Band;
+use homeward_store::audit::{self as store_audit, Entry};
+use homeward_store::frames::CaseRow;
+use homeward_store::query::{cases, plans, records, referrals, surveys};
+use homeward_store::{new_id, now, to_json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::Services;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::case_in_scope;
+use crate::error::{Result, ServiceError};
+use crate::views::{CasePage, CaseView, name};
+
+/// Registers a returnee and opens their case (in `pre_departure` when the return date is still
+/// ahead, else `intake`).
+pub async fn register(state: &Services, caller: &Caller, registration: Registration) -> Result<CaseView> {
+    caller.require(Permission::RegisterCase)?;
+    let schedule = check_registration(state, caller, &registration)?;
+    let status =
+        if registration.date_of_return > homeward_store::today() { CaseState::PreDeparture } else { CaseState::Intake };
+    let at = now();
+    let id = new_id();
+    let mut tx = state.store.begin().await?;
+    let year = homeward_store::today().year();
+    let sequence = cases::next_sequence(&mut tx, &format!("case_number:{year}")).await?;
+    let row = CaseRow {
+        id: id.clone(),
+        case_number: case_number(year, sequence),
+        office: registration.office.trim().to_string(),
+        status: name(status),
+        case_manager: registration.case_manager.clone().unwrap_or_else(|| caller.username.clone()),
+        given_name: registration.given_name.trim().to_string(),
+        family_name: registration.family_name.trim().to_string(),
+        sex: name(registration.sex),
+        date_of_birth: registration.date_of_birth.to_string(),
+        date_of_return: registration.date_of_return.to_string(),
+        country_of_origin: registration.country_of_origin.to_string(),
+        profile: to_json(&registration.profile),
+        schedule,
+        plan_agreed_on: None,
+        next_follow_up: None,
+        latest_band: None,
+        closure: None,
+        version: 1,
+        created_at: at.clone(),
+        created_by: caller.username.clone(),
+        updated_at: at,
+    };
+    cases::insert(&mut tx, &row, &terms(&row)).await?;
+    store_audit::append(&mut tx, &[entry(&caller.username, "create", "case", &id, Some(&id), &["registration"])])
+        .await?;
+    homeward_store::commit(tx).await?;
+    Ok(CaseView::new(&row, caller)?)
+}
+
+/// Checks a registration beyond its own rules: the office is the caller's, the schedule exists.
+fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Result<String> {
+    r.validate().map_err(ServiceError::invalid)?;
+    if !caller.access.covers_office(r.office.trim()) {
+        return Err(ServiceError::Forbidden(format!(
+            "you work in office '{}' and cannot register cases in '{}'",
+            caller.access.office.as_deref().unwrap_or(""),
+            r.office.trim()
+        )));
+    }
+    let schedule = r.schedule.as_deref().map(str::trim).unwrap_or("standard").to_string();
+    if state.timing.schedule(&schedule).is_none() {
+        let known: Vec<&str> = state.timing.schedules.keys().map(String::as_str).collect();
+        return Err(ServiceError::field(
+            "schedule",
+            format!("'{schedule}' is not a schedule; schedules: {}", known.join(", ")),
+        ));
+    }
+    Ok(schedule)
+}
+
+/// Search terms of a case: its folded names and its number.
+fn terms(row: &CaseRow) -> Vec<String> {
+    let mut terms = search::terms(&[&row.given_name, &row.family_name]);
+    terms.push(row.case_number.to_lowercase());
+    terms
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// From `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Cases per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    pub status: Option<CaseState>,
+    pub office: Option<String>,
+    pub case_manager: Option<String>,
+    /// Cases whose next follow-up is due on or before this date (`YYYY-MM-DD`).
+    pub follow_up_due_by: Option<NaiveDate>,
+    /// Composite band of the latest survey: `intensive`, `standard` or `light`.
+    pub band: Option<String>,
+    /// A case number (`HW-2026-000042`, or its start) or words of the returnee's names, in any
+    /// case and with or without accents.
+    pub q: Option<String>,
+}
+
+/// Lists the cases in the caller's scope, filtered, a page at a time.
+pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result<CasePage> {
+    caller.require(Permission::ReadCases)?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ServiceError::Unreadable("limit must be between 1 and 200".into(), vec![]));
+    }
+    if let Some(band) = query.band.as_deref().filter(|b| !Band::ALL.iter().any(|known| known.as_str() == *b)) {
+        return Err(ServiceError::Unreadable(
+            format!("band '{band}' is not one of: intensive, standard, light"),
+            vec![],
+        ));
+    }
+    let office = match (&caller.access.office, &query.office) {
+        (Some(mine), Some(asked)) if mine != asked => return Ok(CasePage { items: vec![], next_cursor: None }),
+        (Some(mine), _) => Some(mine.clone()),
+        (None, asked) => asked.clone(),
+    };
+    let search = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        None => None,
+        Some(q) if is_case_number(q) => Some(vec![q.to_lowercase()]),
+        Some(q) => {
+            if !caller.access.may(Permission::SearchByName) {
+                return Err(ServiceError::Forbidden(
+                    "your role sees pseudonymised data only: search by case number, not by name".into(),
+                ));
+            }
+            let words: Vec<String> = search::fold(q).split(' ').map(str::to_string).filter(|w| !w.is_empty()).collect();
+            if words.is_empty() {
+                return Err(ServiceError::Unreadable("q has no letters or digits to search for".into(), vec![]));
+            }
+            Some(words)
+        }
+    };
+    let filter = cases::CaseFilter {
+        office,
+        status: query.status.map(name),
+        case_manager: query.case_manager.clone(),
+        follow_up_due_by: query.follow_up_due_by.map(|d| d.to_string()),
+        band: query.band.clone(),
+        search,
+    };
+    let mut conn = state.store.read().await?;
+    let page = cases::list(&mut conn, &filter, query.cursor.as_deref(), limit).await?;
+    drop(conn);
+    let items = page.items.iter().map(|c| CaseView::new(c, caller)).collect::<Result<Vec<_>, _>>()?;
+    let fields = CaseView::audited_fields(caller);
+    let entries: Vec<Entry> =
+        page.items.iter().map(|c| entry(&caller.username, "list", "case", &c.id, Some(&c.id), fields)).collect();
+    state.reads.record(entries).await?;
+    Ok(CasePage { items, next_cursor: page.next_cursor })
+}
+
+/// A case number or its beginning: `HW-`, then digits and dashes.
+fn is_case_number(q: &str) -> bool {
+    let upper = q.to_ascii_uppercase();
+    upper.starts_with("HW-") && upper[3..].bytes().all(|b| b.is_ascii_digit() || b == b'-')
+}
+
+/// Reads one case.
+pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<CaseView> {
+    caller.require(Permission::ReadCases)?;
+    let mut conn = state.store.read().await?;
+    let case = case_in_scope(&mut conn, caller, id).await?;
+    drop(conn);
+    let view = CaseView::new(&case, caller)?;
+    let fields = CaseView::audited_fields(caller);
+    state.reads.record(vec![entry(&caller.username, "read", "case", id, Some(id), fields)]).await?;
+    Ok(view)
+}
+
+/// A correction of a case's registration.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseUpdate {
+    /// The version last read.
+    pub version: i64,
+    pub case: Registration,
+}
+
+/// Corrects the registration (names, dates, office, case manager, profile). 409 when someone
+/// changed the case since `version` was read.
+pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpdate) -> Result<CaseView> {
+    caller.require(Permission::EditCase)?;
+    let r = &update.case;
+    let schedule = check_registration(state, caller, r)?;
+    let mut tx = state.store.begin().await?;
+    let mut case = case_in_scope(&mut tx, caller, id).await?;
+    case.office = r.office.trim().to_string();
+    case.case_manager = r.case_manager.clone().unwrap_or(case.case_manager);
+    case.given_name = r.given_name.trim().to_string();
+    case.family_name = r.family_name.trim().to_string();
+    case.sex = name(r.sex);
+    case.date_of_birth = r.date_of_birth.to_string();
+    case.date_of_return = r.date_of_return.to_string();
+    case.country_of_origin = r.country_of_origin.to_string();
+    case.profile = to_json(&r.profile);
+    case.schedule = schedule;
+    let version = cases::update(&mut tx, &case, update.version, Some(&terms(&case))).await?;
+    store_audit::append(&mut tx, &[entry(&caller.username, "update", "case", id, Some(id), &["registration"])]).await?;
+    homeward_store::commit(tx).await?;
+    case.version = version;
+    case.updated_at = now();
+    Ok(CaseView::new(&case, caller)?)
+}
+
+/// A move of a case through its lifecycle.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseStep {
+    pub action: CaseAction,
+    /// The version last read.
+    pub version: i64,
+    /// Required with `close` and `opt_out`.
+    #[serde(default)]
+    pub closure: Option<Closure>,
+}
+
+/// Moves a case: an illegal move answers 409 naming the state and what it allows. Closing
+/// (`close`, or `opt_out` at any time) records the closure.
+pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseStep) -> Result<CaseView> {
+    caller.require(Permission::MoveCase)?;
+    let closing = matches!(step.action, CaseAction::Close | CaseAction::OptOut);
+    match (&step.closure, closing) {
+        (None, true) => {
+            return Err(ServiceError::field("closure", "record the closure: date, reason, choice and timing"));
+        }
+        (Some(_), false) => {
+            return Err(ServiceError::field("closure", "a closure goes only with `close` or `opt_out`"));
+        }
+        (Some(c), true) => c.validate().map_err(|e| ServiceError::invalid(prefixed("closure", e)))?,
+        (None, false) => {}
+    }
+    let mut tx = state.store.begin().await?;
+    let mut case = case_in_scope(&mut tx, caller, id).await?;
+    if case.version != step.version {
+        return Err(ServiceError::Conflict(
+            homeward_store::StoreError::Conflict { current: case.version }.to_string(),
+            Some(case.version),
+        ));
+    }
+    let from =
+        CaseState::from_name(&case.status).ok_or_else(|| ServiceError::Internal(format!("case {id}: bad status")))?;
+    let to = CASE.next(from, step.action)?;
+    if step.action == CaseAction::AgreePlan {
+        let agreed = plans::of_case(&mut tx, id).await?.iter().any(|p| p.state == "agreed" || p.state == "active");
+        if !agreed {
+            return Err(ServiceError::Conflict("no plan version is agreed yet: agree the plan first".into(), None));
+        }
+    }
+    case.status = name(to);
+    if let Some(closure) = &step.closure {
+        case.closure = Some(to_json(closure));
+        case.next_follow_up = None;
+    }
+    let version = cases::update(&mut tx, &case, step.version, None).await?;
+    let fields: &[&str] = if closing { &["status", "closure"] } else { &["status"] };
+    store_audit::append(&mut tx, &[entry(&caller.username, step.action.name(), "case", id, Some(id), fields)]).await?;
+    homeward_store::commit(tx).await?;
+    case.version = version;
+    Ok(CaseView::new(&case, caller)?)
+}
+
+pub(crate) fn prefixed(
+    prefix: &str,
+    errors: Vec<homeward_domain::validate::FieldError>,
+) -> Vec<homeward_domain::validate::FieldError> {
+    errors
+        .into_iter()
+        .map(|mut e| {
+            e.field = format!("{prefix}.{}", e.field);
+            e
+        })
+        .collect()
+}
+
+/// One thing that happened on a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub date: Option<String>,
+    /// `registered`, a record kind, `survey`, `plan`, `referral`, `closed`.
+    pub kind: String,
+    pub id: String,
+    /// A short description: the survey's phase and status, the plan's version and state, ...
+    pub summary: String,
+}
+
+/// Everything on a case in date order. Records of sections the caller is not granted are left
+/// out.
+pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec<TimelineEntry>> {
+    caller.require(Permission::ReadCases)?;
+    if !caller.access.role.sees_identities() {
+        return Err(ServiceError::Forbidden(
+            "the timeline shows identifying records; your role sees pseudonymised data only".into(),
+        ));
+    }
+    let mut conn = state.store.read().await?;
+    let case = case_in_scope(&mut conn, caller, id).await?;
+    let mut out = vec![TimelineEntry {
+        date: Some(case.created_at[..10].to_string()),
+        kind: "registered".into(),
+        id: case.id.clone(),
+        summary: format!("case {} opened in office {}", case.case_number, case.office),
+    }];
+    for r in records::all_of_case(&mut conn, id).await? {
+        let kind = RecordKind::from_name(&r.kind);
+        let section = r.section.as_deref().and_then(homeward_domain::access::Section::from_name);
+        let hidden =
+            section.or_else(|| kind.and_then(fixed_section)).is_some_and(|s| !caller.access.may_read_section(s));
+        if !hidden {
+            out.push(TimelineEntry {
+                date: r.record_date.clone(),
+                kind: r.kind.clone(),
+                id: r.id.clone(),
+                summary: r.kind.replace('_', " "),
+            });
+        }
+    }
+    for (s, results) in surveys::of_case(&mut conn, id).await? {
+        let status = results.last().map_or("", |r| r.status.as_str());
+        out.push(TimelineEntry {
+            date: Some(s.survey_date.clone()),
+            kind: "survey".into(),
+            id: s.id.clone(),
+            summary: format!("RSS {} survey: {status}", s.phase),
+        });
+    }
+    for p in plans::of_case(&mut conn, id).await? {
+        out.push(TimelineEntry {
+            date: Some(p.updated_at[..10].to_string()),
+            kind: "plan".into(),
+            id: p.id.clone(),
+            summary: format!("plan version {}: {}", p.plan_version, p.state),
+        });
+    }
+    for r in referrals::of_case(&mut conn, id).await? {
+        out.push(TimelineEntry {
+            date: Some(r.updated_at[..10].to_string()),
+            kind: "referral".into(),
+            id: r.id.clone(),
+            summary: format!("referral: {}", r.state),
+        });
+    }
+    if let Some(closure) = &case.closure {
+        let c: Closure = homeward_store::from_json("closure", closure)?;
+        out.push(TimelineEntry {
+            date: Some(c.date.to_string()),
+            kind: "closed".into(),
+            id: case.id.clone(),
+            summary: format!("closed: {}", c.reason),
+        });
+    }
+    drop(conn);
+    out.sort_by(|a, b| a.date.cmp(&b.date));
+    state.reads.record(vec![entry(&caller.username, "read", "timeline", id, Some(id), &["timeline"])]).await?;
+    Ok(out)
+}
+
+/// One audit entry about a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub record_id: String,
+    pub fields: String,
+}
+
+/// Who read or changed the case, newest first (the last 500 entries). Admins only.
+pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<Vec<AccessEntry>> {
+    caller.require(Permission::ReadAudit)?;
+    let mut conn = state.store.read().await?;
+    case_in_scope(&mut conn, caller, id).await?;
+    let entries = store_audit::for_case(&mut conn, id, 500).await?;
+    Ok(entries
+        .into_iter()
+        .map(|s| AccessEntry {
+            seq: s.seq,
+            at: s.at,
+            actor: s.entry.actor,
+            action: s.entry.action,
+            entity: s.entry.entity,
+            record_id: s.entry.record_id,
+            fields: s.entry.fields,
+        })
+        .collect())
+}

@@ -1,0 +1,77 @@
+//! Homeward's operations, one function per operation, for every caller: the JSON API
+//! (`homeward-server`), the web pages (`homeward-web`), the command line and the importers.
+//!
+//! Each function takes the [`Services`] (store and programme data), the acting user
+//! ([`Caller`]) and typed input, and returns typed output or a [`ServiceError`]. Inside it, and
+//! only there: the permission and office-scope checks, validation, the transaction and the audit
+//! entries. A caller cannot skip one by calling another layer: the store has no notion of who
+//! acts, and adapters only translate.
+//!
+//! - [`cases`], [`records`], [`surveys`], [`plans`], [`referrals`], [`packets`]: the case and
+//!   everything on it;
+//! - [`providers`], [`users`], [`session`], [`catalogue`]: the directory, accounts, signing in,
+//!   programme data;
+//! - [`indicators`], [`analyses`]: M&E aggregates, office-scoped and suppressed;
+//! - [`views`]: what operations answer with; [`audit`]: audited reads with group commit.
+
+pub mod analyses;
+pub mod audit;
+pub mod auth;
+pub mod cases;
+pub mod catalogue;
+pub mod error;
+pub mod indicators;
+pub mod packets;
+pub mod plans;
+pub mod providers;
+pub mod records;
+pub mod referrals;
+pub mod session;
+pub mod surveys;
+pub mod users;
+pub mod views;
+
+use std::sync::Arc;
+
+use homeward_domain::feasibility::FeasibilityGrid;
+use homeward_domain::timing::TimingRules;
+use homeward_rss::Scorer;
+use homeward_store::frames::CaseRow;
+use homeward_store::query::cases as case_rows;
+use homeward_store::{AnyConnection, Store};
+
+pub use auth::Caller;
+pub use error::{Result, ServiceError};
+
+/// What every operation can reach: the store and the programme's read-only data.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub store: Store,
+    pub scorer: Arc<Scorer>,
+    pub grid: Arc<FeasibilityGrid>,
+    pub timing: Arc<TimingRules>,
+    pub reads: audit::ReadAudit,
+}
+
+impl Services {
+    /// Services on `store` with the bundled instrument, provisional profile, grid and timing
+    /// rules. Starts the read-audit writer, so call it inside the runtime.
+    pub fn new(store: Store, scorer: Scorer) -> Services {
+        Services {
+            reads: audit::ReadAudit::start(store.clone()),
+            store,
+            scorer: Arc::new(scorer),
+            grid: Arc::new(FeasibilityGrid::builtin()),
+            timing: Arc::new(TimingRules::builtin()),
+        }
+    }
+}
+
+/// The case `id` if it exists and is in the caller's scope; otherwise `NotFound`, so a case
+/// outside one's office cannot be told from one that does not exist.
+pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {
+    match case_rows::get(conn, id).await? {
+        Some(case) if caller.access.covers_office(&case.office) => Ok(case),
+        _ => Err(ServiceError::NotFound),
+    }
+}

@@ -1,0 +1,228 @@
+//! The records kept on a case, one set of endpoints per kind, all through the same four generic
+//! handlers: add, list, read, correct (with the version last read).
+//!
+//! Each kind says which permission writes it ([`Kind::permission`]) and may complete itself
+//! from the case before it is stored (a follow-up's next due date from the timing rules).
+
+use chrono::NaiveDate;
+use homeward_domain::Named;
+use homeward_domain::access::{Permission, Section};
+use homeward_domain::records::*;
+use homeward_domain::timing::{Anchors, DueKind};
+use homeward_store::frames::{CaseRow, RecordRow};
+use homeward_store::query::{cases, records};
+use homeward_store::{Tx, audit as store_audit, from_json, new_id, now, to_json};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::Services;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::case_in_scope;
+use crate::error::{Result, ServiceError};
+use crate::views::{RecordView, optional_date};
+
+/// How the server treats a kind of record.
+pub trait Kind: CaseRecord {
+    /// The permission needed to add or correct one.
+    fn permission() -> Permission;
+
+    /// Fills in what Homeward proposes, from the case (before validation).
+    fn complete(&mut self, _state: &Services, _case: &CaseRow) {}
+
+    /// Whether writing one changes the case's next follow-up date.
+    const MOVES_FOLLOW_UP: bool = false;
+}
+
+macro_rules! plain_kinds {
+    ($($ty:ident => $permission:ident),+) => {$(
+        impl Kind for $ty {
+            fn permission() -> Permission {
+                Permission::$permission
+            }
+        }
+    )+};
+}
+
+plain_kinds!(
+    HouseholdMember => RecordAssessment,
+    ConsentRecord => RecordAssessment,
+    CounsellingSession => RecordAssessment,
+    VulnerabilityAssessment => RecordAssessment,
+    RiskAssessment => RecordAssessment,
+    SkillsAssessment => RecordAssessment,
+    SensitiveNote => RecordAssessment,
+    FeasibilityCheck => Plan,
+    Assistance => RecordAssistance,
+    UnmetNeed => RecordAssessment
+);
+
+impl Kind for FollowUp {
+    fn permission() -> Permission {
+        Permission::FollowUp
+    }
+
+    /// Proposes the next visit from the case's timing schedule when none is given.
+    fn complete(&mut self, state: &Services, case: &CaseRow) {
+        if self.next_due.is_none() {
+            self.next_due = next_follow_up_after(state, case, self.date);
+        }
+    }
+
+    const MOVES_FOLLOW_UP: bool = true;
+}
+
+/// The first follow-up the case's schedule puts after `after`.
+pub(crate) fn next_follow_up_after(state: &Services, case: &CaseRow, after: NaiveDate) -> Option<NaiveDate> {
+    let schedule = state.timing.schedule(&case.schedule)?;
+    let anchors = Anchors {
+        returned: case.date_of_return.parse().ok()?,
+        plan_agreed: optional_date("plan_agreed_on", case.plan_agreed_on.as_deref()).ok()?,
+    };
+    schedule.next_due(DueKind::FollowUp, &anchors, after).map(|d| d.date)
+}
+
+/// The case's next follow-up: the next due date of its latest visit.
+async fn refresh_follow_up(tx: &mut Tx, case: &CaseRow) -> Result<()> {
+    let visits = records::list(tx, &case.id, RecordKind::FollowUp.name()).await?;
+    let mut latest: Option<FollowUp> = None;
+    for v in &visits {
+        let f: FollowUp = from_json("follow_up", &v.data)?;
+        if latest.as_ref().is_none_or(|l| f.date >= l.date) {
+            latest = Some(f);
+        }
+    }
+    let next = latest.and_then(|f| f.next_due).map(|d| d.to_string()).or(case.next_follow_up.clone());
+    cases::set_derived(tx, &case.id, case.latest_band.as_deref(), next.as_deref()).await?;
+    Ok(())
+}
+
+fn check_reader<T: Kind>(caller: &Caller) -> Result<()> {
+    caller.require(Permission::ReadCases)?;
+    if !caller.access.role.sees_identities() {
+        return Err(ServiceError::Forbidden(format!(
+            "{} records identify the returnee; your role sees pseudonymised data only",
+            T::KIND.name()
+        )));
+    }
+    if let Some(section) = fixed_section(T::KIND) {
+        caller.require_section(section)?;
+    }
+    Ok(())
+}
+
+fn section_of<T: Kind>(record: &T) -> Option<Section> {
+    record.section().or(fixed_section(T::KIND))
+}
+
+pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, mut record: T) -> Result<RecordView<T>> {
+    caller.require(T::permission())?;
+    check_reader::<T>(caller)?;
+    if let Some(section) = section_of(&record) {
+        caller.require_section(section)?;
+    }
+    let mut tx = state.store.begin().await?;
+    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    record.complete(state, &case);
+    record.validate().map_err(ServiceError::invalid)?;
+    let at = now();
+    let row = RecordRow {
+        id: new_id(),
+        case_id: case_id.to_string(),
+        kind: T::KIND.name().to_string(),
+        section: record.section().map(|s| s.name().to_string()),
+        record_date: record.date().map(|d| d.to_string()),
+        data: to_json(&record),
+        version: 1,
+        created_at: at.clone(),
+        created_by: caller.username.clone(),
+        updated_at: at,
+    };
+    records::insert(&mut tx, &row).await?;
+    if T::MOVES_FOLLOW_UP {
+        refresh_follow_up(&mut tx, &case).await?;
+    }
+    store_audit::append(&mut tx, &[entry(&caller.username, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])])
+        .await?;
+    homeward_store::commit(tx).await?;
+    Ok(RecordView::new(&row)?)
+}
+
+pub async fn list<T: Kind>(state: &Services, caller: &Caller, case_id: &str) -> Result<Vec<RecordView<T>>> {
+    check_reader::<T>(caller)?;
+    let mut conn = state.store.read().await?;
+    case_in_scope(&mut conn, caller, case_id).await?;
+    let rows = records::list(&mut conn, case_id, T::KIND.name()).await?;
+    drop(conn);
+    let mut views = Vec::new();
+    let mut entries = Vec::new();
+    for row in &rows {
+        let view: RecordView<T> = RecordView::new(row)?;
+        if section_of(&view.data).is_some_and(|s| !caller.access.may_read_section(s)) {
+            continue;
+        }
+        entries.push(entry(&caller.username, "read", T::KIND.name(), &row.id, Some(case_id), &["*"]));
+        views.push(view);
+    }
+    state.reads.record(entries).await?;
+    Ok(views)
+}
+
+pub async fn read<T: Kind>(state: &Services, caller: &Caller, case_id: &str, id: &str) -> Result<RecordView<T>> {
+    check_reader::<T>(caller)?;
+    let mut conn = state.store.read().await?;
+    case_in_scope(&mut conn, caller, case_id).await?;
+    let row = records::get(&mut conn, case_id, T::KIND.name(), id).await?.ok_or(ServiceError::NotFound)?;
+    drop(conn);
+    let view: RecordView<T> = RecordView::new(&row)?;
+    if let Some(section) = section_of(&view.data) {
+        caller.require_section(section)?;
+    }
+    state.reads.record(vec![entry(&caller.username, "read", T::KIND.name(), id, Some(case_id), &["*"])]).await?;
+    Ok(view)
+}
+
+/// A corrected record with the version last read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Correction<T> {
+    pub version: i64,
+    pub data: T,
+}
+
+pub async fn update<T: Kind>(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+    id: &str,
+    correction: Correction<T>,
+) -> Result<RecordView<T>> {
+    caller.require(T::permission())?;
+    check_reader::<T>(caller)?;
+    let mut record = correction.data;
+    let mut tx = state.store.begin().await?;
+    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    let mut row = records::get(&mut tx, case_id, T::KIND.name(), id).await?.ok_or(ServiceError::NotFound)?;
+    if row.version != correction.version {
+        return Err(homeward_store::StoreError::Conflict { current: row.version }.into());
+    }
+    let old: T = from_json(T::KIND.name(), &row.data)?;
+    for section in [section_of(&old), section_of(&record)].into_iter().flatten() {
+        caller.require_section(section)?;
+    }
+    record.complete(state, &case);
+    record.validate().map_err(ServiceError::invalid)?;
+    record.check_update(&old).map_err(ServiceError::invalid)?;
+    row.section = record.section().map(|s| s.name().to_string());
+    row.record_date = record.date().map(|d| d.to_string());
+    row.data = to_json(&record);
+    row.version = records::update(&mut tx, &row, correction.version).await?;
+    row.updated_at = now();
+    if T::MOVES_FOLLOW_UP {
+        refresh_follow_up(&mut tx, &case).await?;
+    }
+    store_audit::append(&mut tx, &[entry(&caller.username, "update", T::KIND.name(), id, Some(case_id), &["*"])])
+        .await?;
+    homeward_store::commit(tx).await?;
+    Ok(RecordView::new(&row)?)
+}

@@ -1,0 +1,205 @@
+//! RSS surveys taken in a case: scored when recorded, with the same status and score fields as
+//! the batch output and the profile that produced them.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use homeward_domain::Named;
+use homeward_domain::access::Permission;
+use homeward_domain::survey::{InterviewLocation, SurveyPhase};
+use homeward_domain::validate::FieldError;
+use homeward_rss::{Status, Survey};
+use homeward_store::frames::{CaseRow, SurveyResultRow, SurveyRow};
+use homeward_store::query::{cases, surveys};
+use homeward_store::{Tx, audit as store_audit, new_id, now, to_json};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::Services;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::case_in_scope;
+use crate::error::{Result, ServiceError};
+use crate::views::SurveyView;
+
+/// One answer: a code, or several codes for a multiple-choice question.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Answer {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// A survey as taken.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyRequest {
+    pub phase: SurveyPhase,
+    pub date: NaiveDate,
+    /// The consent answer: `yes` to be scored; anything else keeps the attempt as discarded.
+    pub consent: String,
+    /// Question id (`Q1`..`Q32`, not `Q21`, which is derived) to the answer's code(s) from the
+    /// codebook.
+    pub answers: BTreeMap<String, Answer>,
+    /// Default `office`.
+    #[serde(default)]
+    pub location: Option<InterviewLocation>,
+    /// Default: the user recording the survey.
+    #[serde(default)]
+    pub interviewer: Option<String>,
+}
+
+/// Records and scores a survey. 201 for a `scored` or `discarded` survey (a discarded attempt
+/// stays on the case's record, without scores); 422 for an `invalid` one, naming the question
+/// and the value, and nothing is stored.
+pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: SurveyRequest) -> Result<SurveyView> {
+    caller.require(Permission::TakeSurvey)?;
+    let survey = read_answers(state, &request)?;
+    let mut problems = homeward_domain::validate::Problems::default();
+    problems.plausible_date("date", request.date);
+    let interviewer = request.interviewer.clone().unwrap_or_else(|| caller.username.clone());
+    problems.text("interviewer", &interviewer, homeward_domain::returnee::SHORT_TEXT);
+    problems.optional_text("consent", Some(&request.consent), 100);
+    problems.into_result().map_err(ServiceError::invalid)?;
+
+    let outcome = state.scorer.score(&survey);
+    if outcome.status == Status::Invalid {
+        let reason = outcome.reason.as_ref().map(|r| (r.field().map(str::to_string), r.to_string()));
+        let (field, message) = reason.unwrap_or((None, "invalid".into()));
+        let field = match field.as_deref() {
+            Some("consent") => "consent".to_string(),
+            Some(q) => format!("answers.{q}"),
+            None => "answers".into(),
+        };
+        return Err(ServiceError::Invalid(message.clone(), vec![FieldError { field, message }]));
+    }
+    let mut tx = state.store.begin().await?;
+    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    let at = now();
+    let answers: BTreeMap<String, String> = request.answers.iter().map(|(q, a)| (q.clone(), cell(a))).collect();
+    let row = SurveyRow {
+        id: new_id(),
+        case_id: case_id.to_string(),
+        phase: request.phase.name().to_string(),
+        survey_date: request.date.to_string(),
+        location: request.location.unwrap_or(InterviewLocation::Office).name().to_string(),
+        interviewer_is_case_manager: interviewer == case.case_manager,
+        interviewer,
+        consent: request.consent.trim().to_string(),
+        answers: to_json(&answers),
+        created_at: at.clone(),
+        created_by: caller.username.clone(),
+    };
+    let profile = state.scorer.profile();
+    let band = |b: Option<homeward_rss::Band>| b.map(|b| b.as_str().to_string());
+    let dim = |i: usize| outcome.dimensions.get(i).copied().flatten();
+    let dim_band = |i: usize| band(outcome.dimension_bands.get(i).copied().flatten());
+    let result = SurveyResultRow {
+        survey_id: row.id.clone(),
+        profile: profile.name.clone(),
+        profile_status: profile.status.as_str().to_string(),
+        status: outcome.status.as_str().to_string(),
+        reason: outcome.reason.as_ref().map(|r| r.to_string()),
+        economic: dim(0),
+        social: dim(1),
+        psychosocial: dim(2),
+        composite: outcome.composite,
+        economic_band: dim_band(0),
+        social_band: dim_band(1),
+        psychosocial_band: dim_band(2),
+        composite_band: band(outcome.composite_band),
+        dk_dwa_count: i64::from(outcome.dk_dwa_count),
+        low_accuracy: outcome.low_accuracy,
+        scored_at: at,
+    };
+    surveys::insert(&mut tx, &row).await?;
+    surveys::insert_result(&mut tx, &result).await?;
+    refresh_band(&mut tx, &case, &profile.name).await?;
+    store_audit::append(
+        &mut tx,
+        &[entry(&caller.username, "create", "survey", &row.id, Some(case_id), &["answers", "scores"])],
+    )
+    .await?;
+    homeward_store::commit(tx).await?;
+    Ok(SurveyView::new(&row, &[result], &profile.name)?)
+}
+
+/// The answers as the scorer reads them; unknown question ids and malformed lists are refused
+/// naming the question.
+fn read_answers(state: &Services, request: &SurveyRequest) -> Result<Survey> {
+    let instrument = state.scorer.instrument();
+    let mut problems = Vec::new();
+    for (q, a) in &request.answers {
+        if instrument.question_index(q).is_none() {
+            problems.push(FieldError {
+                field: format!("answers.{q}"),
+                message: format!("'{q}' is not a question of the RSS"),
+            });
+        }
+        if let Answer::Many(codes) = a
+            && codes.iter().any(|c| c.split_whitespace().count() != 1)
+        {
+            problems
+                .push(FieldError { field: format!("answers.{q}"), message: "give one code per list element".into() });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::invalid(problems));
+    }
+    let cells: Vec<(&str, String)> = request.answers.iter().map(|(q, a)| (q.as_str(), cell(a))).collect();
+    Survey::from_pairs(instrument, request.consent.trim(), cells.iter().map(|(q, c)| (*q, c.as_str())))
+        .map_err(|q| ServiceError::field(&format!("answers.{q}"), "not a question of the RSS"))
+}
+
+/// An answer as one cell: several codes separated by spaces, as in the batch files.
+fn cell(answer: &Answer) -> String {
+    match answer {
+        Answer::One(code) => code.clone(),
+        Answer::Many(codes) => codes.join(" "),
+    }
+}
+
+/// Sets the case's band to that of its latest scored survey.
+async fn refresh_band(tx: &mut Tx, case: &CaseRow, profile: &str) -> Result<()> {
+    let all = surveys::of_case(tx, &case.id).await?;
+    let latest = all
+        .iter()
+        .filter_map(|(s, results)| {
+            results.iter().find(|r| r.profile == profile && r.status == "scored").map(|r| (s, r))
+        })
+        .max_by(|a, b| (&a.0.survey_date, &a.0.created_at).cmp(&(&b.0.survey_date, &b.0.created_at)));
+    let band = latest.and_then(|(_, r)| r.composite_band.clone());
+    cases::set_derived(tx, &case.id, band.as_deref(), case.next_follow_up.as_deref()).await?;
+    Ok(())
+}
+
+/// The case's surveys by date, each with its results: compare them to see progress.
+pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Vec<SurveyView>> {
+    caller.require(Permission::ReadCases)?;
+    let mut conn = state.store.read().await?;
+    case_in_scope(&mut conn, caller, case_id).await?;
+    let all = surveys::of_case(&mut conn, case_id).await?;
+    drop(conn);
+    let profile = &state.scorer.profile().name;
+    let views = all.iter().map(|(s, r)| SurveyView::new(s, r, profile)).collect::<Result<Vec<_>, _>>()?;
+    let entries = all
+        .iter()
+        .map(|(s, _)| entry(&caller.username, "read", "survey", &s.id, Some(case_id), &["answers", "scores"]))
+        .collect();
+    state.reads.record(entries).await?;
+    Ok(views)
+}
+
+pub async fn read(state: &Services, caller: &Caller, case_id: &str, survey_id: &str) -> Result<SurveyView> {
+    caller.require(Permission::ReadCases)?;
+    let mut conn = state.store.read().await?;
+    case_in_scope(&mut conn, caller, case_id).await?;
+    let (s, results) = surveys::get(&mut conn, case_id, survey_id).await?.ok_or(ServiceError::NotFound)?;
+    drop(conn);
+    let view = SurveyView::new(&s, &results, &state.scorer.profile().name)?;
+    state
+        .reads
+        .record(vec![entry(&caller.username, "read", "survey", survey_id, Some(case_id), &["answers", "scores"])])
+        .await?;
+    Ok(view)
+}
