@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use homeward_domain::validate::FieldError;
-use homeward_service::{Caller, ServiceError, Services};
+use homeward_service::{Caller, Services};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -40,36 +40,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 
 /// Parses a JSON body, naming the field of the first problem.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => v,
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = clean(&inner.to_string());
-            if inner.is_syntax() || inner.is_eof() {
-                return Err(ApiError::BadRequest(format!("the body is not valid JSON: {message}"), vec![]));
-            }
-            let field = if path == "." { missing_field(&message).unwrap_or("body").to_string() } else { path };
-            return Err(ServiceError::invalid(vec![FieldError { field, message }]).into());
-        }
-    };
-    de.end()
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {}", clean(&e.to_string())), vec![]))?;
-    Ok(value)
-}
-
-/// serde's messages end with " at line 1 column 42", which means nothing to a form.
-fn clean(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
-    }
-}
-
-/// The field named by serde's "missing field `x`".
-fn missing_field(message: &str) -> Option<&str> {
-    message.strip_prefix("missing field `")?.split('`').next()
+    Ok(homeward_service::input::from_json_text(bytes)?)
 }
 
 /// A query string, read with serde: unknown parameters are refused, so a typo in a filter does

@@ -368,7 +368,7 @@ fn disable_guard(t: &TestApp) -> &'static str {
 }
 
 async fn signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited(t: &TestApp) {
-    let hash = homeward_server::auth::hash_password("correct horse battery").unwrap();
+    let hash = homeward_service::auth::hash_password("correct horse battery").unwrap();
     let mut tx = t.store.begin().await.unwrap();
     let mut row = homeward_store::frames::UserRow {
         username: "fatou".into(),

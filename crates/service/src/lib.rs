@@ -21,6 +21,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod error;
 pub mod indicators;
+pub mod input;
 pub mod packets;
 pub mod plans;
 pub mod providers;

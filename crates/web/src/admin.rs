@@ -14,11 +14,10 @@ use homeward_domain::access::Permission;
 use homeward_domain::account::NewAccount;
 use homeward_domain::provider::ServiceProvider;
 use homeward_domain::validate::FieldError;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::{Body, Params};
-use homeward_server::http::providers::{self, ProviderEdit, ProviderQuery};
-use homeward_server::http::users::{self, AccountChange, LanguageChoice};
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::providers::{self, ProviderEdit, ProviderQuery};
+use homeward_service::users::{self, AccountChange, LanguageChoice};
 
 use crate::form_view::{Input, general_problems, inputs, problems, read};
 use crate::forms::{self, FormDef, Typed, typed_from_json, value};
@@ -110,10 +109,10 @@ fn list_page(
 
 // -- accounts ----------------------------------------------------------------------------------
 
-async fn users_page(state: AppState, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
+async fn users_page(state: Services, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
     let t = catalogue(&session.caller.language);
-    let accounts = match users::list(State(state), session.caller.clone()).await {
-        Ok(a) => a.0,
+    let accounts = match users::list(&state, &session.caller).await {
+        Ok(a) => a,
         Err(e) => return refusal(t, e),
     };
     let headers = ["f_username", "f_role", "f_office", "f_grants", "f_language", "f_disabled"]
@@ -141,16 +140,16 @@ async fn users_page(state: AppState, session: Session, typed: Option<&Typed>, er
     list_page(&session, "users", None, Listing { headers, rows }, Some(form), &errors)
 }
 
-pub async fn users_list(State(state): State<AppState>, session: Session) -> Response {
+pub async fn users_list(State(state): State<Services>, session: Session) -> Response {
     users_page(state, session, None, vec![]).await
 }
 
-pub async fn user_create(State(state): State<AppState>, session: Session, Posted(typed): Posted) -> Response {
+pub async fn user_create(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
     let account = match read::<NewAccount>(forms::named("account"), &typed) {
         Ok(a) => a,
         Err(errors) => return users_page(state, session, Some(&typed), errors).await,
     };
-    match users::create(State(state.clone()), session.caller.clone(), Body(account)).await {
+    match users::create(&state, &session.caller, account).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(e) => match problems(e) {
             Some(errors) => users_page(state, session, Some(&typed), errors).await,
@@ -201,14 +200,14 @@ fn edit_page(
     render(page, if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY })
 }
 
-pub async fn user_form(State(state): State<AppState>, session: Session, Path(username): Path<String>) -> Response {
+pub async fn user_form(State(state): State<Services>, session: Session, Path(username): Path<String>) -> Response {
     let t = catalogue(&session.caller.language);
-    let accounts = match users::list(State(state), session.caller.clone()).await {
-        Ok(a) => a.0,
+    let accounts = match users::list(&state, &session.caller).await {
+        Ok(a) => a,
         Err(e) => return refusal(t, e),
     };
     let Some(account) = accounts.iter().find(|u| u.username == username) else {
-        return refusal(t, ApiError::NotFound);
+        return refusal(t, ServiceError::NotFound);
     };
     let form = forms::named("account_change");
     let typed = typed_from_json(form, &serde_json::to_value(account.settings()).unwrap_or_default());
@@ -217,7 +216,7 @@ pub async fn user_form(State(state): State<AppState>, session: Session, Path(use
 }
 
 pub async fn user_change(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(username): Path<String>,
     Posted(typed): Posted,
@@ -232,7 +231,7 @@ pub async fn user_change(
         Ok(c) => c,
         Err(errors) => return again(errors),
     };
-    match users::update(State(state), session.caller.clone(), Path(username.clone()), Body(change)).await {
+    match users::update(&state, &session.caller, &username, change).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(e) => match problems(e) {
             Some(errors) => again(errors),
@@ -243,10 +242,10 @@ pub async fn user_change(
 
 // -- offices -----------------------------------------------------------------------------------
 
-pub async fn offices(State(state): State<AppState>, session: Session) -> Response {
+pub async fn offices(State(state): State<Services>, session: Session) -> Response {
     let t = catalogue(&session.caller.language);
-    let offices = match users::offices(State(state), session.caller.clone()).await {
-        Ok(o) => o.0,
+    let offices = match users::offices(&state, &session.caller).await {
+        Ok(o) => o,
         Err(e) => return refusal(t, e),
     };
     let headers = ["f_office", "accounts", "cases_total", "cases_open"].iter().map(|k| t.get(k).to_string()).collect();
@@ -262,11 +261,11 @@ pub async fn offices(State(state): State<AppState>, session: Session) -> Respons
 
 // -- the service directory ---------------------------------------------------------------------
 
-async fn directory_page(state: AppState, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
+async fn directory_page(state: Services, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
     let t = catalogue(&session.caller.language);
     let everyone = ProviderQuery { country: None, place: None, service: None, dimension: None };
-    let entries = match providers::list(State(state), session.caller.clone(), Params(everyone)).await {
-        Ok(p) => p.0,
+    let entries = match providers::list(&state, &session.caller, everyone).await {
+        Ok(p) => p,
         Err(e) => return refusal(t, e),
     };
     let headers = ["f_organisation", "f_services", "f_place", "f_last_verified", "f_data_sharing_agreement"]
@@ -294,16 +293,16 @@ async fn directory_page(state: AppState, session: Session, typed: Option<&Typed>
     list_page(&session, "directory", None, Listing { headers, rows }, Some(form), &errors)
 }
 
-pub async fn directory(State(state): State<AppState>, session: Session) -> Response {
+pub async fn directory(State(state): State<Services>, session: Session) -> Response {
     directory_page(state, session, None, vec![]).await
 }
 
-pub async fn provider_add(State(state): State<AppState>, session: Session, Posted(typed): Posted) -> Response {
+pub async fn provider_add(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
     let provider = match read::<ServiceProvider>(forms::named("provider"), &typed) {
         Ok(p) => p,
         Err(errors) => return directory_page(state, session, Some(&typed), errors).await,
     };
-    match providers::add(State(state.clone()), session.caller.clone(), Body(provider)).await {
+    match providers::add(&state, &session.caller, provider).await {
         Ok(_) => Redirect::to("/admin/directory").into_response(),
         Err(e) => match problems(e) {
             Some(errors) => directory_page(state, session, Some(&typed), errors).await,
@@ -312,10 +311,10 @@ pub async fn provider_add(State(state): State<AppState>, session: Session, Poste
     }
 }
 
-pub async fn provider_form(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
+pub async fn provider_form(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
     let t = catalogue(&session.caller.language);
-    let entry = match providers::read(State(state), session.caller.clone(), Path(id.clone())).await {
-        Ok(p) => p.0,
+    let entry = match providers::read(&state, &session.caller, &id).await {
+        Ok(p) => p,
         Err(e) => return refusal(t, e),
     };
     let form = forms::named("provider");
@@ -325,7 +324,7 @@ pub async fn provider_form(State(state): State<AppState>, session: Session, Path
 }
 
 pub async fn provider_edit(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(id): Path<String>,
     Posted(typed): Posted,
@@ -343,7 +342,7 @@ pub async fn provider_edit(
         Err(errors) => return again(errors),
     };
     let edit = ProviderEdit { version, data };
-    match providers::edit(State(state), session.caller.clone(), Path(id.clone()), Body(edit)).await {
+    match providers::edit(&state, &session.caller, &id, edit).await {
         Ok(_) => Redirect::to("/admin/directory").into_response(),
         Err(e) => match problems(e) {
             Some(errors) => again(errors),
@@ -360,7 +359,7 @@ fn admin_only(session: &Session) -> Option<Response> {
     tabs(session).is_empty().then(|| render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN))
 }
 
-pub async fn grid(State(state): State<AppState>, session: Session) -> Response {
+pub async fn grid(State(state): State<Services>, session: Session) -> Response {
     if let Some(refusal) = admin_only(&session) {
         return refusal;
     }
@@ -391,7 +390,7 @@ pub async fn grid(State(state): State<AppState>, session: Session) -> Response {
     list_page(&session, "grid", Some("grid_note"), Listing { headers, rows }, None, &[])
 }
 
-pub async fn timing(State(state): State<AppState>, session: Session) -> Response {
+pub async fn timing(State(state): State<Services>, session: Session) -> Response {
     if let Some(refusal) = admin_only(&session) {
         return refusal;
     }
@@ -439,12 +438,12 @@ pub async fn settings(session: Session, axum::extract::RawQuery(query): axum::ex
     render(SettingsPage { t, session: &session, languages, saved }, StatusCode::OK)
 }
 
-pub async fn set_language(State(state): State<AppState>, session: Session, Posted(typed): Posted) -> Response {
+pub async fn set_language(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
     let choice = LanguageChoice { language: value(&typed, "language").to_string() };
-    match users::set_language(State(state), session.caller.clone(), Body(choice)).await {
+    match users::set_language(&state, &session.caller, choice).await {
         Ok(_) => Redirect::to("/settings?saved").into_response(),
-        Err(ApiError::Invalid(..)) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
-        Err(e) => e.into_response(),
+        Err(ServiceError::Invalid(..)) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }
 

@@ -9,10 +9,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::records::*;
 use homeward_domain::validate::FieldError;
-use homeward_server::AppState;
-use homeward_server::auth::Caller;
-use homeward_server::error::ApiError;
-use homeward_server::http::records;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::auth::Caller;
+use homeward_service::records;
 use serde_json::Value;
 
 use crate::form_view::{Input, general_problems, inputs, label_key};
@@ -79,8 +79,12 @@ macro_rules! for_kind {
     };
 }
 
-async fn list_of<T: records::Kind>(state: AppState, caller: Caller, case_id: String) -> Result<Vec<Listed>, ApiError> {
-    let views = records::list::<T>(state, caller, case_id).await?.0;
+async fn list_of<T: records::Kind>(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+) -> Result<Vec<Listed>, ServiceError> {
+    let views = records::list::<T>(state, caller, case_id).await?;
     Ok(views
         .into_iter()
         .rev()
@@ -88,14 +92,14 @@ async fn list_of<T: records::Kind>(state: AppState, caller: Caller, case_id: Str
         .collect())
 }
 
-/// Adds a record from the form's JSON: read as the API reads a body, then created by its handler.
+/// Adds a record from the form's values: read as the operation's typed input, then created.
 async fn create_from<T: records::Kind>(
-    state: AppState,
-    caller: Caller,
-    case_id: String,
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
     json: Value,
-) -> Result<(), ApiError> {
-    let record = homeward_server::extract::parse::<T>(json.to_string().as_bytes())?;
+) -> Result<(), ServiceError> {
+    let record = homeward_service::input::from_json_value::<T>(json)?;
     records::create::<T>(state, caller, case_id, record).await.map(|_| ())
 }
 
@@ -142,7 +146,7 @@ fn cell(t: &Catalogue, field: &FieldDef, value: Option<&Value>) -> String {
 }
 
 async fn page(
-    state: AppState,
+    state: Services,
     session: Session,
     case_id: String,
     (form, kind): (&'static FormDef, RecordKind),
@@ -154,8 +158,7 @@ async fn page(
         Ok(c) => c,
         Err(refused) => return refused,
     };
-    let listed = match for_kind!(kind, T => list_of::<T>(state.clone(), session.caller.clone(), case_id.clone()).await)
-    {
+    let listed = match for_kind!(kind, T => list_of::<T>(&state, &session.caller, &case_id).await) {
         Ok(l) => l,
         Err(e) => return crate::pages::refusal(t, e),
     };
@@ -219,7 +222,7 @@ pub fn menu(session: &Session) -> Vec<(&'static str, &'static str)> {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path((case_id, path)): Path<(String, String)>,
 ) -> Response {
@@ -228,7 +231,7 @@ pub async fn show(
 }
 
 pub async fn add(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path((case_id, path)): Path<(String, String)>,
     Posted(typed): Posted,
@@ -238,16 +241,18 @@ pub async fn add(
         Ok(json) => json,
         Err(errors) => return page(state, session, case_id, (form, kind), Some(&typed), errors).await,
     };
-    match for_kind!(kind, T => create_from::<T>(state.clone(), session.caller.clone(), case_id.clone(), json).await) {
+    match for_kind!(kind, T => create_from::<T>(&state, &session.caller, &case_id, json).await) {
         Ok(()) => Redirect::to(&format!("/cases/{case_id}/records/{path}")).into_response(),
-        Err(ApiError::Invalid(_, errors)) => page(state, session, case_id, (form, kind), Some(&typed), errors).await,
-        Err(ApiError::Forbidden(message)) => {
+        Err(ServiceError::Invalid(_, errors)) => {
+            page(state, session, case_id, (form, kind), Some(&typed), errors).await
+        }
+        Err(ServiceError::Forbidden(message)) => {
             let errors = vec![FieldError { field: "form".into(), message }];
             let mut response = page(state, session, case_id, (form, kind), Some(&typed), errors).await;
             *response.status_mut() = StatusCode::FORBIDDEN;
             response
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }
 
@@ -257,10 +262,9 @@ mod tests {
 
     /// The record the API reads from `json`, validated, as JSON again.
     fn accepted(kind: RecordKind, json: &Value) -> Result<Value, Vec<FieldError>> {
-        let json = json.to_string();
-        for_kind!(kind, T => homeward_server::extract::parse::<T>(json.as_bytes())
+        for_kind!(kind, T => homeward_service::input::from_json_value::<T>(json.clone())
             .map_err(|e| match e {
-                ApiError::Invalid(_, fields) => fields,
+                ServiceError::Invalid(_, fields) => fields,
                 other => vec![FieldError { field: "body".into(), message: format!("{other:?}") }],
             })
             .and_then(|r| r.validate().map(|()| serde_json::to_value(&r).unwrap())))

@@ -10,10 +10,9 @@ use homeward_domain::Named;
 use homeward_domain::case::CaseAction;
 use homeward_domain::closure::Closure;
 use homeward_domain::validate::FieldError;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Body;
-use homeward_server::http::cases;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::cases;
 
 use crate::form_view::{Input, general_problems, inputs, read};
 use crate::forms::{self, Typed};
@@ -37,7 +36,7 @@ struct ClosePage<'a> {
 }
 
 async fn page(
-    state: AppState,
+    state: Services,
     session: Session,
     case_id: String,
     typed: Option<&Typed>,
@@ -70,12 +69,12 @@ async fn page(
     render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
 }
 
-pub async fn form(State(state): State<AppState>, session: Session, Path(case_id): Path<String>) -> Response {
+pub async fn form(State(state): State<Services>, session: Session, Path(case_id): Path<String>) -> Response {
     page(state, session, case_id, None, vec![]).await
 }
 
 pub async fn close(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(case_id): Path<String>,
     Posted(typed): Posted,
@@ -89,9 +88,9 @@ pub async fn close(
         Err(errors) => return page(state, session, case_id, Some(&typed), errors).await,
     };
     let step = cases::CaseStep { action, version, closure: Some(closure) };
-    match cases::transition(State(state.clone()), session.caller.clone(), Path(case_id.clone()), Body(step)).await {
+    match cases::transition(&state, &session.caller, &case_id, step).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}")).into_response(),
-        Err(ApiError::Invalid(_, errors)) => {
+        Err(ServiceError::Invalid(_, errors)) => {
             // The API names the closure's fields `closure.reason`; the form names them `reason`.
             let errors = errors
                 .into_iter()
@@ -99,12 +98,12 @@ pub async fn close(
                 .collect();
             page(state, session, case_id, Some(&typed), errors).await
         }
-        Err(ApiError::Conflict(message, _) | ApiError::Forbidden(message)) => {
+        Err(ServiceError::Conflict(message, _) | ServiceError::Forbidden(message)) => {
             let mut response =
                 page(state, session, case_id, Some(&typed), vec![FieldError { field: "case".into(), message }]).await;
             *response.status_mut() = StatusCode::CONFLICT;
             response
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }

@@ -6,19 +6,17 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::records::ConsentRecord;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::http::records::{self, Correction};
-use homeward_server::views::RecordView;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::records::{self, Correction};
+use homeward_service::views::RecordView;
 use serde::Deserialize;
 
 use crate::session::{Session, csrf_for};
 
 /// The consents of a case the caller may read (none for roles without identities).
-pub async fn of_case(state: &AppState, session: &Session, case_id: &str) -> Vec<RecordView<ConsentRecord>> {
-    records::list::<ConsentRecord>(state.clone(), session.caller.clone(), case_id.to_string())
-        .await
-        .map_or(vec![], |v| v.0)
+pub async fn of_case(state: &Services, session: &Session, case_id: &str) -> Vec<RecordView<ConsentRecord>> {
+    records::list::<ConsentRecord>(state, &session.caller, case_id).await.unwrap_or_default()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,7 +37,7 @@ pub struct ConsentForm {
 
 /// Records a consent; problems come back on the case page, next to the form.
 pub async fn record(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<ConsentForm>,
@@ -58,20 +56,16 @@ pub async fn record(
     if let Ok(v) = form.plan_version.trim().parse::<u32>() {
         json.insert("plan_version".into(), v.into());
     }
-    let outcome = match homeward_server::extract::parse::<ConsentRecord>(
-        serde_json::Value::Object(json).to_string().as_bytes(),
-    ) {
-        Ok(consent) => records::create::<ConsentRecord>(state.clone(), session.caller.clone(), id.clone(), consent)
-            .await
-            .map(|_| ()),
+    let outcome = match homeward_service::input::from_json_value::<ConsentRecord>(serde_json::Value::Object(json)) {
+        Ok(consent) => records::create::<ConsentRecord>(&state, &session.caller, &id, consent).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match outcome {
         Ok(()) => Redirect::to(&format!("/cases/{id}#consents")).into_response(),
-        Err(ApiError::Invalid(message, _) | ApiError::Forbidden(message)) => {
+        Err(ServiceError::Invalid(message, _) | ServiceError::Forbidden(message)) => {
             crate::pages::case_page(state, session, id, Some(message), Some(form)).await
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }
 
@@ -87,7 +81,7 @@ pub struct WithdrawForm {
 
 /// Withdraws a consent on a date (today by default): the returnee may at any time.
 pub async fn withdraw(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path((id, consent_id)): Path<(String, String)>,
     Form(form): Form<WithdrawForm>,
@@ -100,13 +94,11 @@ pub async fn withdraw(
     let on = form.on.parse().unwrap_or_else(|_| homeward_store::today());
     let data = ConsentRecord { withdrawn_on: Some(on), ..current.data };
     let correction = Correction { version: form.version, data };
-    match records::update::<ConsentRecord>(state.clone(), session.caller.clone(), id.clone(), consent_id, correction)
-        .await
-    {
+    match records::update::<ConsentRecord>(&state, &session.caller, &id, &consent_id, correction).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}#consents")).into_response(),
-        Err(ApiError::Invalid(message, _) | ApiError::Conflict(message, _) | ApiError::Forbidden(message)) => {
-            crate::pages::case_page(state, session, id, Some(message), None).await
-        }
-        Err(e) => e.into_response(),
+        Err(
+            ServiceError::Invalid(message, _) | ServiceError::Conflict(message, _) | ServiceError::Forbidden(message),
+        ) => crate::pages::case_page(state, session, id, Some(message), None).await,
+        Err(e) => crate::pages::failure(e),
     }
 }

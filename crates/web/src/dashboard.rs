@@ -10,19 +10,18 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use homeward_analytics::change::GroupChange;
 use homeward_analytics::estimate::Estimate;
 use homeward_analytics::indicators::{Figure, IndicatorResult};
 use homeward_analytics::summary::{Row, Summary};
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Params;
-use homeward_server::http::analyses::{
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::analyses::{
     self, ChangeQuery, ChangeView, GROUPS, MEASURES, NUMBERS, RegressionQuery, RegressionView, SummaryQuery,
 };
-use homeward_server::http::indicators::{self as indicators_api, IndicatorsView, Period};
+use homeward_service::indicators::{self as indicators_api, IndicatorsView, Period};
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
@@ -95,15 +94,17 @@ fn default_formula(measure: &str) -> String {
 }
 
 /// The reason an analysis gives no figures, in the user's language where the catalogue has it.
-fn reason(t: &Catalogue, e: &ApiError) -> Option<String> {
+fn reason(t: &Catalogue, e: &ServiceError) -> Option<String> {
     match e {
-        ApiError::Invalid(m, fields) => Some(fields.first().map_or_else(|| t.problem(m), |f| t.problem(&f.message))),
+        ServiceError::Invalid(m, fields) => {
+            Some(fields.first().map_or_else(|| t.problem(m), |f| t.problem(&f.message)))
+        }
         _ => None,
     }
 }
 
 /// Runs every analysis of the dashboard, or answers with the page's refusal.
-pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> Result<Dashboard, Response> {
+pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> Result<Dashboard, Response> {
     let t = catalogue(&session.caller.language);
     let today = homeward_store::today();
     let from = if q.from.is_empty() {
@@ -124,12 +125,12 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         return Err(render(MessagePage { t, message: t.get("period_backwards") }, StatusCode::UNPROCESSABLE_ENTITY));
     }
     // Forbidden or failing: the whole page answers so; refused: the analysis says why.
-    let fail = |e: ApiError| match e {
-        ApiError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
-        other => other.into_response(),
+    let fail = |e: ServiceError| match e {
+        ServiceError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
+        other => crate::pages::failure(other),
     };
     #[allow(clippy::result_large_err)] // one response per page, not a hot path
-    let settle = |e: ApiError| reason(t, &e).ok_or_else(|| fail(e));
+    let settle = |e: ServiceError| reason(t, &e).ok_or_else(|| fail(e));
     // The period's surveys, read once for every analysis of the page.
     let surveys = analyses::surveys(state, &session.caller, f, e).await.map_err(fail)?;
     let summary = async |measure: &str, by: Option<&str>| {
@@ -193,8 +194,8 @@ pub async fn gather(state: &AppState, session: &Session, q: &DashboardQuery) -> 
         Err(e) => Err(settle(e)?),
     };
     let period = Period { from: f, to: e, min_cell: None };
-    let indicators = match indicators_api::list(State(state.clone()), session.caller.clone(), Params(period)).await {
-        Ok(v) => Ok(v.0),
+    let indicators = match indicators_api::list(state, &session.caller, period).await {
+        Ok(v) => Ok(v),
         Err(e) => Err(settle(e)?),
     };
     let profile = state.scorer.profile();
@@ -336,7 +337,7 @@ impl DashboardPage<'_> {
     }
 }
 
-pub async fn show(State(state): State<AppState>, session: Session, Query(q): Query<DashboardQuery>) -> Response {
+pub async fn show(State(state): State<Services>, session: Session, Query(q): Query<DashboardQuery>) -> Response {
     let t = catalogue(&session.caller.language);
     let d = match gather(&state, &session, &q).await {
         Ok(d) => d,
@@ -348,7 +349,7 @@ pub async fn show(State(state): State<AppState>, session: Session, Query(q): Que
 }
 
 /// The dashboard's figures as an XLSX workbook.
-pub async fn workbook(State(state): State<AppState>, session: Session, Query(q): Query<DashboardQuery>) -> Response {
+pub async fn workbook(State(state): State<Services>, session: Session, Query(q): Query<DashboardQuery>) -> Response {
     let d = match gather(&state, &session, &q).await {
         Ok(d) => d,
         Err(response) => return response,

@@ -6,19 +6,17 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::records::FollowUp;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::http::records;
-use homeward_server::views::RecordView;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::records;
+use homeward_service::views::RecordView;
 use serde::Deserialize;
 
 use crate::session::{Session, csrf_for};
 
 /// The case's visits the caller may read, latest first.
-pub async fn of_case(state: &AppState, session: &Session, case_id: &str) -> Vec<RecordView<FollowUp>> {
-    let mut visits = records::list::<FollowUp>(state.clone(), session.caller.clone(), case_id.to_string())
-        .await
-        .map_or(vec![], |v| v.0);
+pub async fn of_case(state: &Services, session: &Session, case_id: &str) -> Vec<RecordView<FollowUp>> {
+    let mut visits = records::list::<FollowUp>(state, &session.caller, case_id).await.unwrap_or_default();
     visits.reverse();
     visits
 }
@@ -40,7 +38,7 @@ pub struct FollowUpForm {
 }
 
 pub async fn record(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<FollowUpForm>,
@@ -60,18 +58,15 @@ pub async fn record(
             json.insert(key.into(), value.trim().into());
         }
     }
-    let outcome =
-        match homeward_server::extract::parse::<FollowUp>(serde_json::Value::Object(json).to_string().as_bytes()) {
-            Ok(visit) => {
-                records::create::<FollowUp>(state.clone(), session.caller.clone(), id.clone(), visit).await.map(|_| ())
-            }
-            Err(e) => Err(e),
-        };
+    let outcome = match homeward_service::input::from_json_value::<FollowUp>(serde_json::Value::Object(json)) {
+        Ok(visit) => records::create::<FollowUp>(&state, &session.caller, &id, visit).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
     match outcome {
         Ok(()) => Redirect::to(&format!("/cases/{id}#follow-ups")).into_response(),
-        Err(ApiError::Invalid(message, _) | ApiError::Forbidden(message)) => {
+        Err(ServiceError::Invalid(message, _) | ServiceError::Forbidden(message)) => {
             crate::pages::case_page(state, session, id, Some(message), None).await
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }

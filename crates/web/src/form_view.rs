@@ -2,7 +2,7 @@
 //! language, what was typed (or its default), and its problems translated.
 
 use homeward_domain::validate::FieldError;
-use homeward_server::error::ApiError;
+use homeward_service::ServiceError;
 use serde::de::DeserializeOwned;
 
 use crate::forms::{FieldDef, FieldType, FormDef, Typed};
@@ -107,17 +107,17 @@ pub fn general_problems(t: &Catalogue, form: &FormDef, errors: &[FieldError]) ->
 /// What a form typed, read as the API reads a body: every problem, each naming its field.
 pub fn read<T: DeserializeOwned>(form: &FormDef, typed: &Typed) -> Result<T, Vec<FieldError>> {
     let json = form.to_json(typed)?;
-    homeward_server::extract::parse::<T>(json.to_string().as_bytes()).map_err(|e| {
+    homeward_service::input::from_json_value::<T>(json).map_err(|e| {
         let message = format!("the form could not be read: {e:?}");
         problems(e).unwrap_or_else(|| vec![FieldError { field: "form".into(), message }])
     })
 }
 
 /// The problems of a refusal that a form can show; `None` for other errors.
-pub fn problems(e: ApiError) -> Option<Vec<FieldError>> {
+pub fn problems(e: ServiceError) -> Option<Vec<FieldError>> {
     match e {
-        ApiError::Invalid(_, fields) => Some(fields),
-        ApiError::Conflict(m, _) | ApiError::Forbidden(m) => {
+        ServiceError::Invalid(_, fields) => Some(fields),
+        ServiceError::Conflict(m, _) | ServiceError::Forbidden(m) => {
             Some(vec![FieldError { field: "form".into(), message: m }])
         }
         _ => None,

@@ -9,10 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use homeward_analytics::indicators::{Figure, IndicatorResult};
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Params;
-use homeward_server::http::indicators::{self as api, IndicatorsView, Period};
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::indicators::{self as api, IndicatorsView, Period};
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
@@ -82,7 +81,7 @@ pub(crate) fn bar(r: &IndicatorResult) -> Option<(f64, f64)> {
 
 /// The indicators of the period asked (this year to today by default), or the page's problem.
 async fn period_view(
-    state: AppState,
+    state: Services,
     session: &Session,
     q: &PeriodQuery,
 ) -> Result<(String, String, Result<IndicatorsView, String>), Response> {
@@ -92,24 +91,20 @@ async fn period_view(
     let from = if q.from.is_empty() { year_start.to_string() } else { q.from.clone() };
     let to = if q.to.is_empty() { today.to_string() } else { q.to.clone() };
     let view = match (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) {
-        (Ok(f), Ok(e)) => {
-            match api::list(State(state), session.caller.clone(), Params(Period { from: f, to: e, min_cell: None }))
-                .await
-            {
-                Ok(v) => Ok(v.0),
-                Err(ApiError::Forbidden(_)) => {
-                    return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
-                }
-                Err(ApiError::Invalid(m, _)) => Err(t.problem(&m)),
-                Err(e) => return Err(e.into_response()),
+        (Ok(f), Ok(e)) => match api::list(&state, &session.caller, Period { from: f, to: e, min_cell: None }).await {
+            Ok(v) => Ok(v),
+            Err(ServiceError::Forbidden(_)) => {
+                return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
             }
-        }
+            Err(ServiceError::Invalid(m, _)) => Err(t.problem(&m)),
+            Err(e) => return Err(crate::pages::failure(e)),
+        },
         _ => Err(t.problem("is not a date (YYYY-MM-DD)")),
     };
     Ok((from, to, view))
 }
 
-pub async fn show(State(state): State<AppState>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
+pub async fn show(State(state): State<Services>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
     let t = catalogue(&session.caller.language);
     let (from, to, view) = match period_view(state, &session, &q).await {
         Ok(v) => v,
@@ -124,7 +119,7 @@ pub async fn show(State(state): State<AppState>, session: Session, Query(q): Que
 }
 
 /// The same figures as an XLSX workbook (see `crate::report`).
-pub async fn workbook(State(state): State<AppState>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
+pub async fn workbook(State(state): State<Services>, session: Session, Query(q): Query<PeriodQuery>) -> Response {
     let (from, to, view) = match period_view(state, &session, &q).await {
         Ok(v) => v,
         Err(response) => return response,

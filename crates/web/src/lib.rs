@@ -34,13 +34,13 @@ use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use homeward_server::AppState;
+use homeward_service::Services;
 
 const STYLESHEET: &str = include_str!("../static/homeward.css");
 const SURVEY_SCRIPT: &str = include_str!("../static/survey.js");
 
 /// The API and the web app together.
-pub fn app(state: AppState) -> Router {
+pub fn app(state: Services) -> Router {
     let pages = Router::new()
         .route("/", get(pages::caseload))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))

@@ -7,10 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Body;
-use homeward_server::http::packets::{self as api, PacketView};
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::packets::{self as api, PacketView};
 
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::render;
@@ -41,35 +40,35 @@ impl PacketsPage<'_> {
     }
 }
 
-async fn page(state: AppState, session: Session, message: Option<String>) -> Response {
+async fn page(state: Services, session: Session, message: Option<String>) -> Response {
     let t = catalogue(&session.caller.language);
-    let packets = match api::list(State(state), session.caller.clone()).await {
-        Ok(p) => p.0,
-        Err(ApiError::Forbidden(m)) => {
+    let packets = match api::list(&state, &session.caller).await {
+        Ok(p) => p,
+        Err(ServiceError::Forbidden(m)) => {
             let page = PacketsPage { t, session: &session, packets: vec![], message: Some(m), today: String::new() };
             return render(page, StatusCode::FORBIDDEN);
         }
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::pages::failure(e),
     };
     let status = if message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = PacketsPage { t, session: &session, packets, message, today: homeward_store::today().to_string() };
     render(page, status)
 }
 
-pub async fn show(State(state): State<AppState>, session: Session) -> Response {
+pub async fn show(State(state): State<Services>, session: Session) -> Response {
     page(state, session, None).await
 }
 
 pub async fn step(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(referral_id): Path<String>,
     Posted(typed): Posted,
 ) -> Response {
     let Some(step) = crate::referrals::step_of(&typed) else { return StatusCode::BAD_REQUEST.into_response() };
-    match api::step(State(state.clone()), session.caller.clone(), Path(referral_id), Body(step)).await {
+    match api::step(&state, &session.caller, &referral_id, step).await {
         Ok(_) => Redirect::to("/packets").into_response(),
-        Err(ApiError::Invalid(m, _) | ApiError::Conflict(m, _)) => page(state, session, Some(m)).await,
-        Err(e) => e.into_response(),
+        Err(ServiceError::Invalid(m, _) | ServiceError::Conflict(m, _)) => page(state, session, Some(m)).await,
+        Err(e) => crate::pages::failure(e),
     }
 }

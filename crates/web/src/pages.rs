@@ -10,12 +10,11 @@ use homeward_domain::access::Permission;
 use homeward_domain::case::{CaseAction, CaseState};
 use homeward_domain::consent::{ConsentMethod, ConsentPurpose};
 use homeward_domain::records::ConsentRecord;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::{Body, Params};
-use homeward_server::http::cases::{self, CaseQuery, TimelineEntry};
-use homeward_server::http::session::{self as api_session, Credentials};
-use homeward_server::views::{CaseView, RecordView};
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::cases::{self, CaseQuery, TimelineEntry};
+use homeward_service::session::{self as api_session, Credentials};
+use homeward_service::views::{CaseView, RecordView};
 use serde::Deserialize;
 
 use crate::consents::ConsentForm;
@@ -28,7 +27,7 @@ const SESSION_SECONDS: u32 = 12 * 3600;
 pub(crate) fn render(template: impl Template, status: StatusCode) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+        Err(e) => failure(ServiceError::Internal(format!("template: {e}"))),
     }
 }
 
@@ -53,7 +52,7 @@ fn browser_language(headers: &HeaderMap) -> &'static Catalogue {
 }
 
 pub async fn sign_in_form(headers: HeaderMap) -> Response {
-    let csrf = homeward_server::auth::new_token()[3..35].to_string();
+    let csrf = homeward_service::auth::new_token()[3..35].to_string();
     let page = SignInPage { t: browser_language(&headers), csrf: csrf.clone(), username: String::new(), message: None };
     let mut response = render(page, StatusCode::OK);
     response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, CSRF_COOKIE, &csrf, 3600));
@@ -70,7 +69,7 @@ pub struct SignInForm {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignInForm>) -> Response {
+pub async fn sign_in(State(state): State<Services>, headers: HeaderMap, Form(form): Form<SignInForm>) -> Response {
     let t = browser_language(&headers);
     let expected = cookie(&headers, CSRF_COOKIE).unwrap_or("");
     let again = |message: &'static str, status: StatusCode| {
@@ -86,9 +85,9 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(for
         return again("session_expired", StatusCode::FORBIDDEN);
     }
     let credentials = Credentials { username: form.username.clone(), password: form.password.clone() };
-    match api_session::sign_in(State(state), Body(credentials)).await {
-        Ok((_, session)) => {
-            let token = session.0.token.clone().unwrap_or_default();
+    match api_session::sign_in(&state, credentials).await {
+        Ok(session) => {
+            let token = session.token.clone().unwrap_or_default();
             let mut response = Redirect::to("/").into_response();
             response
                 .headers_mut()
@@ -96,9 +95,9 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(for
             response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, CSRF_COOKIE, "", 0));
             response
         }
-        Err(ApiError::TooManyAttempts(_)) => again("sign_in_locked", StatusCode::TOO_MANY_REQUESTS),
-        Err(ApiError::Unauthenticated | ApiError::Invalid(..)) => again("sign_in_failed", StatusCode::UNAUTHORIZED),
-        Err(e) => e.into_response(),
+        Err(ServiceError::TooManyAttempts(_)) => again("sign_in_locked", StatusCode::TOO_MANY_REQUESTS),
+        Err(ServiceError::NotSignedIn | ServiceError::Invalid(..)) => again("sign_in_failed", StatusCode::UNAUTHORIZED),
+        Err(e) => crate::pages::failure(e),
     }
 }
 
@@ -109,7 +108,7 @@ pub struct CsrfForm {
 }
 
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<CsrfForm>,
@@ -117,12 +116,8 @@ pub async fn sign_out(
     if form.csrf != csrf_for(&session.token) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let mut bearer = HeaderMap::new();
-    if let Ok(v) = format!("Bearer {}", session.token).parse() {
-        bearer.insert(header::AUTHORIZATION, v);
-    }
-    if let Err(e) = api_session::sign_out(State(state), session.caller, bearer).await {
-        return e.into_response();
+    if let Err(e) = api_session::sign_out(&state, &session.caller, &session.token).await {
+        return crate::pages::failure(e);
     }
     let mut response = Redirect::to("/sign-in").into_response();
     response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, SESSION_COOKIE, "", 0));
@@ -175,7 +170,7 @@ pub struct CaseloadQuery {
     mine: Option<String>,
 }
 
-pub async fn caseload(State(state): State<AppState>, session: Session, Query(query): Query<CaseloadQuery>) -> Response {
+pub async fn caseload(State(state): State<Services>, session: Session, Query(query): Query<CaseloadQuery>) -> Response {
     // A partner has no caseload: its home is the packets sent to it.
     if !session.caller.access.may(Permission::ReadCases) && session.caller.access.may(Permission::HandleReferralPackets)
     {
@@ -194,10 +189,9 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
         q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
     };
     let today = homeward_store::today();
-    let (rows, next, message) = match cases::list(State(state), session.caller.clone(), Params(api_query)).await {
+    let (rows, next, message) = match cases::list(&state, &session.caller, api_query).await {
         Ok(page) => {
             let rows = page
-                .0
                 .items
                 .iter()
                 .map(|c| Row {
@@ -217,7 +211,7 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
                         && c.date_of_return.checked_add_months(chrono::Months::new(1)).is_some_and(|due| due < today),
                 })
                 .collect();
-            let next = page.0.next_cursor.map(|cursor| {
+            let next = page.next_cursor.map(|cursor| {
                 format!(
                     "/?q={}&status={}&band={}&cursor={cursor}",
                     encode(&query.q),
@@ -227,8 +221,8 @@ pub async fn caseload(State(state): State<AppState>, session: Session, Query(que
             });
             (rows, next, None)
         }
-        Err(ApiError::Forbidden(m) | ApiError::BadRequest(m, _)) => (vec![], None, Some(m)),
-        Err(e) => return e.into_response(),
+        Err(ServiceError::Forbidden(m) | ServiceError::Unreadable(m, _)) => (vec![], None, Some(m)),
+        Err(e) => return crate::pages::failure(e),
     };
     let page = CaseloadPage {
         t,
@@ -298,51 +292,61 @@ pub(crate) struct MessagePage<'a> {
     pub message: &'a str,
 }
 
-/// A refusal of the API as a page in the user's language: 403 and 404 say so in a sentence; any
-/// other error answers as the API does.
-pub(crate) fn refusal(t: &Catalogue, e: ApiError) -> Response {
+/// A refusal as a page in the user's language: 403 and 404 say so in a sentence; any other
+/// error answers as [`failure`] does.
+pub(crate) fn refusal(t: &Catalogue, e: ServiceError) -> Response {
     match e {
-        ApiError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
-        ApiError::NotFound => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
-        other => other.into_response(),
+        ServiceError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
+        ServiceError::NotFound => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        other => failure(other),
     }
 }
 
-/// The case as the caller may see it (the API's read, audited), or the page that refuses it.
-pub(crate) async fn case_or_refusal(state: &AppState, session: &Session, id: &str) -> Result<CaseView, Response> {
-    cases::read(State(state.clone()), session.caller.clone(), Path(id.to_string()))
-        .await
-        .map(|c| c.0)
-        .map_err(|e| refusal(catalogue(&session.caller.language), e))
+/// An error that no page shows in place: the status the API gives it, and its sentence (an
+/// internal error is logged and never described to the user). Without a session, the sign-in.
+pub(crate) fn failure(e: ServiceError) -> Response {
+    let status = match &e {
+        ServiceError::NotSignedIn => return Redirect::to("/sign-in").into_response(),
+        ServiceError::Unreadable(..) => StatusCode::BAD_REQUEST,
+        ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ServiceError::NotFound => StatusCode::NOT_FOUND,
+        ServiceError::Conflict(..) => StatusCode::CONFLICT,
+        ServiceError::Invalid(..) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::Internal(cause) => {
+            tracing::error!(%cause, "a page failed");
+            let message = "the server could not complete the request; nothing was changed";
+            return (StatusCode::INTERNAL_SERVER_ERROR, message).into_response();
+        }
+    };
+    (status, e.to_string()).into_response()
 }
 
-pub async fn case(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
+/// The case as the caller may see it (the API's read, audited), or the page that refuses it.
+pub(crate) async fn case_or_refusal(state: &Services, session: &Session, id: &str) -> Result<CaseView, Response> {
+    cases::read(state, &session.caller, id).await.map_err(|e| refusal(catalogue(&session.caller.language), e))
+}
+
+pub async fn case(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
     case_page(state, session, id, None, None).await
 }
 
 /// A case's page; `message` is a refusal to show, `consent_form` what was typed in a refused
 /// consent form.
 pub(crate) async fn case_page(
-    state: AppState,
+    state: Services,
     session: Session,
     id: String,
     message: Option<String>,
     consent_form: Option<ConsentForm>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    match cases::read(State(state.clone()), session.caller.clone(), Path(id.clone())).await {
-        Ok(view) => {
-            let case = view.0;
+    match cases::read(&state, &session.caller, &id).await {
+        Ok(case) => {
             // The timeline shows identifying records: roles that see pseudonymised data get none.
-            let timeline = match cases::timeline(State(state.clone()), session.caller.clone(), Path(id.clone())).await {
-                Ok(entries) => entries.0,
-                Err(_) => vec![],
-            };
+            let timeline = cases::timeline(&state, &session.caller, &id).await.unwrap_or_default();
             let consents = crate::consents::of_case(&state, &session, &id).await;
-            let surveys =
-                homeward_server::http::surveys::list(State(state.clone()), session.caller.clone(), Path(id.clone()))
-                    .await
-                    .map_or(vec![], |s| s.0);
+            let surveys = homeward_service::surveys::list(&state, &session.caller, &id).await.unwrap_or_default();
             let page = CasePage {
                 t,
                 session: &session,
@@ -380,9 +384,11 @@ pub(crate) async fn case_page(
             let status = if page.message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
             render(page, status)
         }
-        Err(ApiError::NotFound) => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
-        Err(ApiError::Forbidden(_)) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
-        Err(e) => e.into_response(),
+        Err(ServiceError::NotFound) => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        Err(ServiceError::Forbidden(_)) => {
+            render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN)
+        }
+        Err(e) => crate::pages::failure(e),
     }
 }
 
@@ -398,7 +404,7 @@ pub struct MoveForm {
 
 /// A move of the case's lifecycle from its page; a refusal is shown on the page.
 pub async fn move_case(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<MoveForm>,
@@ -410,11 +416,11 @@ pub async fn move_case(
         return StatusCode::BAD_REQUEST.into_response();
     };
     let step = cases::CaseStep { action, version: form.version, closure: None };
-    match cases::transition(State(state.clone()), session.caller.clone(), Path(id.clone()), Body(step)).await {
+    match cases::transition(&state, &session.caller, &id, step).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(ApiError::Conflict(message, _) | ApiError::Invalid(message, _) | ApiError::Forbidden(message)) => {
-            case_page(state, session, id, Some(message), None).await
-        }
-        Err(e) => e.into_response(),
+        Err(
+            ServiceError::Conflict(message, _) | ServiceError::Invalid(message, _) | ServiceError::Forbidden(message),
+        ) => case_page(state, session, id, Some(message), None).await,
+        Err(e) => crate::pages::failure(e),
     }
 }

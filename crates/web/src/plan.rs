@@ -21,12 +21,11 @@ use homeward_domain::plan_document::{Attestation, Level, Modality, PlanContent};
 use homeward_domain::records::{CriterionMark, FeasibilityCheck};
 use homeward_domain::reference::{Currency, Money};
 use homeward_domain::validate::FieldError;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Body;
-use homeward_server::http::plans::{self, PlanDraft, PlanEdit, PlanStep, PlanView};
-use homeward_server::http::records;
-use homeward_server::views::CaseView;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::plans::{self, PlanDraft, PlanEdit, PlanStep, PlanView};
+use homeward_service::records;
+use homeward_service::views::CaseView;
 use serde_json::{Value, json};
 
 use crate::form_view::{Input, general_problems, inputs, read};
@@ -130,8 +129,8 @@ const TEXTS: [&str; 9] = [
 ];
 
 /// The case's current plan: the latest version.
-async fn current(state: &AppState, session: &Session, case_id: &str) -> Result<Option<PlanView>, ApiError> {
-    let all = plans::list(State(state.clone()), session.caller.clone(), Path(case_id.to_string())).await?.0;
+async fn current(state: &Services, session: &Session, case_id: &str) -> Result<Option<PlanView>, ServiceError> {
+    let all = plans::list(state, &session.caller, case_id).await?;
     Ok(all.into_iter().max_by_key(|p| p.plan_version))
 }
 
@@ -391,7 +390,7 @@ fn checklist(t: &Catalogue, intervention: &Intervention, latest: Option<&Feasibi
 }
 
 async fn page(
-    state: AppState,
+    state: Services,
     session: Session,
     case_id: String,
     typed: Option<&Typed>,
@@ -407,9 +406,9 @@ async fn page(
         Ok(p) => p,
         Err(e) => return crate::pages::refusal(t, e),
     };
-    let checks = records::list::<FeasibilityCheck>(state.clone(), session.caller.clone(), case_id.clone())
+    let checks = records::list::<FeasibilityCheck>(&state, &session.caller, &case_id)
         .await
-        .map_or(vec![], |l| l.0.into_iter().map(|v| v.data).collect::<Vec<_>>());
+        .map_or(vec![], |l| l.into_iter().map(|v| v.data).collect::<Vec<_>>());
     let editable = plan.as_ref().is_some_and(|p| p.state.name() == "draft");
     let mut editor = match (typed, &plan) {
         (Some(typed), _) if typed.iter().any(|(k, _)| k == "place_of_return") => editor_from_typed(typed),
@@ -512,36 +511,38 @@ fn case_name(case: &CaseView) -> String {
     }
 }
 
-pub async fn show(State(state): State<AppState>, session: Session, Path(case_id): Path<String>) -> Response {
+pub async fn show(State(state): State<Services>, session: Session, Path(case_id): Path<String>) -> Response {
     page(state, session, case_id, None, vec![], BTreeMap::new()).await
 }
 
 /// Refusals shown on the plan page: problems at their inputs, conflicts at the top.
 async fn refused(
-    state: AppState,
+    state: Services,
     session: Session,
     case_id: String,
     typed: &Typed,
-    e: ApiError,
+    e: ServiceError,
     renamed: BTreeMap<String, String>,
 ) -> Response {
     let errors = match e {
-        ApiError::Invalid(_, fields) => fields,
-        ApiError::Conflict(m, _) | ApiError::Forbidden(m) => vec![FieldError { field: "plan".into(), message: m }],
-        other => return other.into_response(),
+        ServiceError::Invalid(_, fields) => fields,
+        ServiceError::Conflict(m, _) | ServiceError::Forbidden(m) => {
+            vec![FieldError { field: "plan".into(), message: m }]
+        }
+        other => return crate::pages::failure(other),
     };
     page(state, session, case_id, Some(typed), errors, renamed).await
 }
 
 /// Starts a draft (an empty plan, written in the editor next).
 pub async fn start(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(case_id): Path<String>,
     Posted(typed): Posted,
 ) -> Response {
     let draft = PlanDraft { content: PlanContent::default() };
-    match plans::draft(State(state.clone()), session.caller.clone(), Path(case_id.clone()), Body(draft)).await {
+    match plans::draft(&state, &session.caller, &case_id, draft).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan")).into_response(),
         Err(e) => refused(state, session, case_id, &typed, e, BTreeMap::new()).await,
     }
@@ -549,19 +550,18 @@ pub async fn start(
 
 /// Saves the draft from the editor.
 pub async fn save(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path((case_id, plan_id)): Path<(String, String)>,
     Posted(typed): Posted,
 ) -> Response {
     let (json, renamed) = content_json(&editor_from_typed(&typed), &state.grid);
-    let content = match homeward_server::extract::parse::<PlanContent>(json.to_string().as_bytes()) {
+    let content = match homeward_service::input::from_json_value::<PlanContent>(json) {
         Ok(c) => c,
         Err(e) => return refused(state, session, case_id, &typed, e, renamed).await,
     };
     let edit = PlanEdit { version: value(&typed, "version").parse().unwrap_or(0), content };
-    let path = Path((case_id.clone(), plan_id));
-    match plans::edit(State(state.clone()), session.caller.clone(), path, Body(edit)).await {
+    match plans::edit(&state, &session.caller, &case_id, &plan_id, edit).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan#components")).into_response(),
         Err(e) => refused(state, session, case_id, &typed, e, renamed).await,
     }
@@ -569,7 +569,7 @@ pub async fn save(
 
 /// Agrees the plan with the attestation, or moves it (activate, revise, complete, abandon).
 pub async fn step(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path((case_id, plan_id)): Path<(String, String)>,
     Posted(typed): Posted,
@@ -586,10 +586,9 @@ pub async fn step(
         None
     };
     let step = PlanStep { action, version: value(&typed, "version").parse().unwrap_or(0), attestation };
-    let path = Path((case_id.clone(), plan_id));
-    match plans::transition(State(state.clone()), session.caller.clone(), path, Body(step)).await {
+    match plans::transition(&state, &session.caller, &case_id, &plan_id, step).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan")).into_response(),
-        Err(ApiError::Invalid(m, fields)) => {
+        Err(ServiceError::Invalid(m, fields)) => {
             // The attestation's problems are named `attestation.x`; the form names them `x`.
             let fields = fields
                 .into_iter()
@@ -598,7 +597,7 @@ pub async fn step(
                     ..e
                 })
                 .collect();
-            refused(state, session, case_id, &typed, ApiError::Invalid(m, fields), BTreeMap::new()).await
+            refused(state, session, case_id, &typed, ServiceError::Invalid(m, fields), BTreeMap::new()).await
         }
         Err(e) => refused(state, session, case_id, &typed, e, BTreeMap::new()).await,
     }
@@ -607,7 +606,7 @@ pub async fn step(
 /// Records the checklist of one intervention as a feasibility check: every criterion marked,
 /// with a reason for each not met.
 pub async fn check(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(case_id): Path<String>,
     Posted(typed): Posted,
@@ -621,7 +620,7 @@ pub async fn check(
         })
         .collect();
     let check = FeasibilityCheck { date: homeward_store::today(), intervention, marks };
-    match records::create::<FeasibilityCheck>(state.clone(), session.caller.clone(), case_id.clone(), check).await {
+    match records::create::<FeasibilityCheck>(&state, &session.caller, &case_id, check).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan#checklists")).into_response(),
         Err(e) => refused(state, session, case_id, &typed, e, BTreeMap::new()).await,
     }
@@ -672,7 +671,7 @@ fn returnee_language(languages: &[String]) -> Option<&'static str> {
 /// The printable plan, laid out like the Annex 3 template, in the returnee's language unless
 /// another is asked for; the print stylesheet leaves out the app's bars.
 pub async fn print(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(case_id): Path<String>,
     axum::extract::Query(query): axum::extract::Query<PrintQuery>,
@@ -685,10 +684,10 @@ pub async fn print(
     let plan = match current(&state, &session, &case_id).await {
         Ok(Some(p)) => p,
         Ok(None) => return render(MessagePage { t: own, message: own.get("no_plan") }, StatusCode::NOT_FOUND),
-        Err(ApiError::Forbidden(_)) => {
+        Err(ServiceError::Forbidden(_)) => {
             return render(MessagePage { t: own, message: own.get("forbidden") }, StatusCode::FORBIDDEN);
         }
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::pages::failure(e),
     };
     let code = query
         .lang

@@ -1,7 +1,7 @@
 //! A case's RSS surveys over time: a small inline SVG chart of the three dimensions and the
 //! composite per survey, with the same numbers in a table (for screen readers and print).
 
-use homeward_server::views::SurveyView;
+use homeward_service::views::SurveyView;
 
 /// One line of the chart.
 pub struct Series {

@@ -12,13 +12,12 @@ use homeward_domain::access::Permission;
 use homeward_domain::consent::{Consent, DataUse, covering};
 use homeward_domain::referral::{MhpssCategory, PacketField, ReferralAction, ReferralRequest, ReferralStep, Urgency};
 use homeward_domain::validate::FieldError;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::{Body, Params};
-use homeward_server::http::plans;
-use homeward_server::http::providers::{self, ProviderQuery, ProviderView};
-use homeward_server::http::referrals::{self as api, ReferralView};
-use homeward_server::views::CaseView;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::plans;
+use homeward_service::providers::{self, ProviderQuery, ProviderView};
+use homeward_service::referrals::{self as api, ReferralView};
+use homeward_service::views::CaseView;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -129,12 +128,10 @@ impl ConsentContext {
     }
 }
 
-async fn consent_context(state: &AppState, session: &Session, case_id: &str) -> ConsentContext {
+async fn consent_context(state: &Services, session: &Session, case_id: &str) -> ConsentContext {
     let consents =
         crate::consents::of_case(state, session, case_id).await.iter().filter_map(|c| c.data.consent().ok()).collect();
-    let plans = plans::list(State(state.clone()), session.caller.clone(), Path(case_id.to_string()))
-        .await
-        .map_or(vec![], |p| p.0);
+    let plans = plans::list(state, &session.caller, case_id).await.unwrap_or_default();
     let plan_version = plans
         .iter()
         .filter(|p| matches!(p.state.name(), "agreed" | "active" | "draft"))
@@ -144,7 +141,7 @@ async fn consent_context(state: &AppState, session: &Session, case_id: &str) -> 
 }
 
 async fn page(
-    state: AppState,
+    state: Services,
     session: Session,
     case_id: String,
     filter: DirectoryFilter,
@@ -156,8 +153,8 @@ async fn page(
         Ok(c) => c,
         Err(refused) => return refused,
     };
-    let views = match api::list(State(state.clone()), session.caller.clone(), Path(case_id.clone())).await {
-        Ok(v) => v.0,
+    let views = match api::list(&state, &session.caller, &case_id).await {
+        Ok(v) => v,
         Err(e) => return crate::pages::refusal(t, e),
     };
     let query = ProviderQuery {
@@ -166,15 +163,14 @@ async fn page(
         service: Some(filter.service.trim().to_string()).filter(|s| !s.is_empty()),
         dimension: None,
     };
-    let directory =
-        providers::list(State(state.clone()), session.caller.clone(), Params(query)).await.map_or(vec![], |d| d.0);
+    let directory = providers::list(&state, &session.caller, query).await.unwrap_or_default();
     let everyone = providers::list(
-        State(state.clone()),
-        session.caller.clone(),
-        Params(ProviderQuery { country: None, place: None, service: None, dimension: None }),
+        &state,
+        &session.caller,
+        ProviderQuery { country: None, place: None, service: None, dimension: None },
     )
     .await
-    .map_or(vec![], |d| d.0);
+    .unwrap_or_default();
     let context = consent_context(&state, &session, &case_id).await;
     let rows = views
         .into_iter()
@@ -209,7 +205,7 @@ async fn page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(case_id): Path<String>,
     Query(filter): Query<DirectoryFilter>,
@@ -250,32 +246,31 @@ fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
 }
 
 pub async fn propose(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(case_id): Path<String>,
     Posted(typed): Posted,
 ) -> Response {
     let request = request_json(&typed).and_then(|json| {
-        homeward_server::extract::parse::<ReferralRequest>(json.to_string().as_bytes()).map_err(|e| match e {
-            ApiError::Invalid(_, fields) => fields,
+        homeward_service::input::from_json_value::<ReferralRequest>(json).map_err(|e| match e {
+            ServiceError::Invalid(_, fields) => fields,
             other => vec![FieldError { field: "referral".into(), message: format!("{other:?}") }],
         })
     });
     let outcome = match request {
-        Ok(request) => api::propose(State(state.clone()), session.caller.clone(), Path(case_id.clone()), Body(request))
-            .await
-            .map(|_| ())
-            .map_err(|e| match e {
-                ApiError::Invalid(_, fields) => Ok(fields),
-                ApiError::Forbidden(m) => Ok(vec![FieldError { field: "referral".into(), message: m }]),
+        Ok(request) => {
+            api::propose(&state, &session.caller, &case_id, request).await.map(|_| ()).map_err(|e| match e {
+                ServiceError::Invalid(_, fields) => Ok(fields),
+                ServiceError::Forbidden(m) => Ok(vec![FieldError { field: "referral".into(), message: m }]),
                 other => Err(other),
-            }),
+            })
+        }
         Err(fields) => Err(Ok(fields)),
     };
     match outcome {
         Ok(()) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),
         Err(Ok(errors)) => page(state, session, case_id, DirectoryFilter::default(), typed, errors).await,
-        Err(Err(e)) => e.into_response(),
+        Err(Err(e)) => crate::pages::failure(e),
     }
 }
 
@@ -292,20 +287,19 @@ pub fn step_of(typed: &Typed) -> Option<ReferralStep> {
 
 /// A move of a referral (consent given, sent, an outcome), with the date and a note.
 pub async fn step(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path((case_id, referral_id)): Path<(String, String)>,
     Posted(typed): Posted,
 ) -> Response {
     let Some(step) = step_of(&typed) else { return StatusCode::BAD_REQUEST.into_response() };
-    let path = Path((case_id.clone(), referral_id));
-    match api::step(State(state.clone()), session.caller.clone(), path, Body(step)).await {
+    match api::step(&state, &session.caller, &case_id, &referral_id, step).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),
-        Err(ApiError::Invalid(m, _) | ApiError::Conflict(m, _) | ApiError::Forbidden(m)) => {
+        Err(ServiceError::Invalid(m, _) | ServiceError::Conflict(m, _) | ServiceError::Forbidden(m)) => {
             let errors = vec![FieldError { field: "referral".into(), message: m }];
             page(state, session, case_id, DirectoryFilter::default(), vec![], errors).await
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }
 

@@ -8,10 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
 use homeward_domain::returnee::{Registration, Sex};
 use homeward_domain::validate::FieldError;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Body;
-use homeward_server::http::cases;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::cases;
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
@@ -140,7 +139,7 @@ pub async fn form(session: Session) -> Response {
     page(&session, RegisterForm { office, ..Default::default() }, vec![], StatusCode::OK)
 }
 
-pub async fn register(State(state): State<AppState>, session: Session, Form(form): Form<RegisterForm>) -> Response {
+pub async fn register(State(state): State<Services>, session: Session, Form(form): Form<RegisterForm>) -> Response {
     if form.csrf != csrf_for(&session.token) {
         return StatusCode::FORBIDDEN.into_response();
     }
@@ -172,13 +171,13 @@ pub async fn register(State(state): State<AppState>, session: Session, Form(form
             return page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    match cases::register(State(state), session.caller.clone(), Body(registration)).await {
-        Ok((_, case)) => Redirect::to(&format!("/cases/{}", case.0.id)).into_response(),
-        Err(ApiError::Invalid(_, errors)) => page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(ApiError::Forbidden(message)) => {
+    match cases::register(&state, &session.caller, registration).await {
+        Ok(case) => Redirect::to(&format!("/cases/{}", case.id)).into_response(),
+        Err(ServiceError::Invalid(_, errors)) => page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ServiceError::Forbidden(message)) => {
             page(&session, form, vec![FieldError { field: "office".into(), message }], StatusCode::FORBIDDEN)
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }
 

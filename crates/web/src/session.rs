@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use homeward_server::AppState;
-use homeward_server::auth::{Caller, token_hash};
+use homeward_service::Services;
+use homeward_service::auth::{Caller, token_hash};
 use homeward_store::query::users;
 
 pub const SESSION_COOKIE: &str = "hw_session";
@@ -63,19 +63,18 @@ impl IntoResponse for SignInFirst {
     }
 }
 
-impl FromRequestParts<AppState> for Session {
+impl FromRequestParts<Services> for Session {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &Services) -> Result<Self, Response> {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| SignInFirst.into_response())?.to_string();
-        let mut conn =
-            state.store.read().await.map_err(|e| homeward_server::error::ApiError::from(e).into_response())?;
+        let mut conn = state.store.read().await.map_err(|e| crate::pages::failure(e.into()))?;
         let user = users::by_token(&mut conn, &token_hash(&token))
             .await
-            .map_err(|e| homeward_server::error::ApiError::from(e).into_response())?
+            .map_err(|e| crate::pages::failure(e.into()))?
             .ok_or_else(|| SignInFirst.into_response())?;
         let caller =
-            Caller::from_user(&user).map_err(|e| homeward_server::error::ApiError::Internal(e).into_response())?;
+            Caller::from_user(&user).map_err(|e| crate::pages::failure(homeward_service::ServiceError::Internal(e)))?;
         Ok(Session { csrf: csrf_for(&token), caller, token })
     }
 }
@@ -86,10 +85,10 @@ impl FromRequestParts<AppState> for Session {
 #[derive(Debug)]
 pub struct Posted(pub Vec<(String, String)>);
 
-impl FromRequest<AppState> for Posted {
+impl FromRequest<Services> for Posted {
     type Rejection = Response;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+    async fn from_request(request: Request, state: &Services) -> Result<Self, Response> {
         let token = cookie(request.headers(), SESSION_COOKIE).map(csrf_for).unwrap_or_default();
         let Form(pairs) =
             Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(IntoResponse::into_response)?;

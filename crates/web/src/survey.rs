@@ -11,15 +11,14 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use homeward_domain::Named;
 use homeward_domain::survey::SurveyPhase;
 use homeward_rss::QuestionKind;
-use homeward_server::AppState;
-use homeward_server::error::ApiError;
-use homeward_server::extract::Body;
-use homeward_server::http::{cases, surveys};
-use homeward_server::views::SurveyView;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::views::SurveyView;
+use homeward_service::{cases, surveys};
 
 use crate::i18n::{Catalogue, catalogue};
 use crate::pages::render;
@@ -87,7 +86,7 @@ struct SurveyPage<'a> {
 type Pairs = Vec<(String, String)>;
 
 fn page(
-    state: &AppState,
+    state: &Services,
     session: &Session,
     case_id: &str,
     case_number: &str,
@@ -186,11 +185,8 @@ fn page(
     render(page, status)
 }
 
-async fn case_number(state: &AppState, session: &Session, id: &str) -> Result<String, Response> {
-    cases::read(State(state.clone()), session.caller.clone(), Path(id.to_string()))
-        .await
-        .map(|c| c.0.case_number.clone())
-        .map_err(IntoResponse::into_response)
+async fn case_number(state: &Services, session: &Session, id: &str) -> Result<String, Response> {
+    cases::read(state, &session.caller, id).await.map(|c| c.case_number.clone()).map_err(crate::pages::failure)
 }
 
 /// The questions that apply (no gate, or the gate has its answer) but have no answer.
@@ -215,7 +211,7 @@ fn screen_of(instrument: &homeward_rss::Instrument, field: &str) -> usize {
     field.strip_prefix("answers.").and_then(|q| instrument.question(q)).map_or(0, |q| q.dimension + 1)
 }
 
-pub async fn form(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
+pub async fn form(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
     match case_number(&state, &session, &id).await {
         Ok(number) => page(&state, &session, &id, &number, &vec![], None, 0),
         Err(response) => response,
@@ -238,7 +234,7 @@ struct ResultPage<'a> {
 }
 
 pub async fn save(
-    State(state): State<AppState>,
+    State(state): State<Services>,
     session: Session,
     Path(id): Path<String>,
     Posted(form): Posted,
@@ -280,23 +276,23 @@ pub async fn save(
             (q, answer)
         }).collect::<serde_json::Map<_, _>>(),
     });
-    let request = match homeward_server::extract::parse::<surveys::SurveyRequest>(json.to_string().as_bytes()) {
+    let request = match homeward_service::input::from_json_value::<surveys::SurveyRequest>(json) {
         Ok(r) => r,
-        Err(ApiError::Invalid(m, fields)) => {
+        Err(ServiceError::Invalid(m, fields)) => {
             let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
             let screen = screen_of(instrument, &field);
             return page(&state, &session, &id, &number, &form, Some((field, m)), screen);
         }
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::pages::failure(e),
     };
-    match surveys::take(State(state.clone()), session.caller.clone(), Path(id.clone()), Body(request)).await {
-        Ok((_, view)) => result(&session, &id, &number, &view.0),
-        Err(ApiError::Invalid(m, fields)) => {
+    match surveys::take(&state, &session.caller, &id, request).await {
+        Ok(view) => result(&session, &id, &number, &view),
+        Err(ServiceError::Invalid(m, fields)) => {
             let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
             let screen = screen_of(instrument, &field);
             page(&state, &session, &id, &number, &form, Some((field, m)), screen)
         }
-        Err(e) => e.into_response(),
+        Err(e) => crate::pages::failure(e),
     }
 }
 

@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use homeward_server::AppState;
+use homeward_service::Services;
 use homeward_store::Store;
 use homeward_store::frames::UserRow;
 use homeward_store::query::users;
@@ -30,7 +30,7 @@ impl Browser {
         let store = Store::open(&format!("sqlite://{}", dir.path().join("web.db").display())).await.unwrap();
         let instrument = homeward_rss::builtin::instrument();
         let profile = homeward_rss::builtin::provisional_profile(&instrument);
-        let state = AppState::new(store.clone(), homeward_rss::Scorer::new(instrument, profile));
+        let state = Services::new(store.clone(), homeward_rss::Scorer::new(instrument, profile));
         Browser { app: homeward_web::app(state), store, _dir: dir }
     }
 
@@ -43,7 +43,7 @@ impl Browser {
             provider_id: None,
             sections: String::new(),
             language: language.into(),
-            password_hash: homeward_server::auth::hash_password("correct horse battery").unwrap(),
+            password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
             disabled: false,
             created_at: homeward_store::now(),
         };
@@ -106,9 +106,9 @@ fn hidden(html: &str, name: &str) -> String {
 
 /// Calls the API as `token_user` with a JSON body; answers the status and the body.
 async fn api_post(b: &Browser, token_user: &str, path: &str, body: String) -> Page {
-    let token = homeward_server::auth::new_token();
+    let token = homeward_service::auth::new_token();
     let mut tx = b.store.begin().await.unwrap();
-    users::add_token(&mut tx, &homeward_server::auth::token_hash(&token), token_user).await.unwrap();
+    users::add_token(&mut tx, &homeward_service::auth::token_hash(&token), token_user).await.unwrap();
     homeward_store::commit(tx).await.unwrap();
     let request = Request::post(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use homeward_domain::Named;
 use homeward_domain::access::Role;
 use homeward_domain::account::NewAccount;
-use homeward_server::auth;
+use homeward_service::auth;
 use homeward_store::frames::UserRow;
 use homeward_store::query::users;
 

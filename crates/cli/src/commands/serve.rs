@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use homeward_server::AppState;
+use homeward_service::Services;
 
 use crate::database::{DatabaseArg, block_on, redact};
 
@@ -31,7 +31,7 @@ pub async fn serve(
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    let state = AppState::new(store.clone(), scorer);
+    let state = Services::new(store.clone(), scorer);
     axum::serve(listener, homeward_web::app(state))
         .with_graceful_shutdown(shutdown())
         .await

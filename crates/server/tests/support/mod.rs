@@ -11,7 +11,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use homeward_server::AppState;
+use homeward_service::Services;
 use homeward_store::Store;
 use homeward_store::frames::UserRow;
 use homeward_store::query::users;
@@ -86,7 +86,7 @@ impl TestApp {
         let instrument = homeward_rss::builtin::instrument();
         let profile = homeward_rss::builtin::provisional_profile(&instrument);
         let scorer = homeward_rss::Scorer::new(instrument, profile);
-        let app = homeward_server::app(AppState::new(store.clone(), scorer));
+        let app = homeward_server::app(Services::new(store.clone(), scorer));
         TestApp { app, store, url, _dir: dir, pg_drop }
     }
 
@@ -127,8 +127,8 @@ impl TestApp {
             created_at: homeward_store::now(),
         };
         users::upsert(&mut tx, &row).await.unwrap();
-        let token = homeward_server::auth::new_token();
-        users::add_token(&mut tx, &homeward_server::auth::token_hash(&token), username).await.unwrap();
+        let token = homeward_service::auth::new_token();
+        users::add_token(&mut tx, &homeward_service::auth::token_hash(&token), username).await.unwrap();
         homeward_store::commit(tx).await.unwrap();
         token
     }

@@ -4,7 +4,7 @@
 //! with number formats, never as text; a suppressed figure is the word "suppressed".
 
 use homeward_analytics::indicators::{Figure, IndicatorResult};
-use homeward_server::http::indicators::IndicatorsView;
+use homeward_service::indicators::IndicatorsView;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::{about, header, profile_line, sheet_name};

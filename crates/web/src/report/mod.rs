@@ -8,7 +8,7 @@ pub mod indicators;
 
 use axum::http::{StatusCode, header as http_header};
 use axum::response::{IntoResponse, Response};
-use homeward_server::error::ApiError;
+use homeward_service::ServiceError;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 pub(crate) fn header(ws: &mut Worksheet, names: &[&str], bold: &Format) -> Result<(), XlsxError> {
@@ -71,7 +71,7 @@ pub(crate) fn download(workbook: Result<Vec<u8>, XlsxError>, filename: &str) -> 
             bytes,
         )
             .into_response(),
-        Err(e) => ApiError::Internal(format!("workbook: {e}")).into_response(),
+        Err(e) => crate::pages::failure(ServiceError::Internal(format!("workbook: {e}"))),
     }
 }
 

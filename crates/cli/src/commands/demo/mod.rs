@@ -13,7 +13,7 @@ mod random;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use homeward_server::AppState;
+use homeward_service::Services;
 use homeward_store::Store;
 use homeward_store::query::{cases, users};
 
@@ -65,7 +65,7 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
     let token = issue_token(store, DEMO_USER).await?;
     if existing == 0 && wanted > 0 {
         let scorer = super::load_scorer(None)?;
-        let app = homeward_server::app(AppState::new(store.clone(), scorer.clone()));
+        let app = homeward_server::app(Services::new(store.clone(), scorer.clone()));
         let through_api = wanted.min(THROUGH_THE_API);
         eprintln!("Creating {through_api} demo cases through the API...");
         let provider = flows::create(app, &token, scorer.instrument(), through_api).await.context("demo data")?;
