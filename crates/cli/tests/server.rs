@@ -157,6 +157,22 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let missing = homeward(&["admin", "create-token", "--database", &database, "--username", "nobody"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("no user 'nobody'"));
+    let again =
+        create(&["--username", "fatou", "--role", "case_manager", "--office", "dakar"], "another long password\n");
+    assert!(again.status.success(), "create-user sets a new password on an existing account");
+
+    // The command line acts through the same services as the API: every account and token it
+    // makes is in the audit log, with an actor that says it came from the command line.
+    let audited = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::open(&database).await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let mut entries = homeward_store::audit::for_record(&mut conn, "user", "fatou", 10).await.unwrap();
+        entries.extend(homeward_store::audit::for_record(&mut conn, "token", "fatou", 10).await.unwrap());
+        entries.into_iter().map(|s| (s.entry.action, s.entry.entity, s.entry.actor)).collect::<Vec<_>>()
+    });
+    let actions: Vec<(&str, &str)> = audited.iter().map(|(a, e, _)| (a.as_str(), e.as_str())).collect();
+    assert_eq!(actions, [("update", "user"), ("create", "user"), ("create", "token")], "{audited:?}");
+    assert!(audited.iter().all(|(_, _, actor)| actor.starts_with("cli:")), "{audited:?}");
 
     let server = Server::start(&database);
     let (status, health) = server.request("GET", "/healthz", "", None).unwrap();

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, SecondsFormat, Utc};
 use homeward_domain::Named;
-use homeward_domain::access::Section;
+use homeward_domain::access::{Permission, Section};
 use homeward_store::query::users;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -120,4 +120,21 @@ pub async fn sign_out(state: &Services, caller: &Caller, token: &str) -> Result<
         .await?;
     homeward_store::commit(tx).await?;
     Ok(())
+}
+
+/// A new API token for an existing, enabled account, shown once (the command line's
+/// `admin create-token`, for scripts and integrations). Audited: who issued a token for whom.
+pub async fn issue_token(state: &Services, caller: &Caller, username: &str) -> Result<String> {
+    caller.require(Permission::ManageUsers)?;
+    let token = auth::new_token();
+    let mut tx = state.store.begin().await?;
+    match users::get(&mut tx, username).await? {
+        Some(user) if !user.disabled => {}
+        Some(_) => return Err(ServiceError::field("username", format!("the account '{username}' is disabled"))),
+        None => return Err(ServiceError::field("username", format!("there is no account '{username}'"))),
+    }
+    users::add_token(&mut tx, &auth::token_hash(&token), username).await?;
+    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "create", "token", username, None, &[])]).await?;
+    homeward_store::commit(tx).await?;
+    Ok(token)
 }

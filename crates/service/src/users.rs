@@ -133,6 +133,17 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<UserView>> {
 
 /// Creates an account.
 pub async fn create(state: &Services, caller: &Caller, account: NewAccount) -> Result<UserView> {
+    save(state, caller, account, false).await
+}
+
+/// Creates the account, or gives an existing one these settings and password: what
+/// `homeward admin create-user` does, so it also sets a forgotten administrator's password.
+/// Audited as a creation or an update.
+pub async fn create_or_replace(state: &Services, caller: &Caller, account: NewAccount) -> Result<UserView> {
+    save(state, caller, account, true).await
+}
+
+async fn save(state: &Services, caller: &Caller, account: NewAccount, replace: bool) -> Result<UserView> {
     caller.require(Permission::ManageUsers)?;
     account.validate().map_err(ServiceError::invalid)?;
     let username = account.username.trim().to_string();
@@ -140,13 +151,15 @@ pub async fn create(state: &Services, caller: &Caller, account: NewAccount) -> R
     let mut tx = state.store.begin().await?;
     let settings = account.settings();
     check_provider(&mut tx, &settings).await?;
-    if users::get(&mut tx, &username).await?.is_some() {
+    let existing = users::get(&mut tx, &username).await?;
+    if existing.is_some() && !replace {
         return Err(ServiceError::Conflict(format!("an account named '{username}' exists already"), None));
     }
-    let row = row_of(&username, &settings, hash, now());
+    let (action, fields): (&str, &[&str]) =
+        if existing.is_some() { ("update", &["settings", "password"]) } else { ("create", &["*"]) };
+    let row = row_of(&username, &settings, hash, existing.map_or_else(now, |old| old.created_at));
     users::upsert(&mut tx, &row).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "create", "user", &username, None, &["*"])])
-        .await?;
+    homeward_store::audit::append(&mut tx, &[entry(&caller.username, action, "user", &username, None, fields)]).await?;
     homeward_store::commit(tx).await?;
     UserView::new(&row)
 }

@@ -7,9 +7,8 @@ use anyhow::{Context, bail};
 use homeward_domain::Named;
 use homeward_domain::access::Role;
 use homeward_domain::account::NewAccount;
-use homeward_service::auth;
-use homeward_store::frames::UserRow;
-use homeward_store::query::users;
+use homeward_service::users::{self, UserView};
+use homeward_service::{Caller, ServiceError, Services, auth, session};
 
 use crate::database::{DatabaseArg, block_on};
 
@@ -28,27 +27,35 @@ pub fn create_user(database: &DatabaseArg, user: &NewUser<'_>) -> anyhow::Result
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\n', '\r']);
+    let account = account_of(user, password)?;
     block_on(async {
         let store = database.open().await?;
-        let row = user_row(user, password)?;
-        let mut tx = store.begin().await?;
-        users::upsert(&mut tx, &row).await?;
-        homeward_store::commit(tx).await?;
-        println!("user {} ({}) saved", row.username, row.role);
+        let services = Services::new(store.clone(), super::load_scorer(None)?);
+        let saved = save_account(&services, &command_line(), account).await;
         store.close().await;
+        let saved = saved?;
+        println!("user {} ({}) saved", saved.username, saved.role.name());
         Ok(ExitCode::SUCCESS)
     })?
 }
 
-/// A user row, checked by the same rules as the API's accounts (the domain's [`NewAccount`]);
-/// each problem is named by its flag.
-pub fn user_row(user: &NewUser<'_>, password: &str) -> anyhow::Result<UserRow> {
+/// The acting user of command-line operations: audited as `cli:` and the system user who ran it.
+pub fn command_line() -> Caller {
+    let system_user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Caller::command_line(&system_user)
+}
+
+/// An account from the command's flags; a role or grant that does not exist is named by its flag.
+pub fn account_of(user: &NewUser<'_>, password: &str) -> anyhow::Result<NewAccount> {
     let Some(role) = Role::from_name(user.role) else {
         let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
         bail!("--role '{}' is not a role; roles: {}", user.role, names.join(", "));
     };
-    let grants = auth::parse_sections(&user.grants.join(",")).map_err(anyhow::Error::msg)?;
-    let account = NewAccount {
+    let grants = auth::parse_sections(&user.grants.join(",")).map_err(|e| anyhow::anyhow!("--grant: {e}"))?;
+    Ok(NewAccount {
         username: user.username.trim().to_string(),
         password: password.to_string(),
         role,
@@ -56,52 +63,45 @@ pub fn user_row(user: &NewUser<'_>, password: &str) -> anyhow::Result<UserRow> {
         provider: user.provider.map(str::to_string),
         grants,
         language: user.language.to_string(),
-    };
-    if let Err(problems) = account.validate() {
-        let flag = |field: &str| match field {
-            "password" => "the password (read from standard input)".to_string(),
-            other => format!("--{other}"),
-        };
-        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", flag(&p.field), p.message)).collect();
-        bail!("{}", lines.join("\n"));
-    }
-    let s = account.settings();
-    Ok(UserRow {
-        username: account.username.clone(),
-        role: role.name().to_string(),
-        office: s.office.clone(),
-        provider_id: s.provider.clone(),
-        sections: s.grants.iter().map(|g| g.name()).collect::<Vec<_>>().join(","),
-        language: s.language.clone(),
-        password_hash: auth::hash_password(password).map_err(anyhow::Error::msg)?,
-        disabled: false,
-        created_at: homeward_store::now(),
+    })
+}
+
+/// Creates or replaces the account through the accounts service (the API's rules and audit);
+/// each problem is named by its flag.
+pub async fn save_account(services: &Services, by: &Caller, account: NewAccount) -> anyhow::Result<UserView> {
+    users::create_or_replace(services, by, account).await.map_err(|e| match e {
+        ServiceError::Invalid(_, problems) => {
+            let flag = |field: &str| match field {
+                "password" => "the password (read from standard input)".to_string(),
+                other => format!("--{other}"),
+            };
+            let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", flag(&p.field), p.message)).collect();
+            anyhow::anyhow!("{}", lines.join("\n"))
+        }
+        other => anyhow::anyhow!("{other}"),
     })
 }
 
 pub fn create_token(database: &DatabaseArg, username: &str) -> anyhow::Result<ExitCode> {
     block_on(async {
         let store = database.open().await?;
-        let token = issue_token(&store, username).await?;
-        println!("{token}");
-        eprintln!("This token is shown once. Send it as `Authorization: Bearer TOKEN`.");
+        let services = Services::new(store.clone(), super::load_scorer(None)?);
+        let token = issue_token(&services, username).await;
         store.close().await;
+        println!("{}", token?);
+        eprintln!("This token is shown once. Send it as `Authorization: Bearer TOKEN`.");
         Ok(ExitCode::SUCCESS)
     })?
 }
 
-/// A new token for an existing user.
-pub async fn issue_token(store: &homeward_store::Store, username: &str) -> anyhow::Result<String> {
-    let mut conn = store.read().await?;
-    if users::get(&mut conn, username).await?.is_none() {
-        bail!("no user '{username}': create it first with `homeward admin create-user`");
-    }
-    drop(conn);
-    let token = auth::new_token();
-    let mut tx = store.begin().await?;
-    users::add_token(&mut tx, &auth::token_hash(&token), username).await?;
-    homeward_store::commit(tx).await?;
-    Ok(token)
+/// A new token for an existing user, issued (and audited) as the command line.
+pub async fn issue_token(services: &Services, username: &str) -> anyhow::Result<String> {
+    session::issue_token(services, &command_line(), username).await.map_err(|e| match e {
+        ServiceError::Invalid(_, problems) if problems.iter().any(|p| p.message.starts_with("there is no account")) => {
+            anyhow::anyhow!("no user '{username}': create it first with `homeward admin create-user`")
+        }
+        other => anyhow::anyhow!("{other}"),
+    })
 }
 
 /// `homeward admin check`: the database's integrity check and the audit chain.

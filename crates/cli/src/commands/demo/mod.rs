@@ -1,9 +1,10 @@
 //! `homeward demo`: a database of synthetic cases and the server on it, with a demo login.
 //!
-//! The first cases go through the API itself (registration, consents, household, assessments,
-//! RSS surveys at several phases, plans agreed, referrals sent, assistance, follow-ups,
-//! closures), so the demo shows what the API accepts. Beyond that, for benchmarks with many
-//! cases, registrations are written straight to the store in large transactions.
+//! The first cases go through the services, as the command line (registration, consents,
+//! household, assessments, RSS surveys at several phases, plans agreed, referrals sent,
+//! assistance, follow-ups, closures), so the demo holds only what a user could have entered and
+//! its audit log says who made it. Beyond that, for benchmarks with many cases, registrations are
+//! written straight to the store in large transactions.
 
 mod bulk;
 mod flows;
@@ -17,11 +18,11 @@ use homeward_service::Services;
 use homeward_store::Store;
 use homeward_store::query::{cases, users};
 
-use super::admin::{NewUser, issue_token, user_row};
+use super::admin::{NewUser, account_of, command_line, issue_token, save_account};
 use crate::database::{DatabaseArg, block_on};
 
-/// Cases created through the API; more are written in bulk.
-const THROUGH_THE_API: usize = 200;
+/// Cases created through the services; more are written in bulk.
+const THROUGH_THE_SERVICES: usize = 200;
 
 pub const DEMO_USER: &str = "demo";
 pub const DEMO_PASSWORD: &str = "homeward-demo";
@@ -59,16 +60,17 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
              Serve it with `homeward serve`, or give `homeward demo` another --database"
         );
     }
+    let scorer = super::load_scorer(None)?;
+    let services = Services::new(store.clone(), scorer.clone());
     if !has_demo_user {
-        create_users(store, &staff()).await?;
+        create_users(&services, &staff()).await?;
     }
-    let token = issue_token(store, DEMO_USER).await?;
+    let token = issue_token(&services, DEMO_USER).await?;
     if existing == 0 && wanted > 0 {
-        let scorer = super::load_scorer(None)?;
-        let app = homeward_server::app(Services::new(store.clone(), scorer.clone()));
-        let through_api = wanted.min(THROUGH_THE_API);
-        eprintln!("Creating {through_api} demo cases through the API...");
-        let provider = flows::create(app, &token, scorer.instrument(), through_api).await.context("demo data")?;
+        let through_api = wanted.min(THROUGH_THE_SERVICES);
+        eprintln!("Creating {through_api} demo cases through the services...");
+        let provider =
+            flows::create(&services, &command_line(), scorer.instrument(), through_api).await.context("demo data")?;
         let partner = NewUser {
             username: "partner",
             role: "partner",
@@ -77,7 +79,7 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
             grants: &[],
             language: "fr",
         };
-        create_users(store, &[partner]).await?;
+        create_users(&services, &[partner]).await?;
         if wanted > through_api {
             eprintln!("Writing {} more registrations in bulk...", wanted - through_api);
             bulk::register(store, wanted - through_api, through_api as u64).await?;
@@ -119,11 +121,9 @@ fn staff() -> Vec<NewUser<'static>> {
     ]
 }
 
-async fn create_users(store: &Store, demo_users: &[NewUser<'_>]) -> anyhow::Result<()> {
-    let mut tx = store.begin().await?;
+async fn create_users(services: &Services, demo_users: &[NewUser<'_>]) -> anyhow::Result<()> {
     for u in demo_users {
-        users::upsert(&mut tx, &user_row(u, DEMO_PASSWORD)?).await?;
+        save_account(services, &command_line(), account_of(u, DEMO_PASSWORD)?).await?;
     }
-    homeward_store::commit(tx).await?;
     Ok(())
 }
