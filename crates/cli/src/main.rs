@@ -2,6 +2,7 @@
 
 mod commands;
 mod database;
+mod logs;
 mod output;
 mod progress;
 mod table;
@@ -21,18 +22,23 @@ profile file (copy data/rss/profiles/rss-provisional-1.toml, set status = \"offi
 --profile FILE. Every score names the profile it was computed with.";
 
 #[derive(Parser)]
-#[command(name = "homeward", version, about = "Reintegration of returning migrants: case management, the Reintegration Sustainability Survey (RSS), monitoring and evaluation", after_help = PROVISIONAL_NOTE)]
+#[command(name = "homeward", version = VERSION, about = "Reintegration of returning migrants: case management, the Reintegration Sustainability Survey (RSS), monitoring and evaluation", after_help = PROVISIONAL_NOTE)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    logs: logs::LogArgs,
 }
+
+/// `--version`: the release and the commit it was built from.
+const VERSION: &str = homeward_server::VERSION_AND_COMMIT;
 
 #[derive(Subcommand)]
 enum Command {
     /// Run Homeward on a demo database of synthetic cases (created if empty), with a demo login.
     Demo {
         /// How many synthetic cases to create in an empty database.
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, env = "HOMEWARD_DEMO_CASES", default_value_t = 60)]
         cases: usize,
         #[arg(
             long = "database",
@@ -41,10 +47,11 @@ enum Command {
             value_name = "URL"
         )]
         database: String,
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        /// Address and port to listen on.
+        #[arg(long, env = "HOMEWARD_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
         /// Create the data and print the demo login, without starting the server.
-        #[arg(long)]
+        #[arg(long, env = "HOMEWARD_DEMO_NO_SERVE")]
         no_serve: bool,
     },
     /// Serve the HTTP API (and apply pending migrations first).
@@ -52,7 +59,7 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
         /// Address and port to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, env = "HOMEWARD_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
     },
     /// Apply the database migrations that are not yet applied.
@@ -269,6 +276,10 @@ struct ProfileArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = logs::init(&cli.logs) {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Demo { cases, database, listen, no_serve } => {
             commands::demo::run(&DatabaseArg { url: database }, &listen, cases, no_serve)

@@ -176,7 +176,14 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
 
     let server = Server::start(&database);
     let (status, health) = server.request("GET", "/healthz", "", None).unwrap();
-    assert_eq!((status, health.as_str()), (200, r#"{"status":"ok","database":"sqlite"}"#));
+    let health: serde_json::Value = serde_json::from_str(&health).unwrap();
+    assert_eq!((status, &health["status"], &health["database"]), (200, &"ok".into(), &"sqlite".into()));
+    let version = text(&homeward(&["--version"]).stdout);
+    assert_eq!(
+        version.trim(),
+        format!("homeward {} (commit {})", health["version"].as_str().unwrap(), health["commit"].as_str().unwrap())
+    );
+    assert_ne!(health["commit"], "", "{health}");
     let (status, _) = server.request("GET", "/api/v1/cases", &token, None).unwrap();
     assert_eq!(status, 200);
     let (status, _) = server.request("GET", "/api/v1/cases", "hw_wrong", None).unwrap();
@@ -194,4 +201,62 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let bad = homeward(&["serve", "--database", "mysql://x"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("is not sqlite://PATH or postgres://"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn serve_takes_its_settings_from_the_environment_and_logs_one_json_line_per_request_without_case_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("logs.db").display());
+    let token = demo_database(&database, 3);
+    let log = dir.path().join("server.log");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_homeward"));
+    // No flags at all: the database, address, level and format all come from the environment.
+    command
+        .arg("serve")
+        .env("HOMEWARD_DATABASE_URL", &database)
+        .env("HOMEWARD_LISTEN", "127.0.0.1:0")
+        .env("HOMEWARD_LOG", "info")
+        .env("HOMEWARD_LOG_FORMAT", "json")
+        .stderr(std::fs::File::create(&log).unwrap());
+    let server = Server::spawn(command);
+    let body = r#"{"given_name":"Mariama","family_name":"Sarr","sex":"female","date_of_birth":"1990-01-01",
+        "date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar"}"#;
+    let (status, created) = server.request("POST", "/api/v1/cases", &token, Some(body)).unwrap();
+    assert_eq!(status, 201, "{created}");
+    let id = serde_json::from_str::<serde_json::Value>(&created).unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(server.request("GET", &format!("/api/v1/cases/{id}"), &token, None).unwrap().0, 200);
+    assert_eq!(server.request("GET", "/api/v1/cases?q=mariama%20sarr", &token, None).unwrap().0, 200);
+    assert_eq!(server.request("GET", "/api/v1/cases", "hw_wrong", None).unwrap().0, 401);
+    drop(server);
+
+    let log = std::fs::read_to_string(&log).unwrap();
+    let requests: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .filter(|v: &serde_json::Value| v["message"] == "request")
+        .collect();
+    let seen: Vec<(&str, &str, i64, &str)> = requests
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap(),
+                r["route"].as_str().unwrap(),
+                r["status"].as_i64().unwrap(),
+                r["user"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("POST", "/api/v1/cases", 201, "demo"),
+            ("GET", "/api/v1/cases/{id}", 200, "demo"),
+            ("GET", "/api/v1/cases", 200, "demo"),
+            ("GET", "/api/v1/cases", 401, "-")
+        ]
+    );
+    assert!(requests.iter().all(|r| r["duration_ms"].as_f64().is_some_and(|d| d >= 0.0) && r["timestamp"].is_string()));
+    for secret in ["Mariama", "mariama", "Sarr", "sarr", &id, &token] {
+        assert!(!log.contains(secret), "the log holds `{secret}`:\n{log}");
+    }
 }

@@ -94,7 +94,7 @@ impl IntoResponse for ApiError {
                 return response;
             }
             ApiError::Internal(e) => {
-                eprintln!("error: {e}");
+                tracing::error!(cause = %e, "request failed; nothing was changed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "the server could not complete the request; nothing was changed".into(),

@@ -82,6 +82,8 @@ impl FromRequestParts<Services> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &Services) -> Result<Self, ApiError> {
         let token = bearer(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        Ok(Auth(homeward_service::session::authenticate(state, token).await?))
+        let caller = homeward_service::session::authenticate(state, token).await?;
+        crate::logging::RequestUser::record(&parts.extensions, &caller.username);
+        Ok(Auth(caller))
     }
 }

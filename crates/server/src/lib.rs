@@ -13,9 +13,17 @@
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod logging;
 pub mod openapi;
 
 use axum::Router;
+
+/// The release of this build.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The commit this build was made from, or `unknown` (see `build.rs`).
+pub const COMMIT: &str = env!("HOMEWARD_COMMIT");
+/// Both, as `--version` prints them: `0.1.0 (commit 1a2b3c4d5e6f)`.
+pub const VERSION_AND_COMMIT: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("HOMEWARD_COMMIT"), ")");
 pub use homeward_service::Services;
 
 /// The whole application.

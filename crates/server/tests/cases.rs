@@ -258,3 +258,20 @@ async fn the_me_officer_sees_no_names_and_cannot_search_by_name(t: &TestApp) {
     let (status, _) = t.get(&monitor, &format!("/api/v1/cases/{}/household-members", id(&case))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// A load balancer takes a server whose database does not answer out of rotation: 503, naming
+/// the build, instead of a 500 or a hang.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_health_check_answers_503_when_the_database_does_not() {
+    let t = TestApp::sqlite().await;
+    let (status, health) = t.get("", "/healthz").await;
+    assert_eq!((status, &health["status"]), (StatusCode::OK, &json!("ok")));
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    assert!(health["commit"].as_str().is_some_and(|c| !c.is_empty()), "{health}");
+    t.store.close().await;
+    let (status, health) = t.get("", "/healthz").await;
+    assert_eq!(
+        (status, &health["status"], &health["database"]),
+        (StatusCode::SERVICE_UNAVAILABLE, &json!("unavailable"), &json!("sqlite"))
+    );
+}

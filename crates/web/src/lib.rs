@@ -82,7 +82,7 @@ pub fn app(state: Services) -> Router {
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))
         .with_state(state.clone());
-    homeward_server::app(state).merge(pages)
+    homeward_server::logging::with_request_log(homeward_server::app(state).merge(pages))
 }
 
 async fn stylesheet() -> impl IntoResponse {

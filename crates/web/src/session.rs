@@ -9,8 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_service::Services;
-use homeward_service::auth::{Caller, token_hash};
-use homeward_store::query::users;
+use homeward_service::auth::Caller;
 
 pub const SESSION_COOKIE: &str = "hw_session";
 pub const CSRF_COOKIE: &str = "hw_csrf";
@@ -68,13 +67,8 @@ impl FromRequestParts<Services> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &Services) -> Result<Self, Response> {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| SignInFirst.into_response())?.to_string();
-        let mut conn = state.store.read().await.map_err(|e| crate::pages::failure(e.into()))?;
-        let user = users::by_token(&mut conn, &token_hash(&token))
-            .await
-            .map_err(|e| crate::pages::failure(e.into()))?
-            .ok_or_else(|| SignInFirst.into_response())?;
-        let caller =
-            Caller::from_user(&user).map_err(|e| crate::pages::failure(homeward_service::ServiceError::Internal(e)))?;
+        let caller = homeward_service::session::authenticate(state, &token).await.map_err(crate::pages::failure)?;
+        homeward_server::logging::RequestUser::record(&parts.extensions, &caller.username);
         Ok(Session { csrf: csrf_for(&token), caller, token })
     }
 }

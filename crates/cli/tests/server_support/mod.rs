@@ -34,12 +34,14 @@ pub struct Server {
 impl Server {
     /// Starts `homeward serve` on a free port and waits until it listens.
     pub fn start(database: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
-            .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("serve starts");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_homeward"));
+        command.args(["serve", "--database", database, "--listen", "127.0.0.1:0"]).stderr(Stdio::inherit());
+        Server::spawn(command)
+    }
+
+    /// Starts `command` (a `homeward serve` configured by the caller) and waits until it listens.
+    pub fn spawn(mut command: Command) -> Server {
+        let mut child = command.stdout(Stdio::piped()).spawn().expect("serve starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let first = lines.next().expect("serve prints where it listens").unwrap();
         let port = first
