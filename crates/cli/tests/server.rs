@@ -260,3 +260,54 @@ fn serve_takes_its_settings_from_the_environment_and_logs_one_json_line_per_requ
         assert!(!log.contains(secret), "the log holds `{secret}`:\n{log}");
     }
 }
+
+/// The OpenAPI document is a contract a client programmer can use: it validates as OpenAPI 3.1,
+/// every operation has a unique id and every response a description, and a Python client generated
+/// from it by openapi-python-client (every operation kept) signs in, registers a case and records
+/// a survey that comes back scored.
+#[test]
+fn a_client_generated_from_the_openapi_document_registers_a_case_and_records_a_scored_survey() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("client.db").display());
+    demo_database(&database, 2);
+    let server = Server::start(&database);
+    let answers: serde_json::Map<String, serde_json::Value> =
+        homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| (q.to_string(), (*a).into())).collect();
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let answers = serde_json::Value::Object(answers).to_string();
+    let args = [url.as_str(), "demo", "homeward-demo", answers.as_str()].map(std::ffi::OsStr::new);
+    let Some(out) = homeward_test_support::python_script("scripts/oracles/api_client.py", &args) else { return };
+    assert!(out.status.success(), "the generated client failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["openapi"], "3.1.0");
+    assert_eq!(seen["generated"], seen["operations"], "no operation lost: {seen}");
+    assert!(seen["operations"].as_u64().unwrap() >= 85, "{seen}");
+    assert_eq!((&seen["signed_in_as"], &seen["case_status"]), (&"demo".into(), &"intake".into()));
+    assert!(seen["case_number"].as_str().unwrap().starts_with("HW-"), "{seen}");
+    assert_eq!((&seen["survey_status"], &seen["composite"]), (&"scored".into(), &1.0.into()), "{seen}");
+}
+
+/// The API reference is served by Homeward itself, whole, with nothing loaded from elsewhere.
+#[test]
+fn the_api_reference_is_served_with_every_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("docs.db").display());
+    let server = Server::start(&database);
+    let (status, page) = server.request("GET", "/api/v1/docs", "", None).unwrap();
+    assert_eq!(status, 200);
+    let (_, document) = server.request("GET", "/api/v1/openapi.json", "", None).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for item in document["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_string()), "operationId {id} is used twice");
+            assert!(page.contains(&format!("id=\"{id}\"")), "{id} is not on the reference page");
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let described = response["description"].as_str().is_some_and(|d| d.len() > 5);
+                assert!(described, "{id} {status} has no description");
+            }
+        }
+    }
+    assert!(!page.contains("<script") && !page.contains("https://"), "the page loads nothing from elsewhere");
+}

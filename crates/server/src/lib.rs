@@ -10,6 +10,7 @@
 //! The server holds no state of its own beyond pools and caches of read-only data: several can
 //! run behind a load balancer on one PostgreSQL.
 
+pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod http;

@@ -52,7 +52,7 @@ use crate::http::{
         records::sensitive_notes::read, records::sensitive_notes::update,
         records::unmet_needs::create, records::unmet_needs::list, records::unmet_needs::read, records::unmet_needs::update,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ResponseDescriptions)
 )]
 #[derive(Debug)]
 pub struct ApiDoc;
@@ -63,6 +63,45 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// Every response says what it means (OpenAPI requires a description, and a client's
+/// documentation is generated from it). The error responses mean the same on every operation, so
+/// their sentences are written once, here; an operation's own description is kept.
+struct ResponseDescriptions;
+
+/// What each status means, on any operation.
+const MEANINGS: &[(&str, &str)] = &[
+    ("200", "Done: the answer is in the body."),
+    ("201", "Created: the new record is in the body."),
+    ("204", "Done: nothing to answer."),
+    ("400", "The request cannot be read (bad JSON or query parameter); `error` says what, `fields` names it."),
+    ("401", "No valid bearer token: sign in (POST /api/v1/session) or ask for a token."),
+    ("403", "Signed in, but your role, grants or office do not allow this; `error` says which."),
+    ("404", "It does not exist, or it is outside your office (which is not disclosed)."),
+    ("409", "Someone changed the record since you read it (`current_version`), or its state does not allow this."),
+    ("415", "Send the body as application/json."),
+    ("422", "Readable, but not valid: `fields` names each bad field with its problem."),
+    ("429", "Too many failed sign-ins for this user: try again after `Retry-After` seconds."),
+    ("503", "The database does not answer."),
+];
+
+impl Modify for ResponseDescriptions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    if let utoipa::openapi::RefOr::T(response) = response
+                        && response.description.trim().is_empty()
+                    {
+                        let meaning = MEANINGS.iter().find(|(code, _)| code == status).map(|(_, m)| *m);
+                        response.description = meaning.unwrap_or("See the schema.").to_string();
+                    }
+                }
+            }
+        }
     }
 }
 

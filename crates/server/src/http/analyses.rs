@@ -11,7 +11,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Params};
 
 /// Summarises an RSS score over the scored surveys of a period.
-#[utoipa::path(get, path = "/api/v1/analyses/summary", tag = "monitoring", params(SummaryQuery),
+#[utoipa::path(get, path = "/api/v1/analyses/summary", operation_id = "summarise_scores", tag = "monitoring", params(SummaryQuery),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -24,7 +24,7 @@ pub async fn summary(
 }
 
 /// The change of an RSS score between two survey rounds, overall and by group.
-#[utoipa::path(get, path = "/api/v1/analyses/change", tag = "monitoring", params(ChangeQuery),
+#[utoipa::path(get, path = "/api/v1/analyses/change", operation_id = "measure_change", tag = "monitoring", params(ChangeQuery),
     responses((status = 200, body = ChangeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -37,7 +37,7 @@ pub async fn change(
 }
 
 /// Fits a score on the returnees' attributes.
-#[utoipa::path(get, path = "/api/v1/analyses/regression", tag = "monitoring", params(RegressionQuery),
+#[utoipa::path(get, path = "/api/v1/analyses/regression", operation_id = "fit_regression", tag = "monitoring", params(RegressionQuery),
     responses((status = 200, body = RegressionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

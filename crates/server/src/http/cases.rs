@@ -13,7 +13,7 @@ use homeward_service::views::*;
 
 /// Registers a returnee and opens their case (in `pre_departure` when the return date is still
 /// ahead, else `intake`).
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = Registration,
+#[utoipa::path(post, path = "/api/v1/cases", operation_id = "register_case", tag = "cases", request_body = Registration,
     responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -26,7 +26,7 @@ pub async fn register(
 }
 
 /// Lists the cases in the caller's scope, filtered, a page at a time.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+#[utoipa::path(get, path = "/api/v1/cases", operation_id = "list_cases", tag = "cases", params(CaseQuery),
     responses((status = 200, body = CasePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -39,7 +39,7 @@ pub async fn list(
 }
 
 /// Reads one case.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}", operation_id = "read_case", tag = "cases", params(("id" = String, Path, description = "case id")),
     responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -53,7 +53,7 @@ pub async fn read(
 
 /// Corrects the registration (names, dates, office, case manager, profile). 409 when someone
 /// changed the case since `version` was read.
-#[utoipa::path(put, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)), request_body = CaseUpdate,
+#[utoipa::path(put, path = "/api/v1/cases/{id}", operation_id = "correct_case", tag = "cases", params(("id" = String, Path)), request_body = CaseUpdate,
     responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -69,7 +69,7 @@ pub async fn update(
 
 /// Moves a case: an illegal move answers 409 naming the state and what it allows. Closing
 /// (`close`, or `opt_out` at any time) records the closure.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", tag = "cases", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", operation_id = "move_case", tag = "cases", params(("id" = String, Path)),
     request_body = CaseStep,
     responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -86,7 +86,7 @@ pub async fn transition(
 
 /// Everything on a case in date order. Records of sections the caller is not granted are left
 /// out.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", tag = "cases", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", operation_id = "case_timeline", tag = "cases", params(("id" = String, Path)),
     responses((status = 200, body = Vec<TimelineEntry>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -99,7 +99,7 @@ pub async fn timeline(
 }
 
 /// Who read or changed the case, newest first (the last 500 entries). Admins only.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/audit", tag = "cases", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/audit", operation_id = "case_access_log", tag = "cases", params(("id" = String, Path)),
     responses((status = 200, body = Vec<AccessEntry>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

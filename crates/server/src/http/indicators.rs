@@ -12,7 +12,7 @@ use homeward_service::indicators as svc;
 use homeward_service::indicators::*;
 
 /// Every indicator of the results framework for a period.
-#[utoipa::path(get, path = "/api/v1/indicators", tag = "monitoring", params(Period),
+#[utoipa::path(get, path = "/api/v1/indicators", operation_id = "compute_indicators", tag = "monitoring", params(Period),
     responses((status = 200, body = IndicatorsView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -11,14 +11,14 @@ use homeward_service::packets as svc;
 use homeward_service::packets::*;
 
 /// The packets sent to the caller's organisation.
-#[utoipa::path(get, path = "/api/v1/referral-packets", tag = "partners",
+#[utoipa::path(get, path = "/api/v1/referral-packets", operation_id = "list_referral_packets", tag = "partners",
     responses((status = 200, body = Vec<PacketView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<PacketView>>> {
     Ok(Json(svc::list(&state, &caller).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/referral-packets/{referral_id}", tag = "partners", params(("referral_id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/referral-packets/{referral_id}", operation_id = "read_referral_packet", tag = "partners", params(("referral_id" = String, Path)),
     responses((status = 200, body = PacketView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -31,7 +31,7 @@ pub async fn read(
 }
 
 /// Records what happened with the referral, with feedback in `note`.
-#[utoipa::path(post, path = "/api/v1/referral-packets/{referral_id}/transitions", tag = "partners",
+#[utoipa::path(post, path = "/api/v1/referral-packets/{referral_id}/transitions", operation_id = "move_referral_packet", tag = "partners",
     params(("referral_id" = String, Path)), request_body = ReferralStep,
     responses((status = 200, body = PacketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),

@@ -12,7 +12,7 @@ use homeward_service::plans as svc;
 use homeward_service::plans::*;
 
 /// Starts the case's first plan, or a new one after the last was completed or abandoned.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/plans", tag = "plans", params(("id" = String, Path)), request_body = PlanDraft,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plans", operation_id = "draft_plan", tag = "plans", params(("id" = String, Path)), request_body = PlanDraft,
     responses((status = 201, body = PlanView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -26,7 +26,7 @@ pub async fn draft(
     Ok((StatusCode::CREATED, Json(svc::draft(&state, &caller, &case_id, draft).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}/plans", tag = "plans", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plans", operation_id = "list_plans", tag = "plans", params(("id" = String, Path)),
     responses((status = 200, body = Vec<PlanView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -38,7 +38,7 @@ pub async fn list(
     Ok(Json(svc::list(&state, &caller, &case_id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}/plans/{plan_id}", tag = "plans",
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plans/{plan_id}", operation_id = "read_plan", tag = "plans",
     params(("id" = String, Path), ("plan_id" = String, Path)),
     responses((status = 200, body = PlanView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
@@ -52,7 +52,7 @@ pub async fn read(
 }
 
 /// Edits a draft. Agreed plans are changed only by revising them into a new version.
-#[utoipa::path(put, path = "/api/v1/cases/{id}/plans/{plan_id}", tag = "plans",
+#[utoipa::path(put, path = "/api/v1/cases/{id}/plans/{plan_id}", operation_id = "edit_plan", tag = "plans",
     params(("id" = String, Path), ("plan_id" = String, Path)), request_body = PlanEdit,
     responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -69,7 +69,7 @@ pub async fn edit(
 
 /// Moves a plan version. `agree` needs the attestation and moves a case in `planning` to
 /// `plan_agreed`; `revise` supersedes the version and answers with the new draft version.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/plans/{plan_id}/transitions", tag = "plans",
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plans/{plan_id}/transitions", operation_id = "move_plan", tag = "plans",
     params(("id" = String, Path), ("plan_id" = String, Path)), request_body = PlanStep,
     responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),

@@ -11,7 +11,7 @@ use homeward_service::providers as svc;
 use homeward_service::providers::*;
 
 /// Adds a provider to the directory.
-#[utoipa::path(post, path = "/api/v1/providers", tag = "providers", request_body = ServiceProvider,
+#[utoipa::path(post, path = "/api/v1/providers", operation_id = "add_provider", tag = "providers", request_body = ServiceProvider,
     responses((status = 201, body = ProviderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -24,7 +24,7 @@ pub async fn add(
 }
 
 /// The directory, for choosing where to refer. Every signed-in staff role may read it.
-#[utoipa::path(get, path = "/api/v1/providers", tag = "providers", params(ProviderQuery),
+#[utoipa::path(get, path = "/api/v1/providers", operation_id = "list_providers", tag = "providers", params(ProviderQuery),
     responses((status = 200, body = Vec<ProviderView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -36,7 +36,7 @@ pub async fn list(
     Ok(Json(svc::list(&state, &caller, query).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/providers/{provider_id}", tag = "providers", params(("provider_id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/providers/{provider_id}", operation_id = "read_provider", tag = "providers", params(("provider_id" = String, Path)),
     responses((status = 200, body = ProviderView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -49,7 +49,7 @@ pub async fn read(
 }
 
 /// Corrects or re-verifies a directory entry.
-#[utoipa::path(put, path = "/api/v1/providers/{provider_id}", tag = "providers", params(("provider_id" = String, Path)),
+#[utoipa::path(put, path = "/api/v1/providers/{provider_id}", operation_id = "edit_provider", tag = "providers", params(("provider_id" = String, Path)),
     request_body = ProviderEdit,
     responses((status = 200, body = ProviderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),

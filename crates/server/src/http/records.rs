@@ -15,11 +15,11 @@ use crate::extract::{Auth, Body};
 
 /// The four endpoints of one kind, with their OpenAPI descriptions.
 macro_rules! record_endpoints {
-    ($module:ident, $ty:ident, $tag:literal, $collection:literal, $item:literal) => {
+    ($module:ident, $ty:ident, $op:literal, $ops:literal, $tag:literal, $collection:literal, $item:literal) => {
         pub mod $module {
             use super::*;
 
-            #[utoipa::path(post, path = $collection, tag = $tag, params(("id" = String, Path, description = "case id")),
+            #[utoipa::path(post, path = $collection, operation_id = concat!("add_", $op), tag = $tag, params(("id" = String, Path, description = "case id")),
                 request_body = $ty,
                 responses((status = 201, body = RecordView<$ty>), (status = 400, body = ErrorBody),
                     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -30,7 +30,7 @@ macro_rules! record_endpoints {
                 Ok((StatusCode::CREATED, Json(svc::create::<$ty>(&s, &caller, &id, body).await?)))
             }
 
-            #[utoipa::path(get, path = $collection, tag = $tag, params(("id" = String, Path, description = "case id")),
+            #[utoipa::path(get, path = $collection, operation_id = concat!("list_", $ops), tag = $tag, params(("id" = String, Path, description = "case id")),
                 responses((status = 200, body = [RecordView<$ty>]), (status = 401, body = ErrorBody),
                     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
                 security(("bearer" = [])))]
@@ -39,7 +39,7 @@ macro_rules! record_endpoints {
                 Ok(Json(svc::list::<$ty>(&s, &caller, &id).await?))
             }
 
-            #[utoipa::path(get, path = $item, tag = $tag,
+            #[utoipa::path(get, path = $item, operation_id = concat!("read_", $op), tag = $tag,
                 params(("id" = String, Path, description = "case id"), ("record_id" = String, Path)),
                 responses((status = 200, body = RecordView<$ty>), (status = 401, body = ErrorBody),
                     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -49,7 +49,7 @@ macro_rules! record_endpoints {
                 Ok(Json(svc::read::<$ty>(&s, &caller, &id, &record_id).await?))
             }
 
-            #[utoipa::path(put, path = $item, tag = $tag,
+            #[utoipa::path(put, path = $item, operation_id = concat!("correct_", $op), tag = $tag,
                 params(("id" = String, Path, description = "case id"), ("record_id" = String, Path)),
                 request_body = Correction<$ty>,
                 responses((status = 200, body = RecordView<$ty>), (status = 400, body = ErrorBody),
@@ -74,6 +74,8 @@ macro_rules! record_endpoints {
 record_endpoints!(
     household_members,
     HouseholdMember,
+    "household_member",
+    "household_members",
     "household",
     "/api/v1/cases/{id}/household-members",
     "/api/v1/cases/{id}/household-members/{record_id}"
@@ -81,6 +83,8 @@ record_endpoints!(
 record_endpoints!(
     consents,
     ConsentRecord,
+    "consent",
+    "consents",
     "consents",
     "/api/v1/cases/{id}/consents",
     "/api/v1/cases/{id}/consents/{record_id}"
@@ -88,6 +92,8 @@ record_endpoints!(
 record_endpoints!(
     counselling_sessions,
     CounsellingSession,
+    "counselling_session",
+    "counselling_sessions",
     "counselling",
     "/api/v1/cases/{id}/counselling-sessions",
     "/api/v1/cases/{id}/counselling-sessions/{record_id}"
@@ -95,6 +101,8 @@ record_endpoints!(
 record_endpoints!(
     vulnerability_assessments,
     VulnerabilityAssessment,
+    "vulnerability_assessment",
+    "vulnerability_assessments",
     "assessments",
     "/api/v1/cases/{id}/vulnerability-assessments",
     "/api/v1/cases/{id}/vulnerability-assessments/{record_id}"
@@ -102,6 +110,8 @@ record_endpoints!(
 record_endpoints!(
     risk_assessments,
     RiskAssessment,
+    "risk_assessment",
+    "risk_assessments",
     "assessments",
     "/api/v1/cases/{id}/risk-assessments",
     "/api/v1/cases/{id}/risk-assessments/{record_id}"
@@ -109,6 +119,8 @@ record_endpoints!(
 record_endpoints!(
     skills_assessments,
     SkillsAssessment,
+    "skills_assessment",
+    "skills_assessments",
     "assessments",
     "/api/v1/cases/{id}/skills-assessments",
     "/api/v1/cases/{id}/skills-assessments/{record_id}"
@@ -116,6 +128,8 @@ record_endpoints!(
 record_endpoints!(
     feasibility_checks,
     FeasibilityCheck,
+    "feasibility_check",
+    "feasibility_checks",
     "plans",
     "/api/v1/cases/{id}/feasibility-checks",
     "/api/v1/cases/{id}/feasibility-checks/{record_id}"
@@ -124,12 +138,16 @@ record_endpoints!(
     assistance,
     Assistance,
     "assistance",
+    "assistance",
+    "assistance",
     "/api/v1/cases/{id}/assistance",
     "/api/v1/cases/{id}/assistance/{record_id}"
 );
 record_endpoints!(
     follow_ups,
     FollowUp,
+    "follow_up",
+    "follow_ups",
     "follow-ups",
     "/api/v1/cases/{id}/follow-ups",
     "/api/v1/cases/{id}/follow-ups/{record_id}"
@@ -137,6 +155,8 @@ record_endpoints!(
 record_endpoints!(
     sensitive_notes,
     SensitiveNote,
+    "sensitive_note",
+    "sensitive_notes",
     "sensitive notes",
     "/api/v1/cases/{id}/sensitive-notes",
     "/api/v1/cases/{id}/sensitive-notes/{record_id}"
@@ -144,6 +164,8 @@ record_endpoints!(
 record_endpoints!(
     unmet_needs,
     UnmetNeed,
+    "unmet_need",
+    "unmet_needs",
     "unmet needs",
     "/api/v1/cases/{id}/unmet-needs",
     "/api/v1/cases/{id}/unmet-needs/{record_id}"

@@ -13,7 +13,7 @@ use homeward_service::referrals as svc;
 use homeward_service::referrals::*;
 
 /// Proposes a referral (or, with `consent_override_by`, starts it on the urgent path).
-#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", tag = "referrals", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", operation_id = "propose_referral", tag = "referrals", params(("id" = String, Path)),
     request_body = ReferralRequest,
     responses((status = 201, body = ReferralView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -28,7 +28,7 @@ pub async fn propose(
     Ok((StatusCode::CREATED, Json(svc::propose(&state, &caller, &case_id, request).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}/referrals", tag = "referrals", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/referrals", operation_id = "list_referrals", tag = "referrals", params(("id" = String, Path)),
     responses((status = 200, body = Vec<ReferralView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -40,7 +40,7 @@ pub async fn list(
     Ok(Json(svc::list(&state, &caller, &case_id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}/referrals/{referral_id}", tag = "referrals",
+#[utoipa::path(get, path = "/api/v1/cases/{id}/referrals/{referral_id}", operation_id = "read_referral", tag = "referrals",
     params(("id" = String, Path), ("referral_id" = String, Path)),
     responses((status = 200, body = ReferralView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
@@ -56,7 +56,7 @@ pub async fn read(
 /// Moves a referral. `consent` and `send` need a current consent to share with the provider for
 /// the plan version (refused with 422 saying which consent is missing); `send` freezes the
 /// packet the provider will see.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals/{referral_id}/transitions", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals/{referral_id}/transitions", operation_id = "move_referral", tag = "referrals",
     params(("id" = String, Path), ("referral_id" = String, Path)), request_body = ReferralStep,
     responses((status = 200, body = ReferralView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),

@@ -13,7 +13,7 @@ use homeward_service::session::*;
 
 /// Signs in: a new token for the user, or 401 (the same for an unknown user and a wrong
 /// password), or 429 after too many failures.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
+#[utoipa::path(post, path = "/api/v1/session", operation_id = "sign_in", tag = "session", request_body = Credentials,
     responses((status = 201, body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_in(
@@ -24,7 +24,7 @@ pub async fn sign_in(
 }
 
 /// Who the token belongs to.
-#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+#[utoipa::path(get, path = "/api/v1/session", operation_id = "current_session", tag = "session",
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn current(Auth(caller): Auth) -> Json<SessionView> {
@@ -32,7 +32,7 @@ pub async fn current(Auth(caller): Auth) -> Json<SessionView> {
 }
 
 /// Signs out: the token stops working.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, path = "/api/v1/session", operation_id = "sign_out", tag = "session",
     responses((status = 204), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn sign_out(State(state): State<Services>, Auth(caller): Auth, headers: HeaderMap) -> ApiResult<StatusCode> {

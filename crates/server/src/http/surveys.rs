@@ -14,7 +14,7 @@ use homeward_service::views::*;
 /// Records and scores a survey. 201 for a `scored` or `discarded` survey (a discarded attempt
 /// stays on the case's record, without scores); 422 for an `invalid` one, naming the question
 /// and the value, and nothing is stored.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/surveys", tag = "surveys", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/surveys", operation_id = "record_survey", tag = "surveys", params(("id" = String, Path)),
     request_body = SurveyRequest,
     responses((status = 201, body = SurveyView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -30,7 +30,7 @@ pub async fn take(
 }
 
 /// The case's surveys by date, each with its results: compare them to see progress.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/surveys", tag = "surveys", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/surveys", operation_id = "list_surveys", tag = "surveys", params(("id" = String, Path)),
     responses((status = 200, body = Vec<SurveyView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -42,7 +42,7 @@ pub async fn list(
     Ok(Json(svc::list(&state, &caller, &case_id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}/surveys/{survey_id}", tag = "surveys",
+#[utoipa::path(get, path = "/api/v1/cases/{id}/surveys/{survey_id}", operation_id = "read_survey", tag = "surveys",
     params(("id" = String, Path), ("survey_id" = String, Path)),
     responses((status = 200, body = SurveyView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),

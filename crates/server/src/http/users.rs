@@ -14,7 +14,7 @@ use homeward_service::users as svc;
 use homeward_service::users::*;
 
 /// Every account.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users",
     responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<UserView>>> {
@@ -22,7 +22,7 @@ pub async fn list(State(state): State<Services>, Auth(caller): Auth) -> ApiResul
 }
 
 /// Creates an account.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewAccount,
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users", request_body = NewAccount,
     responses((status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody)),
@@ -37,7 +37,7 @@ pub async fn create(
 
 /// Changes an account. An administrator cannot lock themselves out (disable or demote their own
 /// account), so there is always someone to manage the others.
-#[utoipa::path(put, path = "/api/v1/users/{username}", tag = "users", params(("username" = String, Path)),
+#[utoipa::path(put, path = "/api/v1/users/{username}", operation_id = "change_user", tag = "users", params(("username" = String, Path)),
     request_body = AccountChange,
     responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -53,7 +53,7 @@ pub async fn update(
 }
 
 /// Sets the language of the signed-in user's pages.
-#[utoipa::path(put, path = "/api/v1/session/language", tag = "session", request_body = LanguageChoice,
+#[utoipa::path(put, path = "/api/v1/session/language", operation_id = "set_my_language", tag = "session", request_body = LanguageChoice,
     responses((status = 200, body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -66,7 +66,7 @@ pub async fn set_language(
 }
 
 /// The offices, as named on accounts and cases (an office is a name, not a separate record).
-#[utoipa::path(get, path = "/api/v1/offices", tag = "users",
+#[utoipa::path(get, path = "/api/v1/offices", operation_id = "list_offices", tag = "users",
     responses((status = 200, body = Vec<OfficeView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn offices(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<OfficeView>>> {
