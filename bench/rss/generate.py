@@ -4,7 +4,7 @@ surveys (some dk/dwa), and a few refused, incomplete and wrong rows of every kin
 
 Usage: generate.py N OUT.csv [--seed S] [--clean]
   --clean   only complete, valid surveys (for measuring pure scoring speed)
-Answer codes come from data/rss/codebook.csv, so the file follows the shared codebook.
+Answer codes come from docs/rss/codebook.csv, so the file follows the shared codebook.
 """
 import argparse
 import csv
@@ -28,7 +28,7 @@ WRONG = [("Q1", "thrilled"), ("Q3", "very_good"), ("Q8", "land no"), ("Q8", "lan
 
 def codebook():
     codes = {}
-    with open(ROOT / "data/rss/codebook.csv", newline="") as f:
+    with open(ROOT / "docs/rss/codebook.csv", newline="") as f:
         for row in csv.DictReader(f):
             if row["code"]:
                 codes.setdefault(row["question"], []).append(row["code"])

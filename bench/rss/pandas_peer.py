@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark peer: SCORING.md's rules for the provisional profile, vectorised with pandas.
 
-An independent implementation (it reads only data/rss/codebook.csv, not Homeward's data files),
+An independent implementation (it reads only docs/rss/codebook.csv, not Homeward's data files),
 used to check Homeward's results and to time them against what an analyst would write.
 
 Usage: pandas_peer.py INPUT.csv OUTPUT.csv
@@ -26,7 +26,7 @@ NON_ANSWERS = {"dk", "dwa", "na"}
 
 def load_codebook():
     kind, weight, values, codes = {}, {}, {}, {}
-    with open(ROOT / "data/rss/codebook.csv", newline="") as f:
+    with open(ROOT / "docs/rss/codebook.csv", newline="") as f:
         for row in csv.DictReader(f):
             q = row["question"]
             kind[q] = row["type"]

@@ -1,4 +1,4 @@
-//! Homeward and an independent implementation of SCORING.md (bench/rss/pandas_peer.py, which
+//! Homeward and an independent implementation of docs/rss/SCORING.md (bench/rss/pandas_peer.py, which
 //! reads only the codebook) must agree row by row on generated files with every kind of row.
 
 use std::ffi::OsStr;

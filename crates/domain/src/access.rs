@@ -1,4 +1,4 @@
-//! Who may see and do what (domain.md section 1 and 6): roles, what each role may do, the
+//! Who may see and do what (docs/domain.md section 1 and 6): roles, what each role may do, the
 //! sensitive sections readable only with an explicit grant, and office scoping. Pure rules; the
 //! server asks them before touching data.
 
@@ -23,7 +23,7 @@ named_enum! {
 
 named_enum! {
     /// Parts of a case readable only by users granted them explicitly (need-to-know, lines
-    /// 3744-3751; domain.md 6.7 and 6.14).
+    /// 3744-3751; docs/domain.md 6.7 and 6.14).
     pub enum Section {
         Health = "health",
         Psychosocial = "psychosocial",

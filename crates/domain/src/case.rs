@@ -1,4 +1,4 @@
-//! The lifecycle of a case (domain.md 3.1; handbook Fig. 2.1 line 1771, sections 2.1-2.3 and 2.7).
+//! The lifecycle of a case (docs/domain.md 3.1; handbook Fig. 2.1 line 1771, sections 2.1-2.3 and 2.7).
 
 use crate::lifecycle::{Lifecycle, Transition};
 
@@ -22,7 +22,7 @@ named_enum! {
         /// Plan review, exit interview, closing assessment, onward referrals (lines 4321-4333).
         Closing = "closing",
         Closed = "closed",
-        /// Closed, then taken up again as a new case (design choice of domain.md: the handbook
+        /// Closed, then taken up again as a new case (design choice of docs/domain.md: the handbook
         /// does not cover re-opening).
         Reopened = "reopened",
         Archived = "archived",

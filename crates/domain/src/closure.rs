@@ -1,5 +1,5 @@
-//! Why a case is closed (domain.md 3.5; handbook lines 4291-4320), and the closure record
-//! (domain.md 2.16).
+//! Why a case is closed (docs/domain.md 3.5; handbook lines 4291-4320), and the closure record
+//! (docs/domain.md 2.16).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! The case-management domain of Homeward, as pure types: no storage, no HTTP.
 //!
-//! Specification: `../shared/design/domain.md` (section 3: workflows and state machines), which
+//! Specification: `docs/domain.md` (section 3: workflows and state machines), which
 //! cites the IOM Reintegration Handbook by line.
 //!
 //! So far: the lifecycles of a case, a reintegration plan and a referral, each a transition
@@ -10,7 +10,7 @@
 //! finds the consent covering a use of a returnee's data or says which is missing; and the
 //! reference codes (countries, currencies) with money as exact minor units; and RSS survey
 //! instances, whose results under each scoring profile are added, never overwritten; the entities
-//! of domain.md section 2 as validated values (registration and profile, household, consents,
+//! of docs/domain.md section 2 as validated values (registration and profile, household, consents,
 //! counselling, assessments, plan content after Annex 3, the service directory, referrals,
 //! assistance, follow-ups, closure); who may see and do what ([`access`]); and the search key
 //! that makes name search accent- and case-insensitive.

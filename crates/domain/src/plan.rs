@@ -1,4 +1,4 @@
-//! The lifecycle of one version of a reintegration plan (domain.md 3.2; handbook Annex 3,
+//! The lifecycle of one version of a reintegration plan (docs/domain.md 3.2; handbook Annex 3,
 //! lines 12605-12754, and section 2.3).
 
 use crate::lifecycle::{Lifecycle, Transition};

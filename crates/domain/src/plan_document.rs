@@ -1,4 +1,4 @@
-//! The content of one version of a reintegration plan, after the Annex 3 template (domain.md 4.2;
+//! The content of one version of a reintegration plan, after the Annex 3 template (docs/domain.md 4.2;
 //! handbook lines 12605-12754) and section 2.3.2 (lines 2324-2346).
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! The service directory: providers a case can be referred to (domain.md 2.13; handbook Annex 8
+//! The service directory: providers a case can be referred to (docs/domain.md 2.13; handbook Annex 8
 //! lines 15302-15546, Annex 7 lines 15153-15300). Service maps go stale, so each entry carries
 //! the date it was last verified (lines 1089-1095).
 

@@ -1,4 +1,4 @@
-//! The lifecycle of a referral to a service provider (domain.md 3.3; handbook lines 2355-2366,
+//! The lifecycle of a referral to a service provider (docs/domain.md 3.3; handbook lines 2355-2366,
 //! 7266-7300).
 
 use chrono::NaiveDate;

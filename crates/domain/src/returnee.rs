@@ -1,7 +1,7 @@
-//! The returnee and their case as registered (domain.md 2.1 and 2.3; handbook RSS profile block
+//! The returnee and their case as registered (docs/domain.md 2.1 and 2.3; handbook RSS profile block
 //! lines 13110-13136, analysis variables lines 9170-9181).
 //!
-//! There is deliberately no field for sexual orientation or gender identity (domain.md 6.14):
+//! There is deliberately no field for sexual orientation or gender identity (docs/domain.md 6.14):
 //! a voluntary disclosure goes only into a restricted note with explicit consent.
 
 use chrono::{Datelike, NaiveDate};
@@ -75,7 +75,7 @@ pub struct Registration {
     pub profile: ProfileDetails,
 }
 
-/// The optional part of a returnee's profile (domain.md 2.1).
+/// The optional part of a returnee's profile (docs/domain.md 2.1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileDetails {

@@ -5,7 +5,7 @@ use homeward_rss::Instrument;
 use crate::BatchError;
 use crate::records::Records;
 
-/// Output columns, in this order (SCORING.md).
+/// Output columns, in this order (docs/rss/SCORING.md).
 pub const OUTPUT_COLUMNS: [&str; 14] = [
     "survey_id",
     "status",

@@ -1,4 +1,4 @@
-//! The batch file contract of `homeward rss score` (`../shared/rss/SCORING.md`): a CSV of surveys in,
+//! The batch file contract of `homeward rss score` (`docs/rss/SCORING.md`): a CSV of surveys in,
 //! a CSV of results out, one row per input row, in input order.
 //!
 //! The input is read in chunks cut at exact record boundaries, scored on every core and written

@@ -1,4 +1,4 @@
-//! The batch file contract of SCORING.md, as seen from outside: CSV text in, CSV text out.
+//! The batch file contract of docs/rss/SCORING.md, as seen from outside: CSV text in, CSV text out.
 
 use homeward_rss_batch::{BatchError, OUTPUT_COLUMNS, Options, score_csv};
 use proptest::prelude::*;

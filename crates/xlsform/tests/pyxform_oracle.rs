@@ -71,7 +71,7 @@ fn skip_logic_consent_gate_constraints_and_q21_are_in_the_xform() {
 #[test]
 fn choice_names_are_the_codebook_codes() {
     let Some(report) = check(&form(&["en", "fr"])) else { return };
-    let codebook = std::fs::read_to_string(workspace_root().join("data/rss/codebook.csv")).unwrap();
+    let codebook = std::fs::read_to_string(workspace_root().join("docs/rss/codebook.csv")).unwrap();
     let mut expected: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for rec in csv::Reader::from_reader(codebook.as_bytes()).records() {
         let rec = rec.unwrap();

@@ -1,4 +1,4 @@
-//! `homeward rss score`: the batch file contract of SCORING.md.
+//! `homeward rss score`: the batch file contract of docs/rss/SCORING.md.
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -1,4 +1,4 @@
-//! Consent (domain.md 2.4 and 6): what a returnee agreed to, how, and whether it covers a use of
+//! Consent (docs/domain.md 2.4 and 6): what a returnee agreed to, how, and whether it covers a use of
 //! their data. Nothing about a returnee is shared without a current consent that covers it.
 
 use chrono::NaiveDate;

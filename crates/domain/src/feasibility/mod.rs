@@ -1,4 +1,4 @@
-//! The feasibility grid (domain.md 4.1; handbook Annex 5): a catalogue of interventions, each
+//! The feasibility grid (docs/domain.md 4.1; handbook Annex 5): a catalogue of interventions, each
 //! with criteria at individual, community and structural level, and a case's evaluation of one
 //! intervention against them.
 
@@ -162,7 +162,7 @@ named_enum! {
 }
 
 /// A case's check of one intervention against its criteria, with a justification per
-/// criterion (domain.md 2.10: criteria met or unmet, justification).
+/// criterion (docs/domain.md 2.10: criteria met or unmet, justification).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
     pub intervention: String,

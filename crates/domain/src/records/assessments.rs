@@ -1,5 +1,5 @@
 //! Counselling, the assessments of section 2.2 of the handbook, restricted notes and a case's
-//! feasibility check of an intervention (domain.md 2.5-2.7, 2.11).
+//! feasibility check of an intervention (docs/domain.md 2.5-2.7, 2.11).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ named_enum! {
     }
 }
 
-/// One counselling session (domain.md 7.5): confidential, so in the psychosocial section.
+/// One counselling session (docs/domain.md 7.5): confidential, so in the psychosocial section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CounsellingSession {
@@ -77,7 +77,7 @@ named_enum! {
     }
 }
 
-/// A vulnerability assessment (domain.md 2.5): protection section.
+/// A vulnerability assessment (docs/domain.md 2.5): protection section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VulnerabilityAssessment {
@@ -131,7 +131,7 @@ impl CaseRecord for VulnerabilityAssessment {
     }
 }
 
-/// A risk assessment with the individual security plan (domain.md 2.6): protection section.
+/// A risk assessment with the individual security plan (docs/domain.md 2.6): protection section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskAssessment {
@@ -168,7 +168,7 @@ impl CaseRecord for RiskAssessment {
     }
 }
 
-/// A skills assessment (domain.md 2.7, Fig. 2.3 line 2122).
+/// A skills assessment (docs/domain.md 2.7, Fig. 2.3 line 2122).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillsAssessment {
@@ -222,7 +222,7 @@ impl CaseRecord for SkillsAssessment {
 }
 
 /// Restricted free text in one sensitive section: health, GBV, trafficking, or a voluntary
-/// SOGIESC disclosure (recorded only with explicit consent; never asked, domain.md 6.14).
+/// SOGIESC disclosure (recorded only with explicit consent; never asked, docs/domain.md 6.14).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SensitiveNote {
@@ -267,7 +267,7 @@ pub struct CriterionMark {
     pub justification: String,
 }
 
-/// A case's check of one intervention of the feasibility grid (domain.md 2.11).
+/// A case's check of one intervention of the feasibility grid (docs/domain.md 2.11).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeasibilityCheck {

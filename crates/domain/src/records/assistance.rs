@@ -1,4 +1,4 @@
-//! The assistance ledger (domain.md 2.14; handbook Table 2.2 lines 2376-2420, lines 12262-12300):
+//! The assistance ledger (docs/domain.md 2.14; handbook Table 2.2 lines 2376-2420, lines 12262-12300):
 //! what was given, how, to whom, in which instalment. Money is exact: integer minor units.
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! A consent as kept on a case (domain.md 2.4). The rules are those of [`crate::consent`]; this
+//! A consent as kept on a case (docs/domain.md 2.4). The rules are those of [`crate::consent`]; this
 //! is its stored form, which may only change by being withdrawn.
 
 use chrono::NaiveDate;

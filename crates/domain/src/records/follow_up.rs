@@ -1,4 +1,4 @@
-//! Follow-up and monitoring visits (domain.md 2.15; handbook 2.3.3 lines 2443-2545).
+//! Follow-up and monitoring visits (docs/domain.md 2.15; handbook 2.3.3 lines 2443-2545).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Household and family members (domain.md 2.2; handbook 2.2.3 lines 2096-2105, 2.6.2 lines
+//! Household and family members (docs/domain.md 2.2; handbook 2.2.3 lines 2096-2105, 2.6.2 lines
 //! 4155-4218).
 
 use chrono::NaiveDate;

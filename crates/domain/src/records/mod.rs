@@ -1,4 +1,4 @@
-//! The records kept on a case (domain.md 2.2-2.7, 2.11, 2.14, 2.15): each a plain typed value,
+//! The records kept on a case (docs/domain.md 2.2-2.7, 2.11, 2.14, 2.15): each a plain typed value,
 //! validated as a whole, with its kind's stable name and, for sensitive kinds, the section a
 //! reader must be granted. Storage keeps them as they are here; nothing is added by callbacks.
 

@@ -1,5 +1,5 @@
 //! Unmet needs: what a returnee needs that no service provides, recorded for advocacy and the
-//! gap analysis of Annex 7 (domain.md 2.3 and 5; handbook lines 2425-2427).
+//! gap analysis of Annex 7 (docs/domain.md 2.3 and 5; handbook lines 2425-2427).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! A Reintegration Sustainability Survey taken in a case (domain.md 2.8): when, where, by whom,
+//! A Reintegration Sustainability Survey taken in a case (docs/domain.md 2.8): when, where, by whom,
 //! the answers as codebook codes, and the results of every scoring profile applied to them.
 //! Scoring again under another profile adds a result; no result is ever overwritten.
 

@@ -1,4 +1,4 @@
-//! When things are due in a case (domain.md 3.4), from timing rules that are data
+//! When things are due in a case (docs/domain.md 3.4), from timing rules that are data
 //! (`data/programme/timing-rules.toml`), so a programme can change them.
 
 use std::collections::BTreeMap;

@@ -68,13 +68,13 @@ fn skip_logic_and_derived_item_are_those_of_the_handbook() {
     assert_eq!(exclusive("Q32"), ["no_one"]);
 }
 
-/// The codebook shipped in `../shared/rss/codebook.csv` (copied to `data/rss/codebook.csv`) is the
+/// The codebook of `docs/rss/codebook.csv` is the
 /// reference for codes, English labels, types, weights and provisional values.
 #[test]
 fn instrument_and_provisional_profile_reproduce_the_codebook() {
     let inst = instrument();
     let profile = crate::builtin::provisional_profile(&inst);
-    let codebook = include_str!("../../../../data/rss/codebook.csv");
+    let codebook = include_str!("../../../../docs/rss/codebook.csv");
     let mut reader = csv::Reader::from_reader(codebook.as_bytes());
     let mut from_codebook = Vec::new();
     for row in reader.records() {

@@ -1,6 +1,6 @@
 //! Scoring one survey: a pure function of its answers, the instrument and a profile.
 //!
-//! The rules are those of `../shared/rss/SCORING.md`:
+//! The rules are those of `docs/rss/SCORING.md`:
 //! 1. `invalid` when the data is wrong (first problem in question order);
 //! 2. else `discarded` when consent is not `yes` or a question that is asked has no answer;
 //! 3. else `scored`: item values from the profile, derived items, weighted dimension and

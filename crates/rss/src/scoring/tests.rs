@@ -1,4 +1,4 @@
-//! The scoring rules of SCORING.md, one test each, then properties that must hold for any survey.
+//! The scoring rules of docs/rss/SCORING.md, one test each, then properties that must hold for any survey.
 
 use proptest::prelude::*;
 
