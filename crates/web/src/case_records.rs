@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::form_view::{Input, general_problems, inputs, label_key};
 use crate::forms::{self, FieldDef, FieldType, FormDef, Typed};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::render;
+use crate::layout::render;
 use crate::session::{Posted, Session};
 
 /// A record as the page lists it: its data as the API's JSON.
@@ -154,13 +154,13 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+    let case = match crate::case_page::case_or_refusal(&state, &session, &case_id).await {
         Ok(c) => c,
         Err(refused) => return refused,
     };
     let listed = match for_kind!(kind, T => list_of::<T>(&state, &session.caller, &case_id).await) {
         Ok(l) => l,
-        Err(e) => return crate::pages::refusal(t, e),
+        Err(e) => return crate::layout::refusal(t, e),
     };
     let columns: Vec<&FieldDef> =
         form.columns.iter().filter_map(|c| form.fields.iter().find(|f| &f.name == c)).collect();
@@ -252,7 +252,7 @@ pub async fn add(
             *response.status_mut() = StatusCode::FORBIDDEN;
             response
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }
 

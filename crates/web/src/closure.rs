@@ -17,7 +17,7 @@ use homeward_service::cases;
 use crate::form_view::{Input, general_problems, inputs, read};
 use crate::forms::{self, Typed};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::render;
+use crate::layout::render;
 use crate::session::{Posted, Session};
 
 #[derive(Template)]
@@ -43,7 +43,7 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+    let case = match crate::case_page::case_or_refusal(&state, &session, &case_id).await {
         Ok(c) => c,
         Err(refused) => return refused,
     };
@@ -104,6 +104,6 @@ pub async fn close(
             *response.status_mut() = StatusCode::CONFLICT;
             response
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }

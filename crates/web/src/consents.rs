@@ -63,9 +63,9 @@ pub async fn record(
     match outcome {
         Ok(()) => Redirect::to(&format!("/cases/{id}#consents")).into_response(),
         Err(ServiceError::Invalid(message, _) | ServiceError::Forbidden(message)) => {
-            crate::pages::case_page(state, session, id, Some(message), Some(form)).await
+            crate::case_page::case_page(state, session, id, Some(message), Some(form)).await
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }
 
@@ -98,7 +98,7 @@ pub async fn withdraw(
         Ok(_) => Redirect::to(&format!("/cases/{id}#consents")).into_response(),
         Err(
             ServiceError::Invalid(message, _) | ServiceError::Conflict(message, _) | ServiceError::Forbidden(message),
-        ) => crate::pages::case_page(state, session, id, Some(message), None).await,
-        Err(e) => crate::pages::failure(e),
+        ) => crate::case_page::case_page(state, session, id, Some(message), None).await,
+        Err(e) => crate::layout::failure(e),
     }
 }

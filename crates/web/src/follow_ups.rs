@@ -65,8 +65,8 @@ pub async fn record(
     match outcome {
         Ok(()) => Redirect::to(&format!("/cases/{id}#follow-ups")).into_response(),
         Err(ServiceError::Invalid(message, _) | ServiceError::Forbidden(message)) => {
-            crate::pages::case_page(state, session, id, Some(message), None).await
+            crate::case_page::case_page(state, session, id, Some(message), None).await
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }

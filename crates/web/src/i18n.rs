@@ -197,7 +197,7 @@ mod tests {
         let text = CATALOGUES[0].1.replace("direction = \"ltr\"", "direction = \"rtl\"");
         let mut arabic: Catalogue = toml::from_str(&text).unwrap();
         arabic.code = "ar".into();
-        let html = crate::pages::MessagePage { t: &arabic, message: "x" }.render().unwrap();
+        let html = crate::layout::MessagePage { t: &arabic, message: "x" }.render().unwrap();
         assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
         // The stylesheet leans on logical properties only, so it needs no mirror image.
         let css = include_str!("../static/homeward.css");

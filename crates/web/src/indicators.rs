@@ -15,7 +15,7 @@ use homeward_service::indicators::{self as api, IndicatorsView, Period};
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::{MessagePage, render};
+use crate::layout::{MessagePage, render};
 use crate::session::Session;
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,7 +97,7 @@ async fn period_view(
                 return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
             }
             Err(ServiceError::Invalid(m, _)) => Err(t.problem(&m)),
-            Err(e) => return Err(crate::pages::failure(e)),
+            Err(e) => return Err(crate::layout::failure(e)),
         },
         _ => Err(t.problem("is not a date (YYYY-MM-DD)")),
     };

@@ -1,16 +1,19 @@
 //! The web app for case workers, served by `homeward serve` beside the API: server-rendered
-//! HTML that works without JavaScript, in the user's language (`data/i18n`), over the same
-//! handlers as the API, so access rules, validation and audit are the same.
+//! HTML that works without JavaScript, in the user's language (`data/i18n`). Every page calls the
+//! operations of `homeward-service`, so access rules, validation and audit are the API's.
 //!
-//! So far: sign in and out (session cookie, CSRF on every form, attempts limited like the API),
-//! the caseload with search and filters, registering a returnee, and a case's summary with its
-//! timeline, the moves of its lifecycle, its consents (recorded and withdrawn) and follow-up
-//! visits (the next one proposed from the timing rules); taking an
-//! RSS survey, with the scores, bands and profile shown once saved. The other flows of issue 4 are
-//! still to come.
+//! - `layout`: what every page shares (rendering, the message page, failures); `session`:
+//!   the cookie and CSRF; `sign_in`;
+//! - `caseload`, `case_page`, `register`, `case_records` (record forms as data, `forms`),
+//!   `consents`, `follow_ups`, `survey`, `plan` (the editor, checklists, printable plan),
+//!   `referrals`, `closure`, `packets` (what a partner sees);
+//! - `indicators`, `dashboard` (its model and workbook), `report` (workbook helpers);
+//! - `admin` (accounts, offices, directory, the programme's data, one's own settings).
 
 mod admin;
+mod case_page;
 mod case_records;
+mod caseload;
 mod closure;
 mod compress;
 mod consents;
@@ -20,14 +23,15 @@ mod form_view;
 pub mod forms;
 pub mod i18n;
 mod indicators;
+mod layout;
 mod packets;
-mod pages;
 mod plan;
 mod progress;
 mod referrals;
 mod register;
 mod report;
 pub mod session;
+mod sign_in;
 mod survey;
 
 use axum::Router;
@@ -42,12 +46,12 @@ const SURVEY_SCRIPT: &str = include_str!("../static/survey.js");
 /// The API and the web app together.
 pub fn app(state: Services) -> Router {
     let pages = Router::new()
-        .route("/", get(pages::caseload))
-        .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
-        .route("/sign-out", post(pages::sign_out))
+        .route("/", get(caseload::caseload))
+        .route("/sign-in", get(sign_in::sign_in_form).post(sign_in::sign_in))
+        .route("/sign-out", post(sign_in::sign_out))
         .route("/cases/new", get(register::form).post(register::register))
-        .route("/cases/{id}", get(pages::case))
-        .route("/cases/{id}/move", post(pages::move_case))
+        .route("/cases/{id}", get(case_page::case))
+        .route("/cases/{id}/move", post(case_page::move_case))
         .route("/cases/{id}/consents", post(consents::record))
         .route("/cases/{id}/follow-ups", post(follow_ups::record))
         .route("/cases/{id}/plan", get(plan::show))

@@ -12,7 +12,7 @@ use homeward_service::Services;
 use homeward_service::packets::{self as api, PacketView};
 
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::render;
+use crate::layout::render;
 use crate::session::{Posted, Session};
 
 #[derive(Template)]
@@ -48,7 +48,7 @@ async fn page(state: Services, session: Session, message: Option<String>) -> Res
             let page = PacketsPage { t, session: &session, packets: vec![], message: Some(m), today: String::new() };
             return render(page, StatusCode::FORBIDDEN);
         }
-        Err(e) => return crate::pages::failure(e),
+        Err(e) => return crate::layout::failure(e),
     };
     let status = if message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = PacketsPage { t, session: &session, packets, message, today: homeward_store::today().to_string() };
@@ -69,6 +69,6 @@ pub async fn step(
     match api::step(&state, &session.caller, &referral_id, step).await {
         Ok(_) => Redirect::to("/packets").into_response(),
         Err(ServiceError::Invalid(m, _) | ServiceError::Conflict(m, _)) => page(state, session, Some(m)).await,
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }

@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::forms::{Typed, value};
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::render;
+use crate::layout::render;
 use crate::session::{Posted, Session};
 
 /// A referral as listed, with the consent question answered for it.
@@ -149,13 +149,13 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
-    let case = match crate::pages::case_or_refusal(&state, &session, &case_id).await {
+    let case = match crate::case_page::case_or_refusal(&state, &session, &case_id).await {
         Ok(c) => c,
         Err(refused) => return refused,
     };
     let views = match api::list(&state, &session.caller, &case_id).await {
         Ok(v) => v,
-        Err(e) => return crate::pages::refusal(t, e),
+        Err(e) => return crate::layout::refusal(t, e),
     };
     let query = ProviderQuery {
         country: None,
@@ -270,7 +270,7 @@ pub async fn propose(
     match outcome {
         Ok(()) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),
         Err(Ok(errors)) => page(state, session, case_id, DirectoryFilter::default(), typed, errors).await,
-        Err(Err(e)) => crate::pages::failure(e),
+        Err(Err(e)) => crate::layout::failure(e),
     }
 }
 
@@ -299,7 +299,7 @@ pub async fn step(
             let errors = vec![FieldError { field: "referral".into(), message: m }];
             page(state, session, case_id, DirectoryFilter::default(), vec![], errors).await
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }
 

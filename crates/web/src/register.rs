@@ -14,7 +14,7 @@ use homeward_service::cases;
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::render;
+use crate::layout::render;
 use crate::session::{Session, csrf_for};
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,7 +177,7 @@ pub async fn register(State(state): State<Services>, session: Session, Form(form
         Err(ServiceError::Forbidden(message)) => {
             page(&session, form, vec![FieldError { field: "office".into(), message }], StatusCode::FORBIDDEN)
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }
 

@@ -21,7 +21,7 @@ use homeward_service::views::SurveyView;
 use homeward_service::{cases, surveys};
 
 use crate::i18n::{Catalogue, catalogue};
-use crate::pages::render;
+use crate::layout::render;
 use crate::session::{Posted, Session};
 
 struct ChoiceView {
@@ -186,7 +186,7 @@ fn page(
 }
 
 async fn case_number(state: &Services, session: &Session, id: &str) -> Result<String, Response> {
-    cases::read(state, &session.caller, id).await.map(|c| c.case_number.clone()).map_err(crate::pages::failure)
+    cases::read(state, &session.caller, id).await.map(|c| c.case_number.clone()).map_err(crate::layout::failure)
 }
 
 /// The questions that apply (no gate, or the gate has its answer) but have no answer.
@@ -283,7 +283,7 @@ pub async fn save(
             let screen = screen_of(instrument, &field);
             return page(&state, &session, &id, &number, &form, Some((field, m)), screen);
         }
-        Err(e) => return crate::pages::failure(e),
+        Err(e) => return crate::layout::failure(e),
     };
     match surveys::take(&state, &session.caller, &id, request).await {
         Ok(view) => result(&session, &id, &number, &view),
@@ -292,7 +292,7 @@ pub async fn save(
             let screen = screen_of(instrument, &field);
             page(&state, &session, &id, &number, &form, Some((field, m)), screen)
         }
-        Err(e) => crate::pages::failure(e),
+        Err(e) => crate::layout::failure(e),
     }
 }
 

@@ -35,7 +35,11 @@ impl Server {
     /// Starts `homeward serve` on a free port and waits until it listens.
     pub fn start(database: &str) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_homeward"));
-        command.args(["serve", "--database", database, "--listen", "127.0.0.1:0"]).stderr(Stdio::inherit());
+        // Requests are not logged here: a failing test's output should show the failure.
+        command
+            .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
+            .env("HOMEWARD_LOG", "warn")
+            .stderr(Stdio::inherit());
         Server::spawn(command)
     }
 

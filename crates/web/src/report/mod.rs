@@ -3,7 +3,6 @@
 //! "suppressed", and an About sheet that says what the figures rest on (period, scoring
 //! profile, suppression rule).
 
-pub mod dashboard;
 pub mod indicators;
 
 use axum::http::{StatusCode, header as http_header};
@@ -71,7 +70,7 @@ pub(crate) fn download(workbook: Result<Vec<u8>, XlsxError>, filename: &str) -> 
             bytes,
         )
             .into_response(),
-        Err(e) => crate::pages::failure(ServiceError::Internal(format!("workbook: {e}"))),
+        Err(e) => crate::layout::failure(ServiceError::Internal(format!("workbook: {e}"))),
     }
 }
 

@@ -6,8 +6,8 @@ use homeward_analytics::estimate::Estimate;
 use homeward_analytics::summary::Row;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::{about, header, profile_line};
-use crate::dashboard::Dashboard;
+use super::Dashboard;
+use crate::report::{about, header, profile_line};
 
 /// Number formats: scores to three places, shares as percentages.
 struct Formats {

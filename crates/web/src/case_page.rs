@@ -1,0 +1,155 @@
+//! A case's page: its summary, timeline, lifecycle moves, consents, follow-ups and RSS progress.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::Named;
+use homeward_domain::access::Permission;
+use homeward_domain::case::CaseAction;
+use homeward_domain::consent::{ConsentMethod, ConsentPurpose};
+use homeward_domain::records::ConsentRecord;
+use homeward_service::ServiceError;
+use homeward_service::Services;
+use homeward_service::cases::{self, TimelineEntry};
+use homeward_service::views::{CaseView, RecordView};
+use serde::Deserialize;
+
+use crate::consents::ConsentForm;
+use crate::i18n::{Catalogue, catalogue};
+use crate::layout::{MessagePage, refusal, render};
+use crate::session::{Session, csrf_for};
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case: CaseView,
+    name: Option<String>,
+    status: &'static str,
+    sex: &'static str,
+    band: Option<String>,
+    /// Moves offered as buttons (closing needs its own form, to come).
+    moves: Vec<&'static str>,
+    may_move: bool,
+    timeline: Vec<TimelineEntry>,
+    message: Option<String>,
+    consents: Vec<RecordView<ConsentRecord>>,
+    may_record: bool,
+    may_survey: bool,
+    progress: Option<crate::progress::Progress>,
+    visits: Vec<RecordView<homeward_domain::records::FollowUp>>,
+    may_follow_up: bool,
+    modes: Vec<&'static str>,
+    kinds: Vec<&'static str>,
+    consent_form: ConsentForm,
+    purposes: Vec<&'static str>,
+    methods: Vec<&'static str>,
+    /// The case's other pages: records, plan, referrals.
+    menu: Vec<(&'static str, &'static str)>,
+    may_close: bool,
+}
+
+/// The case as the caller may see it (the API's read, audited), or the page that refuses it.
+pub(crate) async fn case_or_refusal(state: &Services, session: &Session, id: &str) -> Result<CaseView, Response> {
+    cases::read(state, &session.caller, id).await.map_err(|e| refusal(catalogue(&session.caller.language), e))
+}
+
+pub async fn case(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
+    case_page(state, session, id, None, None).await
+}
+
+/// A case's page; `message` is a refusal to show, `consent_form` what was typed in a refused
+/// consent form.
+pub(crate) async fn case_page(
+    state: Services,
+    session: Session,
+    id: String,
+    message: Option<String>,
+    consent_form: Option<ConsentForm>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    match cases::read(&state, &session.caller, &id).await {
+        Ok(case) => {
+            // The timeline shows identifying records: roles that see pseudonymised data get none.
+            let timeline = cases::timeline(&state, &session.caller, &id).await.unwrap_or_default();
+            let consents = crate::consents::of_case(&state, &session, &id).await;
+            let surveys = homeward_service::surveys::list(&state, &session.caller, &id).await.unwrap_or_default();
+            let page = CasePage {
+                t,
+                session: &session,
+                name: case.given_name.as_ref().zip(case.family_name.as_ref()).map(|(g, f)| format!("{g} {f}")),
+                status: case.status.name(),
+                sex: case.sex.name(),
+                band: case.latest_band.clone(),
+                moves: case
+                    .allowed_actions
+                    .iter()
+                    .filter(|a| !matches!(a, CaseAction::Close | CaseAction::OptOut))
+                    .map(|a| a.name())
+                    .collect(),
+                may_move: session.caller.access.may(Permission::MoveCase),
+                timeline,
+                message,
+                consents,
+                may_record: session.caller.access.may(Permission::RecordAssessment)
+                    && session.caller.access.role.sees_identities(),
+                may_survey: session.caller.access.may(Permission::TakeSurvey),
+                progress: crate::progress::chart(&surveys),
+                visits: crate::follow_ups::of_case(&state, &session, &id).await,
+                may_follow_up: session.caller.access.may(Permission::FollowUp)
+                    && session.caller.access.role.sees_identities(),
+                modes: homeward_domain::records::FollowUpMode::ALL.iter().map(|m| m.name()).collect(),
+                kinds: homeward_domain::records::FollowUpKind::ALL.iter().map(|k| k.name()).collect(),
+                consent_form: consent_form.unwrap_or_default(),
+                purposes: ConsentPurpose::ALL.iter().map(|p| p.name()).collect(),
+                methods: ConsentMethod::ALL.iter().map(|m| m.name()).collect(),
+                menu: crate::case_records::menu(&session),
+                may_close: session.caller.access.may(Permission::MoveCase)
+                    && case.allowed_actions.iter().any(|a| matches!(a, CaseAction::Close | CaseAction::OptOut)),
+                case,
+            };
+            let status = if page.message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+            render(page, status)
+        }
+        Err(ServiceError::NotFound) => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
+        Err(ServiceError::Forbidden(_)) => {
+            render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN)
+        }
+        Err(e) => crate::layout::failure(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    version: i64,
+}
+
+/// A move of the case's lifecycle from its page; a refusal is shown on the page.
+pub async fn move_case(
+    State(state): State<Services>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    if form.csrf != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(action) = CaseAction::from_name(&form.action) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let step = cases::CaseStep { action, version: form.version, closure: None };
+    match cases::transition(&state, &session.caller, &id, step).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(
+            ServiceError::Conflict(message, _) | ServiceError::Invalid(message, _) | ServiceError::Forbidden(message),
+        ) => case_page(state, session, id, Some(message), None).await,
+        Err(e) => crate::layout::failure(e),
+    }
+}
