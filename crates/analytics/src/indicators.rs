@@ -101,9 +101,13 @@ pub fn load(text: &str) -> Result<Vec<Indicator>, FrameworkError> {
     Ok(file.indicator)
 }
 
-/// A returnee, as the indicators need them.
+/// A returnee, as the indicators need them; or, with `count` above 1, that many returnees who
+/// share these attributes and have nothing else the period's indicators look at (no survey,
+/// referral or unmet need in the period, no plan, not known to be vulnerable), counted by the
+/// database rather than read one by one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFact {
+    /// The case's id; empty for a group of returnees counted together.
     pub id: String,
     pub sex: String,
     pub age_at_return: u32,
@@ -111,6 +115,8 @@ pub struct CaseFact {
     pub plan_agreed_on: Option<NaiveDate>,
     /// A vulnerability assessment found at least one vulnerability.
     pub vulnerable: bool,
+    /// How many returnees this fact stands for: 1 for a case read individually.
+    pub count: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -234,11 +240,13 @@ fn population<'f>(ind: &Indicator, facts: &'f Facts, from: NaiveDate, to: NaiveD
                 let text = format!("{} {}", r.service, r.category.as_deref().unwrap_or("")).to_lowercase();
                 services.iter().any(|s| text.contains(&s.to_lowercase()))
             };
+            let referred: std::collections::HashSet<&str> =
+                facts.referrals.iter().filter(|r| within(r.date) && wanted(r)).map(|r| r.case_id.as_str()).collect();
             facts
                 .cases
                 .iter()
                 .filter(|c| c.date_of_return <= to)
-                .map(|c| (c, facts.referrals.iter().any(|r| r.case_id == c.id && within(r.date) && wanted(r))))
+                .map(|c| (c, !c.id.is_empty() && referred.contains(c.id.as_str())))
                 .collect()
         }
         Measure::PlanWithin { months } => facts
@@ -279,7 +287,8 @@ pub fn compute(
     min_cell: usize,
 ) -> Vec<IndicatorResult> {
     let within = |d: NaiveDate| from <= d && d <= to;
-    let cases: BTreeMap<&str, &CaseFact> = facts.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cases: BTreeMap<&str, &CaseFact> =
+        facts.cases.iter().filter(|c| !c.id.is_empty()).map(|c| (c.id.as_str(), c)).collect();
     framework
         .iter()
         .map(|ind| {
@@ -301,8 +310,9 @@ pub fn compute(
             };
             let is_count = matches!(ind.measure, Measure::UnmetNeeds);
             let tally = |units: &[&(&CaseFact, bool)], group: String| {
-                let count = units.iter().filter(|(_, yes)| *yes).count();
-                figure(group, count, (!is_count).then_some(units.len()))
+                let count = units.iter().filter(|(_, yes)| *yes).map(|(c, _)| c.count).sum();
+                let of = units.iter().map(|(c, _)| c.count).sum();
+                figure(group, count, (!is_count).then_some(of))
             };
             let all: Vec<&(&CaseFact, bool)> = units.iter().collect();
             let mut overall = tally(&all, "all".into());
@@ -371,6 +381,7 @@ mod tests {
             date_of_return: day(returned),
             plan_agreed_on: agreed.map(day),
             vulnerable,
+            count: 1,
         }
     }
 
@@ -462,6 +473,23 @@ mod tests {
         assert_eq!((completed.overall.count, completed.overall.of), (Some(1), Some(2)));
         let unmet = by_id("unmet_needs");
         assert_eq!((unmet.overall.count, unmet.overall.of, unmet.unit), (Some(1), None, "count"));
+    }
+
+    #[test]
+    fn returnees_counted_together_weigh_as_many_as_they_are() {
+        let framework = load(BUNDLED).unwrap();
+        let one_by_one = Facts {
+            cases: (0..6).map(|i| case(&format!("c{i}"), "female", 30, "2026-01-10", None, false)).collect(),
+            ..Facts::default()
+        };
+        let mut together = Facts { cases: vec![case("", "female", 30, "2026-01-10", None, false)], ..Facts::default() };
+        together.cases[0].count = 6;
+        let period = (day("2026-01-01"), day("2026-06-30"));
+        let a = compute(&framework, &one_by_one, period.0, period.1, 5);
+        let b = compute(&framework, &together, period.0, period.1, 5);
+        assert_eq!(a, b);
+        let plans = a.iter().find(|r| r.id == "plan_within_a_month").unwrap();
+        assert_eq!((plans.overall.count, plans.overall.of), (Some(0), Some(6)));
     }
 
     #[test]

@@ -9,8 +9,13 @@ use chrono::NaiveDate;
 use homeward_analytics::indicators::{
     self, CaseFact, Facts, Indicator, IndicatorResult, ReferralFact, SurveyFact, UnmetNeedFact,
 };
+use std::collections::HashMap;
+
+use homeward_domain::Named;
 use homeward_domain::access::Permission;
-use homeward_store::query::facts;
+use homeward_domain::referral::ReferralState;
+use homeward_domain::returnee::Sex;
+use homeward_store::query::facts::{self, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -55,71 +60,80 @@ pub struct IndicatorsView {
     pub indicators: Vec<IndicatorResult>,
 }
 
-/// The date at the start of an ISO date or timestamp.
-pub(crate) fn day(text: &str) -> Option<NaiveDate> {
-    text.get(..10)?.parse().ok()
+/// The office and period an M&E figure of `caller` covers.
+pub(crate) fn scope(caller: &Caller, from: NaiveDate, to: NaiveDate) -> Scope<'_> {
+    Scope { office: caller.access.office.as_deref(), from, to }
 }
 
-/// The facts of the cases in the caller's scope.
+/// The facts of the cases in the caller's scope for the period, filtered by the database. The
+/// returnees with nothing to look at one by one come counted by attributes: the count of their
+/// group less those read individually.
 async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Facts> {
+    let scope = scope(caller, from, to);
     let mut conn = state.store.read().await?;
-    let cases: Vec<_> =
-        facts::cases(&mut conn).await?.into_iter().filter(|c| caller.access.covers_office(&c.office)).collect();
-    let in_scope: std::collections::HashSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
-    let vulnerable = vulnerable_cases(&mut conn).await?;
+    let (cases, groups) = facts::cohort(&mut conn, &scope).await?;
+    let vulnerable = vulnerable_cases(&mut conn, &scope).await?;
     let profile = state.scorer.profile().name.clone();
-    let surveys = facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string()).await?;
-    let referrals = facts::referrals(&mut conn).await?;
-    let unmet = facts::records_of_kind(&mut conn, "unmet_need").await?;
+    let surveys = facts::scored_with_cases(&mut conn, &profile, &scope).await?;
+    let referrals = facts::referrals(&mut conn, &scope).await?;
+    let unmet = facts::records_of_kind(&mut conn, "unmet_need", &scope, true).await?;
     drop(conn);
+    let mut counted: HashMap<(Sex, u32, NaiveDate), usize> =
+        groups.into_iter().map(|g| ((g.sex, g.age_at_return, g.date_of_return), g.count as usize)).collect();
+    let mut case_facts = Vec::with_capacity(cases.len() + counted.len());
+    for c in cases {
+        if let Some(n) = counted.get_mut(&(c.sex, c.age_at_return, c.date_of_return)) {
+            *n = n.saturating_sub(1);
+        }
+        case_facts.push(CaseFact {
+            vulnerable: vulnerable.contains(&c.id),
+            id: c.id,
+            sex: c.sex.name().to_string(),
+            age_at_return: c.age_at_return,
+            date_of_return: c.date_of_return,
+            plan_agreed_on: c.plan_agreed_on,
+            count: 1,
+        });
+    }
+    case_facts.extend(counted.into_iter().filter(|(_, n)| *n > 0).map(|((sex, age, returned), count)| CaseFact {
+        id: String::new(),
+        sex: sex.name().to_string(),
+        age_at_return: age,
+        date_of_return: returned,
+        plan_agreed_on: None,
+        vulnerable: false,
+        count,
+    }));
     Ok(Facts {
-        cases: cases
-            .iter()
-            .filter_map(|c| {
-                let born = day(&c.date_of_birth)?;
-                let returned = day(&c.date_of_return)?;
-                Some(CaseFact {
-                    id: c.id.clone(),
-                    sex: c.sex.clone(),
-                    age_at_return: returned.years_since(born).unwrap_or(0),
-                    date_of_return: returned,
-                    plan_agreed_on: c.plan_agreed_on.as_deref().and_then(day),
-                    vulnerable: vulnerable.contains(&c.id),
-                })
-            })
-            .collect(),
+        cases: case_facts,
         surveys: surveys
             .into_iter()
-            .filter(|s| in_scope.contains(s.case_id.as_str()))
-            .filter_map(|s| {
-                Some(SurveyFact {
-                    date: day(&s.date)?,
-                    case_id: s.case_id,
-                    economic: s.economic,
-                    social: s.social,
-                    psychosocial: s.psychosocial,
-                    composite: s.composite,
-                })
+            .map(|s| SurveyFact {
+                date: s.date,
+                case_id: s.case_id,
+                economic: s.economic,
+                social: s.social,
+                psychosocial: s.psychosocial,
+                composite: s.composite,
             })
             .collect(),
         referrals: referrals
             .into_iter()
-            .filter(|(case, ..)| in_scope.contains(case.as_str()))
-            .filter_map(|(case_id, created, request, state)| {
-                let request: serde_json::Value = serde_json::from_str(&request).ok()?;
-                Some(ReferralFact {
-                    case_id,
-                    date: day(&created)?,
+            .map(|r| {
+                // A request that no longer reads (it is validated on the way in) counts with no service.
+                let request: serde_json::Value = serde_json::from_str(&r.request).unwrap_or_default();
+                ReferralFact {
+                    case_id: r.case_id,
+                    date: r.made_on,
                     service: request["service_type"].as_str().unwrap_or("").to_string(),
                     category: request["category"].as_str().map(str::to_string),
-                    completed: state == "completed",
-                })
+                    completed: r.state == ReferralState::Completed.name(),
+                }
             })
             .collect(),
         unmet_needs: unmet
             .into_iter()
-            .filter(|(case, ..)| in_scope.contains(case.as_str()))
-            .filter_map(|(case_id, date, _)| Some(UnmetNeedFact { case_id, date: day(date.as_deref()?)? }))
+            .filter_map(|(case_id, date, _)| Some(UnmetNeedFact { case_id, date: date? }))
             .collect(),
     })
 }

@@ -17,7 +17,8 @@ use homeward_store::query::facts;
 use crate::Services;
 use crate::auth::Caller;
 use crate::error::{Result, ServiceError};
-use crate::indicators::day;
+use homeward_domain::Named;
+use homeward_store::query::facts::Scope;
 
 /// The scores an analysis may describe or explain.
 pub const MEASURES: &[&str] = &["composite", "economic", "social", "psychosocial"];
@@ -134,8 +135,8 @@ pub fn latest_rows<K: Eq + Hash>(dates: &[NaiveDate], keyed: impl Iterator<Item 
 }
 
 /// The cases a vulnerability assessment names at least one vulnerability for.
-pub async fn vulnerable_cases(conn: &mut AnyConnection) -> Result<HashSet<String>> {
-    Ok(facts::records_of_kind(conn, "vulnerability_assessment")
+pub async fn vulnerable_cases(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<HashSet<String>> {
+    Ok(facts::records_of_kind(conn, "vulnerability_assessment", scope, false)
         .await?
         .into_iter()
         .filter(|(_, _, data)| {
@@ -170,30 +171,33 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
     if to < from {
         return Err(ServiceError::field("to", format!("{to} is before from ({from})")));
     }
+    let scope = crate::indicators::scope(caller, from, to);
     let mut conn = state.store.read().await?;
     let profile = state.scorer.profile().name.clone();
-    let all: Vec<(facts::ScoredRow, NaiveDate)> =
-        facts::scored_with_cases(&mut conn, &profile, &from.to_string(), &to.to_string())
-            .await?
-            .into_iter()
-            .filter(|r| caller.access.covers_office(&r.office))
-            .filter_map(|r| day(&r.date).map(|d| (r, d)))
-            .collect();
+    let all: Vec<(facts::ScoredRow, NaiveDate)> = facts::scored_with_cases(&mut conn, &profile, &scope)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let d = r.date;
+            (r, d)
+        })
+        .collect();
     // One row per returnee and round: a survey repeated within a round counts once, the later.
     let dated: Vec<NaiveDate> = all.iter().map(|(_, d)| *d).collect();
     let keep: HashSet<usize> =
-        latest_rows(&dated, all.iter().enumerate().map(|(i, (r, _))| ((r.case_id.as_str(), r.phase.as_str()), i)))
+        latest_rows(&dated, all.iter().enumerate().map(|(i, (r, _))| ((r.case_id.as_str(), r.phase), i)))
             .into_iter()
             .collect();
     let all = all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, row)| row);
     let (rows, dates): (Vec<facts::ScoredRow>, Vec<NaiveDate>) = all.unzip();
-    let vulnerable = vulnerable_cases(&mut conn).await?;
+    let vulnerable = vulnerable_cases(&mut conn, &scope).await?;
     let mut delivered: HashMap<String, Vec<(NaiveDate, String)>> = HashMap::new();
-    for (case, date, data) in facts::records_of_kind(&mut conn, "assistance").await? {
+    // Assistance delivered before the period counts too: it is what a returnee had received.
+    for (case, date, data) in facts::records_of_kind(&mut conn, "assistance", &scope, false).await? {
         let modality = serde_json::from_str::<serde_json::Value>(&data)
             .ok()
             .and_then(|v| v["modality"].as_str().map(str::to_string));
-        if let (Some(date), Some(modality)) = (date.as_deref().and_then(day), modality) {
+        if let (Some(date), Some(modality)) = (date, modality) {
             delivered.entry(case).or_default().push((date, modality));
         }
     }
@@ -203,12 +207,12 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
         rows.iter().map(|r| serde_json::from_str(&r.profile).unwrap_or_default()).collect();
     let score = |pick: fn(&facts::ScoredRow) -> Option<f64>| Column::Numeric(rows.iter().map(pick).collect());
     let age: Vec<Option<f64>> =
-        rows.iter().map(|r| Some(f64::from(day(&r.date_of_return)?.years_since(day(&r.date_of_birth)?)?))).collect();
+        rows.iter().map(|r| Some(f64::from(r.date_of_return.years_since(r.date_of_birth)?))).collect();
     let months: Vec<Option<f64>> = rows
         .iter()
         .zip(&dates)
         .map(|(r, asked)| {
-            let m = (asked.signed_duration_since(day(&r.date_of_return)?).num_days() as f64 / 30.4375).floor();
+            let m = (asked.signed_duration_since(r.date_of_return).num_days() as f64 / 30.4375).floor();
             (m >= 0.0).then_some(m)
         })
         .collect();
@@ -220,7 +224,7 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
         ("social".into(), score(|r| r.social)),
         ("psychosocial".into(), score(|r| r.psychosocial)),
         ("case_id".into(), text(rows.iter().map(|r| Some(r.case_id.clone())).collect())),
-        ("sex".into(), text(rows.iter().map(|r| Some(r.sex.clone())).collect())),
+        ("sex".into(), text(rows.iter().map(|r| Some(r.sex.name().to_string())).collect())),
         ("age".into(), Column::Numeric(age)),
         ("return_type".into(), text(profiles.iter().map(|p| p.return_type.map(|t| t.to_string())).collect())),
         (
@@ -243,7 +247,7 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
             text(profiles.iter().map(|p| yes_no(p.returned_to_community_of_origin).map(str::to_string)).collect()),
         ),
         ("office".into(), text(rows.iter().map(|r| Some(r.office.clone())).collect())),
-        ("phase".into(), text(rows.iter().map(|r| Some(r.phase.clone())).collect())),
+        ("phase".into(), text(rows.iter().map(|r| Some(r.phase.name().to_string())).collect())),
         ("months_since_return".into(), Column::Numeric(months)),
     ]);
     let frame = cut(frame, &default_bins())?;

@@ -1,52 +1,182 @@
-//! What the M&E indicators are computed from, read in bulk: every case's few fields, the scored
-//! surveys, referrals and unmet needs of a period. Plain rows; the server turns them into the
-//! analytics crate's facts.
+//! What the M&E figures are computed from, read in bulk within the caller's office and the period,
+//! in SQL: the returnees the period's indicators look at one by one, the others counted by
+//! attributes, the scored surveys of the period with their cases' attributes, and the referrals
+//! and records they need. Rows come back as the domain's types.
 
+use chrono::NaiveDate;
+use homeward_domain::returnee::Sex;
+use homeward_domain::survey::SurveyPhase;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::Result;
+use crate::{Result, StoreError};
 
-#[derive(Debug, Clone)]
-pub struct CaseFactRow {
-    pub id: String,
-    pub office: String,
-    pub sex: String,
-    pub date_of_birth: String,
-    pub date_of_return: String,
-    pub plan_agreed_on: Option<String>,
+/// Which cases and which days a query covers: one office (or every office) and a period.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    /// `None` for a user of every office.
+    pub office: Option<&'a str>,
+    pub from: NaiveDate,
+    /// The last day, included.
+    pub to: NaiveDate,
 }
 
-pub async fn cases(conn: &mut AnyConnection) -> Result<Vec<CaseFactRow>> {
-    let rows = sqlx::query("SELECT id, office, sex, date_of_birth, date_of_return, plan_agreed_on FROM cases")
-        .fetch_all(conn)
-        .await?;
-    rows.iter()
+impl Scope<'_> {
+    /// `AND c.office = $n` when the scope is one office, with `n` the next parameter.
+    fn office_clause(&self, n: usize) -> String {
+        if self.office.is_some() { format!(" AND c.office = ${n}") } else { String::new() }
+    }
+}
+
+/// A returnee's age at return in whole years, computed in SQL on ISO dates (the same rule as
+/// `NaiveDate::years_since`: a year is complete on the birthday).
+const AGE_AT_RETURN: &str = "CAST(substr(c.date_of_return, 1, 4) AS BIGINT) - CAST(substr(c.date_of_birth, 1, 4) AS BIGINT) \
+     - (CASE WHEN substr(c.date_of_return, 6, 5) < substr(c.date_of_birth, 6, 5) THEN 1 ELSE 0 END)";
+
+/// A returnee the indicators of a period look at one by one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFactRow {
+    pub id: String,
+    pub sex: Sex,
+    pub age_at_return: u32,
+    pub date_of_return: NaiveDate,
+    pub plan_agreed_on: Option<NaiveDate>,
+}
+
+/// Returnees who share a sex, an age at return and a date of return, counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseGroupRow {
+    pub sex: Sex,
+    pub age_at_return: u32,
+    pub date_of_return: NaiveDate,
+    pub count: u64,
+}
+
+/// The returnees of the scope who had returned by its last day: one by one those with anything
+/// the indicators look at (an agreed plan, a referral or survey in the period, an unmet need or
+/// vulnerability assessment), and every returnee counted by sex, age and date of return (the
+/// caller subtracts the first from the second). Counting is one pass of an index in the
+/// database instead of a million rows through the driver.
+pub async fn cohort(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<(Vec<CaseFactRow>, Vec<CaseGroupRow>)> {
+    let (from, to, after) = (scope.from.to_string(), scope.to.to_string(), next_day(scope.to)?);
+    let individual = safe!(
+        "SELECT c.id, c.sex, c.date_of_birth, c.date_of_return, c.plan_agreed_on FROM cases c \
+         WHERE c.date_of_return <= $2{office} AND c.id IN ( \
+           SELECT id FROM cases WHERE plan_agreed_on IS NOT NULL \
+           UNION SELECT case_id FROM referrals WHERE created_at >= $1 AND created_at < $3 \
+           UNION SELECT case_id FROM case_records WHERE kind IN ('unmet_need', 'vulnerability_assessment') \
+           UNION SELECT case_id FROM surveys WHERE survey_date >= $1 AND survey_date <= $2)",
+        office = scope.office_clause(4)
+    );
+    let mut query = sqlx::query(individual).bind(&from).bind(&to).bind(&after);
+    if let Some(office) = scope.office {
+        query = query.bind(office);
+    }
+    let cases = query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
         .map(|r| {
+            let born = date(r, 2, "date_of_birth")?;
+            let returned = date(r, 3, "date_of_return")?;
             Ok(CaseFactRow {
                 id: r.try_get(0)?,
-                office: r.try_get(1)?,
-                sex: r.try_get(2)?,
-                date_of_birth: r.try_get(3)?,
-                date_of_return: r.try_get(4)?,
-                plan_agreed_on: r.try_get(5)?,
+                sex: sex(r, 1)?,
+                age_at_return: returned.years_since(born).unwrap_or(0),
+                date_of_return: returned,
+                plan_agreed_on: optional_date(r, 4, "plan_agreed_on")?,
             })
         })
+        .collect::<Result<Vec<_>>>()?;
+    let counted = safe!(
+        "SELECT c.sex, {AGE_AT_RETURN}, c.date_of_return, COUNT(*) FROM cases c WHERE c.date_of_return <= $1{office} \
+         GROUP BY c.sex, {AGE_AT_RETURN}, c.date_of_return",
+        office = scope.office_clause(2)
+    );
+    let mut query = sqlx::query(counted).bind(&to);
+    if let Some(office) = scope.office {
+        query = query.bind(office);
+    }
+    let groups = query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(CaseGroupRow {
+                sex: sex(r, 0)?,
+                age_at_return: u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0),
+                date_of_return: date(r, 2, "date_of_return")?,
+                count: u64::try_from(r.try_get::<i64, _>(3)?).unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((cases, groups))
+}
+
+/// The records of one kind on the scope's cases: (case id, record date, data as JSON text).
+/// `in_period` keeps only those dated in the period.
+pub async fn records_of_kind(
+    conn: &mut AnyConnection,
+    kind: &str,
+    scope: &Scope<'_>,
+    in_period: bool,
+) -> Result<Vec<(String, Option<NaiveDate>, String)>> {
+    let period = if in_period { " AND k.record_date >= $2 AND k.record_date <= $3" } else { "" };
+    let sql = safe!(
+        "SELECT k.case_id, k.record_date, k.data FROM case_records k JOIN cases c ON c.id = k.case_id \
+         WHERE k.kind = $1{period}{office}",
+        office = scope.office_clause(if in_period { 4 } else { 2 })
+    );
+    let mut query = sqlx::query(sql).bind(kind);
+    if in_period {
+        query = query.bind(scope.from.to_string()).bind(scope.to.to_string());
+    }
+    if let Some(office) = scope.office {
+        query = query.bind(office);
+    }
+    query
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, optional_date(r, 1, "record_date")?, r.try_get(2)?)))
         .collect()
 }
 
-/// The records of one kind: (case id, record date, data as JSON text).
-pub async fn records_of_kind(conn: &mut AnyConnection, kind: &str) -> Result<Vec<(String, Option<String>, String)>> {
-    let rows = sqlx::query("SELECT case_id, record_date, data FROM case_records WHERE kind = $1")
-        .bind(kind)
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+/// A referral made in the period on a case of the scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralFactRow {
+    pub case_id: String,
+    pub made_on: NaiveDate,
+    /// The request as JSON text of `homeward_domain::referral::ReferralRequest`.
+    pub request: String,
+    pub state: String,
 }
 
-/// Every referral: (case id, created at, request as JSON text, state).
-pub async fn referrals(conn: &mut AnyConnection) -> Result<Vec<(String, String, String, String)>> {
-    let rows = sqlx::query("SELECT case_id, created_at, request, state FROM referrals").fetch_all(conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+/// The referrals made in the period on the scope's cases.
+pub async fn referrals(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<Vec<ReferralFactRow>> {
+    let sql = safe!(
+        "SELECT f.case_id, f.created_at, f.request, f.state FROM referrals f JOIN cases c ON c.id = f.case_id \
+         WHERE f.created_at >= $1 AND f.created_at < $2{office}",
+        office = scope.office_clause(3)
+    );
+    let mut query = sqlx::query(sql).bind(scope.from.to_string()).bind(next_day(scope.to)?);
+    if let Some(office) = scope.office {
+        query = query.bind(office);
+    }
+    query
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let created: String = r.try_get(1)?;
+            Ok(ReferralFactRow {
+                case_id: r.try_get(0)?,
+                made_on: day(&created, "referral created_at")?,
+                request: r.try_get(2)?,
+                state: r.try_get(3)?,
+            })
+        })
+        .collect()
 }
 
 /// A scored survey with the attributes of its case that analyses group by.
@@ -54,50 +184,51 @@ pub async fn referrals(conn: &mut AnyConnection) -> Result<Vec<(String, String, 
 pub struct ScoredRow {
     pub case_id: String,
     pub office: String,
-    pub sex: String,
-    pub date_of_birth: String,
-    pub date_of_return: String,
+    pub sex: Sex,
+    pub date_of_birth: NaiveDate,
+    pub date_of_return: NaiveDate,
     pub country_of_origin: String,
     /// The case's optional profile details, as JSON text.
     pub profile: String,
-    pub phase: String,
-    pub date: String,
+    pub phase: SurveyPhase,
+    pub date: NaiveDate,
     pub economic: Option<f64>,
     pub social: Option<f64>,
     pub psychosocial: Option<f64>,
     pub composite: Option<f64>,
 }
 
-/// Every survey scored under `profile` dated from `from` to `to`, with its case's attributes.
-pub async fn scored_with_cases(
-    conn: &mut AnyConnection,
-    profile: &str,
-    from: &str,
-    to: &str,
-) -> Result<Vec<ScoredRow>> {
-    let rows = sqlx::query(
-        "SELECT s.case_id, c.office, c.sex, c.date_of_birth, c.date_of_return, c.country_of_origin, c.profile, s.phase, s.survey_date, \
-         r.economic, r.social, r.psychosocial, r.composite \
+/// Every survey of the scope's cases scored under `profile` and dated in the period, with its
+/// case's attributes.
+pub async fn scored_with_cases(conn: &mut AnyConnection, profile: &str, scope: &Scope<'_>) -> Result<Vec<ScoredRow>> {
+    let sql = safe!(
+        "SELECT s.case_id, c.office, c.sex, c.date_of_birth, c.date_of_return, c.country_of_origin, c.profile, s.phase, \
+         s.survey_date, r.economic, r.social, r.psychosocial, r.composite \
          FROM surveys s JOIN survey_results r ON r.survey_id = s.id JOIN cases c ON c.id = s.case_id \
-         WHERE r.profile = $1 AND r.status = 'scored' AND s.survey_date >= $2 AND s.survey_date <= $3",
-    )
-    .bind(profile)
-    .bind(from)
-    .bind(to)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
+         WHERE r.profile = $1 AND r.status = 'scored' AND s.survey_date >= $2 AND s.survey_date <= $3{office}",
+        office = scope.office_clause(4)
+    );
+    let mut query = sqlx::query(sql).bind(profile).bind(scope.from.to_string()).bind(scope.to.to_string());
+    if let Some(office) = scope.office {
+        query = query.bind(office);
+    }
+    query
+        .fetch_all(conn)
+        .await?
+        .iter()
         .map(|r| {
+            let phase: String = r.try_get(7)?;
             Ok(ScoredRow {
                 case_id: r.try_get(0)?,
                 office: r.try_get(1)?,
-                sex: r.try_get(2)?,
-                date_of_birth: r.try_get(3)?,
-                date_of_return: r.try_get(4)?,
+                sex: sex(r, 2)?,
+                date_of_birth: date(r, 3, "date_of_birth")?,
+                date_of_return: date(r, 4, "date_of_return")?,
                 country_of_origin: r.try_get(5)?,
                 profile: r.try_get(6)?,
-                phase: r.try_get(7)?,
-                date: r.try_get(8)?,
+                phase: SurveyPhase::from_name(&phase)
+                    .ok_or_else(|| StoreError::Corrupt(format!("survey phase '{phase}'")))?,
+                date: date(r, 8, "survey_date")?,
                 economic: r.try_get(9)?,
                 social: r.try_get(10)?,
                 psychosocial: r.try_get(11)?,
@@ -105,4 +236,29 @@ pub async fn scored_with_cases(
             })
         })
         .collect()
+}
+
+/// The day after `day`, as the exclusive end of a range of RFC 3339 instants.
+fn next_day(day: NaiveDate) -> Result<String> {
+    day.succ_opt().map(|d| d.to_string()).ok_or_else(|| StoreError::Corrupt(format!("no day after {day}")))
+}
+
+/// The date at the start of an ISO date or timestamp.
+fn day(text: &str, what: &str) -> Result<NaiveDate> {
+    text.get(..10)
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("{what}: '{text}' is not a date")))
+}
+
+fn date(row: &AnyRow, index: usize, what: &str) -> Result<NaiveDate> {
+    day(&row.try_get::<String, _>(index)?, what)
+}
+
+fn optional_date(row: &AnyRow, index: usize, what: &str) -> Result<Option<NaiveDate>> {
+    row.try_get::<Option<String>, _>(index)?.map(|t| day(&t, what)).transpose()
+}
+
+fn sex(row: &AnyRow, index: usize) -> Result<Sex> {
+    let text: String = row.try_get(index)?;
+    Sex::from_name(&text).ok_or_else(|| StoreError::Corrupt(format!("sex '{text}'")))
 }
