@@ -18,6 +18,7 @@ pub mod audit;
 pub mod frames;
 mod migrate;
 pub mod query;
+pub mod schema;
 mod time;
 
 use std::str::FromStr;

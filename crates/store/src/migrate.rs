@@ -11,16 +11,25 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// SQLite only: the migration rebuilds tables that others reference, so foreign keys are
+    /// off while it runs and every reference is checked before it commits.
+    pub rebuilds_tables: bool,
+}
+
+const fn migration(version: i64, name: &'static str, sql: &'static str) -> Migration {
+    Migration { version, name, sql, rebuilds_tables: false }
 }
 
 pub const MIGRATIONS_SQLITE: &[Migration] = &[
-    Migration { version: 1, name: "case_registry", sql: include_str!("../migrations/sqlite/0001_case_registry.sql") },
-    Migration { version: 2, name: "sign_in", sql: include_str!("../migrations/sqlite/0002_sign_in.sql") },
+    migration(1, "case_registry", include_str!("../migrations/sqlite/0001_case_registry.sql")),
+    migration(2, "sign_in", include_str!("../migrations/sqlite/0002_sign_in.sql")),
+    Migration { rebuilds_tables: true, ..migration(3, "checks", include_str!("../migrations/sqlite/0003_checks.sql")) },
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
-    Migration { version: 1, name: "case_registry", sql: include_str!("../migrations/postgres/0001_case_registry.sql") },
-    Migration { version: 2, name: "sign_in", sql: include_str!("../migrations/postgres/0002_sign_in.sql") },
+    migration(1, "case_registry", include_str!("../migrations/postgres/0001_case_registry.sql")),
+    migration(2, "sign_in", include_str!("../migrations/postgres/0002_sign_in.sql")),
+    migration(3, "checks", include_str!("../migrations/postgres/0003_checks.sql")),
 ];
 
 fn checksum(sql: &str) -> String {
@@ -42,8 +51,27 @@ pub(crate) async fn run(store: &Store) -> Result<usize> {
     tx.commit().await?;
     let mut applied = 0;
     for m in migrations {
-        let mut tx = store.begin().await?;
-        if store.backend == Backend::Postgres {
+        // One connection of the write pool for the whole migration, so a pragma set before the
+        // transaction holds inside it.
+        let mut conn = store.write.acquire().await?;
+        let foreign_keys_off = m.rebuilds_tables && store.backend == Backend::Sqlite;
+        if foreign_keys_off {
+            conn.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        let outcome = apply(&mut conn, store.backend, m).await;
+        if foreign_keys_off {
+            conn.execute("PRAGMA foreign_keys = ON").await?;
+        }
+        applied += usize::from(outcome?);
+    }
+    Ok(applied)
+}
+
+/// Applies `m` in one transaction unless it was applied already; whether it was applied now.
+async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, m: &Migration) -> Result<bool> {
+    {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        if backend == Backend::Postgres {
             // Two app servers starting at once must not both migrate.
             tx.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").await?;
         }
@@ -52,7 +80,7 @@ pub(crate) async fn run(store: &Store) -> Result<usize> {
             .fetch_optional(&mut *tx)
             .await?;
         match done {
-            Some((sum,)) if sum == checksum(m.sql) => continue,
+            Some((sum,)) if sum == checksum(m.sql) => return Ok(false),
             Some(_) => {
                 return Err(StoreError::Corrupt(format!(
                     "migration {} ({}) was changed after it was applied",
@@ -62,6 +90,17 @@ pub(crate) async fn run(store: &Store) -> Result<usize> {
             None => {}
         }
         sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+        if m.rebuilds_tables && backend == Backend::Sqlite {
+            let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+            if !broken.is_empty() {
+                return Err(StoreError::Corrupt(format!(
+                    "migration {} ({}): {} rows would reference nothing; nothing was changed",
+                    m.version,
+                    m.name,
+                    broken.len()
+                )));
+            }
+        }
         sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)
@@ -70,9 +109,8 @@ pub(crate) async fn run(store: &Store) -> Result<usize> {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        applied += 1;
     }
-    Ok(applied)
+    Ok(true)
 }
 
 impl Store {

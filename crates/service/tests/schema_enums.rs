@@ -1,0 +1,57 @@
+//! The database allows in each state column exactly the names the code has for it: a state added
+//! to an enum without a migration, or to a migration without the enum, fails here.
+
+use std::collections::BTreeSet;
+
+use homeward_domain::Named;
+use homeward_store::Store;
+
+fn names<N: Named + Copy>(all: &[N]) -> BTreeSet<String> {
+    all.iter().map(|n| n.name().to_string()).collect()
+}
+
+#[tokio::test]
+async fn every_state_column_allows_exactly_the_codes_names() {
+    use homeward_domain::access::{Role, Section};
+    use homeward_domain::case::CaseState;
+    use homeward_domain::plan::PlanState;
+    use homeward_domain::records::RecordKind;
+    use homeward_domain::referral::ReferralState;
+    use homeward_domain::returnee::Sex;
+    use homeward_domain::survey::{InterviewLocation, SurveyPhase};
+    use homeward_rss::{Band, ProfileStatus, Status};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("enums.db").display())).await.unwrap();
+    let schema = store.schema().await.unwrap();
+    store.close().await;
+    let allowed = |table: &str, column: &str| -> BTreeSet<String> {
+        let checks = &schema[table].checks;
+        let check = checks.iter().find(|c| c.column == column);
+        check.unwrap_or_else(|| panic!("no CHECK on {table}.{column}")).values.clone()
+    };
+    let bands: BTreeSet<String> = Band::ALL.iter().map(|b| b.as_str().to_string()).collect();
+    let statuses = [Status::Scored, Status::Discarded, Status::Invalid].iter().map(|s| s.as_str().to_string());
+    let profiles = [ProfileStatus::Provisional, ProfileStatus::Official, ProfileStatus::Custom];
+    let expected = [
+        ("users", "role", names(Role::ALL)),
+        ("cases", "status", names(CaseState::ALL)),
+        ("cases", "sex", names(Sex::ALL)),
+        ("cases", "latest_band", bands.clone()),
+        ("case_records", "kind", names(RecordKind::ALL)),
+        ("case_records", "section", names(Section::ALL)),
+        ("surveys", "phase", names(SurveyPhase::ALL)),
+        ("surveys", "location", names(InterviewLocation::ALL)),
+        ("survey_results", "status", statuses.collect()),
+        ("survey_results", "profile_status", profiles.iter().map(|s| s.as_str().to_string()).collect()),
+        ("survey_results", "economic_band", bands.clone()),
+        ("survey_results", "social_band", bands.clone()),
+        ("survey_results", "psychosocial_band", bands.clone()),
+        ("survey_results", "composite_band", bands),
+        ("plans", "state", names(PlanState::ALL)),
+        ("referrals", "state", names(ReferralState::ALL)),
+    ];
+    for (table, column, names) in expected {
+        assert_eq!(allowed(table, column), names, "{table}.{column}");
+    }
+}
