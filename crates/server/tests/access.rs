@@ -372,10 +372,10 @@ async fn signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited
     let mut tx = t.store.begin().await.unwrap();
     let mut row = homeward_store::frames::UserRow {
         username: "fatou".into(),
-        role: "case_manager".into(),
+        role: homeward_domain::access::Role::CaseManager,
         office: Some("dakar".into()),
         provider_id: None,
-        sections: "health".into(),
+        sections: vec![homeward_domain::access::Section::Health],
         language: "fr".into(),
         password_hash: hash,
         disabled: false,

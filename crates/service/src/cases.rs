@@ -5,7 +5,8 @@ use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
 use homeward_domain::closure::Closure;
-use homeward_domain::records::{RecordKind, fixed_section};
+use homeward_domain::plan::PlanState;
+use homeward_domain::records::fixed_section;
 use homeward_domain::returnee::{Registration, case_number};
 use homeward_domain::search;
 use homeward_rss::Band;
@@ -21,7 +22,7 @@ use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
-use crate::views::{CasePage, CaseView, name};
+use crate::views::{CasePage, CaseView};
 
 /// Registers a returnee and opens their case (in `pre_departure` when the return date is still
 /// ahead, else `intake`).
@@ -39,13 +40,13 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
         id: id.clone(),
         case_number: case_number(year, sequence),
         office: registration.office.trim().to_string(),
-        status: name(status),
+        status,
         case_manager: registration.case_manager.clone().unwrap_or_else(|| caller.username.clone()),
         given_name: registration.given_name.trim().to_string(),
         family_name: registration.family_name.trim().to_string(),
-        sex: name(registration.sex),
-        date_of_birth: registration.date_of_birth.to_string(),
-        date_of_return: registration.date_of_return.to_string(),
+        sex: registration.sex,
+        date_of_birth: registration.date_of_birth,
+        date_of_return: registration.date_of_return,
         country_of_origin: registration.country_of_origin.to_string(),
         profile: to_json(&registration.profile),
         schedule,
@@ -54,7 +55,7 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
         latest_band: None,
         closure: None,
         version: 1,
-        created_at: at.clone(),
+        created_at: at,
         created_by: caller.username.clone(),
         updated_at: at,
     };
@@ -149,10 +150,10 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
     };
     let filter = cases::CaseFilter {
         office,
-        status: query.status.map(name),
+        status: query.status,
         case_manager: query.case_manager.clone(),
-        follow_up_due_by: query.follow_up_due_by.map(|d| d.to_string()),
-        band: query.band.clone(),
+        follow_up_due_by: query.follow_up_due_by,
+        band: query.band.as_deref().and_then(Band::from_name),
         search,
     };
     let mut conn = state.store.read().await?;
@@ -205,9 +206,9 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
     case.case_manager = r.case_manager.clone().unwrap_or(case.case_manager);
     case.given_name = r.given_name.trim().to_string();
     case.family_name = r.family_name.trim().to_string();
-    case.sex = name(r.sex);
-    case.date_of_birth = r.date_of_birth.to_string();
-    case.date_of_return = r.date_of_return.to_string();
+    case.sex = r.sex;
+    case.date_of_birth = r.date_of_birth;
+    case.date_of_return = r.date_of_return;
     case.country_of_origin = r.country_of_origin.to_string();
     case.profile = to_json(&r.profile);
     case.schedule = schedule;
@@ -254,16 +255,15 @@ pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseS
             Some(case.version),
         ));
     }
-    let from =
-        CaseState::from_name(&case.status).ok_or_else(|| ServiceError::Internal(format!("case {id}: bad status")))?;
-    let to = CASE.next(from, step.action)?;
+    let to = CASE.next(case.status, step.action)?;
     if step.action == CaseAction::AgreePlan {
-        let agreed = plans::of_case(&mut tx, id).await?.iter().any(|p| p.state == "agreed" || p.state == "active");
+        let agreed =
+            plans::of_case(&mut tx, id).await?.iter().any(|p| matches!(p.state, PlanState::Agreed | PlanState::Active));
         if !agreed {
             return Err(ServiceError::Conflict("no plan version is agreed yet: agree the plan first".into(), None));
         }
     }
-    case.status = name(to);
+    case.status = to;
     if let Some(closure) = &step.closure {
         case.closure = Some(to_json(closure));
         case.next_follow_up = None;
@@ -292,7 +292,7 @@ pub(crate) fn prefixed(
 /// One thing that happened on a case.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimelineEntry {
-    pub date: Option<String>,
+    pub date: Option<NaiveDate>,
     /// `registered`, a record kind, `survey`, `plan`, `referral`, `closed`.
     pub kind: String,
     pub id: String,
@@ -312,61 +312,58 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
     let mut conn = state.store.read().await?;
     let case = case_in_scope(&mut conn, caller, id).await?;
     let mut out = vec![TimelineEntry {
-        date: Some(case.created_at[..10].to_string()),
+        date: Some(case.created_at.date_naive()),
         kind: "registered".into(),
         id: case.id.clone(),
         summary: format!("case {} opened in office {}", case.case_number, case.office),
     }];
     for r in records::all_of_case(&mut conn, id).await? {
-        let kind = RecordKind::from_name(&r.kind);
-        let section = r.section.as_deref().and_then(homeward_domain::access::Section::from_name);
-        let hidden =
-            section.or_else(|| kind.and_then(fixed_section)).is_some_and(|s| !caller.access.may_read_section(s));
+        let hidden = r.section.or(fixed_section(r.kind)).is_some_and(|s| !caller.access.may_read_section(s));
         if !hidden {
             out.push(TimelineEntry {
-                date: r.record_date.clone(),
-                kind: r.kind.clone(),
+                date: r.record_date,
+                kind: r.kind.name().to_string(),
                 id: r.id.clone(),
-                summary: r.kind.replace('_', " "),
+                summary: r.kind.name().replace('_', " "),
             });
         }
     }
     for (s, results) in surveys::of_case(&mut conn, id).await? {
         let status = results.last().map_or("", |r| r.status.as_str());
         out.push(TimelineEntry {
-            date: Some(s.survey_date.clone()),
+            date: Some(s.survey_date),
             kind: "survey".into(),
             id: s.id.clone(),
-            summary: format!("RSS {} survey: {status}", s.phase),
+            summary: format!("RSS {} survey: {status}", s.phase.name()),
         });
     }
     for p in plans::of_case(&mut conn, id).await? {
         out.push(TimelineEntry {
-            date: Some(p.updated_at[..10].to_string()),
+            date: Some(p.updated_at.date_naive()),
             kind: "plan".into(),
             id: p.id.clone(),
-            summary: format!("plan version {}: {}", p.plan_version, p.state),
+            summary: format!("plan version {}: {}", p.plan_version, p.state.name()),
         });
     }
     for r in referrals::of_case(&mut conn, id).await? {
         out.push(TimelineEntry {
-            date: Some(r.updated_at[..10].to_string()),
+            date: Some(r.updated_at.date_naive()),
             kind: "referral".into(),
             id: r.id.clone(),
-            summary: format!("referral: {}", r.state),
+            summary: format!("referral: {}", r.state.name()),
         });
     }
     if let Some(closure) = &case.closure {
         let c: Closure = homeward_store::from_json("closure", closure)?;
         out.push(TimelineEntry {
-            date: Some(c.date.to_string()),
+            date: Some(c.date),
             kind: "closed".into(),
             id: case.id.clone(),
             summary: format!("closed: {}", c.reason),
         });
     }
     drop(conn);
-    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out.sort_by_key(|a| a.date);
     state.reads.record(vec![entry(&caller.username, "read", "timeline", id, Some(id), &["timeline"])]).await?;
     Ok(out)
 }

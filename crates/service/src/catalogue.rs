@@ -13,7 +13,6 @@ use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
-use crate::views::optional_date;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CriterionView {
@@ -74,10 +73,7 @@ pub async fn due_dates(state: &Services, caller: &Caller, id: &str) -> Result<Ve
     let schedule = state.timing.schedule(&case.schedule).ok_or_else(|| {
         ServiceError::Internal(format!("case {id}: schedule '{}' is not in the timing rules", case.schedule))
     })?;
-    let anchors = Anchors {
-        returned: optional_date("date_of_return", Some(&case.date_of_return))?.unwrap_or_default(),
-        plan_agreed: optional_date("plan_agreed_on", case.plan_agreed_on.as_deref())?,
-    };
+    let anchors = Anchors { returned: case.date_of_return, plan_agreed: case.plan_agreed_on };
     // The dates come from the case's return and plan: a read of case data, audited like any.
     state
         .reads

@@ -7,6 +7,9 @@ use homeward_domain::access::Permission;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
 use homeward_domain::plan::{PLAN, PlanAction, PlanState};
 use homeward_domain::plan_document::{Attestation, PlanContent};
+use homeward_domain::survey::SurveyPhase;
+use homeward_rss::Status;
+use homeward_store::column::instant_text;
 use homeward_store::frames::{CaseRow, PlanRow};
 use homeward_store::query::{cases, plans, surveys};
 use homeward_store::{AnyConnection, StoreError, audit as store_audit, from_json, new_id, now, to_json};
@@ -52,8 +55,7 @@ pub struct PlanView {
 
 impl PlanView {
     fn new(row: &PlanRow) -> Result<PlanView, StoreError> {
-        let state =
-            PlanState::from_name(&row.state).ok_or_else(|| StoreError::Corrupt(format!("plan {} state", row.id)))?;
+        let state = row.state;
         Ok(PlanView {
             id: row.id.clone(),
             case_id: row.case_id.clone(),
@@ -64,9 +66,9 @@ impl PlanView {
             baseline: row.baseline.as_deref().map(|b| from_json("plan baseline", b)).transpose()?,
             attestation: row.attestation.as_deref().map(|a| from_json("plan attestation", a)).transpose()?,
             version: row.version,
-            created_at: row.created_at.clone(),
+            created_at: instant_text(&row.created_at),
             created_by: row.created_by.clone(),
-            updated_at: row.updated_at.clone(),
+            updated_at: instant_text(&row.updated_at),
         })
     }
 }
@@ -91,8 +93,10 @@ async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> Res
     Ok(all
         .iter()
         .rev()
-        .filter(|(s, _)| s.phase == "baseline")
-        .find_map(|(s, results)| results.iter().find(|r| r.profile == profile && r.status == "scored").map(|r| (s, r)))
+        .filter(|(s, _)| s.phase == SurveyPhase::Baseline)
+        .find_map(|(s, results)| {
+            results.iter().find(|r| r.profile == profile && r.status == Status::Scored).map(|r| (s, r))
+        })
         .map(|(s, r)| BaselineScores {
             survey_id: s.id.clone(),
             economic: r.economic,
@@ -100,7 +104,7 @@ async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> Res
             psychosocial: r.psychosocial,
             composite: r.composite,
             profile: r.profile.clone(),
-            profile_status: r.profile_status.clone(),
+            profile_status: r.profile_status.as_str().to_string(),
         }))
 }
 
@@ -111,7 +115,9 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
     let mut tx = state.store.begin().await?;
     case_in_scope(&mut tx, caller, case_id).await?;
     let existing = plans::of_case(&mut tx, case_id).await?;
-    if let Some(open) = existing.iter().find(|p| matches!(p.state.as_str(), "draft" | "agreed" | "active")) {
+    if let Some(open) =
+        existing.iter().find(|p| matches!(p.state, PlanState::Draft | PlanState::Agreed | PlanState::Active))
+    {
         return Err(ServiceError::Conflict(
             format!("plan version {} is {}: edit it while a draft, or revise it", open.plan_version, open.state),
             None,
@@ -122,12 +128,12 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
         id: new_id(),
         case_id: case_id.to_string(),
         plan_version: existing.last().map_or(1, |p| p.plan_version + 1),
-        state: PlanState::Draft.name().into(),
+        state: PlanState::Draft,
         content: to_json(&draft.content),
         baseline: baseline(&mut tx, case_id, &state.scorer.profile().name).await?.map(|b| to_json(&b)),
         attestation: None,
         version: 1,
-        created_at: at.clone(),
+        created_at: at,
         created_by: caller.username.clone(),
         updated_at: at,
     };
@@ -174,7 +180,7 @@ pub async fn edit(state: &Services, caller: &Caller, case_id: &str, plan_id: &st
     let mut tx = state.store.begin().await?;
     case_in_scope(&mut tx, caller, case_id).await?;
     let mut row = plans::get(&mut tx, case_id, plan_id).await?.ok_or(ServiceError::NotFound)?;
-    if row.state != "draft" {
+    if row.state != PlanState::Draft {
         return Err(ServiceError::Conflict(
             format!(
                 "plan version {} is {}: only a draft is edited; revise it to change it",
@@ -226,14 +232,13 @@ pub async fn transition(
     if row.version != step.version {
         return Err(StoreError::Conflict { current: row.version }.into());
     }
-    let from = PlanState::from_name(&row.state).ok_or_else(|| ServiceError::Internal("bad plan state".into()))?;
-    let to = PLAN.next(from, step.action)?;
+    let to = PLAN.next(row.state, step.action)?;
     if step.action == PlanAction::Agree {
         let content: PlanContent = from_json("plan content", &row.content)?;
         content.ready_to_agree().map_err(|e| ServiceError::invalid(prefixed("content", e)))?;
         row.attestation = step.attestation.as_ref().map(to_json);
     }
-    row.state = to.name().into();
+    row.state = to;
     row.version = plans::update(&mut tx, &row, step.version).await?;
     row.updated_at = now();
     let mut answer = row.clone();
@@ -241,7 +246,7 @@ pub async fn transition(
         answer = PlanRow {
             id: new_id(),
             plan_version: row.plan_version + 1,
-            state: PlanState::Draft.name().into(),
+            state: PlanState::Draft,
             attestation: None,
             version: 1,
             created_at: now(),
@@ -274,14 +279,14 @@ async fn agree_case(
     let expected = case.version;
     let mut changed = false;
     if case.plan_agreed_on.is_none() {
-        case.plan_agreed_on = Some(on.to_string());
+        case.plan_agreed_on = Some(on);
         if case.next_follow_up.is_none() {
-            case.next_follow_up = crate::records::next_follow_up_after(state, case, on).map(|d| d.to_string());
+            case.next_follow_up = crate::records::next_follow_up_after(state, case, on);
         }
         changed = true;
     }
-    if CaseState::from_name(&case.status) == Some(CaseState::Planning) {
-        case.status = CASE.next(CaseState::Planning, CaseAction::AgreePlan)?.name().into();
+    if case.status == CaseState::Planning {
+        case.status = CASE.next(CaseState::Planning, CaseAction::AgreePlan)?;
         changed = true;
     }
     if changed {

@@ -3,6 +3,7 @@
 use homeward_domain::access::Permission;
 use homeward_domain::feasibility::Dimension;
 use homeward_domain::provider::ServiceProvider;
+use homeward_store::column::instant_text;
 use homeward_store::frames::ProviderRow;
 use homeward_store::query::providers;
 use homeward_store::{StoreError, from_json, new_id, now, to_json};
@@ -35,8 +36,8 @@ impl ProviderView {
             version: row.version,
             stale: !data.is_current(homeward_store::today(), STALE_AFTER_MONTHS),
             data,
-            created_at: row.created_at.clone(),
-            updated_at: row.updated_at.clone(),
+            created_at: instant_text(&row.created_at),
+            updated_at: instant_text(&row.updated_at),
         })
     }
 }
@@ -49,9 +50,9 @@ fn row_of(id: String, p: &ServiceProvider, version: i64) -> ProviderRow {
         country: p.country.to_string(),
         place: p.place.trim().to_string(),
         data: to_json(p),
-        last_verified: p.last_verified.to_string(),
+        last_verified: p.last_verified,
         version,
-        created_at: at.clone(),
+        created_at: at,
         updated_at: at,
     }
 }

@@ -20,7 +20,7 @@ use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
-use crate::views::{RecordView, optional_date};
+use crate::views::RecordView;
 
 /// How the server treats a kind of record.
 pub trait Kind: CaseRecord {
@@ -75,16 +75,13 @@ impl Kind for FollowUp {
 /// The first follow-up the case's schedule puts after `after`.
 pub(crate) fn next_follow_up_after(state: &Services, case: &CaseRow, after: NaiveDate) -> Option<NaiveDate> {
     let schedule = state.timing.schedule(&case.schedule)?;
-    let anchors = Anchors {
-        returned: case.date_of_return.parse().ok()?,
-        plan_agreed: optional_date("plan_agreed_on", case.plan_agreed_on.as_deref()).ok()?,
-    };
+    let anchors = Anchors { returned: case.date_of_return, plan_agreed: case.plan_agreed_on };
     schedule.next_due(DueKind::FollowUp, &anchors, after).map(|d| d.date)
 }
 
 /// The case's next follow-up: the next due date of its latest visit.
 async fn refresh_follow_up(tx: &mut Tx, case: &CaseRow) -> Result<()> {
-    let visits = records::list(tx, &case.id, RecordKind::FollowUp.name()).await?;
+    let visits = records::list(tx, &case.id, RecordKind::FollowUp).await?;
     let mut latest: Option<FollowUp> = None;
     for v in &visits {
         let f: FollowUp = from_json("follow_up", &v.data)?;
@@ -92,8 +89,8 @@ async fn refresh_follow_up(tx: &mut Tx, case: &CaseRow) -> Result<()> {
             latest = Some(f);
         }
     }
-    let next = latest.and_then(|f| f.next_due).map(|d| d.to_string()).or(case.next_follow_up.clone());
-    cases::set_derived(tx, &case.id, case.latest_band.as_deref(), next.as_deref()).await?;
+    let next = latest.and_then(|f| f.next_due).or(case.next_follow_up);
+    cases::set_derived(tx, &case.id, case.latest_band, next).await?;
     Ok(())
 }
 
@@ -129,12 +126,12 @@ pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, m
     let row = RecordRow {
         id: new_id(),
         case_id: case_id.to_string(),
-        kind: T::KIND.name().to_string(),
-        section: record.section().map(|s| s.name().to_string()),
-        record_date: record.date().map(|d| d.to_string()),
+        kind: T::KIND,
+        section: record.section(),
+        record_date: record.date(),
         data: to_json(&record),
         version: 1,
-        created_at: at.clone(),
+        created_at: at,
         created_by: caller.username.clone(),
         updated_at: at,
     };
@@ -152,7 +149,7 @@ pub async fn list<T: Kind>(state: &Services, caller: &Caller, case_id: &str) -> 
     check_reader::<T>(caller)?;
     let mut conn = state.store.read().await?;
     case_in_scope(&mut conn, caller, case_id).await?;
-    let rows = records::list(&mut conn, case_id, T::KIND.name()).await?;
+    let rows = records::list(&mut conn, case_id, T::KIND).await?;
     drop(conn);
     let mut views = Vec::new();
     let mut entries = Vec::new();
@@ -172,7 +169,7 @@ pub async fn read<T: Kind>(state: &Services, caller: &Caller, case_id: &str, id:
     check_reader::<T>(caller)?;
     let mut conn = state.store.read().await?;
     case_in_scope(&mut conn, caller, case_id).await?;
-    let row = records::get(&mut conn, case_id, T::KIND.name(), id).await?.ok_or(ServiceError::NotFound)?;
+    let row = records::get(&mut conn, case_id, T::KIND, id).await?.ok_or(ServiceError::NotFound)?;
     drop(conn);
     let view: RecordView<T> = RecordView::new(&row)?;
     if let Some(section) = section_of(&view.data) {
@@ -202,7 +199,7 @@ pub async fn update<T: Kind>(
     let mut record = correction.data;
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, caller, case_id).await?;
-    let mut row = records::get(&mut tx, case_id, T::KIND.name(), id).await?.ok_or(ServiceError::NotFound)?;
+    let mut row = records::get(&mut tx, case_id, T::KIND, id).await?.ok_or(ServiceError::NotFound)?;
     if row.version != correction.version {
         return Err(homeward_store::StoreError::Conflict { current: row.version }.into());
     }
@@ -213,8 +210,8 @@ pub async fn update<T: Kind>(
     record.complete(state, &case);
     record.validate().map_err(ServiceError::invalid)?;
     record.check_update(&old).map_err(ServiceError::invalid)?;
-    row.section = record.section().map(|s| s.name().to_string());
-    row.record_date = record.date().map(|d| d.to_string());
+    row.section = record.section();
+    row.record_date = record.date();
     row.data = to_json(&record);
     row.version = records::update(&mut tx, &row, correction.version).await?;
     row.updated_at = now();

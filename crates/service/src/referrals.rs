@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::consent::{Consent, DataUse, covering};
+use homeward_domain::plan::PlanState;
 use homeward_domain::records::{ConsentRecord, RecordKind};
 use homeward_domain::referral::{PacketField, REFERRAL, ReferralAction, ReferralRequest, ReferralState, ReferralStep};
 use homeward_domain::returnee::{ProfileDetails, age_on};
+use homeward_store::column::instant_text;
 use homeward_store::frames::{CaseRow, ReferralRow};
 use homeward_store::query::{plans, providers, records, referrals};
 use homeward_store::{AnyConnection, StoreError, Tx, audit as store_audit, from_json, new_id, now, to_json};
@@ -77,14 +79,14 @@ impl ReferralView {
             packet: row.packet.as_deref().map(|p| from_json("referral packet", p)).transpose()?,
             history: from_json("referral history", &row.history)?,
             version: row.version,
-            created_at: row.created_at.clone(),
-            updated_at: row.updated_at.clone(),
+            created_at: instant_text(&row.created_at),
+            updated_at: instant_text(&row.updated_at),
         })
     }
 }
 
 pub(crate) fn state_of(row: &ReferralRow) -> Result<ReferralState, StoreError> {
-    ReferralState::from_name(&row.state).ok_or_else(|| StoreError::Corrupt(format!("referral {} state", row.id)))
+    Ok(row.state)
 }
 
 fn check_reader(caller: &Caller) -> Result<()> {
@@ -123,12 +125,12 @@ pub async fn propose(
         id: new_id(),
         case_id: case_id.to_string(),
         provider_id: request.provider.clone(),
-        state: initial.name().into(),
+        state: initial,
         request: to_json(&request),
         packet: None,
         history: to_json(&history),
         version: 1,
-        created_at: at.clone(),
+        created_at: at,
         created_by: caller.username.clone(),
         updated_at: at,
     };
@@ -225,7 +227,7 @@ pub(crate) async fn apply(
         note: step.note.clone(),
     });
     row.history = to_json(&history);
-    row.state = to.name().into();
+    row.state = to;
     row.version = referrals::update(tx, row, step.version).await?;
     row.updated_at = now();
     Ok(())
@@ -242,7 +244,8 @@ async fn check_consent(
         Some(v) => v,
         None => {
             let all = plans::of_case(conn, &case.id).await?;
-            let current = all.iter().rev().find(|p| matches!(p.state.as_str(), "agreed" | "active" | "draft"));
+            let current =
+                all.iter().rev().find(|p| matches!(p.state, PlanState::Agreed | PlanState::Active | PlanState::Draft));
             let v = current.ok_or_else(|| {
                 ServiceError::field(
                     "plan_version",
@@ -252,7 +255,7 @@ async fn check_consent(
             u32::try_from(v.plan_version).map_err(|_| ServiceError::Internal("plan version out of range".into()))?
         }
     };
-    let rows = records::list(conn, &case.id, RecordKind::Consent.name()).await?;
+    let rows = records::list(conn, &case.id, RecordKind::Consent).await?;
     let consents: Vec<Consent> = rows
         .iter()
         .map(|r| from_json::<ConsentRecord>("consent", &r.data))
@@ -274,9 +277,7 @@ fn packet(case: &CaseRow, referral_id: &str, request: &ReferralRequest, on: Naiv
             PacketField::Name => serde_json::json!(format!("{} {}", case.given_name, case.family_name)),
             PacketField::Sex => serde_json::json!(case.sex),
             PacketField::Age => {
-                let born: NaiveDate =
-                    case.date_of_birth.parse().map_err(|_| ServiceError::Internal("date of birth".into()))?;
-                serde_json::json!(age_on(born, on))
+                serde_json::json!(age_on(case.date_of_birth, on))
             }
             PacketField::Contacts => serde_json::json!(profile.contacts),
             PacketField::Address => serde_json::json!(profile.address),

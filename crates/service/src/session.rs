@@ -86,7 +86,7 @@ pub async fn sign_in(state: &Services, credentials: Credentials) -> Result<Sessi
         homeward_store::commit(tx).await?;
         return Err(ServiceError::NotSignedIn);
     };
-    let caller = Caller::from_user(&user).map_err(ServiceError::Internal)?;
+    let caller = Caller::from_user(&user);
     let token = auth::new_token();
     users::add_token(&mut tx, &auth::token_hash(&token), &user.username).await?;
     users::clear_failures(&mut tx, &user.username).await?;
@@ -109,7 +109,7 @@ pub async fn authenticate(state: &Services, token: &str) -> Result<Caller> {
     }
     let mut conn = state.store.read().await?;
     let user = users::by_token(&mut conn, &auth::token_hash(token)).await?.ok_or(ServiceError::NotSignedIn)?;
-    Caller::from_user(&user).map_err(ServiceError::Internal)
+    Ok(Caller::from_user(&user))
 }
 
 /// Signs out: the token stops working.

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_domain::validate::FieldError;
@@ -80,25 +79,24 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
     let row = SurveyRow {
         id: new_id(),
         case_id: case_id.to_string(),
-        phase: request.phase.name().to_string(),
-        survey_date: request.date.to_string(),
-        location: request.location.unwrap_or(InterviewLocation::Office).name().to_string(),
+        phase: request.phase,
+        survey_date: request.date,
+        location: request.location.unwrap_or(InterviewLocation::Office),
         interviewer_is_case_manager: interviewer == case.case_manager,
         interviewer,
         consent: request.consent.trim().to_string(),
         answers: to_json(&answers),
-        created_at: at.clone(),
+        created_at: at,
         created_by: caller.username.clone(),
     };
     let profile = state.scorer.profile();
-    let band = |b: Option<homeward_rss::Band>| b.map(|b| b.as_str().to_string());
     let dim = |i: usize| outcome.dimensions.get(i).copied().flatten();
-    let dim_band = |i: usize| band(outcome.dimension_bands.get(i).copied().flatten());
+    let dim_band = |i: usize| outcome.dimension_bands.get(i).copied().flatten();
     let result = SurveyResultRow {
         survey_id: row.id.clone(),
         profile: profile.name.clone(),
-        profile_status: profile.status.as_str().to_string(),
-        status: outcome.status.as_str().to_string(),
+        profile_status: profile.status,
+        status: outcome.status,
         reason: outcome.reason.as_ref().map(|r| r.to_string()),
         economic: dim(0),
         social: dim(1),
@@ -107,7 +105,7 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
         economic_band: dim_band(0),
         social_band: dim_band(1),
         psychosocial_band: dim_band(2),
-        composite_band: band(outcome.composite_band),
+        composite_band: outcome.composite_band,
         dk_dwa_count: i64::from(outcome.dk_dwa_count),
         low_accuracy: outcome.low_accuracy,
         scored_at: at,
@@ -165,11 +163,11 @@ async fn refresh_band(tx: &mut Tx, case: &CaseRow, profile: &str) -> Result<()> 
     let latest = all
         .iter()
         .filter_map(|(s, results)| {
-            results.iter().find(|r| r.profile == profile && r.status == "scored").map(|r| (s, r))
+            results.iter().find(|r| r.profile == profile && r.status == Status::Scored).map(|r| (s, r))
         })
         .max_by(|a, b| (&a.0.survey_date, &a.0.created_at).cmp(&(&b.0.survey_date, &b.0.created_at)));
-    let band = latest.and_then(|(_, r)| r.composite_band.clone());
-    cases::set_derived(tx, &case.id, band.as_deref(), case.next_follow_up.as_deref()).await?;
+    let band = latest.and_then(|(_, r)| r.composite_band);
+    cases::set_derived(tx, &case.id, band, case.next_follow_up).await?;
     Ok(())
 }
 

@@ -2,10 +2,10 @@
 //! grants, language, disabled, a new password). And each user's own language setting. Every
 //! change is audited; passwords are stored only as argon2id hashes and never shown.
 
-use homeward_domain::Named;
 use homeward_domain::access::{Permission, Role};
 use homeward_domain::account::{AccountSettings, LANGUAGES, NewAccount, check_password};
 use homeward_domain::validate::Problems;
+use homeward_store::column::instant_text;
 use homeward_store::frames::UserRow;
 use homeward_store::query::{cases, providers, users};
 use homeward_store::{AnyConnection, now};
@@ -33,7 +33,7 @@ pub struct UserView {
 
 impl UserView {
     fn new(row: &UserRow) -> Result<UserView> {
-        let caller = Caller::from_user(row).map_err(ServiceError::Internal)?;
+        let caller = Caller::from_user(row);
         Ok(UserView {
             username: row.username.clone(),
             role: caller.access.role,
@@ -42,7 +42,7 @@ impl UserView {
             grants: caller.access.sections,
             language: row.language.clone(),
             disabled: row.disabled,
-            created_at: row.created_at.clone(),
+            created_at: instant_text(&row.created_at),
         })
     }
 
@@ -109,13 +109,18 @@ async fn hashed(password: String) -> Result<String> {
         .map_err(ServiceError::Internal)
 }
 
-fn row_of(username: &str, settings: &AccountSettings, password_hash: String, created_at: String) -> UserRow {
+fn row_of(
+    username: &str,
+    settings: &AccountSettings,
+    password_hash: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+) -> UserRow {
     UserRow {
         username: username.to_string(),
-        role: settings.role.name().to_string(),
+        role: settings.role,
         office: settings.office.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_string),
         provider_id: settings.provider.clone(),
-        sections: settings.grants.iter().map(|s| s.name()).collect::<Vec<_>>().join(","),
+        sections: settings.grants.clone(),
         language: settings.language.clone(),
         password_hash,
         disabled: settings.disabled,

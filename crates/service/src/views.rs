@@ -6,6 +6,9 @@ use homeward_domain::Named;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
 use homeward_domain::closure::Closure;
 use homeward_domain::returnee::{ProfileDetails, Sex, age_on};
+use homeward_domain::survey::{InterviewLocation, SurveyPhase};
+use homeward_rss::{Band, ProfileStatus, Status};
+use homeward_store::column::instant_text;
 use homeward_store::frames::{CaseRow, RecordRow, SurveyResultRow, SurveyRow};
 use homeward_store::{StoreError, from_json};
 use serde::Serialize;
@@ -40,7 +43,8 @@ pub struct CaseView {
     /// When the next follow-up visit is due.
     pub next_follow_up: Option<NaiveDate>,
     /// Intensity band of the latest scored survey (`intensive`, `standard`, `light`).
-    pub latest_band: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub latest_band: Option<Band>,
     pub profile: ProfileDetails,
     pub closure: Option<Closure>,
     /// Send it back with an update (optimistic concurrency).
@@ -49,21 +53,10 @@ pub struct CaseView {
     pub updated_at: String,
 }
 
-fn date(what: &str, text: &str) -> Result<NaiveDate, StoreError> {
-    text.parse().map_err(|_| StoreError::Corrupt(format!("{what}: '{text}' is not a date")))
-}
-
-pub fn optional_date(what: &str, text: Option<&str>) -> Result<Option<NaiveDate>, StoreError> {
-    text.map(|t| date(what, t)).transpose()
-}
-
 impl CaseView {
     pub fn new(row: &CaseRow, caller: &Caller) -> Result<CaseView, StoreError> {
-        let status = CaseState::from_name(&row.status)
-            .ok_or_else(|| StoreError::Corrupt(format!("case {}: status '{}'", row.id, row.status)))?;
-        let sex = Sex::from_name(&row.sex).ok_or_else(|| StoreError::Corrupt(format!("case {}: sex", row.id)))?;
-        let born = date("date_of_birth", &row.date_of_birth)?;
-        let returned = date("date_of_return", &row.date_of_return)?;
+        let (status, sex) = (row.status, row.sex);
+        let (born, returned) = (row.date_of_birth, row.date_of_return);
         let mut profile: ProfileDetails = from_json("case profile", &row.profile)?;
         let identities = caller.access.role.sees_identities();
         if !identities {
@@ -86,14 +79,14 @@ impl CaseView {
             date_of_return: returned,
             country_of_origin: row.country_of_origin.clone(),
             schedule: row.schedule.clone(),
-            plan_agreed_on: optional_date("plan_agreed_on", row.plan_agreed_on.as_deref())?,
-            next_follow_up: optional_date("next_follow_up", row.next_follow_up.as_deref())?,
-            latest_band: row.latest_band.clone(),
+            plan_agreed_on: row.plan_agreed_on,
+            next_follow_up: row.next_follow_up,
+            latest_band: row.latest_band,
             profile,
             closure: row.closure.as_deref().map(|c| from_json("closure", c)).transpose()?,
             version: row.version,
-            created_at: row.created_at.clone(),
-            updated_at: row.updated_at.clone(),
+            created_at: instant_text(&row.created_at),
+            updated_at: instant_text(&row.updated_at),
         })
     }
 
@@ -133,10 +126,10 @@ impl<T: serde::de::DeserializeOwned> RecordView<T> {
             id: row.id.clone(),
             case_id: row.case_id.clone(),
             version: row.version,
-            created_at: row.created_at.clone(),
+            created_at: instant_text(&row.created_at),
             created_by: row.created_by.clone(),
-            updated_at: row.updated_at.clone(),
-            data: from_json(&row.kind, &row.data)?,
+            updated_at: instant_text(&row.updated_at),
+            data: from_json(row.kind.name(), &row.data)?,
         })
     }
 }
@@ -145,43 +138,49 @@ impl<T: serde::de::DeserializeOwned> RecordView<T> {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SurveyScores {
     /// `scored`, `discarded` or `invalid`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Status,
     /// Why the survey is discarded or invalid, naming the question and the value.
     pub reason: Option<String>,
     pub economic: Option<f64>,
     pub social: Option<f64>,
     pub psychosocial: Option<f64>,
     pub composite: Option<f64>,
-    pub economic_band: Option<String>,
-    pub social_band: Option<String>,
-    pub psychosocial_band: Option<String>,
-    pub composite_band: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub economic_band: Option<Band>,
+    #[schema(value_type = Option<String>)]
+    pub social_band: Option<Band>,
+    #[schema(value_type = Option<String>)]
+    pub psychosocial_band: Option<Band>,
+    #[schema(value_type = Option<String>)]
+    pub composite_band: Option<Band>,
     pub dk_dwa_count: Option<i64>,
     pub low_accuracy: bool,
     /// The scoring profile that produced these scores.
     pub profile: String,
     /// `provisional` scores are Homeward's assumptions, NOT IOM's official scoring.
-    pub profile_status: String,
+    #[schema(value_type = String)]
+    pub profile_status: ProfileStatus,
 }
 
 impl From<&SurveyResultRow> for SurveyScores {
     fn from(r: &SurveyResultRow) -> SurveyScores {
-        let scored = r.status == "scored";
+        let scored = r.status == Status::Scored;
         SurveyScores {
-            status: r.status.clone(),
+            status: r.status,
             reason: r.reason.clone(),
             economic: r.economic,
             social: r.social,
             psychosocial: r.psychosocial,
             composite: r.composite,
-            economic_band: r.economic_band.clone(),
-            social_band: r.social_band.clone(),
-            psychosocial_band: r.psychosocial_band.clone(),
-            composite_band: r.composite_band.clone(),
+            economic_band: r.economic_band,
+            social_band: r.social_band,
+            psychosocial_band: r.psychosocial_band,
+            composite_band: r.composite_band,
             dk_dwa_count: scored.then_some(r.dk_dwa_count),
             low_accuracy: r.low_accuracy,
             profile: r.profile.clone(),
-            profile_status: r.profile_status.clone(),
+            profile_status: r.profile_status,
         }
     }
 }
@@ -191,9 +190,9 @@ impl From<&SurveyResultRow> for SurveyScores {
 pub struct SurveyView {
     pub id: String,
     pub case_id: String,
-    pub phase: String,
+    pub phase: SurveyPhase,
     pub date: NaiveDate,
-    pub location: String,
+    pub location: InterviewLocation,
     pub interviewer: String,
     pub interviewer_is_case_manager: bool,
     pub consent: String,
@@ -220,16 +219,16 @@ impl SurveyView {
         Ok(SurveyView {
             id: row.id.clone(),
             case_id: row.case_id.clone(),
-            phase: row.phase.clone(),
-            date: date("survey_date", &row.survey_date)?,
-            location: row.location.clone(),
+            phase: row.phase,
+            date: row.survey_date,
+            location: row.location,
             interviewer: row.interviewer.clone(),
             interviewer_is_case_manager: row.interviewer_is_case_manager,
             consent: row.consent.clone(),
             answers: from_json("survey answers", &row.answers)?,
             scores: current,
             results: all,
-            created_at: row.created_at.clone(),
+            created_at: instant_text(&row.created_at),
             created_by: row.created_by.clone(),
         })
     }

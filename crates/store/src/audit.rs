@@ -59,7 +59,7 @@ pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut **tx).await?;
     let mut seq: i64 = head.try_get(0)?;
     let mut prev: String = head.try_get(1)?;
-    let at = crate::now();
+    let at = crate::now_text();
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;

@@ -1,4 +1,17 @@
-//! Plain values, as rows are read and written. No SQL here, no behaviour beyond construction.
+//! Plain values, as rows are read and written, in the domain's types: states and other closed
+//! sets as enums, days as `NaiveDate`, instants as `DateTime<Utc>`. What a column holds as text is
+//! converted at the store's edge (`crate::column`), so nothing above compares a state or slices a
+//! date as text. No SQL here, no behaviour beyond construction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use homeward_domain::access::{Role, Section};
+use homeward_domain::case::CaseState;
+use homeward_domain::plan::PlanState;
+use homeward_domain::records::RecordKind;
+use homeward_domain::referral::ReferralState;
+use homeward_domain::returnee::Sex;
+use homeward_domain::survey::{InterviewLocation, SurveyPhase};
+use homeward_rss::{Band, ProfileStatus, Status};
 
 /// A case's row: the registration's fields as columns (they are filtered, searched and shown in
 /// lists), the rest of the profile as JSON of its domain type.
@@ -7,26 +20,26 @@ pub struct CaseRow {
     pub id: String,
     pub case_number: String,
     pub office: String,
-    pub status: String,
+    pub status: CaseState,
     pub case_manager: String,
     pub given_name: String,
     pub family_name: String,
-    pub sex: String,
-    pub date_of_birth: String,
-    pub date_of_return: String,
+    pub sex: Sex,
+    pub date_of_birth: NaiveDate,
+    pub date_of_return: NaiveDate,
     pub country_of_origin: String,
     /// JSON of `homeward_domain::returnee::ProfileDetails`.
     pub profile: String,
     pub schedule: String,
-    pub plan_agreed_on: Option<String>,
-    pub next_follow_up: Option<String>,
-    pub latest_band: Option<String>,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub next_follow_up: Option<NaiveDate>,
+    pub latest_band: Option<Band>,
     /// JSON of `homeward_domain::closure::Closure`.
     pub closure: Option<String>,
     pub version: i64,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub created_by: String,
-    pub updated_at: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A record kept on a case; `data` is JSON of the kind's domain type.
@@ -34,29 +47,29 @@ pub struct CaseRow {
 pub struct RecordRow {
     pub id: String,
     pub case_id: String,
-    pub kind: String,
-    pub section: Option<String>,
-    pub record_date: Option<String>,
+    pub kind: RecordKind,
+    pub section: Option<Section>,
+    pub record_date: Option<NaiveDate>,
     pub data: String,
     pub version: i64,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub created_by: String,
-    pub updated_at: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyRow {
     pub id: String,
     pub case_id: String,
-    pub phase: String,
-    pub survey_date: String,
-    pub location: String,
+    pub phase: SurveyPhase,
+    pub survey_date: NaiveDate,
+    pub location: InterviewLocation,
     pub interviewer: String,
     pub interviewer_is_case_manager: bool,
     pub consent: String,
     /// JSON object from question id to the cell as given (codes separated by spaces).
     pub answers: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
 
@@ -65,20 +78,20 @@ pub struct SurveyRow {
 pub struct SurveyResultRow {
     pub survey_id: String,
     pub profile: String,
-    pub profile_status: String,
-    pub status: String,
+    pub profile_status: ProfileStatus,
+    pub status: Status,
     pub reason: Option<String>,
     pub economic: Option<f64>,
     pub social: Option<f64>,
     pub psychosocial: Option<f64>,
     pub composite: Option<f64>,
-    pub economic_band: Option<String>,
-    pub social_band: Option<String>,
-    pub psychosocial_band: Option<String>,
-    pub composite_band: Option<String>,
+    pub economic_band: Option<Band>,
+    pub social_band: Option<Band>,
+    pub psychosocial_band: Option<Band>,
+    pub composite_band: Option<Band>,
     pub dk_dwa_count: i64,
     pub low_accuracy: bool,
-    pub scored_at: String,
+    pub scored_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +99,7 @@ pub struct PlanRow {
     pub id: String,
     pub case_id: String,
     pub plan_version: i64,
-    pub state: String,
+    pub state: PlanState,
     /// JSON of `homeward_domain::plan_document::PlanContent`.
     pub content: String,
     /// JSON of the baseline scores copied from the case's baseline survey.
@@ -94,9 +107,9 @@ pub struct PlanRow {
     /// JSON of `homeward_domain::plan_document::Attestation`.
     pub attestation: Option<String>,
     pub version: i64,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub created_by: String,
-    pub updated_at: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,10 +120,10 @@ pub struct ProviderRow {
     pub place: String,
     /// JSON of `homeward_domain::provider::ServiceProvider`.
     pub data: String,
-    pub last_verified: String,
+    pub last_verified: NaiveDate,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +131,7 @@ pub struct ReferralRow {
     pub id: String,
     pub case_id: String,
     pub provider_id: String,
-    pub state: String,
+    pub state: ReferralState,
     /// JSON of `homeward_domain::referral::ReferralRequest`.
     pub request: String,
     /// JSON of the packet as sent, frozen when sent.
@@ -126,21 +139,21 @@ pub struct ReferralRow {
     /// JSON list of the steps taken.
     pub history: String,
     pub version: i64,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub created_by: String,
-    pub updated_at: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub office: Option<String>,
     pub provider_id: Option<String>,
-    /// Granted sensitive sections, comma-separated.
-    pub sections: String,
+    /// Granted sensitive sections.
+    pub sections: Vec<Section>,
     pub language: String,
     pub password_hash: String,
     pub disabled: bool,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
 }

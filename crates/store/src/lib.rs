@@ -15,6 +15,7 @@ macro_rules! safe {
 }
 
 pub mod audit;
+pub mod column;
 pub mod frames;
 mod migrate;
 pub mod query;
@@ -29,7 +30,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
 pub use sqlx::AnyConnection;
-pub use time::{now, today};
+pub use time::{now, now_text, today};
 
 /// A transaction on the write pool. Dropped without `commit`, it rolls back.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;

@@ -105,7 +105,7 @@ async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, m: &Migration) 
             .bind(m.version)
             .bind(m.name)
             .bind(checksum(m.sql))
-            .bind(crate::now())
+            .bind(crate::now_text())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -82,7 +82,7 @@ pub(crate) async fn case_page(
                 name: case.given_name.as_ref().zip(case.family_name.as_ref()).map(|(g, f)| format!("{g} {f}")),
                 status: case.status.name(),
                 sex: case.sex.name(),
-                band: case.latest_band.clone(),
+                band: case.latest_band.map(|b| b.as_str().to_string()),
                 moves: case
                     .allowed_actions
                     .iter()

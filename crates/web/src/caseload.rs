@@ -96,7 +96,7 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
                     },
                     office: c.office.clone(),
                     status: c.status.name(),
-                    band: c.latest_band.clone(),
+                    band: c.latest_band.map(|b| b.as_str().to_string()),
                     next_follow_up: c.next_follow_up.map(|d| d.to_string()),
                     overdue: c.next_follow_up.is_some_and(|d| d < today),
                     plan_overdue: c.plan_agreed_on.is_none()

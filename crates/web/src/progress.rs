@@ -1,6 +1,7 @@
 //! A case's RSS surveys over time: a small inline SVG chart of the three dimensions and the
 //! composite per survey, with the same numbers in a table (for screen readers and print).
 
+use homeward_domain::Named;
 use homeward_service::views::SurveyView;
 
 /// One line of the chart.
@@ -37,7 +38,7 @@ const BOTTOM: f64 = 28.0;
 
 /// The chart of the scored surveys, oldest first; `None` without any.
 pub fn chart(surveys: &[SurveyView]) -> Option<Progress> {
-    let scored: Vec<&SurveyView> = surveys.iter().filter(|s| s.scores.status == "scored").collect();
+    let scored: Vec<&SurveyView> = surveys.iter().filter(|s| s.scores.status == homeward_rss::Status::Scored).collect();
     if scored.is_empty() {
         return None;
     }
@@ -77,7 +78,11 @@ pub fn chart(surveys: &[SurveyView]) -> Option<Progress> {
         .collect();
     let points = scored
         .iter()
-        .map(|s| Point { label: s.date.to_string(), phase: s.phase.clone(), values: [0, 1, 2, 3].map(|k| value(s, k)) })
+        .map(|s| Point {
+            label: s.date.to_string(),
+            phase: s.phase.name().to_string(),
+            values: [0, 1, 2, 3].map(|k| value(s, k)),
+        })
         .collect();
     let ticks = scored.iter().enumerate().map(|(i, s)| (x(i), s.date.to_string())).collect();
     Some(Progress { series, points, ticks })

@@ -305,17 +305,17 @@ fn result(session: &Session, case_id: &str, number: &str, view: &SurveyView) -> 
         session,
         case_id: case_id.to_string(),
         case_number: number.to_string(),
-        status: s.status.clone(),
+        status: s.status.as_str().to_string(),
         reason: s.reason.clone(),
         scores: vec![
-            ("economic", score(s.economic), s.economic_band.clone()),
-            ("social", score(s.social), s.social_band.clone()),
-            ("psychosocial", score(s.psychosocial), s.psychosocial_band.clone()),
-            ("composite", score(s.composite), s.composite_band.clone()),
+            ("economic", score(s.economic), s.economic_band.map(|b| b.as_str().to_string())),
+            ("social", score(s.social), s.social_band.map(|b| b.as_str().to_string())),
+            ("psychosocial", score(s.psychosocial), s.psychosocial_band.map(|b| b.as_str().to_string())),
+            ("composite", score(s.composite), s.composite_band.map(|b| b.as_str().to_string())),
         ],
         low_accuracy: s.low_accuracy,
         profile: s.profile.clone(),
-        profile_status: s.profile_status.clone(),
+        profile_status: s.profile_status.as_str().to_string(),
     };
     render(page, StatusCode::CREATED)
 }

@@ -38,10 +38,10 @@ impl Browser {
         let mut tx = self.store.begin().await.unwrap();
         let row = UserRow {
             username: username.into(),
-            role: role.into(),
+            role: homeward_domain::access::Role::from_name(role).expect("a role"),
             office: office.map(str::to_string),
             provider_id: None,
-            sections: String::new(),
+            sections: vec![],
             language: language.into(),
             password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
             disabled: false,

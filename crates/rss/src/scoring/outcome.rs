@@ -44,6 +44,11 @@ pub enum Band {
 impl Band {
     pub const ALL: [Band; 3] = [Band::Intensive, Band::Standard, Band::Light];
 
+    /// The band named `name` (`intensive`, `standard`, `light`).
+    pub fn from_name(name: &str) -> Option<Band> {
+        Band::ALL.into_iter().find(|b| b.as_str() == name)
+    }
+
     /// The band of an unrounded score.
     pub fn of(score: f64, thresholds: &BandThresholds) -> Band {
         if score < thresholds.intensive_below {
@@ -155,3 +160,16 @@ impl Outcome {
         self.status == Status::Scored
     }
 }
+
+/// In JSON, a status and a band are their names, as in the batch output.
+macro_rules! serialize_as_str {
+    ($($ty:ty),+) => {$(
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+serialize_as_str!(Status, Band, crate::ProfileStatus);

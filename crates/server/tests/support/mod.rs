@@ -109,10 +109,10 @@ impl TestApp {
         let mut tx = self.store.begin().await.unwrap();
         let row = UserRow {
             username: username.into(),
-            role: role.into(),
+            role: homeward_domain::access::Role::from_name(role).expect("a role"),
             office: office.map(str::to_string),
             provider_id: provider.map(str::to_string),
-            sections: sections.into(),
+            sections: homeward_service::auth::parse_sections(sections).expect("sections"),
             language: "en".into(),
             // Tests sign in with tokens; the hash is never checked here.
             password_hash: "$argon2id$unused".into(),

@@ -3,7 +3,12 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use chrono::NaiveDate;
+use homeward_domain::case::CaseState;
+use homeward_rss::Band;
+
 use super::Page;
+use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_day, optional_named};
 use crate::frames::CaseRow;
 use crate::{Result, Tx, check_updated};
 
@@ -16,24 +21,24 @@ fn row(r: &AnyRow) -> Result<CaseRow> {
         id: r.try_get(0)?,
         case_number: r.try_get(1)?,
         office: r.try_get(2)?,
-        status: r.try_get(3)?,
+        status: named(r, 3, "case status")?,
         case_manager: r.try_get(4)?,
         given_name: r.try_get(5)?,
         family_name: r.try_get(6)?,
-        sex: r.try_get(7)?,
-        date_of_birth: r.try_get(8)?,
-        date_of_return: r.try_get(9)?,
+        sex: named(r, 7, "sex")?,
+        date_of_birth: day(r, 8, "date_of_birth")?,
+        date_of_return: day(r, 9, "date_of_return")?,
         country_of_origin: r.try_get(10)?,
         profile: r.try_get(11)?,
         schedule: r.try_get(12)?,
-        plan_agreed_on: r.try_get(13)?,
-        next_follow_up: r.try_get(14)?,
-        latest_band: r.try_get(15)?,
+        plan_agreed_on: optional_day(r, 13, "plan_agreed_on")?,
+        next_follow_up: optional_day(r, 14, "next_follow_up")?,
+        latest_band: optional_named(r, 15, "latest_band")?,
         closure: r.try_get(16)?,
         version: r.try_get(17)?,
-        created_at: r.try_get(18)?,
+        created_at: instant(r, 18, "created_at")?,
         created_by: r.try_get(19)?,
-        updated_at: r.try_get(20)?,
+        updated_at: instant(r, 20, "updated_at")?,
     })
 }
 
@@ -60,24 +65,24 @@ pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
     .bind(&c.id)
     .bind(&c.case_number)
     .bind(&c.office)
-    .bind(&c.status)
+    .bind(c.status.stored())
     .bind(&c.case_manager)
     .bind(&c.given_name)
     .bind(&c.family_name)
-    .bind(&c.sex)
-    .bind(&c.date_of_birth)
-    .bind(&c.date_of_return)
+    .bind(c.sex.stored())
+    .bind(day_text(c.date_of_birth))
+    .bind(day_text(c.date_of_return))
     .bind(&c.country_of_origin)
     .bind(&c.profile)
     .bind(&c.schedule)
-    .bind(c.plan_agreed_on.as_deref())
-    .bind(c.next_follow_up.as_deref())
-    .bind(c.latest_band.as_deref())
+    .bind(c.plan_agreed_on.map(day_text))
+    .bind(c.next_follow_up.map(day_text))
+    .bind(c.latest_band.map(Stored::stored))
     .bind(c.closure.as_deref())
     .bind(c.version)
-    .bind(&c.created_at)
+    .bind(instant_text(&c.created_at))
     .bind(&c.created_by)
-    .bind(&c.updated_at)
+    .bind(instant_text(&c.updated_at))
     .execute(&mut **tx)
     .await?;
     insert_terms(tx, &c.id, terms).await
@@ -110,12 +115,12 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> 
 pub struct CaseFilter {
     /// Only cases of this office (the user's scope, or a filter within it).
     pub office: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<CaseState>,
     pub case_manager: Option<String>,
     /// Only cases whose next follow-up is due on or before this date.
-    pub follow_up_due_by: Option<String>,
+    pub follow_up_due_by: Option<NaiveDate>,
     /// Composite band of the latest scored survey.
-    pub band: Option<String>,
+    pub band: Option<Band>,
     /// Words that must each begin a folded name word or the lower-cased case number.
     pub search: Option<Vec<String>>,
 }
@@ -151,17 +156,17 @@ pub async fn list(
     if let Some(v) = &filter.office {
         push("c.office = ?", v.clone());
     }
-    if let Some(v) = &filter.status {
-        push("c.status = ?", v.clone());
+    if let Some(v) = filter.status {
+        push("c.status = ?", v.stored().to_string());
     }
     if let Some(v) = &filter.case_manager {
         push("c.case_manager = ?", v.clone());
     }
-    if let Some(v) = &filter.follow_up_due_by {
-        push("c.next_follow_up <= ?", v.clone());
+    if let Some(v) = filter.follow_up_due_by {
+        push("c.next_follow_up <= ?", day_text(v));
     }
-    if let Some(v) = &filter.band {
-        push("c.latest_band = ?", v.clone());
+    if let Some(v) = filter.band {
+        push("c.latest_band = ?", v.stored().to_string());
     }
     if let Some(v) = cursor {
         push("c.id > ?", v.to_string());
@@ -218,21 +223,21 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
          updated_at = $16 WHERE id = $17 AND version = $18",
     )
     .bind(&c.office)
-    .bind(&c.status)
+    .bind(c.status.stored())
     .bind(&c.case_manager)
     .bind(&c.given_name)
     .bind(&c.family_name)
-    .bind(&c.sex)
-    .bind(&c.date_of_birth)
-    .bind(&c.date_of_return)
+    .bind(c.sex.stored())
+    .bind(day_text(c.date_of_birth))
+    .bind(day_text(c.date_of_return))
     .bind(&c.country_of_origin)
     .bind(&c.profile)
     .bind(&c.schedule)
-    .bind(c.plan_agreed_on.as_deref())
-    .bind(c.next_follow_up.as_deref())
-    .bind(c.latest_band.as_deref())
+    .bind(c.plan_agreed_on.map(day_text))
+    .bind(c.next_follow_up.map(day_text))
+    .bind(c.latest_band.map(Stored::stored))
     .bind(c.closure.as_deref())
-    .bind(crate::now())
+    .bind(instant_text(&crate::now()))
     .bind(&c.id)
     .bind(expected)
     .execute(&mut **tx)
@@ -246,10 +251,15 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
 
 /// Sets derived fields that change with other records (latest band, next follow-up) without
 /// touching the version a client holds: they are Homeward's, not the user's, to change.
-pub async fn set_derived(tx: &mut Tx, id: &str, latest_band: Option<&str>, next_follow_up: Option<&str>) -> Result<()> {
+pub async fn set_derived(
+    tx: &mut Tx,
+    id: &str,
+    latest_band: Option<Band>,
+    next_follow_up: Option<NaiveDate>,
+) -> Result<()> {
     sqlx::query("UPDATE cases SET latest_band = $1, next_follow_up = $2 WHERE id = $3")
-        .bind(latest_band)
-        .bind(next_follow_up)
+        .bind(latest_band.map(Stored::stored))
+        .bind(next_follow_up.map(day_text))
         .bind(id)
         .execute(&mut **tx)
         .await?;

@@ -3,6 +3,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::column::{Stored, instant, instant_text, named};
+
 use crate::frames::PlanRow;
 use crate::{Result, Tx, check_updated};
 
@@ -14,14 +16,14 @@ fn row(r: &AnyRow) -> Result<PlanRow> {
         id: r.try_get(0)?,
         case_id: r.try_get(1)?,
         plan_version: r.try_get(2)?,
-        state: r.try_get(3)?,
+        state: named(r, 3, "plan state")?,
         content: r.try_get(4)?,
         baseline: r.try_get(5)?,
         attestation: r.try_get(6)?,
         version: r.try_get(7)?,
-        created_at: r.try_get(8)?,
+        created_at: instant(r, 8, "created_at")?,
         created_by: r.try_get(9)?,
-        updated_at: r.try_get(10)?,
+        updated_at: instant(r, 10, "updated_at")?,
     })
 }
 
@@ -30,14 +32,14 @@ pub async fn insert(tx: &mut Tx, p: &PlanRow) -> Result<()> {
         .bind(&p.id)
         .bind(&p.case_id)
         .bind(p.plan_version)
-        .bind(&p.state)
+        .bind(p.state.stored())
         .bind(&p.content)
         .bind(p.baseline.as_deref())
         .bind(p.attestation.as_deref())
         .bind(p.version)
-        .bind(&p.created_at)
+        .bind(instant_text(&p.created_at))
         .bind(&p.created_by)
-        .bind(&p.updated_at)
+        .bind(instant_text(&p.updated_at))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -67,11 +69,11 @@ pub async fn update(tx: &mut Tx, p: &PlanRow, expected: i64) -> Result<i64> {
         "UPDATE plans SET state = $1, content = $2, baseline = $3, attestation = $4, version = version + 1, \
          updated_at = $5 WHERE id = $6 AND version = $7",
     )
-    .bind(&p.state)
+    .bind(p.state.stored())
     .bind(&p.content)
     .bind(p.baseline.as_deref())
     .bind(p.attestation.as_deref())
-    .bind(crate::now())
+    .bind(crate::now_text())
     .bind(&p.id)
     .bind(expected)
     .execute(&mut **tx)

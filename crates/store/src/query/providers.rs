@@ -3,6 +3,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::column::{day, day_text, instant, instant_text};
+
 use crate::frames::ProviderRow;
 use crate::{Result, Tx, check_updated};
 
@@ -15,10 +17,10 @@ fn row(r: &AnyRow) -> Result<ProviderRow> {
         country: r.try_get(2)?,
         place: r.try_get(3)?,
         data: r.try_get(4)?,
-        last_verified: r.try_get(5)?,
+        last_verified: day(r, 5, "last_verified")?,
         version: r.try_get(6)?,
-        created_at: r.try_get(7)?,
-        updated_at: r.try_get(8)?,
+        created_at: instant(r, 7, "created_at")?,
+        updated_at: instant(r, 8, "updated_at")?,
     })
 }
 
@@ -29,10 +31,10 @@ pub async fn insert(tx: &mut Tx, p: &ProviderRow) -> Result<()> {
         .bind(&p.country)
         .bind(&p.place)
         .bind(&p.data)
-        .bind(&p.last_verified)
+        .bind(day_text(p.last_verified))
         .bind(p.version)
-        .bind(&p.created_at)
-        .bind(&p.updated_at)
+        .bind(instant_text(&p.created_at))
+        .bind(instant_text(&p.updated_at))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -65,8 +67,8 @@ pub async fn update(tx: &mut Tx, p: &ProviderRow, expected: i64) -> Result<i64> 
     .bind(&p.country)
     .bind(&p.place)
     .bind(&p.data)
-    .bind(&p.last_verified)
-    .bind(crate::now())
+    .bind(day_text(p.last_verified))
+    .bind(crate::now_text())
     .bind(&p.id)
     .bind(expected)
     .execute(&mut **tx)

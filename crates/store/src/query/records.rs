@@ -4,6 +4,10 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use homeward_domain::records::RecordKind;
+
+use crate::column::{Stored, day_text, instant, instant_text, named, optional_day, optional_named};
+
 use crate::frames::RecordRow;
 use crate::{Result, Tx, check_updated};
 
@@ -13,14 +17,14 @@ fn row(r: &AnyRow) -> Result<RecordRow> {
     Ok(RecordRow {
         id: r.try_get(0)?,
         case_id: r.try_get(1)?,
-        kind: r.try_get(2)?,
-        section: r.try_get(3)?,
-        record_date: r.try_get(4)?,
+        kind: named(r, 2, "record kind")?,
+        section: optional_named(r, 3, "record section")?,
+        record_date: optional_day(r, 4, "record_date")?,
         data: r.try_get(5)?,
         version: r.try_get(6)?,
-        created_at: r.try_get(7)?,
+        created_at: instant(r, 7, "created_at")?,
         created_by: r.try_get(8)?,
-        updated_at: r.try_get(9)?,
+        updated_at: instant(r, 9, "updated_at")?,
     })
 }
 
@@ -28,26 +32,26 @@ pub async fn insert(tx: &mut Tx, r: &RecordRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO case_records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
         .bind(&r.id)
         .bind(&r.case_id)
-        .bind(&r.kind)
-        .bind(r.section.as_deref())
-        .bind(r.record_date.as_deref())
+        .bind(r.kind.stored())
+        .bind(r.section.map(Stored::stored))
+        .bind(r.record_date.map(day_text))
         .bind(&r.data)
         .bind(r.version)
-        .bind(&r.created_at)
+        .bind(instant_text(&r.created_at))
         .bind(&r.created_by)
-        .bind(&r.updated_at)
+        .bind(instant_text(&r.updated_at))
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Every record of one kind on a case, oldest first.
-pub async fn list(conn: &mut AnyConnection, case_id: &str, kind: &str) -> Result<Vec<RecordRow>> {
+pub async fn list(conn: &mut AnyConnection, case_id: &str, kind: RecordKind) -> Result<Vec<RecordRow>> {
     let rows = sqlx::query(safe!(
         "SELECT {COLUMNS} FROM case_records WHERE case_id = $1 AND kind = $2 ORDER BY record_date, id"
     ))
     .bind(case_id)
-    .bind(kind)
+    .bind(kind.stored())
     .fetch_all(conn)
     .await?;
     rows.iter().map(row).collect()
@@ -62,11 +66,11 @@ pub async fn all_of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<
     rows.iter().map(row).collect()
 }
 
-pub async fn get(conn: &mut AnyConnection, case_id: &str, kind: &str, id: &str) -> Result<Option<RecordRow>> {
+pub async fn get(conn: &mut AnyConnection, case_id: &str, kind: RecordKind, id: &str) -> Result<Option<RecordRow>> {
     let r = sqlx::query(safe!("SELECT {COLUMNS} FROM case_records WHERE id = $1 AND case_id = $2 AND kind = $3"))
         .bind(id)
         .bind(case_id)
-        .bind(kind)
+        .bind(kind.stored())
         .fetch_optional(conn)
         .await?;
     r.as_ref().map(row).transpose()
@@ -78,10 +82,10 @@ pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
         "UPDATE case_records SET section = $1, record_date = $2, data = $3, version = version + 1, updated_at = $4 \
          WHERE id = $5 AND version = $6",
     )
-    .bind(r.section.as_deref())
-    .bind(r.record_date.as_deref())
+    .bind(r.section.map(Stored::stored))
+    .bind(r.record_date.map(day_text))
     .bind(&r.data)
-    .bind(crate::now())
+    .bind(crate::now_text())
     .bind(&r.id)
     .bind(expected)
     .execute(&mut **tx)

@@ -3,6 +3,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::column::{Stored, instant, instant_text, named};
+
 use crate::frames::ReferralRow;
 use crate::{Result, Tx, check_updated};
 
@@ -14,14 +16,14 @@ fn row(r: &AnyRow) -> Result<ReferralRow> {
         id: r.try_get(0)?,
         case_id: r.try_get(1)?,
         provider_id: r.try_get(2)?,
-        state: r.try_get(3)?,
+        state: named(r, 3, "referral state")?,
         request: r.try_get(4)?,
         packet: r.try_get(5)?,
         history: r.try_get(6)?,
         version: r.try_get(7)?,
-        created_at: r.try_get(8)?,
+        created_at: instant(r, 8, "created_at")?,
         created_by: r.try_get(9)?,
-        updated_at: r.try_get(10)?,
+        updated_at: instant(r, 10, "updated_at")?,
     })
 }
 
@@ -30,14 +32,14 @@ pub async fn insert(tx: &mut Tx, r: &ReferralRow) -> Result<()> {
         .bind(&r.id)
         .bind(&r.case_id)
         .bind(&r.provider_id)
-        .bind(&r.state)
+        .bind(r.state.stored())
         .bind(&r.request)
         .bind(r.packet.as_deref())
         .bind(&r.history)
         .bind(r.version)
-        .bind(&r.created_at)
+        .bind(instant_text(&r.created_at))
         .bind(&r.created_by)
-        .bind(&r.updated_at)
+        .bind(instant_text(&r.updated_at))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -71,10 +73,10 @@ pub async fn update(tx: &mut Tx, r: &ReferralRow, expected: i64) -> Result<i64> 
         "UPDATE referrals SET state = $1, packet = $2, history = $3, version = version + 1, updated_at = $4 \
          WHERE id = $5 AND version = $6",
     )
-    .bind(&r.state)
+    .bind(r.state.stored())
     .bind(r.packet.as_deref())
     .bind(&r.history)
-    .bind(crate::now())
+    .bind(crate::now_text())
     .bind(&r.id)
     .bind(expected)
     .execute(&mut **tx)

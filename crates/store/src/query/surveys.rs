@@ -3,6 +3,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_named};
+
 use crate::frames::{SurveyResultRow, SurveyRow};
 use crate::{Result, Tx};
 
@@ -15,14 +17,14 @@ fn survey(r: &AnyRow) -> Result<SurveyRow> {
     Ok(SurveyRow {
         id: r.try_get(0)?,
         case_id: r.try_get(1)?,
-        phase: r.try_get(2)?,
-        survey_date: r.try_get(3)?,
-        location: r.try_get(4)?,
+        phase: named(r, 2, "survey phase")?,
+        survey_date: day(r, 3, "survey_date")?,
+        location: named(r, 4, "interview location")?,
         interviewer: r.try_get(5)?,
         interviewer_is_case_manager: r.try_get::<i64, _>(6)? != 0,
         consent: r.try_get(7)?,
         answers: r.try_get(8)?,
-        created_at: r.try_get(9)?,
+        created_at: instant(r, 9, "created_at")?,
         created_by: r.try_get(10)?,
     })
 }
@@ -31,20 +33,20 @@ fn result(r: &AnyRow) -> Result<SurveyResultRow> {
     Ok(SurveyResultRow {
         survey_id: r.try_get(0)?,
         profile: r.try_get(1)?,
-        profile_status: r.try_get(2)?,
-        status: r.try_get(3)?,
+        profile_status: named(r, 2, "profile status")?,
+        status: named(r, 3, "survey status")?,
         reason: r.try_get(4)?,
         economic: r.try_get(5)?,
         social: r.try_get(6)?,
         psychosocial: r.try_get(7)?,
         composite: r.try_get(8)?,
-        economic_band: r.try_get(9)?,
-        social_band: r.try_get(10)?,
-        psychosocial_band: r.try_get(11)?,
-        composite_band: r.try_get(12)?,
+        economic_band: optional_named(r, 9, "band")?,
+        social_band: optional_named(r, 10, "band")?,
+        psychosocial_band: optional_named(r, 11, "band")?,
+        composite_band: optional_named(r, 12, "band")?,
         dk_dwa_count: r.try_get(13)?,
         low_accuracy: r.try_get::<i64, _>(14)? != 0,
-        scored_at: r.try_get(15)?,
+        scored_at: instant(r, 15, "scored_at")?,
     })
 }
 
@@ -52,14 +54,14 @@ pub async fn insert(tx: &mut Tx, s: &SurveyRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO surveys ({SURVEY}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
         .bind(&s.id)
         .bind(&s.case_id)
-        .bind(&s.phase)
-        .bind(&s.survey_date)
-        .bind(&s.location)
+        .bind(s.phase.stored())
+        .bind(day_text(s.survey_date))
+        .bind(s.location.stored())
         .bind(&s.interviewer)
         .bind(i64::from(s.interviewer_is_case_manager))
         .bind(&s.consent)
         .bind(&s.answers)
-        .bind(&s.created_at)
+        .bind(instant_text(&s.created_at))
         .bind(&s.created_by)
         .execute(&mut **tx)
         .await?;
@@ -75,20 +77,20 @@ pub async fn insert_result(tx: &mut Tx, r: &SurveyResultRow) -> Result<()> {
     ))
     .bind(&r.survey_id)
     .bind(&r.profile)
-    .bind(&r.profile_status)
-    .bind(&r.status)
+    .bind(r.profile_status.stored())
+    .bind(r.status.stored())
     .bind(r.reason.as_deref())
     .bind(r.economic)
     .bind(r.social)
     .bind(r.psychosocial)
     .bind(r.composite)
-    .bind(r.economic_band.as_deref())
-    .bind(r.social_band.as_deref())
-    .bind(r.psychosocial_band.as_deref())
-    .bind(r.composite_band.as_deref())
+    .bind(r.economic_band.map(Stored::stored))
+    .bind(r.social_band.map(Stored::stored))
+    .bind(r.psychosocial_band.map(Stored::stored))
+    .bind(r.composite_band.map(Stored::stored))
     .bind(r.dk_dwa_count)
     .bind(i64::from(r.low_accuracy))
-    .bind(&r.scored_at)
+    .bind(instant_text(&r.scored_at))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -4,6 +4,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::column::{Stored, instant, instant_text, named, sections, sections_text};
+
 use crate::frames::UserRow;
 use crate::{Result, Tx};
 
@@ -12,14 +14,14 @@ const COLUMNS: &str = "username, role, office, provider_id, sections, language, 
 fn row(r: &AnyRow) -> Result<UserRow> {
     Ok(UserRow {
         username: r.try_get(0)?,
-        role: r.try_get(1)?,
+        role: named(r, 1, "role")?,
         office: r.try_get(2)?,
         provider_id: r.try_get(3)?,
-        sections: r.try_get(4)?,
+        sections: sections(r, 4)?,
         language: r.try_get(5)?,
         password_hash: r.try_get(6)?,
         disabled: r.try_get::<i64, _>(7)? != 0,
-        created_at: r.try_get(8)?,
+        created_at: instant(r, 8, "created_at")?,
     })
 }
 
@@ -31,14 +33,14 @@ pub async fn upsert(tx: &mut Tx, u: &UserRow) -> Result<()> {
          language = $6, password_hash = $7, disabled = $8"
     ))
     .bind(&u.username)
-    .bind(&u.role)
+    .bind(u.role.stored())
     .bind(u.office.as_deref())
     .bind(u.provider_id.as_deref())
-    .bind(&u.sections)
+    .bind(sections_text(&u.sections))
     .bind(&u.language)
     .bind(&u.password_hash)
     .bind(i64::from(u.disabled))
-    .bind(&u.created_at)
+    .bind(instant_text(&u.created_at))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -61,7 +63,7 @@ pub async fn add_token(tx: &mut Tx, token_hash: &str, username: &str) -> Result<
     sqlx::query("INSERT INTO tokens (token_hash, username, created_at) VALUES ($1, $2, $3)")
         .bind(token_hash)
         .bind(username)
-        .bind(crate::now())
+        .bind(crate::now_text())
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -1,6 +1,10 @@
 //! Registrations written straight to the store, for benchmarks with up to millions of cases.
 
+use chrono::NaiveDate;
+use homeward_domain::case::CaseState::{Assessment, InAssistance, Intake, Monitoring, Planning};
+use homeward_domain::returnee::Sex;
 use homeward_domain::search;
+use homeward_rss::Band;
 use homeward_store::Store;
 use homeward_store::frames::CaseRow;
 use homeward_store::query::cases;
@@ -14,6 +18,11 @@ const PER_TRANSACTION: usize = 5_000;
 /// rather than tens of thousands, as in a real caseload.
 const SYLLABLES: [&str; 16] =
     ["ba", "di", "fa", "gu", "ka", "la", "ma", "nd", "sa", "to", "we", "yo", "ko", "ne", "ra", "se"];
+
+/// The day `month0` + 1, `day0` + 1 of `year` (the random draws count from 0; a day is at most 28).
+fn day(year: usize, month0: usize, day0: usize) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year as i32, month0 as u32 + 1, day0 as u32 + 1).expect("a day up to the 28th exists")
+}
 
 fn family_name(random: &mut Random) -> String {
     let mut name: String = (0..3).map(|_| *random.pick(&SYLLABLES)).collect();
@@ -37,28 +46,24 @@ pub async fn register(store: &Store, count: usize, first: u64) -> anyhow::Result
                 id: homeward_store::new_id(),
                 case_number: format!("HW-2025-{n:07}"),
                 office: random.pick(OFFICES).to_string(),
-                status: ["intake", "assessment", "planning", "in_assistance", "monitoring"][random.below(5)].into(),
+                status: [Intake, Assessment, Planning, InAssistance, Monitoring][random.below(5)],
                 case_manager: "demo".into(),
                 given_name: given.to_string(),
                 family_name: family.to_string(),
-                sex: if female { "female" } else { "male" }.into(),
-                date_of_birth: format!("{year}-{:02}-{:02}", 1 + random.below(12), 1 + random.below(28)),
-                date_of_return: format!("2025-{:02}-{:02}", 1 + random.below(12), 1 + random.below(28)),
+                sex: if female { Sex::Female } else { Sex::Male },
+                date_of_birth: day(year, random.below(12), random.below(28)),
+                date_of_return: day(2025, random.below(12), random.below(28)),
                 country_of_origin: "SN".into(),
                 profile: "{}".into(),
                 schedule: "standard".into(),
                 plan_agreed_on: None,
-                next_follow_up: random
-                    .chance(0.5)
-                    .then(|| format!("2026-{:02}-{:02}", 1 + random.below(12), 1 + random.below(28))),
-                latest_band: random
-                    .chance(0.8)
-                    .then(|| ["intensive", "standard", "light"][random.below(3)].to_string()),
+                next_follow_up: random.chance(0.5).then(|| day(2026, random.below(12), random.below(28))),
+                latest_band: random.chance(0.8).then(|| Band::ALL[random.below(3)]),
                 closure: None,
                 version: 1,
-                created_at: at.clone(),
+                created_at: at,
                 created_by: "demo".into(),
-                updated_at: at.clone(),
+                updated_at: at,
             };
             let mut terms = search::terms(&[given, family]);
             terms.push(row.case_number.to_lowercase());
