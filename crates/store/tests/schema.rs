@@ -50,9 +50,10 @@ async fn a_state_the_code_does_not_know_is_refused_by_the_database() {
     let insert = |status: &str| {
         format!(
             "INSERT INTO cases (id, case_number, office, status, case_manager, given_name, family_name, sex, \
-             date_of_birth, date_of_return, country_of_origin, profile, schedule, version, created_at, created_by, updated_at) \
+             date_of_birth, date_of_return, country_of_origin, profile, schedule, version, created_at, created_by, updated_at, \
+             age_at_return) \
              VALUES ('{status}', 'HW-{status}', 'dakar', '{status}', 'm', 'A', 'B', 'female', '1990-01-01', '2026-01-01', \
-             'SN', '{{}}', 'standard', 1, 'now', 'm', 'now')"
+             'SN', '{{}}', 'standard', 1, 'now', 'm', 'now', 36)"
         )
     };
     store.execute_admin(&insert("intake")).await.unwrap();

@@ -3,6 +3,7 @@
 -- step with ../postgres/0003_checks.sql (a test compares the two schemas). SQLite cannot add a
 -- constraint to a table: each table is rebuilt with it, rows copied, with foreign keys off
 -- while the tables are swapped and checked before commit (see the migration runner).
+-- The cases table also gains its age at return (see ../postgres/0003_checks.sql).
 
 CREATE TABLE users_checked (
     username TEXT PRIMARY KEY,
@@ -43,11 +44,12 @@ CREATE TABLE cases_checked (
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    age_at_return INTEGER NOT NULL,
     CONSTRAINT cases_status_check CHECK (status IN ('pre_departure', 'intake', 'assessment', 'planning', 'plan_agreed', 'in_assistance', 'monitoring', 'closing', 'closed', 'reopened', 'archived')),
     CONSTRAINT cases_sex_check CHECK (sex IN ('female', 'male')),
     CONSTRAINT cases_latest_band_check CHECK (latest_band IN ('intensive', 'standard', 'light'))
 );
-INSERT INTO cases_checked SELECT * FROM cases;
+INSERT INTO cases_checked SELECT *, CAST(substr(date_of_return, 1, 4) AS BIGINT) - CAST(substr(date_of_birth, 1, 4) AS BIGINT) - (CASE WHEN substr(date_of_return, 6, 5) < substr(date_of_birth, 6, 5) THEN 1 ELSE 0 END) FROM cases;
 DROP TABLE cases;
 ALTER TABLE cases_checked RENAME TO cases;
 CREATE INDEX cases_by_office ON cases (office, id);
@@ -165,8 +167,9 @@ ALTER TABLE referrals_checked RENAME TO referrals;
 CREATE INDEX referrals_by_case ON referrals (case_id, id);
 CREATE INDEX referrals_by_provider ON referrals (provider_id, id);
 
--- The M&E cohort counts returnees by return date, sex and age: one pass of this index.
-CREATE INDEX cases_by_return ON cases (date_of_return, sex, date_of_birth, office);
+-- The M&E cohort counts returnees by return date, sex and age at return: one pass of this
+-- index, in its order, so nothing is sorted.
+CREATE INDEX cases_by_return ON cases (date_of_return, sex, age_at_return, office);
 CREATE INDEX cases_with_plan ON cases (plan_agreed_on) WHERE plan_agreed_on IS NOT NULL;
 CREATE INDEX referrals_by_date ON referrals (created_at);
 CREATE INDEX case_records_by_kind ON case_records (kind, record_date);

@@ -42,6 +42,12 @@ fn row(r: &AnyRow) -> Result<CaseRow> {
     })
 }
 
+/// The returnee's age at return in whole years, kept in its own column for the M&E cohort
+/// (`query::facts::cohort`), written with the dates it comes from so it never disagrees with them.
+fn age_at_return(c: &CaseRow) -> i64 {
+    i64::from(c.date_of_return.years_since(c.date_of_birth).unwrap_or(0))
+}
+
 /// The next number in a named sequence (case numbers per year). Runs in the caller's
 /// transaction: a registration that rolls back gives its number back, and the counter's row
 /// stays locked until commit, which keeps numbers unique across app servers.
@@ -59,8 +65,8 @@ pub async fn next_sequence(tx: &mut Tx, name: &str) -> Result<i64> {
 /// Inserts a new case and its search terms.
 pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
     sqlx::query(safe!(
-        "INSERT INTO cases ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21)"
+        "INSERT INTO cases ({COLUMNS}, age_at_return) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ))
     .bind(&c.id)
     .bind(&c.case_number)
@@ -83,6 +89,7 @@ pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
     .bind(instant_text(&c.created_at))
     .bind(&c.created_by)
     .bind(instant_text(&c.updated_at))
+    .bind(age_at_return(c))
     .execute(&mut **tx)
     .await?;
     insert_terms(tx, &c.id, terms).await
@@ -220,7 +227,7 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
         "UPDATE cases SET office = $1, status = $2, case_manager = $3, given_name = $4, family_name = $5, sex = $6, \
          date_of_birth = $7, date_of_return = $8, country_of_origin = $9, profile = $10, schedule = $11, \
          plan_agreed_on = $12, next_follow_up = $13, latest_band = $14, closure = $15, version = version + 1, \
-         updated_at = $16 WHERE id = $17 AND version = $18",
+         updated_at = $16, age_at_return = $19 WHERE id = $17 AND version = $18",
     )
     .bind(&c.office)
     .bind(c.status.stored())
@@ -240,6 +247,7 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
     .bind(instant_text(&crate::now()))
     .bind(&c.id)
     .bind(expected)
+    .bind(age_at_return(c))
     .execute(&mut **tx)
     .await?;
     check_updated(tx, "cases", &c.id, r.rows_affected()).await?;
