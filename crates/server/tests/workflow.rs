@@ -484,6 +484,15 @@ async fn indicators_are_computed_from_the_records_with_small_groups_suppressed(t
         (Some(0), Some(6)),
         "no plan agreed"
     );
+    // Five returnees are read one by one (a survey in the period), the sixth is counted by the
+    // database with the others of its sex, age and return date: all six are the population.
+    let referred = body["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "referred_psychosocial").unwrap();
+    assert_eq!(
+        (referred["overall"]["count"].as_u64(), referred["overall"]["of"].as_u64()),
+        (Some(0), Some(6)),
+        "{referred}"
+    );
+    assert_eq!(referred["breakdowns"]["sex"][0]["of"], 6, "{referred}");
 
     let (_, strict) = t.get(&root, "/api/v1/indicators?from=2026-01-01&to=2026-12-31&min_cell=6").await;
     let hidden = &strict["indicators"][0]["overall"];
