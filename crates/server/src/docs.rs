@@ -22,10 +22,11 @@ pub async fn page() -> Response {
 const METHODS: [&str; 4] = ["get", "post", "put", "delete"];
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:0 1rem;color:#1a1a1a}\
-code,pre{font-family:ui-monospace,monospace;font-size:.9em}table{border-collapse:collapse;width:100%;margin:.5rem 0}\
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:start;vertical-align:top}\
+code,pre{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0}\
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:start;vertical-align:top;overflow-wrap:anywhere}\
 section.op{border-block-start:2px solid #ddd;padding-block:.5rem}.method{font-weight:bold;text-transform:uppercase}\
-h3 code{overflow-wrap:anywhere}nav ul{columns:2}@media(max-width:40rem){nav ul{columns:1}}";
+nav ul{columns:2}@media(max-width:40rem){nav ul{columns:1}}";
 
 /// The whole page.
 pub fn render(doc: &Value) -> String {
