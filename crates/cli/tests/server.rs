@@ -311,3 +311,40 @@ fn the_api_reference_is_served_with_every_operation() {
     }
     assert!(!page.contains("<script") && !page.contains("https://"), "the page loads nothing from elsewhere");
 }
+
+/// The demo's cases are made by the command line through the same operations as a user's, so
+/// each is in the audit log as created by `cli:<system user>`, bulk ones included.
+#[test]
+fn every_demo_case_is_audited_as_made_by_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let out = homeward(&["demo", "--database", &database, "--cases", "203", "--no-serve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (cases, created, actors) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::open(&database).await.unwrap();
+        let cases = store.count_rows("cases").await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let mut created = 0;
+        let mut actors = std::collections::BTreeSet::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = homeward_store::query::cases::list(&mut conn, &Default::default(), cursor.as_deref(), 200)
+                .await
+                .unwrap();
+            for row in &page.items {
+                let log = homeward_store::audit::for_case(&mut conn, &row.id, 500).await.unwrap();
+                let creation = log.iter().find(|s| s.entry.action == "create" && s.entry.entity == "case");
+                created += usize::from(creation.is_some());
+                actors.extend(log.iter().map(|s| s.entry.actor.clone()));
+            }
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        (cases, created, actors)
+    });
+    assert_eq!(cases, 203);
+    assert_eq!(created, 203, "200 made through the services and 3 in bulk, each with its creation audited");
+    assert!(actors.iter().all(|a| a.starts_with("cli:")), "{actors:?}");
+}

@@ -66,6 +66,24 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
     Ok(CaseView::new(&row, caller)?)
 }
 
+/// Registers many synthetic returnees in one transaction: the demo's benchmark caseload, written
+/// as rows with their search terms. Every case is audited as created, like a registration.
+pub async fn register_synthetic(state: &Services, caller: &Caller, batch: &[(CaseRow, Vec<String>)]) -> Result<usize> {
+    caller.require(Permission::RegisterCase)?;
+    if let Some((row, _)) = batch.iter().find(|(row, _)| !caller.access.covers_office(&row.office)) {
+        return Err(ServiceError::Forbidden(format!("you cannot register cases in '{}'", row.office)));
+    }
+    let mut tx = state.store.begin().await?;
+    let mut entries = Vec::with_capacity(batch.len());
+    for (row, terms) in batch {
+        cases::insert(&mut tx, row, terms).await?;
+        entries.push(entry(&caller.username, "create", "case", &row.id, Some(&row.id), &["registration"]));
+    }
+    store_audit::append(&mut tx, &entries).await?;
+    homeward_store::commit(tx).await?;
+    Ok(batch.len())
+}
+
 /// Checks a registration beyond its own rules: the office is the caller's, the schedule exists.
 fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Result<String> {
     r.validate().map_err(ServiceError::invalid)?;

@@ -1,13 +1,13 @@
-//! Registrations written straight to the store, for benchmarks with up to millions of cases.
+//! Registrations in bulk, for benchmarks with up to millions of cases: rows made here, written and
+//! audited by the service in large transactions.
 
 use chrono::NaiveDate;
 use homeward_domain::case::CaseState::{Assessment, InAssistance, Intake, Monitoring, Planning};
 use homeward_domain::returnee::Sex;
 use homeward_domain::search;
 use homeward_rss::Band;
-use homeward_store::Store;
+use homeward_service::{Services, cases};
 use homeward_store::frames::CaseRow;
-use homeward_store::query::cases;
 
 use super::people::{GIVEN_FEMALE, GIVEN_MALE, OFFICES};
 use super::random::Random;
@@ -30,12 +30,13 @@ fn family_name(random: &mut Random) -> String {
     name
 }
 
-pub async fn register(store: &Store, count: usize, first: u64) -> anyhow::Result<()> {
+pub async fn register(services: &Services, count: usize, first: u64) -> anyhow::Result<()> {
+    let by = super::super::admin::command_line();
     let mut random = Random::new(0x5EED ^ first);
     let at = homeward_store::now();
     let mut done = 0;
     while done < count {
-        let mut tx = store.begin().await?;
+        let mut batch = Vec::with_capacity(PER_TRANSACTION);
         for _ in 0..PER_TRANSACTION.min(count - done) {
             let n = first + done as u64 + 1;
             let female = random.chance(0.4);
@@ -67,10 +68,10 @@ pub async fn register(store: &Store, count: usize, first: u64) -> anyhow::Result
             };
             let mut terms = search::terms(&[given, family]);
             terms.push(row.case_number.to_lowercase());
-            cases::insert(&mut tx, &row, &terms).await?;
+            batch.push((row, terms));
             done += 1;
         }
-        homeward_store::commit(tx).await?;
+        cases::register_synthetic(services, &by, &batch).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         if done.is_multiple_of(100_000) {
             eprintln!("  {done} / {count}");
         }

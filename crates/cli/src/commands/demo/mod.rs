@@ -3,8 +3,8 @@
 //! The first cases go through the services, as the command line (registration, consents,
 //! household, assessments, RSS surveys at several phases, plans agreed, referrals sent,
 //! assistance, follow-ups, closures), so the demo holds only what a user could have entered and
-//! its audit log says who made it. Beyond that, for benchmarks with many cases, registrations are
-//! written straight to the store in large transactions.
+//! its audit log says who made it. Beyond that, for benchmarks with many cases, synthetic
+//! registrations are written in large transactions, each case audited.
 
 mod bulk;
 mod flows;
@@ -82,7 +82,7 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
         create_users(&services, &[partner]).await?;
         if wanted > through_api {
             eprintln!("Writing {} more registrations in bulk...", wanted - through_api);
-            bulk::register(store, wanted - through_api, through_api as u64).await?;
+            bulk::register(&services, wanted - through_api, through_api as u64).await?;
             store.optimize().await?;
         }
     } else if existing > 0 {
