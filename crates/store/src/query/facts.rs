@@ -21,10 +21,23 @@ pub struct Scope<'a> {
     pub to: NaiveDate,
 }
 
-impl Scope<'_> {
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+impl<'a> Scope<'a> {
     /// `AND c.office = $n` when the scope is one office, with `n` the next parameter.
     fn office_clause(&self, n: usize) -> String {
         if self.office.is_some() { format!(" AND c.office = ${n}") } else { String::new() }
+    }
+
+    /// Binds the office of [`Scope::office_clause`], if there is one.
+    fn bind_office<'q>(&self, query: AnyQuery<'q>) -> AnyQuery<'q>
+    where
+        'a: 'q,
+    {
+        match self.office {
+            Some(office) => query.bind(office),
+            None => query,
+        }
     }
 }
 
@@ -63,10 +76,7 @@ pub async fn cohort(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<(Vec<
            UNION SELECT case_id FROM surveys WHERE survey_date >= $1 AND survey_date <= $2)",
         office = scope.office_clause(4)
     );
-    let mut query = sqlx::query(individual).bind(&from).bind(&to).bind(&after);
-    if let Some(office) = scope.office {
-        query = query.bind(office);
-    }
+    let query = scope.bind_office(sqlx::query(individual).bind(&from).bind(&to).bind(&after));
     let cases = query
         .fetch_all(&mut *conn)
         .await?
@@ -89,10 +99,7 @@ pub async fn cohort(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<(Vec<
          GROUP BY c.date_of_return, c.sex, c.age_at_return",
         office = scope.office_clause(2)
     );
-    let mut query = sqlx::query(counted).bind(&to);
-    if let Some(office) = scope.office {
-        query = query.bind(office);
-    }
+    let query = scope.bind_office(sqlx::query(counted).bind(&to));
     let groups = query
         .fetch_all(&mut *conn)
         .await?
@@ -127,10 +134,8 @@ pub async fn records_of_kind(
     if in_period {
         query = query.bind(scope.from.to_string()).bind(scope.to.to_string());
     }
-    if let Some(office) = scope.office {
-        query = query.bind(office);
-    }
-    query
+    scope
+        .bind_office(query)
         .fetch_all(conn)
         .await?
         .iter()
@@ -155,10 +160,7 @@ pub async fn referrals(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<Ve
          WHERE f.created_at >= $1 AND f.created_at < $2{office}",
         office = scope.office_clause(3)
     );
-    let mut query = sqlx::query(sql).bind(scope.from.to_string()).bind(next_day(scope.to)?);
-    if let Some(office) = scope.office {
-        query = query.bind(office);
-    }
+    let query = scope.bind_office(sqlx::query(sql).bind(scope.from.to_string()).bind(next_day(scope.to)?));
     query
         .fetch_all(conn)
         .await?
@@ -204,10 +206,8 @@ pub async fn scored_with_cases(conn: &mut AnyConnection, profile: &str, scope: &
          WHERE r.profile = $1 AND r.status = 'scored' AND s.survey_date >= $2 AND s.survey_date <= $3{office}",
         office = scope.office_clause(4)
     );
-    let mut query = sqlx::query(sql).bind(profile).bind(scope.from.to_string()).bind(scope.to.to_string());
-    if let Some(office) = scope.office {
-        query = query.bind(office);
-    }
+    let query =
+        scope.bind_office(sqlx::query(sql).bind(profile).bind(scope.from.to_string()).bind(scope.to.to_string()));
     query
         .fetch_all(conn)
         .await?
