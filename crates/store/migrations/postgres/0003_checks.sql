@@ -34,9 +34,10 @@ ALTER TABLE plans ADD CONSTRAINT plans_state_check CHECK (state IN ('draft', 'ag
 
 ALTER TABLE referrals ADD CONSTRAINT referrals_state_check CHECK (state IN ('proposed', 'urgent', 'consented', 'sent', 'acknowledged', 'in_service', 'completed', 'declined', 'no_show', 'service_unavailable', 'cancelled'));
 
--- The M&E cohort counts returnees by return date, sex and age at return: one pass of this
--- index, in its order, so nothing is sorted.
+-- The M&E cohort counts returnees by return date, sex and age at return: one pass of an
+-- index in its order (of every office, or of one), so nothing is sorted.
 CREATE INDEX cases_by_return ON cases (date_of_return, sex, age_at_return, office);
+CREATE INDEX cases_by_office_return ON cases (office, date_of_return, sex, age_at_return);
 CREATE INDEX cases_with_plan ON cases (plan_agreed_on) WHERE plan_agreed_on IS NOT NULL;
 CREATE INDEX referrals_by_date ON referrals (created_at);
 CREATE INDEX case_records_by_kind ON case_records (kind, record_date);

@@ -167,9 +167,10 @@ ALTER TABLE referrals_checked RENAME TO referrals;
 CREATE INDEX referrals_by_case ON referrals (case_id, id);
 CREATE INDEX referrals_by_provider ON referrals (provider_id, id);
 
--- The M&E cohort counts returnees by return date, sex and age at return: one pass of this
--- index, in its order, so nothing is sorted.
+-- The M&E cohort counts returnees by return date, sex and age at return: one pass of an
+-- index in its order (of every office, or of one), so nothing is sorted.
 CREATE INDEX cases_by_return ON cases (date_of_return, sex, age_at_return, office);
+CREATE INDEX cases_by_office_return ON cases (office, date_of_return, sex, age_at_return);
 CREATE INDEX cases_with_plan ON cases (plan_agreed_on) WHERE plan_agreed_on IS NOT NULL;
 CREATE INDEX referrals_by_date ON referrals (created_at);
 CREATE INDEX case_records_by_kind ON case_records (kind, record_date);
