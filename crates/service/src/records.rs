@@ -1,5 +1,5 @@
-//! The records kept on a case, one set of endpoints per kind, all through the same four generic
-//! handlers: add, list, read, correct (with the version last read).
+//! The records kept on a case: the same four generic operations for every kind: add, list,
+//! read, correct (with the version last read).
 //!
 //! Each kind says which permission writes it ([`Kind::permission`]) and may complete itself
 //! from the case before it is stored (a follow-up's next due date from the timing rules).

@@ -1,6 +1,6 @@
 //! One page per kind of record kept on a case (household, counselling, assessments, assistance,
 //! unmet needs, restricted notes): what is recorded, and a form to add one. The forms are data
-//! (`crate::forms`); the records go through the API's generic handlers, so the permission, the
+//! (`crate::forms`); the records go through the service's generic record operations, so the permission, the
 //! sensitive sections, validation and audit are the API's.
 
 use askama::Template;

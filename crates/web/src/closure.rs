@@ -1,6 +1,6 @@
 //! Closing a case: the closure form (reason, the returnee's choice, timing, exit interview,
 //! onward referrals, and who was told when the returnee died), sent with the `close` or
-//! `opt_out` move through the API's handler, which checks the lifecycle and the closure.
+//! `opt_out` move through the service's operation, which checks the lifecycle and the closure.
 
 use askama::Template;
 use axum::extract::{Path, State};

@@ -1,5 +1,5 @@
 //! Consents on a case's page: what the returnee agreed to, recorded from a form, withdrawn with a
-//! button. The API's handlers do the work, so the consent rules (written consent for medical care,
+//! button. The service's operations do the work, so the consent rules (written consent for medical care,
 //! a partner and plan version for sharing) are the same, and so is the audit.
 
 use axum::extract::{Form, Path, State};

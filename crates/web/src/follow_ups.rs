@@ -1,5 +1,5 @@
 //! Follow-up visits on a case's page: recorded from a form, the next visit proposed from the
-//! programme's timing rules when the case worker leaves it blank (the API's handler does that,
+//! programme's timing rules when the case worker leaves it blank (the service's operation does that,
 //! so the page and the API propose the same date).
 
 use axum::extract::{Form, Path, State};

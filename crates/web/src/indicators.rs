@@ -1,7 +1,7 @@
 //! The programme's indicators for a period, against their targets: a table with a bar per
 //! indicator (SVG drawn by the server, readable without JavaScript and printable) and each
-//! breakdown as a table. Figures come from the API's handler, so scope, suppression and audit are
-//! the API's.
+//! breakdown as a table. Figures come from the service's indicators operation, so scope,
+//! suppression and audit are the API's.
 
 use askama::Template;
 use axum::extract::{Query, State};

@@ -1,6 +1,6 @@
 //! A partner's page: the referral packets sent to its organisation, and nothing else, with
 //! what it may record of each (acknowledged, service started, completed, declined, no show).
-//! The API's handlers keep a partner to its own packets and audit every read.
+//! The service's operations keep a partner to its own packets and audit every read.
 
 use askama::Template;
 use axum::extract::{Path, State};

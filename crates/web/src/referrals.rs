@@ -1,7 +1,7 @@
 //! Referrals on a case: choose a provider from the service directory (filtered by service type
 //! and place), say what data the packet will carry, see the consent that covers sharing it (or
-//! what is missing), and follow each referral through its states. The API's handlers decide
-//! everything: nothing is sent without a consent that covers the provider and plan version.
+//! what is missing), and follow each referral through its states. The service's operations
+//! decide everything: nothing is sent without a consent that covers the provider and plan version.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

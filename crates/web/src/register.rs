@@ -1,5 +1,5 @@
 //! Registering a returnee: the form, and its errors shown next to each field with what was typed
-//! kept. The registration goes through the API's handler, so its rules are the API's.
+//! kept. The registration goes through the service's operation, so its rules are the API's.
 
 use askama::Template;
 use axum::extract::{Form, State};

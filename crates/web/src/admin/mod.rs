@@ -1,6 +1,6 @@
 //! Administration: accounts and roles, offices, the service directory, and (to read) the
 //! feasibility catalogue and timing rules the programme runs on. Every change goes through the
-//! API's handlers, so who may do it, validation and audit are the API's. The catalogue and the
+//! operations of `homeward-service`, so who may do it, validation and audit are the API's. The catalogue and the
 //! timing rules are versioned data files (`data/programme`): shown here, changed in the files.
 //!
 //! Also each user's own settings: the language of their pages.

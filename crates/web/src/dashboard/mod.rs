@@ -3,9 +3,9 @@
 //! breakdown the user picks, the change between rounds by that breakdown, the indicators against
 //! their targets, and a regression of the score on the returnees' attributes. Charts are SVG
 //! drawn here (readable without JavaScript, printable), each with its numbers in a table. The
-//! same figures download as a workbook (`crate::report::dashboard`).
+//! same figures download as a workbook (`workbook`), built from the same `model`.
 //!
-//! Figures come from the API's handlers: scope, suppression and audit are the API's.
+//! Figures come from the service's analyses: scope, suppression and audit are the API's.
 
 mod model;
 mod workbook;

@@ -1,8 +1,8 @@
 //! The reintegration plan builder, after the Annex 3 template: the returnee's plan in their words
 //! per dimension, components chosen from the feasibility catalogue (with the grid's criteria as a
 //! checklist, kept as feasibility checks), goods with their costs, referrals, baseline scores,
-//! participants, then the attestations that agree it. Everything goes through the API's plan
-//! handlers, so drafting, editing, agreeing, revising and their rules are the API's.
+//! participants, then the attestations that agree it. Everything goes through the service's plan
+//! operations, so drafting, editing, agreeing, revising and their rules are the API's.
 //!
 //! The editor is one plain form: each list shows its rows plus blank ones to fill in, and blank
 //! rows are dropped when saved, so it works without JavaScript.
