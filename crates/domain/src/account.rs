@@ -45,18 +45,31 @@ impl AccountSettings {
     fn check(&self, p: &mut Problems) {
         p.optional_text("office", self.office.as_deref(), 100);
         match (self.role, &self.provider) {
-            (Role::Partner, None) => {
-                p.add("provider", "a partner user needs the provider whose referral packets it sees")
-            }
+            (Role::Partner, None) => p.add(
+                "provider",
+                crate::problem!(
+                    "partner_needs_provider",
+                    "a partner user needs the provider whose referral packets it sees"
+                ),
+            ),
             (Role::Partner, Some(_)) => {}
-            (_, Some(_)) => p.add("provider", "only partner users are linked to a provider"),
+            (_, Some(_)) => p.add(
+                "provider",
+                crate::problem!("provider_only_partner", "only partner users are linked to a provider"),
+            ),
             (_, None) => {}
         }
         if !self.grants.is_empty() && !self.role.may_hold_grants() {
-            p.add("grants", "this role sees no identifying data and cannot be granted sensitive sections");
+            p.add(
+                "grants",
+                crate::problem!(
+                    "no_grants_for_role",
+                    "this role sees no identifying data and cannot be granted sensitive sections"
+                ),
+            );
         }
         if !LANGUAGES.contains(&self.language.as_str()) {
-            p.add("language", format!("must be one of {}", LANGUAGES.join(", ")));
+            p.add("language", crate::problem!("one_of", "must be one of {values}", values = LANGUAGES.join(", ")));
         }
     }
 }
@@ -96,7 +109,7 @@ impl NewAccount {
         let u = self.username.trim();
         if u.is_empty() || u.chars().count() > 100 || self.username.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            p.add("username", "must be 1 to 100 characters without spaces");
+            p.add("username", crate::problem!("username_shape", "must be 1 to 100 characters without spaces"));
         }
         check_password(&mut p, &self.password);
         self.settings().check(&mut p);
@@ -107,7 +120,7 @@ impl NewAccount {
 /// A new password: long enough to resist guessing.
 pub fn check_password(p: &mut Problems, password: &str) {
     if password.chars().count() < MIN_PASSWORD {
-        p.add("password", format!("must have at least {MIN_PASSWORD} characters"));
+        p.add("password", crate::problem!("too_short", "must have at least {min} characters", min = MIN_PASSWORD));
     }
 }
 

@@ -96,11 +96,16 @@ impl Closure {
             p.text(&format!("onward_referrals[{i}]"), r, SHORT_TEXT);
         }
         match (self.reason, &self.death) {
-            (ClosureReason::Deceased, None) => p.add("death", "record who was notified of the death"),
+            (ClosureReason::Deceased, None) => {
+                p.add("death", crate::problem!("death_required", "record who was notified of the death"))
+            }
             (ClosureReason::Deceased, Some(d)) => {
                 p.optional_text("death.investigation_request", d.investigation_request.as_deref(), LONG_TEXT)
             }
-            (_, Some(_)) => p.add("death", "a death record goes only with the reason `deceased`"),
+            (_, Some(_)) => p.add(
+                "death",
+                crate::problem!("death_only_deceased", "a death record goes only with the reason `deceased`"),
+            ),
             (_, None) => {}
         }
         p.into_result()

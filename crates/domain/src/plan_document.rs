@@ -157,15 +157,27 @@ impl PlanContent {
             p.optional_text(field, Some(text), LONG_TEXT);
         }
         if self.components.len() > 100 || self.goods.len() > 200 || self.participants.len() > 500 {
-            p.add("components", "the plan has too many entries");
+            p.add("components", crate::problem!("plan_too_long", "the plan has too many entries"));
         }
         for (i, c) in self.components.iter().enumerate() {
             let f = |name: &str| format!("components[{i}].{name}");
             match grid.intervention(&c.intervention) {
-                None => p.add(f("intervention"), format!("'{}' is not in the feasibility grid", c.intervention)),
+                None => p.add(
+                    f("intervention"),
+                    crate::problem!(
+                        "not_in_grid",
+                        "'{intervention}' is not in the feasibility grid",
+                        intervention = c.intervention
+                    ),
+                ),
                 Some(found) if found.dimension != c.dimension => p.add(
                     f("dimension"),
-                    format!("'{}' is an intervention of the {} dimension", c.intervention, found.dimension),
+                    crate::problem!(
+                        "other_dimension",
+                        "'{intervention}' is an intervention of the {dimension} dimension",
+                        intervention = c.intervention,
+                        dimension = found.dimension
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -191,7 +203,10 @@ impl PlanContent {
             p.text(&format!("participants[{i}].role"), &x.role, SHORT_TEXT);
         }
         if self.estimated_duration_months.is_some_and(|m| m == 0 || m > 60) {
-            p.add("estimated_duration_months", "must be between 1 and 60");
+            p.add(
+                "estimated_duration_months",
+                crate::problem!("between", "must be between {min} and {max}", min = 1, max = 60),
+            );
         }
         p.into_result()
     }
@@ -202,10 +217,16 @@ impl PlanContent {
         let mut p = Problems::default();
         let s = &self.summary;
         if [&s.economic, &s.social, &s.psychosocial].iter().all(|t| t.trim().is_empty()) {
-            p.add("summary", "summarise the plan in at least one dimension before it is agreed");
+            p.add(
+                "summary",
+                crate::problem!("summary_required", "summarise the plan in at least one dimension before it is agreed"),
+            );
         }
         if self.components.is_empty() {
-            p.add("components", "choose at least one component before the plan is agreed");
+            p.add(
+                "components",
+                crate::problem!("component_required", "choose at least one component before the plan is agreed"),
+            );
         }
         p.into_result()
     }
@@ -219,10 +240,16 @@ impl Attestation {
         p.text("returnee_name", &self.returnee_name, SHORT_TEXT);
         p.text("staff_name", &self.staff_name, SHORT_TEXT);
         if !self.returnee_approved {
-            p.add("returnee_approved", "the returnee must approve the plan for it to be agreed");
+            p.add(
+                "returnee_approved",
+                crate::problem!("returnee_approval", "the returnee must approve the plan for it to be agreed"),
+            );
         }
         if !self.staff_approved {
-            p.add("staff_approved", "staff or the referral partner must approve the plan");
+            p.add(
+                "staff_approved",
+                crate::problem!("staff_approval", "staff or the referral partner must approve the plan"),
+            );
         }
         p.into_result()
     }

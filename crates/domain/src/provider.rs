@@ -54,7 +54,7 @@ impl ServiceProvider {
         p.text("organisation", &self.organisation, SHORT_TEXT);
         p.text("place", &self.place, SHORT_TEXT);
         if self.services.is_empty() {
-            p.add("services", "name at least one service");
+            p.add("services", crate::problem!("service_required", "name at least one service"));
         }
         for (i, s) in self.services.iter().chain(&self.languages).enumerate() {
             let field = if i < self.services.len() {
@@ -65,7 +65,7 @@ impl ServiceProvider {
             p.text(&field, s, SHORT_TEXT);
         }
         if self.dimensions.is_empty() {
-            p.add("dimensions", "name at least one dimension");
+            p.add("dimensions", crate::problem!("dimension_required", "name at least one dimension"));
         }
         for (field, value) in [
             ("contact", &self.contact),

@@ -140,12 +140,21 @@ impl ReferralRequest {
         p.text("reason", &self.reason, LONG_TEXT);
         p.optional_text("consent_override_by", self.consent_override_by.as_deref(), SHORT_TEXT);
         if self.consent_override_by.is_some() && self.urgency != Urgency::Urgent {
-            p.add("consent_override_by", "consent may be overridden only for an urgent referral (life at risk)");
+            p.add(
+                "consent_override_by",
+                crate::problem!(
+                    "override_only_urgent",
+                    "consent may be overridden only for an urgent referral (life at risk)"
+                ),
+            );
         }
         let mut seen = Vec::new();
         for (i, f) in self.data_shared.iter().enumerate() {
             if seen.contains(f) {
-                p.add(format!("data_shared[{i}]"), format!("`{f}` is listed twice"));
+                p.add(
+                    format!("data_shared[{i}]"),
+                    crate::problem!("listed_twice", "`{value}` is listed twice", value = f),
+                );
             }
             seen.push(*f);
         }

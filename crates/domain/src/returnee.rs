@@ -168,14 +168,14 @@ impl ProfileDetails {
         }
         for (list, values) in [("profile.languages", &self.languages), ("profile.contacts", &self.contacts)] {
             if values.len() > 20 {
-                p.add(list, "has more than 20 entries");
+                p.add(list, crate::problem!("too_many_entries", "has more than {max} entries", max = 20));
             }
             for (i, value) in values.iter().enumerate() {
                 p.text(&format!("{list}[{i}]"), value, SHORT_TEXT);
             }
         }
         if self.years_abroad.is_some_and(|y| y > 100) {
-            p.add("profile.years_abroad", "is more than 100 years");
+            p.add("profile.years_abroad", crate::problem!("too_many_years", "is more than {max} years", max = 100));
         }
     }
 }

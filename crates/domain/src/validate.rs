@@ -1,5 +1,12 @@
 //! Checking what a user typed: every problem names its field, and all problems of a record are
 //! reported at once, so a form can show each next to its input.
+//!
+//! A problem has a stable `code` (`required`, `too_long`) and named parameters (`max` = `200`)
+//! besides its English sentence, so a page or a client translates it from its own catalogue
+//! (`data/i18n`, table `[problem_codes]`) instead of matching English text. Write one with
+//! [`problem!`](crate::problem): `problem!("too_long", "is longer than {max} characters", max = 200)`.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -9,7 +16,43 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// What kind of problem it is, a stable name to translate (`required`, `too_long`); `other`
+    /// for a problem said only in words.
+    pub code: String,
+    /// The problem's varying parts by name, as `{max}` stands in a translation.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    /// The problem in English.
     pub message: String,
+}
+
+/// A problem before it is given its field: code, parameters and English sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub code: &'static str,
+    pub params: BTreeMap<String, String>,
+    pub message: String,
+}
+
+impl Problem {
+    /// The problem `code` whose English sentence is `template` with each `{name}` replaced by
+    /// its parameter.
+    pub fn new(code: &'static str, template: &str, params: Vec<(&'static str, String)>) -> Problem {
+        let mut message = template.to_string();
+        for (name, value) in &params {
+            message = message.replace(&format!("{{{name}}}"), value);
+        }
+        Problem { code, params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), message }
+    }
+}
+
+/// A [`Problem`]: its code, its English sentence with `{name}` placeholders, and the value of
+/// each name (anything `Display`).
+#[macro_export]
+macro_rules! problem {
+    ($code:literal, $template:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::validate::Problem::new($code, $template, vec![$((stringify!($name), ($value).to_string())),*])
+    };
 }
 
 /// The problems found in one record; empty when it is valid.
@@ -17,14 +60,20 @@ pub struct FieldError {
 pub struct Problems(pub Vec<FieldError>);
 
 impl FieldError {
+    /// A problem said only in words (code `other`): for refusals with no code of their own yet.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError { field: field.into(), code: "other".into(), params: BTreeMap::new(), message: message.into() }
+    }
+
+    /// `problem` found in `field`.
+    pub fn of(field: impl Into<String>, problem: Problem) -> FieldError {
+        FieldError { field: field.into(), code: problem.code.into(), params: problem.params, message: problem.message }
     }
 }
 
 impl Problems {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.into(), message: message.into() });
+    pub fn add(&mut self, field: impl Into<String>, problem: Problem) {
+        self.0.push(FieldError::of(field, problem));
     }
 
     /// `Ok(())` when nothing was found, else every problem.
@@ -35,7 +84,7 @@ impl Problems {
     /// A required text: present once trimmed, and at most `max` characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().is_empty() {
-            self.add(field, "is required");
+            self.add(field, crate::problem!("required", "is required"));
         } else {
             self.optional_text(field, Some(value), max);
         }
@@ -46,17 +95,24 @@ impl Problems {
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         let Some(value) = value else { return };
         if value.chars().count() > max {
-            self.add(field, format!("is longer than {max} characters"));
+            self.add(field, crate::problem!("too_long", "is longer than {max} characters", max = max));
         }
         if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-            self.add(field, "contains control characters");
+            self.add(field, crate::problem!("control_characters", "contains control characters"));
         }
     }
 
     /// `later` is not before `earlier` (both present).
     pub fn not_before(&mut self, field: &str, later: NaiveDate, earlier_field: &str, earlier: NaiveDate) {
         if later < earlier {
-            self.add(field, format!("{later} is before {earlier_field} ({earlier})"));
+            let problem = crate::problem!(
+                "before",
+                "{date} is before {other} ({other_date})",
+                date = later,
+                other = earlier_field,
+                other_date = earlier
+            );
+            self.add(field, problem);
         }
     }
 
@@ -64,7 +120,7 @@ impl Problems {
     pub fn plausible_date(&mut self, field: &str, date: NaiveDate) {
         let year = chrono::Datelike::year(&date);
         if !(1900..=2200).contains(&year) {
-            self.add(field, format!("{date} is not a plausible date"));
+            self.add(field, crate::problem!("implausible_date", "{date} is not a plausible date", date = date));
         }
     }
 }

@@ -58,7 +58,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             let field = e.path().to_string();
             let message = e.into_inner().to_string();
             let field = if field == "." { message.split('`').nth(1).unwrap_or("query").to_string() } else { field };
-            ApiError::BadRequest(format!("query parameter {field}: {message}"), vec![FieldError { field, message }])
+            let problem = format!("query parameter {field}: {message}");
+            ApiError::BadRequest(problem, vec![FieldError::new(field, message)])
         })
     }
 }

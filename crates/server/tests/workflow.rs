@@ -341,7 +341,8 @@ async fn a_consent_can_be_withdrawn_but_never_rewritten(t: &TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["fields"][0],
-        json!({"field": "method", "message": "consent for medical_procedure: must be written"})
+        json!({"field": "method", "code": "consent_written", "params": {"purpose": "medical_procedure"},
+            "message": "consent for medical_procedure: must be written"})
     );
 }
 

@@ -40,7 +40,7 @@ pub fn from_json_value<T: DeserializeOwned>(value: Value) -> Result<T, ServiceEr
 
 fn field_error(path: &str, message: String) -> ServiceError {
     let field = if path == "." { missing_field(&message).unwrap_or("body").to_string() } else { path.to_string() };
-    ServiceError::invalid(vec![FieldError { field, message }])
+    ServiceError::invalid(vec![FieldError::new(field, message)])
 }
 
 /// serde's messages end with " at line 1 column 42", which means nothing to a form.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use homeward_domain::access::Permission;
+use homeward_domain::problem;
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_domain::validate::FieldError;
 use homeward_rss::{Status, Survey};
@@ -70,7 +71,7 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
             Some(q) => format!("answers.{q}"),
             None => "answers".into(),
         };
-        return Err(ServiceError::Invalid(message.clone(), vec![FieldError { field, message }]));
+        return Err(ServiceError::Invalid(message.clone(), vec![FieldError::new(field, message)]));
     }
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, caller, case_id).await?;
@@ -129,16 +130,14 @@ fn read_answers(state: &Services, request: &SurveyRequest) -> Result<Survey> {
     let mut problems = Vec::new();
     for (q, a) in &request.answers {
         if instrument.question_index(q).is_none() {
-            problems.push(FieldError {
-                field: format!("answers.{q}"),
-                message: format!("'{q}' is not a question of the RSS"),
-            });
+            let problem = problem!("not_a_question", "'{question}' is not a question of the RSS", question = q);
+            problems.push(FieldError::of(format!("answers.{q}"), problem));
         }
         if let Answer::Many(codes) = a
             && codes.iter().any(|c| c.split_whitespace().count() != 1)
         {
-            problems
-                .push(FieldError { field: format!("answers.{q}"), message: "give one code per list element".into() });
+            let problem = problem!("one_code_per_element", "give one code per list element");
+            problems.push(FieldError::of(format!("answers.{q}"), problem));
         }
     }
     if !problems.is_empty() {

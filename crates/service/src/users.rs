@@ -4,6 +4,7 @@
 
 use homeward_domain::access::{Permission, Role};
 use homeward_domain::account::{AccountSettings, LANGUAGES, NewAccount, check_password};
+use homeward_domain::problem;
 use homeward_domain::validate::Problems;
 use homeward_store::column::instant_text;
 use homeward_store::frames::UserRow;
@@ -179,7 +180,8 @@ pub async fn update(state: &Services, caller: &Caller, username: &str, change: A
     }
     let settings = change.settings();
     if username == caller.username && (settings.disabled || settings.role != Role::Admin) {
-        p.add("role", "you cannot disable your own account or give up its administration");
+        let problem = problem!("keep_own_admin", "you cannot disable your own account or give up its administration");
+        p.add("role", problem);
     }
     p.into_result().map_err(ServiceError::invalid)?;
     settings.validate().map_err(ServiceError::invalid)?;

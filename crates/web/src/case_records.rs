@@ -247,7 +247,7 @@ pub async fn add(
             page(state, session, case_id, (form, kind), Some(&typed), errors).await
         }
         Err(ServiceError::Forbidden(message)) => {
-            let errors = vec![FieldError { field: "form".into(), message }];
+            let errors = vec![FieldError::new("form", message)];
             let mut response = page(state, session, case_id, (form, kind), Some(&typed), errors).await;
             *response.status_mut() = StatusCode::FORBIDDEN;
             response
@@ -265,7 +265,7 @@ mod tests {
         for_kind!(kind, T => homeward_service::input::from_json_value::<T>(json.clone())
             .map_err(|e| match e {
                 ServiceError::Invalid(_, fields) => fields,
-                other => vec![FieldError { field: "body".into(), message: format!("{other:?}") }],
+                other => vec![FieldError::new("body", format!("{other:?}"))],
             })
             .and_then(|r| r.validate().map(|()| serde_json::to_value(&r).unwrap())))
     }

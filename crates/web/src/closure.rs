@@ -100,7 +100,7 @@ pub async fn close(
         }
         Err(ServiceError::Conflict(message, _) | ServiceError::Forbidden(message)) => {
             let mut response =
-                page(state, session, case_id, Some(&typed), vec![FieldError { field: "case".into(), message }]).await;
+                page(state, session, case_id, Some(&typed), vec![FieldError::new("case", message)]).await;
             *response.status_mut() = StatusCode::CONFLICT;
             response
         }

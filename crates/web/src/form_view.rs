@@ -76,7 +76,7 @@ pub fn inputs(
                 Some(typed) => (crate::forms::value(typed, &f.name).to_string(), String::new()),
                 None => (default, String::new()),
             };
-            let error = errors.iter().filter(|e| belongs(e, f)).map(|e| t.problem(&e.message)).collect::<Vec<_>>();
+            let error = errors.iter().filter(|e| belongs(e, f)).map(|e| t.field_problem(e)).collect::<Vec<_>>();
             Input {
                 name: f.name.clone(),
                 label: t.get(&label_key(&f.name)).to_string(),
@@ -101,7 +101,7 @@ fn belongs(problem: &FieldError, field: &FieldDef) -> bool {
 
 /// The problems that belong to no input of the form (a refusal of the whole record), translated.
 pub fn general_problems(t: &Catalogue, form: &FormDef, errors: &[FieldError]) -> Vec<String> {
-    errors.iter().filter(|e| !form.fields.iter().any(|f| belongs(e, f))).map(|e| t.problem(&e.message)).collect()
+    errors.iter().filter(|e| !form.fields.iter().any(|f| belongs(e, f))).map(|e| t.field_problem(e)).collect()
 }
 
 /// What a form typed, read as the API reads a body: every problem, each naming its field.
@@ -109,7 +109,7 @@ pub fn read<T: DeserializeOwned>(form: &FormDef, typed: &Typed) -> Result<T, Vec
     let json = form.to_json(typed)?;
     homeward_service::input::from_json_value::<T>(json).map_err(|e| {
         let message = format!("the form could not be read: {e:?}");
-        problems(e).unwrap_or_else(|| vec![FieldError { field: "form".into(), message }])
+        problems(e).unwrap_or_else(|| vec![FieldError::new("form", message)])
     })
 }
 
@@ -117,9 +117,7 @@ pub fn read<T: DeserializeOwned>(form: &FormDef, typed: &Typed) -> Result<T, Vec
 pub fn problems(e: ServiceError) -> Option<Vec<FieldError>> {
     match e {
         ServiceError::Invalid(_, fields) => Some(fields),
-        ServiceError::Conflict(m, _) | ServiceError::Forbidden(m) => {
-            Some(vec![FieldError { field: "form".into(), message: m }])
-        }
+        ServiceError::Conflict(m, _) | ServiceError::Forbidden(m) => Some(vec![FieldError::new("form", m)]),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use homeward_domain::problem;
 use homeward_domain::records::RecordKind;
 use homeward_domain::validate::FieldError;
 use serde::Deserialize;
@@ -199,7 +200,9 @@ impl FormDef {
         for field in &self.fields {
             match field.read(typed) {
                 Ok(Some(v)) => insert(&mut json, &field.name, v),
-                Ok(None) if field.required => problems.push(problem(&field.name, "is required")),
+                Ok(None) if field.required => {
+                    problems.push(FieldError::of(&field.name, problem!("required", "is required")))
+                }
                 Ok(None) => {}
                 Err(e) => problems.push(e),
             }
@@ -236,10 +239,6 @@ fn drop_untouched(json: &mut Map<String, Value>) {
     });
 }
 
-fn problem(field: &str, message: &str) -> FieldError {
-    FieldError { field: field.to_string(), message: message.to_string() }
-}
-
 impl FieldDef {
     /// The field's value, `None` when left blank.
     fn read(&self, typed: &Typed) -> Result<Option<Value>, FieldError> {
@@ -255,7 +254,10 @@ impl FieldDef {
                     .filter(|v| !v.is_empty())
                     .collect();
                 if let Some(bad) = ticked.iter().find(|v| !self.options.iter().any(|o| o == *v)) {
-                    return Err(problem(&self.name, &format!("'{bad}' is not one of the choices")));
+                    return Err(FieldError::of(
+                        &self.name,
+                        problem!("not_a_choice_named", "'{value}' is not one of the choices", value = bad),
+                    ));
                 }
                 let values: Vec<Value> = ticked.into_iter().map(|v| Value::String(v.into())).collect();
                 return Ok(if values.is_empty() { None } else { Some(Value::Array(values)) });
@@ -269,19 +271,23 @@ impl FieldDef {
             FieldType::Text | FieldType::Textarea | FieldType::Password => Value::String(text.into()),
             FieldType::Date => match text.parse::<chrono::NaiveDate>() {
                 Ok(_) => Value::String(text.into()),
-                Err(_) => return Err(problem(&self.name, "is not a date (YYYY-MM-DD)")),
+                Err(_) => return Err(FieldError::of(&self.name, problem!("not_a_date", "is not a date (YYYY-MM-DD)"))),
             },
             FieldType::Number => match text.parse::<u32>() {
                 Ok(n) => Value::from(n),
-                Err(_) => return Err(problem(&self.name, "is not a whole number")),
+                Err(_) => {
+                    return Err(FieldError::of(&self.name, problem!("not_a_whole_number", "is not a whole number")));
+                }
             },
             FieldType::YesNo => match text {
                 "yes" => Value::Bool(true),
                 "no" => Value::Bool(false),
-                _ => return Err(problem(&self.name, "is not one of the choices")),
+                _ => return Err(FieldError::of(&self.name, problem!("not_a_choice", "is not one of the choices"))),
             },
             FieldType::Choice if self.options.iter().any(|o| o == text) => Value::String(text.into()),
-            FieldType::Choice => return Err(problem(&self.name, "is not one of the choices")),
+            FieldType::Choice => {
+                return Err(FieldError::of(&self.name, problem!("not_a_choice", "is not one of the choices")));
+            }
         };
         Ok(Some(value))
     }
@@ -291,7 +297,9 @@ impl FieldDef {
         let currency = value(typed, &format!("{}.currency", self.name)).trim().to_uppercase();
         match (amount.is_empty(), currency.is_empty()) {
             (true, _) => Ok(None),
-            (false, true) => Err(problem(&format!("{}.currency", self.name), "is required")),
+            (false, true) => {
+                Err(FieldError::of(format!("{}.currency", self.name), problem!("required", "is required")))
+            }
             (false, false) => Ok(Some(serde_json::json!({ "amount": amount, "currency": currency }))),
         }
     }

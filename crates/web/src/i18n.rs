@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use homeward_domain::validate::FieldError;
 use serde::Deserialize;
 
 const CATALOGUES: &[(&str, &str)] =
@@ -28,6 +29,9 @@ pub struct Catalogue {
     /// with `{}` for each varying part, and its translation with the parts in the same order.
     #[serde(default)]
     problems: BTreeMap<String, String>,
+    /// Problems by their code (`too_long`), `{name}` standing for each parameter of the problem.
+    #[serde(default)]
+    problem_codes: BTreeMap<String, String>,
 }
 
 impl Catalogue {
@@ -75,8 +79,20 @@ impl Catalogue {
         format!("{value:.decimals$}").replace('.', &self.decimal_separator)
     }
 
-    /// A problem found by the domain or the API (in English), in this language when the
-    /// catalogue has it; otherwise as it is, so nothing is hidden.
+    /// A field's problem in this language: by its code and parameters when the catalogue has
+    /// the code; else, for a problem said only in words, as [`Catalogue::problem`] finds it.
+    pub fn field_problem(&self, e: &FieldError) -> String {
+        match self.problem_codes.get(&e.code) {
+            Some(template) => e
+                .params
+                .iter()
+                .fold(template.clone(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value)),
+            None => self.problem(&e.message),
+        }
+    }
+
+    /// A problem said only in words (in English), in this language when the catalogue has its
+    /// pattern; otherwise as it is, so nothing is hidden.
     pub fn problem(&self, message: &str) -> String {
         self.problems
             .iter()
@@ -188,6 +204,76 @@ mod tests {
                 assert!(!pattern.contains("{}{}"), "{pattern}: two varying parts must be separated");
             }
         }
+    }
+
+    /// Every problem the code can name (`problem!` with its code and template in the workspace's
+    /// sources, and the amount problems of `reference`), with its English template.
+    fn problems_in_sources() -> Vec<(String, String)> {
+        fn literal(text: &str) -> Option<(String, &str)> {
+            let rest = text.trim_start().strip_prefix('"')?;
+            let end = rest.find('"')?;
+            Some((rest[..end].to_string(), &rest[end + 1..]))
+        }
+        let mut found = Vec::new();
+        let mut files = vec![homeward_test_support::workspace_root().join("crates")];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for (marker, prefix) in [("problem!(", ""), ("bad(", "amount '{amount}' ")] {
+                for (at, _) in source.match_indices(marker) {
+                    let Some((code, rest)) = literal(&source[at + marker.len()..]) else { continue };
+                    let Some((template, _)) = rest.trim_start().strip_prefix(',').and_then(literal) else { continue };
+                    if code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                        && !code.is_empty()
+                    {
+                        found.push((code, format!("{prefix}{template}")));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    fn placeholders(text: &str) -> Vec<String> {
+        let mut names: Vec<String> =
+            text.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string())).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn every_problem_code_has_a_french_translation_with_the_same_parameters() {
+        let fr = catalogue("fr");
+        let problems = problems_in_sources();
+        assert!(problems.len() > 50, "the scan finds the problems: {}", problems.len());
+        for (code, template) in &problems {
+            let translation = fr.problem_codes.get(code).unwrap_or_else(|| panic!("fr has no problem `{code}`"));
+            assert_eq!(placeholders(translation), placeholders(template), "{code}: {template} -> {translation}");
+        }
+        for code in fr.problem_codes.keys() {
+            assert!(problems.iter().any(|(c, _)| c == code), "fr translates `{code}`, which nothing names");
+        }
+    }
+
+    #[test]
+    fn a_problem_is_translated_by_its_code_and_parameters() {
+        let fr = catalogue("fr");
+        let e = FieldError::of(
+            "notes",
+            homeward_domain::problem!("too_long", "is longer than {max} characters", max = 200),
+        );
+        assert_eq!(e.message, "is longer than 200 characters");
+        assert_eq!(fr.field_problem(&e), "dépasse 200 caractères");
+        assert_eq!(catalogue("en").field_problem(&e), "is longer than 200 characters");
+        let words = FieldError::new("x", "something new");
+        assert_eq!(fr.field_problem(&words), "something new");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::consent::{Consent, DataUse, covering};
+use homeward_domain::problem;
 use homeward_domain::referral::{MhpssCategory, PacketField, ReferralAction, ReferralRequest, ReferralStep, Urgency};
 use homeward_domain::validate::FieldError;
 use homeward_service::ServiceError;
@@ -72,7 +73,7 @@ impl ReferralsPage<'_> {
             .errors
             .iter()
             .filter(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
-            .map(|e| self.t.problem(&e.message))
+            .map(|e| self.t.field_problem(e))
             .collect();
         if found.is_empty() { None } else { Some(found.join("; ")) }
     }
@@ -91,7 +92,7 @@ impl ReferralsPage<'_> {
         self.errors
             .iter()
             .filter(|e| !FIELDS.iter().any(|f| e.field == *f || e.field.starts_with(&format!("{f}["))))
-            .map(|e| self.t.problem(&e.message))
+            .map(|e| self.t.field_problem(e))
             .collect()
     }
 }
@@ -225,7 +226,7 @@ fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
     }
     for key in ["provider", "service_type", "reason"] {
         if !json.contains_key(key) {
-            problems.push(FieldError { field: key.into(), message: "is required".into() });
+            problems.push(FieldError::of(key, problem!("required", "is required")));
         }
     }
     let version = value(typed, "plan_version").trim();
@@ -235,7 +236,7 @@ fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
                 json.insert("plan_version".into(), v.into());
             }
             Err(_) => {
-                problems.push(FieldError { field: "plan_version".into(), message: "is not a whole number".into() })
+                problems.push(FieldError::of("plan_version", problem!("not_a_whole_number", "is not a whole number")))
             }
         }
     }
@@ -254,14 +255,14 @@ pub async fn propose(
     let request = request_json(&typed).and_then(|json| {
         homeward_service::input::from_json_value::<ReferralRequest>(json).map_err(|e| match e {
             ServiceError::Invalid(_, fields) => fields,
-            other => vec![FieldError { field: "referral".into(), message: format!("{other:?}") }],
+            other => vec![FieldError::new("referral", format!("{other:?}"))],
         })
     });
     let outcome = match request {
         Ok(request) => {
             api::propose(&state, &session.caller, &case_id, request).await.map(|_| ()).map_err(|e| match e {
                 ServiceError::Invalid(_, fields) => Ok(fields),
-                ServiceError::Forbidden(m) => Ok(vec![FieldError { field: "referral".into(), message: m }]),
+                ServiceError::Forbidden(m) => Ok(vec![FieldError::new("referral", m)]),
                 other => Err(other),
             })
         }
@@ -296,7 +297,7 @@ pub async fn step(
     match api::step(&state, &session.caller, &case_id, &referral_id, step).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/referrals")).into_response(),
         Err(ServiceError::Invalid(m, _) | ServiceError::Conflict(m, _) | ServiceError::Forbidden(m)) => {
-            let errors = vec![FieldError { field: "referral".into(), message: m }];
+            let errors = vec![FieldError::new("referral", m)];
             page(state, session, case_id, DirectoryFilter::default(), vec![], errors).await
         }
         Err(e) => crate::layout::failure(e),

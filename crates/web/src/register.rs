@@ -6,6 +6,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
+use homeward_domain::problem;
 use homeward_domain::returnee::{Registration, Sex};
 use homeward_domain::validate::FieldError;
 use homeward_service::ServiceError;
@@ -82,7 +83,9 @@ pub struct Choice {
 }
 
 fn page(session: &Session, form: RegisterForm, errors: Vec<FieldError>, status: StatusCode) -> Response {
-    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let t = catalogue(&session.caller.language);
+    // Each problem in the user's language, by its code.
+    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| t.field_problem(e));
     let field = |name: &'static str, kind: &'static str, value: &str| TextField {
         name,
         kind,
@@ -96,7 +99,6 @@ fn page(session: &Session, form: RegisterForm, errors: Vec<FieldError>, status: 
         field("date_of_return", "date", &form.date_of_return),
         field("office", "text", &form.office),
     ];
-    let t = catalogue(&session.caller.language);
     let named = |prefix: &str, names: &[&'static str]| -> Vec<(&'static str, String)> {
         names.iter().map(|n| (*n, t.named(prefix, n).to_string())).collect()
     };
@@ -175,7 +177,7 @@ pub async fn register(State(state): State<Services>, session: Session, Form(form
         Ok(case) => Redirect::to(&format!("/cases/{}", case.id)).into_response(),
         Err(ServiceError::Invalid(_, errors)) => page(&session, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
         Err(ServiceError::Forbidden(message)) => {
-            page(&session, form, vec![FieldError { field: "office".into(), message }], StatusCode::FORBIDDEN)
+            page(&session, form, vec![FieldError::new("office", message)], StatusCode::FORBIDDEN)
         }
         Err(e) => crate::layout::failure(e),
     }
@@ -202,7 +204,7 @@ fn profile_of(form: &RegisterForm) -> (serde_json::Map<String, serde_json::Value
                 profile.insert("years_abroad".into(), y.into());
             }
             Err(_) => problems
-                .push(FieldError { field: "profile.years_abroad".into(), message: "is not a whole number".into() }),
+                .push(FieldError::of("profile.years_abroad", problem!("not_a_whole_number", "is not a whole number"))),
         },
     }
     match form.returned_to_community_of_origin.as_str() {
@@ -221,7 +223,7 @@ fn read_all(json: serde_json::Map<String, serde_json::Value>) -> Result<Registra
         ["given_name", "family_name", "sex", "date_of_birth", "date_of_return", "country_of_origin", "office"]
     {
         if !json.contains_key(required) {
-            errors.push(FieldError { field: required.into(), message: "is required".into() });
+            errors.push(FieldError::of(required, problem!("required", "is required")));
         }
     }
     for (field, value) in &json {
@@ -237,12 +239,11 @@ fn read_all(json: serde_json::Map<String, serde_json::Value>) -> Result<Registra
             _ => None,
         };
         if let Some(e) = message {
-            errors.push(FieldError { field: field.clone(), message: e.to_string() });
+            errors.push(FieldError::new(field.clone(), e.to_string()));
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_json::from_value(serde_json::Value::Object(json))
-        .map_err(|e| vec![FieldError { field: "form".into(), message: e.to_string() }])
+    serde_json::from_value(serde_json::Value::Object(json)).map_err(|e| vec![FieldError::new("form", e.to_string())])
 }

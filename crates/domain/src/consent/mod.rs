@@ -54,12 +54,12 @@ pub struct Consent {
     pub withdrawn_on: Option<NaiveDate>,
 }
 
-/// A consent that cannot be recorded as given.
+/// A consent that cannot be recorded as given: the problem, naming the consent's purpose.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("consent for {purpose}: {message}")]
+#[error("{}", .problem.message)]
 pub struct ConsentError {
     pub purpose: &'static str,
-    pub message: String,
+    pub problem: crate::validate::Problem,
 }
 
 impl Consent {
@@ -75,21 +75,54 @@ impl Consent {
         plan_version: Option<u32>,
     ) -> Result<Consent, ConsentError> {
         use ConsentPurpose as P;
-        let err = |message: &str| ConsentError { purpose: crate::Named::name(purpose), message: message.to_string() };
+        let name = crate::Named::name(purpose);
+        let err = |problem| ConsentError { purpose: name, problem };
         let partner = partner.map(str::trim).filter(|p| !p.is_empty());
         match (purpose, partner, plan_version) {
-            (P::ShareWithPartner, None, _) => return Err(err("name the partner the data is shared with")),
-            (P::ShareWithPartner, _, None) => return Err(err("give the plan version the sharing serves")),
+            (P::ShareWithPartner, None, _) => {
+                return Err(err(crate::problem!(
+                    "consent_partner_required",
+                    "consent for {purpose}: name the partner the data is shared with",
+                    purpose = name
+                )));
+            }
+            (P::ShareWithPartner, _, None) => {
+                return Err(err(crate::problem!(
+                    "consent_plan_version_required",
+                    "consent for {purpose}: give the plan version the sharing serves",
+                    purpose = name
+                )));
+            }
             (P::ShareWithPartner, _, _) => {}
-            (_, Some(_), _) => return Err(err("a partner is named only when sharing with a partner")),
-            (_, _, Some(_)) => return Err(err("a plan version is given only when sharing with a partner")),
+            (_, Some(_), _) => {
+                return Err(err(crate::problem!(
+                    "consent_partner_only_sharing",
+                    "consent for {purpose}: a partner is named only when sharing with a partner",
+                    purpose = name
+                )));
+            }
+            (_, _, Some(_)) => {
+                return Err(err(crate::problem!(
+                    "consent_plan_version_only_sharing",
+                    "consent for {purpose}: a plan version is given only when sharing with a partner",
+                    purpose = name
+                )));
+            }
             _ => {}
         }
         if matches!(purpose, P::MedicalProcedure | P::Recording) && method != ConsentMethod::WrittenInPerson {
-            return Err(err("must be written"));
+            return Err(err(crate::problem!(
+                "consent_written",
+                "consent for {purpose}: must be written",
+                purpose = name
+            )));
         }
         if given_by == ConsentGiver::Guardian && purpose != P::MedicalProcedure {
-            return Err(err("only medical care may be consented to by a guardian; otherwise the returnee consents"));
+            return Err(err(crate::problem!(
+                "consent_guardian",
+                "consent for {purpose}: only medical care may be consented to by a guardian; otherwise the returnee consents",
+                purpose = name
+            )));
         }
         Ok(Consent {
             purpose,
@@ -105,12 +138,24 @@ impl Consent {
     /// Records that the consent was withdrawn on `on` (the returnee may do so at any time,
     /// without consequence for their assistance).
     pub fn withdraw(&mut self, on: NaiveDate) -> Result<(), ConsentError> {
-        let err = |message: String| ConsentError { purpose: crate::Named::name(self.purpose), message };
+        let name = crate::Named::name(self.purpose);
+        let err = |problem| ConsentError { purpose: name, problem };
         if let Some(earlier) = self.withdrawn_on {
-            return Err(err(format!("already withdrawn on {earlier}")));
+            return Err(err(crate::problem!(
+                "consent_already_withdrawn",
+                "consent for {purpose}: already withdrawn on {date}",
+                purpose = name,
+                date = earlier
+            )));
         }
         if on < self.given_on {
-            return Err(err(format!("cannot be withdrawn on {on}, before it was given on {}", self.given_on)));
+            return Err(err(crate::problem!(
+                "consent_withdrawn_before_given",
+                "consent for {purpose}: cannot be withdrawn on {date}, before it was given on {given}",
+                purpose = name,
+                date = on,
+                given = self.given_on
+            )));
         }
         self.withdrawn_on = Some(on);
         Ok(())

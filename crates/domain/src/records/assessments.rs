@@ -151,7 +151,7 @@ impl CaseRecord for RiskAssessment {
         p.plausible_date("date", self.date);
         p.text("assessor", &self.assessor, SHORT_TEXT);
         if self.risks.is_empty() {
-            p.add("risks", "name at least one risk");
+            p.add("risks", crate::problem!("risk_required", "name at least one risk"));
         }
         list(&mut p, "risks", &self.risks);
         p.text("mitigation", &self.mitigation, LONG_TEXT);
@@ -203,7 +203,7 @@ impl CaseRecord for SkillsAssessment {
         list(&mut p, "skills", &self.skills);
         list(&mut p, "qualifications", &self.qualifications);
         if self.education_isced.is_some_and(|l| l > 8) {
-            p.add("education_isced", "ISCED levels run from 0 to 8");
+            p.add("education_isced", crate::problem!("isced_range", "ISCED levels run from 0 to 8"));
         }
         for (field, value) in [
             ("employment_history", &self.employment_history),
@@ -253,7 +253,7 @@ impl CaseRecord for SensitiveNote {
         if self.section == old.section {
             Ok(())
         } else {
-            Err(vec![FieldError { field: "section".into(), message: "a note stays in its section".into() }])
+            Err(vec![FieldError::of("section", crate::problem!("note_keeps_section", "a note stays in its section"))])
         }
     }
 }
@@ -282,14 +282,15 @@ impl FeasibilityCheck {
     /// Checks the marks against the grid's criteria for the intervention.
     pub fn evaluate(&self, grid: &FeasibilityGrid) -> Result<Evaluation, Vec<FieldError>> {
         let Some(intervention) = grid.intervention(&self.intervention) else {
-            return Err(vec![FieldError {
-                field: "intervention".into(),
-                message: format!("'{}' is not an intervention of the feasibility grid", self.intervention),
-            }]);
+            let problem = crate::problem!(
+                "not_an_intervention",
+                "'{intervention}' is not an intervention of the feasibility grid",
+                intervention = self.intervention
+            );
+            return Err(vec![FieldError::of("intervention", problem)]);
         };
         let marks = self.marks.iter().map(|m| (m.mark, m.justification.clone())).collect();
-        Evaluation::new(intervention, marks)
-            .map_err(|e| vec![FieldError { field: "marks".into(), message: e.to_string() }])
+        Evaluation::new(intervention, marks).map_err(|e| vec![FieldError::new("marks", e.to_string())])
     }
 }
 
@@ -313,7 +314,7 @@ impl CaseRecord for FeasibilityCheck {
 
 fn list(p: &mut Problems, field: &str, values: &[String]) {
     if values.len() > 50 {
-        p.add(field, "has more than 50 entries");
+        p.add(field, crate::problem!("too_many_entries", "has more than {max} entries", max = 50));
     }
     for (i, v) in values.iter().enumerate() {
         p.text(&format!("{field}[{i}]"), v, SHORT_TEXT);

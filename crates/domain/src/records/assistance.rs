@@ -50,16 +50,18 @@ pub struct Amount {
 }
 
 impl Amount {
-    pub fn money(&self) -> Result<Money, String> {
-        Money::parse(&self.amount, self.currency).map_err(|e| e.to_string())
+    pub fn money(&self) -> Result<Money, crate::reference::ReferenceError> {
+        Money::parse(&self.amount, self.currency)
     }
 
     /// Checks that the amount reads exactly in its currency and is not negative.
     pub fn check(&self, p: &mut Problems, field: &str) {
         match self.money() {
-            Ok(m) if m.minor < 0 => p.add(format!("{field}.amount"), "must not be negative"),
+            Ok(m) if m.minor < 0 => {
+                p.add(format!("{field}.amount"), crate::problem!("negative", "must not be negative"))
+            }
             Ok(_) => {}
-            Err(e) => p.add(format!("{field}.amount"), e),
+            Err(e) => p.add(format!("{field}.amount"), e.problem()),
         }
     }
 }
@@ -113,15 +115,27 @@ impl CaseRecord for Assistance {
         p.plausible_date("date", self.date);
         self.value.check(&mut p, "value");
         if self.instalments == 0 {
-            p.add("instalments", "must be at least 1");
+            p.add("instalments", crate::problem!("at_least", "must be at least {min}", min = 1));
         }
         if self.instalment == 0 || self.instalment > self.instalments {
-            p.add("instalment", format!("must be between 1 and instalments ({})", self.instalments));
+            p.add(
+                "instalment",
+                crate::problem!(
+                    "instalment_out_of_range",
+                    "must be between 1 and instalments ({instalments})",
+                    instalments = self.instalments
+                ),
+            );
         }
         match (self.payee, self.supplier.as_deref()) {
-            (Payee::Supplier, None) => p.add("supplier", "name the supplier paid"),
+            (Payee::Supplier, None) => {
+                p.add("supplier", crate::problem!("supplier_required", "name the supplier paid"))
+            }
             (Payee::Supplier, Some(s)) => p.text("supplier", s, SHORT_TEXT),
-            (Payee::Returnee, Some(_)) => p.add("supplier", "a supplier is named only when the supplier is paid"),
+            (Payee::Returnee, Some(_)) => p.add(
+                "supplier",
+                crate::problem!("supplier_not_paid", "a supplier is named only when the supplier is paid"),
+            ),
             (Payee::Returnee, None) => {}
         }
         p.optional_text("description", self.description.as_deref(), LONG_TEXT);

@@ -51,26 +51,21 @@ impl ConsentRecord {
             self.partner.as_deref(),
             self.plan_version,
         )
-        .map_err(|e| vec![FieldError { field: field_of(&e.message).into(), message: e.to_string() }])?;
+        .map_err(|e| vec![FieldError::of(field_of(e.problem.code), e.problem)])?;
         if let Some(on) = self.withdrawn_on {
-            consent
-                .withdraw(on)
-                .map_err(|e| vec![FieldError { field: "withdrawn_on".into(), message: e.to_string() }])?;
+            consent.withdraw(on).map_err(|e| vec![FieldError::of("withdrawn_on", e.problem)])?;
         }
         Ok(consent)
     }
 }
 
-/// The field a consent rule's message is about.
-fn field_of(message: &str) -> &'static str {
-    if message.contains("partner") && !message.contains("guardian") {
-        "partner"
-    } else if message.contains("plan version") {
-        "plan_version"
-    } else if message.contains("guardian") {
-        "given_by"
-    } else {
-        "method"
+/// The field a consent rule's problem is about.
+fn field_of(code: &str) -> &'static str {
+    match code {
+        "consent_partner_required" | "consent_partner_only_sharing" => "partner",
+        "consent_plan_version_required" | "consent_plan_version_only_sharing" => "plan_version",
+        "consent_guardian" => "given_by",
+        _ => "method",
     }
 }
 
@@ -84,7 +79,7 @@ impl CaseRecord for ConsentRecord {
         p.optional_text("scope", self.scope.as_deref(), LONG_TEXT);
         p.optional_text("witness", self.witness.as_deref(), SHORT_TEXT);
         if self.plan_version == Some(0) {
-            p.add("plan_version", "plan versions start at 1");
+            p.add("plan_version", crate::problem!("plan_version_from_1", "plan versions start at 1"));
         }
         p.into_result()?;
         self.consent().map(|_| ())
@@ -99,9 +94,16 @@ impl CaseRecord for ConsentRecord {
         let unchanged = ConsentRecord { withdrawn_on: old.withdrawn_on, ..self.clone() } == *old;
         let mut p = Problems::default();
         if !unchanged {
-            p.add("withdrawn_on", "a consent cannot be rewritten, only withdrawn; record a new consent instead");
+            p.add(
+                "withdrawn_on",
+                crate::problem!(
+                    "consent_not_rewritten",
+                    "a consent cannot be rewritten, only withdrawn; record a new consent instead"
+                ),
+            );
         } else if old.withdrawn_on.is_some() && self.withdrawn_on != old.withdrawn_on {
-            p.add("withdrawn_on", format!("already withdrawn on {}", old.withdrawn_on.unwrap_or_default()));
+            let on = old.withdrawn_on.unwrap_or_default();
+            p.add("withdrawn_on", crate::problem!("already_withdrawn", "already withdrawn on {date}", date = on));
         }
         p.into_result()
     }

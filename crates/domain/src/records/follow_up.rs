@@ -70,7 +70,15 @@ impl CaseRecord for FollowUp {
         if let Some(next) = self.next_due {
             p.plausible_date("next_due", next);
             if next <= self.date {
-                p.add("next_due", format!("{next} is not after the visit ({})", self.date));
+                p.add(
+                    "next_due",
+                    crate::problem!(
+                        "not_after_visit",
+                        "{date} is not after the visit ({visit})",
+                        date = next,
+                        visit = self.date
+                    ),
+                );
             }
         }
         p.into_result()

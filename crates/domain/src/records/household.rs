@@ -46,7 +46,7 @@ impl CaseRecord for HouseholdMember {
         p.text("relation", &self.relation, SHORT_TEXT);
         p.optional_text("notes", self.notes.as_deref(), crate::returnee::LONG_TEXT);
         if self.age.is_some_and(|a| a > 130) {
-            p.add("age", "is more than 130");
+            p.add("age", crate::problem!("more_than", "is more than {max}", max = 130));
         }
         p.plausible_date("recorded_on", self.recorded_on);
         p.into_result()

@@ -6,13 +6,22 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+use crate::validate::Problem;
+
 const COUNTRIES_CSV: &str = include_str!("../../../../data/reference/countries.csv");
 const CURRENCIES_CSV: &str = include_str!("../../../../data/reference/currencies.csv");
 
 /// A wrong code or amount, with the value and what is expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ReferenceError(String);
+#[error("{}", .0.message)]
+pub struct ReferenceError(Problem);
+
+impl ReferenceError {
+    /// The problem, with its code and parameters.
+    pub fn problem(&self) -> Problem {
+        self.0.clone()
+    }
+}
 
 struct Tables {
     countries: HashMap<[u8; 2], String>,
@@ -77,12 +86,20 @@ impl FromStr for CountryCode {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let code = text.trim().to_ascii_uppercase();
         let bytes: [u8; 2] = code.as_bytes().try_into().map_err(|_| {
-            ReferenceError(format!("country code '{text}' must be two letters (ISO 3166-1 alpha-2, such as SN)"))
+            ReferenceError(crate::problem!(
+                "country_shape",
+                "country code '{code}' must be two letters (ISO 3166-1 alpha-2, such as SN)",
+                code = text
+            ))
         })?;
         if tables().countries.contains_key(&bytes) {
             Ok(CountryCode(bytes))
         } else {
-            Err(ReferenceError(format!("country code '{text}' is not an ISO 3166-1 alpha-2 code")))
+            Err(ReferenceError(crate::problem!(
+                "country_unknown",
+                "country code '{code}' is not an ISO 3166-1 alpha-2 code",
+                code = text
+            )))
         }
     }
 }
@@ -120,14 +137,20 @@ impl FromStr for Currency {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let code = text.trim().to_ascii_uppercase();
-        let bytes: [u8; 3] = code
-            .as_bytes()
-            .try_into()
-            .map_err(|_| ReferenceError(format!("currency '{text}' must be three letters (ISO 4217, such as EUR)")))?;
-        let (minor_units, _) = tables()
-            .currencies
-            .get(&bytes)
-            .ok_or_else(|| ReferenceError(format!("currency '{text}' is not an ISO 4217 currency in use")))?;
+        let bytes: [u8; 3] = code.as_bytes().try_into().map_err(|_| {
+            ReferenceError(crate::problem!(
+                "currency_shape",
+                "currency '{code}' must be three letters (ISO 4217, such as EUR)",
+                code = text
+            ))
+        })?;
+        let (minor_units, _) = tables().currencies.get(&bytes).ok_or_else(|| {
+            ReferenceError(crate::problem!(
+                "currency_unknown",
+                "currency '{code}' is not an ISO 4217 currency in use",
+                code = text
+            ))
+        })?;
         Ok(Currency { code: bytes, minor_units: *minor_units })
     }
 }
@@ -150,7 +173,13 @@ impl Money {
     /// has, separators or exponents are refused with a message naming the amount.
     pub fn parse(amount: &str, currency: Currency) -> Result<Money, ReferenceError> {
         let text = amount.trim();
-        let bad = |why: &str| ReferenceError(format!("amount '{amount}' {why}"));
+        let bad = |code: &'static str, why: &str| {
+            ReferenceError(Problem::new(
+                code,
+                &format!("amount '{{amount}}' {why}"),
+                vec![("amount", amount.to_string())],
+            ))
+        };
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -160,39 +189,50 @@ impl Money {
             || !whole.bytes().all(|b| b.is_ascii_digit())
             || !fraction.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(bad("is not a number like 1250 or 12.50"));
+            return Err(bad("amount_not_a_number", "is not a number like 1250 or 12.50"));
         }
         if digits.contains('.') && fraction.is_empty() {
-            return Err(bad("has a decimal point but no decimals"));
+            return Err(bad("amount_no_decimals", "has a decimal point but no decimals"));
         }
         let places = usize::from(currency.minor_units);
         if fraction.len() > places {
-            return Err(bad(&format!("has more decimals than {currency} has ({places})")));
+            return Err(ReferenceError(crate::problem!(
+                "amount_too_precise",
+                "amount '{amount}' has more decimals than {currency} has ({places})",
+                amount = amount,
+                currency = currency,
+                places = places
+            )));
         }
         let scale = 10i64.pow(u32::from(currency.minor_units));
         let fraction_value = if fraction.is_empty() {
             0
         } else {
-            format!("{fraction:0<places$}").parse::<i64>().map_err(|_| bad("is too long"))?
+            format!("{fraction:0<places$}").parse::<i64>().map_err(|_| bad("amount_too_long", "is too long"))?
         };
         let minor = whole
             .parse::<i64>()
             .ok()
             .and_then(|w| w.checked_mul(scale))
             .and_then(|w| w.checked_add(fraction_value))
-            .ok_or_else(|| bad("is too large"))?;
+            .ok_or_else(|| bad("amount_too_large", "is too large"))?;
         Ok(Money { minor: if negative { -minor } else { minor }, currency })
     }
 
     /// The sum, in the same currency.
     pub fn checked_add(self, other: Money) -> Result<Money, ReferenceError> {
         if self.currency != other.currency {
-            return Err(ReferenceError(format!(
-                "cannot add {} to {}: different currencies",
-                other.currency, self.currency
+            return Err(ReferenceError(crate::problem!(
+                "different_currencies",
+                "cannot add {other} to {this}: different currencies",
+                other = other.currency,
+                this = self.currency
             )));
         }
-        let minor = self.minor.checked_add(other.minor).ok_or_else(|| ReferenceError("the sum is too large".into()))?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or_else(|| ReferenceError(crate::problem!("sum_too_large", "the sum is too large")))?;
         Ok(Money { minor, currency: self.currency })
     }
 }

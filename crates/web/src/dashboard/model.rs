@@ -85,9 +85,7 @@ pub(super) fn default_formula(measure: &str) -> String {
 /// The reason an analysis gives no figures, in the user's language where the catalogue has it.
 pub(super) fn reason(t: &Catalogue, e: &ServiceError) -> Option<String> {
     match e {
-        ServiceError::Invalid(m, fields) => {
-            Some(fields.first().map_or_else(|| t.problem(m), |f| t.problem(&f.message)))
-        }
+        ServiceError::Invalid(m, fields) => Some(fields.first().map_or_else(|| t.problem(m), |f| t.field_problem(f))),
         _ => None,
     }
 }

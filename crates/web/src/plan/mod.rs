@@ -190,7 +190,7 @@ async fn page(
     let attestation_typed = typed.filter(|t| t.iter().any(|(k, _)| k == "returnee_name"));
     let field_errors: BTreeMap<String, String> = errors
         .iter()
-        .map(|e| (form_field(&e.field, &renamed), t.problem(&e.message)))
+        .map(|e| (form_field(&e.field, &renamed), t.field_problem(e)))
         .fold(BTreeMap::new(), |mut map, (field, message)| {
             map.entry(field).and_modify(|m: &mut String| *m = format!("{m}; {message}")).or_insert(message);
             map
@@ -275,7 +275,7 @@ async fn refused(
     let errors = match e {
         ServiceError::Invalid(_, fields) => fields,
         ServiceError::Conflict(m, _) | ServiceError::Forbidden(m) => {
-            vec![FieldError { field: "plan".into(), message: m }]
+            vec![FieldError::new("plan", m)]
         }
         other => return crate::layout::failure(other),
     };
