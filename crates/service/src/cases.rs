@@ -6,6 +6,7 @@ use homeward_domain::access::Permission;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
 use homeward_domain::closure::Closure;
 use homeward_domain::plan::PlanState;
+use homeward_domain::problem;
 use homeward_domain::records::fixed_section;
 use homeward_domain::returnee::{Registration, case_number};
 use homeward_domain::search;
@@ -97,10 +98,13 @@ fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Re
     let schedule = r.schedule.as_deref().map(str::trim).unwrap_or("standard").to_string();
     if state.timing.schedule(&schedule).is_none() {
         let known: Vec<&str> = state.timing.schedules.keys().map(String::as_str).collect();
-        return Err(ServiceError::field(
-            "schedule",
-            format!("'{schedule}' is not a schedule; schedules: {}", known.join(", ")),
-        ));
+        let problem = problem!(
+            "not_a_schedule",
+            "'{schedule}' is not a schedule; schedules: {values}",
+            schedule = schedule,
+            values = known.join(", ")
+        );
+        return Err(ServiceError::problem("schedule", problem));
     }
     Ok(schedule)
 }
@@ -257,10 +261,16 @@ pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseS
     let closing = matches!(step.action, CaseAction::Close | CaseAction::OptOut);
     match (&step.closure, closing) {
         (None, true) => {
-            return Err(ServiceError::field("closure", "record the closure: date, reason, choice and timing"));
+            return Err(ServiceError::problem(
+                "closure",
+                problem!("closure_required", "record the closure: date, reason, choice and timing"),
+            ));
         }
         (Some(_), false) => {
-            return Err(ServiceError::field("closure", "a closure goes only with `close` or `opt_out`"));
+            return Err(ServiceError::problem(
+                "closure",
+                problem!("closure_only_closing", "a closure goes only with `close` or `opt_out`"),
+            ));
         }
         (Some(c), true) => c.validate().map_err(|e| ServiceError::invalid(prefixed("closure", e)))?,
         (None, false) => {}

@@ -48,9 +48,14 @@ impl ServiceError {
         ServiceError::Invalid(error, fields)
     }
 
-    /// One field's problem.
+    /// One field's problem said only in words (code `other`): the analyses' refusals.
     pub fn field(field: &str, message: impl Into<String>) -> ServiceError {
         ServiceError::invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// One field's problem, with its code and parameters.
+    pub fn problem(field: &str, problem: homeward_domain::validate::Problem) -> ServiceError {
+        ServiceError::invalid(vec![FieldError::of(field, problem)])
     }
 }
 

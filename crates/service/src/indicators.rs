@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
+use homeward_domain::problem;
 use homeward_domain::referral::ReferralState;
 use homeward_domain::returnee::Sex;
 use homeward_store::query::facts::{self, Scope};
@@ -142,7 +143,14 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
 pub async fn list(state: &Services, caller: &Caller, period: Period) -> Result<IndicatorsView> {
     caller.require(Permission::ReadCases)?;
     if period.to < period.from {
-        return Err(ServiceError::field("to", format!("{} is before from ({})", period.to, period.from)));
+        let problem = problem!(
+            "before",
+            "{date} is before {other} ({other_date})",
+            date = period.to,
+            other = "from",
+            other_date = period.from
+        );
+        return Err(ServiceError::problem("to", problem));
     }
     let min_cell = period.min_cell.unwrap_or(crate::analyses::DEFAULT_MIN_CELL).max(1);
     let facts = facts_for(state, caller, period.from, period.to).await?;

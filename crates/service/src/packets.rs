@@ -3,6 +3,7 @@
 
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
+use homeward_domain::problem;
 use homeward_domain::referral::{REFERRAL, ReferralAction, ReferralState, ReferralStep};
 use homeward_store::frames::ReferralRow;
 use homeward_store::query::referrals;
@@ -97,7 +98,9 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ReferralSte
     let provider = provider_of(caller)?.to_string();
     step.validate().map_err(ServiceError::invalid)?;
     if !PARTNER_ACTIONS.contains(&step.action) {
-        return Err(ServiceError::field("action", format!("a provider does not `{}` a referral", step.action)));
+        let problem =
+            problem!("not_a_provider_action", "a provider does not `{action}` a referral", action = step.action);
+        return Err(ServiceError::problem("action", problem));
     }
     let mut tx = state.store.begin().await?;
     let mut row = referrals::get(&mut tx, id)

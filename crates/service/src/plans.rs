@@ -7,6 +7,7 @@ use homeward_domain::access::Permission;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
 use homeward_domain::plan::{PLAN, PlanAction, PlanState};
 use homeward_domain::plan_document::{Attestation, PlanContent};
+use homeward_domain::problem;
 use homeward_domain::survey::SurveyPhase;
 use homeward_rss::Status;
 use homeward_store::column::instant_text;
@@ -220,10 +221,18 @@ pub async fn transition(
     caller.require(Permission::Plan)?;
     match (&step.attestation, step.action) {
         (None, PlanAction::Agree) => {
-            return Err(ServiceError::field("attestation", "the returnee and staff must approve the plan"));
+            return Err(ServiceError::problem(
+                "attestation",
+                problem!("attestation_required", "the returnee and staff must approve the plan"),
+            ));
         }
         (Some(a), PlanAction::Agree) => a.validate().map_err(|e| ServiceError::invalid(prefixed("attestation", e)))?,
-        (Some(_), _) => return Err(ServiceError::field("attestation", "an attestation goes only with `agree`")),
+        (Some(_), _) => {
+            return Err(ServiceError::problem(
+                "attestation",
+                problem!("attestation_only_agree", "an attestation goes only with `agree`"),
+            ));
+        }
         (None, _) => {}
     }
     let mut tx = state.store.begin().await?;

@@ -9,6 +9,7 @@ use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::consent::{Consent, DataUse, covering};
 use homeward_domain::plan::PlanState;
+use homeward_domain::problem;
 use homeward_domain::records::{ConsentRecord, RecordKind};
 use homeward_domain::referral::{PacketField, REFERRAL, ReferralAction, ReferralRequest, ReferralState, ReferralStep};
 use homeward_domain::returnee::{ProfileDetails, age_on};
@@ -110,7 +111,9 @@ pub async fn propose(
     let mut tx = state.store.begin().await?;
     case_in_scope(&mut tx, caller, case_id).await?;
     if providers::get(&mut tx, &request.provider).await?.is_none() {
-        return Err(ServiceError::field("provider", format!("'{}' is not in the service directory", request.provider)));
+        let problem =
+            problem!("not_in_directory", "'{provider}' is not in the service directory", provider = request.provider);
+        return Err(ServiceError::problem("provider", problem));
     }
     let initial = request.initial_state();
     let at = now();
@@ -247,9 +250,12 @@ async fn check_consent(
             let current =
                 all.iter().rev().find(|p| matches!(p.state, PlanState::Agreed | PlanState::Active | PlanState::Draft));
             let v = current.ok_or_else(|| {
-                ServiceError::field(
+                ServiceError::problem(
                     "plan_version",
-                    "the case has no plan: consent to share is given for a plan version",
+                    problem!(
+                        "no_plan_for_consent",
+                        "the case has no plan: consent to share is given for a plan version"
+                    ),
                 )
             })?;
             u32::try_from(v.plan_version).map_err(|_| ServiceError::Internal("plan version out of range".into()))?

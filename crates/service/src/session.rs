@@ -5,6 +5,7 @@
 use chrono::{Duration, SecondsFormat, Utc};
 use homeward_domain::Named;
 use homeward_domain::access::{Permission, Section};
+use homeward_domain::problem;
 use homeward_store::query::users;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,7 +65,7 @@ fn instant(at: chrono::DateTime<Utc>) -> String {
 pub async fn sign_in(state: &Services, credentials: Credentials) -> Result<SessionView> {
     let username = credentials.username.trim().to_string();
     if username.is_empty() || username.len() > 100 || username.contains('\0') {
-        return Err(ServiceError::field("username", "is required"));
+        return Err(ServiceError::problem("username", problem!("required", "is required")));
     }
     let now = Utc::now();
     let since = instant(now - Duration::minutes(WINDOW_MINUTES));
@@ -130,8 +131,14 @@ pub async fn issue_token(state: &Services, caller: &Caller, username: &str) -> R
     let mut tx = state.store.begin().await?;
     match users::get(&mut tx, username).await? {
         Some(user) if !user.disabled => {}
-        Some(_) => return Err(ServiceError::field("username", format!("the account '{username}' is disabled"))),
-        None => return Err(ServiceError::field("username", format!("there is no account '{username}'"))),
+        Some(_) => {
+            let problem = problem!("account_disabled", "the account '{username}' is disabled", username = username);
+            return Err(ServiceError::problem("username", problem));
+        }
+        None => {
+            let problem = problem!("no_such_account", "there is no account '{username}'", username = username);
+            return Err(ServiceError::problem("username", problem));
+        }
     }
     users::add_token(&mut tx, &auth::token_hash(&token), username).await?;
     homeward_store::audit::append(&mut tx, &[entry(&caller.username, "create", "token", username, None, &[])]).await?;

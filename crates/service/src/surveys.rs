@@ -144,8 +144,10 @@ fn read_answers(state: &Services, request: &SurveyRequest) -> Result<Survey> {
         return Err(ServiceError::invalid(problems));
     }
     let cells: Vec<(&str, String)> = request.answers.iter().map(|(q, a)| (q.as_str(), cell(a))).collect();
-    Survey::from_pairs(instrument, request.consent.trim(), cells.iter().map(|(q, c)| (*q, c.as_str())))
-        .map_err(|q| ServiceError::field(&format!("answers.{q}"), "not a question of the RSS"))
+    Survey::from_pairs(instrument, request.consent.trim(), cells.iter().map(|(q, c)| (*q, c.as_str()))).map_err(|q| {
+        let problem = problem!("not_a_question", "'{question}' is not a question of the RSS", question = q);
+        ServiceError::problem(&format!("answers.{q}"), problem)
+    })
 }
 
 /// An answer as one cell: several codes separated by spaces, as in the batch files.

@@ -97,7 +97,10 @@ async fn check_provider(conn: &mut AnyConnection, settings: &AccountSettings) ->
     if let Some(id) = &settings.provider
         && providers::get(conn, id).await?.is_none()
     {
-        return Err(ServiceError::field("provider", format!("'{id}' is not in the service directory")));
+        return Err(ServiceError::problem(
+            "provider",
+            problem!("not_in_directory", "'{provider}' is not in the service directory", provider = id),
+        ));
     }
     Ok(())
 }
@@ -211,7 +214,10 @@ pub struct LanguageChoice {
 /// Sets the language of the signed-in user's pages.
 pub async fn set_language(state: &Services, caller: &Caller, choice: LanguageChoice) -> Result<SessionView> {
     if !LANGUAGES.contains(&choice.language.as_str()) {
-        return Err(ServiceError::field("language", format!("must be one of {}", LANGUAGES.join(", "))));
+        return Err(ServiceError::problem(
+            "language",
+            problem!("one_of", "must be one of {values}", values = LANGUAGES.join(", ")),
+        ));
     }
     let mut tx = state.store.begin().await?;
     let mut row = users::get(&mut tx, &caller.username).await?.ok_or(ServiceError::NotSignedIn)?;

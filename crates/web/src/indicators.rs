@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use homeward_analytics::indicators::{Figure, IndicatorResult};
+use homeward_domain::problem;
+use homeward_domain::validate::FieldError;
 use homeward_service::ServiceError;
 use homeward_service::Services;
 use homeward_service::indicators::{self as api, IndicatorsView, Period};
@@ -96,10 +98,12 @@ async fn period_view(
             Err(ServiceError::Forbidden(_)) => {
                 return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
             }
-            Err(ServiceError::Invalid(m, _)) => Err(t.problem(&m)),
+            Err(ServiceError::Invalid(m, fields)) => {
+                Err(fields.first().map_or_else(|| t.problem(&m), |f| t.field_problem(f)))
+            }
             Err(e) => return Err(crate::layout::failure(e)),
         },
-        _ => Err(t.problem("is not a date (YYYY-MM-DD)")),
+        _ => Err(t.field_problem(&FieldError::of("from", problem!("not_a_date", "is not a date (YYYY-MM-DD)")))),
     };
     Ok((from, to, view))
 }

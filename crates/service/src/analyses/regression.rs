@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use homeward_analytics::formula::{Design, Formula, FormulaError, parse_references};
 use homeward_analytics::frame::Column;
 use homeward_analytics::ols::{self, Covariance, Fit};
+use homeward_domain::problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -70,16 +71,22 @@ fn formula_refusal(e: FormulaError) -> ServiceError {
 /// The variables of the formula, each checked against what the database offers.
 fn check_variables(formula: &Formula) -> Result<()> {
     if !MEASURES.contains(&formula.response.as_str()) {
-        return Err(ServiceError::field(
-            "formula",
-            format!("the response `{}` is not a score; scores: {}", formula.response, MEASURES.join(", ")),
-        ));
+        let problem = problem!(
+            "response_not_a_score",
+            "the response `{response}` is not a score; scores: {values}",
+            response = formula.response,
+            values = MEASURES.join(", ")
+        );
+        return Err(ServiceError::problem("formula", problem));
     }
     if let Some(bad) = formula.terms.iter().find(|t| !GROUPS.contains(&t.as_str()) && !NUMBERS.contains(&t.as_str())) {
-        return Err(ServiceError::field(
-            "formula",
-            format!("`{bad}` is not a variable; variables: {}, {}", NUMBERS.join(", "), GROUPS.join(", ")),
-        ));
+        let problem = problem!(
+            "not_a_variable",
+            "`{value}` is not a variable; variables: {values}",
+            value = bad,
+            values = format!("{}, {}", NUMBERS.join(", "), GROUPS.join(", "))
+        );
+        return Err(ServiceError::problem("formula", problem));
     }
     Ok(())
 }
@@ -103,21 +110,29 @@ pub async fn regression_of(
     let covariance = match q.robust.as_deref() {
         None | Some("") => Covariance::Classical,
         Some(r) if r.eq_ignore_ascii_case("hc1") => Covariance::Hc1,
-        Some(other) => return Err(ServiceError::field("robust", format!("`{other}`: the estimator offered is hc1"))),
+        Some(other) => {
+            let problem = problem!("not_an_estimator", "`{value}`: the estimator offered is hc1", value = other);
+            return Err(ServiceError::problem("robust", problem));
+        }
     };
     let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
     let rows = surveys.latest_per_case(q.phase.as_deref());
     if let (Some(phase), true) = (&q.phase, rows.is_empty()) {
-        return Err(ServiceError::field("phase", format!("no scored survey of round `{phase}` in the period")));
+        let problem =
+            problem!("no_survey_of_round", "no scored survey of round `{phase}` in the period", phase = phase);
+        return Err(ServiceError::problem("phase", problem));
     }
     let frame = surveys.frame.select(&rows);
     let design = Design::new(&frame, &formula, &references).map_err(formula_refusal)?;
     let n = design.rows_used.len();
     if n < min_cell as usize {
-        return Err(ServiceError::field(
-            "formula",
-            format!("{n} returnees have a value for every variable of the model, fewer than the minimum of {min_cell}"),
-        ));
+        let problem = problem!(
+            "too_few_in_model",
+            "{count} returnees have a value for every variable of the model, fewer than the minimum of {min}",
+            count = n,
+            min = min_cell
+        );
+        return Err(ServiceError::problem("formula", problem));
     }
     for term in &formula.terms {
         if let Ok(Column::Categorical { codes, levels }) = frame.column(term) {
@@ -126,13 +141,16 @@ pub async fn regression_of(
                 counts[code as usize] += 1;
             }
             if let Some((level, count)) = levels.iter().zip(&counts).find(|(_, c)| **c > 0 && **c < min_cell as usize) {
-                return Err(ServiceError::field(
-                    "formula",
-                    format!(
-                        "{term} `{level}` has {count} returnees in this model, fewer than the minimum of {min_cell}: \
-                         its coefficient would describe them. Leave {term} out, or choose a longer period"
-                    ),
-                ));
+                let problem = problem!(
+                    "small_level",
+                    "{term} `{level}` has {count} returnees in this model, fewer than the minimum of {min}: \
+                     its coefficient would describe them. Leave {term} out, or choose a longer period",
+                    term = term,
+                    level = level,
+                    count = count,
+                    min = min_cell
+                );
+                return Err(ServiceError::problem("formula", problem));
             }
         }
     }

@@ -10,6 +10,7 @@ use std::hash::Hash;
 use chrono::NaiveDate;
 use homeward_analytics::frame::{Column, Frame};
 use homeward_domain::access::Permission;
+use homeward_domain::problem;
 use homeward_domain::returnee::ProfileDetails;
 use homeward_store::AnyConnection;
 use homeward_store::query::facts;
@@ -169,7 +170,9 @@ fn yes_no(value: Option<bool>) -> Option<&'static str> {
 pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Surveys> {
     caller.require(Permission::ReadCases)?;
     if to < from {
-        return Err(ServiceError::field("to", format!("{to} is before from ({from})")));
+        let problem =
+            problem!("before", "{date} is before {other} ({other_date})", date = to, other = "from", other_date = from);
+        return Err(ServiceError::problem("to", problem));
     }
     let scope = crate::indicators::scope(caller, from, to);
     let mut conn = state.store.read().await?;
@@ -259,7 +262,14 @@ pub fn listed(field: &str, text: Option<&str>, known: &[&str], what: &str) -> Re
     let names: Vec<String> =
         text.unwrap_or("").split(',').map(str::trim).filter(|b| !b.is_empty()).map(str::to_string).collect();
     if let Some(bad) = names.iter().find(|b| !known.contains(&b.as_str())) {
-        return Err(ServiceError::field(field, format!("`{bad}` is not {what}; they are: {}", known.join(", "))));
+        let problem = problem!(
+            "not_one_of",
+            "`{value}` is not {what}; they are: {values}",
+            value = bad,
+            what = what,
+            values = known.join(", ")
+        );
+        return Err(ServiceError::problem(field, problem));
     }
     Ok(names)
 }
@@ -267,7 +277,10 @@ pub fn listed(field: &str, text: Option<&str>, known: &[&str], what: &str) -> Re
 /// Checks the score an analysis describes.
 pub fn check_measure(measure: &str) -> Result<()> {
     if !MEASURES.contains(&measure) {
-        return Err(ServiceError::field("measure", format!("must be one of {}", MEASURES.join(", "))));
+        return Err(ServiceError::problem(
+            "measure",
+            problem!("one_of", "must be one of {values}", values = MEASURES.join(", ")),
+        ));
     }
     Ok(())
 }
