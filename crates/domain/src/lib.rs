@@ -24,6 +24,7 @@ pub mod case;
 pub mod closure;
 pub mod consent;
 pub mod feasibility;
+pub mod ids;
 pub mod lifecycle;
 pub mod plan;
 pub mod plan_document;

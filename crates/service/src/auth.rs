@@ -39,7 +39,7 @@ impl Caller {
                 role: user.role,
                 office: user.office.clone(),
                 sections: user.sections.clone(),
-                provider: user.provider_id.clone(),
+                provider: user.provider_id.as_ref().map(|p| p.to_string()),
             },
             language: user.language.clone(),
         }

@@ -5,6 +5,7 @@ use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
 use homeward_domain::closure::Closure;
+use homeward_domain::ids::CaseId;
 use homeward_domain::plan::PlanState;
 use homeward_domain::problem;
 use homeward_domain::records::fixed_section;
@@ -38,7 +39,7 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
     let year = homeward_store::today().year();
     let sequence = cases::next_sequence(&mut tx, &format!("case_number:{year}")).await?;
     let row = CaseRow {
-        id: id.clone(),
+        id: CaseId::new(id.clone()),
         case_number: case_number(year, sequence),
         office: registration.office.trim().to_string(),
         status,
@@ -342,7 +343,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
     let mut out = vec![TimelineEntry {
         date: Some(case.created_at.date_naive()),
         kind: "registered".into(),
-        id: case.id.clone(),
+        id: case.id.to_string(),
         summary: format!("case {} opened in office {}", case.case_number, case.office),
     }];
     for r in records::all_of_case(&mut conn, id).await? {
@@ -351,7 +352,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
             out.push(TimelineEntry {
                 date: r.record_date,
                 kind: r.kind.name().to_string(),
-                id: r.id.clone(),
+                id: r.id.to_string(),
                 summary: r.kind.name().replace('_', " "),
             });
         }
@@ -361,7 +362,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
         out.push(TimelineEntry {
             date: Some(s.survey_date),
             kind: "survey".into(),
-            id: s.id.clone(),
+            id: s.id.to_string(),
             summary: format!("RSS {} survey: {status}", s.phase.name()),
         });
     }
@@ -369,7 +370,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
         out.push(TimelineEntry {
             date: Some(p.updated_at.date_naive()),
             kind: "plan".into(),
-            id: p.id.clone(),
+            id: p.id.to_string(),
             summary: format!("plan version {}: {}", p.plan_version, p.state.name()),
         });
     }
@@ -377,7 +378,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
         out.push(TimelineEntry {
             date: Some(r.updated_at.date_naive()),
             kind: "referral".into(),
-            id: r.id.clone(),
+            id: r.id.to_string(),
             summary: format!("referral: {}", r.state.name()),
         });
     }
@@ -386,7 +387,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
         out.push(TimelineEntry {
             date: Some(c.date),
             kind: "closed".into(),
-            id: case.id.clone(),
+            id: case.id.to_string(),
             summary: format!("closed: {}", c.reason),
         });
     }

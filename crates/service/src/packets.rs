@@ -41,7 +41,7 @@ impl PacketView {
         let state = state_of(row)?;
         let packet = row.packet.as_deref().ok_or(StoreError::NotFound)?;
         Ok(PacketView {
-            referral_id: row.id.clone(),
+            referral_id: row.id.to_string(),
             state,
             allowed_actions: REFERRAL.allowed(state).into_iter().filter(|a| PARTNER_ACTIONS.contains(a)).collect(),
             packet: from_json("referral packet", packet)?,

@@ -5,6 +5,7 @@
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::case::{CASE, CaseAction, CaseState};
+use homeward_domain::ids::{CaseId, PlanId};
 use homeward_domain::plan::{PLAN, PlanAction, PlanState};
 use homeward_domain::plan_document::{Attestation, PlanContent};
 use homeward_domain::problem;
@@ -58,8 +59,8 @@ impl PlanView {
     fn new(row: &PlanRow) -> Result<PlanView, StoreError> {
         let state = row.state;
         Ok(PlanView {
-            id: row.id.clone(),
-            case_id: row.case_id.clone(),
+            id: row.id.to_string(),
+            case_id: row.case_id.to_string(),
             plan_version: row.plan_version,
             state,
             allowed_actions: PLAN.allowed(state),
@@ -99,7 +100,7 @@ async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> Res
             results.iter().find(|r| r.profile == profile && r.status == Status::Scored).map(|r| (s, r))
         })
         .map(|(s, r)| BaselineScores {
-            survey_id: s.id.clone(),
+            survey_id: s.id.to_string(),
             economic: r.economic,
             social: r.social,
             psychosocial: r.psychosocial,
@@ -126,8 +127,8 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
     }
     let at = now();
     let row = PlanRow {
-        id: new_id(),
-        case_id: case_id.to_string(),
+        id: PlanId::new(new_id()),
+        case_id: CaseId::new(case_id),
         plan_version: existing.last().map_or(1, |p| p.plan_version + 1),
         state: PlanState::Draft,
         content: to_json(&draft.content),
@@ -253,7 +254,7 @@ pub async fn transition(
     let mut answer = row.clone();
     if step.action == PlanAction::Revise {
         answer = PlanRow {
-            id: new_id(),
+            id: PlanId::new(new_id()),
             plan_version: row.plan_version + 1,
             state: PlanState::Draft,
             attestation: None,

@@ -2,6 +2,7 @@
 
 use homeward_domain::access::Permission;
 use homeward_domain::feasibility::Dimension;
+use homeward_domain::ids::ProviderId;
 use homeward_domain::provider::ServiceProvider;
 use homeward_store::column::instant_text;
 use homeward_store::frames::ProviderRow;
@@ -32,7 +33,7 @@ impl ProviderView {
     fn new(row: &ProviderRow) -> Result<ProviderView, StoreError> {
         let data: ServiceProvider = from_json("provider", &row.data)?;
         Ok(ProviderView {
-            id: row.id.clone(),
+            id: row.id.to_string(),
             version: row.version,
             stale: !data.is_current(homeward_store::today(), STALE_AFTER_MONTHS),
             data,
@@ -45,7 +46,7 @@ impl ProviderView {
 fn row_of(id: String, p: &ServiceProvider, version: i64) -> ProviderRow {
     let at = now();
     ProviderRow {
-        id,
+        id: ProviderId::new(id),
         organisation: p.organisation.trim().to_string(),
         country: p.country.to_string(),
         place: p.place.trim().to_string(),

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use homeward_domain::Named;
 use homeward_domain::access::{Permission, Section};
+use homeward_domain::ids::{CaseId, RecordId};
 use homeward_domain::records::*;
 use homeward_domain::timing::{Anchors, DueKind};
 use homeward_store::frames::{CaseRow, RecordRow};
@@ -124,8 +125,8 @@ pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, m
     record.validate().map_err(ServiceError::invalid)?;
     let at = now();
     let row = RecordRow {
-        id: new_id(),
-        case_id: case_id.to_string(),
+        id: RecordId::new(new_id()),
+        case_id: CaseId::new(case_id),
         kind: T::KIND,
         section: record.section(),
         record_date: record.date(),

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::consent::{Consent, DataUse, covering};
+use homeward_domain::ids::{CaseId, ProviderId, ReferralId};
 use homeward_domain::plan::PlanState;
 use homeward_domain::problem;
 use homeward_domain::records::{ConsentRecord, RecordKind};
@@ -71,9 +72,9 @@ impl ReferralView {
     pub fn new(row: &ReferralRow) -> Result<ReferralView, StoreError> {
         let state = state_of(row)?;
         Ok(ReferralView {
-            id: row.id.clone(),
-            case_id: row.case_id.clone(),
-            provider_id: row.provider_id.clone(),
+            id: row.id.to_string(),
+            case_id: row.case_id.to_string(),
+            provider_id: row.provider_id.to_string(),
             state,
             allowed_actions: REFERRAL.allowed(state),
             request: from_json("referral request", &row.request)?,
@@ -125,9 +126,9 @@ pub async fn propose(
         note: None,
     }];
     let row = ReferralRow {
-        id: new_id(),
-        case_id: case_id.to_string(),
-        provider_id: request.provider.clone(),
+        id: ReferralId::new(new_id()),
+        case_id: CaseId::new(case_id),
+        provider_id: ProviderId::new(request.provider.clone()),
         state: initial,
         request: to_json(&request),
         packet: None,

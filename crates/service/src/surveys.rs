@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use homeward_domain::access::Permission;
+use homeward_domain::ids::{CaseId, SurveyId};
 use homeward_domain::problem;
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_domain::validate::FieldError;
@@ -78,8 +79,8 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
     let at = now();
     let answers: BTreeMap<String, String> = request.answers.iter().map(|(q, a)| (q.clone(), cell(a))).collect();
     let row = SurveyRow {
-        id: new_id(),
-        case_id: case_id.to_string(),
+        id: SurveyId::new(new_id()),
+        case_id: CaseId::new(case_id),
         phase: request.phase,
         survey_date: request.date,
         location: request.location.unwrap_or(InterviewLocation::Office),

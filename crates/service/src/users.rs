@@ -4,6 +4,7 @@
 
 use homeward_domain::access::{Permission, Role};
 use homeward_domain::account::{AccountSettings, LANGUAGES, NewAccount, check_password};
+use homeward_domain::ids::ProviderId;
 use homeward_domain::problem;
 use homeward_domain::validate::Problems;
 use homeward_store::column::instant_text;
@@ -39,7 +40,7 @@ impl UserView {
             username: row.username.clone(),
             role: caller.access.role,
             office: row.office.clone(),
-            provider: row.provider_id.clone(),
+            provider: row.provider_id.as_ref().map(|p| p.to_string()),
             grants: caller.access.sections,
             language: row.language.clone(),
             disabled: row.disabled,
@@ -123,7 +124,7 @@ fn row_of(
         username: username.to_string(),
         role: settings.role,
         office: settings.office.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_string),
-        provider_id: settings.provider.clone(),
+        provider_id: settings.provider.clone().map(ProviderId::new),
         sections: settings.grants.clone(),
         language: settings.language.clone(),
         password_hash,

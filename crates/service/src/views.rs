@@ -65,7 +65,7 @@ impl CaseView {
             profile.contacts.clear();
         }
         Ok(CaseView {
-            id: row.id.clone(),
+            id: row.id.to_string(),
             case_number: row.case_number.clone(),
             office: row.office.clone(),
             status,
@@ -123,8 +123,8 @@ pub struct RecordView<T> {
 impl<T: serde::de::DeserializeOwned> RecordView<T> {
     pub fn new(row: &RecordRow) -> Result<RecordView<T>, StoreError> {
         Ok(RecordView {
-            id: row.id.clone(),
-            case_id: row.case_id.clone(),
+            id: row.id.to_string(),
+            case_id: row.case_id.to_string(),
             version: row.version,
             created_at: instant_text(&row.created_at),
             created_by: row.created_by.clone(),
@@ -217,8 +217,8 @@ impl SurveyView {
             .map(SurveyScores::from)
             .ok_or_else(|| StoreError::Corrupt(format!("survey {} has no result", row.id)))?;
         Ok(SurveyView {
-            id: row.id.clone(),
-            case_id: row.case_id.clone(),
+            id: row.id.to_string(),
+            case_id: row.case_id.to_string(),
             phase: row.phase,
             date: row.survey_date,
             location: row.location,

@@ -1,11 +1,12 @@
 //! Plain values, as rows are read and written, in the domain's types: states and other closed
 //! sets as enums, days as `NaiveDate`, instants as `DateTime<Utc>`. What a column holds as text is
 //! converted at the store's edge (`crate::column`), so nothing above compares a state or slices a
-//! date as text. No SQL here, no behaviour beyond construction.
+//! date as text, and ids as their own types. No SQL here, no behaviour beyond construction.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use homeward_domain::access::{Role, Section};
 use homeward_domain::case::CaseState;
+use homeward_domain::ids::{CaseId, PlanId, ProviderId, RecordId, ReferralId, SurveyId};
 use homeward_domain::plan::PlanState;
 use homeward_domain::records::RecordKind;
 use homeward_domain::referral::ReferralState;
@@ -17,7 +18,7 @@ use homeward_rss::{Band, ProfileStatus, Status};
 /// lists), the rest of the profile as JSON of its domain type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseRow {
-    pub id: String,
+    pub id: CaseId,
     pub case_number: String,
     pub office: String,
     pub status: CaseState,
@@ -45,8 +46,8 @@ pub struct CaseRow {
 /// A record kept on a case; `data` is JSON of the kind's domain type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordRow {
-    pub id: String,
-    pub case_id: String,
+    pub id: RecordId,
+    pub case_id: CaseId,
     pub kind: RecordKind,
     pub section: Option<Section>,
     pub record_date: Option<NaiveDate>,
@@ -59,8 +60,8 @@ pub struct RecordRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyRow {
-    pub id: String,
-    pub case_id: String,
+    pub id: SurveyId,
+    pub case_id: CaseId,
     pub phase: SurveyPhase,
     pub survey_date: NaiveDate,
     pub location: InterviewLocation,
@@ -76,7 +77,7 @@ pub struct SurveyRow {
 /// The result of one survey under one profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyResultRow {
-    pub survey_id: String,
+    pub survey_id: SurveyId,
     pub profile: String,
     pub profile_status: ProfileStatus,
     pub status: Status,
@@ -96,8 +97,8 @@ pub struct SurveyResultRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
-    pub id: String,
-    pub case_id: String,
+    pub id: PlanId,
+    pub case_id: CaseId,
     pub plan_version: i64,
     pub state: PlanState,
     /// JSON of `homeward_domain::plan_document::PlanContent`.
@@ -114,7 +115,7 @@ pub struct PlanRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProviderRow {
-    pub id: String,
+    pub id: ProviderId,
     pub organisation: String,
     pub country: String,
     pub place: String,
@@ -128,9 +129,9 @@ pub struct ProviderRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferralRow {
-    pub id: String,
-    pub case_id: String,
-    pub provider_id: String,
+    pub id: ReferralId,
+    pub case_id: CaseId,
+    pub provider_id: ProviderId,
     pub state: ReferralState,
     /// JSON of `homeward_domain::referral::ReferralRequest`.
     pub request: String,
@@ -149,7 +150,7 @@ pub struct UserRow {
     pub username: String,
     pub role: Role,
     pub office: Option<String>,
-    pub provider_id: Option<String>,
+    pub provider_id: Option<ProviderId>,
     /// Granted sensitive sections.
     pub sections: Vec<Section>,
     pub language: String,

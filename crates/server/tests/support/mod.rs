@@ -111,7 +111,7 @@ impl TestApp {
             username: username.into(),
             role: homeward_domain::access::Role::from_name(role).expect("a role"),
             office: office.map(str::to_string),
-            provider_id: provider.map(str::to_string),
+            provider_id: provider.map(homeward_domain::ids::ProviderId::new),
             sections: homeward_service::auth::parse_sections(sections).expect("sections"),
             language: "en".into(),
             // Tests sign in with tokens; the hash is never checked here.
@@ -209,6 +209,6 @@ impl TestApp {
     pub async fn store_cases(&self) -> Vec<String> {
         let mut conn = self.store.read().await.unwrap();
         let page = homeward_store::query::cases::list(&mut conn, &Default::default(), None, 1000).await.unwrap();
-        page.items.into_iter().map(|c| c.id).collect()
+        page.items.into_iter().map(|c| c.id.to_string()).collect()
     }
 }

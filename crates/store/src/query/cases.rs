@@ -1,5 +1,6 @@
 //! Cases: registration, reading, lists with filters, search, versioned updates.
 
+use homeward_domain::ids::CaseId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -18,7 +19,7 @@ const COLUMNS: &str = "id, case_number, office, status, case_manager, given_name
 
 fn row(r: &AnyRow) -> Result<CaseRow> {
     Ok(CaseRow {
-        id: r.try_get(0)?,
+        id: CaseId::new(r.try_get::<String, _>(0)?),
         case_number: r.try_get(1)?,
         office: r.try_get(2)?,
         status: named(r, 3, "case status")?,
@@ -68,7 +69,7 @@ pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
         "INSERT INTO cases ({COLUMNS}, age_at_return) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
          $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ))
-    .bind(&c.id)
+    .bind(c.id.as_str())
     .bind(&c.case_number)
     .bind(&c.office)
     .bind(c.status.stored())
@@ -245,7 +246,7 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
     .bind(c.latest_band.map(Stored::stored))
     .bind(c.closure.as_deref())
     .bind(instant_text(&crate::now()))
-    .bind(&c.id)
+    .bind(c.id.as_str())
     .bind(expected)
     .bind(age_at_return(c))
     .execute(&mut **tx)

@@ -1,5 +1,6 @@
 //! Reintegration plans: one row per version of a case's plan.
 
+use homeward_domain::ids::{CaseId, PlanId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -13,8 +14,8 @@ const COLUMNS: &str =
 
 fn row(r: &AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
-        id: r.try_get(0)?,
-        case_id: r.try_get(1)?,
+        id: PlanId::new(r.try_get::<String, _>(0)?),
+        case_id: CaseId::new(r.try_get::<String, _>(1)?),
         plan_version: r.try_get(2)?,
         state: named(r, 3, "plan state")?,
         content: r.try_get(4)?,
@@ -29,8 +30,8 @@ fn row(r: &AnyRow) -> Result<PlanRow> {
 
 pub async fn insert(tx: &mut Tx, p: &PlanRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO plans ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
-        .bind(&p.id)
-        .bind(&p.case_id)
+        .bind(p.id.as_str())
+        .bind(p.case_id.as_str())
         .bind(p.plan_version)
         .bind(p.state.stored())
         .bind(&p.content)
@@ -74,7 +75,7 @@ pub async fn update(tx: &mut Tx, p: &PlanRow, expected: i64) -> Result<i64> {
     .bind(p.baseline.as_deref())
     .bind(p.attestation.as_deref())
     .bind(crate::now_text())
-    .bind(&p.id)
+    .bind(p.id.as_str())
     .bind(expected)
     .execute(&mut **tx)
     .await?;

@@ -1,5 +1,6 @@
 //! The service directory.
 
+use homeward_domain::ids::ProviderId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -12,7 +13,7 @@ const COLUMNS: &str = "id, organisation, country, place, data, last_verified, ve
 
 fn row(r: &AnyRow) -> Result<ProviderRow> {
     Ok(ProviderRow {
-        id: r.try_get(0)?,
+        id: ProviderId::new(r.try_get::<String, _>(0)?),
         organisation: r.try_get(1)?,
         country: r.try_get(2)?,
         place: r.try_get(3)?,
@@ -26,7 +27,7 @@ fn row(r: &AnyRow) -> Result<ProviderRow> {
 
 pub async fn insert(tx: &mut Tx, p: &ProviderRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO providers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-        .bind(&p.id)
+        .bind(p.id.as_str())
         .bind(&p.organisation)
         .bind(&p.country)
         .bind(&p.place)
@@ -69,7 +70,7 @@ pub async fn update(tx: &mut Tx, p: &ProviderRow, expected: i64) -> Result<i64> 
     .bind(&p.data)
     .bind(day_text(p.last_verified))
     .bind(crate::now_text())
-    .bind(&p.id)
+    .bind(p.id.as_str())
     .bind(expected)
     .execute(&mut **tx)
     .await?;

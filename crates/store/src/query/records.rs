@@ -1,6 +1,7 @@
 //! Records kept on a case (household, consents, counselling, assessments, assistance,
 //! follow-ups, notes), one table for all kinds, each row's data the JSON of its domain type.
 
+use homeward_domain::ids::{CaseId, RecordId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -15,8 +16,8 @@ const COLUMNS: &str = "id, case_id, kind, section, record_date, data, version, c
 
 fn row(r: &AnyRow) -> Result<RecordRow> {
     Ok(RecordRow {
-        id: r.try_get(0)?,
-        case_id: r.try_get(1)?,
+        id: RecordId::new(r.try_get::<String, _>(0)?),
+        case_id: CaseId::new(r.try_get::<String, _>(1)?),
         kind: named(r, 2, "record kind")?,
         section: optional_named(r, 3, "record section")?,
         record_date: optional_day(r, 4, "record_date")?,
@@ -30,8 +31,8 @@ fn row(r: &AnyRow) -> Result<RecordRow> {
 
 pub async fn insert(tx: &mut Tx, r: &RecordRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO case_records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
-        .bind(&r.id)
-        .bind(&r.case_id)
+        .bind(r.id.as_str())
+        .bind(r.case_id.as_str())
         .bind(r.kind.stored())
         .bind(r.section.map(Stored::stored))
         .bind(r.record_date.map(day_text))
@@ -86,7 +87,7 @@ pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
     .bind(r.record_date.map(day_text))
     .bind(&r.data)
     .bind(crate::now_text())
-    .bind(&r.id)
+    .bind(r.id.as_str())
     .bind(expected)
     .execute(&mut **tx)
     .await?;

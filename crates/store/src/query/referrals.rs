@@ -1,5 +1,6 @@
 //! Referrals to service providers, and the packets sent with them.
 
+use homeward_domain::ids::{CaseId, ProviderId, ReferralId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -13,9 +14,9 @@ const COLUMNS: &str =
 
 fn row(r: &AnyRow) -> Result<ReferralRow> {
     Ok(ReferralRow {
-        id: r.try_get(0)?,
-        case_id: r.try_get(1)?,
-        provider_id: r.try_get(2)?,
+        id: ReferralId::new(r.try_get::<String, _>(0)?),
+        case_id: CaseId::new(r.try_get::<String, _>(1)?),
+        provider_id: ProviderId::new(r.try_get::<String, _>(2)?),
         state: named(r, 3, "referral state")?,
         request: r.try_get(4)?,
         packet: r.try_get(5)?,
@@ -29,9 +30,9 @@ fn row(r: &AnyRow) -> Result<ReferralRow> {
 
 pub async fn insert(tx: &mut Tx, r: &ReferralRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO referrals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
-        .bind(&r.id)
-        .bind(&r.case_id)
-        .bind(&r.provider_id)
+        .bind(r.id.as_str())
+        .bind(r.case_id.as_str())
+        .bind(r.provider_id.as_str())
         .bind(r.state.stored())
         .bind(&r.request)
         .bind(r.packet.as_deref())
@@ -77,7 +78,7 @@ pub async fn update(tx: &mut Tx, r: &ReferralRow, expected: i64) -> Result<i64> 
     .bind(r.packet.as_deref())
     .bind(&r.history)
     .bind(crate::now_text())
-    .bind(&r.id)
+    .bind(r.id.as_str())
     .bind(expected)
     .execute(&mut **tx)
     .await?;

@@ -1,5 +1,6 @@
 //! RSS surveys taken in a case and their results, one per scoring profile.
 
+use homeward_domain::ids::{CaseId, SurveyId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -15,8 +16,8 @@ const RESULT: &str = "survey_id, profile, profile_status, status, reason, econom
 
 fn survey(r: &AnyRow) -> Result<SurveyRow> {
     Ok(SurveyRow {
-        id: r.try_get(0)?,
-        case_id: r.try_get(1)?,
+        id: SurveyId::new(r.try_get::<String, _>(0)?),
+        case_id: CaseId::new(r.try_get::<String, _>(1)?),
         phase: named(r, 2, "survey phase")?,
         survey_date: day(r, 3, "survey_date")?,
         location: named(r, 4, "interview location")?,
@@ -31,7 +32,7 @@ fn survey(r: &AnyRow) -> Result<SurveyRow> {
 
 fn result(r: &AnyRow) -> Result<SurveyResultRow> {
     Ok(SurveyResultRow {
-        survey_id: r.try_get(0)?,
+        survey_id: SurveyId::new(r.try_get::<String, _>(0)?),
         profile: r.try_get(1)?,
         profile_status: named(r, 2, "profile status")?,
         status: named(r, 3, "survey status")?,
@@ -52,8 +53,8 @@ fn result(r: &AnyRow) -> Result<SurveyResultRow> {
 
 pub async fn insert(tx: &mut Tx, s: &SurveyRow) -> Result<()> {
     sqlx::query(safe!("INSERT INTO surveys ({SURVEY}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
-        .bind(&s.id)
-        .bind(&s.case_id)
+        .bind(s.id.as_str())
+        .bind(s.case_id.as_str())
         .bind(s.phase.stored())
         .bind(day_text(s.survey_date))
         .bind(s.location.stored())
@@ -75,7 +76,7 @@ pub async fn insert_result(tx: &mut Tx, r: &SurveyResultRow) -> Result<()> {
         "INSERT INTO survey_results ({RESULT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
          $15, $16)"
     ))
-    .bind(&r.survey_id)
+    .bind(r.survey_id.as_str())
     .bind(&r.profile)
     .bind(r.profile_status.stored())
     .bind(r.status.stored())

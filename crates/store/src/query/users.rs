@@ -1,6 +1,7 @@
 //! Users and their API tokens (stored as SHA-256 hashes: a token is random and long, so a fast
 //! hash suffices, and a stolen database yields no usable token).
 
+use homeward_domain::ids::ProviderId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -16,7 +17,7 @@ fn row(r: &AnyRow) -> Result<UserRow> {
         username: r.try_get(0)?,
         role: named(r, 1, "role")?,
         office: r.try_get(2)?,
-        provider_id: r.try_get(3)?,
+        provider_id: r.try_get::<Option<String>, _>(3)?.map(ProviderId::new),
         sections: sections(r, 4)?,
         language: r.try_get(5)?,
         password_hash: r.try_get(6)?,

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use homeward_domain::case::CaseState::{Assessment, InAssistance, Intake, Monitoring, Planning};
+use homeward_domain::ids::CaseId;
 use homeward_domain::returnee::Sex;
 use homeward_domain::search;
 use homeward_rss::Band;
@@ -44,7 +45,7 @@ pub async fn register(services: &Services, count: usize, first: u64) -> anyhow::
             let family = &family_name(&mut random);
             let year = 1970 + random.below(36);
             let row = CaseRow {
-                id: homeward_store::new_id(),
+                id: CaseId::new(homeward_store::new_id()),
                 case_number: format!("HW-2025-{n:07}"),
                 office: random.pick(OFFICES).to_string(),
                 status: [Intake, Assessment, Planning, InAssistance, Monitoring][random.below(5)],
