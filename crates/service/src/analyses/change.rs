@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use homeward_analytics::change::{self as engine, ChangeError, Comparison, GroupChange};
 use homeward_analytics::estimate::Estimate;
 use homeward_analytics::frame::{Column, Frame};
+use homeward_domain::problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -86,23 +87,41 @@ fn group_at_latest(column: &Column, cases: &[String], dates: &[NaiveDate]) -> Co
     Column::categorical(&values)
 }
 
-/// The engine's refusal as the field of the query it is about.
+/// The engine's refusal as the field of the query it is about, with its code and parameters.
 fn refusal(e: ChangeError, q: &ChangeQuery) -> ServiceError {
-    match &e {
-        ChangeError::NoPhase { phase, .. } if q.to_phase.as_deref() == Some(phase) => {
-            ServiceError::field("to_phase", e.to_string())
+    match e {
+        ChangeError::NoPhase { phase, known } => {
+            let field = if q.to_phase.as_deref() == Some(phase.as_str()) { "to_phase" } else { "from_phase" };
+            let problem = problem!(
+                "no_phase",
+                "there is no phase `{phase}`; the phases are: {values}",
+                phase = phase,
+                values = known
+            );
+            ServiceError::problem(field, problem)
         }
-        ChangeError::NoPhase { .. } => ServiceError::field("from_phase", e.to_string()),
-        ChangeError::NotTwoGroups { column, .. } if column.contains("(no group") => {
-            ServiceError::field("control", e.to_string())
+        ChangeError::NotTwoGroups { column, levels } => {
+            let field = if column.contains("(no group") { "control" } else { "group" };
+            let problem = problem!(
+                "not_two_groups",
+                "comparing groups needs exactly two in `{column}`; it has: {values}",
+                column = column,
+                values = levels
+            );
+            ServiceError::problem(field, problem)
         }
-        ChangeError::NotTwoGroups { .. } | ChangeError::TwoGroups { .. } => ServiceError::field("group", e.to_string()),
         // The engine speaks of a file; here it is the period's surveys.
-        ChangeError::OnePhase(_) => ServiceError::field(
+        ChangeError::OnePhase(_) => ServiceError::problem(
             "from",
-            "the period's scored surveys are all of one round (or none): there is no change to measure",
+            problem!(
+                "one_round",
+                "the period's scored surveys are all of one round (or none): there is no change to measure"
+            ),
         ),
-        _ => ServiceError::field("measure", e.to_string()),
+        // The service builds the frame itself (one row per returnee and round, numeric scores, a
+        // returnee's group taken at their latest survey), so what remains should not happen; if
+        // it does, it is still a refusal of this query, in words.
+        other => ServiceError::field("measure", other.to_string()),
     }
 }
 
@@ -117,14 +136,16 @@ pub async fn change_of(state: &Services, caller: &Caller, surveys: &Surveys, q: 
     check_measure(&q.measure)?;
     let group = listed("group", q.group.as_deref(), GROUPS, "a grouping")?;
     if group.len() > 1 {
-        return Err(ServiceError::field("group", "name one grouping"));
+        return Err(ServiceError::problem("group", problem!("one_grouping", "name one grouping")));
     }
     let group = group.into_iter().next();
     if let Some(g) = group.as_deref().filter(|g| NOT_CASE_ATTRIBUTES.contains(g)) {
-        return Err(ServiceError::field(
-            "group",
-            format!("`{g}` changes from one survey to the next; compare by an attribute of the returnee"),
-        ));
+        let problem = problem!(
+            "not_an_attribute",
+            "`{value}` changes from one survey to the next; compare by an attribute of the returnee",
+            value = g
+        );
+        return Err(ServiceError::problem("group", problem));
     }
     // Only the columns the comparison reads, not the whole frame.
     let column = |name: &str| surveys.frame.column(name).cloned().map_err(|e| ServiceError::Internal(e.to_string()));

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use homeward_analytics::formula::{Design, Formula, FormulaError, parse_references};
 use homeward_analytics::frame::Column;
-use homeward_analytics::ols::{self, Covariance, Fit};
+use homeward_analytics::ols::{self, Covariance, Fit, OlsError};
 use homeward_domain::problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -58,14 +58,85 @@ pub struct RegressionView {
     pub suppression: String,
 }
 
+/// The formula's or the references' refusal, with its code and parameters.
 fn formula_refusal(e: FormulaError) -> ServiceError {
-    let field = match e {
-        FormulaError::ReferenceTerm { .. } | FormulaError::ReferenceLevel { .. } | FormulaError::ReferenceShape(_) => {
-            "reference"
+    match e {
+        FormulaError::Shape(text) => ServiceError::problem(
+            "formula",
+            problem!(
+                "formula_shape",
+                "the formula `{formula}` needs the form `response ~ term + term`",
+                formula = text
+            ),
+        ),
+        FormulaError::EmptyTerm => ServiceError::problem(
+            "formula",
+            problem!("empty_term", "the formula has an empty term (two `+` in a row, or one at an end)"),
+        ),
+        FormulaError::Repeated(term) => ServiceError::problem(
+            "formula",
+            problem!("repeated_term", "`{term}` appears twice in the formula", term = term),
+        ),
+        FormulaError::ReferenceTerm { term } => ServiceError::problem(
+            "reference",
+            problem!(
+                "reference_term",
+                "reference names `{term}`, which is not a categorical term of the formula",
+                term = term
+            ),
+        ),
+        FormulaError::ReferenceLevel { term, level, levels } => ServiceError::problem(
+            "reference",
+            problem!(
+                "reference_level",
+                "reference {term}={level}: `{term}` has no level `{level}`; its levels are: {values}",
+                term = term,
+                level = level,
+                values = levels
+            ),
+        ),
+        FormulaError::ReferenceShape(text) => ServiceError::problem(
+            "reference",
+            problem!("reference_shape", "reference `{reference}` needs the form term=level", reference = text),
+        ),
+        // The variables were checked against the database's before the design is built, and
+        // scores are numbers: what remains should not happen; if it does, it is still a refusal
+        // of this formula, in words.
+        other => ServiceError::field("formula", other.to_string()),
+    }
+}
+
+/// The least-squares engine's refusal of the model, with its code and parameters.
+fn model_refusal(e: OlsError) -> ServiceError {
+    let problem = match e {
+        OlsError::Aliased(terms) => {
+            let (count, terms) = (terms.len(), terms.join(", "));
+            if count == 1 {
+                problem!(
+                    "aliased_term",
+                    "the model's terms are linearly dependent: {terms} can be computed from the terms before them; drop it",
+                    terms = terms
+                )
+            } else {
+                problem!(
+                    "aliased_terms",
+                    "the model's terms are linearly dependent: {terms} can be computed from the terms before them; drop them",
+                    terms = terms
+                )
+            }
         }
-        _ => "formula",
+        OlsError::TooFewRows { n, p } => problem!(
+            "too_few_rows",
+            "{rows} complete rows are too few for {coefficients} coefficients (after leaving out rows with a missing value)",
+            rows = n,
+            coefficients = p
+        ),
+        OlsError::ConstantResponse => problem!(
+            "constant_response",
+            "the response has the same value in every complete row: there is nothing to explain"
+        ),
     };
-    ServiceError::field(field, e.to_string())
+    ServiceError::problem("formula", problem)
 }
 
 /// The variables of the formula, each checked against what the database offers.
@@ -154,7 +225,7 @@ pub async fn regression_of(
             }
         }
     }
-    let model = ols::fit(&design, covariance).map_err(|e| ServiceError::field("formula", e.to_string()))?;
+    let model = ols::fit(&design, covariance).map_err(model_refusal)?;
     let record = format!("regression:{}:{}..{}", q.formula, surveys.from, surveys.to);
     state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();

@@ -63,22 +63,40 @@ pub struct Bin {
 
 /// The bins given as `group=edge,edge;group=edge` (none: the defaults stand).
 pub fn bins(text: Option<&str>) -> Result<Vec<Bin>> {
-    let refuse = |message: String| ServiceError::field("bins", message);
     let mut bins = vec![];
     for spec in text.unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
-        let (name, edges) =
-            spec.split_once('=').ok_or_else(|| refuse(format!("`{spec}` needs the form group=edge,edge")))?;
+        let (name, edges) = spec.split_once('=').ok_or_else(|| {
+            ServiceError::problem(
+                "bins",
+                problem!("bins_shape", "`{bins}` needs the form group=edge,edge", bins = spec),
+            )
+        })?;
         let names: Vec<&str> = BINS.iter().map(|(g, ..)| *g).collect();
         let (group, variable, _) = BINS.iter().find(|(g, ..)| *g == name.trim()).ok_or_else(|| {
-            refuse(format!("`{}` is not cut into bins; these are: {}", name.trim(), names.join(", ")))
+            let problem = problem!(
+                "not_binned",
+                "`{group}` is not cut into bins; these are: {values}",
+                group = name.trim(),
+                values = names.join(", ")
+            );
+            ServiceError::problem("bins", problem)
         })?;
         let edges = edges
             .split(',')
             .map(|e| e.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or(e.trim()))
             .collect::<Result<Vec<f64>, &str>>()
-            .map_err(|e| refuse(format!("`{e}` in the edges of {group} is not a number")))?;
+            .map_err(|e| {
+                let problem = problem!(
+                    "edge_not_a_number",
+                    "`{edge}` in the edges of {group} is not a number",
+                    edge = e,
+                    group = group
+                );
+                ServiceError::problem("bins", problem)
+            })?;
         if edges.is_empty() || edges.len() > 50 || edges.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(refuse(format!("the edges of {group} must be 1 to 50 numbers, increasing")));
+            let problem = problem!("edges", "the edges of {group} must be 1 to 50 numbers, increasing", group = group);
+            return Err(ServiceError::problem("bins", problem));
         }
         bins.push(Bin { group, variable, edges });
     }
