@@ -8,7 +8,7 @@ use homeward_domain::access::Permission;
 use homeward_domain::ids::{CaseId, SurveyId};
 use homeward_domain::problem;
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
-use homeward_domain::validate::FieldError;
+use homeward_domain::validate::{FieldError, Problem};
 use homeward_rss::{Status, Survey};
 use homeward_store::frames::{CaseRow, SurveyResultRow, SurveyRow};
 use homeward_store::query::{cases, surveys};
@@ -65,14 +65,22 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
 
     let outcome = state.scorer.score(&survey);
     if outcome.status == Status::Invalid {
-        let reason = outcome.reason.as_ref().map(|r| (r.field().map(str::to_string), r.to_string()));
-        let (field, message) = reason.unwrap_or((None, "invalid".into()));
-        let field = match field.as_deref() {
+        let Some(reason) = outcome.reason.as_ref() else {
+            return Err(ServiceError::field("answers", "invalid"));
+        };
+        let field = match reason.field() {
             Some("consent") => "consent".to_string(),
             Some(q) => format!("answers.{q}"),
             None => "answers".into(),
         };
-        return Err(ServiceError::Invalid(message.clone(), vec![FieldError::new(field, message)]));
+        // The scorer's reason, with its stable code (the batch output's) and its parameters.
+        let problem = Problem {
+            code: reason.kind(),
+            params: reason.params().into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            message: reason.to_string(),
+        };
+        // The summary is the reason itself, which already names its question.
+        return Err(ServiceError::Invalid(problem.message.clone(), vec![FieldError::of(field, problem)]));
     }
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, caller, case_id).await?;

@@ -257,8 +257,28 @@ mod tests {
             let translation = fr.problem_codes.get(code).unwrap_or_else(|| panic!("fr has no problem `{code}`"));
             assert_eq!(placeholders(translation), placeholders(template), "{code}: {template} -> {translation}");
         }
+        // An invalid survey's reasons: the scorer's own codes and parameters.
+        use homeward_rss::Reason;
+        let (q, v, c) = (|| "Q8".to_string(), || "land no".to_string(), || "no".to_string());
+        let reasons = [
+            Reason::UnknownCode { question: q(), value: v() },
+            Reason::CodeOfAnotherQuestion { question: q(), value: v() },
+            Reason::SeveralAnswers { question: q(), value: v() },
+            Reason::NotStandAlone { question: q(), code: c(), value: v() },
+            Reason::RepeatedCode { question: q(), code: c(), value: v() },
+            Reason::NotAsked { question: q(), value: v(), gate: "Q9".into(), gate_code: "yes".into() },
+            Reason::DerivedAnswered { question: q(), value: v() },
+        ];
+        for reason in &reasons {
+            let translation =
+                fr.problem_codes.get(reason.kind()).unwrap_or_else(|| panic!("fr has no `{}`", reason.kind()));
+            let mut names: Vec<String> = reason.params().into_iter().map(|(n, _)| n.to_string()).collect();
+            names.sort();
+            assert_eq!(placeholders(translation), names, "{}", reason.kind());
+        }
         for code in fr.problem_codes.keys() {
-            assert!(problems.iter().any(|(c, _)| c == code), "fr translates `{code}`, which nothing names");
+            let named = problems.iter().any(|(c, _)| c == code) || reasons.iter().any(|r| r.kind() == code);
+            assert!(named, "fr translates `{code}`, which nothing names");
         }
     }
 

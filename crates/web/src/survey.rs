@@ -174,7 +174,7 @@ fn page(
         consent_yes: text(&instrument.consent.yes),
         consent_no: text(&instrument.consent.no),
         consent_error: field_error("consent"),
-        message: error.as_ref().map(|(_, m)| t.problem(m)),
+        message: error.as_ref().map(|(_, m)| m.clone()),
         dimensions,
         screen,
         screens,
@@ -279,6 +279,9 @@ pub async fn save(
     let request = match homeward_service::input::from_json_value::<surveys::SurveyRequest>(json) {
         Ok(r) => r,
         Err(ServiceError::Invalid(m, fields)) => {
+            // The problem in the user's language, by its code.
+            let t = catalogue(&session.caller.language);
+            let m = fields.first().map_or_else(|| t.problem(&m), |f| t.field_problem(f));
             let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
             let screen = screen_of(instrument, &field);
             return page(&state, &session, &id, &number, &form, Some((field, m)), screen);
@@ -288,6 +291,9 @@ pub async fn save(
     match surveys::take(&state, &session.caller, &id, request).await {
         Ok(view) => result(&session, &id, &number, &view),
         Err(ServiceError::Invalid(m, fields)) => {
+            // The problem in the user's language, by its code.
+            let t = catalogue(&session.caller.language);
+            let m = fields.first().map_or_else(|| t.problem(&m), |f| t.field_problem(f));
             let field = fields.first().map(|f| f.field.clone()).unwrap_or_default();
             let screen = screen_of(instrument, &field);
             page(&state, &session, &id, &number, &form, Some((field, m)), screen)

@@ -105,6 +105,43 @@ impl Reason {
 }
 
 /// Quotes user input in a message, cut short so one bad cell cannot flood a report.
+impl Reason {
+    /// The reason's varying parts by name, for a translation of it (`{question}`, `{value}`):
+    /// values shortened as the sentence shortens them, without their quotes.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let short = |v: &str| {
+            let quoted = Quoted(v).to_string();
+            quoted[1..quoted.len() - 1].to_string()
+        };
+        match self {
+            Self::NoConsent { value } => vec![("value", short(value))],
+            Self::Unanswered { question } => vec![("question", question.clone())],
+            Self::UnknownCode { question, value }
+            | Self::CodeOfAnotherQuestion { question, value }
+            | Self::SeveralAnswers { question, value }
+            | Self::DerivedAnswered { question, value } => {
+                vec![("question", question.clone()), ("value", short(value))]
+            }
+            Self::NotStandAlone { question, code, value } | Self::RepeatedCode { question, code, value } => {
+                vec![("question", question.clone()), ("code", short(code)), ("value", short(value))]
+            }
+            Self::NotAsked { question, value, gate, gate_code } => vec![
+                ("question", question.clone()),
+                ("value", short(value)),
+                ("gate", gate.clone()),
+                ("gate_code", gate_code.clone()),
+            ],
+            Self::EmptySurveyId => vec![],
+            Self::DuplicateSurveyId { value, first_row } => {
+                vec![("value", short(value)), ("row", first_row.to_string())]
+            }
+            Self::FieldCount { expected, found } => {
+                vec![("expected", expected.to_string()), ("found", found.to_string())]
+            }
+        }
+    }
+}
+
 struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
