@@ -227,19 +227,17 @@ fn read_all(json: serde_json::Map<String, serde_json::Value>) -> Result<Registra
         }
     }
     for (field, value) in &json {
-        let probe = serde_json::json!({ field: value });
-        let message = match field.as_str() {
-            "sex" => serde_json::from_value::<Sex>(probe[field].clone()).err(),
+        let text = value.as_str().unwrap_or("");
+        let problem = match field.as_str() {
+            "sex" => Sex::from_name(text).is_none().then(|| problem!("not_a_choice", "is not one of the choices")),
             "date_of_birth" | "date_of_return" => {
-                serde_json::from_value::<chrono::NaiveDate>(probe[field].clone()).err()
+                text.parse::<chrono::NaiveDate>().is_err().then(|| problem!("not_a_date", "is not a date (YYYY-MM-DD)"))
             }
-            "country_of_origin" => {
-                serde_json::from_value::<homeward_domain::reference::CountryCode>(probe[field].clone()).err()
-            }
+            "country_of_origin" => text.parse::<homeward_domain::reference::CountryCode>().err().map(|e| e.problem()),
             _ => None,
         };
-        if let Some(e) = message {
-            errors.push(FieldError::new(field.clone(), e.to_string()));
+        if let Some(problem) = problem {
+            errors.push(FieldError::of(field.clone(), problem));
         }
     }
     if !errors.is_empty() {

@@ -59,6 +59,9 @@ pub enum GridError {
     Syntax(String),
     #[error("feasibility grid, intervention '{id}': {message}")]
     Intervention { id: String, message: String },
+    /// A case's marks that do not fit the intervention's criteria.
+    #[error("feasibility grid, intervention '{id}': {}", .problem.message)]
+    Marks { id: String, problem: crate::validate::Problem },
     #[error("feasibility grid: {0}")]
     File(String),
 }
@@ -190,12 +193,21 @@ impl Evaluation {
     /// Checks `marks` against the intervention: one mark per criterion, and a justification for
     /// every criterion not met (the grid asks the case worker to say why).
     pub fn new(intervention: &Intervention, marks: Vec<(Mark, String)>) -> Result<Evaluation, GridError> {
-        let err = |message: String| GridError::Intervention { id: intervention.id.clone(), message };
+        let err = |problem| GridError::Marks { id: intervention.id.clone(), problem };
         if marks.len() != intervention.criteria.len() {
-            return Err(err(format!("{} marks given for {} criteria", marks.len(), intervention.criteria.len())));
+            return Err(err(crate::problem!(
+                "marks_count",
+                "{marks} marks given for {criteria} criteria",
+                marks = marks.len(),
+                criteria = intervention.criteria.len()
+            )));
         }
         if let Some(n) = marks.iter().position(|(m, why)| *m == Mark::NotMet && why.trim().is_empty()) {
-            return Err(err(format!("criterion {} is not met: say why", n + 1)));
+            return Err(err(crate::problem!(
+                "criterion_unmet_why",
+                "criterion {number} is not met: say why",
+                number = n + 1
+            )));
         }
         Ok(Evaluation { intervention: intervention.id.clone(), marks })
     }

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{CaseRecord, RecordKind};
 use crate::access::Section;
-use crate::feasibility::{Evaluation, FeasibilityGrid, Mark};
+use crate::feasibility::{Evaluation, FeasibilityGrid, GridError, Mark};
 use crate::returnee::{LONG_TEXT, SHORT_TEXT};
 use crate::validate::{FieldError, Problems};
 
@@ -290,7 +290,10 @@ impl FeasibilityCheck {
             return Err(vec![FieldError::of("intervention", problem)]);
         };
         let marks = self.marks.iter().map(|m| (m.mark, m.justification.clone())).collect();
-        Evaluation::new(intervention, marks).map_err(|e| vec![FieldError::new("marks", e.to_string())])
+        Evaluation::new(intervention, marks).map_err(|e| match e {
+            GridError::Marks { problem, .. } => vec![FieldError::of("marks", problem)],
+            other => vec![FieldError::new("marks", other.to_string())],
+        })
     }
 }
 
