@@ -53,7 +53,8 @@ pub struct IndicatorsView {
     pub to: NaiveDate,
     /// The scoring profile of the RSS scores used, and whether it is official.
     pub profile: String,
-    pub profile_status: String,
+    #[schema(value_type = String)]
+    pub profile_status: homeward_rss::ProfileStatus,
     pub min_cell: u32,
     /// The suppression rule, in a sentence, for reports.
     pub suppression: String,
@@ -162,7 +163,7 @@ pub async fn list(state: &Services, caller: &Caller, period: Period) -> Result<I
         from: period.from,
         to: period.to,
         profile: profile.name.clone(),
-        profile_status: profile.status.as_str().to_string(),
+        profile_status: profile.status,
         min_cell,
         suppression: suppression_rule(min_cell),
         indicators: results,

@@ -34,7 +34,8 @@ pub struct BaselineScores {
     pub psychosocial: Option<f64>,
     pub composite: Option<f64>,
     pub profile: String,
-    pub profile_status: String,
+    #[schema(value_type = String)]
+    pub profile_status: homeward_rss::ProfileStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,7 +107,7 @@ async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> Res
             psychosocial: r.psychosocial,
             composite: r.composite,
             profile: r.profile.clone(),
-            profile_status: r.profile_status.as_str().to_string(),
+            profile_status: r.profile_status,
         }))
 }
 

@@ -225,12 +225,12 @@ struct ResultPage<'a> {
     session: &'a Session,
     case_id: String,
     case_number: String,
-    status: String,
+    status: homeward_rss::Status,
     reason: Option<String>,
     scores: Vec<(&'static str, String, Option<String>)>,
     low_accuracy: bool,
     profile: String,
-    profile_status: String,
+    profile_status: homeward_rss::ProfileStatus,
 }
 
 pub async fn save(
@@ -311,7 +311,7 @@ fn result(session: &Session, case_id: &str, number: &str, view: &SurveyView) -> 
         session,
         case_id: case_id.to_string(),
         case_number: number.to_string(),
-        status: s.status.as_str().to_string(),
+        status: s.status,
         reason: s.reason.clone(),
         scores: vec![
             ("economic", score(s.economic), s.economic_band.map(|b| b.as_str().to_string())),
@@ -321,7 +321,7 @@ fn result(session: &Session, case_id: &str, number: &str, view: &SurveyView) -> 
         ],
         low_accuracy: s.low_accuracy,
         profile: s.profile.clone(),
-        profile_status: s.profile_status.as_str().to_string(),
+        profile_status: s.profile_status,
     };
     render(page, StatusCode::CREATED)
 }

@@ -41,6 +41,16 @@ pub enum ProfileStatus {
 }
 
 impl ProfileStatus {
+    /// Homeward's assumptions, to be shown with the warning that they are not IOM's scoring.
+    pub fn is_provisional(self) -> bool {
+        self == ProfileStatus::Provisional
+    }
+
+    /// The status named `name`.
+    pub fn from_name(name: &str) -> Option<ProfileStatus> {
+        [Self::Provisional, Self::Official, Self::Custom].into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Provisional => "provisional",
@@ -140,3 +150,12 @@ impl Profile {
 
 #[cfg(test)]
 mod tests;
+
+/// Read from JSON by its name (`provisional`), as plans keep the status of their baseline scores.
+impl<'de> serde::Deserialize<'de> for ProfileStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        ProfileStatus::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not a profile status")))
+    }
+}

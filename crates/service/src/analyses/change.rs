@@ -67,7 +67,8 @@ pub struct ChangeView {
     /// Why figures are missing: a group under the minimum cell.
     pub withheld: Option<String>,
     pub profile: String,
-    pub profile_status: String,
+    #[schema(value_type = String)]
+    pub profile_status: homeward_rss::ProfileStatus,
     pub min_cell: u32,
     pub suppression: String,
 }
@@ -197,7 +198,7 @@ pub async fn change_of(state: &Services, caller: &Caller, surveys: &Surveys, q: 
         comparison: report.comparison,
         withheld: report.withheld,
         profile: profile.name.clone(),
-        profile_status: profile.status.as_str().to_string(),
+        profile_status: profile.status,
         min_cell,
         suppression: suppression_rule(min_cell),
     })

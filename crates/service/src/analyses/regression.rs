@@ -53,7 +53,8 @@ pub struct RegressionView {
     #[schema(value_type = Object)]
     pub model: Fit,
     pub profile: String,
-    pub profile_status: String,
+    #[schema(value_type = String)]
+    pub profile_status: homeward_rss::ProfileStatus,
     pub min_cell: u32,
     pub suppression: String,
 }
@@ -236,7 +237,7 @@ pub async fn regression_of(
         phase: q.phase.clone(),
         model,
         profile: profile.name.clone(),
-        profile_status: profile.status.as_str().to_string(),
+        profile_status: profile.status,
         min_cell,
         suppression: suppression_rule(min_cell),
     })

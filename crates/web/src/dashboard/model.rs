@@ -65,7 +65,7 @@ pub struct Dashboard {
     pub regression: Result<RegressionView, String>,
     pub indicators: Result<IndicatorsView, String>,
     pub profile: String,
-    pub profile_status: String,
+    pub profile_status: homeward_rss::ProfileStatus,
     pub suppression: String,
 }
 
@@ -203,7 +203,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         regression,
         indicators,
         profile: profile.name.clone(),
-        profile_status: profile.status.as_str().to_string(),
+        profile_status: profile.status,
         suppression: analyses::suppression_rule(min_cell),
     })
 }

@@ -237,7 +237,7 @@ pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
         &mut book,
         &[
             ("Period", format!("{} to {}", d.from, d.to)),
-            ("RSS scoring profile", profile_line(&d.profile, &d.profile_status)),
+            ("RSS scoring profile", profile_line(&d.profile, d.profile_status)),
             ("Suppression", d.suppression.clone()),
             ("Score", d.measure.clone()),
             ("Breakdown", d.by.clone()),

@@ -157,7 +157,7 @@ async fn page(
     let checks = records::list::<FeasibilityCheck>(&state, &session.caller, &case_id)
         .await
         .map_or(vec![], |l| l.into_iter().map(|v| v.data).collect::<Vec<_>>());
-    let editable = plan.as_ref().is_some_and(|p| p.state.name() == "draft");
+    let editable = plan.as_ref().is_some_and(|p| p.state == homeward_domain::plan::PlanState::Draft);
     let mut editor = match (typed, &plan) {
         (Some(typed), _) if typed.iter().any(|(k, _)| k == "place_of_return") => editor_from_typed(typed),
         (_, Some(p)) => editor_from_content(&p.content),

@@ -74,7 +74,7 @@ pub fn workbook(view: &IndicatorsView) -> Result<Vec<u8>, XlsxError> {
         &mut book,
         &[
             ("Period", format!("{} to {}", view.from, view.to)),
-            ("RSS scoring profile", profile_line(&view.profile, &view.profile_status)),
+            ("RSS scoring profile", profile_line(&view.profile, view.profile_status)),
             ("Suppression", view.suppression.clone()),
         ],
         &bold,

@@ -33,8 +33,8 @@ pub(crate) fn sheet_name(text: &str, used: &mut Vec<String>) -> String {
 }
 
 /// The scoring profile in a line, with the warning when its weights are provisional.
-pub(crate) fn profile_line(profile: &str, status: &str) -> String {
-    if status == "provisional" {
+pub(crate) fn profile_line(profile: &str, status: homeward_rss::ProfileStatus) -> String {
+    if status == homeward_rss::ProfileStatus::Provisional {
         format!("{profile} (PROVISIONAL weights: Homeward's assumptions, not IOM's official scoring)")
     } else {
         profile.to_string()
