@@ -38,12 +38,33 @@ impl Problem {
     /// The problem `code` whose English sentence is `template` with each `{name}` replaced by
     /// its parameter.
     pub fn new(code: &'static str, template: &str, params: Vec<(&'static str, String)>) -> Problem {
-        let mut message = template.to_string();
-        for (name, value) in &params {
-            message = message.replace(&format!("{{{name}}}"), value);
-        }
-        Problem { code, params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), message }
+        let params: BTreeMap<String, String> = params.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        Problem { code, message: fill(template, &params), params }
     }
+}
+
+/// `template` with each `{name}` replaced by its parameter, in one pass: a parameter's value is
+/// never read as a placeholder (a returnee who types `{max}` sees `{max}`). An unknown
+/// `{name}` stays as it is.
+pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if params.contains_key(name) => {
+                out.push_str(&params[name]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A [`Problem`]: its code, its English sentence with `{name}` placeholders, and the value of
@@ -145,6 +166,16 @@ mod tests {
                 ("address", "contains control characters")
             ]
         );
+    }
+
+    #[test]
+    fn a_problem_fills_its_template_once() {
+        let params = vec![("value", "{count}".to_string()), ("count", "2".to_string())];
+        let p = Problem::new("example", "`{value}` is listed twice ({count})", params);
+        assert_eq!(p.message, "`{count}` is listed twice (2)", "a value is not a placeholder");
+        assert_eq!((p.code, p.params["value"].as_str()), ("example", "{count}"));
+        let params = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        assert_eq!(fill("{a} {b} {", &params), "1 {b} {");
     }
 
     #[test]
