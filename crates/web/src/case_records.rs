@@ -176,7 +176,7 @@ async fn page(
         headers: columns.iter().map(|f| t.get(&label_key(&f.name)).to_string()).collect(),
         rows: listed.iter().map(|l| columns.iter().map(|f| cell(t, f, l.data.get(&f.name))).collect()).collect(),
         recorded_by: listed.iter().map(|l| l.created_by.clone()).collect(),
-        totals: columns.iter().map(|f| (f.kind == FieldType::Money).then(|| total(&listed, &f.name))).collect(),
+        totals: columns.iter().map(|f| (f.kind == FieldType::Money).then(|| total(t, &listed, &f.name))).collect(),
         has_totals: !listed.is_empty() && columns.iter().any(|f| f.kind == FieldType::Money),
         inputs: inputs(t, &session, form, typed, &errors),
         may_add: session.caller.access.may(permission(kind)),
@@ -186,20 +186,15 @@ async fn page(
     render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
 }
 
-/// The sum of a money field over the records, exact and per currency (`120000 XOF, 50.00 EUR`).
-fn total(listed: &[Listed], field: &str) -> String {
+/// The sum of a money field over the records, exact and per currency (`120000 XOF, 50.00 EUR`); a
+/// total too large to add up says so instead of showing a wrong figure.
+fn total(t: &Catalogue, listed: &[Listed], field: &str) -> String {
     use homeward_domain::reference::{Currency, Money};
-    let mut sums: Vec<Money> = vec![];
-    for value in listed.iter().filter_map(|l| l.data.get(field)) {
-        let currency = value.get("currency").and_then(Value::as_str).and_then(|c| c.parse::<Currency>().ok());
-        let amount = value.get("amount").and_then(Value::as_str);
-        let Some(money) = currency.zip(amount).and_then(|(c, a)| Money::parse(a, c).ok()) else { continue };
-        match sums.iter_mut().find(|s| s.currency == money.currency) {
-            Some(sum) => *sum = sum.checked_add(money).unwrap_or(*sum),
-            None => sums.push(money),
-        }
-    }
-    sums.iter().map(Money::to_string).collect::<Vec<_>>().join(", ")
+    let amounts = listed.iter().filter_map(|l| l.data.get(field)).filter_map(|value| {
+        let currency = value.get("currency").and_then(Value::as_str).and_then(|c| c.parse::<Currency>().ok())?;
+        Money::parse(value.get("amount").and_then(Value::as_str)?, currency).ok()
+    });
+    crate::layout::totals_text(t, amounts).join(", ")
 }
 
 /// The permission that adds a record of `kind` (the API's [`records::Kind::permission`]).
@@ -355,7 +350,14 @@ mod tests {
             data: serde_json::json!({"value": {"amount": amount, "currency": currency}}),
         };
         let listed = [row("0.10", "EUR"), row("0.20", "EUR"), row("120000", "XOF"), row("oops", "EUR")];
-        assert_eq!(total(&listed, "value"), "0.30 EUR, 120000 XOF");
+        assert_eq!(total(crate::i18n::catalogue("en"), &listed, "value"), "0.30 EUR, 120000 XOF");
+        // A ledger whose sum would overflow says so; it never shows a wrong total.
+        let huge = [row("9223372036854775807", "XOF"), row("1", "XOF"), row("1.00", "EUR")];
+        assert_eq!(total(crate::i18n::catalogue("en"), &huge, "value"), "XOF: too large to add up, 1.00 EUR");
+        assert_eq!(
+            total(crate::i18n::catalogue("fr"), &huge, "value"),
+            "XOF: trop grand pour être additionné, 1.00 EUR"
+        );
     }
 
     #[test]

@@ -64,3 +64,18 @@ pub(crate) fn failure(e: ServiceError) -> Response {
     };
     (status, e.to_string()).into_response()
 }
+
+/// Each currency's exact total as text (`0.30 EUR`); one too large to add up says so, naming its
+/// currency, rather than showing a wrong figure.
+pub(crate) fn totals_text(
+    t: &Catalogue,
+    amounts: impl IntoIterator<Item = homeward_domain::reference::Money>,
+) -> Vec<String> {
+    homeward_domain::reference::totals(amounts)
+        .into_iter()
+        .map(|(currency, sum)| match sum {
+            Some(money) => money.to_string(),
+            None => format!("{currency}: {}", t.get("total_too_large")),
+        })
+        .collect()
+}

@@ -237,6 +237,19 @@ impl Money {
     }
 }
 
+/// The total of each currency among `amounts`, in the order currencies first appear: exact, in
+/// minor units. A currency whose total would overflow has `None`, never a wrong figure.
+pub fn totals(amounts: impl IntoIterator<Item = Money>) -> Vec<(Currency, Option<Money>)> {
+    let mut sums: Vec<(Currency, Option<Money>)> = vec![];
+    for money in amounts {
+        match sums.iter_mut().find(|(c, _)| *c == money.currency) {
+            Some((_, sum)) => *sum = sum.and_then(|s| s.checked_add(money).ok()),
+            None => sums.push((money.currency, Some(money))),
+        }
+    }
+    sums
+}
+
 impl fmt::Display for Money {
     /// `12.50 EUR`, `12 XOF`, `-1.005 KWD`: plain digits; locales format for people.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

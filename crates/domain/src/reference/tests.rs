@@ -77,3 +77,15 @@ fn sums_stay_in_one_currency() {
     let max = Money { minor: i64::MAX, currency: eur() };
     assert!(max.checked_add(b).is_err());
 }
+
+#[test]
+fn totals_are_exact_per_currency_and_an_overflow_is_no_total_rather_than_a_wrong_one() {
+    let eur: Currency = "EUR".parse().unwrap();
+    let xof: Currency = "XOF".parse().unwrap();
+    let m = |a: &str, c| Money::parse(a, c).unwrap();
+    let sums = totals([m("0.10", eur), m("5000", xof), m("0.20", eur)]);
+    assert_eq!(sums, [(eur, Some(m("0.30", eur))), (xof, Some(m("5000", xof)))]);
+    let huge = Money { minor: i64::MAX, currency: xof };
+    let sums = totals([huge, m("1", xof), m("1.00", eur)]);
+    assert_eq!(sums, [(xof, None), (eur, Some(m("1.00", eur)))]);
+}

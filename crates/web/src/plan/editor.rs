@@ -210,18 +210,14 @@ pub(super) fn form_field(field: &str, renamed: &BTreeMap<String, String>) -> Str
     field.to_string()
 }
 
-/// The sum of the goods' costs per currency (exact, in minor units).
-pub(super) fn totals(goods: &[[String; 3]]) -> Vec<String> {
-    let mut sums: Vec<Money> = vec![];
-    for [_, amount, currency] in goods {
-        let Ok(currency) = currency.trim().to_uppercase().parse::<Currency>() else { continue };
-        let Ok(money) = Money::parse(amount, currency) else { continue };
-        match sums.iter_mut().find(|s| s.currency == money.currency) {
-            Some(sum) => *sum = sum.checked_add(money).unwrap_or(*sum),
-            None => sums.push(money),
-        }
-    }
-    sums.iter().map(Money::to_string).collect()
+/// The sum of the goods' costs per currency (exact, in minor units); a total too large to add up
+/// says so in the user's language instead of showing a wrong figure.
+pub(super) fn totals(t: &Catalogue, goods: &[[String; 3]]) -> Vec<String> {
+    let amounts = goods.iter().filter_map(|[_, amount, currency]| {
+        let currency = currency.trim().to_uppercase().parse::<Currency>().ok()?;
+        Money::parse(amount, currency).ok()
+    });
+    crate::layout::totals_text(t, amounts)
 }
 
 #[cfg(test)]
@@ -267,6 +263,6 @@ mod tests {
             ["c".into(), "5000".into(), "XOF".into()],
             ["d".into(), "oops".into(), "EUR".into()],
         ];
-        assert_eq!(totals(&goods), ["0.30 EUR", "5000 XOF"]);
+        assert_eq!(totals(crate::i18n::catalogue("en"), &goods), ["0.30 EUR", "5000 XOF"]);
     }
 }

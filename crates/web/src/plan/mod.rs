@@ -233,7 +233,7 @@ async fn page(
         levels: Level::ALL.iter().map(|l| l.name()).collect(),
         modalities: Modality::ALL.iter().map(|m| m.name()).collect(),
         marks: Mark::ALL.iter().map(|m| m.name()).collect(),
-        goods_total: totals(&editor.goods),
+        goods_total: totals(t, &editor.goods),
         components: editor.components,
         goods: editor.goods,
         referrals: editor.referrals,

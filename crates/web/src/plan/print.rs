@@ -96,7 +96,7 @@ pub async fn print(
     let page = PrintPage {
         t,
         case,
-        goods_total: totals(&goods),
+        goods_total: totals(t, &goods),
         p: plan,
         grid: state.grid.clone(),
         languages: crate::i18n::languages().map(|c| (c, catalogue(c).language.as_str())).collect(),
