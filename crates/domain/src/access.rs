@@ -145,6 +145,21 @@ impl Access {
     }
 }
 
+/// Granted sections as written (stored, or typed on the command line): names separated by
+/// commas; an unknown name is refused, naming the sections there are.
+pub fn parse_sections(text: &str) -> Result<Vec<Section>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Section::from_name(s).ok_or_else(|| {
+                let names: Vec<&str> = Section::ALL.iter().map(|s| crate::Named::name(*s)).collect();
+                format!("`{s}` is not a section; sections: {}", names.join(", "))
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

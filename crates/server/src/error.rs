@@ -61,12 +61,6 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-impl From<homeward_store::StoreError> for ApiError {
-    fn from(e: homeward_store::StoreError) -> ApiError {
-        ServiceError::from(e).into()
-    }
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error, fields, current_version) = match self {

@@ -71,19 +71,7 @@ impl Caller {
     }
 }
 
-/// Grants as stored: names separated by commas.
-pub fn parse_sections(text: &str) -> Result<Vec<Section>, String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            Section::from_name(s).ok_or_else(|| {
-                let names: Vec<&str> = Section::ALL.iter().map(|s| s.name()).collect();
-                format!("`{s}` is not a section; sections: {}", names.join(", "))
-            })
-        })
-        .collect()
-}
+pub use homeward_domain::access::parse_sections;
 
 /// A new API token: 244 random bits, prefixed so it is recognisable in a leaked file.
 pub fn new_token() -> String {

@@ -233,8 +233,3 @@ impl SurveyView {
         })
     }
 }
-
-/// The name of a case state or action as stored.
-pub fn name<N: Named>(n: N) -> String {
-    n.name().to_string()
-}

@@ -43,21 +43,19 @@ stored_by_name!(
 );
 
 macro_rules! stored_as_str {
-    ($ty:ty, [$($variant:expr),+]) => {
+    ($($ty:ty),+) => {$(
         impl Stored for $ty {
             fn stored(self) -> &'static str {
                 self.as_str()
             }
             fn from_stored(text: &str) -> Option<Self> {
-                [$($variant),+].into_iter().find(|v: &$ty| v.as_str() == text)
+                <$ty>::from_name(text)
             }
         }
-    };
+    )+};
 }
 
-stored_as_str!(Band, [Band::Intensive, Band::Standard, Band::Light]);
-stored_as_str!(Status, [Status::Scored, Status::Discarded, Status::Invalid]);
-stored_as_str!(ProfileStatus, [ProfileStatus::Provisional, ProfileStatus::Official, ProfileStatus::Custom]);
+stored_as_str!(Band, Status, ProfileStatus);
 
 /// An instant as stored.
 pub fn instant_text(at: &DateTime<Utc>) -> String {
@@ -112,11 +110,7 @@ pub fn sections_text(sections: &[homeward_domain::access::Section]) -> String {
 
 pub fn sections(row: &AnyRow, index: usize) -> Result<Vec<homeward_domain::access::Section>> {
     let text: String = row.try_get(index)?;
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| homeward_domain::access::Section::from_stored(s).ok_or_else(|| corrupt("granted section", s)))
-        .collect()
+    homeward_domain::access::parse_sections(&text).map_err(|e| StoreError::Corrupt(format!("granted sections: {e}")))
 }
 
 #[cfg(test)]

@@ -16,6 +16,11 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status named `name` (`scored`, `discarded`, `invalid`).
+    pub fn from_name(name: &str) -> Option<Status> {
+        [Status::Scored, Status::Discarded, Status::Invalid].into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Scored => "scored",

@@ -195,22 +195,16 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
     let scope = crate::indicators::scope(caller, from, to);
     let mut conn = state.store.read().await?;
     let profile = state.scorer.profile().name.clone();
-    let all: Vec<(facts::ScoredRow, NaiveDate)> = facts::scored_with_cases(&mut conn, &profile, &scope)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let d = r.date;
-            (r, d)
-        })
-        .collect();
+    let all = facts::scored_with_cases(&mut conn, &profile, &scope).await?;
     // One row per returnee and round: a survey repeated within a round counts once, the later.
-    let dated: Vec<NaiveDate> = all.iter().map(|(_, d)| *d).collect();
+    let dated: Vec<NaiveDate> = all.iter().map(|r| r.date).collect();
     let keep: HashSet<usize> =
-        latest_rows(&dated, all.iter().enumerate().map(|(i, (r, _))| ((r.case_id.as_str(), r.phase), i)))
+        latest_rows(&dated, all.iter().enumerate().map(|(i, r)| ((r.case_id.as_str(), r.phase), i)))
             .into_iter()
             .collect();
-    let all = all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, row)| row);
-    let (rows, dates): (Vec<facts::ScoredRow>, Vec<NaiveDate>) = all.unzip();
+    let rows: Vec<facts::ScoredRow> =
+        all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, row)| row).collect();
+    let dates: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
     let vulnerable = vulnerable_cases(&mut conn, &scope).await?;
     let mut delivered: HashMap<String, Vec<(NaiveDate, String)>> = HashMap::new();
     // Assistance delivered before the period counts too: it is what a returnee had received.

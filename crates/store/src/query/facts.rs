@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use homeward_domain::returnee::Sex;
 use homeward_domain::survey::SurveyPhase;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::column::{day, named, optional_day, parse_day};
 use crate::{Result, StoreError};
 
 /// Which cases and which days a query covers: one office (or every office) and a period.
@@ -82,14 +82,14 @@ pub async fn cohort(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<(Vec<
         .await?
         .iter()
         .map(|r| {
-            let born = date(r, 2, "date_of_birth")?;
-            let returned = date(r, 3, "date_of_return")?;
+            let born = day(r, 2, "date_of_birth")?;
+            let returned = day(r, 3, "date_of_return")?;
             Ok(CaseFactRow {
                 id: r.try_get(0)?,
-                sex: sex(r, 1)?,
+                sex: named(r, 1, "sex")?,
                 age_at_return: returned.years_since(born).unwrap_or(0),
                 date_of_return: returned,
-                plan_agreed_on: optional_date(r, 4, "plan_agreed_on")?,
+                plan_agreed_on: optional_day(r, 4, "plan_agreed_on")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -106,9 +106,9 @@ pub async fn cohort(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<(Vec<
         .iter()
         .map(|r| {
             Ok(CaseGroupRow {
-                sex: sex(r, 0)?,
+                sex: named(r, 0, "sex")?,
                 age_at_return: u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0),
-                date_of_return: date(r, 2, "date_of_return")?,
+                date_of_return: day(r, 2, "date_of_return")?,
                 count: u64::try_from(r.try_get::<i64, _>(3)?).unwrap_or(0),
             })
         })
@@ -139,7 +139,7 @@ pub async fn records_of_kind(
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, optional_date(r, 1, "record_date")?, r.try_get(2)?)))
+        .map(|r| Ok((r.try_get(0)?, optional_day(r, 1, "record_date")?, r.try_get(2)?)))
         .collect()
 }
 
@@ -169,7 +169,7 @@ pub async fn referrals(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<Ve
             let created: String = r.try_get(1)?;
             Ok(ReferralFactRow {
                 case_id: r.try_get(0)?,
-                made_on: day(&created, "referral created_at")?,
+                made_on: parse_day(&created, "referral created_at")?,
                 request: r.try_get(2)?,
                 state: r.try_get(3)?,
             })
@@ -213,18 +213,16 @@ pub async fn scored_with_cases(conn: &mut AnyConnection, profile: &str, scope: &
         .await?
         .iter()
         .map(|r| {
-            let phase: String = r.try_get(7)?;
             Ok(ScoredRow {
                 case_id: r.try_get(0)?,
                 office: r.try_get(1)?,
-                sex: sex(r, 2)?,
-                date_of_birth: date(r, 3, "date_of_birth")?,
-                date_of_return: date(r, 4, "date_of_return")?,
+                sex: named(r, 2, "sex")?,
+                date_of_birth: day(r, 3, "date_of_birth")?,
+                date_of_return: day(r, 4, "date_of_return")?,
                 country_of_origin: r.try_get(5)?,
                 profile: r.try_get(6)?,
-                phase: SurveyPhase::from_name(&phase)
-                    .ok_or_else(|| StoreError::Corrupt(format!("survey phase '{phase}'")))?,
-                date: date(r, 8, "survey_date")?,
+                phase: named(r, 7, "survey phase")?,
+                date: day(r, 8, "survey_date")?,
                 economic: r.try_get(9)?,
                 social: r.try_get(10)?,
                 psychosocial: r.try_get(11)?,
@@ -237,24 +235,4 @@ pub async fn scored_with_cases(conn: &mut AnyConnection, profile: &str, scope: &
 /// The day after `day`, as the exclusive end of a range of RFC 3339 instants.
 fn next_day(day: NaiveDate) -> Result<String> {
     day.succ_opt().map(|d| d.to_string()).ok_or_else(|| StoreError::Corrupt(format!("no day after {day}")))
-}
-
-/// The date at the start of an ISO date or timestamp.
-fn day(text: &str, what: &str) -> Result<NaiveDate> {
-    text.get(..10)
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| StoreError::Corrupt(format!("{what}: '{text}' is not a date")))
-}
-
-fn date(row: &AnyRow, index: usize, what: &str) -> Result<NaiveDate> {
-    day(&row.try_get::<String, _>(index)?, what)
-}
-
-fn optional_date(row: &AnyRow, index: usize, what: &str) -> Result<Option<NaiveDate>> {
-    row.try_get::<Option<String>, _>(index)?.map(|t| day(&t, what)).transpose()
-}
-
-fn sex(row: &AnyRow, index: usize) -> Result<Sex> {
-    let text: String = row.try_get(index)?;
-    Sex::from_name(&text).ok_or_else(|| StoreError::Corrupt(format!("sex '{text}'")))
 }
