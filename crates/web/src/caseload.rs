@@ -25,7 +25,7 @@ struct Row {
     office: String,
     status: &'static str,
     band: Option<String>,
-    next_follow_up: Option<String>,
+    next_follow_up: Option<chrono::NaiveDate>,
     overdue: bool,
     /// No plan agreed a month after return (the handbook's target, lines 2286-2293).
     plan_overdue: bool,
@@ -97,7 +97,7 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
                     office: c.office.clone(),
                     status: c.status.name(),
                     band: c.latest_band.map(|b| b.as_str().to_string()),
-                    next_follow_up: c.next_follow_up.map(|d| d.to_string()),
+                    next_follow_up: c.next_follow_up,
                     overdue: c.next_follow_up.is_some_and(|d| d < today),
                     plan_overdue: c.plan_agreed_on.is_none()
                         && matches!(c.status, CaseState::Intake | CaseState::Assessment | CaseState::Planning)

@@ -17,7 +17,7 @@ pub struct Series {
 
 /// One scored survey, for the table.
 pub struct Point {
-    pub label: String,
+    pub label: chrono::NaiveDate,
     pub phase: String,
     pub values: [Option<f64>; 4],
 }
@@ -26,7 +26,7 @@ pub struct Progress {
     pub series: Vec<Series>,
     pub points: Vec<Point>,
     /// The x of each survey, for tick labels.
-    pub ticks: Vec<(f64, String)>,
+    pub ticks: Vec<(f64, chrono::NaiveDate)>,
 }
 
 pub const WIDTH: f64 = 560.0;
@@ -78,12 +78,8 @@ pub fn chart(surveys: &[SurveyView]) -> Option<Progress> {
         .collect();
     let points = scored
         .iter()
-        .map(|s| Point {
-            label: s.date.to_string(),
-            phase: s.phase.name().to_string(),
-            values: [0, 1, 2, 3].map(|k| value(s, k)),
-        })
+        .map(|s| Point { label: s.date, phase: s.phase.name().to_string(), values: [0, 1, 2, 3].map(|k| value(s, k)) })
         .collect();
-    let ticks = scored.iter().enumerate().map(|(i, s)| (x(i), s.date.to_string())).collect();
+    let ticks = scored.iter().enumerate().map(|(i, s)| (x(i), s.date)).collect();
     Some(Progress { series, points, ticks })
 }
