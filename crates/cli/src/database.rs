@@ -15,12 +15,33 @@ pub struct DatabaseArg {
         value_name = "URL"
     )]
     pub url: String,
+    /// The file of keys that seal the audit log, kept apart from the database (default: beside
+    /// an SQLite database, `PATH.audit-key`; `homeward-audit.key` for PostgreSQL).
+    #[arg(long = "audit-key", env = "HOMEWARD_AUDIT_KEY_FILE", value_name = "FILE")]
+    pub audit_key: Option<std::path::PathBuf>,
 }
 
 impl DatabaseArg {
+    pub fn new(url: String) -> DatabaseArg {
+        DatabaseArg { url, audit_key: None }
+    }
+
     /// Opens the database, applying pending migrations.
     pub async fn open(&self) -> anyhow::Result<Store> {
         Store::open(&self.url).await.with_context(|| format!("cannot open database {}", redact(&self.url)))
+    }
+
+    /// Where the audit key is kept.
+    pub fn key_path(&self) -> std::path::PathBuf {
+        crate::audit_key::key_path(&self.url, self.audit_key.as_deref())
+    }
+
+    /// The operations on `store`, sealing the audit log with the deployment's key (made on
+    /// first use) and under the deployment's settings.
+    pub async fn services(&self, store: &Store) -> anyhow::Result<homeward_service::Services> {
+        let key = crate::audit_key::load(store, &self.key_path(), crate::audit_key::IfMissing::Create).await?;
+        let scorer = crate::commands::load_scorer(None)?;
+        Ok(homeward_service::Services::new(store.clone(), scorer, key).with_settings(crate::deployment::settings()?))
     }
 }
 

@@ -1,7 +1,9 @@
 //! `homeward`: one binary for the whole system. Each subcommand lives in `commands/`.
 
 mod commands;
+mod audit_key;
 mod database;
+mod deployment;
 mod logs;
 mod output;
 mod progress;
@@ -187,6 +189,16 @@ enum AdminCommand {
         /// Read the password from standard input (the only way: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// May refer without consent when life is at risk (for mental-health professionals).
+        #[arg(long)]
+        emergency_sharing: bool,
+    },
+    /// Lift the sign-in lock of a user (after too many failed attempts), from every address.
+    Unlock {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        username: String,
     },
     /// Create an API token for a user and print it (shown once).
     CreateToken {
@@ -204,8 +216,23 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain of the audit log; report the first broken link (exit 1).
+    /// Check the keyed hash chain of the audit log; report the first broken link (exit 1).
     Verify {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// An anchor printed earlier by `homeward audit anchor`: also detects truncation, a
+        /// deleted log and a log rewritten since.
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<std::path::PathBuf>,
+    },
+    /// Print the current head of the audit log (entry count and hash), to keep elsewhere.
+    Anchor {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Add a new audit key that seals entries from now on; the old keys stay in the file to
+    /// verify older entries.
+    RotateKey {
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -282,7 +309,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Demo { cases, database, listen, no_serve } => {
-            commands::demo::run(&DatabaseArg { url: database }, &listen, cases, no_serve)
+            commands::demo::run(&DatabaseArg::new(database), &listen, cases, no_serve)
         }
         Command::Serve { database, listen } => commands::serve::run(&database, &listen),
         Command::Migrate { database } => commands::migrate::run(&database),
@@ -296,6 +323,7 @@ fn main() -> ExitCode {
                 grant,
                 language,
                 password_stdin: _,
+                emergency_sharing,
             } => {
                 let user = commands::admin::NewUser {
                     username: &username,
@@ -304,13 +332,19 @@ fn main() -> ExitCode {
                     provider: provider.as_deref(),
                     grants: &grant,
                     language: &language,
+                    emergency_sharing,
                 };
                 commands::admin::create_user(&database, &user)
             }
             AdminCommand::CreateToken { database, username } => commands::admin::create_token(&database, &username),
             AdminCommand::Check { database } => commands::admin::check(&database),
+            AdminCommand::Unlock { database, username } => commands::admin::unlock(&database, &username),
         },
-        Command::Audit { command: AuditCommand::Verify { database } } => commands::audit::verify(&database),
+        Command::Audit { command } => match command {
+            AuditCommand::Verify { database, anchor } => commands::audit::verify(&database, anchor.as_deref()),
+            AuditCommand::Anchor { database } => commands::audit::anchor(&database),
+            AuditCommand::RotateKey { database } => commands::audit::rotate_key(&database),
+        },
         Command::Analyze { command } => match command {
             AnalyzeCommand::Regress { input, formula, reference, robust, format } => {
                 commands::analyze::regress(&input, &formula, reference.as_deref(), robust.as_deref(), format)

@@ -127,6 +127,8 @@ pub struct Access {
     pub sections: Vec<Section>,
     /// For a partner: the service provider it belongs to.
     pub provider: Option<String>,
+    /// May share without consent when life is at risk (an explicit grant, L7328-7330).
+    pub emergency_sharing: bool,
 }
 
 impl Access {
@@ -142,6 +144,34 @@ impl Access {
 
     pub fn may_read_section(&self, section: Section) -> bool {
         self.role.may_hold_grants() && self.sections.contains(&section)
+    }
+
+    /// Whether the user may refer without consent on the urgent path.
+    pub fn may_share_without_consent(&self) -> bool {
+        self.role.may_hold_grants() && self.may(Permission::Refer) && self.emergency_sharing
+    }
+
+    /// Whether this access reaches no further than `other`: no office `other` does not cover,
+    /// no section or emergency grant `other` lacks. An administrator may give only what is
+    /// within their own reach.
+    pub fn within(&self, other: &Access) -> bool {
+        let office = match (&self.office, &other.office) {
+            (_, None) => true,
+            (Some(mine), Some(theirs)) => mine == theirs,
+            (None, Some(_)) => false,
+        };
+        office
+            && self.sections.iter().all(|s| other.sections.contains(s))
+            && (!self.emergency_sharing || other.emergency_sharing)
+    }
+}
+
+named_enum! {
+    /// A grant of sensitive sections waiting for a second administrator (four eyes).
+    pub enum GrantRequestState {
+        Pending = "pending",
+        Approved = "approved",
+        Refused = "refused",
     }
 }
 
@@ -165,7 +195,13 @@ mod tests {
     use super::*;
 
     fn access(role: Role, office: Option<&str>, sections: &[Section]) -> Access {
-        Access { role, office: office.map(str::to_string), sections: sections.to_vec(), provider: None }
+        Access {
+            role,
+            office: office.map(str::to_string),
+            sections: sections.to_vec(),
+            provider: None,
+            emergency_sharing: false,
+        }
     }
 
     #[test]

@@ -83,8 +83,22 @@ impl FromRequestParts<Services> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &Services) -> Result<Self, ApiError> {
         let token = bearer(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let caller = homeward_service::session::authenticate(state, token).await?;
+        let client = crate::hardening::client_of(&parts.extensions);
+        let caller = homeward_service::session::authenticate(state, token, &client).await?;
         crate::logging::RequestUser::record(&parts.extensions, &caller.username);
         Ok(Auth(caller))
+    }
+}
+
+/// The client's address (see [`crate::hardening`]), for operations that run before anyone is
+/// signed in.
+#[derive(Debug)]
+pub struct Client(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client(crate::hardening::client_of(&parts.extensions)))
     }
 }

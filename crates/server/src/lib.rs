@@ -13,6 +13,7 @@
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod hardening;
 pub mod http;
 pub mod logging;
 pub mod openapi;
@@ -27,16 +28,13 @@ pub const COMMIT: &str = env!("HOMEWARD_COMMIT");
 pub const VERSION_AND_COMMIT: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("HOMEWARD_COMMIT"), ")");
 pub use homeward_service::Services;
 
-/// The whole application.
-pub fn app(state: Services) -> Router {
+/// The API's routes, without the hardening layers (the web app adds them once around
+/// everything it serves).
+pub fn routes(state: Services) -> Router {
     http::routes().with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: Services,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+/// The API alone, hardened (see [`hardening`]).
+pub fn app(state: Services) -> Router {
+    hardening::harden(routes(state), &hardening::Hardening::default())
 }

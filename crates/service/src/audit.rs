@@ -3,10 +3,13 @@
 //! queued up in a single transaction (group commit) and only then lets the requests answer.
 //! Nothing is shown that is not audited, and concurrent readers share one disk sync.
 
+use std::sync::Arc;
+
 use homeward_store::Store;
-use homeward_store::audit::{self, Entry};
+use homeward_store::audit::{self, AuditKey, Entry};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::auth::Caller;
 use crate::error::ServiceError;
 
 type Ack = oneshot::Sender<Result<(), String>>;
@@ -22,7 +25,7 @@ const BATCH: usize = 256;
 
 impl ReadAudit {
     /// Starts the writer task on the current runtime.
-    pub fn start(store: Store) -> ReadAudit {
+    pub fn start(store: Store, key: Arc<AuditKey>) -> ReadAudit {
         let (queue, mut rx) = mpsc::channel::<(Vec<Entry>, Ack)>(4096);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
@@ -34,7 +37,7 @@ impl ReadAudit {
                     }
                 }
                 let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
-                let outcome = commit(&store, &entries).await.map_err(|e| e.to_string());
+                let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
                 for (_, ack) in batch {
                     let _ = ack.send(outcome.clone());
                 }
@@ -56,18 +59,27 @@ impl ReadAudit {
             Err(_) => Err(ServiceError::Internal("the audit writer stopped".into())),
         }
     }
+
+    /// Queues entries without waiting for their commit: for denials, which answer at once
+    /// (an error) and must not wait on, nor fail with, the audit writer. A full queue is logged.
+    pub fn record_soon(&self, entries: Vec<Entry>) {
+        let (ack, _) = oneshot::channel();
+        if self.queue.try_send((entries, ack)).is_err() {
+            tracing::error!("the audit queue is full or stopped: a denial was not recorded");
+        }
+    }
 }
 
-async fn commit(store: &Store, entries: &[Entry]) -> homeward_store::Result<()> {
+async fn commit(store: &Store, key: &AuditKey, entries: &[Entry]) -> homeward_store::Result<()> {
     let mut tx = store.begin().await?;
-    audit::append(&mut tx, entries).await?;
+    audit::append(&mut tx, key, entries).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// An entry for `actor` doing `action` on one record.
+/// An entry for `caller` doing `action` on one record, from the caller's client address.
 pub fn entry(
-    actor: &str,
+    caller: &Caller,
     action: &str,
     entity: &str,
     record_id: &str,
@@ -75,11 +87,12 @@ pub fn entry(
     fields: &[&str],
 ) -> Entry {
     Entry {
-        actor: actor.to_string(),
+        actor: caller.username.clone(),
         action: action.to_string(),
         entity: entity.to_string(),
         record_id: record_id.to_string(),
         case_id: case_id.map(str::to_string),
         fields: fields.join(","),
+        client: caller.client.clone(),
     }
 }

@@ -15,6 +15,10 @@ pub struct Caller {
     pub username: String,
     pub access: Access,
     pub language: String,
+    /// The address the request came from (`cli` for the command line), in every audit entry.
+    pub client: String,
+    /// Where refusals are recorded (who, what, why); absent for the command line.
+    pub(crate) denials: Option<crate::audit::ReadAudit>,
 }
 
 /// What the audit log names as the actor of command-line operations: `cli:` and the account
@@ -27,12 +31,21 @@ impl Caller {
     pub fn command_line(system_user: &str) -> Caller {
         Caller {
             username: format!("{COMMAND_LINE}{system_user}"),
-            access: Access { role: Role::Admin, office: None, sections: Section::ALL.to_vec(), provider: None },
+            access: Access {
+                role: Role::Admin,
+                office: None,
+                sections: Section::ALL.to_vec(),
+                provider: None,
+                emergency_sharing: true,
+            },
             language: "en".into(),
+            client: "cli".into(),
+            denials: None,
         }
     }
 
-    pub fn from_user(user: &UserRow) -> Caller {
+    /// The user as an account row describes them, acting from `client`.
+    pub fn from_user(user: &UserRow, client: &str) -> Caller {
         Caller {
             username: user.username.clone(),
             access: Access {
@@ -40,8 +53,43 @@ impl Caller {
                 office: user.office.clone(),
                 sections: user.sections.clone(),
                 provider: user.provider_id.as_ref().map(|p| p.to_string()),
+                emergency_sharing: user.emergency_sharing,
             },
             language: user.language.clone(),
+            client: client.to_string(),
+            denials: None,
+        }
+    }
+
+    /// Someone not signed in who gave `username` (a sign-in attempt), for the audit log.
+    pub(crate) fn anonymous(username: &str, client: &str) -> Caller {
+        Caller {
+            username: format!("anonymous:{username}"),
+            access: Access {
+                role: Role::Partner,
+                office: None,
+                sections: vec![],
+                provider: None,
+                emergency_sharing: false,
+            },
+            language: "en".into(),
+            client: client.to_string(),
+            denials: None,
+        }
+    }
+
+    /// The same caller, whose refusals are recorded in the audit log through `sink`.
+    pub(crate) fn recording_denials(self, sink: crate::audit::ReadAudit) -> Caller {
+        Caller { denials: Some(sink), ..self }
+    }
+
+    /// Records that the caller was refused `entity` `record_id` (of `case_id`) and why: the
+    /// audit log shows attempts, not only what succeeded.
+    pub(crate) fn denied(&self, entity: &str, record_id: &str, case_id: Option<&str>, why: &str) {
+        if let Some(sink) = &self.denials {
+            let mut e = crate::audit::entry(self, "denied", entity, record_id, case_id, &[]);
+            e.fields = why.to_string();
+            sink.record_soon(vec![e]);
         }
     }
 
@@ -50,6 +98,7 @@ impl Caller {
         if self.access.may(permission) {
             Ok(())
         } else {
+            self.denied("permission", permission.name(), None, "role");
             Err(ServiceError::Forbidden(format!(
                 "your role ({}) does not allow this ({})",
                 self.access.role.name(),
@@ -63,6 +112,7 @@ impl Caller {
         if self.access.may_read_section(section) {
             Ok(())
         } else {
+            self.denied("section", section.name(), None, "no grant");
             Err(ServiceError::Forbidden(format!(
                 "this is in the restricted section `{}`: it needs an explicit grant",
                 section.name()

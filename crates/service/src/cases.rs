@@ -62,7 +62,7 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
         updated_at: at,
     };
     cases::insert(&mut tx, &row, &terms(&row)).await?;
-    store_audit::append(&mut tx, &[entry(&caller.username, "create", "case", &id, Some(&id), &["registration"])])
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "case", &id, Some(&id), &["registration"])])
         .await?;
     homeward_store::commit(tx).await?;
     Ok(CaseView::new(&row, caller)?)
@@ -79,9 +79,9 @@ pub async fn register_synthetic(state: &Services, caller: &Caller, batch: &[(Cas
     let mut entries = Vec::with_capacity(batch.len());
     for (row, terms) in batch {
         cases::insert(&mut tx, row, terms).await?;
-        entries.push(entry(&caller.username, "create", "case", &row.id, Some(&row.id), &["registration"]));
+        entries.push(entry(caller, "create", "case", &row.id, Some(&row.id), &["registration"]));
     }
-    store_audit::append(&mut tx, &entries).await?;
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(batch.len())
 }
@@ -185,7 +185,7 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
     let items = page.items.iter().map(|c| CaseView::new(c, caller)).collect::<Result<Vec<_>, _>>()?;
     let fields = CaseView::audited_fields(caller);
     let entries: Vec<Entry> =
-        page.items.iter().map(|c| entry(&caller.username, "list", "case", &c.id, Some(&c.id), fields)).collect();
+        page.items.iter().map(|c| entry(caller, "list", "case", &c.id, Some(&c.id), fields)).collect();
     state.reads.record(entries).await?;
     Ok(CasePage { items, next_cursor: page.next_cursor })
 }
@@ -204,7 +204,7 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<CaseVie
     drop(conn);
     let view = CaseView::new(&case, caller)?;
     let fields = CaseView::audited_fields(caller);
-    state.reads.record(vec![entry(&caller.username, "read", "case", id, Some(id), fields)]).await?;
+    state.reads.record(vec![entry(caller, "read", "case", id, Some(id), fields)]).await?;
     Ok(view)
 }
 
@@ -236,7 +236,7 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
     case.profile = to_json(&r.profile);
     case.schedule = schedule;
     let version = cases::update(&mut tx, &case, update.version, Some(&terms(&case))).await?;
-    store_audit::append(&mut tx, &[entry(&caller.username, "update", "case", id, Some(id), &["registration"])]).await?;
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "case", id, Some(id), &["registration"])]).await?;
     homeward_store::commit(tx).await?;
     case.version = version;
     case.updated_at = now();
@@ -299,7 +299,7 @@ pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseS
     }
     let version = cases::update(&mut tx, &case, step.version, None).await?;
     let fields: &[&str] = if closing { &["status", "closure"] } else { &["status"] };
-    store_audit::append(&mut tx, &[entry(&caller.username, step.action.name(), "case", id, Some(id), fields)]).await?;
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, step.action.name(), "case", id, Some(id), fields)]).await?;
     homeward_store::commit(tx).await?;
     case.version = version;
     Ok(CaseView::new(&case, caller)?)
@@ -393,7 +393,7 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
     }
     drop(conn);
     out.sort_by_key(|a| a.date);
-    state.reads.record(vec![entry(&caller.username, "read", "timeline", id, Some(id), &["timeline"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "timeline", id, Some(id), &["timeline"])]).await?;
     Ok(out)
 }
 
@@ -407,14 +407,19 @@ pub struct AccessEntry {
     pub entity: String,
     pub record_id: String,
     pub fields: String,
+    /// The address the request came from.
+    pub client: String,
 }
 
-/// Who read or changed the case, newest first (the last 500 entries). Admins only.
+/// Who read or changed the case, newest first (the last 500 entries). Admins only. Reading the
+/// log is itself recorded in it.
 pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<Vec<AccessEntry>> {
     caller.require(Permission::ReadAudit)?;
     let mut conn = state.store.read().await?;
     case_in_scope(&mut conn, caller, id).await?;
     let entries = store_audit::for_case(&mut conn, id, 500).await?;
+    drop(conn);
+    state.reads.record(vec![entry(caller, "read", "audit_log", id, Some(id), &["*"])]).await?;
     Ok(entries
         .into_iter()
         .map(|s| AccessEntry {
@@ -425,6 +430,7 @@ pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<V
             entity: s.entry.entity,
             record_id: s.entry.record_id,
             fields: s.entry.fields,
+            client: s.entry.client,
         })
         .collect())
 }

@@ -77,7 +77,7 @@ pub async fn due_dates(state: &Services, caller: &Caller, id: &str) -> Result<Ve
     // The dates come from the case's return and plan: a read of case data, audited like any.
     state
         .reads
-        .record(vec![entry(&caller.username, "read", "due_dates", id, Some(id), &["return", "plan_agreed_on"])])
+        .record(vec![entry(caller, "read", "due_dates", id, Some(id), &["return", "plan_agreed_on"])])
         .await?;
     Ok(schedule
         .due_dates(&anchors)

@@ -157,7 +157,7 @@ pub async fn list(state: &Services, caller: &Caller, period: Period) -> Result<I
     let facts = facts_for(state, caller, period.from, period.to).await?;
     let results = indicators::compute(framework(), &facts, period.from, period.to, min_cell as usize);
     let record = format!("{}..{}", period.from, period.to);
-    state.reads.record(vec![entry(&caller.username, "read", "indicators", &record, None, &["aggregates"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "indicators", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();
     Ok(IndicatorsView {
         from: period.from,

@@ -28,6 +28,8 @@ pub mod providers;
 pub mod records;
 pub mod referrals;
 pub mod session;
+pub mod settings;
+pub mod throttle;
 pub mod surveys;
 pub mod users;
 pub mod views;
@@ -39,6 +41,7 @@ use homeward_domain::timing::TimingRules;
 use homeward_rss::Scorer;
 use homeward_store::frames::CaseRow;
 use homeward_store::query::cases as case_rows;
+use homeward_store::audit::AuditKey;
 use homeward_store::{AnyConnection, Store};
 
 pub use auth::Caller;
@@ -52,19 +55,34 @@ pub struct Services {
     pub grid: Arc<FeasibilityGrid>,
     pub timing: Arc<TimingRules>,
     pub reads: audit::ReadAudit,
+    /// Seals the audit chain; kept outside the database.
+    pub audit_key: Arc<AuditKey>,
+    pub settings: Arc<settings::Settings>,
+    /// Sign-in attempts per client address, in this app server's memory.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl Services {
     /// Services on `store` with the bundled instrument, provisional profile, grid and timing
-    /// rules. Starts the read-audit writer, so call it inside the runtime.
-    pub fn new(store: Store, scorer: Scorer) -> Services {
+    /// rules, the default settings, and `audit_key` sealing the audit log. Starts the
+    /// read-audit writer, so call it inside the runtime.
+    pub fn new(store: Store, scorer: Scorer, audit_key: AuditKey) -> Services {
+        let audit_key = Arc::new(audit_key);
         Services {
-            reads: audit::ReadAudit::start(store.clone()),
+            reads: audit::ReadAudit::start(store.clone(), audit_key.clone()),
+            audit_key,
             store,
             scorer: Arc::new(scorer),
             grid: Arc::new(FeasibilityGrid::builtin()),
             timing: Arc::new(TimingRules::builtin()),
+            settings: Arc::new(settings::Settings::default()),
+            throttle: Arc::new(throttle::Throttle::default()),
         }
+    }
+
+    /// The same services under the deployment's `settings`.
+    pub fn with_settings(self, settings: settings::Settings) -> Services {
+        Services { settings: Arc::new(settings), ..self }
     }
 }
 
@@ -73,6 +91,10 @@ impl Services {
 pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {
     match case_rows::get(conn, id).await? {
         Some(case) if caller.access.covers_office(&case.office) => Ok(case),
-        _ => Err(ServiceError::NotFound),
+        Some(case) => {
+            caller.denied("case", &case.id, Some(&case.id), "outside the caller's office");
+            Err(ServiceError::NotFound)
+        }
+        None => Err(ServiceError::NotFound),
     }
 }

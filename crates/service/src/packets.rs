@@ -78,7 +78,7 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<PacketView>> 
     let views = rows.iter().map(PacketView::new).collect::<Result<Vec<_>, _>>()?;
     let entries = rows
         .iter()
-        .map(|r| entry(&caller.username, "read", "referral_packet", &r.id, Some(&r.case_id), &["packet"]))
+        .map(|r| entry(caller, "read", "referral_packet", &r.id, Some(&r.case_id), &["packet"]))
         .collect();
     state.reads.record(entries).await?;
     Ok(views)
@@ -88,7 +88,7 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<PacketV
     let row = own_packet(state, caller, id).await?;
     state
         .reads
-        .record(vec![entry(&caller.username, "read", "referral_packet", id, Some(&row.case_id), &["packet"])])
+        .record(vec![entry(caller, "read", "referral_packet", id, Some(&row.case_id), &["packet"])])
         .await?;
     Ok(PacketView::new(&row)?)
 }
@@ -112,7 +112,8 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ReferralSte
     let case_id = row.case_id.clone();
     store_audit::append(
         &mut tx,
-        &[entry(&caller.username, step.action.name(), "referral", id, Some(&case_id), &["state", "note"])],
+        &state.audit_key,
+        &[entry(caller, step.action.name(), "referral", id, Some(&case_id), &["state", "note"])],
     )
     .await?;
     homeward_store::commit(tx).await?;

@@ -141,7 +141,7 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
         updated_at: at,
     };
     plans::insert(&mut tx, &row).await?;
-    store_audit::append(&mut tx, &[entry(&caller.username, "create", "plan", &row.id, Some(case_id), &["content"])])
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "plan", &row.id, Some(case_id), &["content"])])
         .await?;
     homeward_store::commit(tx).await?;
     Ok(PlanView::new(&row)?)
@@ -154,7 +154,7 @@ pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Ve
     let rows = plans::of_case(&mut conn, case_id).await?;
     drop(conn);
     let views = rows.iter().map(PlanView::new).collect::<Result<Vec<_>, _>>()?;
-    let entries = rows.iter().map(|p| entry(&caller.username, "read", "plan", &p.id, Some(case_id), &["*"])).collect();
+    let entries = rows.iter().map(|p| entry(caller, "read", "plan", &p.id, Some(case_id), &["*"])).collect();
     state.reads.record(entries).await?;
     Ok(views)
 }
@@ -165,7 +165,7 @@ pub async fn read(state: &Services, caller: &Caller, case_id: &str, plan_id: &st
     case_in_scope(&mut conn, caller, case_id).await?;
     let row = plans::get(&mut conn, case_id, plan_id).await?.ok_or(ServiceError::NotFound)?;
     drop(conn);
-    state.reads.record(vec![entry(&caller.username, "read", "plan", plan_id, Some(case_id), &["*"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "plan", plan_id, Some(case_id), &["*"])]).await?;
     Ok(PlanView::new(&row)?)
 }
 
@@ -195,7 +195,7 @@ pub async fn edit(state: &Services, caller: &Caller, case_id: &str, plan_id: &st
     row.content = to_json(&edit.content);
     row.version = plans::update(&mut tx, &row, edit.version).await?;
     row.updated_at = now();
-    store_audit::append(&mut tx, &[entry(&caller.username, "update", "plan", plan_id, Some(case_id), &["content"])])
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "plan", plan_id, Some(case_id), &["content"])])
         .await?;
     homeward_store::commit(tx).await?;
     Ok(PlanView::new(&row)?)
@@ -272,7 +272,8 @@ pub async fn transition(
     }
     store_audit::append(
         &mut tx,
-        &[entry(&caller.username, step.action.name(), "plan", plan_id, Some(case_id), &["state"])],
+        &state.audit_key,
+        &[entry(caller, step.action.name(), "plan", plan_id, Some(case_id), &["state"])],
     )
     .await?;
     homeward_store::commit(tx).await?;

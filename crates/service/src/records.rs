@@ -140,7 +140,7 @@ pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, m
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    store_audit::append(&mut tx, &[entry(&caller.username, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])])
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])])
         .await?;
     homeward_store::commit(tx).await?;
     Ok(RecordView::new(&row)?)
@@ -159,7 +159,7 @@ pub async fn list<T: Kind>(state: &Services, caller: &Caller, case_id: &str) -> 
         if section_of(&view.data).is_some_and(|s| !caller.access.may_read_section(s)) {
             continue;
         }
-        entries.push(entry(&caller.username, "read", T::KIND.name(), &row.id, Some(case_id), &["*"]));
+        entries.push(entry(caller, "read", T::KIND.name(), &row.id, Some(case_id), &["*"]));
         views.push(view);
     }
     state.reads.record(entries).await?;
@@ -176,7 +176,7 @@ pub async fn read<T: Kind>(state: &Services, caller: &Caller, case_id: &str, id:
     if let Some(section) = section_of(&view.data) {
         caller.require_section(section)?;
     }
-    state.reads.record(vec![entry(&caller.username, "read", T::KIND.name(), id, Some(case_id), &["*"])]).await?;
+    state.reads.record(vec![entry(caller, "read", T::KIND.name(), id, Some(case_id), &["*"])]).await?;
     Ok(view)
 }
 
@@ -219,7 +219,7 @@ pub async fn update<T: Kind>(
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    store_audit::append(&mut tx, &[entry(&caller.username, "update", T::KIND.name(), id, Some(case_id), &["*"])])
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", T::KIND.name(), id, Some(case_id), &["*"])])
         .await?;
     homeward_store::commit(tx).await?;
     Ok(RecordView::new(&row)?)

@@ -141,7 +141,8 @@ pub async fn propose(
     referrals::insert(&mut tx, &row).await?;
     store_audit::append(
         &mut tx,
-        &[entry(&caller.username, "create", "referral", &row.id, Some(case_id), &["request"])],
+        &state.audit_key,
+        &[entry(caller, "create", "referral", &row.id, Some(case_id), &["request"])],
     )
     .await?;
     homeward_store::commit(tx).await?;
@@ -156,7 +157,7 @@ pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Ve
     drop(conn);
     let views = rows.iter().map(ReferralView::new).collect::<Result<Vec<_>, _>>()?;
     let entries =
-        rows.iter().map(|r| entry(&caller.username, "read", "referral", &r.id, Some(case_id), &["*"])).collect();
+        rows.iter().map(|r| entry(caller, "read", "referral", &r.id, Some(case_id), &["*"])).collect();
     state.reads.record(entries).await?;
     Ok(views)
 }
@@ -168,7 +169,7 @@ pub async fn read(state: &Services, caller: &Caller, case_id: &str, referral_id:
     let row =
         referrals::get(&mut conn, referral_id).await?.filter(|r| r.case_id == case_id).ok_or(ServiceError::NotFound)?;
     drop(conn);
-    state.reads.record(vec![entry(&caller.username, "read", "referral", referral_id, Some(case_id), &["*"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "referral", referral_id, Some(case_id), &["*"])]).await?;
     Ok(ReferralView::new(&row)?)
 }
 
@@ -207,7 +208,8 @@ pub async fn step(
     };
     store_audit::append(
         &mut tx,
-        &[entry(&caller.username, step.action.name(), entity, referral_id, Some(case_id), &fields)],
+        &state.audit_key,
+        &[entry(caller, step.action.name(), entity, referral_id, Some(case_id), &fields)],
     )
     .await?;
     homeward_store::commit(tx).await?;

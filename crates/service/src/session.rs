@@ -1,6 +1,15 @@
-//! Signing in with a password for a token, and out again. Failed attempts are counted in the
-//! database (so the limit holds across app servers): after five in fifteen minutes a username
-//! is refused with 429 until the window has passed.
+//! Signing in with a password for a token, and out again; and finding who a token belongs to.
+//!
+//! Attempts are limited twice (the limits are [`crate::settings::Settings`]):
+//! - per client address, in memory, before any password is hashed or row written, so a
+//!   stranger cannot slow the service down;
+//! - per username *and* address, in the database (so it holds across app servers), counted and
+//!   checked in one statement so concurrent attempts cannot slip past it. A stranger guessing
+//!   from their address locks only themselves out, never the real user at their own desk; an
+//!   administrator can lift a lock at once (`homeward admin unlock USER`).
+//!
+//! Sessions end after an idle time and an absolute lifetime, and at once when the account's
+//! password, role, office or grants change or it is disabled (see [`crate::users`]).
 
 use chrono::{Duration, SecondsFormat, Utc};
 use homeward_domain::Named;
@@ -14,10 +23,6 @@ use crate::Services;
 use crate::audit::entry;
 use crate::auth::{self, Caller};
 use crate::error::{Result, ServiceError};
-
-/// Failed attempts allowed per username within [`WINDOW_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-pub const WINDOW_MINUTES: i64 = 15;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,21 +65,34 @@ fn instant(at: chrono::DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Signs in: a new token for the user, or 401 (the same for an unknown user and a wrong
-/// password), or 429 after too many failures.
-pub async fn sign_in(state: &Services, credentials: Credentials) -> Result<SessionView> {
-    let username = credentials.username.trim().to_string();
-    if username.is_empty() || username.len() > 100 || username.contains('\0') {
-        return Err(ServiceError::problem("username", problem!("required", "is required")));
+fn minutes(d: std::time::Duration) -> Duration {
+    Duration::from_std(d).unwrap_or(Duration::MAX)
+}
+
+/// Signs in from `client` (the request's address): a new token for the user, or 401 (the same
+/// for an unknown user and a wrong password), or 429 after too many attempts.
+pub async fn sign_in(state: &Services, credentials: Credentials, client: &str) -> Result<SessionView> {
+    let limits = &state.settings;
+    if let Err(wait) =
+        state.throttle.attempt(client, limits.attempts_per_address, limits.attempt_window, std::time::Instant::now())
+    {
+        return Err(ServiceError::TooManyAttempts(wait));
     }
+    let username = homeward_domain::account::username_key(&credentials.username)
+        .map_err(|problem| ServiceError::problem("username", problem))?;
     let now = Utc::now();
-    let since = instant(now - Duration::minutes(WINDOW_MINUTES));
-    let mut conn = state.store.read().await?;
-    if users::failures_since(&mut conn, &username, &since).await? >= MAX_FAILURES {
-        return Err(ServiceError::TooManyAttempts((WINDOW_MINUTES * 60) as u64));
+    let since = instant(now - minutes(limits.attempt_window));
+    let mut tx = state.store.begin().await?;
+    let attempts = users::count_attempt(&mut tx, &username, client, &instant(now), &since).await?;
+    let user = users::get(&mut tx, &username).await?.filter(|u| !u.disabled);
+    homeward_store::commit(tx).await?;
+    if attempts > limits.attempts_per_username {
+        let anonymous = Caller::anonymous(&username, client);
+        let mut e = entry(&anonymous, "denied", "user", &username, None, &[]);
+        e.fields = "too many sign-in attempts".into();
+        state.reads.record_soon(vec![e]);
+        return Err(ServiceError::TooManyAttempts(limits.attempt_window.as_secs()));
     }
-    let user = users::get(&mut conn, &username).await?.filter(|u| !u.disabled);
-    drop(conn);
     let hash = user.as_ref().map_or(DECOY, |u| u.password_hash.as_str()).to_string();
     let password = credentials.password;
     // Argon2 takes tens of milliseconds of CPU: off the async workers.
@@ -83,16 +101,23 @@ pub async fn sign_in(state: &Services, credentials: Credentials) -> Result<Sessi
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut tx = state.store.begin().await?;
     let Some(user) = user.filter(|_| verified) else {
-        users::record_failure(&mut tx, &username, &instant(now)).await?;
+        let anonymous = Caller::anonymous(&username, client);
+        let mut e = entry(&anonymous, "denied", "user", &username, None, &[]);
+        e.fields = "wrong username or password".into();
+        homeward_store::audit::append(&mut tx, &state.audit_key, &[e]).await?;
         homeward_store::commit(tx).await?;
         return Err(ServiceError::NotSignedIn);
     };
-    let caller = Caller::from_user(&user);
+    let caller = Caller::from_user(&user, client);
     let token = auth::new_token();
     users::add_token(&mut tx, &auth::token_hash(&token), &user.username).await?;
-    users::clear_failures(&mut tx, &user.username).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&user.username, "sign_in", "user", &user.username, None, &[])])
-        .await?;
+    users::clear_attempts(&mut tx, &user.username, Some(client)).await?;
+    homeward_store::audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(&caller, "sign_in", "user", &user.username, None, &[])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(SessionView::of(&caller, Some(token)))
 }
@@ -102,22 +127,42 @@ pub fn current(caller: &Caller) -> SessionView {
     SessionView::of(caller, None)
 }
 
-/// The user a session token belongs to; `NotSignedIn` for an unknown or revoked token.
-pub async fn authenticate(state: &Services, token: &str) -> Result<Caller> {
+/// The user a session token belongs to, acting from `client`; `NotSignedIn` for an unknown or
+/// revoked token, or a session past its idle time or lifetime.
+pub async fn authenticate(state: &Services, token: &str, client: &str) -> Result<Caller> {
     let token = token.trim();
     if token.is_empty() {
         return Err(ServiceError::NotSignedIn);
     }
+    let hash = auth::token_hash(token);
     let mut conn = state.store.read().await?;
-    let user = users::by_token(&mut conn, &auth::token_hash(token)).await?.ok_or(ServiceError::NotSignedIn)?;
-    Ok(Caller::from_user(&user))
+    let session = users::by_token(&mut conn, &hash).await?.ok_or(ServiceError::NotSignedIn)?;
+    drop(conn);
+    let now = Utc::now();
+    let began = homeward_store::column::parse_instant(&session.created_at, "token created_at")?;
+    let seen = homeward_store::column::parse_instant(&session.last_seen_at, "token last_seen_at")?;
+    let settings = &state.settings;
+    if now - began > minutes(settings.session_lifetime) || now - seen > minutes(settings.session_idle) {
+        let mut tx = state.store.begin().await?;
+        users::remove_token(&mut tx, &hash).await?;
+        homeward_store::commit(tx).await?;
+        return Err(ServiceError::NotSignedIn);
+    }
+    // Noting every use would make every read a write: once a minute is precise enough for an
+    // idle time counted in minutes.
+    if now - seen > Duration::minutes(1) {
+        let mut tx = state.store.begin().await?;
+        users::touch_token(&mut tx, &hash, &instant(now)).await?;
+        homeward_store::commit(tx).await?;
+    }
+    Ok(Caller::from_user(&session.user, client).recording_denials(state.reads.clone()))
 }
 
 /// Signs out: the token stops working.
 pub async fn sign_out(state: &Services, caller: &Caller, token: &str) -> Result<()> {
     let mut tx = state.store.begin().await?;
     users::remove_token(&mut tx, &auth::token_hash(token)).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "sign_out", "user", &caller.username, None, &[])])
+    homeward_store::audit::append(&mut tx, &state.audit_key, &[entry(caller, "sign_out", "user", &caller.username, None, &[])])
         .await?;
     homeward_store::commit(tx).await?;
     Ok(())
@@ -128,6 +173,8 @@ pub async fn sign_out(state: &Services, caller: &Caller, token: &str) -> Result<
 pub async fn issue_token(state: &Services, caller: &Caller, username: &str) -> Result<String> {
     caller.require(Permission::ManageUsers)?;
     let token = auth::new_token();
+    let username = &homeward_domain::account::username_key(username)
+        .map_err(|problem| ServiceError::problem("username", problem))?;
     let mut tx = state.store.begin().await?;
     match users::get(&mut tx, username).await? {
         Some(user) if !user.disabled => {}
@@ -141,7 +188,7 @@ pub async fn issue_token(state: &Services, caller: &Caller, username: &str) -> R
         }
     }
     users::add_token(&mut tx, &auth::token_hash(&token), username).await?;
-    homeward_store::audit::append(&mut tx, &[entry(&caller.username, "create", "token", username, None, &[])]).await?;
+    homeward_store::audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "token", username, None, &[])]).await?;
     homeward_store::commit(tx).await?;
     Ok(token)
 }

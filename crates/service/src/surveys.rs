@@ -125,7 +125,8 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
     refresh_band(&mut tx, &case, &profile.name).await?;
     store_audit::append(
         &mut tx,
-        &[entry(&caller.username, "create", "survey", &row.id, Some(case_id), &["answers", "scores"])],
+        &state.audit_key,
+        &[entry(caller, "create", "survey", &row.id, Some(case_id), &["answers", "scores"])],
     )
     .await?;
     homeward_store::commit(tx).await?;
@@ -192,7 +193,7 @@ pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Ve
     let views = all.iter().map(|(s, r)| SurveyView::new(s, r, profile)).collect::<Result<Vec<_>, _>>()?;
     let entries = all
         .iter()
-        .map(|(s, _)| entry(&caller.username, "read", "survey", &s.id, Some(case_id), &["answers", "scores"]))
+        .map(|(s, _)| entry(caller, "read", "survey", &s.id, Some(case_id), &["answers", "scores"]))
         .collect();
     state.reads.record(entries).await?;
     Ok(views)
@@ -207,7 +208,7 @@ pub async fn read(state: &Services, caller: &Caller, case_id: &str, survey_id: &
     let view = SurveyView::new(&s, &results, &state.scorer.profile().name)?;
     state
         .reads
-        .record(vec![entry(&caller.username, "read", "survey", survey_id, Some(case_id), &["answers", "scores"])])
+        .record(vec![entry(caller, "read", "survey", survey_id, Some(case_id), &["answers", "scores"])])
         .await?;
     Ok(view)
 }

@@ -1,7 +1,10 @@
-//! The audit log: every read and write of case data, append-only, each entry chained to the one
-//! before by a SHA-256 hash, so a changed, removed or inserted entry breaks the chain at that
-//! point and `homeward audit verify` names it.
+//! The audit log: every read and write of case data and accounts, append-only, each entry
+//! chained to the one before by a keyed hash (HMAC-SHA-256). The key lives outside the database
+//! (see [`AuditKey`]), so whoever owns the database can neither rewrite an entry and recompute the
+//! chain nor forge a tail; an [`Anchor`] kept elsewhere also catches truncation and a deleted log.
+//! `homeward audit verify` names what it finds.
 
+use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -10,16 +13,18 @@ use crate::{Result, Tx};
 /// What happened, before it is numbered and chained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Username, or `system` for the command line.
+    /// Username, or `cli:<system user>` for the command line.
     pub actor: String,
-    /// `read`, `create`, `update`, `transition`, `send`, `list`, ...
+    /// `read`, `create`, `update`, `transition`, `send`, `list`, `denied`, ...
     pub action: String,
     /// `case`, `survey`, `consent`, `referral_packet`, ...
     pub entity: String,
     pub record_id: String,
     pub case_id: Option<String>,
-    /// The fields read or written, comma-separated.
+    /// The fields read or written, comma-separated; for a denial, why.
     pub fields: String,
+    /// The address of the client that made the request (`cli` for the command line).
+    pub client: String,
 }
 
 /// An entry as stored.
@@ -30,26 +35,137 @@ pub struct Stored {
     pub entry: Entry,
     pub prev_hash: String,
     pub hash: String,
+    /// The key that sealed it; empty for entries made before the log was keyed.
+    pub key_id: String,
 }
 
-/// The hash of an entry: over the previous hash and every field, each length-prefixed so no
-/// two different entries hash the same text.
-pub fn hash(prev_hash: &str, seq: i64, at: &str, e: &Entry) -> String {
-    let mut h = Sha256::new();
+/// The keys that seal the audit chain, kept outside the database: a file of lines `ID HEX`
+/// (or the same text in `HOMEWARD_AUDIT_KEY`). The last line seals new entries; earlier lines
+/// stay so older entries still verify. Rotating is appending a line ([`AuditKey::rotated`]).
+#[derive(Clone)]
+pub struct AuditKey {
+    keys: Vec<(String, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret itself, even in a debug print.
+        f.debug_struct("AuditKey").field("ids", &self.keys.iter().map(|(id, _)| id).collect::<Vec<_>>()).finish()
+    }
+}
+
+/// Bytes of a new key: 256 bits, as HMAC-SHA-256 wants.
+const KEY_BYTES: usize = 32;
+
+impl AuditKey {
+    /// Reads the keys' text; says which line is wrong.
+    pub fn parse(text: &str) -> std::result::Result<AuditKey, String> {
+        let mut keys = Vec::new();
+        for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (id, hex) = line.split_once(' ').ok_or_else(|| format!("line {n}: expected `ID HEX`"))?;
+            let secret = from_hex(hex.trim()).ok_or_else(|| format!("line {n}: the key is not hexadecimal"))?;
+            if secret.len() < KEY_BYTES {
+                return Err(format!("line {n}: the key is shorter than {KEY_BYTES} bytes"));
+            }
+            if id.is_empty() || keys.iter().any(|(k, _)| k == id) {
+                return Err(format!("line {n}: the key id `{id}` is empty or used twice"));
+            }
+            keys.push((id.to_string(), secret));
+        }
+        if keys.is_empty() {
+            return Err("no key in it".into());
+        }
+        Ok(AuditKey { keys })
+    }
+
+    /// A new key set of one random key, with its id.
+    pub fn generate() -> std::result::Result<AuditKey, String> {
+        let mut secret = vec![0u8; KEY_BYTES];
+        getrandom::fill(&mut secret).map_err(|e| format!("no randomness for the audit key: {e}"))?;
+        Ok(AuditKey { keys: vec![("k1".into(), secret)] })
+    }
+
+    /// These keys and a new random one, which seals entries from now on.
+    pub fn rotated(&self) -> std::result::Result<AuditKey, String> {
+        let mut next = AuditKey::generate()?;
+        let mut keys = self.keys.clone();
+        let id = (keys.len() + 1..).map(|n| format!("k{n}")).find(|id| keys.iter().all(|(k, _)| k != id));
+        keys.push((id.unwrap_or_default(), std::mem::take(&mut next.keys[0].1)));
+        Ok(AuditKey { keys })
+    }
+
+    /// The text of the key file.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from("# Homeward audit keys: keep apart from the database and its backups. Never edit a line.\n");
+        for (id, secret) in &self.keys {
+            out.push_str(&format!("{id} {}\n", to_hex(secret)));
+        }
+        out
+    }
+
+    /// The id of the key that seals new entries.
+    pub fn current_id(&self) -> &str {
+        &self.keys[self.keys.len() - 1].0
+    }
+
+    fn current(&self) -> (&str, &[u8]) {
+        let (id, secret) = &self.keys[self.keys.len() - 1];
+        (id, secret)
+    }
+
+    fn get(&self, id: &str) -> Option<&[u8]> {
+        self.keys.iter().find(|(k, _)| k == id).map(|(_, s)| s.as_slice())
+    }
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// The parts an entry's hash covers, each length-prefixed so no two different entries hash the
+/// same text.
+fn parts(prev_hash: &str, seq: i64, at: &str, e: &Entry, keyed: bool, feed: &mut dyn FnMut(&[u8])) {
     let case_id = e.case_id.as_deref().unwrap_or("");
     let seq = seq.to_string();
-    for part in [prev_hash, &seq, at, &e.actor, &e.action, &e.entity, &e.record_id, case_id, &e.fields] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+    let mut all = vec![prev_hash, &seq, at, &e.actor, &e.action, &e.entity, &e.record_id, case_id, &e.fields];
+    if keyed {
+        all.push(&e.client);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    for part in all {
+        feed(&(part.len() as u64).to_le_bytes());
+        feed(part.as_bytes());
+    }
 }
 
-/// Entries written by one `INSERT` (10 parameters each, well under every backend's limit).
+/// The unkeyed hash of entries made before the log was keyed.
+pub fn hash(prev_hash: &str, seq: i64, at: &str, e: &Entry) -> String {
+    let mut h = Sha256::new();
+    parts(prev_hash, seq, at, e, false, &mut |b| h.update(b));
+    to_hex(&h.finalize())
+}
+
+/// The keyed hash (HMAC-SHA-256) of an entry.
+pub fn seal(key: &[u8], prev_hash: &str, seq: i64, at: &str, e: &Entry) -> String {
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    parts(prev_hash, seq, at, e, true, &mut |b| mac.update(b));
+    to_hex(&mac.finalize().into_bytes())
+}
+
+/// Entries written by one `INSERT` (12 parameters each, well under every backend's limit).
 const ROWS_PER_INSERT: usize = 100;
 
 /// Appends entries in `tx`: they are kept exactly when the change they describe is.
-pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
+pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -60,22 +176,24 @@ pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
     let mut seq: i64 = head.try_get(0)?;
     let mut prev: String = head.try_get(1)?;
     let at = crate::now_text();
+    let (key_id, secret) = key.current();
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
-        let h = hash(&prev, seq, &at, e);
+        let h = seal(secret, &prev, seq, &at, e);
         rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
     }
     // Many rows per statement: reading a page of fifty cases is fifty entries.
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|r| {
-                let params: Vec<String> = (1..=10).map(|c| format!("${}", r * 10 + c)).collect();
+                let params: Vec<String> = (1..=12).map(|c| format!("${}", r * 12 + c)).collect();
                 format!("({})", params.join(", "))
             })
             .collect();
         let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash) VALUES {}",
+            "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, \
+                 key_id, client) VALUES {}",
             values.join(", ")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -90,7 +208,9 @@ pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
                 .bind(e.case_id.as_deref())
                 .bind(&e.fields)
                 .bind(prev_hash)
-                .bind(h);
+                .bind(h)
+                .bind(key_id)
+                .bind(&e.client);
         }
         q.execute(&mut **tx).await?;
     }
@@ -105,24 +225,60 @@ pub async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every entry links to the one before and the head points at the last.
-    Intact { entries: i64 },
+    /// Every entry links to the one before, each keyed hash holds, the head points at the last
+    /// and the anchor (if given) is in the chain. `unkeyed` entries predate the key.
+    Intact { entries: i64, unkeyed: i64 },
     /// The first entry whose link or hash does not hold, and why.
     Broken { seq: i64, why: String },
 }
 
-/// Walks the whole chain in order, a page at a time.
-pub async fn verify(conn: &mut sqlx::AnyConnection) -> Result<Verdict> {
+/// The head of the chain at some moment, kept outside the database (`homeward audit anchor`):
+/// a later verification checks that this entry is still there, unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Anchor {
+    /// The anchor's text: `homeward-audit-anchor SEQ HASH`.
+    pub fn to_text(&self) -> String {
+        format!("homeward-audit-anchor {} {}\n", self.seq, self.hash)
+    }
+
+    pub fn parse(text: &str) -> std::result::Result<Anchor, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            ["homeward-audit-anchor", seq, hash] if hash.len() == 64 && from_hex(hash).is_some() => {
+                Ok(Anchor { seq: seq.parse().map_err(|_| format!("`{seq}` is not an entry number"))?, hash: hash.to_string() })
+            }
+            _ => Err("expected `homeward-audit-anchor SEQ HASH`, as `homeward audit anchor` prints".into()),
+        }
+    }
+}
+
+/// The current head: how many entries and the last one's hash.
+pub async fn anchor(conn: &mut sqlx::AnyConnection) -> Result<Anchor> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
+    Ok(Anchor { seq: head.try_get(0)?, hash: head.try_get(1)? })
+}
+
+const SELECT_STORED: &str = "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, key_id, client \
+     FROM audit_log";
+
+/// Walks the whole chain in order, a page at a time, checking each entry's keyed hash with
+/// `key`, and that `anchor`'s entry is still there with the hash it had.
+pub async fn verify(conn: &mut sqlx::AnyConnection, key: &AuditKey, anchor: Option<&Anchor>) -> Result<Verdict> {
     let mut prev = "0".repeat(64);
     let mut expected_seq = 1;
+    let mut unkeyed = 0;
+    let mut keyed_seen = false;
+    let mut anchor_seen = anchor.is_none_or(|a| a.seq == 0);
     loop {
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash \
-             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 10000",
-        )
-        .bind(expected_seq)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query(safe!("{SELECT_STORED} WHERE seq >= $1 ORDER BY seq LIMIT 10000"))
+            .bind(expected_seq)
+            .fetch_all(&mut *conn)
+            .await?;
         if rows.is_empty() {
             break;
         }
@@ -134,31 +290,59 @@ pub async fn verify(conn: &mut sqlx::AnyConnection) -> Result<Verdict> {
             if s.prev_hash != prev {
                 return Ok(Verdict::Broken { seq: s.seq, why: "does not link to the entry before it".into() });
             }
-            if hash(&prev, s.seq, &s.at, &s.entry) != s.hash {
-                return Ok(Verdict::Broken { seq: s.seq, why: "its content does not match its hash".into() });
+            let expected = if s.key_id.is_empty() {
+                if keyed_seen {
+                    let why = "is not sealed with a key, though entries before it are: it was forged or rewritten";
+                    return Ok(Verdict::Broken { seq: s.seq, why: why.into() });
+                }
+                unkeyed += 1;
+                hash(&prev, s.seq, &s.at, &s.entry)
+            } else {
+                keyed_seen = true;
+                let Some(secret) = key.get(&s.key_id) else {
+                    let why = format!("is sealed with key `{}`, which the key file does not hold", s.key_id);
+                    return Ok(Verdict::Broken { seq: s.seq, why });
+                };
+                seal(secret, &prev, s.seq, &s.at, &s.entry)
+            };
+            if expected != s.hash {
+                let why = "its content does not match its keyed hash: it was rewritten, or forged without the key";
+                return Ok(Verdict::Broken { seq: s.seq, why: why.into() });
+            }
+            if let Some(a) = anchor.filter(|a| a.seq == s.seq) {
+                if a.hash != s.hash {
+                    let why = "differs from the anchor taken earlier: the log was rewritten from here";
+                    return Ok(Verdict::Broken { seq: s.seq, why: why.into() });
+                }
+                anchor_seen = true;
             }
             prev = s.hash;
             expected_seq += 1;
         }
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
-    let (head_seq, head_hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
     let last = expected_seq - 1;
-    if head_seq != last || head_hash != prev {
+    if !anchor_seen && let Some(a) = anchor {
+        let why = if last == 0 {
+            format!("the log is empty but the anchor saw {} entries: it was deleted", a.seq)
+        } else {
+            format!("the log ends at entry {last} but the anchor saw {} entries: it was truncated", a.seq)
+        };
+        return Ok(Verdict::Broken { seq: last + 1, why });
+    }
+    let head = self::anchor(conn).await?;
+    if head.seq != last || head.hash != prev {
         return Ok(Verdict::Broken {
-            seq: last.max(head_seq),
-            why: format!("the chain ends at entry {last} but its head says {head_seq}: entries were removed"),
+            seq: last.max(head.seq),
+            why: format!("the chain ends at entry {last} but its head says {}: entries were removed", head.seq),
         });
     }
-    Ok(Verdict::Intact { entries: last })
+    Ok(Verdict::Intact { entries: last, unkeyed })
 }
 
 /// The latest entries about a case, newest first (for the case's access history).
 pub async fn for_case(conn: &mut sqlx::AnyConnection, case_id: &str, limit: i64) -> Result<Vec<Stored>> {
     let rows = sqlx::query(
-        "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash \
-         FROM audit_log WHERE case_id = $1 ORDER BY seq DESC LIMIT $2",
-    )
+safe!("{SELECT_STORED} WHERE case_id = $1 ORDER BY seq DESC LIMIT $2"))
     .bind(case_id)
     .bind(limit)
     .fetch_all(&mut *conn)
@@ -175,9 +359,7 @@ pub async fn for_record(
     limit: i64,
 ) -> Result<Vec<Stored>> {
     let rows = sqlx::query(
-        "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash \
-         FROM audit_log WHERE entity = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3",
-    )
+safe!("{SELECT_STORED} WHERE entity = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3"))
     .bind(entity)
     .bind(record_id)
     .bind(limit)
@@ -197,8 +379,17 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<Stored> {
             record_id: row.try_get(5)?,
             case_id: row.try_get(6)?,
             fields: row.try_get(7)?,
+            client: row.try_get(11)?,
         },
         prev_hash: row.try_get(8)?,
         hash: row.try_get(9)?,
+        key_id: row.try_get(10)?,
     })
+}
+
+/// How many entries are sealed with a key: a log that has some must never be given a new key
+/// silently (the old one is needed to verify them).
+pub async fn keyed_entries(conn: &mut sqlx::AnyConnection) -> Result<i64> {
+    let r = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE key_id <> ''").fetch_one(&mut *conn).await?;
+    Ok(r.try_get(0)?)
 }

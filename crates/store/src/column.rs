@@ -31,6 +31,7 @@ macro_rules! stored_by_name {
 }
 
 stored_by_name!(
+    homeward_domain::access::GrantRequestState,
     homeward_domain::access::Role,
     homeward_domain::access::Section,
     homeward_domain::case::CaseState,

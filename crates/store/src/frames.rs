@@ -157,4 +157,20 @@ pub struct UserRow {
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// May share data without consent when life is at risk (an explicit grant).
+    pub emergency_sharing: bool,
+}
+
+/// A grant of sensitive sections or of emergency sharing that a second administrator decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantRequestRow {
+    pub id: String,
+    pub username: String,
+    pub sections: Vec<Section>,
+    pub emergency_sharing: bool,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub state: homeward_domain::access::GrantRequestState,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
 }

@@ -24,12 +24,14 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(1, "case_registry", include_str!("../migrations/sqlite/0001_case_registry.sql")),
     migration(2, "sign_in", include_str!("../migrations/sqlite/0002_sign_in.sql")),
     Migration { rebuilds_tables: true, ..migration(3, "checks", include_str!("../migrations/sqlite/0003_checks.sql")) },
+    migration(4, "trust", include_str!("../migrations/sqlite/0004_trust.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(1, "case_registry", include_str!("../migrations/postgres/0001_case_registry.sql")),
     migration(2, "sign_in", include_str!("../migrations/postgres/0002_sign_in.sql")),
     migration(3, "checks", include_str!("../migrations/postgres/0003_checks.sql")),
+    migration(4, "trust", include_str!("../migrations/postgres/0004_trust.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

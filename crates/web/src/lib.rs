@@ -43,8 +43,14 @@ use homeward_service::Services;
 const STYLESHEET: &str = include_str!("../static/homeward.css");
 const SURVEY_SCRIPT: &str = include_str!("../static/survey.js");
 
-/// The API and the web app together.
+/// The API and the web app together, with the default time limits and no trusted proxy.
 pub fn app(state: Services) -> Router {
+    app_with(state, &homeward_server::hardening::Hardening::default())
+}
+
+/// The API and the web app together, hardened as the deployment says (see
+/// `homeward_server::hardening`).
+pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardening) -> Router {
     let pages = Router::new()
         .route("/", get(caseload::caseload))
         .route("/sign-in", get(sign_in::sign_in_form).post(sign_in::sign_in))
@@ -86,7 +92,8 @@ pub fn app(state: Services) -> Router {
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))
         .with_state(state.clone());
-    homeward_server::logging::with_request_log(homeward_server::app(state).merge(pages))
+    let all = homeward_server::logging::with_request_log(homeward_server::routes(state).merge(pages));
+    homeward_server::hardening::harden(all, hardening)
 }
 
 async fn stylesheet() -> impl IntoResponse {

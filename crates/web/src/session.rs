@@ -67,7 +67,9 @@ impl FromRequestParts<Services> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &Services) -> Result<Self, Response> {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| SignInFirst.into_response())?.to_string();
-        let caller = homeward_service::session::authenticate(state, &token).await.map_err(crate::layout::failure)?;
+        let client = homeward_server::hardening::client_of(&parts.extensions);
+        let caller =
+            homeward_service::session::authenticate(state, &token, &client).await.map_err(crate::layout::failure)?;
         homeward_server::logging::RequestUser::record(&parts.extensions, &caller.username);
         Ok(Session { csrf: csrf_for(&token), caller, token })
     }

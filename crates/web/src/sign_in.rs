@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
 use crate::layout::render;
+use homeward_server::extract::Client;
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Session, cookie, csrf_for, set_cookie};
 
 /// Sessions last a working day.
@@ -55,7 +56,12 @@ pub struct SignInForm {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<Services>, headers: HeaderMap, Form(form): Form<SignInForm>) -> Response {
+pub async fn sign_in(
+    State(state): State<Services>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
     let t = browser_language(&headers);
     let expected = cookie(&headers, CSRF_COOKIE).unwrap_or("");
     let again = |message: &'static str, status: StatusCode| {
@@ -71,7 +77,7 @@ pub async fn sign_in(State(state): State<Services>, headers: HeaderMap, Form(for
         return again("session_expired", StatusCode::FORBIDDEN);
     }
     let credentials = Credentials { username: form.username.clone(), password: form.password.clone() };
-    match api_session::sign_in(&state, credentials).await {
+    match api_session::sign_in(&state, credentials, &client).await {
         Ok(session) => {
             let token = session.token.clone().unwrap_or_default();
             let mut response = Redirect::to("/").into_response();

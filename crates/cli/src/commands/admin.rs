@@ -21,6 +21,8 @@ pub struct NewUser<'a> {
     pub provider: Option<&'a str>,
     pub grants: &'a [String],
     pub language: &'a str,
+    /// May refer without consent when life is at risk (handbook L7328-7330).
+    pub emergency_sharing: bool,
 }
 
 pub fn create_user(database: &DatabaseArg, user: &NewUser<'_>) -> anyhow::Result<ExitCode> {
@@ -30,7 +32,7 @@ pub fn create_user(database: &DatabaseArg, user: &NewUser<'_>) -> anyhow::Result
     let account = account_of(user, password)?;
     block_on(async {
         let store = database.open().await?;
-        let services = Services::new(store.clone(), super::load_scorer(None)?);
+        let services = database.services(&store).await?;
         let saved = save_account(&services, &command_line(), account).await;
         store.close().await;
         let saved = saved?;
@@ -63,6 +65,7 @@ pub fn account_of(user: &NewUser<'_>, password: &str) -> anyhow::Result<NewAccou
         provider: user.provider.map(str::to_string),
         grants,
         language: user.language.to_string(),
+        emergency_sharing: user.emergency_sharing,
     })
 }
 
@@ -85,7 +88,7 @@ pub async fn save_account(services: &Services, by: &Caller, account: NewAccount)
 pub fn create_token(database: &DatabaseArg, username: &str) -> anyhow::Result<ExitCode> {
     block_on(async {
         let store = database.open().await?;
-        let services = Services::new(store.clone(), super::load_scorer(None)?);
+        let services = database.services(&store).await?;
         let token = issue_token(&services, username).await;
         store.close().await;
         println!("{}", token?);
@@ -102,6 +105,22 @@ pub async fn issue_token(services: &Services, username: &str) -> anyhow::Result<
         }
         other => anyhow::anyhow!("{other}"),
     })
+}
+
+/// `homeward admin unlock`: lifts the sign-in lock of an account, from every address.
+pub fn unlock(database: &DatabaseArg, username: &str) -> anyhow::Result<ExitCode> {
+    block_on(async {
+        let store = database.open().await?;
+        let services = database.services(&store).await?;
+        let cleared = users::unlock(&services, &command_line(), username).await;
+        store.close().await;
+        match cleared {
+            Ok(n) => println!("{username}: sign-in unlocked ({n} locked address(es) cleared)"),
+            Err(ServiceError::NotFound) => anyhow::bail!("no user '{username}'"),
+            Err(e) => anyhow::bail!("{e}"),
+        }
+        Ok(ExitCode::SUCCESS)
+    })?
 }
 
 /// `homeward admin check`: the database's integrity check and the audit chain.

@@ -10,18 +10,20 @@ use crate::database::{DatabaseArg, block_on, redact};
 pub fn run(database: &DatabaseArg, listen: &str) -> anyhow::Result<ExitCode> {
     block_on(async {
         let store = database.open().await?;
-        serve(store, database, listen, None).await
+        let services = database.services(&store).await?;
+        serve(services, store, database, listen, None).await
     })?
 }
 
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed once listening.
 pub async fn serve(
+    state: Services,
     store: homeward_store::Store,
     database: &DatabaseArg,
     listen: &str,
     banner: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let scorer = super::load_scorer(None)?;
+    let hardening = crate::deployment::hardening()?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     println!("Homeward is listening on http://{address} (database {})", redact(&database.url));
@@ -31,9 +33,7 @@ pub async fn serve(
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    let state = Services::new(store.clone(), scorer);
-    axum::serve(listener, homeward_web::app(state))
-        .with_graceful_shutdown(shutdown())
+    homeward_server::hardening::serve(listener, homeward_web::app_with(state, &hardening), &hardening, shutdown())
         .await
         .context("server failed")?;
     store.close().await;

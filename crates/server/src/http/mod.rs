@@ -26,6 +26,7 @@ pub fn routes() -> Router<Services> {
     let api = Router::new()
         .route("/openapi.json", get(crate::openapi::document))
         .route("/docs", get(crate::docs::page))
+        .route("/docs.css", get(crate::docs::stylesheet))
         .route("/session", post(session::sign_in).get(session::current).delete(session::sign_out))
         .route("/session/language", put(users::set_language))
         .route("/users", post(users::create).get(users::list))

@@ -1,9 +1,8 @@
-//! Signing in with a password for a token, and out again. Failed attempts are counted in the
-//! database (so the limit holds across app servers): after five in fifteen minutes a username
-//! is refused with 429 until the window has passed.
+//! Signing in with a password for a token, and out again. Attempts are limited per client
+//! address and per username from an address (see `homeward_service::session`).
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Auth, Body};
+use crate::extract::{Auth, Body, Client};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -12,15 +11,16 @@ use homeward_service::session as svc;
 use homeward_service::session::*;
 
 /// Signs in: a new token for the user, or 401 (the same for an unknown user and a wrong
-/// password), or 429 after too many failures.
+/// password), or 429 after too many attempts.
 #[utoipa::path(post, path = "/api/v1/session", operation_id = "sign_in", tag = "session", request_body = Credentials,
     responses((status = 201, body = SessionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_in(
     State(state): State<Services>,
+    Client(client): Client,
     Body(credentials): Body<Credentials>,
 ) -> ApiResult<(StatusCode, Json<SessionView>)> {
-    Ok((StatusCode::CREATED, Json(svc::sign_in(&state, credentials).await?)))
+    Ok((StatusCode::CREATED, Json(svc::sign_in(&state, credentials, &client).await?)))
 }
 
 /// Who the token belongs to.

@@ -181,7 +181,7 @@ pub async fn change_of(state: &Services, caller: &Caller, surveys: &Surveys, q: 
         surveys.from,
         surveys.to
     );
-    state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "analysis", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();
     let compared = report.cases.len();
     Ok(ChangeView {

@@ -228,7 +228,7 @@ pub async fn regression_of(
     }
     let model = ols::fit(&design, covariance).map_err(model_refusal)?;
     let record = format!("regression:{}:{}..{}", q.formula, surveys.from, surveys.to);
-    state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "analysis", &record, None, &["aggregates"])]).await?;
     let profile = state.scorer.profile();
     Ok(RegressionView {
         formula: format!("{} ~ {}", formula.response, formula.terms.join(" + ")),

@@ -57,6 +57,6 @@ pub async fn summary_of(state: &Services, caller: &Caller, surveys: &Surveys, q:
     let result =
         summarise(&frame, &q.measure, &by, min_cell, edges).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let record = format!("{}:{}:{}..{}", q.measure, by.join("+"), surveys.from, surveys.to);
-    state.reads.record(vec![entry(&caller.username, "read", "analysis", &record, None, &["aggregates"])]).await?;
+    state.reads.record(vec![entry(caller, "read", "analysis", &record, None, &["aggregates"])]).await?;
     Ok(result)
 }

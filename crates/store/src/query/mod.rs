@@ -3,6 +3,8 @@
 
 pub mod cases;
 pub mod facts;
+pub mod grants;
+pub mod idempotency;
 pub mod plans;
 pub mod providers;
 pub mod records;

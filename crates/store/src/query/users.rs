@@ -10,7 +10,8 @@ use crate::column::{Stored, instant, instant_text, named, sections, sections_tex
 use crate::frames::UserRow;
 use crate::{Result, Tx};
 
-const COLUMNS: &str = "username, role, office, provider_id, sections, language, password_hash, disabled, created_at";
+const COLUMNS: &str =
+    "username, role, office, provider_id, sections, language, password_hash, disabled, created_at, emergency_sharing";
 
 fn row(r: &AnyRow) -> Result<UserRow> {
     Ok(UserRow {
@@ -23,15 +24,16 @@ fn row(r: &AnyRow) -> Result<UserRow> {
         password_hash: r.try_get(6)?,
         disabled: r.try_get::<i64, _>(7)? != 0,
         created_at: instant(r, 8, "created_at")?,
+        emergency_sharing: r.try_get::<i64, _>(9)? != 0,
     })
 }
 
 /// Creates the user, or replaces its role, office, grants and password when it exists.
 pub async fn upsert(tx: &mut Tx, u: &UserRow) -> Result<()> {
     sqlx::query(safe!(
-        "INSERT INTO users ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+        "INSERT INTO users ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (username) DO UPDATE SET role = $2, office = $3, provider_id = $4, sections = $5, \
-         language = $6, password_hash = $7, disabled = $8"
+         language = $6, password_hash = $7, disabled = $8, emergency_sharing = $10"
     ))
     .bind(&u.username)
     .bind(u.role.stored())
@@ -42,6 +44,7 @@ pub async fn upsert(tx: &mut Tx, u: &UserRow) -> Result<()> {
     .bind(&u.password_hash)
     .bind(i64::from(u.disabled))
     .bind(instant_text(&u.created_at))
+    .bind(i64::from(u.emergency_sharing))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -61,30 +64,9 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UserRow>> {
 }
 
 pub async fn add_token(tx: &mut Tx, token_hash: &str, username: &str) -> Result<()> {
-    sqlx::query("INSERT INTO tokens (token_hash, username, created_at) VALUES ($1, $2, $3)")
+    let at = crate::now_text();
+    sqlx::query("INSERT INTO tokens (token_hash, username, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
         .bind(token_hash)
-        .bind(username)
-        .bind(crate::now_text())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// The enabled user a token belongs to.
-pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<UserRow>> {
-    let cols = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
-    let r = sqlx::query(safe!(
-        "SELECT {cols} FROM tokens t JOIN users u ON u.username = t.username WHERE t.token_hash = $1 AND u.disabled = 0"
-    ))
-    .bind(token_hash)
-    .fetch_optional(conn)
-    .await?;
-    r.as_ref().map(row).transpose()
-}
-
-/// Records a failed sign-in for `username`.
-pub async fn record_failure(tx: &mut Tx, username: &str, at: &str) -> Result<()> {
-    sqlx::query("INSERT INTO sign_in_failures (username, at) VALUES ($1, $2)")
         .bind(username)
         .bind(at)
         .execute(&mut **tx)
@@ -92,20 +74,86 @@ pub async fn record_failure(tx: &mut Tx, username: &str, at: &str) -> Result<()>
     Ok(())
 }
 
-/// Failed sign-ins for `username` since `since` (an instant as stored).
-pub async fn failures_since(conn: &mut AnyConnection, username: &str, since: &str) -> Result<i64> {
-    let r = sqlx::query("SELECT COUNT(*) FROM sign_in_failures WHERE username = $1 AND at >= $2")
-        .bind(username)
-        .bind(since)
-        .fetch_one(conn)
+/// A session as the token table holds it.
+#[derive(Debug, Clone)]
+pub struct TokenSession {
+    pub user: UserRow,
+    pub created_at: String,
+    pub last_seen_at: String,
+}
+
+/// The enabled user a token belongs to, with when the session began and was last used.
+pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<TokenSession>> {
+    let cols = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+    let r = sqlx::query(safe!(
+        "SELECT {cols}, t.created_at, COALESCE(t.last_seen_at, t.created_at) FROM tokens t \
+         JOIN users u ON u.username = t.username WHERE t.token_hash = $1 AND u.disabled = 0"
+    ))
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    let n = COLUMNS.split(", ").count();
+    Ok(Some(TokenSession { user: row(&r)?, created_at: r.try_get(n)?, last_seen_at: r.try_get(n + 1)? }))
+}
+
+/// Notes that the token was used at `at` (for the idle expiry).
+pub async fn touch_token(tx: &mut Tx, token_hash: &str, at: &str) -> Result<()> {
+    sqlx::query("UPDATE tokens SET last_seen_at = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(at)
+        .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Ends every session of `username` (a new password, a change of role, office or grants,
+/// disabling). Returns how many ended.
+pub async fn remove_tokens_of(tx: &mut Tx, username: &str) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM tokens WHERE username = $1").bind(username).execute(&mut **tx).await?;
+    Ok(done.rows_affected())
+}
+
+/// Counts a sign-in attempt for `username` from `address` and returns the attempts in the
+/// current window, in one statement: concurrent attempts each see their own count. A window
+/// that began before `window_since` starts again at `now`.
+pub async fn count_attempt(
+    tx: &mut Tx,
+    username: &str,
+    address: &str,
+    now: &str,
+    window_since: &str,
+) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO sign_in_attempts (username, address, window_start, attempts) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (username, address) DO UPDATE SET \
+         attempts = CASE WHEN sign_in_attempts.window_start < $4 THEN 1 ELSE sign_in_attempts.attempts + 1 END, \
+         window_start = CASE WHEN sign_in_attempts.window_start < $4 THEN $3 ELSE sign_in_attempts.window_start END \
+         RETURNING attempts",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(now)
+    .bind(window_since)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(r.try_get(0)?)
 }
 
-/// Forgets the failures of `username` (after a successful sign-in).
-pub async fn clear_failures(tx: &mut Tx, username: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE username = $1").bind(username).execute(&mut **tx).await?;
-    Ok(())
+/// Forgets the attempts of `username`: from one address after a successful sign-in, or from
+/// every address (`None`) when an administrator unlocks the account.
+pub async fn clear_attempts(tx: &mut Tx, username: &str, address: Option<&str>) -> Result<u64> {
+    let done = match address {
+        Some(a) => {
+            sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1 AND address = $2")
+                .bind(username)
+                .bind(a)
+                .execute(&mut **tx)
+                .await?
+        }
+        None => sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1").bind(username).execute(&mut **tx).await?,
+    };
+    Ok(done.rows_affected())
 }
 
 /// Revokes one token (signing out).

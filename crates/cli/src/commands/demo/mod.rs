@@ -30,7 +30,8 @@ pub const DEMO_PASSWORD: &str = "homeward-demo";
 pub fn run(database: &DatabaseArg, listen: &str, cases_wanted: usize, seed_only: bool) -> anyhow::Result<ExitCode> {
     block_on(async {
         let store = database.open().await?;
-        let token = seed(&store, cases_wanted).await?;
+        let services = database.services(&store).await?;
+        let token = seed(&services, &store, cases_wanted).await?;
         let banner = format!(
             "Demo login: username `{DEMO_USER}`, password `{DEMO_PASSWORD}` (admin, every section granted)\n\
              API token for it: {token}\n\
@@ -42,13 +43,13 @@ pub fn run(database: &DatabaseArg, listen: &str, cases_wanted: usize, seed_only:
             store.close().await;
             return Ok(ExitCode::SUCCESS);
         }
-        super::serve::serve(store, database, listen, Some(banner)).await
+        super::serve::serve(services, store, database, listen, Some(banner)).await
     })?
 }
 
 /// Seeds an empty database with `wanted` cases (a database that already has cases is kept as
 /// it is); returns a fresh token of the demo user.
-pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
+pub async fn seed(services: &Services, store: &Store, wanted: usize) -> anyhow::Result<String> {
     let mut conn = store.read().await?;
     let existing = cases::count(&mut conn).await? as usize;
     let has_demo_user = users::get(&mut conn, DEMO_USER).await?.is_some();
@@ -60,17 +61,16 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
              Serve it with `homeward serve`, or give `homeward demo` another --database"
         );
     }
-    let scorer = super::load_scorer(None)?;
-    let services = Services::new(store.clone(), scorer.clone());
+    let scorer = services.scorer.clone();
     if !has_demo_user {
-        create_users(&services, &staff()).await?;
+        create_users(services, &staff()).await?;
     }
-    let token = issue_token(&services, DEMO_USER).await?;
+    let token = issue_token(services, DEMO_USER).await?;
     if existing == 0 && wanted > 0 {
         let through_api = wanted.min(THROUGH_THE_SERVICES);
         eprintln!("Creating {through_api} demo cases through the services...");
         let provider =
-            flows::create(&services, &command_line(), scorer.instrument(), through_api).await.context("demo data")?;
+            flows::create(services, &command_line(), scorer.instrument(), through_api).await.context("demo data")?;
         let partner = NewUser {
             username: "partner",
             role: "partner",
@@ -78,11 +78,12 @@ pub async fn seed(store: &Store, wanted: usize) -> anyhow::Result<String> {
             provider: Some(&provider),
             grants: &[],
             language: "fr",
+            emergency_sharing: false,
         };
-        create_users(&services, &[partner]).await?;
+        create_users(services, &[partner]).await?;
         if wanted > through_api {
             eprintln!("Writing {} more registrations in bulk...", wanted - through_api);
-            bulk::register(&services, wanted - through_api, through_api as u64).await?;
+            bulk::register(services, wanted - through_api, through_api as u64).await?;
             store.optimize().await?;
         }
     } else if existing > 0 {
@@ -101,7 +102,7 @@ fn staff() -> Vec<NewUser<'static>> {
         homeward_domain::access::Section::ALL.iter().map(|s| homeward_domain::Named::name(*s).to_string()).collect()
     });
     vec![
-        NewUser { username: DEMO_USER, role: "admin", office: None, provider: None, grants: all, language: "en" },
+        NewUser { username: DEMO_USER, role: "admin", office: None, provider: None, grants: all, language: "en", emergency_sharing: true },
         NewUser {
             username: "counsellor",
             role: "counsellor",
@@ -109,6 +110,7 @@ fn staff() -> Vec<NewUser<'static>> {
             provider: None,
             grants: NO_GRANTS,
             language: "fr",
+            emergency_sharing: false,
         },
         NewUser {
             username: "monitor",
@@ -117,6 +119,7 @@ fn staff() -> Vec<NewUser<'static>> {
             provider: None,
             grants: NO_GRANTS,
             language: "en",
+            emergency_sharing: false,
         },
     ]
 }

@@ -1,0 +1,53 @@
+//! A deployment's settings, read from `HOMEWARD_*` variables (README: settings), each checked
+//! with a message naming the variable.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use homeward_server::hardening::Hardening;
+use homeward_service::settings::Settings;
+
+fn number(name: &str) -> anyhow::Result<Option<u64>> {
+    match std::env::var(name) {
+        Ok(text) if !text.trim().is_empty() => {
+            let n: u64 = text.trim().parse().with_context(|| format!("{name}: `{text}` is not a whole number"))?;
+            if n == 0 {
+                anyhow::bail!("{name}: must be at least 1");
+            }
+            Ok(Some(n))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The settings: `HOMEWARD_MIN_CELL` (the suppression floor), `HOMEWARD_SESSION_IDLE_MINUTES`,
+/// `HOMEWARD_SESSION_HOURS`; the defaults otherwise.
+pub fn settings() -> anyhow::Result<Settings> {
+    let mut s = Settings::default();
+    if let Some(n) = number("HOMEWARD_MIN_CELL")? {
+        s.min_cell_floor = n as usize;
+    }
+    if let Some(n) = number("HOMEWARD_SESSION_IDLE_MINUTES")? {
+        s.session_idle = Duration::from_secs(n.saturating_mul(60));
+    }
+    if let Some(n) = number("HOMEWARD_SESSION_HOURS")? {
+        s.session_lifetime = Duration::from_secs(n.saturating_mul(3600));
+    }
+    Ok(s)
+}
+
+/// The HTTP limits: `HOMEWARD_TRUSTED_PROXIES` (addresses of load balancers, comma-separated,
+/// whose `X-Forwarded-For` is believed).
+pub fn hardening() -> anyhow::Result<Hardening> {
+    let mut h = Hardening::default();
+    if let Ok(text) = std::env::var("HOMEWARD_TRUSTED_PROXIES") {
+        h.trusted_proxies = text
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse::<IpAddr>().with_context(|| format!("HOMEWARD_TRUSTED_PROXIES: `{t}` is not an IP address")))
+            .collect::<anyhow::Result<_>>()?;
+    }
+    Ok(h)
+}
