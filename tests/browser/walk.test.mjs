@@ -55,7 +55,9 @@ async function signOut(page) {
 
 /** No serious or critical accessibility violation on the page. */
 async function accessible(page, name) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through the debugging protocol, which the pages' content security policy (no
+  // inline script) does not govern; an injected <script> would be refused, as it should be.
+  await page.evaluate(axeSource);
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], `axe on ${name}`);
@@ -297,6 +299,10 @@ test("the newcomer's walk: register, consent, baseline RSS, plan with a referral
   await page.getByLabel("Given on").fill("2026-03-01");
   await page.getByLabel(/^Partner/).fill(provider);
   await page.getByLabel(/^Plan version/).fill("1");
+  // The packet may carry only what the returnee agreed to share: the fields ticked by default.
+  for (const field of ["name", "contacts", "languages"]) {
+    await page.locator(`input[name="fields"][value="${field}"]`).check();
+  }
   await page.getByRole("button", { name: "Record the consent" }).click();
   await page.getByRole("link", { name: "Referrals" }).click();
   await assert.doesNotReject(
@@ -337,7 +343,12 @@ test("the newcomer's walk: register, consent, baseline RSS, plan with a referral
   assert.equal(await page.locator("figure.chart svg circle").count(), 8, "three dimensions and the composite, twice");
   await shoot(page, "case-progress");
 
-  // Closure: reason, the returnee's choice, exit interview, an onward referral.
+  // Closure: reason, the returnee's choice, exit interview, an onward referral (which the
+  // returnee consents to first, handbook line 4320).
+  await page.getByLabel("Purpose").selectOption("onward_referral");
+  await page.getByLabel("How given").selectOption("verbal_by_phone");
+  await page.getByLabel("Given on").fill("2026-04-01");
+  await page.getByRole("button", { name: "Record the consent" }).click();
   await page.getByRole("button", { name: "begin closing the case" }).click();
   await page.getByRole("link", { name: "Close the case" }).click();
   await page.getByLabel(/^Reason/).selectOption("plan_completed");

@@ -26,7 +26,7 @@ fn number(name: &str) -> anyhow::Result<Option<u64>> {
 pub fn settings() -> anyhow::Result<Settings> {
     let mut s = Settings::default();
     if let Some(n) = number("HOMEWARD_MIN_CELL")? {
-        s.min_cell_floor = n as usize;
+        s.min_cell_floor = u32::try_from(n).context("HOMEWARD_MIN_CELL: too large")?;
     }
     if let Some(n) = number("HOMEWARD_SESSION_IDLE_MINUTES")? {
         s.session_idle = Duration::from_secs(n.saturating_mul(60));

@@ -62,6 +62,8 @@ named_enum! {
         /// Read the referral packets sent to one's own organisation, and update their state.
         HandleReferralPackets = "handle_referral_packets",
         ReadAudit = "read_audit",
+        /// See the referrals sent without consent (the urgent path) in one's offices.
+        ReviewOverrides = "review_overrides",
     }
 }
 
@@ -88,9 +90,11 @@ impl Role {
         match self {
             Role::Admin => {
                 CASE_WORK.contains(&permission)
-                    || matches!(permission, P::ManageProviders | P::ManageUsers | P::ReadAudit)
+                    || matches!(permission, P::ManageProviders | P::ManageUsers | P::ReadAudit | P::ReviewOverrides)
             }
-            Role::Supervisor => CASE_WORK.contains(&permission) || permission == P::ManageProviders,
+            Role::Supervisor => {
+                CASE_WORK.contains(&permission) || matches!(permission, P::ManageProviders | P::ReviewOverrides)
+            }
             Role::CaseManager => CASE_WORK.contains(&permission),
             Role::Counsellor => {
                 matches!(permission, P::ReadCases | P::SearchByName | P::RecordAssessment | P::TakeSurvey | P::FollowUp)

@@ -87,6 +87,16 @@ pub struct Closure {
 }
 
 impl Closure {
+    /// The consents the closure needs: onward referrals each carry the returnee's explicit
+    /// consent (line 4320).
+    pub fn needs_consent(&self) -> Vec<(&'static str, crate::consent::ConsentPurpose)> {
+        if self.onward_referrals.is_empty() {
+            vec![]
+        } else {
+            vec![("onward_referrals", crate::consent::ConsentPurpose::OnwardReferral)]
+        }
+    }
+
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut p = Problems::default();
         p.plausible_date("date", self.date);

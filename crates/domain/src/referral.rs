@@ -121,9 +121,11 @@ pub struct ReferralRequest {
     /// The case fields the packet will carry.
     #[serde(default)]
     pub data_shared: Vec<PacketField>,
-    /// Life at risk: a mental-health professional refers without consent (line 7328).
+    /// Life at risk: a user granted emergency sharing (a mental-health professional) refers
+    /// without consent, saying why (lines 7328-7330). The override is theirs: audited, shown on
+    /// the case and listed for supervisors.
     #[serde(default)]
-    pub consent_override_by: Option<String>,
+    pub consent_override_reason: Option<String>,
     #[serde(default)]
     pub follow_up_on: Option<NaiveDate>,
 }
@@ -138,10 +140,10 @@ impl ReferralRequest {
         p.text("provider", &self.provider, SHORT_TEXT);
         p.text("service_type", &self.service_type, SHORT_TEXT);
         p.text("reason", &self.reason, LONG_TEXT);
-        p.optional_text("consent_override_by", self.consent_override_by.as_deref(), SHORT_TEXT);
-        if self.consent_override_by.is_some() && self.urgency != Urgency::Urgent {
+        p.optional_text("consent_override_reason", self.consent_override_reason.as_deref(), LONG_TEXT);
+        if self.consent_override_reason.is_some() && self.urgency != Urgency::Urgent {
             p.add(
-                "consent_override_by",
+                "consent_override_reason",
                 crate::problem!(
                     "override_only_urgent",
                     "consent may be overridden only for an urgent referral (life at risk)"
@@ -166,7 +168,7 @@ impl ReferralRequest {
 
     /// Where the referral starts: on the urgent path when consent is overridden.
     pub fn initial_state(&self) -> ReferralState {
-        if self.consent_override_by.is_some() { ReferralState::Urgent } else { ReferralState::Proposed }
+        if self.consent_override_reason.is_some() { ReferralState::Urgent } else { ReferralState::Proposed }
     }
 }
 

@@ -1,9 +1,21 @@
 //! Writing output fields: CSV quoting and numbers in full precision.
 
-/// Appends `field`, quoted when it holds a delimiter, a quote or a line end.
+/// Whether a spreadsheet would run the cell as a formula (or a dynamic exchange) on opening: it
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP, "CSV injection").
+pub fn runs_as_formula(field: &[u8]) -> bool {
+    matches!(field.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
+
+/// Appends a text `field`, quoted when it holds a delimiter, a quote or a line end; a cell a
+/// spreadsheet would run as a formula is written with a leading `'`, so it shows as the text
+/// it is (an id typed as `=HYPERLINK(...)` stays text). Numbers are not written through here.
 pub(crate) fn push_field(out: &mut Vec<u8>, field: &[u8]) {
-    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    let formula = runs_as_formula(field);
+    if formula || field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
+        if formula {
+            out.push(b'\'');
+        }
         for &b in field {
             if b == b'"' {
                 out.push(b'"');
@@ -87,6 +99,24 @@ mod tests {
         assert_eq!(score(16.0 / 27.0), "0.5925925925925926");
         for x in [1.0 / 3.0, 83.0 / 174.0, 1e-7, 0.1 + 0.2, f64::MIN_POSITIVE] {
             assert_eq!(score(x).parse::<f64>().unwrap(), x);
+        }
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        for (cell, written) in [
+            ("=1+1", "\"'=1+1\""),
+            ("+33 6 12", "\"'+33 6 12\""),
+            ("-2", "\"'-2\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("\tx", "\"'\tx\""),
+            ("\rx", "\"'\rx\""),
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("R-001", "R-001"),
+        ] {
+            let mut out = Vec::new();
+            push_field(&mut out, cell.as_bytes());
+            assert_eq!(String::from_utf8(out).unwrap(), written, "{cell:?}");
         }
     }
 

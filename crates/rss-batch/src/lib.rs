@@ -13,6 +13,7 @@ mod records;
 mod score;
 mod sensitivity;
 
+pub use format::runs_as_formula;
 pub use header::{Header, OUTPUT_COLUMNS};
 pub use pipeline::{Options, Progress};
 pub use score::{Summary, score_csv};

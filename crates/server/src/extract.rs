@@ -102,3 +102,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
         Ok(Client(crate::hardening::client_of(&parts.extensions)))
     }
 }
+
+/// The `Idempotency-Key` header of a creation, if sent: the same key again answers what the
+/// first request created (see `homeward_service::idempotency`). A malformed key answers 422.
+#[derive(Debug)]
+pub struct Idempotency(pub Option<homeward_service::idempotency::IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Idempotency {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get("idempotency-key") else { return Ok(Idempotency(None)) };
+        let text = value.to_str().unwrap_or("\u{0}");
+        Ok(Idempotency(Some(homeward_service::idempotency::IdempotencyKey::parse(text)?)))
+    }
+}

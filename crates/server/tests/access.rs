@@ -301,7 +301,7 @@ async fn every_read_and_write_of_case_data_is_audited(t: &TestApp) {
         expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
     assert_eq!(log, expected);
     let mut conn = t.store.read().await.unwrap();
-    assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact { entries: 6 });
+    assert_eq!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { entries: 6, unkeyed: 0 });
 }
 
 async fn a_refused_write_leaves_no_rows_and_no_audit_entry(t: &TestApp) {
@@ -337,7 +337,7 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
         t.get(&token, &format!("/api/v1/cases/{case}")).await;
     }
     let mut conn = t.store.read().await.unwrap();
-    assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact { entries: 5 });
+    assert_eq!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { entries: 5, unkeyed: 0 });
     drop(conn);
     let refused = t.store.execute_admin("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").await;
     assert!(refused.is_err(), "the log is append-only");
@@ -347,13 +347,14 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
     t.store.execute_admin(disable_guard(t)).await.unwrap();
     t.store.execute_admin("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").await.unwrap();
     let mut conn = t.store.read().await.unwrap();
-    let verdict = audit::verify(&mut conn).await.unwrap();
-    assert_eq!(verdict, Verdict::Broken { seq: 3, why: "its content does not match its hash".into() });
+    let verdict = audit::verify(&mut conn, &t.key, None).await.unwrap();
+    let why = "its content does not match its keyed hash: it was rewritten, or forged without the key";
+    assert_eq!(verdict, Verdict::Broken { seq: 3, why: why.into() });
     drop(conn);
     t.store.execute_admin("UPDATE audit_log SET actor = 'root' WHERE seq = 3").await.unwrap();
     t.store.execute_admin("DELETE FROM audit_log WHERE seq = 5").await.unwrap();
     let mut conn = t.store.read().await.unwrap();
-    match audit::verify(&mut conn).await.unwrap() {
+    match audit::verify(&mut conn, &t.key, None).await.unwrap() {
         Verdict::Broken { seq: 5, why } => assert!(why.contains("entries were removed"), "{why}"),
         other => panic!("removing the last entry must be found: {other:?}"),
     }
@@ -380,6 +381,7 @@ async fn signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited
         password_hash: hash,
         disabled: false,
         created_at: homeward_store::now(),
+        emergency_sharing: false,
     };
     homeward_store::query::users::upsert(&mut tx, &row).await.unwrap();
     row.username = "awa".into();

@@ -65,7 +65,7 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
     store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "case", &id, Some(&id), &["registration"])])
         .await?;
     homeward_store::commit(tx).await?;
-    Ok(CaseView::new(&row, caller)?)
+    Ok(CaseView::new(&row, caller, &state.timing)?)
 }
 
 /// Registers many synthetic returnees in one transaction: the demo's benchmark caseload, written
@@ -107,7 +107,25 @@ fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Re
         );
         return Err(ServiceError::problem("schedule", problem));
     }
+    check_schedule_grant(state, caller, &schedule)?;
     Ok(schedule)
+}
+
+/// A schedule whose name reveals a section (trafficking) is set only by users granted it.
+fn check_schedule_grant(state: &Services, caller: &Caller, schedule: &str) -> Result<()> {
+    match state.timing.reveals(schedule) {
+        Some(section) if !caller.access.may_read_section(section) => {
+            caller.denied("case", schedule, None, "schedule reveals a section without its grant");
+            let problem = problem!(
+                "schedule_needs_grant",
+                "the schedule '{schedule}' reveals the section {section}: only users granted it may set it",
+                schedule = schedule,
+                section = section.name()
+            );
+            Err(ServiceError::problem("schedule", problem))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Search terms of a case: its folded names and its number.
@@ -182,7 +200,7 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
     let mut conn = state.store.read().await?;
     let page = cases::list(&mut conn, &filter, query.cursor.as_deref(), limit).await?;
     drop(conn);
-    let items = page.items.iter().map(|c| CaseView::new(c, caller)).collect::<Result<Vec<_>, _>>()?;
+    let items = page.items.iter().map(|c| CaseView::new(c, caller, &state.timing)).collect::<Result<Vec<_>, _>>()?;
     let fields = CaseView::audited_fields(caller);
     let entries: Vec<Entry> =
         page.items.iter().map(|c| entry(caller, "list", "case", &c.id, Some(&c.id), fields)).collect();
@@ -202,7 +220,7 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<CaseVie
     let mut conn = state.store.read().await?;
     let case = case_in_scope(&mut conn, caller, id).await?;
     drop(conn);
-    let view = CaseView::new(&case, caller)?;
+    let view = CaseView::new(&case, caller, &state.timing)?;
     let fields = CaseView::audited_fields(caller);
     state.reads.record(vec![entry(caller, "read", "case", id, Some(id), fields)]).await?;
     Ok(view)
@@ -222,9 +240,21 @@ pub struct CaseUpdate {
 pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpdate) -> Result<CaseView> {
     caller.require(Permission::EditCase)?;
     let r = &update.case;
-    let schedule = check_registration(state, caller, r)?;
+    // A schedule left out, or shown as restricted, stays as it is.
+    let keep = r.schedule.as_deref().map(str::trim).is_none_or(|s| s == crate::views::RESTRICTED);
+    let schedule = if keep {
+        check_registration(state, caller, &Registration { schedule: Some("standard".into()), ..r.clone() })?;
+        None
+    } else {
+        Some(check_registration(state, caller, r)?)
+    };
     let mut tx = state.store.begin().await?;
     let mut case = case_in_scope(&mut tx, caller, id).await?;
+    if let Some(new) = &schedule
+        && *new != case.schedule
+    {
+        check_schedule_grant(state, caller, &case.schedule)?;
+    }
     case.office = r.office.trim().to_string();
     case.case_manager = r.case_manager.clone().unwrap_or(case.case_manager);
     case.given_name = r.given_name.trim().to_string();
@@ -234,13 +264,15 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
     case.date_of_return = r.date_of_return;
     case.country_of_origin = r.country_of_origin.to_string();
     case.profile = to_json(&r.profile);
-    case.schedule = schedule;
+    if let Some(schedule) = schedule {
+        case.schedule = schedule;
+    }
     let version = cases::update(&mut tx, &case, update.version, Some(&terms(&case))).await?;
     store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "case", id, Some(id), &["registration"])]).await?;
     homeward_store::commit(tx).await?;
     case.version = version;
     case.updated_at = now();
-    Ok(CaseView::new(&case, caller)?)
+    Ok(CaseView::new(&case, caller, &state.timing)?)
 }
 
 /// A move of a case through its lifecycle.
@@ -294,6 +326,10 @@ pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseS
     }
     case.status = to;
     if let Some(closure) = &step.closure {
+        for (field, purpose) in closure.needs_consent() {
+            let field = format!("closure.{field}");
+            crate::consents::require(&mut tx, id, homeward_domain::consent::DataUse::Purpose(purpose), &field).await?;
+        }
         case.closure = Some(to_json(closure));
         case.next_follow_up = None;
     }
@@ -302,7 +338,7 @@ pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseS
     store_audit::append(&mut tx, &state.audit_key, &[entry(caller, step.action.name(), "case", id, Some(id), fields)]).await?;
     homeward_store::commit(tx).await?;
     case.version = version;
-    Ok(CaseView::new(&case, caller)?)
+    Ok(CaseView::new(&case, caller, &state.timing)?)
 }
 
 pub(crate) fn prefixed(

@@ -43,7 +43,7 @@ pub struct Period {
     pub from: NaiveDate,
     /// Last day of the period, included.
     pub to: NaiveDate,
-    /// The smallest group shown (default 5).
+    /// The smallest group shown: at least the deployment's floor (default 5); a smaller value is raised to it.
     pub min_cell: Option<u32>,
 }
 
@@ -153,7 +153,7 @@ pub async fn list(state: &Services, caller: &Caller, period: Period) -> Result<I
         );
         return Err(ServiceError::problem("to", problem));
     }
-    let min_cell = period.min_cell.unwrap_or(crate::analyses::DEFAULT_MIN_CELL).max(1);
+    let min_cell = state.settings.min_cell(period.min_cell);
     let facts = facts_for(state, caller, period.from, period.to).await?;
     let results = indicators::compute(framework(), &facts, period.from, period.to, min_cell as usize);
     let record = format!("{}..{}", period.from, period.to);

@@ -1,13 +1,16 @@
 //! What a partner organisation sees: the referral packets sent to it, nothing else, and the
-//! steps it records on them (acknowledged, in service, completed, declined, no-show).
+//! steps it records on them (acknowledged, in service, completed, declined, no-show). A packet's
+//! data shows only while the consent that allowed it stands (on the server's today); after a
+//! withdrawal the partner sees that consent was withdrawn, not the data.
 
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_domain::problem;
-use homeward_domain::referral::{REFERRAL, ReferralAction, ReferralState, ReferralStep};
+use homeward_domain::consent::{DataUse, covering};
+use homeward_domain::referral::{PacketField, REFERRAL, ReferralAction, ReferralRequest, ReferralState, ReferralStep};
 use homeward_store::frames::ReferralRow;
 use homeward_store::query::referrals;
-use homeward_store::{StoreError, audit as store_audit, from_json};
+use homeward_store::{AnyConnection, StoreError, audit as store_audit, from_json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -32,22 +35,55 @@ pub struct PacketView {
     pub referral_id: String,
     pub state: ReferralState,
     pub allowed_actions: Vec<ReferralAction>,
-    pub packet: Packet,
+    /// The packet; absent once the consent that allowed it was withdrawn.
+    pub packet: Option<Packet>,
+    /// The returnee withdrew the consent that allowed this packet: its data is no longer shown.
+    pub consent_withdrawn: bool,
     pub version: i64,
 }
 
 impl PacketView {
-    fn new(row: &ReferralRow) -> Result<PacketView, StoreError> {
+    fn new(row: &ReferralRow, standing: bool) -> Result<PacketView, StoreError> {
         let state = state_of(row)?;
-        let packet = row.packet.as_deref().ok_or(StoreError::NotFound)?;
+        let packet: Packet = from_json("referral packet", row.packet.as_deref().ok_or(StoreError::NotFound)?)?;
         Ok(PacketView {
             referral_id: row.id.to_string(),
             state,
             allowed_actions: REFERRAL.allowed(state).into_iter().filter(|a| PARTNER_ACTIONS.contains(a)).collect(),
-            packet: from_json("referral packet", packet)?,
+            packet: standing.then_some(packet),
+            consent_withdrawn: !standing,
             version: row.version,
         })
     }
+}
+
+/// Whether the consent that allowed the packet still stands today. A packet sent on the urgent
+/// path (no consent, life at risk) stands as sent.
+async fn consent_stands(conn: &mut AnyConnection, row: &ReferralRow) -> Result<bool> {
+    let packet: Packet = from_json("referral packet", row.packet.as_deref().ok_or(StoreError::NotFound)?)?;
+    let Some(plan_version) = packet.plan_version else {
+        let request: ReferralRequest = from_json("referral request", &row.request)?;
+        return Ok(request.consent_override_reason.is_some());
+    };
+    let consents = crate::consents::on_case(conn, &row.case_id).await?;
+    let fields: Vec<PacketField> = packet.fields.keys().filter_map(|k| PacketField::from_name(k)).collect();
+    let data_use = DataUse::ReferralPacket { partner: &row.provider_id, plan_version, fields: &fields };
+    Ok(covering(&consents, data_use, homeward_store::today()).is_ok())
+}
+
+/// The views of `rows`, each showing its data only while its consent stands.
+async fn views(conn: &mut AnyConnection, rows: &[ReferralRow]) -> Result<Vec<PacketView>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let standing = consent_stands(conn, row).await?;
+        out.push(PacketView::new(row, standing)?);
+    }
+    Ok(out)
+}
+
+/// What a read of the view shows, for the audit log.
+fn shown(view: &PacketView) -> &'static [&'static str] {
+    if view.packet.is_some() { &["packet"] } else { &["consent_withdrawn"] }
 }
 
 fn provider_of(caller: &Caller) -> Result<&str> {
@@ -74,11 +110,12 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<PacketView>> 
     let provider = provider_of(caller)?;
     let mut conn = state.store.read().await?;
     let rows = referrals::sent_to(&mut conn, provider).await?;
+    let views = views(&mut conn, &rows).await?;
     drop(conn);
-    let views = rows.iter().map(PacketView::new).collect::<Result<Vec<_>, _>>()?;
     let entries = rows
         .iter()
-        .map(|r| entry(caller, "read", "referral_packet", &r.id, Some(&r.case_id), &["packet"]))
+        .zip(&views)
+        .map(|(r, v)| entry(caller, "read", "referral_packet", &r.id, Some(&r.case_id), shown(v)))
         .collect();
     state.reads.record(entries).await?;
     Ok(views)
@@ -86,11 +123,11 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<PacketView>> 
 
 pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<PacketView> {
     let row = own_packet(state, caller, id).await?;
-    state
-        .reads
-        .record(vec![entry(caller, "read", "referral_packet", id, Some(&row.case_id), &["packet"])])
-        .await?;
-    Ok(PacketView::new(&row)?)
+    let mut conn = state.store.read().await?;
+    let view = PacketView::new(&row, consent_stands(&mut conn, &row).await?)?;
+    drop(conn);
+    state.reads.record(vec![entry(caller, "read", "referral_packet", id, Some(&row.case_id), shown(&view))]).await?;
+    Ok(view)
 }
 
 /// Records what happened with the referral, with feedback in `note`.
@@ -109,6 +146,7 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ReferralSte
         .ok_or(ServiceError::NotFound)?;
     let to = REFERRAL.next(state_of(&row)?, step.action)?;
     apply(&mut tx, &mut row, &step, to, &caller.username).await?;
+    let standing = consent_stands(&mut tx, &row).await?;
     let case_id = row.case_id.clone();
     store_audit::append(
         &mut tx,
@@ -117,5 +155,5 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ReferralSte
     )
     .await?;
     homeward_store::commit(tx).await?;
-    Ok(PacketView::new(&row)?)
+    Ok(PacketView::new(&row, standing)?)
 }

@@ -20,6 +20,7 @@ use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
+use crate::idempotency::IdempotencyKey;
 use crate::error::{Result, ServiceError};
 use crate::views::RecordView;
 
@@ -113,7 +114,19 @@ fn section_of<T: Kind>(record: &T) -> Option<Section> {
     record.section().or(fixed_section(T::KIND))
 }
 
-pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, mut record: T) -> Result<RecordView<T>> {
+pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, record: T) -> Result<RecordView<T>> {
+    create_once(state, caller, case_id, record, None).await
+}
+
+/// [`create`], once per idempotency `key`: the same submission again answers the record stored
+/// the first time.
+pub async fn create_once<T: Kind>(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+    mut record: T,
+    key: Option<IdempotencyKey>,
+) -> Result<RecordView<T>> {
     caller.require(T::permission())?;
     check_reader::<T>(caller)?;
     if let Some(section) = section_of(&record) {
@@ -121,8 +134,13 @@ pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, m
     }
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, caller, case_id).await?;
+    if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key.as_ref(), T::KIND.name()).await? {
+        drop(tx);
+        return read(state, caller, case_id, &id).await;
+    }
     record.complete(state, &case);
     record.validate().map_err(ServiceError::invalid)?;
+    crate::consents::check_record(&mut tx, case_id, &record, None).await?;
     let at = now();
     let row = RecordRow {
         id: RecordId::new(new_id()),
@@ -137,6 +155,7 @@ pub async fn create<T: Kind>(state: &Services, caller: &Caller, case_id: &str, m
         updated_at: at,
     };
     records::insert(&mut tx, &row).await?;
+    crate::idempotency::remember(&mut tx, caller, key.as_ref(), T::KIND.name(), &row.id).await?;
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
@@ -211,6 +230,7 @@ pub async fn update<T: Kind>(
     record.complete(state, &case);
     record.validate().map_err(ServiceError::invalid)?;
     record.check_update(&old).map_err(ServiceError::invalid)?;
+    crate::consents::check_record(&mut tx, case_id, &record, Some(&old)).await?;
     row.section = record.section();
     row.record_date = record.date();
     row.data = to_json(&record);

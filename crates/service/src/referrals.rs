@@ -1,22 +1,23 @@
 //! Referrals to service providers. Data leaves only in a referral packet, with exactly the
-//! fields chosen for it, and only with a current consent to share with that provider for the
-//! plan version the referral serves (or on the urgent path, by a mental-health professional).
+//! fields chosen for it, to a provider with a data-sharing agreement on record, and only with a
+//! current consent (on the server's today) to share those fields with that provider for the
+//! current agreed plan version; or on the urgent path, by a user granted emergency sharing, who
+//! says why (handbook L7266-7330). The packet's date is the server's.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use homeward_domain::Named;
-use homeward_domain::access::Permission;
-use homeward_domain::consent::{Consent, DataUse, covering};
+use homeward_domain::access::{Permission, Section};
+use homeward_domain::consent::DataUse;
 use homeward_domain::ids::{CaseId, ProviderId, ReferralId};
 use homeward_domain::plan::PlanState;
 use homeward_domain::problem;
-use homeward_domain::records::{ConsentRecord, RecordKind};
 use homeward_domain::referral::{PacketField, REFERRAL, ReferralAction, ReferralRequest, ReferralState, ReferralStep};
 use homeward_domain::returnee::{ProfileDetails, age_on};
 use homeward_store::column::instant_text;
 use homeward_store::frames::{CaseRow, ReferralRow};
-use homeward_store::query::{plans, providers, records, referrals};
+use homeward_store::query::{plans, providers, referrals};
 use homeward_store::{AnyConnection, StoreError, Tx, audit as store_audit, from_json, new_id, now, to_json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -33,9 +34,21 @@ pub struct HistoryStep {
     /// `propose`, `urgent` or the action taken.
     pub action: String,
     pub state: ReferralState,
+    /// When it happened, as the user said.
     pub date: NaiveDate,
     pub by: String,
     pub note: Option<String>,
+    /// When the server recorded it (absent in steps recorded before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_on: Option<NaiveDate>,
+}
+
+/// Consent overridden to share on the urgent path: who, why, when.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConsentOverride {
+    pub by: String,
+    pub reason: String,
+    pub on: NaiveDate,
 }
 
 /// What the provider receives: the minimum needed, frozen when sent.
@@ -47,9 +60,13 @@ pub struct Packet {
     pub urgency: String,
     pub category: Option<String>,
     pub reason: String,
+    /// The server's date when it was sent.
     pub sent_on: NaiveDate,
     /// The case fields chosen for this referral, by name.
     pub fields: BTreeMap<String, serde_json::Value>,
+    /// The plan version whose consent allowed it; none when sent on the urgent path.
+    #[serde(default)]
+    pub plan_version: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,7 +79,12 @@ pub struct ReferralView {
     pub request: ReferralRequest,
     /// The packet as sent; absent until sent.
     pub packet: Option<Packet>,
+    /// Set when the referral was started without consent (life at risk).
+    pub consent_override: Option<ConsentOverride>,
     pub history: Vec<HistoryStep>,
+    /// The referral's category and reason (and the override's reason) are withheld: they
+    /// reveal mental-health needs, and the caller is not granted the psychosocial section.
+    pub restricted: bool,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -71,19 +93,50 @@ pub struct ReferralView {
 impl ReferralView {
     pub fn new(row: &ReferralRow) -> Result<ReferralView, StoreError> {
         let state = state_of(row)?;
+        let request: ReferralRequest = from_json("referral request", &row.request)?;
+        let history: Vec<HistoryStep> = from_json("referral history", &row.history)?;
+        let consent_override = request.consent_override_reason.as_ref().map(|reason| ConsentOverride {
+            by: row.created_by.clone(),
+            reason: reason.clone(),
+            on: history.first().and_then(|h| h.recorded_on).unwrap_or(history.first().map_or_else(homeward_store::today, |h| h.date)),
+        });
         Ok(ReferralView {
             id: row.id.to_string(),
             case_id: row.case_id.to_string(),
             provider_id: row.provider_id.to_string(),
             state,
             allowed_actions: REFERRAL.allowed(state),
-            request: from_json("referral request", &row.request)?,
+            request,
             packet: row.packet.as_deref().map(|p| from_json("referral packet", p)).transpose()?,
-            history: from_json("referral history", &row.history)?,
+            consent_override,
+            history,
+            restricted: false,
             version: row.version,
             created_at: instant_text(&row.created_at),
             updated_at: instant_text(&row.updated_at),
         })
+    }
+}
+
+impl ReferralView {
+    /// The view for `caller`: a psychosocial referral's category and reasons reveal
+    /// mental-health needs, so they show only with the psychosocial grant.
+    pub fn for_caller(mut self, caller: &Caller) -> ReferralView {
+        if self.request.category.is_some() && !caller.access.may_read_section(Section::Psychosocial) {
+            let hidden = crate::views::RESTRICTED.to_string();
+            self.request.category = None;
+            self.request.reason = hidden.clone();
+            if let Some(p) = &mut self.packet {
+                p.category = None;
+                p.reason = hidden.clone();
+            }
+            if let Some(o) = &mut self.consent_override {
+                o.reason = hidden.clone();
+            }
+            self.request.consent_override_reason = self.request.consent_override_reason.as_ref().map(|_| hidden);
+            self.restricted = true;
+        }
+        self
     }
 }
 
@@ -100,7 +153,8 @@ fn check_reader(caller: &Caller) -> Result<()> {
     }
 }
 
-/// Proposes a referral (or, with `consent_override_by`, starts it on the urgent path).
+/// Proposes a referral, or, with `consent_override_reason`, starts it on the urgent path:
+/// only a user granted emergency sharing may, and the override is audited as such.
 pub async fn propose(
     state: &Services,
     caller: &Caller,
@@ -109,6 +163,13 @@ pub async fn propose(
 ) -> Result<ReferralView> {
     caller.require(Permission::Refer)?;
     request.validate().map_err(ServiceError::invalid)?;
+    if request.consent_override_reason.is_some() && !caller.access.may_share_without_consent() {
+        caller.denied("referral", case_id, Some(case_id), "consent override without the emergency-sharing grant");
+        return Err(ServiceError::Forbidden(
+            "sharing without consent needs the emergency-sharing grant (a mental-health professional, life at risk)"
+                .into(),
+        ));
+    }
     let mut tx = state.store.begin().await?;
     case_in_scope(&mut tx, caller, case_id).await?;
     if providers::get(&mut tx, &request.provider).await?.is_none() {
@@ -118,12 +179,14 @@ pub async fn propose(
     }
     let initial = request.initial_state();
     let at = now();
+    let today = homeward_store::today();
     let history = vec![HistoryStep {
         action: if initial == ReferralState::Urgent { "urgent".into() } else { "propose".into() },
         state: initial,
-        date: homeward_store::today(),
+        date: today,
         by: caller.username.clone(),
         note: None,
+        recorded_on: Some(today),
     }];
     let row = ReferralRow {
         id: ReferralId::new(new_id()),
@@ -139,14 +202,13 @@ pub async fn propose(
         updated_at: at,
     };
     referrals::insert(&mut tx, &row).await?;
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, "create", "referral", &row.id, Some(case_id), &["request"])],
-    )
-    .await?;
+    let mut entries = vec![entry(caller, "create", "referral", &row.id, Some(case_id), &["request"])];
+    if initial == ReferralState::Urgent {
+        entries.push(entry(caller, "override", "consent", &row.id, Some(case_id), &["consent_override_reason"]));
+    }
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
-    Ok(ReferralView::new(&row)?)
+    Ok(ReferralView::new(&row)?.for_caller(caller))
 }
 
 pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Vec<ReferralView>> {
@@ -155,7 +217,10 @@ pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Ve
     case_in_scope(&mut conn, caller, case_id).await?;
     let rows = referrals::of_case(&mut conn, case_id).await?;
     drop(conn);
-    let views = rows.iter().map(ReferralView::new).collect::<Result<Vec<_>, _>>()?;
+    let views = rows
+        .iter()
+        .map(|r| ReferralView::new(r).map(|v| v.for_caller(caller)))
+        .collect::<Result<Vec<_>, _>>()?;
     let entries =
         rows.iter().map(|r| entry(caller, "read", "referral", &r.id, Some(case_id), &["*"])).collect();
     state.reads.record(entries).await?;
@@ -170,12 +235,13 @@ pub async fn read(state: &Services, caller: &Caller, case_id: &str, referral_id:
         referrals::get(&mut conn, referral_id).await?.filter(|r| r.case_id == case_id).ok_or(ServiceError::NotFound)?;
     drop(conn);
     state.reads.record(vec![entry(caller, "read", "referral", referral_id, Some(case_id), &["*"])]).await?;
-    Ok(ReferralView::new(&row)?)
+    Ok(ReferralView::new(&row)?.for_caller(caller))
 }
 
-/// Moves a referral. `consent` and `send` need a current consent to share with the provider for
-/// the plan version (refused with 422 saying which consent is missing); `send` freezes the
-/// packet the provider will see.
+/// Moves a referral. `consent` and `send` need a current consent (on the server's today) to
+/// share the packet's fields with the provider for the current agreed plan version (refused
+/// with 422 saying what is missing); `send` also needs the provider's data-sharing agreement,
+/// and freezes the packet the provider will see, dated by the server.
 pub async fn step(
     state: &Services,
     caller: &Caller,
@@ -194,11 +260,11 @@ pub async fn step(
     let request: ReferralRequest = from_json("referral request", &row.request)?;
     let needs_consent = matches!(step.action, ReferralAction::Consent)
         || (step.action == ReferralAction::Send && from != ReferralState::Urgent);
-    if needs_consent {
-        check_consent(&mut tx, &case, &request, step.date).await?;
-    }
+    let today = homeward_store::today();
+    let plan_version = if needs_consent { Some(check_consent(&mut tx, &case, &request).await?) } else { None };
     if step.action == ReferralAction::Send {
-        row.packet = Some(to_json(&packet(&case, &row.id, &request, step.date)?));
+        check_agreement(&mut tx, &request.provider).await?;
+        row.packet = Some(to_json(&packet(&case, &row.id, &request, today, plan_version)?));
     }
     apply(&mut tx, &mut row, &step, to, &caller.username).await?;
     let (entity, fields) = if step.action == ReferralAction::Send {
@@ -213,7 +279,7 @@ pub async fn step(
     )
     .await?;
     homeward_store::commit(tx).await?;
-    Ok(ReferralView::new(&row)?)
+    Ok(ReferralView::new(&row)?.for_caller(caller))
 }
 
 /// Records the step on the row and saves it (optimistic concurrency on `step.version`).
@@ -231,6 +297,7 @@ pub(crate) async fn apply(
         date: step.date,
         by: by.into(),
         note: step.note.clone(),
+        recorded_on: Some(homeward_store::today()),
     });
     row.history = to_json(&history);
     row.state = to;
@@ -239,46 +306,69 @@ pub(crate) async fn apply(
     Ok(())
 }
 
-/// The consent that covers sending this referral's packet, or 422 naming what is missing.
-async fn check_consent(
-    conn: &mut AnyConnection,
-    case: &CaseRow,
-    request: &ReferralRequest,
-    on: NaiveDate,
-) -> Result<()> {
-    let plan_version = match request.plan_version {
-        Some(v) => v,
-        None => {
-            let all = plans::of_case(conn, &case.id).await?;
-            let current =
-                all.iter().rev().find(|p| matches!(p.state, PlanState::Agreed | PlanState::Active | PlanState::Draft));
-            let v = current.ok_or_else(|| {
-                ServiceError::problem(
-                    "plan_version",
-                    problem!(
-                        "no_plan_for_consent",
-                        "the case has no plan: consent to share is given for a plan version"
-                    ),
-                )
-            })?;
-            u32::try_from(v.plan_version).map_err(|_| ServiceError::Internal("plan version out of range".into()))?
-        }
+/// The current agreed plan version, refusing a referral made for another one: a consent for an
+/// older version covers nothing new (L2346).
+async fn agreed_plan_version(conn: &mut AnyConnection, case: &CaseRow, asked: Option<u32>) -> Result<u32> {
+    let all = plans::of_case(conn, &case.id).await?;
+    let current = all.iter().rev().find(|p| matches!(p.state, PlanState::Agreed | PlanState::Active));
+    let Some(current) = current else {
+        return Err(ServiceError::problem(
+            "plan_version",
+            problem!("no_agreed_plan", "the case has no agreed plan: a referral serves the agreed plan version"),
+        ));
     };
-    let rows = records::list(conn, &case.id, RecordKind::Consent).await?;
-    let consents: Vec<Consent> = rows
-        .iter()
-        .map(|r| from_json::<ConsentRecord>("consent", &r.data))
-        .collect::<Result<Vec<_>, _>>()?
-        .iter()
-        .filter_map(|c| c.consent().ok())
-        .collect();
-    covering(&consents, DataUse::ReferralPacket { partner: &request.provider, plan_version }, on)
-        .map(|_| ())
-        .map_err(|missing| ServiceError::field("consent", missing.to_string()))
+    let version =
+        u32::try_from(current.plan_version).map_err(|_| ServiceError::Internal("plan version out of range".into()))?;
+    if let Some(asked) = asked.filter(|&a| a != version) {
+        return Err(ServiceError::problem(
+            "plan_version",
+            problem!(
+                "not_the_agreed_plan",
+                "the referral serves plan version {asked}, but the agreed plan is version {current}",
+                asked = asked,
+                current = version
+            ),
+        ));
+    }
+    Ok(version)
+}
+
+/// The plan version whose consent covers sending this referral's packet, or 422 naming what
+/// is missing.
+async fn check_consent(conn: &mut AnyConnection, case: &CaseRow, request: &ReferralRequest) -> Result<u32> {
+    let plan_version = agreed_plan_version(conn, case, request.plan_version).await?;
+    let data_use =
+        DataUse::ReferralPacket { partner: &request.provider, plan_version, fields: &request.data_shared };
+    crate::consents::require(conn, &case.id, data_use, "consent").await?;
+    Ok(plan_version)
+}
+
+/// Refuses to send to a provider without a data-sharing agreement on record (L8359-8361).
+async fn check_agreement(conn: &mut AnyConnection, provider: &str) -> Result<()> {
+    let row = providers::get(conn, provider).await?.ok_or(ServiceError::NotFound)?;
+    let details: homeward_domain::provider::ServiceProvider = from_json("provider", &row.data)?;
+    if details.data_sharing_agreement {
+        Ok(())
+    } else {
+        Err(ServiceError::problem(
+            "provider",
+            problem!(
+                "no_data_sharing_agreement",
+                "'{provider}' has no data-sharing agreement on record: no data is sent to it",
+                provider = provider
+            ),
+        ))
+    }
 }
 
 /// The packet: the chosen fields of the case and what the referral asks.
-fn packet(case: &CaseRow, referral_id: &str, request: &ReferralRequest, on: NaiveDate) -> Result<Packet> {
+fn packet(
+    case: &CaseRow,
+    referral_id: &str,
+    request: &ReferralRequest,
+    on: NaiveDate,
+    plan_version: Option<u32>,
+) -> Result<Packet> {
     let profile: ProfileDetails = from_json("case profile", &case.profile)?;
     let mut fields = BTreeMap::new();
     for field in &request.data_shared {
@@ -305,5 +395,44 @@ fn packet(case: &CaseRow, referral_id: &str, request: &ReferralRequest, on: Naiv
         reason: request.reason.clone(),
         sent_on: on,
         fields,
+        plan_version,
     })
+}
+
+/// A referral sent without consent, as a supervisor reviews it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverrideView {
+    pub referral_id: String,
+    pub case_id: String,
+    pub provider_id: String,
+    pub state: ReferralState,
+    pub consent_override: ConsentOverride,
+}
+
+/// The consent overrides in the caller's offices, newest first (the last 500): each is
+/// reviewed by a supervisor (L7328-7330).
+pub async fn overrides(state: &Services, caller: &Caller) -> Result<Vec<OverrideView>> {
+    caller.require(Permission::ReviewOverrides)?;
+    let mut conn = state.store.read().await?;
+    let rows = referrals::overridden(&mut conn, caller.access.office.as_deref(), 500).await?;
+    drop(conn);
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let view = ReferralView::new(row)?.for_caller(caller);
+        if let Some(consent_override) = view.consent_override {
+            out.push(OverrideView {
+                referral_id: view.id,
+                case_id: view.case_id,
+                provider_id: view.provider_id,
+                state: view.state,
+                consent_override,
+            });
+        }
+    }
+    let entries = out
+        .iter()
+        .map(|o| entry(caller, "read", "consent_override", &o.referral_id, Some(&o.case_id), &["consent_override"]))
+        .collect();
+    state.reads.record(entries).await?;
+    Ok(out)
 }

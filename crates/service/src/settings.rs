@@ -9,7 +9,7 @@ use std::time::Duration;
 pub struct Settings {
     /// The floor of small-cell suppression: a caller may ask for a larger minimum cell, never a
     /// smaller one (docs/domain.md 6; handbook L8346-8383).
-    pub min_cell_floor: usize,
+    pub min_cell_floor: u32,
     /// A session unused this long ends (API tokens and the web cookie alike).
     pub session_idle: Duration,
     /// A session ends this long after signing in, however busy.
@@ -37,8 +37,8 @@ impl Default for Settings {
 
 impl Settings {
     /// The minimum cell an analysis uses: the caller's, raised to the deployment's floor.
-    pub fn min_cell(&self, asked: Option<usize>) -> usize {
-        asked.unwrap_or(self.min_cell_floor).max(self.min_cell_floor)
+    pub fn min_cell(&self, asked: Option<u32>) -> u32 {
+        asked.unwrap_or(self.min_cell_floor).max(self.min_cell_floor).max(1)
     }
 }
 

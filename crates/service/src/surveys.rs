@@ -20,6 +20,7 @@ use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
+use crate::idempotency::IdempotencyKey;
 use crate::error::{Result, ServiceError};
 use crate::views::SurveyView;
 
@@ -54,6 +55,18 @@ pub struct SurveyRequest {
 /// stays on the case's record, without scores); 422 for an `invalid` one, naming the question
 /// and the value, and nothing is stored.
 pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: SurveyRequest) -> Result<SurveyView> {
+    take_once(state, caller, case_id, request, None).await
+}
+
+/// [`take`], once per idempotency `key`: the same submission again answers the survey stored
+/// the first time.
+pub async fn take_once(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+    request: SurveyRequest,
+    key: Option<IdempotencyKey>,
+) -> Result<SurveyView> {
     caller.require(Permission::TakeSurvey)?;
     let survey = read_answers(state, &request)?;
     let mut problems = homeward_domain::validate::Problems::default();
@@ -84,6 +97,10 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
     }
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, caller, case_id).await?;
+    if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key.as_ref(), "survey").await? {
+        drop(tx);
+        return read(state, caller, case_id, &id).await;
+    }
     let at = now();
     let answers: BTreeMap<String, String> = request.answers.iter().map(|(q, a)| (q.clone(), cell(a))).collect();
     let row = SurveyRow {
@@ -121,6 +138,7 @@ pub async fn take(state: &Services, caller: &Caller, case_id: &str, request: Sur
         scored_at: at,
     };
     surveys::insert(&mut tx, &row).await?;
+    crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
     surveys::insert_result(&mut tx, &result).await?;
     refresh_band(&mut tx, &case, &profile.name).await?;
     store_audit::append(

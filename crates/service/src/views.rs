@@ -15,6 +15,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
+use homeward_domain::timing::TimingRules;
+
+/// What a view shows in place of a fact that would reveal a section the caller lacks.
+pub const RESTRICTED: &str = "restricted";
 
 /// A case as the caller may see it. Names, date of birth, address, community and contacts are
 /// left out for roles that see pseudonymised data only.
@@ -38,6 +42,8 @@ pub struct CaseView {
     pub age_at_return: u32,
     pub date_of_return: NaiveDate,
     pub country_of_origin: String,
+    /// The follow-up schedule; `restricted` when its name would reveal a section the caller
+    /// is not granted (the trafficking schedule).
     pub schedule: String,
     pub plan_agreed_on: Option<NaiveDate>,
     /// When the next follow-up visit is due.
@@ -54,16 +60,14 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    pub fn new(row: &CaseRow, caller: &Caller) -> Result<CaseView, StoreError> {
+    pub fn new(row: &CaseRow, caller: &Caller, timing: &TimingRules) -> Result<CaseView, StoreError> {
         let (status, sex) = (row.status, row.sex);
         let (born, returned) = (row.date_of_birth, row.date_of_return);
-        let mut profile: ProfileDetails = from_json("case profile", &row.profile)?;
+        let profile: ProfileDetails = from_json("case profile", &row.profile)?;
         let identities = caller.access.role.sees_identities();
-        if !identities {
-            profile.address = None;
-            profile.community = None;
-            profile.contacts.clear();
-        }
+        let profile = if identities { profile } else { pseudonymised_profile(&profile) };
+        let closure: Option<Closure> = row.closure.as_deref().map(|c| from_json("closure", c)).transpose()?;
+        let closure = if identities { closure } else { closure.as_ref().map(pseudonymised_closure) };
         Ok(CaseView {
             id: row.id.to_string(),
             case_number: row.case_number.clone(),
@@ -78,12 +82,15 @@ impl CaseView {
             age_at_return: age_on(born, returned),
             date_of_return: returned,
             country_of_origin: row.country_of_origin.clone(),
-            schedule: row.schedule.clone(),
+            schedule: match timing.reveals(&row.schedule) {
+                Some(section) if !caller.access.may_read_section(section) => RESTRICTED.to_string(),
+                _ => row.schedule.clone(),
+            },
             plan_agreed_on: row.plan_agreed_on,
             next_follow_up: row.next_follow_up,
             latest_band: row.latest_band,
             profile,
-            closure: row.closure.as_deref().map(|c| from_json("closure", c)).transpose()?,
+            closure,
             version: row.version,
             created_at: instant_text(&row.created_at),
             updated_at: instant_text(&row.updated_at),
@@ -97,6 +104,41 @@ impl CaseView {
         } else {
             &["case_number", "sex", "age_at_return", "return", "profile_pseudonymised", "status"]
         }
+    }
+}
+
+/// The profile as a pseudonymised view shows it: an allow-list of coded fields, copied one by
+/// one. No free text (people type names and phone numbers into it), and a field added to the
+/// profile later stays out until someone adds it here.
+pub fn pseudonymised_profile(p: &ProfileDetails) -> ProfileDetails {
+    ProfileDetails {
+        host_country: p.host_country,
+        return_assistance: p.return_assistance,
+        return_type: p.return_type,
+        years_abroad: p.years_abroad,
+        province: p.province.clone(),
+        returned_to_community_of_origin: p.returned_to_community_of_origin,
+        interpreter_needed: p.interpreter_needed,
+        preferred_staff_gender: p.preferred_staff_gender,
+        pre_departure_information: p.pre_departure_information,
+        in_vulnerable_situation: p.in_vulnerable_situation,
+        family_counselling_requested: p.family_counselling_requested,
+        ..ProfileDetails::default()
+    }
+}
+
+/// The closure as a pseudonymised view shows it: its coded facts, none of its free text.
+pub fn pseudonymised_closure(c: &Closure) -> Closure {
+    Closure {
+        date: c.date,
+        reason: c.reason,
+        choice: c.choice,
+        timing: c.timing,
+        plan_reviewed: c.plan_reviewed,
+        unmet_needs: None,
+        exit_interview: None,
+        onward_referrals: vec![],
+        death: c.death.as_ref().map(|d| homeward_domain::closure::DeathRecord { investigation_request: None, ..d.clone() }),
     }
 }
 

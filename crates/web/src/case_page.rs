@@ -44,6 +44,7 @@ struct CasePage<'a> {
     modes: Vec<&'static str>,
     kinds: Vec<&'static str>,
     consent_form: ConsentForm,
+    packet_fields: Vec<&'static str>,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
     /// The case's other pages: records, plan, referrals.
@@ -103,6 +104,10 @@ pub(crate) async fn case_page(
                 modes: homeward_domain::records::FollowUpMode::ALL.iter().map(|m| m.name()).collect(),
                 kinds: homeward_domain::records::FollowUpKind::ALL.iter().map(|k| k.name()).collect(),
                 consent_form: consent_form.unwrap_or_default(),
+                packet_fields: homeward_domain::referral::PacketField::ALL
+                    .iter()
+                    .map(|f| homeward_domain::Named::name(*f))
+                    .collect(),
                 purposes: ConsentPurpose::ALL.iter().map(|p| p.name()).collect(),
                 methods: ConsentMethod::ALL.iter().map(|m| m.name()).collect(),
                 menu: crate::case_records::menu(&session),

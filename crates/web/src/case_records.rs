@@ -98,9 +98,10 @@ async fn create_from<T: records::Kind>(
     caller: &Caller,
     case_id: &str,
     json: Value,
+    once: Option<homeward_service::idempotency::IdempotencyKey>,
 ) -> Result<(), ServiceError> {
     let record = homeward_service::input::from_json_value::<T>(json)?;
-    records::create::<T>(state, caller, case_id, record).await.map(|_| ())
+    records::create_once::<T>(state, caller, case_id, record, once).await.map(|_| ())
 }
 
 #[derive(Template)]
@@ -236,7 +237,7 @@ pub async fn add(
         Ok(json) => json,
         Err(errors) => return page(state, session, case_id, (form, kind), Some(&typed), errors).await,
     };
-    match for_kind!(kind, T => create_from::<T>(&state, &session.caller, &case_id, json).await) {
+    match for_kind!(kind, T => create_from::<T>(&state, &session.caller, &case_id, json, crate::session::once_of(&typed)).await) {
         Ok(()) => Redirect::to(&format!("/cases/{case_id}/records/{path}")).into_response(),
         Err(ServiceError::Invalid(_, errors)) => {
             page(state, session, case_id, (form, kind), Some(&typed), errors).await

@@ -12,7 +12,7 @@ use homeward_service::records::{self, Correction};
 use homeward_service::views::RecordView;
 use serde::Deserialize;
 
-use crate::session::{Session, csrf_for};
+use crate::session::{Posted, Session, csrf_for};
 
 /// The consents of a case the caller may read (none for roles without identities).
 pub async fn of_case(state: &Services, session: &Session, case_id: &str) -> Vec<RecordView<ConsentRecord>> {
@@ -21,8 +21,6 @@ pub async fn of_case(state: &Services, session: &Session, case_id: &str) -> Vec<
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ConsentForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub purpose: String,
     #[serde(default)]
@@ -33,6 +31,28 @@ pub struct ConsentForm {
     pub partner: String,
     #[serde(default)]
     pub plan_version: String,
+    /// For sharing with a partner: the case fields the returnee agreed to share.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+impl ConsentForm {
+    /// Whether a packet field was ticked.
+    pub fn shares(&self, field: &str) -> bool {
+        self.fields.iter().any(|f| f == field)
+    }
+
+    fn of(typed: &[(String, String)]) -> ConsentForm {
+        let one = |name: &str| crate::forms::value(typed, name).to_string();
+        ConsentForm {
+            purpose: one("purpose"),
+            method: one("method"),
+            given_on: one("given_on"),
+            partner: one("partner"),
+            plan_version: one("plan_version"),
+            fields: typed.iter().filter(|(k, _)| k == "fields").map(|(_, v)| v.clone()).collect(),
+        }
+    }
 }
 
 /// Records a consent; problems come back on the case page, next to the form.
@@ -40,11 +60,9 @@ pub async fn record(
     State(state): State<Services>,
     session: Session,
     Path(id): Path<String>,
-    Form(form): Form<ConsentForm>,
+    Posted(typed): Posted,
 ) -> Response {
-    if form.csrf != csrf_for(&session.token) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
+    let form = ConsentForm::of(&typed);
     let mut json = serde_json::Map::new();
     for (key, value) in
         [("purpose", &form.purpose), ("method", &form.method), ("given_on", &form.given_on), ("partner", &form.partner)]
@@ -56,8 +74,11 @@ pub async fn record(
     if let Ok(v) = form.plan_version.trim().parse::<u32>() {
         json.insert("plan_version".into(), v.into());
     }
+    json.insert("fields".into(), form.fields.clone().into());
     let outcome = match homeward_service::input::from_json_value::<ConsentRecord>(serde_json::Value::Object(json)) {
-        Ok(consent) => records::create::<ConsentRecord>(&state, &session.caller, &id, consent).await.map(|_| ()),
+        Ok(consent) => records::create_once::<ConsentRecord>(&state, &session.caller, &id, consent, crate::session::once_of(&typed))
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match outcome {

@@ -26,6 +26,8 @@ pub struct FollowUpForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
+    idempotency_key: String,
+    #[serde(default)]
     pub date: String,
     #[serde(default)]
     pub mode: String,
@@ -59,7 +61,10 @@ pub async fn record(
         }
     }
     let outcome = match homeward_service::input::from_json_value::<FollowUp>(serde_json::Value::Object(json)) {
-        Ok(visit) => records::create::<FollowUp>(&state, &session.caller, &id, visit).await.map(|_| ()),
+        Ok(visit) => {
+            let once = homeward_service::idempotency::IdempotencyKey::parse(&form.idempotency_key).ok();
+            records::create_once::<FollowUp>(&state, &session.caller, &id, visit, once).await.map(|_| ())
+        }
         Err(e) => Err(e),
     };
     match outcome {

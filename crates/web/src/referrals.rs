@@ -48,6 +48,8 @@ struct ReferralsPage<'a> {
     typed: Vec<(String, String)>,
     errors: Vec<FieldError>,
     may_refer: bool,
+    /// The user holds the emergency-sharing grant: the form offers the urgent path.
+    may_override: bool,
     packet_fields: Vec<&'static str>,
     urgencies: Vec<&'static str>,
     categories: Vec<&'static str>,
@@ -79,7 +81,7 @@ impl ReferralsPage<'_> {
     }
 
     fn general(&self) -> Vec<String> {
-        const FIELDS: [&str; 8] = [
+        const FIELDS: [&str; 9] = [
             "provider",
             "service_type",
             "urgency",
@@ -88,6 +90,7 @@ impl ReferralsPage<'_> {
             "data_shared",
             "plan_version",
             "follow_up_on",
+            "consent_override_reason",
         ];
         self.errors
             .iter()
@@ -114,12 +117,19 @@ struct ConsentContext {
 }
 
 impl ConsentContext {
-    fn answer(&self, t: &Catalogue, provider: &str, plan_version: Option<u32>) -> Result<String, String> {
-        let Some(version) = plan_version.or(self.plan_version) else {
-            return Err(t.problem("the case has no plan: consent to share is given for a plan version"));
+    fn answer(&self, t: &Catalogue, request: &ReferralRequest) -> Result<String, String> {
+        let Some(version) = self.plan_version else {
+            return Err(t.problem("the case has no agreed plan: a referral serves the agreed plan version"));
         };
+        if let Some(asked) = request.plan_version.filter(|&a| a != version) {
+            return Err(t.problem(&format!(
+                "the referral serves plan version {asked}, but the agreed plan is version {version}"
+            )));
+        }
         let on = homeward_store::today();
-        covering(&self.consents, DataUse::ReferralPacket { partner: provider, plan_version: version }, on)
+        let data_use =
+            DataUse::ReferralPacket { partner: &request.provider, plan_version: version, fields: &request.data_shared };
+        covering(&self.consents, data_use, on)
             .map(|c| {
                 t.get("covered_by")
                     .replace("{date}", &t.date(&c.given_on))
@@ -135,7 +145,7 @@ async fn consent_context(state: &Services, session: &Session, case_id: &str) -> 
     let plans = plans::list(state, &session.caller, case_id).await.unwrap_or_default();
     let plan_version = plans
         .iter()
-        .filter(|p| matches!(p.state.name(), "agreed" | "active" | "draft"))
+        .filter(|p| matches!(p.state.name(), "agreed" | "active"))
         .max_by_key(|p| p.plan_version)
         .and_then(|p| u32::try_from(p.plan_version).ok());
     ConsentContext { consents, plan_version }
@@ -182,7 +192,7 @@ async fn page(
                 .find(|p| p.id == view.provider_id)
                 .map_or_else(|| view.provider_id.clone(), |p| p.data.organisation.clone());
             let unsent = matches!(view.state.name(), "proposed" | "consented");
-            let consent = unsent.then(|| context.answer(t, &view.provider_id, view.request.plan_version));
+            let consent = unsent.then(|| context.answer(t, &view.request));
             Row { view, provider, consent }
         })
         .collect();
@@ -197,6 +207,7 @@ async fn page(
         typed,
         errors,
         may_refer: session.caller.access.may(Permission::Refer),
+        may_override: session.caller.access.may_share_without_consent(),
         packet_fields: PacketField::ALL.iter().map(|f| f.name()).collect(),
         urgencies: Urgency::ALL.iter().map(|u| u.name()).collect(),
         categories: MhpssCategory::ALL.iter().map(|c| c.name()).collect(),
@@ -218,7 +229,7 @@ pub async fn show(
 fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
     let mut json = Map::new();
     let mut problems = vec![];
-    for key in ["provider", "service_type", "urgency", "category", "reason", "follow_up_on"] {
+    for key in ["provider", "service_type", "urgency", "category", "reason", "follow_up_on", "consent_override_reason"] {
         let v = value(typed, key).trim();
         if !v.is_empty() {
             json.insert(key.into(), v.into());

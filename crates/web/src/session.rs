@@ -75,6 +75,28 @@ impl FromRequestParts<Services> for Session {
     }
 }
 
+/// The hidden field of a form that creates something: its idempotency key.
+pub const ONCE: &str = "idempotency_key";
+
+/// A fresh idempotency key for a form.
+pub fn new_once() -> String {
+    homeward_service::auth::new_token()[3..35].to_string()
+}
+
+/// The idempotency key a form was posted with; a malformed one (only tampering makes one) is
+/// left out.
+pub fn once_of(typed: &[(String, String)]) -> Option<homeward_service::idempotency::IdempotencyKey> {
+    let (_, v) = typed.iter().find(|(k, _)| k == ONCE)?;
+    homeward_service::idempotency::IdempotencyKey::parse(v).ok()
+}
+
+impl Session {
+    /// A fresh idempotency key, for a form's hidden field.
+    pub fn once(&self) -> String {
+        new_once()
+    }
+}
+
 /// A form posted by the signed-in user, its CSRF token checked: the fields as pairs, in the
 /// order sent (a name repeats for ticked boxes). A form without the session's token is refused
 /// with 403 before any handler sees it.

@@ -143,11 +143,15 @@ fn page(
         Some(q) => screen == q.dimension + 1,
         None => screen == 0,
     };
-    let carried = form
+    let mut carried: Vec<(String, String)> = form
         .iter()
         .filter(|(k, _)| (k.starts_with('Q') || ["phase", "date", "consent"].contains(&k.as_str())) && !on_screen(k))
         .cloned()
         .collect();
+    // One key for the whole survey, from its first screen to saving: a second click on Save
+    // (or a retry on a poor link) stores one survey.
+    let key = form.iter().find(|(k, _)| k == crate::session::ONCE).map_or_else(crate::session::new_once, |(_, v)| v.clone());
+    carried.push((crate::session::ONCE.to_string(), key));
     let mut screens = vec![t.get("survey_start").to_string()];
     screens.extend(instrument.dimensions.iter().map(|d| text(&d.label)));
     screens.push(t.get("survey_review").to_string());
@@ -288,7 +292,7 @@ pub async fn save(
         }
         Err(e) => return crate::layout::failure(e),
     };
-    match surveys::take(&state, &session.caller, &id, request).await {
+    match surveys::take_once(&state, &session.caller, &id, request, crate::session::once_of(&form)).await {
         Ok(view) => result(&session, &id, &number, &view),
         Err(ServiceError::Invalid(m, fields)) => {
             // The problem in the user's language, by its code.

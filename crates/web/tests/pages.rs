@@ -30,7 +30,11 @@ impl Browser {
         let store = Store::open(&format!("sqlite://{}", dir.path().join("web.db").display())).await.unwrap();
         let instrument = homeward_rss::builtin::instrument();
         let profile = homeward_rss::builtin::provisional_profile(&instrument);
-        let state = Services::new(store.clone(), homeward_rss::Scorer::new(instrument, profile));
+        let state = Services::new(
+            store.clone(),
+            homeward_rss::Scorer::new(instrument, profile),
+            homeward_store::audit::AuditKey::generate().unwrap(),
+        );
         Browser { app: homeward_web::app(state), store, _dir: dir }
     }
 
@@ -46,6 +50,7 @@ impl Browser {
             password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
             disabled: false,
             created_at: homeward_store::now(),
+            emergency_sharing: false,
         };
         users::upsert(&mut tx, &row).await.unwrap();
         homeward_store::commit(tx).await.unwrap();

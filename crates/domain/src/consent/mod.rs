@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use crate::referral::PacketField;
+
 named_enum! {
     /// What a consent is for.
     pub enum ConsentPurpose {
@@ -20,6 +22,8 @@ named_enum! {
         SurveyInterview = "survey_interview",
         /// Recording an interview: written (G lines 514-515).
         Recording = "recording",
+        /// Onward referrals when the case closes, a warm hand-off (line 4320).
+        OnwardReferral = "onward_referral",
     }
 }
 
@@ -51,6 +55,8 @@ pub struct Consent {
     /// The plan version covered, for sharing with a partner: a new plan version needs a new
     /// consent (line 2346).
     pub plan_version: Option<u32>,
+    /// For sharing with a partner: the case fields the returnee agreed the packet may carry.
+    pub fields: Vec<PacketField>,
     pub withdrawn_on: Option<NaiveDate>,
 }
 
@@ -131,8 +137,26 @@ impl Consent {
             given_on,
             partner: partner.map(str::to_string),
             plan_version,
+            fields: vec![],
             withdrawn_on: None,
         })
+    }
+
+    /// The consent, naming the case fields a partner may receive (only when sharing with one).
+    pub fn with_fields(mut self, fields: &[PacketField]) -> Result<Consent, ConsentError> {
+        if !fields.is_empty() && self.purpose != ConsentPurpose::ShareWithPartner {
+            let name = crate::Named::name(self.purpose);
+            return Err(ConsentError {
+                purpose: name,
+                problem: crate::problem!(
+                    "consent_fields_only_sharing",
+                    "consent for {purpose}: the fields shared are named only when sharing with a partner",
+                    purpose = name
+                ),
+            });
+        }
+        self.fields = fields.to_vec();
+        Ok(self)
     }
 
     /// Records that the consent was withdrawn on `on` (the returnee may do so at any time,
@@ -170,8 +194,8 @@ impl Consent {
 /// A use of a returnee's data that needs consent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataUse<'a> {
-    /// Sending a referral packet to `partner` for plan version `plan_version`.
-    ReferralPacket { partner: &'a str, plan_version: u32 },
+    /// Sending a referral packet carrying `fields` to `partner` for plan version `plan_version`.
+    ReferralPacket { partner: &'a str, plan_version: u32, fields: &'a [PacketField] },
     /// Any other purpose, which needs a current consent for it.
     Purpose(ConsentPurpose),
 }
@@ -192,15 +216,17 @@ pub fn covering<'c>(
     on: NaiveDate,
 ) -> Result<&'c Consent, MissingConsent> {
     let (purpose, needed) = match data_use {
-        DataUse::ReferralPacket { partner, plan_version } => (
+        DataUse::ReferralPacket { partner, plan_version, .. } => (
             ConsentPurpose::ShareWithPartner,
             format!("to share data with partner '{partner}' for plan version {plan_version}"),
         ),
         DataUse::Purpose(p) => (p, format!("for {p}")),
     };
     let covers = |c: &Consent| match data_use {
-        DataUse::ReferralPacket { partner, plan_version } => {
-            c.partner.as_deref() == Some(partner) && c.plan_version == Some(plan_version)
+        DataUse::ReferralPacket { partner, plan_version, fields } => {
+            c.partner.as_deref() == Some(partner)
+                && c.plan_version == Some(plan_version)
+                && fields.iter().all(|f| c.fields.contains(f))
         }
         DataUse::Purpose(_) => true,
     };
@@ -224,7 +250,20 @@ fn nearest_miss(
             _ => format!("the consent on record is dated {}, after {on}", c.given_on),
         };
     }
-    if let DataUse::ReferralPacket { partner, .. } = data_use {
+    if let DataUse::ReferralPacket { partner, plan_version, fields } = data_use {
+        let same_version =
+            |c: &&&Consent| c.partner.as_deref() == Some(partner) && c.plan_version == Some(plan_version);
+        if let Some(c) = candidates.iter().find(|c| same_version(c) && c.is_current(on)) {
+            let beyond: Vec<&str> =
+                fields.iter().filter(|f| !c.fields.contains(f)).map(|f| crate::Named::name(*f)).collect();
+            let agreed: Vec<&str> = c.fields.iter().map(|f| crate::Named::name(*f)).collect();
+            return format!(
+                "the consent of {} covers the fields {}; not {}",
+                c.given_on,
+                if agreed.is_empty() { "(none)".to_string() } else { agreed.join(", ") },
+                beyond.join(", ")
+            );
+        }
         if let Some(c) = candidates.iter().find(|c| c.partner.as_deref() == Some(partner)) {
             return format!(
                 "the consent of {} covers plan version {}; the plan has changed since, so consent must be renewed",

@@ -122,6 +122,15 @@ impl CaseRecord for VulnerabilityAssessment {
         p.into_result()
     }
 
+    /// Sharing the results with the country of origin needs the returnee's consent (lines 2011-2013).
+    fn needs_consent(&self) -> Vec<(&'static str, crate::consent::ConsentPurpose)> {
+        if self.shared_with_country_of_origin {
+            vec![("shared_with_country_of_origin", crate::consent::ConsentPurpose::ShareWithCountryOfOrigin)]
+        } else {
+            vec![]
+        }
+    }
+
     fn section(&self) -> Option<Section> {
         Some(Section::GbvProtection)
     }

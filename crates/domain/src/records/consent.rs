@@ -26,6 +26,10 @@ pub struct ConsentRecord {
     #[serde(default)]
     #[schema(minimum = 1)]
     pub plan_version: Option<u32>,
+    /// For sharing with a partner: the case fields the returnee agreed the packet may carry
+    /// (a packet carrying any other is refused).
+    #[serde(default)]
+    pub fields: Vec<crate::referral::PacketField>,
     /// What the consent covers, in the words read to the returnee.
     #[serde(default)]
     pub scope: Option<String>,
@@ -51,6 +55,7 @@ impl ConsentRecord {
             self.partner.as_deref(),
             self.plan_version,
         )
+        .and_then(|c| c.with_fields(&self.fields))
         .map_err(|e| vec![FieldError::of(field_of(e.problem.code), e.problem)])?;
         if let Some(on) = self.withdrawn_on {
             consent.withdraw(on).map_err(|e| vec![FieldError::of("withdrawn_on", e.problem)])?;
@@ -65,6 +70,7 @@ fn field_of(code: &str) -> &'static str {
         "consent_partner_required" | "consent_partner_only_sharing" => "partner",
         "consent_plan_version_required" | "consent_plan_version_only_sharing" => "plan_version",
         "consent_guardian" => "given_by",
+        "consent_fields_only_sharing" => "fields",
         _ => "method",
     }
 }
@@ -87,6 +93,13 @@ impl CaseRecord for ConsentRecord {
 
     fn date(&self) -> Option<NaiveDate> {
         Some(self.given_on)
+    }
+
+    /// A consent counts from when it is recorded: neither given nor withdrawn in the future.
+    fn not_after_today(&self) -> Vec<(&'static str, NaiveDate)> {
+        let mut dates = vec![("given_on", self.given_on)];
+        dates.extend(self.withdrawn_on.map(|w| ("withdrawn_on", w)));
+        dates
     }
 
     /// A consent is never rewritten: it may only be withdrawn, once.

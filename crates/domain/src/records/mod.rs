@@ -83,6 +83,17 @@ pub trait CaseRecord: Serialize + DeserializeOwned + utoipa::ToSchema + Clone + 
     fn check_update(&self, _old: &Self) -> Result<(), Vec<FieldError>> {
         Ok(())
     }
+
+    /// The consents this record's content needs, by the field that says so: a record saying
+    /// data was shared (with the country of origin, say) is refused without a current consent.
+    fn needs_consent(&self) -> Vec<(&'static str, crate::consent::ConsentPurpose)> {
+        vec![]
+    }
+
+    /// Dates that cannot lie after the server's today (a consent, its withdrawal).
+    fn not_after_today(&self) -> Vec<(&'static str, NaiveDate)> {
+        vec![]
+    }
 }
 
 /// The sensitive section a kind always belongs to, for kinds that have one whatever their

@@ -66,6 +66,9 @@ pub struct Schedule {
     pub id: String,
     pub label: String,
     pub rules: Vec<Rule>,
+    /// The sensitive section that being on this schedule reveals (the trafficking schedule
+    /// reveals a victim of trafficking): the schedule's name is shown only with its grant.
+    pub reveals: Option<crate::access::Section>,
 }
 
 /// Every schedule of a programme, by id.
@@ -97,6 +100,8 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawSchedule {
     label: String,
+    #[serde(default)]
+    reveals: Option<String>,
     rules: Vec<RawRule>,
 }
 
@@ -142,13 +147,26 @@ impl TimingRules {
                 .enumerate()
                 .map(|(n, r)| r.validate(&format!("schedule '{id}', rule {}", n + 1)))
                 .collect::<Result<Vec<_>, _>>()?;
-            schedules.insert(id.clone(), Schedule { id, label: s.label, rules });
+            let reveals = s
+                .reveals
+                .map(|name| {
+                    crate::access::Section::from_name(&name).ok_or_else(|| {
+                        rule_error(&format!("schedule '{id}'"), format!("reveals '{name}', which is not a section"))
+                    })
+                })
+                .transpose()?;
+            schedules.insert(id.clone(), Schedule { id, label: s.label, rules, reveals });
         }
         Ok(TimingRules { schedules })
     }
 
     pub fn schedule(&self, id: &str) -> Option<&Schedule> {
         self.schedules.get(id)
+    }
+
+    /// The section a schedule's name reveals, if any.
+    pub fn reveals(&self, id: &str) -> Option<crate::access::Section> {
+        self.schedules.get(id).and_then(|s| s.reveals)
     }
 }
 

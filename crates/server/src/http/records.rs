@@ -11,7 +11,7 @@ use homeward_service::records::{self as svc, Correction};
 use homeward_service::views::RecordView;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Body};
+use crate::extract::{Auth, Body, Idempotency};
 
 /// The four endpoints of one kind, with their OpenAPI descriptions.
 macro_rules! record_endpoints {
@@ -19,15 +19,16 @@ macro_rules! record_endpoints {
         pub mod $module {
             use super::*;
 
-            #[utoipa::path(post, path = $collection, operation_id = concat!("add_", $op), tag = $tag, params(("id" = String, Path, description = "case id")),
+            #[utoipa::path(post, path = $collection, operation_id = concat!("add_", $op), tag = $tag, params(("id" = String, Path, description = "case id"),
+                    ("Idempotency-Key" = Option<String>, Header, description = "names this creation: sent again, it answers the record made the first time")),
                 request_body = $ty,
                 responses((status = 201, body = RecordView<$ty>), (status = 400, body = ErrorBody),
                     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-                    (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+                    (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
                 security(("bearer" = [])))]
-            pub async fn create(State(s): State<Services>, Auth(caller): Auth, Path(id): Path<String>, Body(body): Body<$ty>)
+            pub async fn create(State(s): State<Services>, Auth(caller): Auth, Path(id): Path<String>, Idempotency(key): Idempotency, Body(body): Body<$ty>)
                 -> ApiResult<(StatusCode, Json<RecordView<$ty>>)> {
-                Ok((StatusCode::CREATED, Json(svc::create::<$ty>(&s, &caller, &id, body).await?)))
+                Ok((StatusCode::CREATED, Json(svc::create_once::<$ty>(&s, &caller, &id, body, key).await?)))
             }
 
             #[utoipa::path(get, path = $collection, operation_id = concat!("list_", $ops), tag = $tag, params(("id" = String, Path, description = "case id")),

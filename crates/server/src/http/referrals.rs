@@ -12,7 +12,7 @@ use homeward_service::Services;
 use homeward_service::referrals as svc;
 use homeward_service::referrals::*;
 
-/// Proposes a referral (or, with `consent_override_by`, starts it on the urgent path).
+/// Proposes a referral (or, with `consent_override_reason`, by a user granted emergency sharing, starts it on the urgent path).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", operation_id = "propose_referral", tag = "referrals", params(("id" = String, Path)),
     request_body = ReferralRequest,
     responses((status = 201, body = ReferralView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -69,4 +69,13 @@ pub async fn step(
     Body(step): Body<ReferralStep>,
 ) -> ApiResult<Json<ReferralView>> {
     Ok(Json(svc::step(&state, &caller, &case_id, &referral_id, step).await?))
+}
+
+/// The referrals sent without consent (life at risk) in the caller's offices, newest first, for
+/// a supervisor's review.
+#[utoipa::path(get, path = "/api/v1/consent-overrides", operation_id = "list_consent_overrides", tag = "referrals",
+    responses((status = 200, body = Vec<OverrideView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn overrides(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<OverrideView>>> {
+    Ok(Json(svc::overrides(&state, &caller).await?))
 }

@@ -72,3 +72,39 @@ pub async fn set_language(
 pub async fn offices(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<OfficeView>>> {
     Ok(Json(svc::offices(&state, &caller).await?))
 }
+
+/// The grants of sensitive sections or emergency sharing waiting for a second administrator.
+#[utoipa::path(get, path = "/api/v1/grant-requests", operation_id = "list_grant_requests", tag = "users",
+    responses((status = 200, body = Vec<GrantRequestView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn pending_grants(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<GrantRequestView>>> {
+    Ok(Json(svc::pending_grants(&state, &caller).await?))
+}
+
+/// A second administrator approves or refuses a grant (four eyes): neither the administrator
+/// who asked for it nor its holder may.
+#[utoipa::path(post, path = "/api/v1/grant-requests/{id}/decision", operation_id = "decide_grant_request", tag = "users",
+    params(("id" = String, Path)), request_body = GrantDecision,
+    responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn decide_grant(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    Body(decision): Body<GrantDecision>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(svc::decide_grant(&state, &caller, &id, decision).await?))
+}
+
+/// Lifts the sign-in lock of an account after too many failed attempts, from every address.
+#[utoipa::path(post, path = "/api/v1/users/{username}/unlock", operation_id = "unlock_user", tag = "users",
+    params(("username" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn unlock(State(state): State<Services>, Auth(caller): Auth, Path(username): Path<String>) -> ApiResult<StatusCode> {
+    svc::unlock(&state, &caller, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

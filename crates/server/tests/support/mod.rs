@@ -21,6 +21,10 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub app: Router,
     pub store: Store,
+    /// The operations behind `app`, for tests that call them directly.
+    pub services: Services,
+    /// The key sealing this database's audit log.
+    pub key: homeward_store::audit::AuditKey,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg_drop: Option<(String, String)>,
@@ -79,8 +83,17 @@ impl TestApp {
         let instrument = homeward_rss::builtin::instrument();
         let profile = homeward_rss::builtin::provisional_profile(&instrument);
         let scorer = homeward_rss::Scorer::new(instrument, profile);
-        let app = homeward_server::app(Services::new(store.clone(), scorer));
-        TestApp { app, store, url, _dir: dir, pg_drop }
+        let key = homeward_store::audit::AuditKey::generate().unwrap();
+        let services = Services::new(store.clone(), scorer, key.clone());
+        let app = homeward_server::app(services.clone());
+        TestApp { app, store, services, key, url, _dir: dir, pg_drop }
+    }
+
+    /// The same database served under other `settings` (session lifetimes, suppression floor).
+    pub fn with_settings(mut self, settings: homeward_service::settings::Settings) -> TestApp {
+        self.services = self.services.clone().with_settings(settings);
+        self.app = homeward_server::app(self.services.clone());
+        self
     }
 
     /// Closes the pools and drops a PostgreSQL test database.
@@ -118,6 +131,7 @@ impl TestApp {
             password_hash: "$argon2id$unused".into(),
             disabled: false,
             created_at: homeward_store::now(),
+            emergency_sharing: false,
         };
         users::upsert(&mut tx, &row).await.unwrap();
         let token = homeward_service::auth::new_token();

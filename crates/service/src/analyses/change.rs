@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::variables::{self, GROUPS, Surveys, check_measure, latest_rows, listed};
-use super::{DEFAULT_MIN_CELL, suppression_rule};
+use super::suppression_rule;
 use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
@@ -40,7 +40,7 @@ pub struct ChangeQuery {
     pub group: Option<String>,
     /// With two groups, the one compared against (default: the first in sorted order).
     pub control: Option<String>,
-    /// The smallest group shown (default 5).
+    /// The smallest group shown: at least the deployment's floor (default 5); a smaller value is raised to it.
     pub min_cell: Option<u32>,
 }
 
@@ -159,7 +159,7 @@ pub async fn change_of(state: &Services, caller: &Caller, surveys: &Surveys, q: 
         columns.push((g.clone(), group_at_latest(&column(g)?, &surveys.cases, &surveys.dates)));
     }
     let frame = Frame::from_columns(columns);
-    let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
+    let min_cell = state.settings.min_cell(q.min_cell);
     let report = engine::change(
         &frame,
         "case_id",

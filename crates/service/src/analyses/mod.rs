@@ -21,9 +21,6 @@ pub use regression::{RegressionQuery, RegressionView, regression, regression_of}
 pub use summary::{SummaryQuery, summary, summary_of};
 pub use variables::{GROUPS, MEASURES, NUMBERS, Surveys, surveys};
 
-/// The smallest group shown unless the caller asks otherwise.
-pub const DEFAULT_MIN_CELL: u32 = 5;
-
 /// The suppression rule in a sentence, for reports.
 pub fn suppression_rule(min_cell: u32) -> String {
     format!(

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::variables::{self, GROUPS, MEASURES, NUMBERS, Surveys};
-use super::{DEFAULT_MIN_CELL, suppression_rule};
+use super::suppression_rule;
 use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
@@ -187,7 +187,7 @@ pub async fn regression_of(
             return Err(ServiceError::problem("robust", problem));
         }
     };
-    let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1);
+    let min_cell = state.settings.min_cell(q.min_cell);
     let rows = surveys.latest_per_case(q.phase.as_deref());
     if let (Some(phase), true) = (&q.phase, rows.is_empty()) {
         let problem =

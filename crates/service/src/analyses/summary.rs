@@ -8,7 +8,6 @@ use homeward_analytics::summary::{BandEdges, Summary, summarise};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::DEFAULT_MIN_CELL;
 use super::variables::{self, GROUPS, Surveys, check_measure, cut, listed};
 use crate::Services;
 use crate::audit::entry;
@@ -30,7 +29,7 @@ pub struct SummaryQuery {
     pub from: NaiveDate,
     /// Surveys dated to, included.
     pub to: NaiveDate,
-    /// The smallest group shown (default 5).
+    /// The smallest group shown: at least the deployment's floor (default 5); a smaller value is raised to it.
     pub min_cell: Option<u32>,
     /// Other bins for the binned groupings, `group=edge,edge;group=edge`: e.g.
     /// `age_group=18,30,45` gives <18, 18-29, 30-44, 45+ (defaults: age_group 18,25,35,50;
@@ -53,7 +52,7 @@ pub async fn summary_of(state: &Services, caller: &Caller, surveys: &Surveys, q:
         if bins.is_empty() { Cow::Borrowed(&surveys.frame) } else { Cow::Owned(cut(surveys.frame.clone(), &bins)?) };
     let bands = &state.scorer.profile().bands;
     let edges = BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above };
-    let min_cell = q.min_cell.unwrap_or(DEFAULT_MIN_CELL).max(1) as usize;
+    let min_cell = state.settings.min_cell(q.min_cell) as usize;
     let result =
         summarise(&frame, &q.measure, &by, min_cell, edges).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let record = format!("{}:{}:{}..{}", q.measure, by.join("+"), surveys.from, surveys.to);

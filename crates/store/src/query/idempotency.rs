@@ -16,9 +16,9 @@ pub async fn find(conn: &mut AnyConnection, actor: &str, key: &str) -> Result<Op
 }
 
 /// Remembers that `actor`'s `key` created `record_id`. In the creation's transaction: a
-/// concurrent duplicate fails here on the primary key and rolls back.
-pub async fn remember(tx: &mut Tx, actor: &str, key: &str, entity: &str, record_id: &str) -> Result<()> {
-    sqlx::query(
+/// concurrent duplicate finds the key taken here (false) and must roll back.
+pub async fn remember(tx: &mut Tx, actor: &str, key: &str, entity: &str, record_id: &str) -> Result<bool> {
+    let done = sqlx::query(
         "INSERT INTO idempotency_keys (actor, key, entity, record_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(actor)
@@ -27,6 +27,10 @@ pub async fn remember(tx: &mut Tx, actor: &str, key: &str, entity: &str, record_
     .bind(record_id)
     .bind(crate::now_text())
     .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await;
+    match done {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -85,3 +85,19 @@ pub async fn update(tx: &mut Tx, r: &ReferralRow, expected: i64) -> Result<i64> 
     check_updated(tx, "referrals", &r.id, done.rows_affected()).await?;
     Ok(expected + 1)
 }
+
+/// Referrals started without consent (the urgent path), newest first, of the cases of `office`
+/// (every office when `None`), with the case's office.
+pub async fn overridden(conn: &mut AnyConnection, office: Option<&str>, limit: i64) -> Result<Vec<ReferralRow>> {
+    let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+    let rows = sqlx::query(safe!(
+        "SELECT {cols} FROM referrals r JOIN cases c ON c.id = r.case_id \
+         WHERE r.request LIKE '%\"consent_override_reason\":\"%' AND ($1 IS NULL OR c.office = $1) \
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
+    ))
+    .bind(office)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(row).collect()
+}

@@ -186,7 +186,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         Err(e) => Err(settle(e)?),
     };
     let profile = state.scorer.profile();
-    let min_cell = analyses::DEFAULT_MIN_CELL;
+    let min_cell = state.settings.min_cell(None);
     Ok(Dashboard {
         from,
         to,

@@ -192,7 +192,8 @@ async fn one_case(
         &case_id,
         json!({
         "purpose": "share_with_partner", "method": "written_in_person", "given_on": day(26), "partner": provider,
-        "plan_version": 1, "scope": "name, contacts and languages for the tailoring course"}),
+        "plan_version": 1, "fields": ["name", "contacts", "languages"],
+        "scope": "name, contacts and languages for the tailoring course"}),
     )
     .await?;
     let referral = referrals::propose(
