@@ -38,7 +38,7 @@ fn fuzz(database: &str) {
     let report = text(&out.stdout);
     let summary = report.lines().rev().take(30).collect::<Vec<_>>().join("\n");
     assert!(out.status.success(), "schemathesis found problems:\n{report}\n{}", text(&out.stderr));
-    assert!(report.contains("Tested: 85"), "every operation was tested:\n{summary}");
+    assert!(report.contains("Tested: 89"), "every operation was tested:\n{summary}");
     let lines: Vec<&str> = report.lines().collect();
     let cases = lines.iter().position(|l| l.trim() == "Test cases:").and_then(|i| lines.get(i + 1)).expect(&summary);
     let (generated, rest) = cases.trim().split_once(" generated, ").expect(&summary);
@@ -116,7 +116,7 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let database = format!("sqlite://{}", dir.path().join("new.db").display());
     let migrate = homeward(&["migrate", "--database", &database]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(text(&migrate.stdout).contains("3 migration(s) applied"));
+    assert!(text(&migrate.stdout).contains("4 migration(s) applied"));
     let again = homeward(&["migrate", "--database", &database]);
     assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
 
@@ -160,6 +160,9 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let again =
         create(&["--username", "fatou", "--role", "case_manager", "--office", "dakar"], "another long password\n");
     assert!(again.status.success(), "create-user sets a new password on an existing account");
+    let stale = token;
+    let token = homeward(&["admin", "create-token", "--database", &database, "--username", "fatou"]);
+    let token = text(&token.stdout).trim().to_string();
 
     // The command line acts through the same services as the API: every account and token it
     // makes is in the audit log, with an actor that says it came from the command line.
@@ -171,7 +174,11 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
         entries.into_iter().map(|s| (s.entry.action, s.entry.entity, s.entry.actor)).collect::<Vec<_>>()
     });
     let actions: Vec<(&str, &str)> = audited.iter().map(|(a, e, _)| (a.as_str(), e.as_str())).collect();
-    assert_eq!(actions, [("update", "user"), ("create", "user"), ("create", "token")], "{audited:?}");
+    assert_eq!(
+        actions,
+        [("create", "token"), ("end_sessions", "user"), ("update", "user"), ("create", "user"), ("create", "token")],
+        "a new password ends the account's sessions: {audited:?}"
+    );
     assert!(audited.iter().all(|(_, _, actor)| actor.starts_with("cli:")), "{audited:?}");
 
     let server = Server::start(&database);
@@ -188,6 +195,8 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     assert_eq!(status, 200);
     let (status, _) = server.request("GET", "/api/v1/cases", "hw_wrong", None).unwrap();
     assert_eq!(status, 401);
+    let (status, _) = server.request("GET", "/api/v1/cases", &stale, None).unwrap();
+    assert_eq!(status, 401, "a new password ended the sessions made before it");
     let (status, doc) = server.request("GET", "/api/v1/openapi.json", "", None).unwrap();
     assert_eq!(status, 200);
     assert!(doc.contains("\"openapi\":\"3.1.0\""));

@@ -60,6 +60,10 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", format!("{c}/audit"), None, P::ReadAudit, false),
         e("GET", format!("{c}/due-dates"), None, P::ReadCases, false),
         e("GET", "/api/v1/users".into(), None, P::ManageUsers, false),
+        e("GET", "/api/v1/grant-requests".into(), None, P::ManageUsers, false),
+        e("POST", "/api/v1/grant-requests/none/decision".into(), Some(json!({"approve": true})), P::ManageUsers, false),
+        e("POST", "/api/v1/users/nobody/unlock".into(), None, P::ManageUsers, false),
+        e("GET", "/api/v1/consent-overrides".into(), None, P::ReviewOverrides, false),
         e("GET", "/api/v1/offices".into(), None, P::ManageUsers, false),
         e("GET", "/api/v1/indicators?from=2026-01-01&to=2026-12-31".into(), None, P::ReadCases, false),
         e(
@@ -261,7 +265,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 80, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 84, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
@@ -425,7 +429,8 @@ async fn an_administrator_manages_accounts_and_each_user_their_language(t: &Test
         "office": "thies", "grants": ["health"], "language": "fr"});
     let (status, created) = t.post(&root, "/api/v1/users", account.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    assert_eq!(created["grants"], json!(["health"]));
+    assert_eq!(created["grants"], json!([]), "a sensitive section waits for a second administrator");
+    assert_eq!(created["pending_grant"]["sections"], json!(["health"]));
     assert!(created.get("password").is_none() && !created.to_string().contains("argon2"), "no password is shown");
     let (status, _) = t.post(&root, "/api/v1/users", account).await;
     assert_eq!(status, StatusCode::CONFLICT, "a username is taken once");
@@ -478,6 +483,8 @@ async fn an_administrator_manages_accounts_and_each_user_their_language(t: &Test
     assert_eq!(
         actions,
         [
+            ("anonymous:mariama", "denied", "wrong username or password"),
+            ("root", "end_sessions", ""),
             ("root", "update", "settings,password"),
             ("mariama", "update", "language"),
             ("mariama", "sign_in", ""),

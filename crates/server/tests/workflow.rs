@@ -182,7 +182,7 @@ async fn provider(t: &TestApp, token: &str) -> String {
             "/api/v1/providers",
             json!({
         "organisation": "Centre de formation", "services": ["vocational training"], "dimensions": ["economic"],
-        "country": "SN", "place": "Thiès", "last_verified": "2026-06-01"}),
+        "country": "SN", "place": "Thiès", "data_sharing_agreement": true, "last_verified": "2026-06-01"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
@@ -227,7 +227,7 @@ async fn a_packet_is_sent_only_with_consent_for_that_partner_and_plan_version(t:
             &format!("/api/v1/cases/{case_id}/consents"),
             json!({
         "purpose": "share_with_partner", "method": "written_in_person", "given_on": "2026-02-26",
-        "partner": provider, "plan_version": 1}),
+        "partner": provider, "plan_version": 1, "fields": ["name", "age", "contacts"]}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -270,7 +270,7 @@ async fn a_partner_sees_only_the_packets_sent_to_it(t: &TestApp) {
             &format!("/api/v1/cases/{case_id}/consents"),
             json!({
             "purpose": "share_with_partner", "method": "written_in_person", "given_on": "2026-02-26",
-            "partner": p, "plan_version": 1}),
+            "partner": p, "plan_version": 1, "fields": ["name", "age", "contacts"]}),
         )
         .await;
     }

@@ -84,7 +84,9 @@ impl TestApp {
         let profile = homeward_rss::builtin::provisional_profile(&instrument);
         let scorer = homeward_rss::Scorer::new(instrument, profile);
         let key = homeward_store::audit::AuditKey::generate().unwrap();
-        let services = Services::new(store.clone(), scorer, key.clone());
+        // The analyses' tests read cells of one returnee; the floor's own test raises it.
+        let settings = homeward_service::settings::Settings { min_cell_floor: 1, ..Default::default() };
+        let services = Services::new(store.clone(), scorer, key.clone()).with_settings(settings);
         let app = homeward_server::app(services.clone());
         TestApp { app, store, services, key, url, _dir: dir, pg_drop }
     }
