@@ -56,10 +56,19 @@ pub async fn load(store: &Store, path: &Path, if_missing: IfMissing) -> anyhow::
         );
     }
     if if_missing == IfMissing::Fail {
-        bail!("there is no audit key at {} (it is made by the first `homeward admin`, `serve` or `demo`)", path.display());
+        bail!(
+            "there is no audit key at {} (it is made by the first `homeward admin`, `serve` or `demo`)",
+            path.display()
+        );
     }
     let key = AuditKey::generate().map_err(anyhow::Error::msg)?;
-    write_new(path, &key.to_text())?;
+    if let Err(e) = write_new(path, &key.to_text()) {
+        // Another process made it a moment ago (two servers starting at once): use theirs.
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return AuditKey::parse(&text).map_err(|e| anyhow::anyhow!("audit key {}: {e}", path.display()));
+        }
+        return Err(e);
+    }
     eprintln!(
         "Made the audit key {}: keep a copy apart from the database and its backups (README: the audit log).",
         path.display()

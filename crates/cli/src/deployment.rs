@@ -46,7 +46,9 @@ pub fn hardening() -> anyhow::Result<Hardening> {
             .split(',')
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| t.parse::<IpAddr>().with_context(|| format!("HOMEWARD_TRUSTED_PROXIES: `{t}` is not an IP address")))
+            .map(|t| {
+                t.parse::<IpAddr>().with_context(|| format!("HOMEWARD_TRUSTED_PROXIES: `{t}` is not an IP address"))
+            })
             .collect::<anyhow::Result<_>>()?;
     }
     Ok(h)

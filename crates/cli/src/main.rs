@@ -1,7 +1,7 @@
 //! `homeward`: one binary for the whole system. Each subcommand lives in `commands/`.
 
-mod commands;
 mod audit_key;
+mod commands;
 mod database;
 mod deployment;
 mod logs;

@@ -357,3 +357,76 @@ fn every_demo_case_is_audited_as_made_by_the_command_line() {
     assert_eq!(created, 203, "200 made through the services and 3 in bulk, each with its creation audited");
     assert!(actors.iter().all(|a| a.starts_with("cli:")), "{actors:?}");
 }
+
+/// `homeward audit`: an anchor kept outside the database catches truncation; rotating the key
+/// keeps older entries verifiable; a missing key is refused, never silently replaced.
+#[test]
+fn the_audit_log_is_anchored_verified_and_its_key_rotated_and_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.db");
+    let database = format!("sqlite://{}", path.display());
+    demo_database(&database, 2);
+    let key_file = dir.path().join("audit.db.audit-key");
+    assert!(std::fs::read_to_string(&key_file).unwrap().contains("\nk1 "), "the first command made the key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "readable by its owner only");
+    }
+    let anchor = homeward(&["audit", "anchor", "--database", &database]);
+    assert!(anchor.status.success(), "{}", text(&anchor.stderr));
+    let anchor_text = text(&anchor.stdout);
+    assert!(anchor_text.starts_with("homeward-audit-anchor "), "{anchor_text}");
+    let anchor_file = dir.path().join("anchor.txt");
+    std::fs::write(&anchor_file, &anchor_text).unwrap();
+    let anchor_arg = anchor_file.display().to_string();
+    let verify = || homeward(&["audit", "verify", "--database", &database, "--anchor", &anchor_arg]);
+    let ok = verify();
+    assert!(ok.status.success(), "{}", text(&ok.stdout));
+    assert!(text(&ok.stdout).contains("is there, unchanged"), "{}", text(&ok.stdout));
+
+    let rotated = homeward(&["audit", "rotate-key", "--database", &database]);
+    assert!(rotated.status.success(), "{}", text(&rotated.stderr));
+    let keys = std::fs::read_to_string(&key_file).unwrap();
+    assert!(keys.contains("\nk1 ") && keys.contains("\nk2 "), "the old key stays to verify old entries: {keys}");
+    let unlock = homeward(&["admin", "unlock", "--database", &database, "--username", "Demo"]);
+    assert!(unlock.status.success(), "{}", text(&unlock.stderr));
+    assert!(text(&unlock.stdout).contains("demo: sign-in unlocked"), "{}", text(&unlock.stdout));
+    assert!(verify().status.success(), "entries sealed by either key verify");
+
+    // Without its key, nothing writes to the log again and no new key is made.
+    let away = dir.path().join("elsewhere.key");
+    std::fs::rename(&key_file, &away).unwrap();
+    for args in [
+        vec!["admin", "unlock", "--database", &database, "--username", "demo"],
+        vec!["audit", "verify", "--database", &database],
+    ] {
+        let refused = homeward(&args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(text(&refused.stderr).contains("is missing, but the audit log has"), "{}", text(&refused.stderr));
+        assert!(!key_file.exists(), "no new key replaced the lost one");
+    }
+    std::fs::rename(&away, &key_file).unwrap();
+
+    // Truncated by someone who owns the database and sets the head back: the anchor tells.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::open(&database).await.unwrap();
+        store.execute_admin("DROP TRIGGER audit_log_no_delete").await.unwrap();
+        store.execute_admin("DELETE FROM audit_log WHERE seq > 3").await.unwrap();
+        store
+            .execute_admin(
+                "UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3) WHERE id = 1",
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let broken = verify();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        text(&broken.stdout).contains("BROKEN") && text(&broken.stdout).contains("truncated"),
+        "{}",
+        text(&broken.stdout)
+    );
+}

@@ -60,12 +60,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 pub fn harden(router: Router, hardening: &Hardening) -> Router {
     let trusted = hardening.trusted_proxies.clone();
     let body_timeout = hardening.body_timeout;
-    router
-        .layer(axum::middleware::from_fn(security_headers))
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+    router.layer(axum::middleware::from_fn(security_headers)).layer(axum::middleware::from_fn(
+        move |request: Request, next: Next| {
             let trusted = trusted.clone();
             async move { with_body_deadline(client_address(request, &trusted), next, body_timeout).await }
-        }))
+        },
+    ))
 }
 
 fn client_address(mut request: Request, trusted: &[IpAddr]) -> Request {
@@ -86,8 +86,12 @@ fn client_address(mut request: Request, trusted: &[IpAddr]) -> Request {
 /// outermost trusted proxy saw it (anything further left the client could have written).
 fn forwarded_for(request: &Request, trusted: &[IpAddr]) -> Option<IpAddr> {
     let header = request.headers().get_all("x-forwarded-for");
-    let hops: Vec<IpAddr> =
-        header.iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).filter_map(|h| h.trim().parse().ok()).collect();
+    let hops: Vec<IpAddr> = header
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
     hops.into_iter().rev().find(|ip| !trusted.contains(ip))
 }
 
@@ -99,8 +103,9 @@ async fn with_body_deadline(request: Request, next: Next, limit: Duration) -> Re
     const MAX: usize = 16 << 20;
     match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX)).await {
         Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Ok(Err(_)) => ApiError::BadRequest(format!("the body is larger than {MAX} bytes or was cut off"), vec![])
-            .into_response(),
+        Ok(Err(_)) => {
+            ApiError::BadRequest(format!("the body is larger than {MAX} bytes or was cut off"), vec![]).into_response()
+        }
         Err(_) => (
             StatusCode::REQUEST_TIMEOUT,
             [(header::CONNECTION, "close")],

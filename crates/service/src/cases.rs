@@ -62,8 +62,12 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
         updated_at: at,
     };
     cases::insert(&mut tx, &row, &terms(&row)).await?;
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "case", &id, Some(&id), &["registration"])])
-        .await?;
+    store_audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(caller, "create", "case", &id, Some(&id), &["registration"])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(CaseView::new(&row, caller, &state.timing)?)
 }
@@ -268,7 +272,8 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
         case.schedule = schedule;
     }
     let version = cases::update(&mut tx, &case, update.version, Some(&terms(&case))).await?;
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "case", id, Some(id), &["registration"])]).await?;
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "case", id, Some(id), &["registration"])])
+        .await?;
     homeward_store::commit(tx).await?;
     case.version = version;
     case.updated_at = now();
@@ -335,7 +340,8 @@ pub async fn transition(state: &Services, caller: &Caller, id: &str, step: CaseS
     }
     let version = cases::update(&mut tx, &case, step.version, None).await?;
     let fields: &[&str] = if closing { &["status", "closure"] } else { &["status"] };
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, step.action.name(), "case", id, Some(id), fields)]).await?;
+    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, step.action.name(), "case", id, Some(id), fields)])
+        .await?;
     homeward_store::commit(tx).await?;
     case.version = version;
     Ok(CaseView::new(&case, caller, &state.timing)?)

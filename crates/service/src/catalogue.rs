@@ -75,10 +75,7 @@ pub async fn due_dates(state: &Services, caller: &Caller, id: &str) -> Result<Ve
     })?;
     let anchors = Anchors { returned: case.date_of_return, plan_agreed: case.plan_agreed_on };
     // The dates come from the case's return and plan: a read of case data, audited like any.
-    state
-        .reads
-        .record(vec![entry(caller, "read", "due_dates", id, Some(id), &["return", "plan_agreed_on"])])
-        .await?;
+    state.reads.record(vec![entry(caller, "read", "due_dates", id, Some(id), &["return", "plan_agreed_on"])]).await?;
     Ok(schedule
         .due_dates(&anchors)
         .into_iter()

@@ -31,7 +31,12 @@ pub(crate) async fn require(conn: &mut AnyConnection, case_id: &str, data_use: D
     covering(&consents, data_use, homeward_store::today()).map(|_| ()).map_err(|missing| {
         ServiceError::problem(
             field,
-            problem!("no_covering_consent", "no current consent {needed}: {why}", needed = missing.needed, why = missing.why),
+            problem!(
+                "no_covering_consent",
+                "no current consent {needed}: {why}",
+                needed = missing.needed,
+                why = missing.why
+            ),
         )
     })
 }
@@ -62,7 +67,12 @@ pub(crate) fn not_after_today(dates: &[(&str, NaiveDate)]) -> Result<()> {
         .map(|(field, d)| {
             homeward_domain::validate::FieldError::of(
                 *field,
-                problem!("in_the_future", "{date} is after today ({today}): it takes effect when it is recorded", date = d, today = today),
+                problem!(
+                    "in_the_future",
+                    "{date} is after today ({today}): it takes effect when it is recorded",
+                    date = d,
+                    today = today
+                ),
             )
         })
         .collect();

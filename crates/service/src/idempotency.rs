@@ -31,7 +31,12 @@ impl IdempotencyKey {
 
 /// The id of what `caller` already created with `key` as `entity`; a key used for something
 /// else is a conflict.
-pub(crate) async fn earlier(tx: &mut Tx, caller: &Caller, key: Option<&IdempotencyKey>, entity: &str) -> Result<Option<String>> {
+pub(crate) async fn earlier(
+    tx: &mut Tx,
+    caller: &Caller,
+    key: Option<&IdempotencyKey>,
+    entity: &str,
+) -> Result<Option<String>> {
     let Some(key) = key else { return Ok(None) };
     match idempotency::find(tx, &caller.username, key.as_str()).await? {
         None => Ok(None),
@@ -44,7 +49,13 @@ pub(crate) async fn earlier(tx: &mut Tx, caller: &Caller, key: Option<&Idempoten
 }
 
 /// Remembers that `key` created `id`, in the creation's transaction.
-pub(crate) async fn remember(tx: &mut Tx, caller: &Caller, key: Option<&IdempotencyKey>, entity: &str, id: &str) -> Result<()> {
+pub(crate) async fn remember(
+    tx: &mut Tx,
+    caller: &Caller,
+    key: Option<&IdempotencyKey>,
+    entity: &str,
+    id: &str,
+) -> Result<()> {
     let Some(key) = key else { return Ok(()) };
     if idempotency::remember(tx, &caller.username, key.as_str(), entity, id).await? {
         Ok(())

@@ -31,8 +31,8 @@ pub mod records;
 pub mod referrals;
 pub mod session;
 pub mod settings;
-pub mod throttle;
 pub mod surveys;
+pub mod throttle;
 pub mod users;
 pub mod views;
 
@@ -41,9 +41,9 @@ use std::sync::Arc;
 use homeward_domain::feasibility::FeasibilityGrid;
 use homeward_domain::timing::TimingRules;
 use homeward_rss::Scorer;
+use homeward_store::audit::AuditKey;
 use homeward_store::frames::CaseRow;
 use homeward_store::query::cases as case_rows;
-use homeward_store::audit::AuditKey;
 use homeward_store::{AnyConnection, Store};
 
 pub use auth::Caller;

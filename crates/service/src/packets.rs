@@ -5,8 +5,8 @@
 
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
-use homeward_domain::problem;
 use homeward_domain::consent::{DataUse, covering};
+use homeward_domain::problem;
 use homeward_domain::referral::{PacketField, REFERRAL, ReferralAction, ReferralRequest, ReferralState, ReferralStep};
 use homeward_store::frames::ReferralRow;
 use homeward_store::query::referrals;

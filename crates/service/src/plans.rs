@@ -141,8 +141,12 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
         updated_at: at,
     };
     plans::insert(&mut tx, &row).await?;
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "plan", &row.id, Some(case_id), &["content"])])
-        .await?;
+    store_audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(caller, "create", "plan", &row.id, Some(case_id), &["content"])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(PlanView::new(&row)?)
 }
@@ -195,8 +199,12 @@ pub async fn edit(state: &Services, caller: &Caller, case_id: &str, plan_id: &st
     row.content = to_json(&edit.content);
     row.version = plans::update(&mut tx, &row, edit.version).await?;
     row.updated_at = now();
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "plan", plan_id, Some(case_id), &["content"])])
-        .await?;
+    store_audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(caller, "update", "plan", plan_id, Some(case_id), &["content"])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(PlanView::new(&row)?)
 }

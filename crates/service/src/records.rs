@@ -20,8 +20,8 @@ use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
-use crate::idempotency::IdempotencyKey;
 use crate::error::{Result, ServiceError};
+use crate::idempotency::IdempotencyKey;
 use crate::views::RecordView;
 
 /// How the server treats a kind of record.
@@ -159,8 +159,12 @@ pub async fn create_once<T: Kind>(
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])])
-        .await?;
+    store_audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(RecordView::new(&row)?)
 }
@@ -239,8 +243,12 @@ pub async fn update<T: Kind>(
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", T::KIND.name(), id, Some(case_id), &["*"])])
-        .await?;
+    store_audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(caller, "update", T::KIND.name(), id, Some(case_id), &["*"])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(RecordView::new(&row)?)
 }

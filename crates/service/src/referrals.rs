@@ -98,7 +98,10 @@ impl ReferralView {
         let consent_override = request.consent_override_reason.as_ref().map(|reason| ConsentOverride {
             by: row.created_by.clone(),
             reason: reason.clone(),
-            on: history.first().and_then(|h| h.recorded_on).unwrap_or(history.first().map_or_else(homeward_store::today, |h| h.date)),
+            on: history
+                .first()
+                .and_then(|h| h.recorded_on)
+                .unwrap_or(history.first().map_or_else(homeward_store::today, |h| h.date)),
         });
         Ok(ReferralView {
             id: row.id.to_string(),
@@ -217,12 +220,9 @@ pub async fn list(state: &Services, caller: &Caller, case_id: &str) -> Result<Ve
     case_in_scope(&mut conn, caller, case_id).await?;
     let rows = referrals::of_case(&mut conn, case_id).await?;
     drop(conn);
-    let views = rows
-        .iter()
-        .map(|r| ReferralView::new(r).map(|v| v.for_caller(caller)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let entries =
-        rows.iter().map(|r| entry(caller, "read", "referral", &r.id, Some(case_id), &["*"])).collect();
+    let views =
+        rows.iter().map(|r| ReferralView::new(r).map(|v| v.for_caller(caller))).collect::<Result<Vec<_>, _>>()?;
+    let entries = rows.iter().map(|r| entry(caller, "read", "referral", &r.id, Some(case_id), &["*"])).collect();
     state.reads.record(entries).await?;
     Ok(views)
 }
@@ -337,8 +337,7 @@ async fn agreed_plan_version(conn: &mut AnyConnection, case: &CaseRow, asked: Op
 /// is missing.
 async fn check_consent(conn: &mut AnyConnection, case: &CaseRow, request: &ReferralRequest) -> Result<u32> {
     let plan_version = agreed_plan_version(conn, case, request.plan_version).await?;
-    let data_use =
-        DataUse::ReferralPacket { partner: &request.provider, plan_version, fields: &request.data_shared };
+    let data_use = DataUse::ReferralPacket { partner: &request.provider, plan_version, fields: &request.data_shared };
     crate::consents::require(conn, &case.id, data_use, "consent").await?;
     Ok(plan_version)
 }

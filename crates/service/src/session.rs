@@ -162,8 +162,12 @@ pub async fn authenticate(state: &Services, token: &str, client: &str) -> Result
 pub async fn sign_out(state: &Services, caller: &Caller, token: &str) -> Result<()> {
     let mut tx = state.store.begin().await?;
     users::remove_token(&mut tx, &auth::token_hash(token)).await?;
-    homeward_store::audit::append(&mut tx, &state.audit_key, &[entry(caller, "sign_out", "user", &caller.username, None, &[])])
-        .await?;
+    homeward_store::audit::append(
+        &mut tx,
+        &state.audit_key,
+        &[entry(caller, "sign_out", "user", &caller.username, None, &[])],
+    )
+    .await?;
     homeward_store::commit(tx).await?;
     Ok(())
 }
@@ -188,7 +192,8 @@ pub async fn issue_token(state: &Services, caller: &Caller, username: &str) -> R
         }
     }
     users::add_token(&mut tx, &auth::token_hash(&token), username).await?;
-    homeward_store::audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "token", username, None, &[])]).await?;
+    homeward_store::audit::append(&mut tx, &state.audit_key, &[entry(caller, "create", "token", username, None, &[])])
+        .await?;
     homeward_store::commit(tx).await?;
     Ok(token)
 }

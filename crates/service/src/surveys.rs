@@ -20,8 +20,8 @@ use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
-use crate::idempotency::IdempotencyKey;
 use crate::error::{Result, ServiceError};
+use crate::idempotency::IdempotencyKey;
 use crate::views::SurveyView;
 
 /// One answer: a code, or several codes for a multiple-choice question.
@@ -224,9 +224,6 @@ pub async fn read(state: &Services, caller: &Caller, case_id: &str, survey_id: &
     let (s, results) = surveys::get(&mut conn, case_id, survey_id).await?.ok_or(ServiceError::NotFound)?;
     drop(conn);
     let view = SurveyView::new(&s, &results, &state.scorer.profile().name)?;
-    state
-        .reads
-        .record(vec![entry(caller, "read", "survey", survey_id, Some(case_id), &["answers", "scores"])])
-        .await?;
+    state.reads.record(vec![entry(caller, "read", "survey", survey_id, Some(case_id), &["answers", "scores"])]).await?;
     Ok(view)
 }

@@ -138,7 +138,10 @@ pub fn pseudonymised_closure(c: &Closure) -> Closure {
         unmet_needs: None,
         exit_interview: None,
         onward_referrals: vec![],
-        death: c.death.as_ref().map(|d| homeward_domain::closure::DeathRecord { investigation_request: None, ..d.clone() }),
+        death: c
+            .death
+            .as_ref()
+            .map(|d| homeward_domain::closure::DeathRecord { investigation_request: None, ..d.clone() }),
     }
 }
 

@@ -99,7 +99,8 @@ impl AuditKey {
 
     /// The text of the key file.
     pub fn to_text(&self) -> String {
-        let mut out = String::from("# Homeward audit keys: keep apart from the database and its backups. Never edit a line.\n");
+        let mut out =
+            String::from("# Homeward audit keys: keep apart from the database and its backups. Never edit a line.\n");
         for (id, secret) in &self.keys {
             out.push_str(&format!("{id} {}\n", to_hex(secret)));
         }
@@ -249,9 +250,10 @@ impl Anchor {
     pub fn parse(text: &str) -> std::result::Result<Anchor, String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         match words.as_slice() {
-            ["homeward-audit-anchor", seq, hash] if hash.len() == 64 && from_hex(hash).is_some() => {
-                Ok(Anchor { seq: seq.parse().map_err(|_| format!("`{seq}` is not an entry number"))?, hash: hash.to_string() })
-            }
+            ["homeward-audit-anchor", seq, hash] if hash.len() == 64 && from_hex(hash).is_some() => Ok(Anchor {
+                seq: seq.parse().map_err(|_| format!("`{seq}` is not an entry number"))?,
+                hash: hash.to_string(),
+            }),
             _ => Err("expected `homeward-audit-anchor SEQ HASH`, as `homeward audit anchor` prints".into()),
         }
     }
@@ -341,12 +343,11 @@ pub async fn verify(conn: &mut sqlx::AnyConnection, key: &AuditKey, anchor: Opti
 
 /// The latest entries about a case, newest first (for the case's access history).
 pub async fn for_case(conn: &mut sqlx::AnyConnection, case_id: &str, limit: i64) -> Result<Vec<Stored>> {
-    let rows = sqlx::query(
-safe!("{SELECT_STORED} WHERE case_id = $1 ORDER BY seq DESC LIMIT $2"))
-    .bind(case_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(safe!("{SELECT_STORED} WHERE case_id = $1 ORDER BY seq DESC LIMIT $2"))
+        .bind(case_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(stored).collect()
 }
 
@@ -358,13 +359,12 @@ pub async fn for_record(
     record_id: &str,
     limit: i64,
 ) -> Result<Vec<Stored>> {
-    let rows = sqlx::query(
-safe!("{SELECT_STORED} WHERE entity = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3"))
-    .bind(entity)
-    .bind(record_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(safe!("{SELECT_STORED} WHERE entity = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3"))
+        .bind(entity)
+        .bind(record_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(stored).collect()
 }
 

@@ -260,6 +260,9 @@ impl Store {
             "tokens",
             "audit_log",
             "counters",
+            "sign_in_attempts",
+            "idempotency_keys",
+            "grant_requests",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::Corrupt(format!("no table {table}")));

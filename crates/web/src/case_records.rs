@@ -237,7 +237,8 @@ pub async fn add(
         Ok(json) => json,
         Err(errors) => return page(state, session, case_id, (form, kind), Some(&typed), errors).await,
     };
-    match for_kind!(kind, T => create_from::<T>(&state, &session.caller, &case_id, json, crate::session::once_of(&typed)).await) {
+    match for_kind!(kind, T => create_from::<T>(&state, &session.caller, &case_id, json, crate::session::once_of(&typed)).await)
+    {
         Ok(()) => Redirect::to(&format!("/cases/{case_id}/records/{path}")).into_response(),
         Err(ServiceError::Invalid(_, errors)) => {
             page(state, session, case_id, (form, kind), Some(&typed), errors).await

@@ -46,6 +46,8 @@ struct CaseloadPage<'a> {
     message: Option<String>,
     may_register: bool,
     mine: bool,
+    /// For supervisors: referrals sent without consent in their offices, to review.
+    overrides: Vec<homeward_service::referrals::OverrideView>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +119,11 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         Err(ServiceError::Forbidden(m) | ServiceError::Unreadable(m, _)) => (vec![], None, Some(m)),
         Err(e) => return crate::layout::failure(e),
     };
+    let overrides = if session.caller.access.may(Permission::ReviewOverrides) {
+        homeward_service::referrals::overrides(&state, &session.caller).await.unwrap_or_default()
+    } else {
+        vec![]
+    };
     let page = CaseloadPage {
         t,
         session: &session,
@@ -130,6 +137,7 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         message,
         may_register: session.caller.access.may(Permission::RegisterCase),
         mine: query.mine.is_some(),
+        overrides,
     };
     render(page, StatusCode::OK)
 }

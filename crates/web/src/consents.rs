@@ -76,9 +76,15 @@ pub async fn record(
     }
     json.insert("fields".into(), form.fields.clone().into());
     let outcome = match homeward_service::input::from_json_value::<ConsentRecord>(serde_json::Value::Object(json)) {
-        Ok(consent) => records::create_once::<ConsentRecord>(&state, &session.caller, &id, consent, crate::session::once_of(&typed))
-            .await
-            .map(|_| ()),
+        Ok(consent) => records::create_once::<ConsentRecord>(
+            &state,
+            &session.caller,
+            &id,
+            consent,
+            crate::session::once_of(&typed),
+        )
+        .await
+        .map(|_| ()),
         Err(e) => Err(e),
     };
     match outcome {

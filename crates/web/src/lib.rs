@@ -72,6 +72,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/settings/language", post(admin::set_language))
         .route("/admin/users", get(admin::users_list).post(admin::user_create))
         .route("/admin/users/{username}", get(admin::user_form).post(admin::user_change))
+        .route("/admin/grants/{id}", post(admin::grant_decide))
         .route("/admin/offices", get(admin::offices))
         .route("/admin/directory", get(admin::directory).post(admin::provider_add))
         .route("/admin/directory/{id}", get(admin::provider_form).post(admin::provider_edit))

@@ -229,7 +229,8 @@ pub async fn show(
 fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
     let mut json = Map::new();
     let mut problems = vec![];
-    for key in ["provider", "service_type", "urgency", "category", "reason", "follow_up_on", "consent_override_reason"] {
+    for key in ["provider", "service_type", "urgency", "category", "reason", "follow_up_on", "consent_override_reason"]
+    {
         let v = value(typed, key).trim();
         if !v.is_empty() {
             json.insert(key.into(), v.into());

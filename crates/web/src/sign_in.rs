@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
 use crate::layout::render;
-use homeward_server::extract::Client;
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Session, cookie, csrf_for, set_cookie};
+use homeward_server::extract::Client;
 
 /// Sessions last a working day.
 const SESSION_SECONDS: u32 = 12 * 3600;

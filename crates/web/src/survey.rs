@@ -150,7 +150,8 @@ fn page(
         .collect();
     // One key for the whole survey, from its first screen to saving: a second click on Save
     // (or a retry on a poor link) stores one survey.
-    let key = form.iter().find(|(k, _)| k == crate::session::ONCE).map_or_else(crate::session::new_once, |(_, v)| v.clone());
+    let key =
+        form.iter().find(|(k, _)| k == crate::session::ONCE).map_or_else(crate::session::new_once, |(_, v)| v.clone());
     carried.push((crate::session::ONCE.to_string(), key));
     let mut screens = vec![t.get("survey_start").to_string()];
     screens.extend(instrument.dimensions.iter().map(|d| text(&d.label)));

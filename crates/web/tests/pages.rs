@@ -716,3 +716,55 @@ async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downlo
         "{about}"
     );
 }
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_only_vendored_files_are_cached() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let cookie = b.sign_in("fatou").await;
+    for (path, cookie, cached) in [
+        ("/sign-in", "", false),
+        ("/", cookie.as_str(), false),
+        ("/settings", cookie.as_str(), false),
+        ("/static/homeward.css", "", true),
+        ("/static/survey.js", "", true),
+    ] {
+        let response = b
+            .app
+            .clone()
+            .oneshot(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let h = |name: header::HeaderName| response.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+        let policy = h(header::CONTENT_SECURITY_POLICY).unwrap_or_default();
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"), "{path}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{path}");
+        assert_eq!(h(header::X_CONTENT_TYPE_OPTIONS).as_deref(), Some("nosniff"), "{path}");
+        assert_eq!(h(header::REFERRER_POLICY).as_deref(), Some("no-referrer"), "{path}");
+        let cache = h(header::CACHE_CONTROL).unwrap_or_default();
+        assert_eq!(cache == "no-store", !cached, "{path}: {cache}");
+    }
+}
+
+#[tokio::test]
+async fn a_record_form_posted_twice_stores_one_record() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let cookie = b.sign_in("fatou").await;
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let page = b.get(&format!("/cases/{case_id}"), &cookie).await;
+    let csrf = hidden(&page.body, "csrf");
+    let once = hidden(&page.body, "idempotency_key");
+    assert_eq!(once.len(), 32, "the case page's forms carry a fresh key");
+    let form = format!("csrf={csrf}&idempotency_key={once}&date=2026-03-02&mode=face_to_face&kind=routine");
+    for _ in 0..2 {
+        let posted = b.post_form(&format!("/cases/{case_id}/follow-ups"), &cookie, &form).await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    }
+    let mut conn = b.store.read().await.unwrap();
+    let visits =
+        homeward_store::query::records::list(&mut conn, &case_id, homeward_domain::records::RecordKind::FollowUp)
+            .await
+            .unwrap();
+    assert_eq!(visits.len(), 1, "a double submission stores one visit");
+}

@@ -115,7 +115,10 @@ pub fn unlock(database: &DatabaseArg, username: &str) -> anyhow::Result<ExitCode
         let cleared = users::unlock(&services, &command_line(), username).await;
         store.close().await;
         match cleared {
-            Ok(n) => println!("{username}: sign-in unlocked ({n} locked address(es) cleared)"),
+            Ok(n) => {
+                let name = homeward_domain::account::username_key(username).unwrap_or_else(|_| username.to_string());
+                println!("{name}: sign-in unlocked ({n} locked address(es) cleared)")
+            }
             Err(ServiceError::NotFound) => anyhow::bail!("no user '{username}'"),
             Err(e) => anyhow::bail!("{e}"),
         }

@@ -52,7 +52,9 @@ pub fn verify(database: &DatabaseArg, anchor: Option<&Path>) -> anyhow::Result<E
         };
         let code = match &verdict {
             Verdict::Intact { entries, unkeyed } => {
-                let mut line = format!("audit log intact: {entries} entries, each sealed with the audit key and linked to the one before");
+                let mut line = format!(
+                    "audit log intact: {entries} entries, each sealed with the audit key and linked to the one before"
+                );
                 if *unkeyed > 0 {
                     line.push_str(&format!(" ({unkeyed} from before the log was keyed are only hash-linked)"));
                 }
@@ -85,7 +87,9 @@ pub fn anchor(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
         record(&store, &key, "anchor").await?;
         store.close().await;
         print!("{}", head.to_text());
-        eprintln!("Keep this line outside the database (another machine, a printout); check with `homeward audit verify --anchor FILE`.");
+        eprintln!(
+            "Keep this line outside the database (another machine, a printout); check with `homeward audit verify --anchor FILE`."
+        );
         Ok(ExitCode::SUCCESS)
     })?
 }

@@ -9,7 +9,21 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 pub fn homeward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_homeward")).args(args).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args(args)
+        .env("HOMEWARD_AUDIT_KEY_FILE", key_file(args))
+        .output()
+        .expect("binary runs")
+}
+
+/// Where the audit key of the database in `args` is kept: beside an SQLite file, as by default;
+/// for PostgreSQL, in the temporary directory rather than the working directory (the crate).
+pub fn key_file(args: &[&str]) -> std::path::PathBuf {
+    let url = args.iter().position(|a| *a == "--database").and_then(|i| args.get(i + 1)).copied().unwrap_or("");
+    match url.strip_prefix("sqlite://") {
+        Some(path) => format!("{path}.audit-key").into(),
+        None => std::env::temp_dir().join("homeward-tests-postgres.audit-key"),
+    }
 }
 
 pub fn text(bytes: &[u8]) -> String {
@@ -38,6 +52,7 @@ impl Server {
         // Requests are not logged here: a failing test's output should show the failure.
         command
             .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
+            .env("HOMEWARD_AUDIT_KEY_FILE", key_file(&["--database", database]))
             .env("HOMEWARD_LOG", "warn")
             .stderr(Stdio::inherit());
         Server::spawn(command)

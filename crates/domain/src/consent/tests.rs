@@ -23,8 +23,12 @@ fn a_referral_packet_needs_a_current_consent_for_that_partner_and_plan_version()
 #[test]
 fn a_revised_plan_needs_consent_again() {
     let consents = [sharing("Clinic A", 2, "2026-02-01")];
-    let err = covering(&consents, DataUse::ReferralPacket { partner: "Clinic A", plan_version: 3, fields: &[] }, date("2026-05-01"))
-        .unwrap_err();
+    let err = covering(
+        &consents,
+        DataUse::ReferralPacket { partner: "Clinic A", plan_version: 3, fields: &[] },
+        date("2026-05-01"),
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "no current consent to share data with partner 'Clinic A' for plan version 3: the consent of 2026-02-01 covers \
@@ -46,9 +50,12 @@ fn a_withdrawn_consent_covers_nothing_from_that_day() {
 #[test]
 fn consent_for_one_partner_does_not_cover_another() {
     let consents = [sharing("Clinic A", 2, "2026-02-01")];
-    let err =
-        covering(&consents, DataUse::ReferralPacket { partner: "Legal Aid B", plan_version: 2, fields: &[] }, date("2026-02-10"))
-            .unwrap_err();
+    let err = covering(
+        &consents,
+        DataUse::ReferralPacket { partner: "Legal Aid B", plan_version: 2, fields: &[] },
+        date("2026-02-10"),
+    )
+    .unwrap_err();
     assert_eq!(err.why, "consent on record covers only Clinic A");
     let err = covering(&[], DataUse::Purpose(P::FamilyContact), date("2026-02-10")).unwrap_err();
     assert_eq!(err.to_string(), "no current consent for family_contact: none is recorded");

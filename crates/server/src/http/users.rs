@@ -77,7 +77,10 @@ pub async fn offices(State(state): State<Services>, Auth(caller): Auth) -> ApiRe
 #[utoipa::path(get, path = "/api/v1/grant-requests", operation_id = "list_grant_requests", tag = "users",
     responses((status = 200, body = Vec<GrantRequestView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn pending_grants(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<GrantRequestView>>> {
+pub async fn pending_grants(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+) -> ApiResult<Json<Vec<GrantRequestView>>> {
     Ok(Json(svc::pending_grants(&state, &caller).await?))
 }
 
@@ -104,7 +107,11 @@ pub async fn decide_grant(
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn unlock(State(state): State<Services>, Auth(caller): Auth, Path(username): Path<String>) -> ApiResult<StatusCode> {
+pub async fn unlock(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
     svc::unlock(&state, &caller, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -228,3 +228,80 @@ impl TestApp {
         page.items.into_iter().map(|c| c.id.to_string()).collect()
     }
 }
+
+impl TestApp {
+    /// The API on the same database and audit key under other `settings`.
+    pub fn router_with(&self, settings: homeward_service::settings::Settings) -> Router {
+        homeward_server::app(self.services.clone().with_settings(settings))
+    }
+
+    /// A request as it comes from `address` (the server reads it from the connection), with
+    /// its response headers.
+    pub async fn call_from(
+        &self,
+        router: &Router,
+        address: &str,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value, axum::http::HeaderMap) {
+        let mut request = Request::builder().method(method).uri(path);
+        if !token.is_empty() {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let body = match body {
+            Some(v) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let mut request = request.body(body).unwrap();
+        let peer: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        let value =
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value, headers)
+    }
+
+    /// An account with a real password (for signing in), and the emergency-sharing grant if
+    /// `emergency`.
+    pub async fn account(&self, username: &str, role: &str, office: Option<&str>, sections: &str, emergency: bool) {
+        let mut tx = self.store.begin().await.unwrap();
+        let row = UserRow {
+            username: username.into(),
+            role: homeward_domain::access::Role::from_name(role).expect("a role"),
+            office: office.map(str::to_string),
+            provider_id: None,
+            sections: homeward_service::auth::parse_sections(sections).expect("sections"),
+            language: "en".into(),
+            password_hash: homeward_service::auth::hash_password(PASSWORD).unwrap(),
+            disabled: false,
+            created_at: homeward_store::now(),
+            emergency_sharing: emergency,
+        };
+        users::upsert(&mut tx, &row).await.unwrap();
+        homeward_store::commit(tx).await.unwrap();
+    }
+
+    /// A token of an account made with [`TestApp::account`].
+    pub async fn token_of(&self, username: &str) -> String {
+        let mut tx = self.store.begin().await.unwrap();
+        let token = homeward_service::auth::new_token();
+        users::add_token(&mut tx, &homeward_service::auth::token_hash(&token), username).await.unwrap();
+        homeward_store::commit(tx).await.unwrap();
+        token
+    }
+}
+
+/// The password of accounts made with [`TestApp::account`].
+pub const PASSWORD: &str = "correct horse battery";

@@ -14,8 +14,8 @@ use homeward_domain::problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::variables::{self, GROUPS, Surveys, check_measure, latest_rows, listed};
 use super::suppression_rule;
+use super::variables::{self, GROUPS, Surveys, check_measure, latest_rows, listed};
 use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;

@@ -13,8 +13,8 @@ use homeward_domain::problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::variables::{self, GROUPS, MEASURES, NUMBERS, Surveys};
 use super::suppression_rule;
+use super::variables::{self, GROUPS, MEASURES, NUMBERS, Surveys};
 use crate::Services;
 use crate::audit::entry;
 use crate::auth::Caller;

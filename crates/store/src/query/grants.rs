@@ -42,15 +42,17 @@ pub async fn insert(tx: &mut Tx, g: &GrantRequestRow) -> Result<()> {
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<GrantRequestRow>> {
-    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM grant_requests WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    let r =
+        sqlx::query(safe!("SELECT {COLUMNS} FROM grant_requests WHERE id = $1")).bind(id).fetch_optional(conn).await?;
     r.as_ref().map(row).transpose()
 }
 
 /// Grants still waiting, oldest first.
 pub async fn pending(conn: &mut AnyConnection) -> Result<Vec<GrantRequestRow>> {
-    let rows = sqlx::query(safe!("SELECT {COLUMNS} FROM grant_requests WHERE state = 'pending' ORDER BY requested_at, id"))
-        .fetch_all(conn)
-        .await?;
+    let rows =
+        sqlx::query(safe!("SELECT {COLUMNS} FROM grant_requests WHERE state = 'pending' ORDER BY requested_at, id"))
+            .fetch_all(conn)
+            .await?;
     rows.iter().map(row).collect()
 }
 

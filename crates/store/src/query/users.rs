@@ -117,13 +117,7 @@ pub async fn remove_tokens_of(tx: &mut Tx, username: &str) -> Result<u64> {
 /// Counts a sign-in attempt for `username` from `address` and returns the attempts in the
 /// current window, in one statement: concurrent attempts each see their own count. A window
 /// that began before `window_since` starts again at `now`.
-pub async fn count_attempt(
-    tx: &mut Tx,
-    username: &str,
-    address: &str,
-    now: &str,
-    window_since: &str,
-) -> Result<i64> {
+pub async fn count_attempt(tx: &mut Tx, username: &str, address: &str, now: &str, window_since: &str) -> Result<i64> {
     let r = sqlx::query(
         "INSERT INTO sign_in_attempts (username, address, window_start, attempts) VALUES ($1, $2, $3, 1) \
          ON CONFLICT (username, address) DO UPDATE SET \
@@ -151,7 +145,9 @@ pub async fn clear_attempts(tx: &mut Tx, username: &str, address: Option<&str>) 
                 .execute(&mut **tx)
                 .await?
         }
-        None => sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1").bind(username).execute(&mut **tx).await?,
+        None => {
+            sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1").bind(username).execute(&mut **tx).await?
+        }
     };
     Ok(done.rows_affected())
 }

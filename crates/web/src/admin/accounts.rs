@@ -44,8 +44,26 @@ async fn users_page(state: Services, session: Session, typed: Option<&Typed>, er
             }
         })
         .collect();
+    let pending = users::pending_grants(&state, &session.caller)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| {
+            let mut grants: Vec<String> = g.sections.iter().map(|s| t.named("section", s.name()).to_string()).collect();
+            if g.emergency_sharing {
+                grants.push(t.get("f_emergency_sharing").to_string());
+            }
+            PendingGrant {
+                mine: g.requested_by == session.caller.username || g.username == session.caller.username,
+                id: g.id,
+                username: g.username,
+                grants: grants.join(", "),
+                requested_by: g.requested_by,
+            }
+        })
+        .collect();
     let form = (forms::named("account"), "/admin/users".to_string(), typed);
-    list_page(&session, "users", None, Listing { headers, rows }, Some(form), &errors)
+    list_page(&session, "users", None, Listing { headers, rows, pending }, Some(form), &errors)
 }
 
 pub async fn users_list(State(state): State<Services>, session: Session) -> Response {
@@ -101,6 +119,23 @@ pub async fn user_change(
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(e) => match problems(e) {
             Some(errors) => again(errors),
+            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    }
+}
+
+/// A second administrator approves or refuses a pending grant.
+pub async fn grant_decide(
+    State(state): State<Services>,
+    session: Session,
+    Path(id): Path<String>,
+    Posted(typed): Posted,
+) -> Response {
+    let approve = forms::value(&typed, "approve") == "yes";
+    match users::decide_grant(&state, &session.caller, &id, users::GrantDecision { approve }).await {
+        Ok(_) => Redirect::to("/admin/users#pending-grants").into_response(),
+        Err(e) => match problems(e) {
+            Some(errors) => users_page(state, session, None, errors).await,
             None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         },
     }

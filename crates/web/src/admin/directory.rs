@@ -44,7 +44,7 @@ async fn directory_page(state: Services, session: Session, typed: Option<&Typed>
         })
         .collect();
     let form = (forms::named("provider"), "/admin/directory".to_string(), typed);
-    list_page(&session, "directory", None, Listing { headers, rows }, Some(form), &errors)
+    list_page(&session, "directory", None, Listing { headers, rows, pending: vec![] }, Some(form), &errors)
 }
 
 pub async fn directory(State(state): State<Services>, session: Session) -> Response {

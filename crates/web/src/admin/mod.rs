@@ -11,7 +11,7 @@ mod offices;
 mod programme;
 mod settings;
 
-pub use accounts::{user_change, user_create, user_form, users_list};
+pub use accounts::{grant_decide, user_change, user_create, user_form, users_list};
 pub use directory::{directory, provider_add, provider_edit, provider_form};
 pub use offices::offices;
 pub use programme::{grid, timing};
@@ -62,6 +62,7 @@ struct ListPage<'a> {
     note: Option<&'a str>,
     headers: Vec<String>,
     rows: Vec<Row>,
+    pending: Vec<PendingGrant>,
     /// The form: where it posts, its inputs, its problems not at an input.
     action: String,
     inputs: Vec<Input>,
@@ -73,6 +74,19 @@ struct ListPage<'a> {
 struct Listing {
     headers: Vec<String>,
     rows: Vec<Row>,
+    /// Grants waiting for a second administrator (the accounts page).
+    pending: Vec<PendingGrant>,
+}
+
+/// A grant waiting for a second administrator, as the accounts page lists it.
+pub struct PendingGrant {
+    pub id: String,
+    pub username: String,
+    /// The sections (and emergency sharing) the account will hold, in the user's language.
+    pub grants: String,
+    pub requested_by: String,
+    /// Asked by the signed-in administrator: someone else decides (four eyes).
+    pub mine: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -101,6 +115,7 @@ fn list_page(
         note: note.map(|n| t.get(n)),
         headers: listing.headers,
         rows: listing.rows,
+        pending: listing.pending,
         action,
         inputs: form_inputs,
         general,

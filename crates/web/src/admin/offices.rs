@@ -24,5 +24,5 @@ pub async fn offices(State(state): State<Services>, session: Session) -> Respons
             cells: vec![o.office.clone(), o.users.join(", "), o.cases.to_string(), o.open_cases.to_string()],
         })
         .collect();
-    list_page(&session, "offices", Some("offices_note"), Listing { headers, rows }, None, &[])
+    list_page(&session, "offices", Some("offices_note"), Listing { headers, rows, pending: vec![] }, None, &[])
 }

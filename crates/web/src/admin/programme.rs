@@ -46,7 +46,7 @@ pub async fn grid(State(state): State<Services>, session: Session) -> Response {
             ],
         })
         .collect();
-    list_page(&session, "grid", Some("grid_note"), Listing { headers, rows }, None, &[])
+    list_page(&session, "grid", Some("grid_note"), Listing { headers, rows, pending: vec![] }, None, &[])
 }
 
 pub async fn timing(State(state): State<Services>, session: Session) -> Response {
@@ -76,5 +76,5 @@ pub async fn timing(State(state): State<Services>, session: Session) -> Response
             })
         })
         .collect();
-    list_page(&session, "timing", Some("timing_note"), Listing { headers, rows }, None, &[])
+    list_page(&session, "timing", Some("timing_note"), Listing { headers, rows, pending: vec![] }, None, &[])
 }

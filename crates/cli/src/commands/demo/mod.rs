@@ -102,7 +102,15 @@ fn staff() -> Vec<NewUser<'static>> {
         homeward_domain::access::Section::ALL.iter().map(|s| homeward_domain::Named::name(*s).to_string()).collect()
     });
     vec![
-        NewUser { username: DEMO_USER, role: "admin", office: None, provider: None, grants: all, language: "en", emergency_sharing: true },
+        NewUser {
+            username: DEMO_USER,
+            role: "admin",
+            office: None,
+            provider: None,
+            grants: all,
+            language: "en",
+            emergency_sharing: true,
+        },
         NewUser {
             username: "counsellor",
             role: "counsellor",
