@@ -22,10 +22,6 @@ pub struct DatabaseArg {
 }
 
 impl DatabaseArg {
-    pub fn new(url: String) -> DatabaseArg {
-        DatabaseArg { url, audit_key: None }
-    }
-
     /// Opens the database, applying pending migrations.
     pub async fn open(&self) -> anyhow::Result<Store> {
         Store::open(&self.url).await.with_context(|| format!("cannot open database {}", redact(&self.url)))

@@ -55,6 +55,9 @@ enum Command {
         /// Create the data and print the demo login, without starting the server.
         #[arg(long, env = "HOMEWARD_DEMO_NO_SERVE")]
         no_serve: bool,
+        /// The file of keys that seal the audit log (default: beside an SQLite database).
+        #[arg(long = "audit-key", env = "HOMEWARD_AUDIT_KEY_FILE", value_name = "FILE")]
+        audit_key: Option<std::path::PathBuf>,
     },
     /// Serve the HTTP API (and apply pending migrations first).
     Serve {
@@ -308,8 +311,8 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
-        Command::Demo { cases, database, listen, no_serve } => {
-            commands::demo::run(&DatabaseArg::new(database), &listen, cases, no_serve)
+        Command::Demo { cases, database, listen, no_serve, audit_key } => {
+            commands::demo::run(&DatabaseArg { url: database, audit_key }, &listen, cases, no_serve)
         }
         Command::Serve { database, listen } => commands::serve::run(&database, &listen),
         Command::Migrate { database } => commands::migrate::run(&database),

@@ -176,7 +176,7 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let actions: Vec<(&str, &str)> = audited.iter().map(|(a, e, _)| (a.as_str(), e.as_str())).collect();
     assert_eq!(
         actions,
-        [("create", "token"), ("end_sessions", "user"), ("update", "user"), ("create", "user"), ("create", "token")],
+        [("end_sessions", "user"), ("update", "user"), ("create", "user"), ("create", "token"), ("create", "token")],
         "a new password ends the account's sessions: {audited:?}"
     );
     assert!(audited.iter().all(|(_, _, actor)| actor.starts_with("cli:")), "{audited:?}");

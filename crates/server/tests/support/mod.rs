@@ -236,7 +236,8 @@ impl TestApp {
     }
 
     /// A request as it comes from `address` (the server reads it from the connection), with
-    /// its response headers.
+    /// its response headers. Every part of the request is a parameter, as the tests read best.
+    #[allow(clippy::too_many_arguments)]
     pub async fn call_from(
         &self,
         router: &Router,
