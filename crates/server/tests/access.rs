@@ -348,7 +348,7 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
     let refused = t.store.execute_admin("DELETE FROM audit_log WHERE seq = 5").await;
     assert!(refused.is_err(), "the log is append-only");
 
-    t.store.execute_admin(disable_guard(t)).await.unwrap();
+    t.store.execute_admin(t.disable_audit_guard()).await.unwrap();
     t.store.execute_admin("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").await.unwrap();
     let mut conn = t.store.read().await.unwrap();
     let verdict = audit::verify(&mut conn, &t.key, None).await.unwrap();
@@ -361,14 +361,6 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
     match audit::verify(&mut conn, &t.key, None).await.unwrap() {
         Verdict::Broken { seq: 5, why } => assert!(why.contains("entries were removed"), "{why}"),
         other => panic!("removing the last entry must be found: {other:?}"),
-    }
-}
-
-/// Someone with direct access to the database turns the append-only guard off.
-fn disable_guard(t: &TestApp) -> &'static str {
-    match t.store.backend() {
-        homeward_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
-        homeward_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
     }
 }
 

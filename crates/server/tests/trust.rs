@@ -332,7 +332,7 @@ async fn a_rewritten_forged_truncated_or_deleted_audit_log_is_detected(t: &TestA
     );
     drop(conn);
     t.get(&token, &format!("/api/v1/cases/{case}")).await;
-    t.store.execute_admin(disable_guard(t)).await.unwrap();
+    t.store.execute_admin(t.disable_audit_guard()).await.unwrap();
 
     // A database owner rewrites entry 3 and recomputes the chain without the key: as the old
     // unkeyed chain, or with a key of their own. Either way the keyed hash does not hold.
@@ -439,13 +439,6 @@ async fn rewrite_chain(
     }
     let last = entries.last().map_or(0, |s| s.seq);
     t.store.execute_admin(&format!("UPDATE audit_head SET seq = {last}, hash = '{prev}' WHERE id = 1")).await.unwrap();
-}
-
-fn disable_guard(t: &TestApp) -> &'static str {
-    match t.store.backend() {
-        homeward_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
-        homeward_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
-    }
 }
 
 async fn reads_of_the_audit_log_and_refusals_are_recorded_with_the_client_address(t: &TestApp) {

@@ -304,5 +304,16 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// What someone with direct access to the database runs to turn the audit log's
+    /// append-only guard off.
+    pub fn disable_audit_guard(&self) -> &'static str {
+        match self.store.backend() {
+            homeward_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
+            homeward_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+        }
+    }
+}
+
 /// The password of accounts made with [`TestApp::account`].
 pub const PASSWORD: &str = "correct horse battery";
