@@ -2,7 +2,7 @@
 //! session exists.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_service::ServiceError;
@@ -25,6 +25,26 @@ struct SignInPage<'a> {
     csrf: String,
     username: String,
     message: Option<&'a str>,
+    /// The language chosen on this page, if one was: the account's language from now on.
+    chosen: String,
+    /// Every language, as (code, its own name), to choose from before signing in.
+    languages: Vec<(&'static str, &'static str)>,
+}
+
+/// Every language by its own name (a French speaker finds "Français" in an English page).
+fn languages() -> Vec<(&'static str, &'static str)> {
+    crate::i18n::languages().map(|code| (code, catalogue(code).named("language", code))).collect()
+}
+
+/// The language the page asks for (`?lang=fr`, or the form's choice), if it is one we have.
+fn chosen(asked: &str) -> Option<&'static str> {
+    crate::i18n::languages().find(|known| *known == asked)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInQuery {
+    #[serde(default)]
+    lang: String,
 }
 
 /// The language of a page before sign-in: the browser's first choice we have.
@@ -38,9 +58,17 @@ fn browser_language(headers: &HeaderMap) -> &'static Catalogue {
     catalogue(code)
 }
 
-pub async fn sign_in_form(headers: HeaderMap) -> Response {
+pub async fn sign_in_form(headers: HeaderMap, Query(query): Query<SignInQuery>) -> Response {
     let csrf = homeward_service::auth::new_token()[3..35].to_string();
-    let page = SignInPage { t: browser_language(&headers), csrf: csrf.clone(), username: String::new(), message: None };
+    let lang = chosen(&query.lang);
+    let page = SignInPage {
+        t: lang.map_or_else(|| browser_language(&headers), catalogue),
+        csrf: csrf.clone(),
+        username: String::new(),
+        message: None,
+        chosen: lang.unwrap_or("").to_string(),
+        languages: languages(),
+    };
     let mut response = render(page, StatusCode::OK);
     response.headers_mut().append(header::SET_COOKIE, set_cookie(&headers, CSRF_COOKIE, &csrf, 3600));
     response
@@ -54,6 +82,8 @@ pub struct SignInForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    language: String,
 }
 
 pub async fn sign_in(
@@ -62,7 +92,8 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let t = browser_language(&headers);
+    let lang = chosen(&form.language);
+    let t = lang.map_or_else(|| browser_language(&headers), catalogue);
     let expected = cookie(&headers, CSRF_COOKIE).unwrap_or("");
     let again = |message: &'static str, status: StatusCode| {
         let page = SignInPage {
@@ -70,6 +101,8 @@ pub async fn sign_in(
             csrf: expected.to_string(),
             username: form.username.clone(),
             message: Some(t.get(message)),
+            chosen: lang.unwrap_or("").to_string(),
+            languages: languages(),
         };
         render(page, status)
     };
@@ -80,6 +113,15 @@ pub async fn sign_in(
     match api_session::sign_in(&state, credentials, &client).await {
         Ok(session) => {
             let token = session.token.clone().unwrap_or_default();
+            // A language chosen on the sign-in page becomes the account's.
+            if let Some(language) = lang.filter(|l| *l != session.language)
+                && let Ok(caller) = api_session::authenticate(&state, &token, &client).await
+            {
+                let choice = homeward_service::users::LanguageChoice { language: language.to_string() };
+                if let Err(e) = homeward_service::users::set_language(&state, &caller, choice).await {
+                    return crate::layout::failure(e);
+                }
+            }
             let mut response = Redirect::to("/").into_response();
             response
                 .headers_mut()

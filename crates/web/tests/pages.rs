@@ -768,3 +768,31 @@ async fn a_record_form_posted_twice_stores_one_record() {
             .unwrap();
     assert_eq!(visits.len(), 1, "a double submission stores one visit");
 }
+
+#[tokio::test]
+async fn the_language_is_chosen_on_the_sign_in_page_and_kept_for_the_account() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let form = b.get("/sign-in?lang=fr", "").await;
+    assert!(form.body.contains("Se connecter"), "the page in the language chosen");
+    assert!(
+        form.body.contains(">English</a>") && form.body.contains(">Français</a>"),
+        "every language by its own name"
+    );
+    let csrf = hidden(&form.body, "csrf");
+    assert_eq!(hidden(&form.body, "language"), "fr");
+    let page = b
+        .post_form(
+            "/sign-in",
+            &format!("hw_csrf={csrf}"),
+            &format!("csrf={csrf}&language=fr&username=fatou&password=correct+horse+battery"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let cookie =
+        page.cookies.iter().find(|c| c.starts_with("hw_session=")).unwrap().split(';').next().unwrap().to_string();
+    let home = b.get("/", &cookie).await;
+    assert!(home.body.contains("lang=\"fr\""), "the account now reads French");
+    let unknown = b.get("/sign-in?lang=xx", "").await;
+    assert_eq!(unknown.status, StatusCode::OK, "an unknown language falls back to the browser's");
+}

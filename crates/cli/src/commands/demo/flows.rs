@@ -91,7 +91,7 @@ async fn one_case(
     .context("date")?;
     let office = if n.is_multiple_of(2) { "dakar" } else { random.pick(people::OFFICES) };
     let case = cases::register(svc, by, typed(json!({
-        "case_manager": super::DEMO_USER, "given_name": given, "family_name": random.pick(people::FAMILY), "sex": if female { "female" } else { "male" },
+        "case_manager": if office == "dakar" { super::CASE_MANAGER } else { super::DEMO_USER }, "given_name": given, "family_name": random.pick(people::FAMILY), "sex": if female { "female" } else { "male" },
         "date_of_birth": born, "date_of_return": returned, "country_of_origin": "SN", "office": office,
         "schedule": if random.chance(0.1) { "trafficking" } else { "standard" },
         "profile": {"host_country": random.pick(people::HOST_COUNTRIES), "return_assistance": "assisted",

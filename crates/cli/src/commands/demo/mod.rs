@@ -35,8 +35,8 @@ pub fn run(database: &DatabaseArg, listen: &str, cases_wanted: usize, seed_only:
         let banner = format!(
             "Demo login: username `{DEMO_USER}`, password `{DEMO_PASSWORD}` (admin, every section granted)\n\
              API token for it: {token}\n\
-             Other demo users (same password): `counsellor` (dakar), `monitor` (M&E, pseudonymised), \
-             `partner` (a service provider)"
+             Other demo users (same password): `fatou` (case manager, Dakar: her caseload), `supervisor` (Dakar), \
+             `counsellor` (Dakar), `monitor` (M&E, pseudonymised), `partner` (a service provider)"
         );
         if seed_only {
             println!("{banner}");
@@ -95,12 +95,20 @@ pub async fn seed(services: &Services, store: &Store, wanted: usize) -> anyhow::
 /// No grants.
 const NO_GRANTS: &[String] = &[];
 
-/// The demo's staff: an admin granted every section, a counsellor, an M&E officer.
+/// The case manager whose caseload the demo's Dakar cases are.
+pub const CASE_MANAGER: &str = "fatou";
+
+/// The demo's staff, one login per role: an admin granted every section, a case manager and a
+/// supervisor of the Dakar office (the case manager runs its caseload), a counsellor, an M&E
+/// officer. The partner is added once the directory exists.
 fn staff() -> Vec<NewUser<'static>> {
     static SECTIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let all = SECTIONS.get_or_init(|| {
         homeward_domain::access::Section::ALL.iter().map(|s| homeward_domain::Named::name(*s).to_string()).collect()
     });
+    // The case manager and supervisor read counselling notes, as their work needs.
+    static PSYCHOSOCIAL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let psychosocial = PSYCHOSOCIAL.get_or_init(|| vec!["psychosocial".to_string()]);
     vec![
         NewUser {
             username: DEMO_USER,
@@ -110,6 +118,24 @@ fn staff() -> Vec<NewUser<'static>> {
             grants: all,
             language: "en",
             emergency_sharing: true,
+        },
+        NewUser {
+            username: CASE_MANAGER,
+            role: "case_manager",
+            office: Some("dakar"),
+            provider: None,
+            grants: psychosocial,
+            language: "en",
+            emergency_sharing: false,
+        },
+        NewUser {
+            username: "supervisor",
+            role: "supervisor",
+            office: Some("dakar"),
+            provider: None,
+            grants: psychosocial,
+            language: "en",
+            emergency_sharing: false,
         },
         NewUser {
             username: "counsellor",
