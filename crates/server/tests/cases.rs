@@ -150,6 +150,14 @@ async fn closing_records_the_closure_and_opt_out_is_always_possible(t: &TestApp)
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["closure"]["reason"], "returnee_chose_to_stop");
     assert_eq!(closed["allowed_actions"], json!(["reopen", "archive"]));
+    let open = t.register(&token, "Awa", "Ba", "dakar").await;
+    let listed = |body: &serde_json::Value| -> Vec<String> {
+        body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    let (_, only_open) = t.get(&token, "/api/v1/cases?open=true").await;
+    assert_eq!(listed(&only_open), [id(&open)], "a closed case is left out of the open ones");
+    let (_, all) = t.get(&token, "/api/v1/cases").await;
+    assert_eq!(listed(&all).len(), 2);
 }
 
 async fn bad_input_names_the_field_and_never_writes(t: &TestApp) {

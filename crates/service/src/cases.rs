@@ -157,6 +157,8 @@ pub struct CaseQuery {
     /// A case number (`HW-2026-000042`, or its start) or words of the returnee's names, in any
     /// case and with or without accents.
     pub q: Option<String>,
+    /// `true`: only open cases, leaving out closed and archived ones.
+    pub open: Option<bool>,
 }
 
 /// Lists the cases in the caller's scope, filtered, a page at a time.
@@ -194,6 +196,7 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
         }
     };
     let filter = cases::CaseFilter {
+        open_only: query.open.unwrap_or(false),
         office,
         status: query.status,
         case_manager: query.case_manager.clone(),

@@ -46,6 +46,7 @@ struct CaseloadPage<'a> {
     message: Option<String>,
     may_register: bool,
     mine: bool,
+    closed: bool,
     /// For supervisors: referrals sent without consent in their offices, to review.
     overrides: Vec<homeward_service::referrals::OverrideView>,
 }
@@ -63,6 +64,25 @@ pub struct CaseloadQuery {
     /// Only the caller's own cases.
     #[serde(default)]
     mine: Option<String>,
+    /// Closed and archived cases too.
+    #[serde(default)]
+    closed: Option<String>,
+    /// The filter form was sent: its boxes say what they say (an unticked box is not sent, so
+    /// without this the defaults apply).
+    #[serde(default)]
+    filtered: Option<String>,
+}
+
+impl CaseloadQuery {
+    /// Only the user's own cases: as ticked, or by default for a case manager, whose home page
+    /// is their own caseload.
+    fn mine(&self, role: homeward_domain::access::Role) -> bool {
+        if self.filtered.is_some() || self.cursor.is_some() {
+            self.mine.is_some()
+        } else {
+            role == homeward_domain::access::Role::CaseManager
+        }
+    }
 }
 
 pub async fn caseload(State(state): State<Services>, session: Session, Query(query): Query<CaseloadQuery>) -> Response {
@@ -73,12 +93,16 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
     }
     let t = catalogue(&session.caller.language);
     let status = CaseState::from_name(&query.status);
+    let mine = query.mine(session.caller.access.role);
+    // Closed and archived cases only when asked for, by the box or by choosing their status.
+    let open = query.closed.is_none() && !matches!(status, Some(CaseState::Closed | CaseState::Archived));
     let api_query = CaseQuery {
+        open: Some(open),
         cursor: query.cursor.clone(),
         limit: Some(50),
         status,
         office: None,
-        case_manager: query.mine.as_ref().map(|_| session.caller.username.clone()),
+        case_manager: mine.then(|| session.caller.username.clone()),
         follow_up_due_by: None,
         band: Some(query.band.clone()).filter(|b| !b.is_empty()),
         q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
@@ -108,10 +132,12 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
                 .collect();
             let next = page.next_cursor.map(|cursor| {
                 format!(
-                    "/?q={}&status={}&band={}&cursor={cursor}",
+                    "/?q={}&status={}&band={}{}{}&filtered=1&cursor={cursor}",
                     encode(&query.q),
                     encode(&query.status),
-                    encode(&query.band)
+                    encode(&query.band),
+                    if mine { "&mine=1" } else { "" },
+                    if open { "" } else { "&closed=1" },
                 )
             });
             (rows, next, None)
@@ -136,7 +162,8 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         next,
         message,
         may_register: session.caller.access.may(Permission::RegisterCase),
-        mine: query.mine.is_some(),
+        mine,
+        closed: !open,
         overrides,
     };
     render(page, StatusCode::OK)

@@ -186,18 +186,28 @@ async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
     let mine = register(&b, "admin", "Aminata", "dakar").await;
     let theirs = register(&b, "admin", "Khadija", "thies").await;
     let cookie = b.sign_in("fatou").await;
-    let home = b.get("/", &cookie).await;
+    // A case manager's home is her own caseload; the admin registered these.
+    let own = b.get("/", &cookie).await;
+    assert!(own.body.contains("Aucun dossier ne correspond."), "not fatou's own");
+    assert!(own.body.contains(r#"name="mine" value="1" checked"#), "her own cases by default");
+    let home = b.get("/?filtered=1", &cookie).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("<html lang=\"fr\" dir=\"ltr\">"));
     assert!(home.body.contains("Dossiers") && home.body.contains("Aminata Diallo"));
     assert!(home.body.contains("accueil"), "the status in French");
     assert!(!home.body.contains("Khadija"), "another office's case is not listed");
     assert!(home.body.contains("pas de plan un mois après le retour"), "returned 2026-01-01, no plan yet");
-    let own = b.get("/?mine=1", &cookie).await;
-    assert!(own.body.contains("Aucun dossier ne correspond."), "the admin registered it: not fatou's own");
-    let search = b.get("/?q=amin", &cookie).await;
+    // Closed cases are left out unless asked for.
+    let closed = register(&b, "admin", "Mariama", "dakar").await;
+    let opt_out = r#"{"action":"opt_out","version":1,"closure":{"date":"2026-02-01","reason":"returnee_chose_to_stop","choice":"voluntary","timing":"abrupt"}}"#;
+    let moved = api_post(&b, "admin", &format!("/api/v1/cases/{closed}/transitions"), opt_out.into()).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert!(!b.get("/?filtered=1", &cookie).await.body.contains("Mariama"), "a closed case is not in the list");
+    assert!(b.get("/?filtered=1&closed=1", &cookie).await.body.contains("Mariama"), "unless asked for");
+    assert!(b.get("/?filtered=1&status=closed", &cookie).await.body.contains("Mariama"), "or its status chosen");
+    let search = b.get("/?filtered=1&q=amin", &cookie).await;
     assert!(search.body.contains("Aminata Diallo"));
-    let none = b.get("/?q=zzz", &cookie).await;
+    let none = b.get("/?filtered=1&q=zzz", &cookie).await;
     assert!(none.body.contains("Aucun dossier ne correspond."));
     let page = b.get(&format!("/cases/{mine}"), &cookie).await;
     assert_eq!(page.status, StatusCode::OK);

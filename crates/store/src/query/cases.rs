@@ -131,6 +131,8 @@ pub struct CaseFilter {
     pub band: Option<Band>,
     /// Words that must each begin a folded name word or the lower-cased case number.
     pub search: Option<Vec<String>>,
+    /// Leave out closed and archived cases.
+    pub open_only: bool,
 }
 
 /// A search word matching fewer terms than this drives the search from the term index.
@@ -184,6 +186,9 @@ pub async fn list(
     // word must match one of the case's terms. The rarest word drives the query when it is
     // rare enough; the others, or all words when even the rarest is common, are checked per
     // case while cases are read in id order, which stops as soon as a page is full.
+    if filter.open_only {
+        clauses.push("c.status NOT IN ('closed', 'archived')".to_string());
+    }
     let mut words = Vec::new();
     for word in filter.search.iter().flatten() {
         let hi = format!("{word}\u{10FFFF}");
