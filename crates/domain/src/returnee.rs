@@ -125,6 +125,10 @@ pub struct ProfileDetails {
     /// Family counselling was requested, and whether the returnee takes part (lines 4165, 4199).
     #[serde(default)]
     pub family_counselling_requested: Option<bool>,
+    /// The number of an identity document (passport, national ID card, travel document), to
+    /// tell people apart and find a duplicate registration.
+    #[serde(default)]
+    pub id_document: Option<String>,
 }
 
 impl Registration {
@@ -162,6 +166,7 @@ impl ProfileDetails {
             ("profile.community", &self.community),
             ("profile.occupation", &self.occupation),
             ("profile.family_attitude", &self.family_attitude),
+            ("profile.id_document", &self.id_document),
         ];
         for (field, value) in texts {
             p.optional_text(field, value.as_deref(), SHORT_TEXT);

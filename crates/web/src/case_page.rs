@@ -37,6 +37,8 @@ struct CasePage<'a> {
     message: Option<String>,
     consents: Vec<RecordView<ConsentRecord>>,
     may_record: bool,
+    /// May correct the registration.
+    may_edit: bool,
     may_survey: bool,
     progress: Option<crate::progress::Progress>,
     visits: Vec<RecordView<homeward_domain::records::FollowUp>>,
@@ -97,6 +99,8 @@ pub(crate) async fn case_page(
                 may_record: session.caller.access.may(Permission::RecordAssessment)
                     && session.caller.access.role.sees_identities(),
                 may_survey: session.caller.access.may(Permission::TakeSurvey),
+                may_edit: session.caller.access.may(Permission::EditCase)
+                    && session.caller.access.role.sees_identities(),
                 progress: crate::progress::chart(&surveys),
                 visits: crate::follow_ups::of_case(&state, &session, &id).await,
                 may_follow_up: session.caller.access.may(Permission::FollowUp)

@@ -57,6 +57,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/sign-out", post(sign_in::sign_out))
         .route("/cases/new", get(register::form).post(register::register))
         .route("/cases/{id}", get(case_page::case))
+        .route("/cases/{id}/edit", get(register::edit_form).post(register::edit))
         .route("/cases/{id}/move", post(case_page::move_case))
         .route("/cases/{id}/consents", post(consents::record))
         .route("/cases/{id}/follow-ups", post(follow_ups::record))

@@ -806,3 +806,45 @@ async fn the_language_is_chosen_on_the_sign_in_page_and_kept_for_the_account() {
     let unknown = b.get("/sign-in?lang=xx", "").await;
     assert_eq!(unknown.status, StatusCode::OK, "an unknown language falls back to the browser's");
 }
+
+#[tokio::test]
+async fn a_registration_is_corrected_with_a_phone_number_and_a_stale_form_loses_nothing() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("monitor", "me_officer", None, "en").await;
+    let case_id = register(&b, "fatou", "Aminta", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let case = b.get(&format!("/cases/{case_id}"), &cookie).await;
+    assert!(case.body.contains(&format!("href=\"/cases/{case_id}/edit\"")), "the case offers the correction");
+    let form = b.get(&format!("/cases/{case_id}/edit"), &cookie).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"Aminta\""), "the form holds the registration as it stands");
+    let csrf = hidden(&form.body, "csrf");
+    let version = hidden(&form.body, "version");
+    let fields = |given: &str, version: &str| {
+        format!(
+            "csrf={csrf}&version={version}&given_name={given}&family_name=Diallo&sex=female&date_of_birth=1990-01-01\
+             &date_of_return=2026-01-01&country_of_origin=SN&office=dakar&contacts=%2B221+77+123+45+67%0D%0A%2B221+76+000+00+00\
+             &address=Rue+10&languages=wolof%2C+fran%C3%A7ais&interpreter_needed=no&preferred_staff_gender=female&id_document=A1234567"
+        )
+    };
+    let saved = b.post_form(&format!("/cases/{case_id}/edit"), &cookie, &fields("Aminata", &version)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let case = b.get(&format!("/cases/{case_id}"), &cookie).await;
+    assert!(case.body.contains("Aminata Diallo"), "the typo is corrected");
+    assert!(case.body.contains("href=\"tel:+221 77 123 45 67\""), "the phone is on the case, one tap to call");
+    assert!(case.body.contains("wolof, français") && case.body.contains("Rue 10"));
+    // The same form sent again, from a stale version: nothing is overwritten, what was typed stays.
+    let stale = b.post_form(&format!("/cases/{case_id}/edit"), &cookie, &fields("Aminatou", &version)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("Someone changed this case") && stale.body.contains("value=\"Aminatou\""));
+    // A problem is named next to its field, with its label.
+    let bad = fields("", &hidden(&b.get(&format!("/cases/{case_id}/edit"), &cookie).await.body, "version"));
+    let refused = b.post_form(&format!("/cases/{case_id}/edit"), &cookie, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"given_name-error\""), "{}", refused.body);
+    // The M&E officer sees no identities and corrects nothing.
+    let monitor = b.sign_in("monitor").await;
+    assert!(!b.get(&format!("/cases/{case_id}"), &monitor).await.body.contains("/edit\""));
+    assert_eq!(b.get(&format!("/cases/{case_id}/edit"), &monitor).await.status, StatusCode::FORBIDDEN);
+}
