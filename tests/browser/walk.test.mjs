@@ -297,7 +297,7 @@ test("the newcomer's walk: register, consent, baseline RSS, plan with a referral
   await page.getByLabel("Purpose").selectOption("share_with_partner");
   await page.getByLabel("How given").selectOption("written_in_person");
   await page.getByLabel("Given on").fill("2026-03-01");
-  await page.getByLabel(/^Partner/).fill(provider);
+  await page.getByLabel(/^Partner/).selectOption(provider);
   await page.getByLabel(/^Plan version/).fill("1");
   // The packet may carry only what the returnee agreed to share: the fields ticked by default.
   for (const field of ["name", "contacts", "languages"]) {

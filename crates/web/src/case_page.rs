@@ -47,6 +47,10 @@ struct CasePage<'a> {
     kinds: Vec<&'static str>,
     consent_form: ConsentForm,
     packet_fields: Vec<&'static str>,
+    /// The service directory, to choose the partner of a consent to share: (id, organisation · place).
+    providers: Vec<(String, String)>,
+    /// The plan version agreed now, offered for a consent to share.
+    agreed_plan_version: Option<i64>,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
     /// The case's other pages: records, plan, referrals.
@@ -79,7 +83,28 @@ pub(crate) async fn case_page(
             let timeline = cases::timeline(&state, &session.caller, &id).await.unwrap_or_default();
             let consents = crate::consents::of_case(&state, &session, &id).await;
             let surveys = homeward_service::surveys::list(&state, &session.caller, &id).await.unwrap_or_default();
+            let everyone = homeward_service::providers::ProviderQuery {
+                country: None,
+                place: None,
+                service: None,
+                dimension: None,
+            };
+            let providers = homeward_service::providers::list(&state, &session.caller, everyone)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.id, format!("{} · {}", p.data.organisation, p.data.place)))
+                .collect();
+            let agreed_plan_version = homeward_service::plans::list(&state, &session.caller, &id)
+                .await
+                .unwrap_or_default()
+                .iter()
+                .filter(|p| matches!(p.state.name(), "agreed" | "active"))
+                .map(|p| p.plan_version)
+                .max();
             let page = CasePage {
+                providers,
+                agreed_plan_version,
                 t,
                 session: &session,
                 name: case.given_name.as_ref().zip(case.family_name.as_ref()).map(|(g, f)| format!("{g} {f}")),

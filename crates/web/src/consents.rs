@@ -75,6 +75,13 @@ pub async fn record(
         json.insert("plan_version".into(), v.into());
     }
     json.insert("fields".into(), form.fields.clone().into());
+    // The form offers the partner, plan version and fields for every purpose (the plan version
+    // filled in): they are meant only when sharing with a partner, so another purpose drops them.
+    if form.purpose != "share_with_partner" {
+        for key in ["partner", "plan_version", "fields"] {
+            json.remove(key);
+        }
+    }
     let outcome = match homeward_service::input::from_json_value::<ConsentRecord>(serde_json::Value::Object(json)) {
         Ok(consent) => records::create_once::<ConsentRecord>(
             &state,

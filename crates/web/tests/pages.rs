@@ -396,6 +396,25 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
         b.post_form(&format!("/cases/{id}/consents"), &cookie, "csrf=forged&purpose=counselling").await.status,
         StatusCode::FORBIDDEN
     );
+
+    // Consent to share names its partner by choosing it from the directory, never by typing an id.
+    let provider = api_post(
+        &b,
+        "admin",
+        "/api/v1/providers",
+        r#"{"organisation":"Centre de formation","services":["training"],"dimensions":["economic"],"country":"SN","place":"Thiès","data_sharing_agreement":true,"last_verified":"2026-06-01"}"#.into(),
+    )
+    .await;
+    let provider_id = provider.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(page.body.contains(&format!("<option value=\"{provider_id}\">Centre de formation · Thiès</option>")));
+    let form = format!(
+        "csrf={csrf}&purpose=share_with_partner&method=written_in_person&given_on=2026-02-02&partner={provider_id}&plan_version=1&fields=name&fields=contacts"
+    );
+    assert_eq!(b.post_form(&format!("/cases/{id}/consents"), &cookie, &form).await.status, StatusCode::SEE_OTHER);
+    // Another purpose with a plan version left in the form: the version is not meant for it.
+    let other = format!("csrf={csrf}&purpose=family_contact&method=verbal_by_phone&given_on=2026-02-02&plan_version=1");
+    assert_eq!(b.post_form(&format!("/cases/{id}/consents"), &cookie, &other).await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
