@@ -61,6 +61,7 @@ const OPEN: &[CaseState] = &[
     S::InAssistance,
     S::Monitoring,
     S::Closing,
+    S::Reopened,
 ];
 
 /// The case lifecycle. An urgent referral is possible in any state and does not move the case.
@@ -69,13 +70,15 @@ pub const CASE: Lifecycle<CaseState, CaseAction> = Lifecycle {
     initial: &[S::PreDeparture, S::Intake],
     transitions: &[
         Transition { action: A::Arrive, from: &[S::PreDeparture], to: S::Intake },
-        Transition { action: A::StartAssessment, from: &[S::Intake], to: S::Assessment },
+        // A reopened case goes back to work where it is needed: new assessments, assistance
+        // resumed, monitoring, or closing again.
+        Transition { action: A::StartAssessment, from: &[S::Intake, S::Reopened], to: S::Assessment },
         Transition { action: A::StartPlanning, from: &[S::Assessment], to: S::Planning },
         Transition { action: A::AgreePlan, from: &[S::Planning], to: S::PlanAgreed },
         Transition { action: A::StartAssistance, from: &[S::PlanAgreed], to: S::InAssistance },
-        Transition { action: A::StartMonitoring, from: &[S::InAssistance], to: S::Monitoring },
-        Transition { action: A::ResumeAssistance, from: &[S::Monitoring], to: S::InAssistance },
-        Transition { action: A::BeginClosure, from: &[S::InAssistance, S::Monitoring], to: S::Closing },
+        Transition { action: A::StartMonitoring, from: &[S::InAssistance, S::Reopened], to: S::Monitoring },
+        Transition { action: A::ResumeAssistance, from: &[S::Monitoring, S::Reopened], to: S::InAssistance },
+        Transition { action: A::BeginClosure, from: &[S::InAssistance, S::Monitoring, S::Reopened], to: S::Closing },
         Transition { action: A::Close, from: &[S::Closing], to: S::Closed },
         Transition { action: A::OptOut, from: OPEN, to: S::Closed },
         Transition { action: A::Reopen, from: &[S::Closed], to: S::Reopened },
@@ -120,9 +123,18 @@ mod tests {
         for &state in OPEN {
             assert_eq!(CASE.next(state, A::OptOut), Ok(S::Closed), "{state}");
         }
-        for state in [S::Closed, S::Reopened, S::Archived] {
+        for state in [S::Closed, S::Archived] {
             assert!(CASE.next(state, A::OptOut).is_err(), "{state}");
         }
+    }
+
+    #[test]
+    fn a_reopened_case_goes_back_to_work() {
+        let reopened = CASE.next(S::Closed, A::Reopen).unwrap();
+        assert_eq!(CASE.next(reopened, A::StartAssessment), Ok(S::Assessment));
+        assert_eq!(CASE.next(reopened, A::ResumeAssistance), Ok(S::InAssistance));
+        assert_eq!(CASE.next(reopened, A::StartMonitoring), Ok(S::Monitoring));
+        assert_eq!(CASE.next(reopened, A::OptOut), Ok(S::Closed));
     }
 
     #[test]

@@ -158,6 +158,45 @@ async fn closing_records_the_closure_and_opt_out_is_always_possible(t: &TestApp)
     assert_eq!(listed(&only_open), [id(&open)], "a closed case is left out of the open ones");
     let (_, all) = t.get(&token, "/api/v1/cases").await;
     assert_eq!(listed(&all).len(), 2);
+
+    // A closed case is read only: every write answers 409, nothing is stored.
+    let c = format!("/api/v1/cases/{}", id(&case));
+    let consent = json!({"purpose": "counselling", "method": "verbal_by_phone", "given_on": "2026-02-02"});
+    let before = t.count("case_records").await;
+    for (path, body) in [
+        (format!("{c}/follow-ups"), json!({"date": "2026-03-02", "mode": "phone", "kind": "routine"})),
+        (format!("{c}/consents"), consent.clone()),
+        (
+            format!("{c}/surveys"),
+            json!({"phase": "baseline", "date": "2026-02-10", "consent": "yes", "answers": support::best_answers()}),
+        ),
+        (format!("{c}/plans"), json!({"content": {}})),
+    ] {
+        let (status, body) = t.post(&token, &path, body).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("read only until it is reopened"), "{body}");
+    }
+    let (status, _) = t
+        .put(&token, &c, json!({"version": closed["version"], "case": support::registration("R", "S", "dakar")}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(t.count("case_records").await, before);
+    // Reopening leads back to work.
+    let (status, reopened) = t.post(&token, &path, json!({"action": "reopen", "version": closed["version"]})).await;
+    assert_eq!(status, StatusCode::OK, "{reopened}");
+    let (status, given) = t.post(&token, &format!("{c}/consents"), consent.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{given}");
+    // Closed again, the returnee may still withdraw a consent.
+    let closure =
+        json!({"date": "2026-04-01", "reason": "returnee_chose_to_stop", "choice": "voluntary", "timing": "abrupt"});
+    let (status, _) =
+        t.post(&token, &path, json!({"action": "opt_out", "version": reopened["version"], "closure": closure})).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut withdrawn = consent;
+    withdrawn["withdrawn_on"] = "2026-04-02".into();
+    let item = format!("{c}/consents/{}", id(&given));
+    let (status, body) = t.put(&token, &item, json!({"version": given["version"], "data": withdrawn})).await;
+    assert_eq!(status, StatusCode::OK, "a withdrawal is always possible: {body}");
 }
 
 async fn bad_input_names_the_field_and_never_writes(t: &TestApp) {

@@ -256,7 +256,7 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
         Some(check_registration(state, caller, r)?)
     };
     let mut tx = state.store.begin().await?;
-    let mut case = case_in_scope(&mut tx, caller, id).await?;
+    let mut case = crate::case_to_change(&mut tx, caller, id).await?;
     if let Some(new) = &schedule
         && *new != case.schedule
     {

@@ -88,6 +88,26 @@ impl Services {
     }
 }
 
+/// The case `id` to change: in the caller's scope, and open. A closed or archived case is read
+/// only until it is reopened (`Conflict`, saying so).
+pub(crate) async fn case_to_change(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {
+    let case = case_in_scope(conn, caller, id).await?;
+    writable(&case)?;
+    Ok(case)
+}
+
+/// Refuses a change to a closed or archived case.
+pub(crate) fn writable(case: &CaseRow) -> Result<()> {
+    use homeward_domain::case::CaseState;
+    if matches!(case.status, CaseState::Closed | CaseState::Archived) {
+        return Err(ServiceError::Conflict(
+            format!("the case is {}: it is read only until it is reopened", homeward_domain::Named::name(case.status)),
+            None,
+        ));
+    }
+    Ok(())
+}
+
 /// The case `id` if it exists and is in the caller's scope; otherwise `NotFound`, so a case
 /// outside one's office cannot be told from one that does not exist.
 pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {

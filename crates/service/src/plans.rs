@@ -116,7 +116,7 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
     caller.require(Permission::Plan)?;
     draft.content.validate(&state.grid).map_err(|e| ServiceError::invalid(prefixed("content", e)))?;
     let mut tx = state.store.begin().await?;
-    case_in_scope(&mut tx, caller, case_id).await?;
+    crate::case_to_change(&mut tx, caller, case_id).await?;
     let existing = plans::of_case(&mut tx, case_id).await?;
     if let Some(open) =
         existing.iter().find(|p| matches!(p.state, PlanState::Draft | PlanState::Agreed | PlanState::Active))
@@ -185,7 +185,7 @@ pub async fn edit(state: &Services, caller: &Caller, case_id: &str, plan_id: &st
     caller.require(Permission::Plan)?;
     edit.content.validate(&state.grid).map_err(|e| ServiceError::invalid(prefixed("content", e)))?;
     let mut tx = state.store.begin().await?;
-    case_in_scope(&mut tx, caller, case_id).await?;
+    crate::case_to_change(&mut tx, caller, case_id).await?;
     let mut row = plans::get(&mut tx, case_id, plan_id).await?.ok_or(ServiceError::NotFound)?;
     if row.state != PlanState::Draft {
         return Err(ServiceError::Conflict(
@@ -246,7 +246,7 @@ pub async fn transition(
         (None, _) => {}
     }
     let mut tx = state.store.begin().await?;
-    let mut case = case_in_scope(&mut tx, caller, case_id).await?;
+    let mut case = crate::case_to_change(&mut tx, caller, case_id).await?;
     let mut row = plans::get(&mut tx, case_id, plan_id).await?.ok_or(ServiceError::NotFound)?;
     if row.version != step.version {
         return Err(StoreError::Conflict { current: row.version }.into());

@@ -133,7 +133,7 @@ pub async fn create_once<T: Kind>(
         caller.require_section(section)?;
     }
     let mut tx = state.store.begin().await?;
-    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    let case = crate::case_to_change(&mut tx, caller, case_id).await?;
     if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key.as_ref(), T::KIND.name()).await? {
         drop(tx);
         return read(state, caller, case_id, &id).await;
@@ -223,6 +223,10 @@ pub async fn update<T: Kind>(
     let mut record = correction.data;
     let mut tx = state.store.begin().await?;
     let case = case_in_scope(&mut tx, caller, case_id).await?;
+    // A returnee may withdraw a consent at any time, the case closed or not (handbook L1812-1816).
+    if T::KIND != RecordKind::Consent {
+        crate::writable(&case)?;
+    }
     let mut row = records::get(&mut tx, case_id, T::KIND, id).await?.ok_or(ServiceError::NotFound)?;
     if row.version != correction.version {
         return Err(homeward_store::StoreError::Conflict { current: row.version }.into());

@@ -174,7 +174,7 @@ pub async fn propose(
         ));
     }
     let mut tx = state.store.begin().await?;
-    case_in_scope(&mut tx, caller, case_id).await?;
+    crate::case_to_change(&mut tx, caller, case_id).await?;
     if providers::get(&mut tx, &request.provider).await?.is_none() {
         let problem =
             problem!("not_in_directory", "'{provider}' is not in the service directory", provider = request.provider);
@@ -252,7 +252,7 @@ pub async fn step(
     caller.require(Permission::Refer)?;
     step.validate().map_err(ServiceError::invalid)?;
     let mut tx = state.store.begin().await?;
-    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    let case = crate::case_to_change(&mut tx, caller, case_id).await?;
     let mut row =
         referrals::get(&mut tx, referral_id).await?.filter(|r| r.case_id == case_id).ok_or(ServiceError::NotFound)?;
     let from = state_of(&row)?;

@@ -96,7 +96,7 @@ pub async fn take_once(
         return Err(ServiceError::Invalid(problem.message.clone(), vec![FieldError::of(field, problem)]));
     }
     let mut tx = state.store.begin().await?;
-    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    let case = crate::case_to_change(&mut tx, caller, case_id).await?;
     if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key.as_ref(), "survey").await? {
         drop(tx);
         return read(state, caller, case_id, &id).await;

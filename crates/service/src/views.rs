@@ -97,6 +97,11 @@ impl CaseView {
         })
     }
 
+    /// Whether the case can be changed: not closed or archived (reopen it first).
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status, CaseState::Closed | CaseState::Archived)
+    }
+
     /// The fields a view carries, for the audit log.
     pub fn audited_fields(caller: &Caller) -> &'static [&'static str] {
         if caller.access.role.sees_identities() {

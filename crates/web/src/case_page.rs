@@ -63,6 +63,13 @@ pub(crate) async fn case_or_refusal(state: &Services, session: &Session, id: &st
     cases::read(state, &session.caller, id).await.map_err(|e| refusal(catalogue(&session.caller.language), e))
 }
 
+impl CasePage<'_> {
+    /// A provider's organisation and place, by its id (the id itself if it left the directory).
+    fn provider_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.providers.iter().find(|(p, _)| p == id).map_or(id, |(_, name)| name.as_str())
+    }
+}
+
 pub async fn case(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
     case_page(state, session, id, None, None).await
 }

@@ -159,6 +159,7 @@ async fn page(
         Ok(c) => c,
         Err(refused) => return refused,
     };
+    let open = case.is_open();
     let listed = match for_kind!(kind, T => list_of::<T>(&state, &session.caller, &case_id).await) {
         Ok(l) => l,
         Err(e) => return crate::layout::refusal(t, e),
@@ -171,7 +172,7 @@ async fn page(
         t,
         session: &session,
         case_id,
-        case_number: case.case_number,
+        case_number: case.case_number.clone(),
         title: t.get(&form.title),
         path: kind.path(),
         headers: columns.iter().map(|f| t.get(&label_key(&f.name)).to_string()).collect(),
@@ -180,7 +181,7 @@ async fn page(
         totals: columns.iter().map(|f| (f.kind == FieldType::Money).then(|| total(t, &listed, &f.name))).collect(),
         has_totals: !listed.is_empty() && columns.iter().any(|f| f.kind == FieldType::Money),
         inputs: inputs(t, &session, form, typed, &errors),
-        may_add: session.caller.access.may(permission(kind)),
+        may_add: session.caller.access.may(permission(kind)) && open,
         has_errors,
         general,
     };

@@ -164,6 +164,7 @@ async fn page(
         Ok(c) => c,
         Err(refused) => return refused,
     };
+    let open = case.is_open();
     let views = match api::list(&state, &session.caller, &case_id).await {
         Ok(v) => v,
         Err(e) => return crate::layout::refusal(t, e),
@@ -206,7 +207,7 @@ async fn page(
         filter,
         typed,
         errors,
-        may_refer: session.caller.access.may(Permission::Refer),
+        may_refer: session.caller.access.may(Permission::Refer) && open,
         may_override: session.caller.access.may_share_without_consent(),
         packet_fields: PacketField::ALL.iter().map(|f| f.name()).collect(),
         urgencies: Urgency::ALL.iter().map(|u| u.name()).collect(),

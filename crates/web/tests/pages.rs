@@ -205,6 +205,16 @@ async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
     assert!(!b.get("/?filtered=1", &cookie).await.body.contains("Mariama"), "a closed case is not in the list");
     assert!(b.get("/?filtered=1&closed=1", &cookie).await.body.contains("Mariama"), "unless asked for");
     assert!(b.get("/?filtered=1&status=closed", &cookie).await.body.contains("Mariama"), "or its status chosen");
+    let read_only = b.get(&format!("/cases/{closed}"), &cookie).await;
+    assert!(read_only.body.contains("Ce dossier est clos"), "a closed case says it is read only");
+    for form in [
+        format!("action=\"/cases/{closed}/consents\""),
+        format!("action=\"/cases/{closed}/follow-ups\""),
+        format!("/cases/{closed}/edit"),
+        format!("/cases/{closed}/surveys/new"),
+    ] {
+        assert!(!read_only.body.contains(&form), "a closed case offers no {form}");
+    }
     let search = b.get("/?filtered=1&q=amin", &cookie).await;
     assert!(search.body.contains("Aminata Diallo"));
     let none = b.get("/?filtered=1&q=zzz", &cookie).await;

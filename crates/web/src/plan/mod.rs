@@ -214,7 +214,7 @@ async fn page(
     let page = PlanPage {
         t,
         session: &session,
-        may_plan: session.caller.access.may(Permission::Plan),
+        may_plan: session.caller.access.may(Permission::Plan) && case.is_open(),
         actions: plan.as_ref().map_or(vec![], |p| {
             p.allowed_actions.iter().filter(|a| **a != PlanAction::Agree).map(|a| a.name()).collect()
         }),
