@@ -304,7 +304,11 @@ async fn a_record_saying_data_was_shared_needs_its_consent(t: &TestApp) {
             "onward_referrals": ["Chambre des métiers"]}})
     };
     let transitions = format!("/api/v1/cases/{case_id}/transitions");
-    let (status, body) = t.post(&token, &transitions, closing(1)).await;
+    // The assessment moved the case on (its status follows the work): close the version as it is.
+    let (_, case) = t.get(&token, &format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["status"], "assessment");
+    let version = case["version"].as_i64().unwrap();
+    let (status, body) = t.post(&token, &transitions, closing(version)).await;
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "no_covering_consent"), "{body}");
     assert_eq!(body["fields"][0]["field"], "closure.onward_referrals");
     let (status, _) = consent(
@@ -315,6 +319,6 @@ async fn a_record_saying_data_was_shared_needs_its_consent(t: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, body) = t.post(&token, &transitions, closing(1)).await;
+    let (status, body) = t.post(&token, &transitions, closing(version)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }

@@ -21,7 +21,45 @@ on_both_backends!(
     indicators_are_computed_from_the_records_with_small_groups_suppressed,
     scores_are_summarised_on_the_database_by_the_returnees_attributes,
     change_between_rounds_and_regression_run_on_the_database,
+    the_case_status_follows_the_work,
 );
+
+/// Recording the work moves the case along the handbook's path (Figure 2.1), each move audited.
+async fn the_case_status_follows_the_work(t: &TestApp) {
+    let token = t.admin().await;
+    let case_id = id(&t.register(&token, "Awa", "Ba", "dakar").await);
+    let c = format!("/api/v1/cases/{case_id}");
+    let status = || async { t.get(&token, &c).await.1["status"].as_str().unwrap().to_string() };
+    assert_eq!(status().await, "intake");
+    let assessment = json!({"date": "2026-02-03", "tool": "rapid_vulnerability_assessment", "phase": "on_arrival",
+        "assessor": "F. Sow"});
+    assert_eq!(t.post(&token, &format!("{c}/vulnerability-assessments"), assessment).await.0, StatusCode::CREATED);
+    assert_eq!(status().await, "assessment", "a first assessment starts the assessment");
+    let (_, plan) = t.post(&token, &format!("{c}/plans"), json!({"content": plan_content()})).await;
+    assert_eq!(status().await, "planning", "drafting the plan is planning");
+    let agree = json!({"action": "agree", "version": plan["version"], "attestation": attestation()});
+    assert_eq!(t.post(&token, &format!("{c}/plans/{}/transitions", id(&plan)), agree).await.0, StatusCode::OK);
+    assert_eq!(status().await, "plan_agreed");
+    let payment = json!({"date": "2026-04-01", "modality": "in_kind", "value": {"amount": "300000", "currency": "XOF"},
+        "plan_version": 1, "component": 0, "instalment": 1, "instalments": 1, "payee": "supplier", "supplier": "Quincaillerie"});
+    assert_eq!(t.post(&token, &format!("{c}/assistance"), payment).await.0, StatusCode::CREATED);
+    assert_eq!(status().await, "in_assistance", "the first assistance starts the assistance stage");
+    let visit = json!({"date": "2026-05-02", "mode": "face_to_face", "kind": "routine"});
+    assert_eq!(t.post(&token, &format!("{c}/follow-ups"), visit.clone()).await.0, StatusCode::CREATED);
+    assert_eq!(status().await, "monitoring", "a visit after assistance starts the monitoring");
+    assert_eq!(t.post(&token, &format!("{c}/follow-ups"), visit).await.0, StatusCode::CREATED);
+    assert_eq!(status().await, "monitoring", "and the case stays there");
+    let mut conn = t.store.read().await.unwrap();
+    let moves: Vec<String> = homeward_store::audit::for_case(&mut conn, &case_id, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entry.entity == "case" && e.entry.fields == "status,follows_work")
+        .map(|e| e.entry.action)
+        .rev()
+        .collect();
+    assert_eq!(moves, ["start_assessment", "start_planning", "agree_plan", "start_assistance", "start_monitoring"]);
+}
 
 async fn case_in_planning(t: &TestApp, token: &str) -> (String, i64) {
     let case = t.register(token, "Aminata", "Diallo", "dakar").await;

@@ -479,3 +479,31 @@ pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<V
         })
         .collect())
 }
+
+/// Moves the case along `path` as far as its lifecycle allows from where it stands: the status
+/// follows the work (a first assessment starts the assessment, an agreed plan, the first
+/// assistance, the first follow-up visit after it...). Each move is saved with the case's
+/// version check and audited as the caller's, the field `status` marked as following the work.
+/// A move the case is past, or not yet at, is skipped.
+pub(crate) async fn follow_work(
+    state: &Services,
+    tx: &mut homeward_store::Tx,
+    caller: &Caller,
+    case: &mut CaseRow,
+    path: &[CaseAction],
+) -> Result<()> {
+    let expected = case.version;
+    let mut entries = Vec::new();
+    for &action in path {
+        if let Ok(to) = CASE.next(case.status, action) {
+            case.status = to;
+            entries.push(entry(caller, action.name(), "case", &case.id, Some(&case.id), &["status", "follows_work"]));
+        }
+    }
+    if entries.is_empty() {
+        return Ok(());
+    }
+    case.version = cases::update(tx, case, expected, None).await?;
+    store_audit::append(tx, &state.audit_key, &entries).await?;
+    Ok(())
+}

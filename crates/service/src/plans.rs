@@ -4,7 +4,7 @@
 
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
-use homeward_domain::case::{CASE, CaseAction, CaseState};
+use homeward_domain::case::CaseAction;
 use homeward_domain::ids::{CaseId, PlanId};
 use homeward_domain::plan::{PLAN, PlanAction, PlanState};
 use homeward_domain::plan_document::{Attestation, PlanContent};
@@ -116,7 +116,7 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
     caller.require(Permission::Plan)?;
     draft.content.validate(&state.grid).map_err(|e| ServiceError::invalid(prefixed("content", e)))?;
     let mut tx = state.store.begin().await?;
-    crate::case_to_change(&mut tx, caller, case_id).await?;
+    let mut case = crate::case_to_change(&mut tx, caller, case_id).await?;
     let existing = plans::of_case(&mut tx, case_id).await?;
     if let Some(open) =
         existing.iter().find(|p| matches!(p.state, PlanState::Draft | PlanState::Agreed | PlanState::Active))
@@ -141,6 +141,9 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
         updated_at: at,
     };
     plans::insert(&mut tx, &row).await?;
+    // Drafting the plan is planning: a case still in intake or assessment moves on.
+    let path = [CaseAction::StartAssessment, CaseAction::StartPlanning];
+    crate::cases::follow_work(state, &mut tx, caller, &mut case, &path).await?;
     store_audit::append(
         &mut tx,
         &state.audit_key,
@@ -277,6 +280,8 @@ pub async fn transition(
     }
     if step.action == PlanAction::Agree {
         agree_case(state, &mut tx, &mut case, step.attestation.as_ref().map(|a| a.date)).await?;
+        let path = [CaseAction::StartAssessment, CaseAction::StartPlanning, CaseAction::AgreePlan];
+        crate::cases::follow_work(state, &mut tx, caller, &mut case, &path).await?;
     }
     store_audit::append(
         &mut tx,
@@ -288,7 +293,8 @@ pub async fn transition(
     Ok(PlanView::new(&answer)?)
 }
 
-/// A first agreed plan anchors the follow-up schedule, and a case in planning moves on.
+/// A first agreed plan anchors the follow-up schedule (the case's status then follows, see
+/// `cases::follow_work`).
 async fn agree_case(
     state: &Services,
     tx: &mut homeward_store::Tx,
@@ -305,12 +311,8 @@ async fn agree_case(
         }
         changed = true;
     }
-    if case.status == CaseState::Planning {
-        case.status = CASE.next(CaseState::Planning, CaseAction::AgreePlan)?;
-        changed = true;
-    }
     if changed {
-        cases::update(tx, case, expected, None).await?;
+        case.version = cases::update(tx, case, expected, None).await?;
     }
     Ok(())
 }

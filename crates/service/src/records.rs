@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use homeward_domain::Named;
 use homeward_domain::access::{Permission, Section};
+use homeward_domain::case::CaseAction;
 use homeward_domain::ids::{CaseId, RecordId};
 use homeward_domain::records::*;
 use homeward_domain::timing::{Anchors, DueKind};
@@ -34,6 +35,10 @@ pub trait Kind: CaseRecord {
 
     /// Whether writing one changes the case's next follow-up date.
     const MOVES_FOLLOW_UP: bool = false;
+
+    /// The moves of the case that recording one makes, as far as the case's state allows (the
+    /// status follows the work, `cases::follow_work`).
+    const ADVANCES: &'static [CaseAction] = &[];
 }
 
 macro_rules! plain_kinds {
@@ -50,13 +55,29 @@ plain_kinds!(
     HouseholdMember => RecordAssessment,
     ConsentRecord => RecordAssessment,
     CounsellingSession => RecordAssessment,
-    VulnerabilityAssessment => RecordAssessment,
-    RiskAssessment => RecordAssessment,
-    SkillsAssessment => RecordAssessment,
     SensitiveNote => RecordAssessment,
     FeasibilityCheck => Plan,
-    Assistance => RecordAssistance,
     UnmetNeed => RecordAssessment
+);
+
+/// Kinds whose recording moves the case: assessments start the assessment stage (from intake),
+/// the first assistance starts the assistance stage (from an agreed plan).
+macro_rules! advancing_kinds {
+    ($($ty:ident => $permission:ident, [$($action:ident),+]),+) => {$(
+        impl Kind for $ty {
+            fn permission() -> Permission {
+                Permission::$permission
+            }
+            const ADVANCES: &'static [CaseAction] = &[$(CaseAction::$action),+];
+        }
+    )+};
+}
+
+advancing_kinds!(
+    VulnerabilityAssessment => RecordAssessment, [StartAssessment],
+    RiskAssessment => RecordAssessment, [StartAssessment],
+    SkillsAssessment => RecordAssessment, [StartAssessment],
+    Assistance => RecordAssistance, [StartAssistance]
 );
 
 impl Kind for FollowUp {
@@ -72,6 +93,9 @@ impl Kind for FollowUp {
     }
 
     const MOVES_FOLLOW_UP: bool = true;
+
+    /// A visit after assistance began starts the monitoring.
+    const ADVANCES: &'static [CaseAction] = &[CaseAction::StartMonitoring];
 }
 
 /// The first follow-up the case's schedule puts after `after`.
@@ -133,7 +157,7 @@ pub async fn create_once<T: Kind>(
         caller.require_section(section)?;
     }
     let mut tx = state.store.begin().await?;
-    let case = crate::case_to_change(&mut tx, caller, case_id).await?;
+    let mut case = crate::case_to_change(&mut tx, caller, case_id).await?;
     if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key.as_ref(), T::KIND.name()).await? {
         drop(tx);
         return read(state, caller, case_id, &id).await;
@@ -156,6 +180,7 @@ pub async fn create_once<T: Kind>(
     };
     records::insert(&mut tx, &row).await?;
     crate::idempotency::remember(&mut tx, caller, key.as_ref(), T::KIND.name(), &row.id).await?;
+    crate::cases::follow_work(state, &mut tx, caller, &mut case, T::ADVANCES).await?;
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }

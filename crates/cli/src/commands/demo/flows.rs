@@ -103,7 +103,6 @@ async fn one_case(
     }))?).await.map_err(refused)?;
     let case_id = case.id.clone();
     let day = |d: u64| returned.checked_add_days(Days::new(d)).unwrap_or(returned).min(today);
-    let mut v = case.version;
     let stage = random.below(7);
 
     add::<ConsentRecord>(
@@ -145,8 +144,9 @@ async fn one_case(
     if stage == 0 {
         return Ok(());
     }
+    // The status follows the work: the assessments start the assessment, the plan's draft the
+    // planning, its agreement, the first assistance and the first visit after it the next stages.
     let step = |action: &str, v: i64| typed::<cases::CaseStep>(json!({"action": action, "version": v}));
-    v = cases::transition(svc, by, &case_id, step("start_assessment", v)?).await.map_err(refused)?.version;
     add::<VulnerabilityAssessment>(
         svc,
         by,
@@ -162,7 +162,6 @@ async fn one_case(
     if stage == 1 {
         return Ok(());
     }
-    v = cases::transition(svc, by, &case_id, step("start_planning", v)?).await.map_err(refused)?.version;
     let plan = plans::draft(svc, by, &case_id, typed(json!({"content": {
         "place_of_return": random.pick(people::PLACES),
         "summary": {"economic": "Start a tailoring workshop.", "social": "School fees for the children.", "psychosocial": "Peer group."},
@@ -181,11 +180,9 @@ async fn one_case(
         "action": "agree", "version": plan.version, "attestation": {"date": day(25), "place": "Dakar",
         "returnee_name": given, "returnee_approved": true, "staff_name": "demo", "staff_approved": true}}))?;
     plans::transition(svc, by, &case_id, &plan.id, agree).await.map_err(refused)?;
-    v += 1;
     if stage == 2 {
         return Ok(());
     }
-    v = cases::transition(svc, by, &case_id, step("start_assistance", v)?).await.map_err(refused)?.version;
     add::<ConsentRecord>(
         svc,
         by,
@@ -232,13 +229,13 @@ async fn one_case(
         "date": day(120), "mode": "face_to_face", "kind": "routine", "notes": "Workshop open; first customers."}),
     )
     .await?;
-    v = cases::transition(svc, by, &case_id, step("start_monitoring", v)?).await.map_err(refused)?.version;
     survey(svc, by, instrument, random, &case_id, "intermediate", day(200)).await?;
     if stage <= 4 {
         return Ok(());
     }
     survey(svc, by, instrument, random, &case_id, "final", day(400)).await?;
-    v = cases::transition(svc, by, &case_id, step("begin_closure", v)?).await.map_err(refused)?.version;
+    let v = cases::read(svc, by, &case_id).await.map_err(refused)?.version;
+    let v = cases::transition(svc, by, &case_id, step("begin_closure", v)?).await.map_err(refused)?.version;
     cases::transition(
         svc,
         by,
