@@ -51,6 +51,8 @@ struct CasePage<'a> {
     providers: Vec<(String, String)>,
     /// The plan version agreed now, offered for a consent to share.
     agreed_plan_version: Option<i64>,
+    /// Urgent flags for the header, as message keys (only from assessments the user may read).
+    flags: Vec<&'static str>,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
     /// The case's other pages: records, plan, referrals.
@@ -61,6 +63,28 @@ struct CasePage<'a> {
 /// The case as the caller may see it (the API's read, audited), or the page that refuses it.
 pub(crate) async fn case_or_refusal(state: &Services, session: &Session, id: &str) -> Result<CaseView, Response> {
     cases::read(state, &session.caller, id).await.map_err(|e| refusal(catalogue(&session.caller.language), e))
+}
+
+/// What needs doing urgently, from the vulnerability assessments (lines 2011-2075): an urgent
+/// referral, a risk assessment not yet made. Only for users granted the assessments' section:
+/// for others the flags would say what the section holds.
+async fn flags(state: &Services, session: &Session, case_id: &str) -> Vec<&'static str> {
+    use homeward_domain::records::{RiskAssessment, VulnerabilityAssessment};
+    use homeward_service::records;
+    let Ok(assessments) = records::list::<VulnerabilityAssessment>(state, &session.caller, case_id).await else {
+        return vec![];
+    };
+    let mut flags = vec![];
+    if assessments.iter().any(|a| a.data.urgent_referral) {
+        flags.push("flag_urgent_referral");
+    }
+    if assessments.iter().any(|a| a.data.risk_assessment_needed) {
+        let made = records::list::<RiskAssessment>(state, &session.caller, case_id).await.unwrap_or_default();
+        if made.is_empty() {
+            flags.push("flag_risk_assessment_needed");
+        }
+    }
+    flags
 }
 
 impl CasePage<'_> {
@@ -109,7 +133,9 @@ pub(crate) async fn case_page(
                 .filter(|p| matches!(p.state.name(), "agreed" | "active"))
                 .map(|p| p.plan_version)
                 .max();
+            let flags = flags(&state, &session, &id).await;
             let page = CasePage {
+                flags,
                 providers,
                 agreed_plan_version,
                 t,

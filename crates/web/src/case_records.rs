@@ -23,8 +23,15 @@ use crate::session::{Posted, Session};
 
 /// A record as the page lists it: its data as the API's JSON.
 pub struct Listed {
+    pub id: String,
     pub created_by: String,
     pub data: Value,
+}
+
+/// One record in full: every field that has a value, by its label, in the user's language.
+pub struct Full {
+    pub id: String,
+    pub facts: Vec<(String, String)>,
 }
 
 /// Evaluates `$body` with `$T` standing for the record type of `$kind`.
@@ -88,7 +95,11 @@ async fn list_of<T: records::Kind>(
     Ok(views
         .into_iter()
         .rev()
-        .map(|v| Listed { created_by: v.created_by, data: serde_json::to_value(&v.data).unwrap_or(Value::Null) })
+        .map(|v| Listed {
+            id: v.id,
+            created_by: v.created_by,
+            data: serde_json::to_value(&v.data).unwrap_or(Value::Null),
+        })
         .collect())
 }
 
@@ -116,6 +127,8 @@ struct RecordsPage<'a> {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     recorded_by: Vec<String>,
+    /// Each record in full, in the order of `rows` (notes, needs, feedback are read here).
+    full: Vec<Full>,
     /// Under each money column, its exact total per currency (an assistance ledger's sum).
     totals: Vec<Option<String>>,
     has_totals: bool,
@@ -178,6 +191,7 @@ async fn page(
         headers: columns.iter().map(|f| t.get(&label_key(&f.name)).to_string()).collect(),
         rows: listed.iter().map(|l| columns.iter().map(|f| cell(t, f, l.data.get(&f.name))).collect()).collect(),
         recorded_by: listed.iter().map(|l| l.created_by.clone()).collect(),
+        full: listed.iter().map(|l| full(t, form, l)).collect(),
         totals: columns.iter().map(|f| (f.kind == FieldType::Money).then(|| total(t, &listed, &f.name))).collect(),
         has_totals: !listed.is_empty() && columns.iter().any(|f| f.kind == FieldType::Money),
         inputs: inputs(t, &session, form, typed, &errors),
@@ -186,6 +200,23 @@ async fn page(
         general,
     };
     render(page, if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK })
+}
+
+/// A record's every field with a value, by its label (a nested field by its dotted name).
+fn full(t: &Catalogue, form: &FormDef, listed: &Listed) -> Full {
+    let facts = form
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let mut at = Some(&listed.data);
+            for part in f.name.split('.') {
+                at = at.and_then(|v| v.get(part));
+            }
+            let text = cell(t, f, at);
+            (!text.is_empty()).then(|| (t.get(&label_key(&f.name)).to_string(), text))
+        })
+        .collect();
+    Full { id: listed.id.clone(), facts }
 }
 
 /// The sum of a money field over the records, exact and per currency (`120000 XOF, 50.00 EUR`); a
@@ -349,6 +380,7 @@ mod tests {
     #[test]
     fn a_ledger_totals_each_currency_exactly() {
         let row = |amount: &str, currency: &str| Listed {
+            id: "r".into(),
             created_by: "demo".into(),
             data: serde_json::json!({"value": {"amount": amount, "currency": currency}}),
         };
@@ -377,5 +409,120 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// A record's correction form: the record as it stands, with the version it was read at.
+#[derive(Template)]
+#[template(path = "record_edit.html")]
+struct EditPage<'a> {
+    t: &'a Catalogue,
+    session: &'a Session,
+    case_id: String,
+    title: String,
+    path: &'static str,
+    record_id: String,
+    version: i64,
+    inputs: Vec<Input>,
+    general: Vec<String>,
+    has_errors: bool,
+}
+
+/// The record `record_id` of `T`, as the form's values and its version.
+async fn read_typed<T: records::Kind>(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+    record_id: &str,
+    form: &FormDef,
+) -> Result<(Vec<(String, String)>, i64), ServiceError> {
+    let view = records::read::<T>(state, caller, case_id, record_id).await?;
+    let json = serde_json::to_value(&view.data).unwrap_or(Value::Null);
+    Ok((forms::typed_from_json(form, &json), view.version))
+}
+
+/// Saves a correction through the records operation (the version check, the kind's own rules
+/// such as a consent's, the audit).
+async fn correct<T: records::Kind>(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+    record_id: &str,
+    version: i64,
+    json: Value,
+) -> Result<(), ServiceError> {
+    let data = homeward_service::input::from_json_value::<T>(json)?;
+    records::update::<T>(state, caller, case_id, record_id, records::Correction { version, data }).await.map(|_| ())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edit_page(
+    session: &Session,
+    case_id: String,
+    (form, kind): (&'static FormDef, RecordKind),
+    record_id: String,
+    version: i64,
+    typed: &Typed,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let page = EditPage {
+        t,
+        session,
+        case_id,
+        title: format!("{} · {}", t.get("correct_record"), t.get(&form.title)),
+        path: kind.path(),
+        record_id,
+        version,
+        inputs: inputs(t, session, form, Some(typed), &errors),
+        general: general_problems(t, form, &errors),
+        has_errors: !errors.is_empty(),
+    };
+    render(page, status)
+}
+
+pub async fn edit_form(
+    State(state): State<Services>,
+    session: Session,
+    Path((case_id, path, record_id)): Path<(String, String, String)>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let Some((form, kind)) = forms::by_path(&path) else { return StatusCode::NOT_FOUND.into_response() };
+    let read = for_kind!(kind, T => read_typed::<T>(&state, &session.caller, &case_id, &record_id, form).await);
+    match read {
+        Ok((typed, version)) => {
+            edit_page(&session, case_id, (form, kind), record_id, version, &typed, vec![], StatusCode::OK)
+        }
+        Err(e) => crate::layout::refusal(t, e),
+    }
+}
+
+pub async fn edit(
+    State(state): State<Services>,
+    session: Session,
+    Path((case_id, path, record_id)): Path<(String, String, String)>,
+    Posted(typed): Posted,
+) -> Response {
+    let Some((form, kind)) = forms::by_path(&path) else { return StatusCode::NOT_FOUND.into_response() };
+    let version: i64 = forms::value(&typed, "version").parse().unwrap_or(0);
+    let again = |errors: Vec<FieldError>, status: StatusCode| {
+        edit_page(&session, case_id.clone(), (form, kind), record_id.clone(), version, &typed, errors, status)
+    };
+    let json = match form.to_json(&typed) {
+        Ok(json) => json,
+        Err(errors) => return again(errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let saved = for_kind!(kind, T => correct::<T>(&state, &session.caller, &case_id, &record_id, version, json).await);
+    match saved {
+        Ok(()) => Redirect::to(&format!("/cases/{case_id}/records/{path}#r-{record_id}")).into_response(),
+        Err(ServiceError::Conflict(..)) => {
+            let t = catalogue(&session.caller.language);
+            again(vec![FieldError::new("form", t.get("changed_meanwhile").to_string())], StatusCode::CONFLICT)
+        }
+        Err(e) => match crate::form_view::problems(e) {
+            Some(errors) => again(errors, StatusCode::UNPROCESSABLE_ENTITY),
+            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
     }
 }

@@ -87,6 +87,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/packets/{referral_id}/step", post(packets::step))
         .route("/cases/{id}/close", get(closure::form).post(closure::close))
         .route("/cases/{id}/records/{kind}", get(case_records::show).post(case_records::add))
+        .route("/cases/{id}/records/{kind}/{record_id}", get(case_records::edit_form).post(case_records::edit))
         .route("/cases/{id}/surveys/new", get(survey::form))
         .route("/cases/{id}/surveys", post(survey::save))
         .route("/static/survey.js", get(survey_script))

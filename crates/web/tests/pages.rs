@@ -522,6 +522,7 @@ async fn follow_up_visits_are_recorded_from_the_case_page() {
         page.body
     );
     assert!(page.body.contains("<dd>1 Aug 2026</dd>"), "the case's next follow-up follows the visit");
+    assert!(page.body.contains("<strong>Notes:</strong> shop open"), "the visit's notes are read back");
 }
 
 #[tokio::test]
@@ -876,4 +877,66 @@ async fn a_registration_is_corrected_with_a_phone_number_and_a_stale_form_loses_
     let monitor = b.sign_in("monitor").await;
     assert!(!b.get(&format!("/cases/{case_id}"), &monitor).await.body.contains("/edit\""));
     assert_eq!(b.get(&format!("/cases/{case_id}/edit"), &monitor).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn every_record_reads_in_full_and_is_corrected_from_its_page() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let need = r#"{"date":"2026-02-03","dimension":"economic","need":"Sewing machine repair","because":"service_unavailable","mitigation":"Ask the chamber of trades about a mobile repairer in Thiès"}"#;
+    let created = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/unmet-needs"), need.into()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let record_id = created.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let cookie = b.sign_in("fatou").await;
+    let page = b.get(&format!("/cases/{case_id}/records/unmet-needs"), &cookie).await;
+    assert!(
+        page.body.contains("Ask the chamber of trades about a mobile repairer in Thiès"),
+        "a field outside the list's columns is read in full"
+    );
+    let edit = format!("/cases/{case_id}/records/unmet-needs/{record_id}");
+    assert!(page.body.contains(&format!("href=\"{edit}\"")), "each record offers its correction");
+    let form = b.get(&edit, &cookie).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Sewing machine repair"), "the form holds the record as it stands");
+    let csrf = hidden(&form.body, "csrf");
+    let fields = |version: &str, mitigation: &str| {
+        format!(
+            "csrf={csrf}&version={version}&date=2026-02-03&dimension=economic&need=Sewing+machine+repair&because=service_unavailable&mitigation={mitigation}"
+        )
+    };
+    let saved = b.post_form(&edit, &cookie, &fields("1", "Repairer+found+in+Thi%C3%A8s")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(
+        b.get(&format!("/cases/{case_id}/records/unmet-needs"), &cookie).await.body.contains("Repairer found in Thiès")
+    );
+    let stale = b.post_form(&edit, &cookie, &fields("1", "Overwritten")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a correction from a stale version overwrites nothing");
+    assert!(stale.body.contains("Someone changed") && stale.body.contains("Overwritten"), "and what was typed stays");
+}
+
+#[tokio::test]
+async fn urgent_flags_show_on_the_case_header_to_those_granted_the_assessments() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("awa", "case_manager", Some("dakar"), "en").await;
+    let mut tx = b.store.begin().await.unwrap();
+    let mut row = users::get(&mut tx, "fatou").await.unwrap().unwrap();
+    row.sections = vec![homeward_domain::access::Section::GbvProtection];
+    users::upsert(&mut tx, &row).await.unwrap();
+    homeward_store::commit(tx).await.unwrap();
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let assessment = r#"{"date":"2026-02-03","tool":"rapid_vulnerability_assessment","phase":"on_arrival","assessor":"F. Sow","urgent_referral":true,"risk_assessment_needed":true}"#;
+    let made =
+        api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/vulnerability-assessments"), assessment.into()).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let granted = b.sign_in("fatou").await;
+    let page = b.get(&format!("/cases/{case_id}"), &granted).await;
+    assert!(
+        page.body.contains("Urgent referral needed")
+            && page.body.contains("A risk assessment and security plan are needed")
+    );
+    let other = b.sign_in("awa").await;
+    let page = b.get(&format!("/cases/{case_id}"), &other).await;
+    assert!(!page.body.contains("Urgent referral needed"), "a flag would say what the protection section holds");
 }
