@@ -37,5 +37,6 @@ pub mod search;
 pub mod survey;
 pub mod timing;
 pub mod validate;
+pub mod worklist;
 
 pub use lifecycle::{Lifecycle, Named, Transition, TransitionError};

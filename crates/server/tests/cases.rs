@@ -17,6 +17,7 @@ on_both_backends!(
     bad_input_names_the_field_and_never_writes,
     a_case_outside_ones_office_is_not_found,
     the_me_officer_sees_no_names_and_cannot_search_by_name,
+    the_worklist_shows_what_falls_due_on_ones_own_cases,
 );
 
 async fn a_registered_case_has_an_id_and_a_human_case_number(t: &TestApp) {
@@ -325,4 +326,44 @@ async fn the_health_check_answers_503_when_the_database_does_not() {
         (status, &health["status"], &health["database"]),
         (StatusCode::SERVICE_UNAVAILABLE, &json!("unavailable"), &json!("sqlite"))
     );
+}
+
+async fn the_worklist_shows_what_falls_due_on_ones_own_cases(t: &TestApp) {
+    let root = t.admin().await;
+    let fatou = t.user("fatou", "case_manager", Some("dakar"), "").await;
+    let sup = t.user("sup", "supervisor", Some("dakar"), "").await;
+    // Returned 2026-02-01: the plan (a month after return) is overdue.
+    let mut mine = registration("Awa", "Ba", "dakar");
+    mine["case_manager"] = "fatou".into();
+    let (_, awa) = t.post(&root, "/api/v1/cases", mine).await;
+    let mut other = registration("Khadija", "Sow", "dakar");
+    other["case_manager"] = "moussa".into();
+    let (_, khadija) = t.post(&root, "/api/v1/cases", other).await;
+    // A visit whose next one is due today.
+    let today = homeward_store::today().to_string();
+    let visit = json!({"date": "2026-03-01", "mode": "phone", "kind": "routine", "next_due": today});
+    let (status, body) = t.post(&fatou, &format!("/api/v1/cases/{}/follow-ups", id(&awa)), visit).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, work) = t.get(&fatou, "/api/v1/worklist").await;
+    assert_eq!(status, StatusCode::OK, "{work}");
+    assert_eq!(work["scope"], "mine");
+    let items = work["items"].as_array().unwrap();
+    assert!(items.iter().all(|i| i["case_id"] == id(&awa)), "only her own cases: {work}");
+    let has = |kind: &str, when: &str| items.iter().any(|i| i["kind"] == kind && i["when"] == when);
+    assert!(has("plan", "overdue"), "{work}");
+    assert!(has("follow_up_visit", "today"), "{work}");
+    let plan = items.iter().find(|i| i["kind"] == "plan").unwrap();
+    assert_eq!(plan["link"], format!("/cases/{}/plan", id(&awa)));
+    assert_eq!(plan["name"], "Awa Ba");
+    let count = |kind: &str| work["counts"].as_array().unwrap().iter().find(|c| c["kind"] == kind).unwrap().clone();
+    assert_eq!(count("plan")["overdue"], 1);
+    assert_eq!(
+        count("referral_feedback"),
+        json!({"kind": "referral_feedback", "overdue": 0, "today": 0, "this_week": 0})
+    );
+    // The supervisor's is the office's work.
+    let (_, office) = t.get(&sup, "/api/v1/worklist").await;
+    assert_eq!(office["scope"], "office");
+    let cases: Vec<&str> = office["items"].as_array().unwrap().iter().map(|i| i["case_id"].as_str().unwrap()).collect();
+    assert!(cases.contains(&id(&awa).as_str()) && cases.contains(&id(&khadija).as_str()), "{office}");
 }

@@ -35,6 +35,7 @@ pub mod surveys;
 pub mod throttle;
 pub mod users;
 pub mod views;
+pub mod worklist;
 
 use std::sync::Arc;
 

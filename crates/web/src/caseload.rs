@@ -47,6 +47,10 @@ struct CaseloadPage<'a> {
     may_register: bool,
     mine: bool,
     closed: bool,
+    /// The work due on the user's cases (their own as a case manager), on the first page.
+    work: Option<homeward_service::worklist::Worklist>,
+    /// Its items by when they are due: (the heading's message key, the items).
+    work_groups: Vec<(&'static str, Vec<homeward_service::worklist::WorkItemView>)>,
     /// For supervisors: referrals sent without consent in their offices, to review.
     overrides: Vec<homeward_service::referrals::OverrideView>,
 }
@@ -145,6 +149,12 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         Err(ServiceError::Forbidden(m) | ServiceError::Unreadable(m, _)) => (vec![], None, Some(m)),
         Err(e) => return crate::layout::failure(e),
     };
+    let first_page = query.cursor.is_none() && query.q.trim().is_empty();
+    let work = if first_page && session.caller.access.role.sees_identities() {
+        homeward_service::worklist::worklist(&state, &session.caller).await.ok()
+    } else {
+        None
+    };
     let overrides = if session.caller.access.may(Permission::ReviewOverrides) {
         homeward_service::referrals::overrides(&state, &session.caller).await.unwrap_or_default()
     } else {
@@ -165,6 +175,20 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         mine,
         closed: !open,
         overrides,
+        work_groups: work.as_ref().map(groups).unwrap_or_default(),
+        work,
     };
     render(page, StatusCode::OK)
+}
+
+/// The worklist's items under their headings: overdue, today, this week (empty ones left out).
+fn groups(
+    w: &homeward_service::worklist::Worklist,
+) -> Vec<(&'static str, Vec<homeward_service::worklist::WorkItemView>)> {
+    use homeward_domain::worklist::WhenDue;
+    [(WhenDue::Overdue, "when_overdue"), (WhenDue::Today, "when_today"), (WhenDue::ThisWeek, "when_this_week")]
+        .into_iter()
+        .map(|(when, key)| (key, w.items.iter().filter(|i| i.when == when).cloned().collect::<Vec<_>>()))
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
 }

@@ -940,3 +940,19 @@ async fn urgent_flags_show_on_the_case_header_to_those_granted_the_assessments()
     let page = b.get(&format!("/cases/{case_id}"), &other).await;
     assert!(!page.body.contains("Urgent referral needed"), "a flag would say what the protection section holds");
 }
+
+#[tokio::test]
+async fn a_case_managers_home_is_her_work_due_today_this_week_and_overdue() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let home = b.get("/", &cookie).await;
+    assert!(home.body.contains("My work"), "{}", home.body);
+    assert!(home.body.contains("<h3>Overdue</h3>"), "returned 2026-01-01 with no plan: overdue");
+    assert!(
+        home.body.contains(&format!("<a href=\"/cases/{case_id}/plan\">Reintegration plan</a>")),
+        "each item links to where it is done"
+    );
+    assert!(home.body.contains("<th scope=\"row\">Follow-up visit</th>"), "counts for every kind");
+}

@@ -110,3 +110,16 @@ pub async fn access_log(
 ) -> ApiResult<Json<Vec<AccessEntry>>> {
     Ok(Json(svc::access_log(&state, &caller, &id).await?))
 }
+
+/// The caller's work: what falls due on their cases (a case manager's own, the office's for
+/// others) today, this week, and overdue, each with the page where it is done, and counts per kind.
+#[utoipa::path(get, path = "/api/v1/worklist", operation_id = "my_worklist", tag = "cases",
+    responses((status = 200, body = homeward_service::worklist::Worklist), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn worklist(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+) -> ApiResult<Json<homeward_service::worklist::Worklist>> {
+    Ok(Json(homeward_service::worklist::worklist(&state, &caller).await?))
+}

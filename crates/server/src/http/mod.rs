@@ -41,6 +41,7 @@ pub fn routes() -> Router<Services> {
         .route("/analyses/change", get(analyses::change))
         .route("/analyses/regression", get(analyses::regression))
         .route("/cases", post(cases::register).get(cases::list))
+        .route("/worklist", get(cases::worklist))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))
         .route("/cases/{id}/timeline", get(cases::timeline))
