@@ -37,7 +37,13 @@ impl DatabaseArg {
     pub async fn services(&self, store: &Store) -> anyhow::Result<homeward_service::Services> {
         let key = crate::audit_key::load(store, &self.key_path(), crate::audit_key::IfMissing::Create).await?;
         let scorer = crate::commands::load_scorer(None)?;
-        Ok(homeward_service::Services::new(store.clone(), scorer, key).with_settings(crate::deployment::settings()?))
+        let services =
+            homeward_service::Services::new(store.clone(), scorer, key).with_settings(crate::deployment::settings()?);
+        let reindexed = homeward_service::cases::reindex_search(&services).await?;
+        if reindexed > 0 {
+            eprintln!("Indexed {reindexed} cases for search under the current rules.");
+        }
+        Ok(services)
     }
 }
 

@@ -21,17 +21,88 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// The words a case can be found by: each word of the names, folded, without repeats.
+/// Like [`fold`], but an apostrophe or hyphen inside a name joins rather than breaks it, so
+/// `N'Diaye` also reads as `ndiaye`, the way staff type it.
+pub fn fold_joined(text: &str) -> String {
+    let joined: String = text.chars().filter(|c| !matches!(c, '\'' | '’' | '‘' | '-' | '‐' | '.')).collect();
+    fold(&joined)
+}
+
+/// A spelling-independent key of a folded word, for names written as they sound (`Kadija` and
+/// `Khadija`, `Mamadu` and `Mamadou`, `Musa` and `Moussa`): common French and Wolof
+/// transliteration variants made one, `h` dropped, doubled letters made single.
+pub fn phonetic(word: &str) -> String {
+    let mut s = word.to_string();
+    for (from, to) in [
+        ("kh", "k"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("dj", "j"),
+        ("ch", "s"),
+        ("sh", "s"),
+        ("ou", "u"),
+        ("oo", "u"),
+        ("ck", "k"),
+        ("ce", "se"),
+        ("ci", "si"),
+        ("cy", "si"),
+        ("qu", "k"),
+        ("q", "k"),
+        ("c", "k"),
+        ("x", "ks"),
+        ("z", "s"),
+        ("y", "i"),
+        ("w", "u"),
+        ("ee", "i"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|c| *c != 'h') {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    if out.len() > 3 && out.ends_with('e') {
+        out.pop();
+    }
+    out
+}
+
+/// The mark of a phonetic term, so it never matches a typed prefix by accident.
+pub const PHONETIC: char = '~';
+
+/// The mark of a case's sequence number (`#25` for `HW-2026-000025`).
+pub const SEQUENCE: char = '#';
+
+/// The words a case can be found by: each word of the names, folded (and joined where an
+/// apostrophe or hyphen splits it), and each one's phonetic key, without repeats.
 pub fn terms(names: &[&str]) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
+    let mut add = |term: String| {
+        if !term.is_empty() && !terms.iter().any(|t| *t == term) {
+            terms.push(term.chars().take(64).collect());
+        }
+    };
     for name in names {
-        for word in fold(name).split(' ').filter(|w| !w.is_empty()) {
-            if !terms.iter().any(|t| t == word) {
-                terms.push(word.chars().take(64).collect());
-            }
+        let words: Vec<String> = fold(name)
+            .split(' ')
+            .chain(fold_joined(name).split(' '))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        for word in words {
+            add(format!("{PHONETIC}{}", phonetic(&word)));
+            add(word);
         }
     }
     terms
+}
+
+/// The term of a case number's sequence: `HW-2026-000025` → `#25`.
+pub fn sequence_term(case_number: &str) -> Option<String> {
+    let digits = case_number.rsplit('-').next()?.trim_start_matches('0');
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| format!("{SEQUENCE}{digits}"))
 }
 
 #[cfg(test)]
@@ -43,7 +114,31 @@ mod tests {
         assert_eq!(fold("Amînata  DIALLO-Ndiaye"), "aminata diallo ndiaye");
         assert_eq!(fold("Ŝéverine O'Brien"), "severine o brien");
         assert_eq!(fold("  "), "");
-        assert_eq!(terms(&["Fatou Binta", "Fatou"]), ["fatou", "binta"]);
+        let found = terms(&["Fatou Binta", "Fatou"]);
+        assert_eq!(found, ["~fatu", "fatou", "~binta", "binta"]);
+        assert!(terms(&["N'Diaye"]).contains(&"ndiaye".to_string()), "typed without its apostrophe too");
+    }
+
+    #[test]
+    fn names_spelt_as_they_sound_have_one_key() {
+        for (a, b) in [
+            ("kadija", "khadija"),
+            ("mamadu", "mamadou"),
+            ("musa", "moussa"),
+            ("fatumata", "fatoumata"),
+            ("aisatou", "aissatou"),
+            ("cheikh", "seik"),
+            ("yacine", "iasine"),
+        ] {
+            assert_eq!(phonetic(a), phonetic(b), "{a} ~ {b}");
+        }
+        assert_ne!(phonetic("awa"), phonetic("ami"));
+    }
+
+    #[test]
+    fn a_case_number_is_found_by_its_sequence() {
+        assert_eq!(sequence_term("HW-2026-000025").as_deref(), Some("#25"));
+        assert_eq!(sequence_term("nonsense"), None);
     }
 
     #[test]

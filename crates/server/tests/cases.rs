@@ -54,6 +54,25 @@ async fn search_finds_names_without_regard_to_accents_or_case(t: &TestApp) {
     assert_eq!(page["items"][0]["id"], aissatou["id"]);
     let (_, none) = t.get(&token, "/api/v1/cases?q=aissatou%20diop").await;
     assert_eq!(none["items"], json!([]), "every word must match");
+
+    // As staff type them: punctuation, spelling as it sounds, part of a case number.
+    let ndiaye = t.register(&token, "Mamadou", "N'Diaye", "dakar").await;
+    let khadija = t.register(&token, "Khadija", "Sow", "dakar").await;
+    for (q, expected) in [
+        ("Ndiaye", vec![&aissatou, &ndiaye]),
+        ("N'Diaye", vec![&aissatou, &ndiaye]),
+        ("Kadija", vec![&khadija]),
+        ("mamadu", vec![&ndiaye]),
+        ("kadija sow", vec![&khadija]),
+    ] {
+        let (_, page) = t.get(&token, &format!("/api/v1/cases?q={}", urlencode(q))).await;
+        let found: Vec<&str> = page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        let wanted: Vec<&str> = expected.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(found, wanted, "searching {q}");
+    }
+    let sequence = khadija["case_number"].as_str().unwrap().rsplit('-').next().unwrap().trim_start_matches('0');
+    let (_, page) = t.get(&token, &format!("/api/v1/cases?q={sequence}")).await;
+    assert_eq!(page["items"][0]["id"], khadija["id"], "the number's digits find it ({sequence})");
 }
 
 fn urlencode(text: &str) -> String {

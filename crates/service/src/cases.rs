@@ -132,11 +132,51 @@ fn check_schedule_grant(state: &Services, caller: &Caller, schedule: &str) -> Re
     }
 }
 
-/// Search terms of a case: its folded names and its number.
-fn terms(row: &CaseRow) -> Vec<String> {
+/// Search terms of a case: its folded names (also joined, and as they sound), its number and
+/// its number's sequence (`#25`).
+pub fn search_terms(row: &CaseRow) -> Vec<String> {
     let mut terms = search::terms(&[&row.given_name, &row.family_name]);
     terms.push(row.case_number.to_lowercase());
+    terms.extend(search::sequence_term(&row.case_number));
     terms
+}
+
+fn terms(row: &CaseRow) -> Vec<String> {
+    search_terms(row)
+}
+
+/// The version of the search terms; cases indexed under an older one are indexed again at start.
+const SEARCH_TERMS_VERSION: i64 = 2;
+
+/// Re-indexes every case's search terms if they were made by an older version of the rules
+/// (`homeward serve` and the other commands call it at start); returns how many cases it did.
+pub async fn reindex_search(state: &Services) -> Result<usize> {
+    let mut conn = state.store.read().await?;
+    if cases::counter(&mut conn, "search_terms_version").await? >= SEARCH_TERMS_VERSION {
+        return Ok(0);
+    }
+    drop(conn);
+    let mut done = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut conn = state.store.read().await?;
+        let page = cases::list(&mut conn, &cases::CaseFilter::default(), cursor.as_deref(), 1000).await?;
+        drop(conn);
+        let mut tx = state.store.begin().await?;
+        for row in &page.items {
+            cases::replace_terms(&mut tx, &row.id, &terms(row)).await?;
+        }
+        homeward_store::commit(tx).await?;
+        done += page.items.len();
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let mut tx = state.store.begin().await?;
+    cases::set_counter(&mut tx, "search_terms_version", SEARCH_TERMS_VERSION).await?;
+    homeward_store::commit(tx).await?;
+    Ok(done)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -182,20 +222,26 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
     let search = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         None => None,
         Some(q) if is_case_number(q) => Some(vec![q.to_lowercase()]),
+        Some(q) if q.bytes().all(|b| b.is_ascii_digit()) => {
+            let digits = q.trim_start_matches('0');
+            Some(vec![format!("{}{}", search::SEQUENCE, if digits.is_empty() { "0" } else { digits })])
+        }
         Some(q) => {
             if !caller.access.may(Permission::SearchByName) {
                 return Err(ServiceError::Forbidden(
                     "your role sees pseudonymised data only: search by case number, not by name".into(),
                 ));
             }
-            let words: Vec<String> = search::fold(q).split(' ').map(str::to_string).filter(|w| !w.is_empty()).collect();
+            // `N'Diaye` and `Ndiaye` are one name: apostrophes and hyphens join first.
+            let words: Vec<String> =
+                search::fold_joined(q).split(' ').map(str::to_string).filter(|w| !w.is_empty()).collect();
             if words.is_empty() {
                 return Err(ServiceError::Unreadable("q has no letters or digits to search for".into(), vec![]));
             }
             Some(words)
         }
     };
-    let filter = cases::CaseFilter {
+    let mut filter = cases::CaseFilter {
         open_only: query.open.unwrap_or(false),
         office,
         status: query.status,
@@ -205,7 +251,18 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
         search,
     };
     let mut conn = state.store.read().await?;
-    let page = cases::list(&mut conn, &filter, query.cursor.as_deref(), limit).await?;
+    let mut page = cases::list(&mut conn, &filter, query.cursor.as_deref(), limit).await?;
+    // Names as staff type them: when the words joined find nothing, the words split at their
+    // punctuation (`Ndiaye-Gueye`), then as they sound (`Kadija` finds `Khadija`).
+    if page.items.is_empty() && query.cursor.is_none() {
+        for fallback in name_fallbacks(query.q.as_deref().unwrap_or("")) {
+            filter.search = Some(fallback);
+            page = cases::list(&mut conn, &filter, None, limit).await?;
+            if !page.items.is_empty() {
+                break;
+            }
+        }
+    }
     drop(conn);
     let items = page.items.iter().map(|c| CaseView::new(c, caller, &state.timing)).collect::<Result<Vec<_>, _>>()?;
     let fields = CaseView::audited_fields(caller);
@@ -213,6 +270,20 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
         page.items.iter().map(|c| entry(caller, "list", "case", &c.id, Some(&c.id), fields)).collect();
     state.reads.record(entries).await?;
     Ok(CasePage { items, next_cursor: page.next_cursor })
+}
+
+/// Other readings of a name search that found nothing: its words split where punctuation joins
+/// them, then each word's phonetic key. Nothing for a case number or a number.
+fn name_fallbacks(q: &str) -> Vec<Vec<String>> {
+    let q = q.trim();
+    if q.is_empty() || is_case_number(q) || q.bytes().all(|b| b.is_ascii_digit()) {
+        return vec![];
+    }
+    let words =
+        |text: String| -> Vec<String> { text.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect() };
+    let split = words(search::fold(q));
+    let sounds: Vec<String> = split.iter().map(|w| format!("{}{}", search::PHONETIC, search::phonetic(w))).collect();
+    [split, sounds].into_iter().filter(|w| !w.is_empty()).collect()
 }
 
 /// A case number or its beginning: `HW-`, then digits and dashes.

@@ -295,3 +295,19 @@ pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
     let r = sqlx::query("SELECT COUNT(*) FROM cases").fetch_one(conn).await?;
     Ok(r.try_get(0)?)
 }
+
+/// A named counter's value (0 when it was never set): versions of derived data, for instance.
+pub async fn counter(conn: &mut AnyConnection, name: &str) -> Result<i64> {
+    let r = sqlx::query("SELECT value FROM counters WHERE name = $1").bind(name).fetch_optional(conn).await?;
+    Ok(r.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+}
+
+/// Sets a named counter.
+pub async fn set_counter(tx: &mut Tx, name: &str, value: i64) -> Result<()> {
+    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2")
+        .bind(name)
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

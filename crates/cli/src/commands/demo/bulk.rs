@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use homeward_domain::case::CaseState::{Assessment, InAssistance, Intake, Monitoring, Planning};
 use homeward_domain::ids::CaseId;
 use homeward_domain::returnee::Sex;
-use homeward_domain::search;
 use homeward_rss::Band;
 use homeward_service::{Services, cases};
 use homeward_store::frames::CaseRow;
@@ -67,8 +66,7 @@ pub async fn register(services: &Services, count: usize, first: u64) -> anyhow::
                 created_by: "demo".into(),
                 updated_at: at,
             };
-            let mut terms = search::terms(&[given, family]);
-            terms.push(row.case_number.to_lowercase());
+            let terms = homeward_service::cases::search_terms(&row);
             batch.push((row, terms));
             done += 1;
         }
