@@ -80,7 +80,7 @@ pub const SEQUENCE: char = '#';
 pub fn terms(names: &[&str]) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     let mut add = |term: String| {
-        if !term.is_empty() && !terms.iter().any(|t| *t == term) {
+        if !term.is_empty() && !terms.contains(&term) {
             terms.push(term.chars().take(64).collect());
         }
     };
