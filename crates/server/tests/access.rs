@@ -41,6 +41,20 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
     let mut list = vec![
         e("GET", "/api/v1/cases".into(), None, P::ReadCases, false),
         e("GET", "/api/v1/worklist".into(), None, P::ReadCases, false),
+        e(
+            "POST",
+            "/api/v1/cases/duplicates".into(),
+            Some(registration("New", "Case", "dakar")),
+            P::RegisterCase,
+            false,
+        ),
+        e(
+            "POST",
+            "/api/v1/cases/confirmed".into(),
+            Some(json!({"registration": registration("New", "Case", "dakar"), "not_duplicates": []})),
+            P::RegisterCase,
+            false,
+        ),
         e("POST", "/api/v1/cases".into(), Some(registration("New", "Case", "dakar")), P::RegisterCase, false),
         e("GET", c.clone(), None, P::ReadCases, false),
         e(
@@ -266,7 +280,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 85, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 87, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

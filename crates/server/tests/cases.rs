@@ -18,6 +18,7 @@ on_both_backends!(
     a_case_outside_ones_office_is_not_found,
     the_me_officer_sees_no_names_and_cannot_search_by_name,
     the_worklist_shows_what_falls_due_on_ones_own_cases,
+    the_same_person_registered_twice_is_caught_before_it_is_saved,
 );
 
 async fn a_registered_case_has_an_id_and_a_human_case_number(t: &TestApp) {
@@ -385,4 +386,32 @@ async fn the_worklist_shows_what_falls_due_on_ones_own_cases(t: &TestApp) {
     assert_eq!(office["scope"], "office");
     let cases: Vec<&str> = office["items"].as_array().unwrap().iter().map(|i| i["case_id"].as_str().unwrap()).collect();
     assert!(cases.contains(&id(&awa).as_str()) && cases.contains(&id(&khadija).as_str()), "{office}");
+}
+
+async fn the_same_person_registered_twice_is_caught_before_it_is_saved(t: &TestApp) {
+    let token = t.admin().await;
+    let mut first = registration("Khadija", "N'Diaye", "dakar");
+    first["profile"] = json!({"id_document": "A123"});
+    let (_, existing) = t.post(&token, "/api/v1/cases", first).await;
+    t.register(&token, "Awa", "Sow", "dakar").await;
+    let mut again = registration("Kadija", "Ndiaye", "dakar");
+    again["profile"] = json!({"id_document": "A123"});
+    let (status, found) = t.post(&token, "/api/v1/cases/duplicates", again.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1, "only the one whose names sound the same: {found:?}");
+    assert_eq!(found[0]["case_id"], existing["id"]);
+    assert_eq!(found[0]["matches"], json!(["date_of_birth", "sex", "country_of_origin", "id_document"]));
+    let (status, none) = t.post(&token, "/api/v1/cases/duplicates", registration("Mariama", "Ba", "dakar")).await;
+    assert_eq!((status, none), (StatusCode::OK, json!([])));
+    // Confirmed another person: registered, and the confirmation audited against the case shown.
+    let body = json!({"registration": again, "not_duplicates": [existing["id"]]});
+    let (status, case) = t.post(&token, "/api/v1/cases/confirmed", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let mut conn = t.store.read().await.unwrap();
+    let log = homeward_store::audit::for_case(&mut conn, case["id"].as_str().unwrap(), 100).await.unwrap();
+    assert!(
+        log.iter().any(|e| e.entry.action == "confirm_not_duplicate" && e.entry.record_id == existing["id"].as_str().unwrap()),
+        "{log:?}"
+    );
 }

@@ -29,6 +29,17 @@ use crate::views::{CasePage, CaseView};
 /// Registers a returnee and opens their case (in `pre_departure` when the return date is still
 /// ahead, else `intake`).
 pub async fn register(state: &Services, caller: &Caller, registration: Registration) -> Result<CaseView> {
+    register_noting(state, caller, registration, &[]).await
+}
+
+/// [`register`], recording in the same transaction that the user confirmed the cases
+/// `not_duplicates` (shown as possible duplicates) are other people.
+pub(crate) async fn register_noting(
+    state: &Services,
+    caller: &Caller,
+    registration: Registration,
+    not_duplicates: &[String],
+) -> Result<CaseView> {
     caller.require(Permission::RegisterCase)?;
     let schedule = check_registration(state, caller, &registration)?;
     let status =
@@ -62,12 +73,11 @@ pub async fn register(state: &Services, caller: &Caller, registration: Registrat
         updated_at: at,
     };
     cases::insert(&mut tx, &row, &terms(&row)).await?;
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, "create", "case", &id, Some(&id), &["registration"])],
-    )
-    .await?;
+    let mut entries = vec![entry(caller, "create", "case", &id, Some(&id), &["registration"])];
+    for other in not_duplicates.iter().take(20) {
+        entries.push(entry(caller, "confirm_not_duplicate", "case", other, Some(&id), &["registration"]));
+    }
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(CaseView::new(&row, caller, &state.timing)?)
 }

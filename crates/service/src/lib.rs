@@ -20,6 +20,7 @@ pub mod auth;
 pub mod cases;
 pub mod catalogue;
 pub(crate) mod consents;
+pub mod duplicates;
 pub mod error;
 pub mod idempotency;
 pub mod indicators;

@@ -79,6 +79,12 @@ pub struct RegisterForm {
     in_vulnerable_situation: String,
     #[serde(default)]
     id_document: String,
+    /// `1` once the user confirmed the possible duplicates shown are other people.
+    #[serde(default)]
+    confirmed: String,
+    /// The ids of the possible duplicates shown, separated by commas.
+    #[serde(default)]
+    not_duplicates: String,
 }
 
 impl RegisterForm {
@@ -117,6 +123,8 @@ impl RegisterForm {
             pre_departure_information: yes_no(p.pre_departure_information),
             in_vulnerable_situation: yes_no(p.in_vulnerable_situation),
             id_document: text(&p.id_document),
+            confirmed: String::new(),
+            not_duplicates: String::new(),
         }
     }
 }
@@ -156,6 +164,8 @@ struct RegisterPage<'a> {
     /// Working with the returnee: choices of the profile.
     situation_choices: Vec<Choice>,
     errors: Vec<FieldError>,
+    /// Cases that may be the same person, shown before a new registration is saved.
+    duplicates: Vec<homeward_service::duplicates::PossibleDuplicate>,
 }
 
 /// A select of the profile: blank means not known.
@@ -179,6 +189,17 @@ fn page(
     form: RegisterForm,
     errors: Vec<FieldError>,
     status: StatusCode,
+) -> Response {
+    page_with(session, target, form, errors, status, vec![])
+}
+
+fn page_with(
+    session: &Session,
+    target: Target,
+    form: RegisterForm,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+    duplicates: Vec<homeward_service::duplicates::PossibleDuplicate>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
     // Each problem in the user's language, by its code; a list's problem shows at its input.
@@ -254,8 +275,21 @@ fn page(
         situation_choices,
         form,
         errors,
+        duplicates,
     };
     render(page, status)
+}
+
+/// The registration form again, with the cases that may be the same person and the choice to
+/// open one or to confirm this is someone else.
+fn duplicates_page(
+    session: &Session,
+    mut form: RegisterForm,
+    duplicates: Vec<homeward_service::duplicates::PossibleDuplicate>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    form.not_duplicates = duplicates.iter().map(|d| d.case_id.clone()).collect::<Vec<_>>().join(",");
+    page_with(session, new_case(t), form, vec![], StatusCode::OK, duplicates)
 }
 
 fn new_case(t: &Catalogue) -> Target {
@@ -285,7 +319,20 @@ pub async fn register(State(state): State<Services>, session: Session, Form(form
         Ok(r) => r,
         Err(errors) => return page(&session, new_case(t), form, errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
-    match cases::register(&state, &session.caller, registration).await {
+    // Before a new person is saved: may they be on record already?
+    let registered = if form.confirmed == "1" {
+        let not_duplicates: Vec<String> =
+            form.not_duplicates.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let confirmed = homeward_service::duplicates::ConfirmedRegistration { registration, not_duplicates };
+        homeward_service::duplicates::register_confirmed(&state, &session.caller, confirmed).await
+    } else {
+        match homeward_service::duplicates::possible_duplicates(&state, &session.caller, &registration).await {
+            Ok(found) if !found.is_empty() => return duplicates_page(&session, form, found),
+            Ok(_) => cases::register(&state, &session.caller, registration).await,
+            Err(e) => Err(e),
+        }
+    };
+    match registered {
         Ok(case) => Redirect::to(&format!("/cases/{}", case.id)).into_response(),
         Err(ServiceError::Invalid(_, errors)) => {
             page(&session, new_case(t), form, errors, StatusCode::UNPROCESSABLE_ENTITY)

@@ -956,3 +956,27 @@ async fn a_case_managers_home_is_her_work_due_today_this_week_and_overdue() {
     );
     assert!(home.body.contains("<th scope=\"row\">Follow-up visit</th>"), "counts for every kind");
 }
+
+#[tokio::test]
+async fn a_registration_shows_possible_duplicates_and_registers_another_person_only_when_confirmed() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let existing = register(&b, "fatou", "Khadija", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let form = b.get("/cases/new", &cookie).await;
+    let csrf = hidden(&form.body, "csrf");
+    let fields = format!(
+        "csrf={csrf}&given_name=Kadija&family_name=Diallo&sex=female&date_of_birth=1990-01-01&date_of_return=2026-02-01&country_of_origin=SN&office=dakar"
+    );
+    let before = b.store.count_rows("cases").await.unwrap();
+    let shown = b.post_form("/cases/new", &cookie, &fields).await;
+    assert_eq!(shown.status, StatusCode::OK, "nothing saved yet");
+    assert!(shown.body.contains("This person may be registered already"), "{}", shown.body);
+    assert!(shown.body.contains(&format!("href=\"/cases/{existing}\"")), "the existing case opens from the warning");
+    assert!(shown.body.contains("value=\"Kadija\""), "what was typed is kept");
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), before);
+    let confirmed = format!("{fields}&confirmed=1&not_duplicates={existing}");
+    let saved = b.post_form("/cases/new", &cookie, &confirmed).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), before + 1);
+}

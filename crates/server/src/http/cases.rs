@@ -123,3 +123,34 @@ pub async fn worklist(
 ) -> ApiResult<Json<homeward_service::worklist::Worklist>> {
     Ok(Json(homeward_service::worklist::worklist(&state, &caller).await?))
 }
+
+/// The cases (in the caller's offices) that may be the person about to be registered: names that
+/// sound the same, with what else matches. Call it before registering.
+#[utoipa::path(post, path = "/api/v1/cases/duplicates", operation_id = "find_possible_duplicates", tag = "cases",
+    request_body = Registration,
+    responses((status = 200, body = Vec<homeward_service::duplicates::PossibleDuplicate>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn duplicates(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Body(registration): Body<Registration>,
+) -> ApiResult<Json<Vec<homeward_service::duplicates::PossibleDuplicate>>> {
+    Ok(Json(homeward_service::duplicates::possible_duplicates(&state, &caller, &registration).await?))
+}
+
+/// Registers a returnee the user confirmed is not any of the possible duplicates shown; the
+/// confirmation is audited against each of them.
+#[utoipa::path(post, path = "/api/v1/cases/confirmed", operation_id = "register_case_confirmed", tag = "cases",
+    request_body = homeward_service::duplicates::ConfirmedRegistration,
+    responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn register_confirmed(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Body(confirmed): Body<homeward_service::duplicates::ConfirmedRegistration>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    Ok((StatusCode::CREATED, Json(homeward_service::duplicates::register_confirmed(&state, &caller, confirmed).await?)))
+}

@@ -42,6 +42,8 @@ pub fn routes() -> Router<Services> {
         .route("/analyses/regression", get(analyses::regression))
         .route("/cases", post(cases::register).get(cases::list))
         .route("/worklist", get(cases::worklist))
+        .route("/cases/duplicates", post(cases::duplicates))
+        .route("/cases/confirmed", post(cases::register_confirmed))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))
         .route("/cases/{id}/timeline", get(cases::timeline))
