@@ -640,3 +640,32 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   await signOut(page);
   await page.close();
 });
+
+test("at 360 px wide no page scrolls sideways and every control is a finger's size (WCAG 2.2 target size)", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signIn(page, "fatou");
+  await page.goto(`${base}/?filtered=1`);
+  const caseHref = await page.locator("table.cases a[href^='/cases/']").first().getAttribute("href");
+  const pages = ["/", "/?filtered=1", caseHref, `${caseHref}/edit`, `${caseHref}/plan`, `${caseHref}/referrals`,
+    `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings"];
+  const problems = [];
+  for (const path of pages) {
+    await page.goto(`${base}${path}`);
+    const found = await page.evaluate(() => {
+      const wide = document.documentElement.scrollWidth > document.documentElement.clientWidth + 1;
+      const small = [...document.querySelectorAll("button, select, input:not([type=hidden]), a.button, nav a, .account a, ul.work a, table a")]
+        .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (r.width < 24 || r.height < 24); })
+        .map((e) => e.outerHTML.slice(0, 90));
+      return { wide, width: document.documentElement.scrollWidth, small };
+    });
+    if (found.wide) problems.push(`${path} is ${found.width} px wide`);
+    for (const s of found.small) problems.push(`${path}: a target under 24 px: ${s}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.goto(`${base}/`);
+  await shoot(page, "phone-worklist");
+  await page.goto(`${base}${caseHref}`);
+  await shoot(page, "phone-case");
+  await page.close();
+});
