@@ -25,6 +25,8 @@ pub struct Input {
     pub ticked: Vec<String>,
     pub required: bool,
     pub error: Option<String>,
+    /// The first input with a problem: the page opens with the cursor there.
+    pub focus: bool,
 }
 
 fn type_name(kind: FieldType) -> &'static str {
@@ -89,7 +91,17 @@ pub fn inputs(
                 }),
                 required: f.required,
                 error: if error.is_empty() { None } else { Some(error.join("; ")) },
+                focus: false,
             }
+        })
+        .collect::<Vec<Input>>()
+        .into_iter()
+        .scan(false, |focused, mut input| {
+            if input.error.is_some() && !*focused {
+                input.focus = true;
+                *focused = true;
+            }
+            Some(input)
         })
         .collect()
 }

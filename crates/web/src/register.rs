@@ -166,6 +166,8 @@ struct RegisterPage<'a> {
     errors: Vec<FieldError>,
     /// Cases that may be the same person, shown before a new registration is saved.
     duplicates: Vec<homeward_service::duplicates::PossibleDuplicate>,
+    /// The input of the first problem, in the form's order: the page opens with the cursor there.
+    first_error: Option<String>,
 }
 
 /// A select of the profile: blank means not known.
@@ -274,6 +276,7 @@ fn page_with(
         languages_error: error("profile.languages"),
         situation_choices,
         form,
+        first_error: first_error(&errors),
         errors,
         duplicates,
     };
@@ -290,6 +293,30 @@ fn duplicates_page(
     let t = catalogue(&session.caller.language);
     form.not_duplicates = duplicates.iter().map(|d| d.case_id.clone()).collect::<Vec<_>>().join(",");
     page_with(session, new_case(t), form, vec![], StatusCode::OK, duplicates)
+}
+
+/// The input of the first problem in the form's order (a profile field by its input's name).
+fn first_error(errors: &[FieldError]) -> Option<String> {
+    const ORDER: [&str; 12] = [
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "date_of_return",
+        "office",
+        "sex",
+        "country_of_origin",
+        "host_country",
+        "return_type",
+        "return_assistance",
+        "years_abroad",
+        "address",
+    ];
+    let named: Vec<&str> = errors.iter().map(|e| e.field.trim_start_matches("profile.")).collect();
+    ORDER
+        .iter()
+        .find(|o| named.iter().any(|n| n == *o))
+        .map(|o| o.to_string())
+        .or_else(|| named.first().map(|n| n.split('[').next().unwrap_or(n).to_string()))
 }
 
 fn new_case(t: &Catalogue) -> Target {

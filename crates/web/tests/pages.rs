@@ -302,6 +302,13 @@ async fn a_returnee_is_registered_from_the_form_with_every_error_next_to_its_fie
     assert!(bad.body.contains("id=\"date_of_birth-error\""), "the impossible date is named");
     assert!(bad.body.contains("value=\"Awa\""), "what was typed is kept");
     assert!(bad.body.contains("aria-invalid=\"true\""));
+    assert_eq!(bad.body.matches(" autofocus").count(), 1, "the cursor goes to one problem");
+    assert!(
+        bad.body.contains("name=\"family_name\" type=\"text\" value=\"\" autocomplete=\"off\" autofocus")
+            || bad.body.contains("id=\"family_name\" name=\"family_name\" type=\"text\" value=\"\" autofocus"),
+        "the first problem, in the form's order: {}",
+        bad.body
+    );
     assert_eq!(b.store.count_rows("cases").await.unwrap(), 0);
 
     let forged = b.post_form("/cases/new", &cookie, "csrf=wrong&given_name=Awa").await;
@@ -909,6 +916,19 @@ async fn every_record_reads_in_full_and_is_corrected_from_its_page() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert!(
         b.get(&format!("/cases/{case_id}/records/unmet-needs"), &cookie).await.body.contains("Repairer found in Thiès")
+    );
+    let missing = b
+        .post_form(
+            &edit,
+            &cookie,
+            &format!("csrf={csrf}&version=2&date=2026-02-03&dimension=economic&need=&because=service_unavailable"),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.body.contains("id=\"need\" name=\"need\" type=\"text\" value=\"\" autofocus"),
+        "the cursor on the problem: {}",
+        missing.body
     );
     let stale = b.post_form(&edit, &cookie, &fields("1", "Overwritten")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a correction from a stale version overwrites nothing");
