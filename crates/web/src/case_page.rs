@@ -53,6 +53,9 @@ struct CasePage<'a> {
     agreed_plan_version: Option<i64>,
     /// Urgent flags for the header, as message keys (only from assessments the user may read).
     flags: Vec<&'static str>,
+    /// Surveys kept without scores (incomplete, or without consent): (date, round), shown so
+    /// they never disappear from the case.
+    unscored_surveys: Vec<(chrono::NaiveDate, &'static str)>,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
     /// The case's other pages: records, plan, referrals.
@@ -134,7 +137,13 @@ pub(crate) async fn case_page(
                 .map(|p| p.plan_version)
                 .max();
             let flags = flags(&state, &session, &id).await;
+            let unscored_surveys = surveys
+                .iter()
+                .filter(|s| s.scores.status != homeward_rss::Status::Scored)
+                .map(|s| (s.date, homeward_domain::Named::name(s.phase)))
+                .collect();
             let page = CasePage {
+                unscored_surveys,
                 flags,
                 providers,
                 agreed_plan_version,

@@ -264,6 +264,15 @@ pub async fn save(
     if let Some(target) = target {
         return page(&state, &session, &id, &number, &form, None, target);
     }
+    // Saving with questions unanswered is a separate, deliberate step: never one click away.
+    let incomplete_confirmed = form.iter().any(|(k, v)| k == "incomplete" && v == "1");
+    if consent_given && !incomplete_confirmed && !unanswered(instrument, &form).is_empty() {
+        let t = catalogue(&session.caller.language);
+        let message = ("incomplete".to_string(), t.get("survey_unanswered_confirm").to_string());
+        let mut response = page(&state, &session, &id, &number, &form, Some(message), review_screen);
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
+    }
     let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in &form {
         if k.starts_with('Q') {

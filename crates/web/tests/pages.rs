@@ -490,9 +490,18 @@ async fn an_rss_survey_is_taken_from_the_form_and_its_scores_shown_with_the_prof
     assert!(case_page.body.contains("<svg viewBox=\"0 0 560 200\" role=\"img\""), "the progress chart");
     assert_eq!(case_page.body.matches("<polyline class=\"line").count(), 4, "three dimensions and the composite");
     assert!(case_page.body.contains("<td>intermediate</td>"), "and the same numbers in a table");
-    let incomplete = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}&Q1=very_satisfied")).await;
+    // A half-answered survey is never stored by one click: saving it incomplete is its own step.
+    let before = b.count_surveys(&id).await;
+    let held = b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}&Q1=very_satisfied")).await;
+    assert_eq!(held.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(held.body.contains("Some questions have no answer") && held.body.contains("name=\"incomplete\""));
+    assert_eq!(b.count_surveys(&id).await, before, "nothing stored");
+    let incomplete =
+        b.post_form(&format!("/cases/{id}/surveys"), &cookie, &format!("{head}&Q1=very_satisfied&incomplete=1")).await;
     assert_eq!(incomplete.status, StatusCode::CREATED);
     assert!(incomplete.body.contains("not scored (discarded)"));
+    let case_page = b.get(&format!("/cases/{id}"), &cookie).await;
+    assert!(case_page.body.contains("Surveys kept without scores"), "an incomplete survey shows on the case");
 }
 
 #[tokio::test]
