@@ -84,6 +84,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/dashboard.xlsx", get(dashboard::workbook))
         .route("/indicators.xlsx", get(indicators::workbook))
         .route("/packets", get(packets::show))
+        .route("/packets/{referral_id}", get(packets::one))
         .route("/packets/{referral_id}/step", post(packets::step))
         .route("/cases/{id}/close", get(closure::form).post(closure::close))
         .route("/cases/{id}/records/{kind}", get(case_records::show).post(case_records::add))

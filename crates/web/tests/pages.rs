@@ -1009,3 +1009,95 @@ async fn a_registration_shows_possible_duplicates_and_registers_another_person_o
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(b.store.count_rows("cases").await.unwrap(), before + 1);
 }
+
+/// The body of an API answer as JSON.
+fn json_of(page: &Page) -> serde_json::Value {
+    serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("not JSON: {}", page.body))
+}
+
+#[tokio::test]
+async fn a_partner_lists_its_packets_newest_first_searches_filters_and_prints_one() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let provider = json_of(
+        &api_post(
+            &b,
+            "admin",
+            "/api/v1/providers",
+            r#"{"organisation":"Centre","services":["training"],"dimensions":["economic"],"country":"SN","place":"Thiès","data_sharing_agreement":true,"last_verified":"2026-06-01"}"#.into(),
+        )
+        .await,
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut sent = vec![];
+    for (given, service) in [("Awa", "tailoring"), ("Khadija", "welding")] {
+        let case_id = register(&b, "admin", given, "dakar").await;
+        let plan = r#"{"content":{"place_of_return":"Thiès","summary":{"economic":"Workshop"},"components":[{"dimension":"economic","level":"individual","intervention":"business_start_up_grant","description":"Machines","modality":"in_kind","estimated_cost":{"amount":"1000","currency":"XOF"}}],"goods":[{"item":"Machine","estimated_cost":{"amount":"1000","currency":"XOF"}}]}}"#;
+        let plan = json_of(&api_post(&b, "admin", &format!("/api/v1/cases/{case_id}/plans"), plan.into()).await);
+        let agree = format!(
+            r#"{{"action":"agree","version":{},"attestation":{{"date":"2026-02-25","place":"Dakar","returnee_name":"{given}","returnee_approved":true,"staff_name":"F. Sow","staff_approved":true}}}}"#,
+            plan["version"]
+        );
+        let agreed = api_post(
+            &b,
+            "admin",
+            &format!("/api/v1/cases/{case_id}/plans/{}/transitions", plan["id"].as_str().unwrap()),
+            agree,
+        )
+        .await;
+        assert_eq!(agreed.status, StatusCode::OK, "{}", agreed.body);
+        let consent = format!(
+            r#"{{"purpose":"share_with_partner","method":"written_in_person","given_on":"2026-02-26","partner":"{provider}","plan_version":1,"fields":["name"]}}"#
+        );
+        assert_eq!(
+            api_post(&b, "admin", &format!("/api/v1/cases/{case_id}/consents"), consent).await.status,
+            StatusCode::CREATED
+        );
+        let referral = format!(
+            r#"{{"provider":"{provider}","service_type":"{service}","reason":"Course","data_shared":["name"]}}"#
+        );
+        let r = json_of(&api_post(&b, "admin", &format!("/api/v1/cases/{case_id}/referrals"), referral).await);
+        let path = format!("/api/v1/cases/{case_id}/referrals/{}/transitions", r["id"].as_str().unwrap());
+        let c = json_of(
+            &api_post(&b, "admin", &path, r#"{"action":"consent","version":1,"date":"2026-03-01"}"#.into()).await,
+        );
+        let s = api_post(
+            &b,
+            "admin",
+            &path,
+            format!(r#"{{"action":"send","version":{},"date":"2026-03-01"}}"#, c["version"]),
+        )
+        .await;
+        assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+        sent.push(r["id"].as_str().unwrap().to_string());
+    }
+    let mut tx = b.store.begin().await.unwrap();
+    let row = UserRow {
+        username: "centre".into(),
+        role: homeward_domain::access::Role::Partner,
+        office: None,
+        provider_id: Some(homeward_domain::ids::ProviderId::new(provider.clone())),
+        sections: vec![],
+        language: "en".into(),
+        password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
+        disabled: false,
+        created_at: homeward_store::now(),
+        emergency_sharing: false,
+    };
+    users::upsert(&mut tx, &row).await.unwrap();
+    homeward_store::commit(tx).await.unwrap();
+    let cookie = b.sign_in("centre").await;
+    let list = b.get("/packets", &cookie).await;
+    let (awa, khadija) = (list.body.find("tailoring").unwrap(), list.body.find("welding").unwrap());
+    assert!(khadija < awa, "the packet sent last comes first");
+    let found = b.get("/packets?q=weld", &cookie).await;
+    assert!(found.body.contains("welding") && !found.body.contains("tailoring"), "search by the service");
+    let none = b.get("/packets?state=completed", &cookie).await;
+    assert!(!none.body.contains("welding") && !none.body.contains("tailoring"), "filter by state");
+    let one = b.get(&format!("/packets/{}", sent[0]), &cookie).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(one.body.contains("tailoring") && !one.body.contains("welding"), "one packet, to print");
+    assert!(!one.body.contains("/step\""), "a printed packet carries no forms");
+}
