@@ -47,6 +47,8 @@ struct ReferralsPage<'a> {
     /// What was typed in a refused proposal.
     typed: Vec<(String, String)>,
     errors: Vec<FieldError>,
+    /// Components of the agreed plan that need a referral, each a way to start one.
+    to_refer: Vec<ToRefer>,
     may_refer: bool,
     /// The user holds the emergency-sharing grant: the form offers the urgent path.
     may_override: bool,
@@ -107,6 +109,15 @@ pub struct DirectoryFilter {
     pub service: String,
     #[serde(default)]
     pub place: String,
+    /// A component of the agreed plan to refer for: the form starts filled from it.
+    #[serde(default)]
+    pub component: Option<u32>,
+}
+
+/// A component of the agreed plan that needs a referral: (its index, its description).
+pub struct ToRefer {
+    pub index: u32,
+    pub description: String,
 }
 
 /// The consents on record and the plan version a referral would serve, to answer "is sharing
@@ -155,8 +166,8 @@ async fn page(
     state: Services,
     session: Session,
     case_id: String,
-    filter: DirectoryFilter,
-    typed: Vec<(String, String)>,
+    mut filter: DirectoryFilter,
+    mut typed: Vec<(String, String)>,
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
@@ -165,6 +176,32 @@ async fn page(
         Err(refused) => return refused,
     };
     let open = case.is_open();
+    // The agreed plan's components that need a referral; one chosen fills the form.
+    let agreed = plans::list(&state, &session.caller, &case_id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| matches!(p.state.name(), "agreed" | "active"))
+        .max_by_key(|p| p.plan_version);
+    let mut to_refer = vec![];
+    if let Some(plan) = &agreed {
+        for (i, c) in plan.content.components.iter().enumerate().filter(|(_, c)| c.needs_referral) {
+            let index = i as u32;
+            to_refer.push(ToRefer { index, description: c.description.clone() });
+            if filter.component == Some(index) && typed.is_empty() {
+                let service = c.intervention.replace('_', " ");
+                typed = vec![
+                    ("service_type".into(), service.clone()),
+                    ("reason".into(), c.description.clone()),
+                    ("plan_version".into(), plan.plan_version.to_string()),
+                    ("component".into(), index.to_string()),
+                ];
+                if filter.service.is_empty() {
+                    filter.service = service.split(' ').next().unwrap_or("").to_string();
+                }
+            }
+        }
+    }
     let views = match api::list(&state, &session.caller, &case_id).await {
         Ok(v) => v,
         Err(e) => return crate::layout::refusal(t, e),
@@ -207,6 +244,7 @@ async fn page(
         filter,
         typed,
         errors,
+        to_refer,
         may_refer: session.caller.access.may(Permission::Refer) && open,
         may_override: session.caller.access.may_share_without_consent(),
         packet_fields: PacketField::ALL.iter().map(|f| f.name()).collect(),
@@ -241,6 +279,9 @@ fn request_json(typed: &Typed) -> Result<Value, Vec<FieldError>> {
         if !json.contains_key(key) {
             problems.push(FieldError::of(key, problem!("required", "is required")));
         }
+    }
+    if let Ok(c) = value(typed, "component").trim().parse::<u32>() {
+        json.insert("component".into(), c.into());
     }
     let version = value(typed, "plan_version").trim();
     if !version.is_empty() {

@@ -1101,3 +1101,26 @@ async fn a_partner_lists_its_packets_newest_first_searches_filters_and_prints_on
     assert!(one.body.contains("tailoring") && !one.body.contains("welding"), "one packet, to print");
     assert!(!one.body.contains("/step\""), "a printed packet carries no forms");
 }
+
+#[tokio::test]
+async fn a_referral_starts_from_the_plan_component_that_needs_it() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let plan = r#"{"content":{"place_of_return":"Thiès","summary":{"economic":"Workshop"},"components":[{"dimension":"economic","level":"individual","intervention":"vocational_training","description":"Three-month tailoring course","modality":"service","needs_referral":true}]}}"#;
+    let plan = json_of(&api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/plans"), plan.into()).await);
+    let agree = format!(
+        r#"{{"action":"agree","version":{},"attestation":{{"date":"2026-02-25","place":"Dakar","returnee_name":"Awa","returnee_approved":true,"staff_name":"F. Sow","staff_approved":true}}}}"#,
+        plan["version"]
+    );
+    let path = format!("/api/v1/cases/{case_id}/plans/{}/transitions", plan["id"].as_str().unwrap());
+    assert_eq!(api_post(&b, "fatou", &path, agree).await.status, StatusCode::OK);
+    let cookie = b.sign_in("fatou").await;
+    let page = b.get(&format!("/cases/{case_id}/referrals"), &cookie).await;
+    assert!(page.body.contains("Refer for: Three-month tailoring course"), "{}", page.body);
+    let started = b.get(&format!("/cases/{case_id}/referrals?component=0"), &cookie).await;
+    assert!(started.body.contains(">Three-month tailoring course</textarea>"), "the reason comes from the component");
+    assert!(started.body.contains("value=\"vocational training\""), "and the service");
+    assert!(started.body.contains("name=\"component\" value=\"0\""), "the referral serves that component");
+    assert!(started.body.contains("id=\"plan_version_r\" name=\"plan_version\" inputmode=\"numeric\" value=\"1\""));
+}
