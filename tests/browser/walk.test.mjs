@@ -655,6 +655,7 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
     const found = await page.evaluate(() => {
       const wide = document.documentElement.scrollWidth > document.documentElement.clientWidth + 1;
       const small = [...document.querySelectorAll("button, select, input:not([type=hidden]), a.button, nav a, .account a, ul.work a, table a")]
+        .filter((e) => !e.classList.contains("visually-hidden"))
         .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (r.width < 24 || r.height < 24); })
         .map((e) => e.outerHTML.slice(0, 90));
       return { wide, width: document.documentElement.scrollWidth, small };

@@ -1124,3 +1124,36 @@ async fn a_referral_starts_from_the_plan_component_that_needs_it() {
     assert!(started.body.contains("name=\"component\" value=\"0\""), "the referral serves that component");
     assert!(started.body.contains("id=\"plan_version_r\" name=\"plan_version\" inputmode=\"numeric\" value=\"1\""));
 }
+
+#[tokio::test]
+async fn plan_components_are_added_and_removed_in_the_one_form_without_losing_what_was_typed() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let plan =
+        json_of(&api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/plans"), r#"{"content":{}}"#.into()).await);
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    let cookie = b.sign_in("fatou").await;
+    let editor = b.get(&format!("/cases/{case_id}/plan"), &cookie).await;
+    let csrf = hidden(&editor.body, "csrf");
+    let form = |go: &str| {
+        format!(
+            "csrf={csrf}&version=1&place_of_return=Thi%C3%A8s&summary.economic=Workshop&components[0].intervention=&components[0].level=individual&components[0].modality=cash&components[0].description=Sewing+machines&go={go}"
+        )
+    };
+    let more = b.post_form(&format!("/cases/{case_id}/plan/{plan_id}"), &cookie, &form("add_component")).await;
+    assert_eq!(more.status, StatusCode::OK, "{}", more.body);
+    assert!(
+        more.body.contains(">Sewing machines</textarea>") && more.body.contains("value=\"Thiès\""),
+        "every value kept"
+    );
+    assert!(more.body.contains("name=\"components[1].description\""), "a new component row");
+    let fewer = b.post_form(&format!("/cases/{case_id}/plan/{plan_id}"), &cookie, &form("remove-0")).await;
+    assert!(
+        !fewer.body.contains("Sewing machines") && fewer.body.contains("value=\"Thiès\""),
+        "the row goes, the rest stays"
+    );
+    let mut conn = b.store.read().await.unwrap();
+    let plans = homeward_store::query::plans::of_case(&mut conn, &case_id).await.unwrap();
+    assert_eq!(plans[0].version, 1, "nothing was saved by adding or removing a row");
+}

@@ -303,6 +303,18 @@ pub async fn save(
     Path((case_id, plan_id)): Path<(String, String)>,
     Posted(typed): Posted,
 ) -> Response {
+    // Adding or removing a component changes the form, not the plan: shown again with every
+    // value kept (and a new blank row, or without the row), nothing saved yet.
+    match value(&typed, "go") {
+        "add_component" => return page(state, session, case_id, Some(&typed), vec![], BTreeMap::new()).await,
+        go if go.starts_with("remove-") => {
+            let prefix = format!("components[{}].", go.trim_start_matches("remove-"));
+            let kept: Vec<(String, String)> =
+                typed.iter().filter(|(k, _)| !k.starts_with(&prefix) && k != "go").cloned().collect();
+            return page(state, session, case_id, Some(&kept), vec![], BTreeMap::new()).await;
+        }
+        _ => {}
+    }
     let (json, renamed) = content_json(&editor_from_typed(&typed), &state.grid);
     let content = match homeward_service::input::from_json_value::<PlanContent>(json) {
         Ok(c) => c,
