@@ -670,3 +670,54 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
   await shoot(page, "phone-case");
   await page.close();
 });
+
+test("a dropped connection or a closed tab loses nothing: the plan and the survey keep a draft in the browser", async () => {
+  const page = await context.newPage();
+  await signIn(page, "fatou");
+  await page.goto(`${base}/cases/new`);
+  await page.getByLabel("Given name").fill("Ndeye");
+  await page.getByLabel("Family name").fill("Faye");
+  await page.getByLabel("Date of birth").fill("1991-05-02");
+  await page.getByLabel("Date of return").fill("2026-03-01");
+  await page.getByLabel("Sex").selectOption("female");
+  await page.getByLabel("Country of origin").selectOption("SN");
+  await page.getByLabel("Office").fill("dakar");
+  await page.getByRole("button", { name: /Register a returnee|This is another person/ }).click();
+  if (await page.getByRole("button", { name: /This is another person/ }).count()) {
+    await page.getByRole("button", { name: /This is another person/ }).click();
+  }
+  await page.getByRole("heading", { name: /Ndeye Faye/ }).waitFor();
+  const caseUrl = page.url();
+
+  // The plan: typed, not saved, the tab closed; opened again, it is all there.
+  await page.goto(`${caseUrl}/plan`);
+  await page.getByRole("button", { name: "Start a plan" }).click();
+  await page.getByLabel("Place of return").fill("Rufisque");
+  await page.locator("#summary-economic").fill("A small shop");
+  await page.waitForTimeout(600);
+  const again = await context.newPage();
+  await page.close();
+  await again.goto(`${caseUrl}/plan`);
+  assert.equal(await again.getByLabel("Place of return").inputValue(), "Rufisque", "the draft is restored");
+  assert.equal(await again.locator("#summary-economic").inputValue(), "A small shop");
+  assert.equal(await again.locator("[data-draft-note]").isVisible(), true, "and the page says so");
+  await again.getByRole("button", { name: "Save the draft" }).click();
+  await again.waitForURL(/plan#components/);
+  await again.goto(`${caseUrl}/plan`);
+  assert.equal(await again.locator("[data-draft-note]").isVisible(), false, "a saved plan is not covered by its old draft");
+
+  // The survey: left on its second screen; opened again, it goes back there with its answers.
+  await again.goto(`${caseUrl}/surveys/new`);
+  await again.locator('input[name="consent"][value="yes"]').check();
+  await again.getByRole("button", { name: "Next" }).click();
+  await again.locator("section.dimension").waitFor();
+  await again.locator('input[name="Q9"][value="yes"]').check();
+  await again.waitForTimeout(600);
+  await again.goto(caseUrl);
+  await again.goto(`${caseUrl}/surveys/new`);
+  await again.getByRole("button", { name: "Continue it where it was left" }).click();
+  await again.locator("section.dimension").waitFor();
+  assert.equal(await again.locator('input[name="Q9"][value="yes"]').isChecked(), true, "the answer is back");
+  await accessible(again, "survey resumed");
+  await again.close();
+});
