@@ -82,7 +82,16 @@ async fn one_case(
 ) -> anyhow::Result<()> {
     let female = random.chance(0.45);
     let given = if female { random.pick(people::GIVEN_FEMALE) } else { random.pick(people::GIVEN_MALE) };
-    let returned = today.checked_sub_days(Days::new(30 + random.below(700) as u64)).context("date")?;
+    // How far the case has come decides how long ago the returnee came back: a case still in
+    // assessment returned days ago (its plan is due within the month, as most are), one being
+    // closed more than a year ago. So a caseload has most work on track, some due, some overdue.
+    let stage = random.below(7);
+    let days_back = match stage {
+        0 | 1 => 3 + random.below(35),
+        2 | 3 => 45 + random.below(120),
+        _ => 200 + random.below(500),
+    };
+    let returned = today.checked_sub_days(Days::new(days_back as u64)).context("date")?;
     let born = NaiveDate::from_ymd_opt(
         1970 + random.below(36) as i32,
         1 + random.below(12) as u32,
@@ -103,7 +112,6 @@ async fn one_case(
     }))?).await.map_err(refused)?;
     let case_id = case.id.clone();
     let day = |d: u64| returned.checked_add_days(Days::new(d)).unwrap_or(returned).min(today);
-    let stage = random.below(7);
 
     add::<ConsentRecord>(
         svc,
@@ -226,7 +234,11 @@ async fn one_case(
         by,
         &case_id,
         json!({
-        "date": day(120), "mode": "face_to_face", "kind": "routine", "notes": "Workshop open; first customers."}),
+        "date": day(120), "mode": "face_to_face", "kind": "routine", "notes": "Workshop open; first customers.",
+        // The next visit: for most a few weeks ahead, for some today or just past.
+        "next_due": today.checked_add_days(Days::new(random.below(40) as u64)).unwrap_or(today)
+            .checked_sub_days(Days::new(if random.chance(0.2) { 5 } else { 0 })).unwrap_or(today)
+            .max(day(120).succ_opt().unwrap_or(today))}),
     )
     .await?;
     survey(svc, by, instrument, random, &case_id, "intermediate", day(200)).await?;
