@@ -93,6 +93,10 @@ test("a case manager signs in, finds a case by name and opens it", async () => {
   await shoot(page, "caseload");
 
   const firstName = (await rows.first().locator("td").nth(1).innerText()).split(" ")[0];
+  // Suggestions as you type: the first cases found, each a link to its case.
+  await page.getByLabel("Search").pressSequentially(firstName.slice(0, 3).toLowerCase(), { delay: 50 });
+  await assert.doesNotReject(page.locator("ul.suggestions li a").first().waitFor());
+  assert.match(await page.locator("ul.suggestions li a").first().innerText(), new RegExp(`HW-\\d{4}-\\d+ · `));
   await page.getByLabel("Search").fill(firstName.toUpperCase());
   await page.getByRole("button", { name: "Filter" }).click();
   const found = await page.locator("table.cases tbody tr td:nth-child(2)").allInnerTexts();

@@ -53,7 +53,7 @@ pub fn client_of(extensions: &axum::http::Extensions) -> String {
 
 /// The content security policy: Homeward's own files only, no inline script or style, no
 /// framing (clickjacking), forms posted only to Homeward.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// `router` with the client address, security headers and the body time limit.

@@ -192,3 +192,54 @@ fn groups(
         .filter(|(_, items)| !items.is_empty())
         .collect()
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// A case suggested while typing a search.
+#[derive(Debug, serde::Serialize)]
+pub struct Suggestion {
+    id: String,
+    case_number: String,
+    name: String,
+}
+
+/// The first cases a search finds, as JSON for the search box's suggestions (the same search,
+/// scope and audit as the caseload's).
+pub async fn suggest(State(state): State<Services>, session: Session, Query(query): Query<SuggestQuery>) -> Response {
+    let q = query.q.trim();
+    if q.chars().count() < 2 {
+        return axum::Json(Vec::<Suggestion>::new()).into_response();
+    }
+    let api_query = CaseQuery {
+        cursor: None,
+        limit: Some(8),
+        status: None,
+        office: None,
+        case_manager: None,
+        follow_up_due_by: None,
+        band: None,
+        q: Some(q.to_string()),
+        open: Some(false),
+    };
+    match cases::list(&state, &session.caller, api_query).await {
+        Ok(page) => axum::Json(
+            page.items
+                .into_iter()
+                .map(|c| Suggestion {
+                    name: match (&c.given_name, &c.family_name) {
+                        (Some(g), Some(f)) => format!("{g} {f}"),
+                        _ => String::new(),
+                    },
+                    id: c.id,
+                    case_number: c.case_number,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(_) => axum::Json(Vec::<Suggestion>::new()).into_response(),
+    }
+}

@@ -43,6 +43,7 @@ use homeward_service::Services;
 const STYLESHEET: &str = include_str!("../static/homeward.css");
 const SURVEY_SCRIPT: &str = include_str!("../static/survey.js");
 const DRAFTS_SCRIPT: &str = include_str!("../static/drafts.js");
+const SUGGEST_SCRIPT: &str = include_str!("../static/suggest.js");
 
 /// The API and the web app together, with the default time limits and no trusted proxy.
 pub fn app(state: Services) -> Router {
@@ -94,6 +95,8 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/cases/{id}/surveys", post(survey::save))
         .route("/static/survey.js", get(survey_script))
         .route("/static/drafts.js", get(drafts_script))
+        .route("/static/suggest.js", get(suggest_script))
+        .route("/suggest", get(caseload::suggest))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))
@@ -104,6 +107,13 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
 
 async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], STYLESHEET)
+}
+
+async fn suggest_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        SUGGEST_SCRIPT,
+    )
 }
 
 async fn drafts_script() -> impl IntoResponse {

@@ -1157,3 +1157,27 @@ async fn plan_components_are_added_and_removed_in_the_one_form_without_losing_wh
     let plans = homeward_store::query::plans::of_case(&mut conn, &case_id).await.unwrap();
     assert_eq!(plans[0].version, 1, "nothing was saved by adding or removing a row");
 }
+
+#[tokio::test]
+async fn the_search_box_suggests_cases_as_you_type() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("monitor", "me_officer", None, "en").await;
+    let khadija = register(&b, "fatou", "Khadija", "dakar").await;
+    let cookie = b.sign_in("fatou").await;
+    let home = b.get("/", &cookie).await;
+    assert!(home.body.contains("data-suggest=\"/suggest\"") && home.body.contains("/static/suggest.js"));
+    let found = b.get("/suggest?q=Kadija", &cookie).await;
+    assert_eq!(found.status, StatusCode::OK);
+    let found = json_of(&found);
+    assert_eq!(found[0]["id"], khadija.as_str(), "as it sounds, too: {found}");
+    assert_eq!(found[0]["name"], "Khadija Diallo");
+    assert_eq!(json_of(&b.get("/suggest?q=K", &cookie).await), serde_json::json!([]), "two letters first");
+    let monitor = b.sign_in("monitor").await;
+    assert_eq!(
+        json_of(&b.get("/suggest?q=Khadija", &monitor).await),
+        serde_json::json!([]),
+        "no names for the M&E officer"
+    );
+    assert_eq!(b.get("/suggest?q=Khadija", "").await.status, StatusCode::SEE_OTHER, "signed in only");
+}
