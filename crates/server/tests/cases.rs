@@ -19,6 +19,7 @@ on_both_backends!(
     the_me_officer_sees_no_names_and_cannot_search_by_name,
     the_worklist_shows_what_falls_due_on_ones_own_cases,
     the_same_person_registered_twice_is_caught_before_it_is_saved,
+    the_case_list_sorts_by_any_column_page_after_page,
 );
 
 async fn a_registered_case_has_an_id_and_a_human_case_number(t: &TestApp) {
@@ -414,4 +415,47 @@ async fn the_same_person_registered_twice_is_caught_before_it_is_saved(t: &TestA
         log.iter().any(|e| e.entry.action == "confirm_not_duplicate" && e.entry.record_id == existing["id"].as_str().unwrap()),
         "{log:?}"
     );
+}
+
+async fn the_case_list_sorts_by_any_column_page_after_page(t: &TestApp) {
+    let token = t.admin().await;
+    for (given, family, office) in [
+        ("Awa", "Sow", "thies"),
+        ("Binta", "Ba", "dakar"),
+        ("Coumba", "Ndiaye", "kaolack"),
+        ("Dior", "Ba", "dakar"),
+        ("Eva", "Fall", "dakar"),
+    ] {
+        t.register(&token, given, family, office).await;
+    }
+    assert_eq!(sorted(t, &token, "name").await, ["Ba Binta", "Ba Dior", "Fall Eva", "Ndiaye Coumba", "Sow Awa"]);
+    assert_eq!(sorted(t, &token, "-name").await, ["Sow Awa", "Ndiaye Coumba", "Fall Eva", "Ba Dior", "Ba Binta"]);
+    let by_office = sorted(t, &token, "office").await;
+    assert_eq!(by_office.len(), 5, "every case, once, across pages");
+    assert_eq!(&by_office[3..], ["Ndiaye Coumba", "Sow Awa"], "dakar's three, then kaolack, then thies");
+    assert_eq!(
+        sorted(t, &token, "-registered").await.first().map(String::as_str),
+        Some("Fall Eva"),
+        "the newest first"
+    );
+    let (status, body) = t.get(&token, "/api/v1/cases?sort=age").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("sort 'age' is not one of"), "{body}");
+}
+
+/// Every case's "family given" name, page after page (two a page), in the order `sort` asks.
+async fn sorted(t: &TestApp, token: &str, sort: &str) -> Vec<String> {
+    let mut names = vec![];
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = t.get(token, &format!("/api/v1/cases?sort={sort}&limit=2{cursor}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for c in page["items"].as_array().unwrap() {
+            names.push(format!("{} {}", c["family_name"].as_str().unwrap(), c["given_name"].as_str().unwrap()));
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={}", urlencode(next)),
+            None => return names,
+        }
+    }
 }

@@ -209,6 +209,36 @@ pub struct CaseQuery {
     pub q: Option<String>,
     /// `true`: only open cases, leaving out closed and archived ones.
     pub open: Option<bool>,
+    /// The order: `registered` (the default), `name`, `status`, `next_follow_up`, `band` or
+    /// `office`; a leading `-` for the largest first.
+    pub sort: Option<String>,
+}
+
+/// The order a `sort` parameter asks for, or what it may be.
+fn sort_of(text: Option<&str>) -> Result<(cases::CaseSort, bool)> {
+    use cases::CaseSort as S;
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok((S::Registered, false)) };
+    let (descending, name) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let sort = match name {
+        "registered" => S::Registered,
+        "name" => S::Name,
+        "status" => S::Status,
+        "next_follow_up" => S::NextFollowUp,
+        "band" => S::Band,
+        "office" => S::Office,
+        _ => {
+            return Err(ServiceError::Unreadable(
+                format!(
+                    "sort '{text}' is not one of: registered, name, status, next_follow_up, band, office (a leading - for the largest first)"
+                ),
+                vec![],
+            ));
+        }
+    };
+    Ok((sort, descending))
 }
 
 /// Lists the cases in the caller's scope, filtered, a page at a time.
@@ -251,7 +281,10 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
             Some(words)
         }
     };
+    let (sort, descending) = sort_of(query.sort.as_deref())?;
     let mut filter = cases::CaseFilter {
+        sort,
+        descending,
         open_only: query.open.unwrap_or(false),
         office,
         status: query.status,

@@ -47,6 +47,9 @@ struct CaseloadPage<'a> {
     may_register: bool,
     mine: bool,
     closed: bool,
+    /// Each sortable column's header: (message key, the link that orders by it, `ascending`,
+    /// `descending` or `none` for aria-sort).
+    columns: Vec<(&'static str, String, &'static str)>,
     /// The work due on the user's cases (their own as a case manager), on the first page.
     work: Option<homeward_service::worklist::Worklist>,
     /// Its items by when they are due: (the heading's message key, the items).
@@ -71,6 +74,9 @@ pub struct CaseloadQuery {
     /// Closed and archived cases too.
     #[serde(default)]
     closed: Option<String>,
+    /// The column the list is ordered by (`name`, `-next_follow_up`...).
+    #[serde(default)]
+    sort: String,
     /// The filter form was sent: its boxes say what they say (an unticked box is not sent, so
     /// without this the defaults apply).
     #[serde(default)]
@@ -101,6 +107,7 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
     // Closed and archived cases only when asked for, by the box or by choosing their status.
     let open = query.closed.is_none() && !matches!(status, Some(CaseState::Closed | CaseState::Archived));
     let api_query = CaseQuery {
+        sort: Some(query.sort.clone()).filter(|s| !s.is_empty()),
         open: Some(open),
         cursor: query.cursor.clone(),
         limit: Some(50),
@@ -136,12 +143,14 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
                 .collect();
             let next = page.next_cursor.map(|cursor| {
                 format!(
-                    "/?q={}&status={}&band={}{}{}&filtered=1&cursor={cursor}",
+                    "/?q={}&status={}&band={}{}{}&sort={}&filtered=1&cursor={}",
                     encode(&query.q),
                     encode(&query.status),
                     encode(&query.band),
                     if mine { "&mine=1" } else { "" },
                     if open { "" } else { "&closed=1" },
+                    encode(&query.sort),
+                    encode(&cursor),
                 )
             });
             (rows, next, None)
@@ -172,6 +181,7 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         next,
         message,
         may_register: session.caller.access.may(Permission::RegisterCase),
+        columns: columns(&query, mine, open),
         mine,
         closed: !open,
         overrides,
@@ -224,6 +234,7 @@ pub async fn suggest(State(state): State<Services>, session: Session, Query(quer
         band: None,
         q: Some(q.to_string()),
         open: Some(false),
+        sort: None,
     };
     match cases::list(&state, &session.caller, api_query).await {
         Ok(page) => axum::Json(
@@ -242,4 +253,37 @@ pub async fn suggest(State(state): State<Services>, session: Session, Query(quer
         .into_response(),
         Err(_) => axum::Json(Vec::<Suggestion>::new()).into_response(),
     }
+}
+
+/// The caseload's column headers: each a link that orders the list by it (again: the other way).
+fn columns(query: &CaseloadQuery, mine: bool, open: bool) -> Vec<(&'static str, String, &'static str)> {
+    [
+        ("case_number", "registered"),
+        ("name", "name"),
+        ("office", "office"),
+        ("status", "status"),
+        ("band", "band"),
+        ("next_follow_up", "next_follow_up"),
+    ]
+    .into_iter()
+    .map(|(label, sort)| {
+        let current = query.sort.trim_start_matches('-') == sort || (query.sort.is_empty() && sort == "registered");
+        let descending = query.sort.starts_with('-');
+        let next = if current && !descending { format!("-{sort}") } else { sort.to_string() };
+        let link = format!(
+            "/?q={}&status={}&band={}{}{}&sort={next}&filtered=1",
+            encode(&query.q),
+            encode(&query.status),
+            encode(&query.band),
+            if mine { "&mine=1" } else { "" },
+            if open { "" } else { "&closed=1" },
+        );
+        let state = match (current, descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        (label, link, state)
+    })
+    .collect()
 }

@@ -133,6 +133,53 @@ pub struct CaseFilter {
     pub search: Option<Vec<String>>,
     /// Leave out closed and archived cases.
     pub open_only: bool,
+    /// The order of the list (by registration when not said).
+    pub sort: CaseSort,
+    /// Largest first.
+    pub descending: bool,
+}
+
+/// What a list of cases is ordered by. Every order ends on the id, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Registration order (ids are time-ordered).
+    #[default]
+    Registered,
+    Name,
+    Status,
+    NextFollowUp,
+    Band,
+    Office,
+}
+
+/// Separates a sorted page's cursor parts: the sort value and the id.
+const CURSOR_SEP: char = '\u{1f}';
+
+impl CaseSort {
+    /// The SQL the list is ordered by.
+    fn expr(self) -> &'static str {
+        match self {
+            CaseSort::Registered => "c.id",
+            CaseSort::Name => "(c.family_name || ' ' || c.given_name)",
+            CaseSort::Status => "c.status",
+            CaseSort::NextFollowUp => "COALESCE(c.next_follow_up, '9999-12-31')",
+            CaseSort::Band => "COALESCE(c.latest_band, '~')",
+            CaseSort::Office => "c.office",
+        }
+    }
+
+    /// The value `expr` has for a row, exactly as the database computes it (the next page
+    /// starts after it, compared by the database itself).
+    fn key(self, c: &CaseRow) -> String {
+        match self {
+            CaseSort::Registered => c.id.to_string(),
+            CaseSort::Name => format!("{} {}", c.family_name, c.given_name),
+            CaseSort::Status => c.status.stored().to_string(),
+            CaseSort::NextFollowUp => c.next_follow_up.map_or_else(|| "9999-12-31".to_string(), day_text),
+            CaseSort::Band => c.latest_band.map_or_else(|| "~".to_string(), |b| b.stored().to_string()),
+            CaseSort::Office => c.office.clone(),
+        }
+    }
 }
 
 /// A search word matching fewer terms than this drives the search from the term index.
@@ -178,8 +225,19 @@ pub async fn list(
     if let Some(v) = filter.band {
         push("c.latest_band = ?", v.stored().to_string());
     }
-    if let Some(v) = cursor {
-        push("c.id > ?", v.to_string());
+    let keyed = filter.sort != CaseSort::Registered || filter.descending;
+    let (after, before) = if filter.descending { ("<", "<") } else { (">", ">") };
+    match cursor {
+        Some(v) if keyed => {
+            let (value, id) = v.split_once(CURSOR_SEP).unwrap_or((v, ""));
+            binds.push(value.to_string());
+            binds.push(id.to_string());
+            let (n, m) = (binds.len() - 1, binds.len());
+            let e = filter.sort.expr();
+            clauses.push(format!("({e} {after} ${n} OR ({e} = ${n} AND c.id {before} ${m}))"));
+        }
+        Some(v) => push("c.id > ?", v.to_string()),
+        None => {}
     }
     // Each word is a prefix range on the term index (terms compare bytewise: BINARY on SQLite,
     // COLLATE "C" on PostgreSQL; U+10FFFF sorts after any character a term holds), and every
@@ -217,14 +275,23 @@ pub async fn list(
         sql.push_str(" AND ");
         sql.push_str(clause);
     }
-    sql.push_str(&format!(" ORDER BY c.id LIMIT {}", limit + 1));
+    let direction = if filter.descending { " DESC" } else { "" };
+    if filter.sort == CaseSort::Registered {
+        sql.push_str(&format!(" ORDER BY c.id{direction} LIMIT {}", limit + 1));
+    } else {
+        sql.push_str(&format!(" ORDER BY {}{direction}, c.id{direction} LIMIT {}", filter.sort.expr(), limit + 1));
+    }
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in &binds {
         q = q.bind(b);
     }
     let rows = q.fetch_all(&mut *conn).await?;
     let rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(rows, limit, |c| &c.id))
+    let mut page = Page::from_rows(rows, limit, |c| &c.id);
+    if keyed && page.next_cursor.is_some() {
+        page.next_cursor = page.items.last().map(|c| format!("{}{CURSOR_SEP}{}", filter.sort.key(c), c.id));
+    }
+    Ok(page)
 }
 
 /// Writes the editable fields of `c` if its version is still `expected`; bumps the version.
