@@ -217,10 +217,7 @@ async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
     }
     let sorted = b.get("/?filtered=1&sort=name", &cookie).await;
     assert!(sorted.body.contains("aria-sort=\"ascending\""), "the column the list is ordered by says so");
-    assert!(
-        sorted.body.contains("sort=-name&amp;filtered=1") || sorted.body.contains("sort=-name&filtered=1"),
-        "and orders the other way when clicked again"
-    );
+    assert!(sorted.body.contains("sort=-name"), "and orders the other way when clicked again");
     let search = b.get("/?filtered=1&q=amin", &cookie).await;
     assert!(search.body.contains("Aminata Diallo"));
     let none = b.get("/?filtered=1&q=zzz", &cookie).await;
