@@ -22,7 +22,49 @@ on_both_backends!(
     scores_are_summarised_on_the_database_by_the_returnees_attributes,
     change_between_rounds_and_regression_run_on_the_database,
     the_case_status_follows_the_work,
+    payments_follow_the_plan_unless_a_supervisor_accepts_an_exception,
 );
+
+/// A payment beyond the component's planned amount, ahead of its date or out of instalment order
+/// is refused; a supervisor may accept it with a reason, which the audit log records.
+async fn payments_follow_the_plan_unless_a_supervisor_accepts_an_exception(t: &TestApp) {
+    let root = t.admin().await;
+    let manager = t.user("fatou", "case_manager", Some("dakar"), "").await;
+    let supervisor = t.user("sup", "supervisor", Some("dakar"), "").await;
+    let (case_id, _) = case_in_planning(t, &root).await;
+    agreed_plan(t, &root, &case_id).await; // component 0 plans 450000 XOF
+    let path = format!("/api/v1/cases/{case_id}/assistance");
+    let payment = |amount: &str, instalment: u32| {
+        json!({"date": "2026-04-01", "modality": "in_kind", "value": {"amount": amount, "currency": "XOF"},
+            "plan_version": 1, "component": 0, "instalment": instalment, "instalments": 2, "payee": "supplier",
+            "supplier": "Quincaillerie"})
+    };
+    let code = |b: &serde_json::Value| b["fields"][0]["code"].as_str().unwrap_or("").to_string();
+    let (status, body) = t.post(&manager, &path, payment("300000", 2)).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "instalment_out_of_order".into()), "{body}");
+    let (status, body) = t.post(&manager, &path, payment("300000", 1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = t.post(&manager, &path, payment("300000", 2)).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "beyond_planned".into()), "{body}");
+    let mut ahead = payment("100000", 2);
+    ahead["date"] = (homeward_store::today() + chrono::Duration::days(10)).to_string().into();
+    let (status, body) = t.post(&manager, &path, ahead).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "payment_in_the_future".into()), "{body}");
+    // A reason from a case manager is not enough; from a supervisor it is, and it is audited.
+    let mut excused = payment("300000", 2);
+    excused["exception_reason"] = "Prices rose: the supplier's new quote is attached".into();
+    let (status, body) = t.post(&manager, &path, excused.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"].as_array().unwrap().iter().any(|f| f["code"] == "exception_needs_supervisor"), "{body}");
+    let (status, accepted) = t.post(&supervisor, &path, excused).await;
+    assert_eq!(status, StatusCode::CREATED, "{accepted}");
+    let mut conn = t.store.read().await.unwrap();
+    let log = homeward_store::audit::for_case(&mut conn, &case_id, 500).await.unwrap();
+    assert!(
+        log.iter().any(|e| e.entry.actor == "sup" && e.entry.action == "accept_exception"),
+        "the exception is audited"
+    );
+}
 
 /// Recording the work moves the case along the handbook's path (Figure 2.1), each move audited.
 async fn the_case_status_follows_the_work(t: &TestApp) {

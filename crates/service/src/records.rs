@@ -39,6 +39,18 @@ pub trait Kind: CaseRecord {
     /// The moves of the case that recording one makes, as far as the case's state allows (the
     /// status follows the work, `cases::follow_work`).
     const ADVANCES: &'static [CaseAction] = &[];
+
+    /// Checks a new record against the rest of the case, in its creation's transaction.
+    /// `Ok(true)` when an exception to a rule was accepted (by a supervisor, with a reason),
+    /// which the audit log then records.
+    fn check_in_case(
+        &self,
+        _caller: &Caller,
+        _tx: &mut Tx,
+        _case: &CaseRow,
+    ) -> impl std::future::Future<Output = Result<bool>> + Send {
+        async { Ok(false) }
+    }
 }
 
 macro_rules! plain_kinds {
@@ -76,9 +88,62 @@ macro_rules! advancing_kinds {
 advancing_kinds!(
     VulnerabilityAssessment => RecordAssessment, [StartAssessment],
     RiskAssessment => RecordAssessment, [StartAssessment],
-    SkillsAssessment => RecordAssessment, [StartAssessment],
-    Assistance => RecordAssistance, [StartAssistance]
+    SkillsAssessment => RecordAssessment, [StartAssessment]
 );
+
+impl Kind for Assistance {
+    fn permission() -> Permission {
+        Permission::RecordAssistance
+    }
+
+    /// The first assistance starts the assistance stage.
+    const ADVANCES: &'static [CaseAction] = &[CaseAction::StartAssistance];
+
+    /// Payments follow the agreed plan: one dated ahead, beyond the component's planned amount
+    /// or out of instalment order is refused, unless a supervisor accepts it with a reason.
+    async fn check_in_case(&self, caller: &Caller, tx: &mut Tx, case: &CaseRow) -> Result<bool> {
+        let planned = match (self.plan_version, self.component) {
+            (Some(version), Some(component)) => {
+                let plans = homeward_store::query::plans::of_case(tx, &case.id).await?;
+                match plans.iter().find(|p| p.plan_version == i64::from(version)) {
+                    Some(plan) => {
+                        let content: homeward_domain::plan_document::PlanContent =
+                            from_json("plan content", &plan.content)?;
+                        content.components.get(component as usize).and_then(|c| c.estimated_cost.clone())
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        let prior: Vec<Assistance> = records::list(tx, &case.id, RecordKind::Assistance)
+            .await?
+            .iter()
+            .map(|r| from_json::<Assistance>("assistance", &r.data))
+            .collect::<Result<_, _>>()?;
+        let found =
+            homeward_domain::records::payment_exceptions(self, homeward_store::today(), planned.as_ref(), &prior);
+        if found.is_empty() {
+            return Ok(false);
+        }
+        let reason = self.exception_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if reason.is_some() && caller.access.may(Permission::ReviewOverrides) {
+            return Ok(true);
+        }
+        let mut problems = found;
+        if reason.is_some() {
+            caller.denied("assistance", &case.id, Some(&case.id), "payment exception without a supervisor");
+            problems.push(homeward_domain::validate::FieldError::of(
+                "exception_reason",
+                homeward_domain::problem!(
+                    "exception_needs_supervisor",
+                    "only a supervisor accepts a payment the plan does not foresee"
+                ),
+            ));
+        }
+        Err(ServiceError::invalid(problems))
+    }
+}
 
 impl Kind for FollowUp {
     fn permission() -> Permission {
@@ -165,6 +230,7 @@ pub async fn create_once<T: Kind>(
     record.complete(state, &case);
     record.validate().map_err(ServiceError::invalid)?;
     crate::consents::check_record(&mut tx, case_id, &record, None).await?;
+    let exception_accepted = record.check_in_case(caller, &mut tx, &case).await?;
     let at = now();
     let row = RecordRow {
         id: RecordId::new(new_id()),
@@ -184,12 +250,11 @@ pub async fn create_once<T: Kind>(
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])],
-    )
-    .await?;
+    let mut entries = vec![entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])];
+    if exception_accepted {
+        entries.push(entry(caller, "accept_exception", T::KIND.name(), &row.id, Some(case_id), &["exception_reason"]));
+    }
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(RecordView::new(&row)?)
 }

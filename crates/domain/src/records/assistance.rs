@@ -97,6 +97,10 @@ pub struct Assistance {
     /// A handover certificate was signed (used for spot checks, lines 9205-9207).
     #[serde(default)]
     pub handover_certificate: bool,
+    /// A supervisor's reason to accept a payment the plan does not foresee (beyond the planned
+    /// amount, ahead of its date, or out of instalment order). Only a supervisor may give it.
+    #[serde(default)]
+    pub exception_reason: Option<String>,
 }
 
 fn one() -> u32 {
@@ -140,12 +144,70 @@ impl CaseRecord for Assistance {
         }
         p.optional_text("description", self.description.as_deref(), LONG_TEXT);
         p.optional_text("procurement_ref", self.procurement_ref.as_deref(), SHORT_TEXT);
+        p.optional_text("exception_reason", self.exception_reason.as_deref(), LONG_TEXT);
         p.into_result()
     }
 
     fn date(&self) -> Option<NaiveDate> {
         Some(self.date)
     }
+}
+
+/// What makes a payment one the plan does not foresee (handbook L2443-2449: assistance follows
+/// the agreed plan), each a field and its problem: dated after `today`, beyond the amount planned
+/// for its component (with what was paid before, in the same currency), or an instalment before
+/// an earlier one was paid. A supervisor may accept such a payment with a reason.
+pub fn exceptions(
+    payment: &Assistance,
+    today: NaiveDate,
+    planned: Option<&Amount>,
+    paid_before: &[Assistance],
+) -> Vec<FieldError> {
+    let mut found = Vec::new();
+    if payment.date > today {
+        found.push(FieldError::of(
+            "date",
+            crate::problem!(
+                "payment_in_the_future",
+                "{date} is after today: a payment is recorded once made",
+                date = payment.date
+            ),
+        ));
+    }
+    let same_component = |a: &&Assistance| a.plan_version == payment.plan_version && a.component == payment.component;
+    if let (Some(planned), Ok(this)) = (planned.filter(|p| p.currency == payment.value.currency), payment.value.money())
+    {
+        let before = paid_before.iter().filter(same_component).filter(|a| a.value.currency == this.currency);
+        let total = before.filter_map(|a| a.value.money().ok()).try_fold(this, |sum, m| sum.checked_add(m).ok());
+        if let (Some(total), Ok(planned_money)) = (total, planned.money())
+            && total.minor > planned_money.minor
+        {
+            found.push(FieldError::of(
+                "value.amount",
+                crate::problem!(
+                    "beyond_planned",
+                    "with earlier payments this comes to {total}, more than the {planned} planned for the component",
+                    total = total,
+                    planned = planned_money
+                ),
+            ));
+        }
+    }
+    if payment.instalment > 1 {
+        let earlier = payment.instalment - 1;
+        let paid = paid_before.iter().filter(same_component).any(|a| a.instalment == earlier);
+        if !paid {
+            found.push(FieldError::of(
+                "instalment",
+                crate::problem!(
+                    "instalment_out_of_order",
+                    "instalment {earlier} of this component is not paid yet",
+                    earlier = earlier
+                ),
+            ));
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -159,6 +221,23 @@ mod tests {
             "instalment": 1, "instalments": 2, "payee": "supplier", "supplier": "Quincaillerie Ndiaye"
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_payment_beyond_the_plan_ahead_of_its_date_or_out_of_order_is_an_exception() {
+        let today: NaiveDate = "2026-06-01".parse().unwrap();
+        let planned = Amount { amount: "200000".into(), currency: grant().value.currency };
+        let codes = |e: Vec<FieldError>| e.into_iter().map(|e| e.code).collect::<Vec<_>>();
+        assert!(exceptions(&grant(), today, Some(&planned), &[]).is_empty(), "the first instalment, within the plan");
+        let second = Assistance { instalment: 2, ..grant() };
+        assert_eq!(codes(exceptions(&second, today, Some(&planned), &[])), ["instalment_out_of_order"]);
+        assert_eq!(
+            codes(exceptions(&second, today, Some(&planned), &[grant()])),
+            ["beyond_planned"],
+            "150000 + 150000 > 200000"
+        );
+        let ahead = Assistance { date: "2026-07-01".parse().unwrap(), ..grant() };
+        assert_eq!(codes(exceptions(&ahead, today, Some(&planned), &[])), ["payment_in_the_future"]);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub use assessments::{
     CounsellingMode, CounsellingSession, CriterionMark, FeasibilityCheck, RiskAssessment, ScreeningTool, SensitiveNote,
     SkillsAssessment, VulnerabilityAssessment, VulnerabilityPhase,
 };
+pub use assistance::exceptions as payment_exceptions;
 pub use assistance::{Amount, Assistance, AssistanceModality, Conditionality, Payee};
 pub use consent::ConsentRecord;
 pub use follow_up::{FollowUp, FollowUpKind, FollowUpMode};
