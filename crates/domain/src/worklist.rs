@@ -19,6 +19,8 @@ named_enum! {
         ReferralFeedback = "referral_feedback",
         /// A consent to share given for an older plan version: the plan was revised (line 2346).
         ConsentRenewal = "consent_renewal",
+        /// A payment of the agreed plan not yet made in full, from its component's start.
+        Payment = "payment",
     }
 }
 
@@ -45,6 +47,8 @@ pub struct CaseFacts {
     /// Partners with a current consent to share only for an older plan version than the one
     /// agreed now.
     pub consents_to_renew: Vec<String>,
+    /// Components of the agreed plan with an amount not yet paid in full: (component, from when).
+    pub payments_due: Vec<(u32, NaiveDate)>,
 }
 
 /// One item of work on a case.
@@ -99,6 +103,9 @@ pub fn work(facts: &CaseFacts, today: NaiveDate) -> Vec<WorkItem> {
     for partner in &facts.consents_to_renew {
         push(WorkKind::ConsentRenewal, today, Some(partner.clone()));
     }
+    for (component, from) in &facts.payments_due {
+        push(WorkKind::Payment, *from, Some(component.to_string()));
+    }
     items.sort_by_key(|i| i.due);
     items
 }
@@ -132,6 +139,7 @@ mod tests {
             surveys: [1, 0, 0],
             referrals_awaiting: vec![("r1".into(), day("2026-06-01")), ("r2".into(), day("2026-07-01"))],
             consents_to_renew: vec!["p1".into()],
+            payments_due: vec![(0, day("2026-06-12")), (1, day("2026-08-01"))],
         };
         let items = work(&facts, today);
         let summary: Vec<(WorkKind, WhenDue)> = items.iter().map(|i| (i.kind, i.when)).collect();
@@ -142,11 +150,12 @@ mod tests {
                 (WorkKind::ReferralFeedback, WhenDue::Overdue),
                 (WorkKind::FollowUpVisit, WhenDue::Today),
                 (WorkKind::ConsentRenewal, WhenDue::Today),
+                (WorkKind::Payment, WhenDue::ThisWeek),
                 (WorkKind::RssRound, WhenDue::ThisWeek),
             ]
         );
         assert_eq!(
-            items[4].detail.as_deref(),
+            items[5].detail.as_deref(),
             Some("rss_intermediate"),
             "the baseline was taken; the next round is due"
         );

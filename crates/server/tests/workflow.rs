@@ -33,6 +33,11 @@ async fn payments_follow_the_plan_unless_a_supervisor_accepts_an_exception(t: &T
     let supervisor = t.user("sup", "supervisor", Some("dakar"), "").await;
     let (case_id, _) = case_in_planning(t, &root).await;
     agreed_plan(t, &root, &case_id).await; // component 0 plans 450000 XOF
+    let payment_due = || async {
+        let (_, work) = t.get(&root, "/api/v1/worklist").await;
+        work["items"].as_array().unwrap().iter().any(|i| i["case_id"] == case_id.as_str() && i["kind"] == "payment")
+    };
+    assert!(payment_due().await, "the plan's payment is on the worklist");
     let path = format!("/api/v1/cases/{case_id}/assistance");
     let payment = |amount: &str, instalment: u32| {
         json!({"date": "2026-04-01", "modality": "in_kind", "value": {"amount": amount, "currency": "XOF"},

@@ -122,6 +122,7 @@ fn link(case_id: &str, kind: WorkKind) -> String {
         WorkKind::Plan => format!("/cases/{case_id}/plan"),
         WorkKind::ReferralFeedback => format!("/cases/{case_id}/referrals"),
         WorkKind::ConsentRenewal => format!("/cases/{case_id}#consents"),
+        WorkKind::Payment => format!("/cases/{case_id}/records/assistance"),
     }
 }
 
@@ -148,12 +149,16 @@ async fn facts(state: &Services, conn: &mut AnyConnection, case: &CaseRow, today
             }
         }
     }
-    let agreed = plans::of_case(conn, &case.id)
-        .await?
+    let all_plans = plans::of_case(conn, &case.id).await?;
+    let agreed_plan = all_plans
         .iter()
         .filter(|p| matches!(p.state, PlanState::Agreed | PlanState::Active))
-        .map(|p| p.plan_version)
-        .max();
+        .max_by_key(|p| p.plan_version);
+    let agreed = agreed_plan.map(|p| p.plan_version);
+    let payments_due = match (agreed_plan, case.plan_agreed_on) {
+        (Some(plan), Some(agreed_on)) => payments_due(conn, case, plan, agreed_on).await?,
+        _ => vec![],
+    };
     let mut consents_to_renew = Vec::new();
     if let Some(version) = agreed.and_then(|v| u32::try_from(v).ok()) {
         let consents = crate::consents::on_case(conn, &case.id).await?;
@@ -179,5 +184,38 @@ async fn facts(state: &Services, conn: &mut AnyConnection, case: &CaseRow, today
         surveys: taken,
         referrals_awaiting,
         consents_to_renew,
+        payments_due,
     })
+}
+
+/// The components of the agreed plan with a planned amount not yet paid in full (in its
+/// currency), each due from its start (or the plan's agreement).
+async fn payments_due(
+    conn: &mut AnyConnection,
+    case: &CaseRow,
+    plan: &homeward_store::frames::PlanRow,
+    agreed_on: NaiveDate,
+) -> Result<Vec<(u32, NaiveDate)>> {
+    use homeward_domain::records::{Assistance, RecordKind};
+    let content: homeward_domain::plan_document::PlanContent = from_json("plan content", &plan.content)?;
+    let paid: Vec<Assistance> = homeward_store::query::records::list(conn, &case.id, RecordKind::Assistance)
+        .await?
+        .iter()
+        .map(|r| from_json::<Assistance>("assistance", &r.data))
+        .collect::<Result<_, _>>()?;
+    let version = u32::try_from(plan.plan_version).ok();
+    let mut due = vec![];
+    for (i, component) in content.components.iter().enumerate() {
+        let Some(planned) = component.estimated_cost.as_ref().and_then(|a| a.money().ok()) else { continue };
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        let paid_minor: i64 = paid
+            .iter()
+            .filter(|a| a.plan_version == version && a.component == Some(index) && a.value.currency == planned.currency)
+            .filter_map(|a| a.value.money().ok())
+            .fold(0i64, |sum, m| sum.saturating_add(m.minor));
+        if paid_minor < planned.minor {
+            due.push((index, component.start.unwrap_or(agreed_on)));
+        }
+    }
+    Ok(due)
 }
