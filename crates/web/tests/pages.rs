@@ -39,12 +39,17 @@ impl Browser {
     }
 
     async fn user(&self, username: &str, role: &str, office: Option<&str>, language: &str) {
+        self.account(username, role, office, None, language).await;
+    }
+
+    /// An account with the demo password; `provider` for a partner.
+    async fn account(&self, username: &str, role: &str, office: Option<&str>, provider: Option<&str>, language: &str) {
         let mut tx = self.store.begin().await.unwrap();
         let row = UserRow {
             username: username.into(),
             role: homeward_domain::access::Role::from_name(role).expect("a role"),
             office: office.map(str::to_string),
-            provider_id: None,
+            provider_id: provider.map(homeward_domain::ids::ProviderId::new),
             sections: vec![],
             language: language.into(),
             password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
@@ -1076,21 +1081,7 @@ async fn a_partner_lists_its_packets_newest_first_searches_filters_and_prints_on
         assert_eq!(s.status, StatusCode::OK, "{}", s.body);
         sent.push(r["id"].as_str().unwrap().to_string());
     }
-    let mut tx = b.store.begin().await.unwrap();
-    let row = UserRow {
-        username: "centre".into(),
-        role: homeward_domain::access::Role::Partner,
-        office: None,
-        provider_id: Some(homeward_domain::ids::ProviderId::new(provider.clone())),
-        sections: vec![],
-        language: "en".into(),
-        password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
-        disabled: false,
-        created_at: homeward_store::now(),
-        emergency_sharing: false,
-    };
-    users::upsert(&mut tx, &row).await.unwrap();
-    homeward_store::commit(tx).await.unwrap();
+    b.account("centre", "partner", None, Some(&provider), "en").await;
     let cookie = b.sign_in("centre").await;
     let list = b.get("/packets", &cookie).await;
     let (awa, khadija) = (list.body.find("tailoring").unwrap(), list.body.find("welding").unwrap());
