@@ -484,8 +484,15 @@ pub struct TimelineEntry {
     /// `registered`, a record kind, `survey`, `plan`, `referral`, `closed`.
     pub kind: String,
     pub id: String,
-    /// A short description: the survey's phase and status, the plan's version and state, ...
+    /// A short description in English: the survey's phase and status, the plan's version and
+    /// state, ... (pages compose theirs from the fields below, in the user's language).
     pub summary: String,
+    /// The record kind, survey phase, or closure reason: a stable name.
+    pub what: Option<String>,
+    /// The state or status reached: a stable name.
+    pub state: Option<String>,
+    /// The plan's version.
+    pub number: Option<i64>,
 }
 
 /// Everything on a case in date order. Records of sections the caller is not granted are left
@@ -504,6 +511,9 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
         kind: "registered".into(),
         id: case.id.to_string(),
         summary: format!("case {} opened in office {}", case.case_number, case.office),
+        what: Some(case.office.clone()),
+        state: None,
+        number: None,
     }];
     for r in records::all_of_case(&mut conn, id).await? {
         let hidden = r.section.or(fixed_section(r.kind)).is_some_and(|s| !caller.access.may_read_section(s));
@@ -513,6 +523,9 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
                 kind: r.kind.name().to_string(),
                 id: r.id.to_string(),
                 summary: r.kind.name().replace('_', " "),
+                what: Some(r.kind.name().to_string()),
+                state: None,
+                number: None,
             });
         }
     }
@@ -523,6 +536,9 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
             kind: "survey".into(),
             id: s.id.to_string(),
             summary: format!("RSS {} survey: {status}", s.phase.name()),
+            what: Some(s.phase.name().to_string()),
+            state: Some(status.to_string()),
+            number: None,
         });
     }
     for p in plans::of_case(&mut conn, id).await? {
@@ -531,6 +547,9 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
             kind: "plan".into(),
             id: p.id.to_string(),
             summary: format!("plan version {}: {}", p.plan_version, p.state.name()),
+            what: None,
+            state: Some(p.state.name().to_string()),
+            number: Some(p.plan_version),
         });
     }
     for r in referrals::of_case(&mut conn, id).await? {
@@ -539,6 +558,9 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
             kind: "referral".into(),
             id: r.id.to_string(),
             summary: format!("referral: {}", r.state.name()),
+            what: None,
+            state: Some(r.state.name().to_string()),
+            number: None,
         });
     }
     if let Some(closure) = &case.closure {
@@ -548,6 +570,9 @@ pub async fn timeline(state: &Services, caller: &Caller, id: &str) -> Result<Vec
             kind: "closed".into(),
             id: case.id.to_string(),
             summary: format!("closed: {}", c.reason),
+            what: Some(c.reason.to_string()),
+            state: None,
+            number: None,
         });
     }
     drop(conn);

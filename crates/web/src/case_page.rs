@@ -91,6 +91,29 @@ async fn flags(state: &Services, session: &Session, case_id: &str) -> Vec<&'stat
 }
 
 impl CasePage<'_> {
+    /// A timeline entry in the user's language, from its stable names.
+    fn timeline_text(&self, e: &homeward_service::cases::TimelineEntry) -> String {
+        let t = self.t;
+        let what = e.what.as_deref().unwrap_or("");
+        let state = e.state.as_deref().unwrap_or("");
+        match e.kind.as_str() {
+            "registered" => t.get("timeline_registered").replace("{office}", what),
+            "survey" => format!(
+                "{} · {}",
+                t.get("timeline_survey").replace("{phase}", t.named("phase", what)),
+                t.named("survey_status", state)
+            ),
+            "plan" => format!(
+                "{} · {}",
+                t.get("timeline_plan").replace("{version}", &e.number.unwrap_or_default().to_string()),
+                t.named("plan_state", state)
+            ),
+            "referral" => format!("{} · {}", t.get("timeline_referral"), t.named("referral_state", state)),
+            "closed" => format!("{} · {}", t.get("timeline_closed"), t.named("reason", what)),
+            kind => t.named("timeline_record", kind).to_string(),
+        }
+    }
+
     /// A provider's organisation and place, by its id (the id itself if it left the directory).
     fn provider_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.providers.iter().find(|(p, _)| p == id).map_or(id, |(_, name)| name.as_str())

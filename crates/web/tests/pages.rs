@@ -231,6 +231,7 @@ async fn the_caseload_lists_the_cases_in_the_users_language_and_office() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Aminata Diallo") && page.body.contains("Âge au retour"));
     assert!(page.body.contains("commencer les évaluations"), "the next steps in French");
+    assert!(page.body.contains("Dossier ouvert au bureau dakar"), "and the timeline");
     let hidden = b.get(&format!("/cases/{theirs}"), &cookie).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     let css = b.get("/static/homeward.css", "").await;
