@@ -667,7 +667,18 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
     if (found.wide) problems.push(`${path} is ${found.width} px wide`);
     for (const s of found.small) problems.push(`${path}: a target under 24 px: ${s}`);
   }
+  // The same in French, as the Dakar counsellor reads it: longer words must not widen a page.
+  await signOut(page);
+  await signIn(page, "counsellor");
+  for (const path of ["/", "/?filtered=1", caseHref, `${caseHref}/referrals`, `${caseHref}/surveys/new`, "/settings"]) {
+    await page.goto(`${base}${path}`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 361) problems.push(`${path} in French is ${width} px wide`);
+  }
+  assert.equal(await page.locator("html").getAttribute("lang"), "fr");
   assert.deepEqual(problems, []);
+  await signOut(page);
+  await signIn(page, "fatou");
   await page.goto(`${base}/`);
   await shoot(page, "phone-worklist");
   await page.goto(`${base}${caseHref}`);
