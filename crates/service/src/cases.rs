@@ -72,7 +72,7 @@ pub(crate) async fn register_noting(
         created_by: caller.username.clone(),
         updated_at: at,
     };
-    cases::insert(&mut tx, &row, &terms(&row)).await?;
+    cases::insert(&mut tx, &row, &search_terms(&row)).await?;
     let mut entries = vec![entry(caller, "create", "case", &id, Some(&id), &["registration"])];
     for other in not_duplicates.iter().take(20) {
         entries.push(entry(caller, "confirm_not_duplicate", "case", other, Some(&id), &["registration"]));
@@ -151,10 +151,6 @@ pub fn search_terms(row: &CaseRow) -> Vec<String> {
     terms
 }
 
-fn terms(row: &CaseRow) -> Vec<String> {
-    search_terms(row)
-}
-
 /// The version of the search terms; cases indexed under an older one are indexed again at start.
 const SEARCH_TERMS_VERSION: i64 = 2;
 
@@ -174,7 +170,7 @@ pub async fn reindex_search(state: &Services) -> Result<usize> {
         drop(conn);
         let mut tx = state.store.begin().await?;
         for row in &page.items {
-            cases::replace_terms(&mut tx, &row.id, &terms(row)).await?;
+            cases::replace_terms(&mut tx, &row.id, &search_terms(row)).await?;
         }
         homeward_store::commit(tx).await?;
         done += page.items.len();
@@ -388,7 +384,7 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
     if let Some(schedule) = schedule {
         case.schedule = schedule;
     }
-    let version = cases::update(&mut tx, &case, update.version, Some(&terms(&case))).await?;
+    let version = cases::update(&mut tx, &case, update.version, Some(&search_terms(&case))).await?;
     store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "case", id, Some(id), &["registration"])])
         .await?;
     homeward_store::commit(tx).await?;
