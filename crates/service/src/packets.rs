@@ -43,9 +43,20 @@ pub struct PacketView {
 }
 
 impl PacketView {
-    fn new(row: &ReferralRow, standing: bool) -> Result<PacketView, StoreError> {
-        let state = state_of(row)?;
+    /// The partner's view of a sent packet: its data only while the consent that allowed it
+    /// stands today. A packet sent on the urgent path (no consent, life at risk) stands as sent.
+    async fn of(conn: &mut AnyConnection, row: &ReferralRow) -> Result<PacketView> {
         let packet: Packet = from_json("referral packet", row.packet.as_deref().ok_or(StoreError::NotFound)?)?;
+        let standing = match packet.plan_version {
+            None => from_json::<ReferralRequest>("referral request", &row.request)?.consent_override_reason.is_some(),
+            Some(plan_version) => {
+                let consents = crate::consents::on_case(conn, &row.case_id).await?;
+                let fields: Vec<PacketField> = packet.fields.keys().filter_map(|k| PacketField::from_name(k)).collect();
+                let data_use = DataUse::ReferralPacket { partner: &row.provider_id, plan_version, fields: &fields };
+                covering(&consents, data_use, homeward_store::today()).is_ok()
+            }
+        };
+        let state = state_of(row)?;
         Ok(PacketView {
             referral_id: row.id.to_string(),
             state,
@@ -57,26 +68,11 @@ impl PacketView {
     }
 }
 
-/// Whether the consent that allowed the packet still stands today. A packet sent on the urgent
-/// path (no consent, life at risk) stands as sent.
-async fn consent_stands(conn: &mut AnyConnection, row: &ReferralRow) -> Result<bool> {
-    let packet: Packet = from_json("referral packet", row.packet.as_deref().ok_or(StoreError::NotFound)?)?;
-    let Some(plan_version) = packet.plan_version else {
-        let request: ReferralRequest = from_json("referral request", &row.request)?;
-        return Ok(request.consent_override_reason.is_some());
-    };
-    let consents = crate::consents::on_case(conn, &row.case_id).await?;
-    let fields: Vec<PacketField> = packet.fields.keys().filter_map(|k| PacketField::from_name(k)).collect();
-    let data_use = DataUse::ReferralPacket { partner: &row.provider_id, plan_version, fields: &fields };
-    Ok(covering(&consents, data_use, homeward_store::today()).is_ok())
-}
-
-/// The views of `rows`, each showing its data only while its consent stands.
+/// The views of `rows`.
 async fn views(conn: &mut AnyConnection, rows: &[ReferralRow]) -> Result<Vec<PacketView>> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let standing = consent_stands(conn, row).await?;
-        out.push(PacketView::new(row, standing)?);
+        out.push(PacketView::of(conn, row).await?);
     }
     Ok(out)
 }
@@ -124,7 +120,7 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<PacketView>> 
 pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<PacketView> {
     let row = own_packet(state, caller, id).await?;
     let mut conn = state.store.read().await?;
-    let view = PacketView::new(&row, consent_stands(&mut conn, &row).await?)?;
+    let view = PacketView::of(&mut conn, &row).await?;
     drop(conn);
     state.reads.record(vec![entry(caller, "read", "referral_packet", id, Some(&row.case_id), shown(&view))]).await?;
     Ok(view)
@@ -146,7 +142,7 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ReferralSte
         .ok_or(ServiceError::NotFound)?;
     let to = REFERRAL.next(state_of(&row)?, step.action)?;
     apply(&mut tx, &mut row, &step, to, &caller.username).await?;
-    let standing = consent_stands(&mut tx, &row).await?;
+    let view = PacketView::of(&mut tx, &row).await?;
     let case_id = row.case_id.clone();
     store_audit::append(
         &mut tx,
@@ -155,5 +151,5 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ReferralSte
     )
     .await?;
     homeward_store::commit(tx).await?;
-    Ok(PacketView::new(&row, standing)?)
+    Ok(view)
 }
