@@ -24,11 +24,16 @@ pub(crate) async fn on_case(conn: &mut AnyConnection, case_id: &str) -> Result<V
         .collect())
 }
 
-/// Refuses `data_use` unless a consent on the case covers it today, naming `field` and what
-/// is missing.
-pub(crate) async fn require(conn: &mut AnyConnection, case_id: &str, data_use: DataUse<'_>, field: &str) -> Result<()> {
+/// The consent on the case that covers `data_use` today, or the refusal naming `field` and
+/// what is missing.
+pub(crate) async fn require(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    data_use: DataUse<'_>,
+    field: &str,
+) -> Result<Consent> {
     let consents = on_case(conn, case_id).await?;
-    covering(&consents, data_use, homeward_store::today()).map(|_| ()).map_err(|missing| {
+    covering(&consents, data_use, homeward_store::today()).cloned().map_err(|missing| {
         ServiceError::problem(
             field,
             problem!(

@@ -261,7 +261,7 @@ pub async fn step(
     let needs_consent = matches!(step.action, ReferralAction::Consent)
         || (step.action == ReferralAction::Send && from != ReferralState::Urgent);
     let today = homeward_store::today();
-    let plan_version = if needs_consent { Some(check_consent(&mut tx, &case, &request).await?) } else { None };
+    let plan_version = if needs_consent { Some(check_consent(&mut tx, &case, &request).await?.0) } else { None };
     if step.action == ReferralAction::Send {
         check_agreement(&mut tx, &request.provider).await?;
         row.packet = Some(to_json(&packet(&case, &row.id, &request, today, plan_version)?));
@@ -333,13 +333,31 @@ async fn agreed_plan_version(conn: &mut AnyConnection, case: &CaseRow, asked: Op
     Ok(version)
 }
 
-/// The plan version whose consent covers sending this referral's packet, or 422 naming what
-/// is missing.
-async fn check_consent(conn: &mut AnyConnection, case: &CaseRow, request: &ReferralRequest) -> Result<u32> {
+/// The plan version and the consent that cover sending this referral's packet, or 422 naming
+/// what is missing.
+async fn check_consent(
+    conn: &mut AnyConnection,
+    case: &CaseRow,
+    request: &ReferralRequest,
+) -> Result<(u32, homeward_domain::consent::Consent)> {
     let plan_version = agreed_plan_version(conn, case, request.plan_version).await?;
     let data_use = DataUse::ReferralPacket { partner: &request.provider, plan_version, fields: &request.data_shared };
-    crate::consents::require(conn, &case.id, data_use, "consent").await?;
-    Ok(plan_version)
+    let consent = crate::consents::require(conn, &case.id, data_use, "consent").await?;
+    Ok((plan_version, consent))
+}
+
+/// The consent that would cover sending a referral asked as `request` today, or the refusal
+/// `consent` and `send` would answer: what a page shows beside a referral not yet sent.
+pub async fn covering_consent(
+    state: &Services,
+    caller: &Caller,
+    case_id: &str,
+    request: &ReferralRequest,
+) -> Result<homeward_domain::consent::Consent> {
+    check_reader(caller)?;
+    let mut conn = state.store.read().await?;
+    let case = case_in_scope(&mut conn, caller, case_id).await?;
+    Ok(check_consent(&mut conn, &case, request).await?.1)
 }
 
 /// Refuses to send to a provider without a data-sharing agreement on record (L8359-8361).

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
-use homeward_domain::consent::{Consent, DataUse, covering};
 use homeward_domain::problem;
 use homeward_domain::referral::{MhpssCategory, PacketField, ReferralAction, ReferralRequest, ReferralStep, Urgency};
 use homeward_domain::validate::FieldError;
@@ -120,48 +119,6 @@ pub struct ToRefer {
     pub description: String,
 }
 
-/// The consents on record and the plan version a referral would serve, to answer "is sharing
-/// with this provider covered?" exactly as the API will when the referral is consented or sent.
-struct ConsentContext {
-    consents: Vec<Consent>,
-    plan_version: Option<u32>,
-}
-
-impl ConsentContext {
-    fn answer(&self, t: &Catalogue, request: &ReferralRequest) -> Result<String, String> {
-        let Some(version) = self.plan_version else {
-            return Err(t.problem("the case has no agreed plan: a referral serves the agreed plan version"));
-        };
-        if let Some(asked) = request.plan_version.filter(|&a| a != version) {
-            return Err(t.problem(&format!(
-                "the referral serves plan version {asked}, but the agreed plan is version {version}"
-            )));
-        }
-        let on = homeward_store::today();
-        let data_use =
-            DataUse::ReferralPacket { partner: &request.provider, plan_version: version, fields: &request.data_shared };
-        covering(&self.consents, data_use, on)
-            .map(|c| {
-                t.get("covered_by")
-                    .replace("{date}", &t.date(&c.given_on))
-                    .replace("{method}", t.named("method", c.method.name()))
-            })
-            .map_err(|missing| missing.to_string())
-    }
-}
-
-async fn consent_context(state: &Services, session: &Session, case_id: &str) -> ConsentContext {
-    let consents =
-        crate::consents::of_case(state, session, case_id).await.iter().filter_map(|c| c.data.consent().ok()).collect();
-    let plans = plans::list(state, &session.caller, case_id).await.unwrap_or_default();
-    let plan_version = plans
-        .iter()
-        .filter(|p| matches!(p.state.name(), "agreed" | "active"))
-        .max_by_key(|p| p.plan_version)
-        .and_then(|p| u32::try_from(p.plan_version).ok());
-    ConsentContext { consents, plan_version }
-}
-
 async fn page(
     state: Services,
     session: Session,
@@ -220,20 +177,29 @@ async fn page(
     )
     .await
     .unwrap_or_default();
-    let context = consent_context(&state, &session, &case_id).await;
-    let rows = views
-        .into_iter()
-        .rev()
-        .map(|view| {
-            let provider = everyone
-                .iter()
-                .find(|p| p.id == view.provider_id)
-                .map_or_else(|| view.provider_id.clone(), |p| p.data.organisation.clone());
-            let unsent = matches!(view.state.name(), "proposed" | "consented");
-            let consent = unsent.then(|| context.answer(t, &view.request));
-            Row { view, provider, consent }
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(views.len());
+    for view in views.into_iter().rev() {
+        let provider = everyone
+            .iter()
+            .find(|p| p.id == view.provider_id)
+            .map_or_else(|| view.provider_id.clone(), |p| p.data.organisation.clone());
+        // Asked of the same operation `consent` and `send` use, so the page says what they will.
+        let consent = if matches!(view.state.name(), "proposed" | "consented") {
+            Some(match api::covering_consent(&state, &session.caller, &case_id, &view.request).await {
+                Ok(c) => Ok(t
+                    .get("covered_by")
+                    .replace("{date}", &t.date(&c.given_on))
+                    .replace("{method}", t.named("method", c.method.name()))),
+                Err(ServiceError::Invalid(m, fields)) => {
+                    Err(fields.first().map_or_else(|| t.problem(&m), |f| t.field_problem(f)))
+                }
+                Err(e) => Err(e.to_string()),
+            })
+        } else {
+            None
+        };
+        rows.push(Row { view, provider, consent });
+    }
     let has_errors = !errors.is_empty();
     let page = ReferralsPage {
         t,
