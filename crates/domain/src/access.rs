@@ -64,6 +64,8 @@ named_enum! {
         ReadAudit = "read_audit",
         /// See the referrals sent without consent (the urgent path) in one's offices.
         ReviewOverrides = "review_overrides",
+        /// Merge a case registered twice into the other.
+        MergeCases = "merge_cases",
     }
 }
 
@@ -90,10 +92,14 @@ impl Role {
         match self {
             Role::Admin => {
                 CASE_WORK.contains(&permission)
-                    || matches!(permission, P::ManageProviders | P::ManageUsers | P::ReadAudit | P::ReviewOverrides)
+                    || matches!(
+                        permission,
+                        P::ManageProviders | P::ManageUsers | P::ReadAudit | P::ReviewOverrides | P::MergeCases
+                    )
             }
             Role::Supervisor => {
-                CASE_WORK.contains(&permission) || matches!(permission, P::ManageProviders | P::ReviewOverrides)
+                CASE_WORK.contains(&permission)
+                    || matches!(permission, P::ManageProviders | P::ReviewOverrides | P::MergeCases)
             }
             Role::CaseManager => CASE_WORK.contains(&permission),
             Role::Counsellor => {

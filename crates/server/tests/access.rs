@@ -148,6 +148,13 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/referral-packets".into(), None, P::HandleReferralPackets, false),
         // Single items and their moves: the check comes before the lookup, so an allowed role
         // gets 404 for these made-up ids and a denied one 403.
+        e(
+            "POST",
+            format!("{c}/merge"),
+            Some(json!({"merged_case": "none", "version": 1, "merged_version": 1, "reason": "same person"})),
+            P::MergeCases,
+            false,
+        ),
         e("GET", format!("{c}/surveys/none"), None, P::ReadCases, false),
         e("GET", format!("{c}/plans/none"), None, P::ReadCases, true),
         e("PUT", format!("{c}/plans/none"), Some(json!({"version": 1, "content": {}})), P::Plan, false),
@@ -280,7 +287,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 87, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 88, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -20,6 +20,8 @@ on_both_backends!(
     the_worklist_shows_what_falls_due_on_ones_own_cases,
     the_same_person_registered_twice_is_caught_before_it_is_saved,
     the_case_list_sorts_by_any_column_page_after_page,
+    a_supervisor_merges_a_case_registered_twice,
+    a_merge_never_combines_two_plans_nor_crosses_offices,
 );
 
 async fn a_registered_case_has_an_id_and_a_human_case_number(t: &TestApp) {
@@ -458,4 +460,110 @@ async fn sorted(t: &TestApp, token: &str, sort: &str) -> Vec<String> {
             None => return names,
         }
     }
+}
+
+async fn a_supervisor_merges_a_case_registered_twice(t: &TestApp) {
+    let root = t.admin().await;
+    let sup = t.user("mariam", "supervisor", Some("dakar"), "").await;
+    let cm = t.user("fatou", "case_manager", Some("dakar"), "").await;
+    let kept = t.register(&root, "Khadija", "Ndiaye", "dakar").await;
+    let twice = t.register(&root, "Kadija", "N'Diaye", "dakar").await;
+    let (kept_id, twice_id) = (id(&kept), id(&twice));
+    let visit = json!({"date": "2026-02-02", "mode": "phone", "kind": "routine", "notes": "called"});
+    let (status, _) = t.post(&root, &format!("/api/v1/cases/{twice_id}/follow-ups"), visit).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = t
+        .post(
+            &root,
+            &format!("/api/v1/cases/{twice_id}/surveys"),
+            json!({"phase": "baseline", "date": "2026-02-10", "consent": "yes", "answers": support::best_answers()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let merge = |version: i64, merged_version: i64, reason: &str| json!({"merged_case": twice_id, "version": version, "merged_version": merged_version, "reason": reason});
+    let path = format!("/api/v1/cases/{kept_id}/merge");
+
+    // A case manager cannot merge; a reason is required; a stale version is refused.
+    let (status, _) = t.post(&cm, &path, merge(1, 1, "same person")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = t.post(&sup, &path, merge(1, 1, "  ")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "reason");
+    let (status, body) = t
+        .post(
+            &sup,
+            &format!("/api/v1/cases/{kept_id}/merge"),
+            json!({"merged_case": kept_id,
+        "version": 1, "merged_version": 1, "reason": "x"}),
+        )
+        .await;
+    assert_eq!((status, body["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("merge_itself")));
+    let (status, _) = t.post(&sup, &path, merge(1, 0, "same person")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(t.count("case_merges").await, 0, "nothing merged by a refused request");
+
+    let (_, current) = t.get(&root, &format!("/api/v1/cases/{twice_id}")).await;
+    let merged_version = current["version"].as_i64().unwrap();
+    let (status, after) = t.post(&sup, &path, merge(1, merged_version, "same ID card, registered in two visits")).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["merged_from"], json!([{"case_id": twice_id, "case_number": twice["case_number"]}]));
+    assert!(after["latest_band"].is_string(), "the kept case takes the merged case's survey band: {after}");
+
+    // Every record moved; the merged case is archived, read only, and points to the kept one.
+    let (_, visits) = t.get(&root, &format!("/api/v1/cases/{kept_id}/follow-ups")).await;
+    assert_eq!(visits.as_array().unwrap().len(), 1);
+    let (_, surveys) = t.get(&root, &format!("/api/v1/cases/{kept_id}/surveys")).await;
+    assert_eq!(surveys.as_array().unwrap().len(), 1);
+    let (_, none) = t.get(&root, &format!("/api/v1/cases/{twice_id}/follow-ups")).await;
+    assert_eq!(none, json!([]));
+    let (_, merged) = t.get(&root, &format!("/api/v1/cases/{twice_id}")).await;
+    assert_eq!(merged["status"], "archived");
+    assert_eq!(merged["merged_into"], json!({"case_id": kept_id, "case_number": kept["case_number"]}));
+    assert_eq!(merged["allowed_actions"], json!([]));
+    let (status, _) = t
+        .post(
+            &root,
+            &format!("/api/v1/cases/{twice_id}/follow-ups"),
+            json!({"date": "2026-02-03", "mode": "phone", "kind": "routine"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "the merged case takes no more records");
+
+    // Replayed: refused, nothing moves twice.
+    let (status, _) = t.post(&sup, &path, merge(2, merged_version + 1, "again")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(t.count("case_merges").await, 1);
+    // The merged case is no longer offered as a possible duplicate; the kept one is.
+    let (_, found) = t.post(&root, "/api/v1/cases/duplicates", registration("Khadija", "Ndiaye", "dakar")).await;
+    let found: Vec<&str> = found.as_array().unwrap().iter().map(|d| d["case_id"].as_str().unwrap()).collect();
+    assert_eq!(found, [kept_id.as_str()]);
+    // Audited on both cases.
+    let mut conn = t.store.read().await.unwrap();
+    for case in [&kept_id, &twice_id] {
+        let log = homeward_store::audit::for_case(&mut conn, case, 100).await.unwrap();
+        assert!(log.iter().any(|e| e.entry.action == "merge" && e.entry.actor == "mariam"), "{case}: {log:?}");
+    }
+}
+
+async fn a_merge_never_combines_two_plans_nor_crosses_offices(t: &TestApp) {
+    let root = t.admin().await;
+    let sup = t.user("mariam", "supervisor", Some("dakar"), "").await;
+    let a = id(&t.register(&root, "Awa", "Sow", "dakar").await);
+    let b = id(&t.register(&root, "Awa", "Sow", "dakar").await);
+    let elsewhere = id(&t.register(&root, "Awa", "Sow", "thies").await);
+    for case in [&a, &b] {
+        let (status, _) = t.post(&root, &format!("/api/v1/cases/{case}/plans"), json!({"content": {}})).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let version =
+        async |case: &str| t.get(&root, &format!("/api/v1/cases/{case}")).await.1["version"].as_i64().unwrap();
+    let (va, vb, ve) = (version(&a).await, version(&b).await, version(&elsewhere).await);
+    let body = |other: &str, merged_version: i64| json!({"merged_case": other, "version": va, "merged_version": merged_version, "reason": "same"});
+    let (status, refusal) = t.post(&sup, &format!("/api/v1/cases/{a}/merge"), body(&b, vb)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refusal}");
+    assert!(refusal["error"].as_str().unwrap().contains("reintegration plan"), "{refusal}");
+    let (status, refusal) = t.post(&sup, &format!("/api/v1/cases/{a}/merge"), body(&elsewhere, ve)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another office's case is not one of hers: {refusal}");
+    assert_eq!(refusal["fields"][0]["code"], "no_such_case");
+    assert_eq!(t.count("case_merges").await, 0);
 }

@@ -185,7 +185,7 @@ pub async fn reindex_search(state: &Services) -> Result<usize> {
     Ok(done)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
@@ -336,8 +336,9 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<CaseVie
     caller.require(Permission::ReadCases)?;
     let mut conn = state.store.read().await?;
     let case = case_in_scope(&mut conn, caller, id).await?;
+    let merges = cases::merges(&mut conn, id).await?;
     drop(conn);
-    let view = CaseView::new(&case, caller, &state.timing)?;
+    let view = CaseView::new(&case, caller, &state.timing)?.with_merges(merges);
     let fields = CaseView::audited_fields(caller);
     state.reads.record(vec![entry(caller, "read", "case", id, Some(id), fields)]).await?;
     Ok(view)

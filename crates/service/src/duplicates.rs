@@ -58,12 +58,14 @@ pub async fn possible_duplicates(
     };
     let mut conn = state.store.read().await?;
     let page = cases::list(&mut conn, &filter, None, LIMIT).await?;
+    // A case merged into another is that other case now: only the kept one is offered.
+    let merged = cases::merged_among(&mut conn, &page.items.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()).await?;
     drop(conn);
     let id_document = r.profile.id_document.as_deref().map(str::trim).filter(|d| !d.is_empty());
     let mut found: Vec<PossibleDuplicate> = page
         .items
         .iter()
-        .filter(|c| caller.access.covers_office(&c.office))
+        .filter(|c| caller.access.covers_office(&c.office) && !merged.iter().any(|m| m == c.id.as_str()))
         .map(|c| {
             let mut matches = Vec::new();
             if c.date_of_birth == r.date_of_birth {

@@ -7,7 +7,7 @@
 //! entries. A caller cannot skip one by calling another layer: the store has no notion of who
 //! acts, and adapters only translate.
 //!
-//! - [`cases`], [`records`], [`surveys`], [`plans`], [`referrals`], [`packets`]: the case and
+//! - [`cases`], [`duplicates`], [`merges`], [`records`], [`surveys`], [`plans`], [`referrals`], [`packets`]: the case and
 //!   everything on it;
 //! - [`providers`], [`users`], [`session`], [`catalogue`]: the directory, accounts, signing in,
 //!   programme data;
@@ -25,6 +25,7 @@ pub mod error;
 pub mod idempotency;
 pub mod indicators;
 pub mod input;
+pub mod merges;
 pub mod packets;
 pub mod plans;
 pub mod providers;

@@ -171,7 +171,7 @@ pub(crate) fn next_follow_up_after(state: &Services, case: &CaseRow, after: Naiv
 }
 
 /// The case's next follow-up: the next due date of its latest visit.
-async fn refresh_follow_up(tx: &mut Tx, case: &CaseRow) -> Result<()> {
+pub(crate) async fn refresh_follow_up(tx: &mut Tx, case: &CaseRow) -> Result<()> {
     let visits = records::list(tx, &case.id, RecordKind::FollowUp).await?;
     let mut latest: Option<FollowUp> = None;
     for v in &visits {

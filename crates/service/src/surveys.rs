@@ -187,7 +187,7 @@ fn cell(answer: &Answer) -> String {
 }
 
 /// Sets the case's band to that of its latest scored survey.
-async fn refresh_band(tx: &mut Tx, case: &CaseRow, profile: &str) -> Result<()> {
+pub(crate) async fn refresh_band(tx: &mut Tx, case: &CaseRow, profile: &str) -> Result<()> {
     let all = surveys::of_case(tx, &case.id).await?;
     let latest = all
         .iter()

@@ -10,6 +10,7 @@ use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_rss::{Band, ProfileStatus, Status};
 use homeward_store::column::instant_text;
 use homeward_store::frames::{CaseRow, RecordRow, SurveyResultRow, SurveyRow};
+use homeward_store::query::cases::MergeLink;
 use homeward_store::{StoreError, from_json};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -57,6 +58,18 @@ pub struct CaseView {
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// The case this one was merged into (the same person registered twice): it holds the
+    /// records now. Only in a single case's read.
+    pub merged_into: Option<CaseLink>,
+    /// The cases merged into this one. Only in a single case's read.
+    pub merged_from: Vec<CaseLink>,
+}
+
+/// Another case, named by its id and number.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseLink {
+    pub case_id: String,
+    pub case_number: String,
 }
 
 impl CaseView {
@@ -94,7 +107,17 @@ impl CaseView {
             version: row.version,
             created_at: instant_text(&row.created_at),
             updated_at: instant_text(&row.updated_at),
+            merged_into: None,
+            merged_from: Vec::new(),
         })
+    }
+
+    /// The view with the case's merges (`homeward_store::query::cases::merges`).
+    pub fn with_merges(mut self, (into, from): (Option<MergeLink>, Vec<MergeLink>)) -> CaseView {
+        let link = |l: MergeLink| CaseLink { case_id: l.case_id, case_number: l.case_number };
+        self.merged_into = into.map(link);
+        self.merged_from = from.into_iter().map(link).collect();
+        self
     }
 
     /// Whether the case can be changed: not closed or archived (reopen it first).

@@ -262,6 +262,7 @@ impl Store {
             "counters",
             "sign_in_attempts",
             "idempotency_keys",
+            "case_merges",
             "grant_requests",
         ];
         if !TABLES.contains(&table) {

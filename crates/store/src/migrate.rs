@@ -25,6 +25,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(2, "sign_in", include_str!("../migrations/sqlite/0002_sign_in.sql")),
     Migration { rebuilds_tables: true, ..migration(3, "checks", include_str!("../migrations/sqlite/0003_checks.sql")) },
     migration(4, "trust", include_str!("../migrations/sqlite/0004_trust.sql")),
+    migration(5, "merges", include_str!("../migrations/sqlite/0005_merges.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -32,6 +33,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(2, "sign_in", include_str!("../migrations/postgres/0002_sign_in.sql")),
     migration(3, "checks", include_str!("../migrations/postgres/0003_checks.sql")),
     migration(4, "trust", include_str!("../migrations/postgres/0004_trust.sql")),
+    migration(5, "merges", include_str!("../migrations/postgres/0005_merges.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -61,6 +61,8 @@ struct CasePage<'a> {
     /// The case's other pages: records, plan, referrals.
     menu: Vec<(&'static str, &'static str)>,
     may_close: bool,
+    /// May merge a duplicate registration into this case (supervisors).
+    may_merge: bool,
 }
 
 /// The case as the caller may see it (the API's read, audited), or the page that refuses it.
@@ -207,6 +209,7 @@ pub(crate) async fn case_page(
                 menu: crate::case_records::menu(&session),
                 may_close: session.caller.access.may(Permission::MoveCase)
                     && case.allowed_actions.iter().any(|a| matches!(a, CaseAction::Close | CaseAction::OptOut)),
+                may_merge: session.caller.access.may(Permission::MergeCases),
                 case,
             };
             let status = if page.message.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };

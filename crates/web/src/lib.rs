@@ -24,6 +24,7 @@ pub mod forms;
 pub mod i18n;
 mod indicators;
 mod layout;
+mod merge;
 mod packets;
 mod plan;
 mod progress;
@@ -61,6 +62,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/cases/{id}", get(case_page::case))
         .route("/cases/{id}/edit", get(register::edit_form).post(register::edit))
         .route("/cases/{id}/move", post(case_page::move_case))
+        .route("/cases/{id}/merge", get(merge::review).post(merge::merge))
         .route("/cases/{id}/consents", post(consents::record))
         .route("/cases/{id}/follow-ups", post(follow_ups::record))
         .route("/cases/{id}/plan", get(plan::show))

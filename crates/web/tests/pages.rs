@@ -1176,3 +1176,62 @@ async fn the_search_box_suggests_cases_as_you_type() {
     );
     assert_eq!(b.get("/suggest?q=Khadija", "").await.status, StatusCode::SEE_OTHER, "signed in only");
 }
+
+#[tokio::test]
+async fn a_supervisor_merges_a_duplicate_from_the_case_page_and_both_cases_show_it() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("mariam", "supervisor", Some("dakar"), "fr").await;
+    let kept = register(&b, "fatou", "Khadija", "dakar").await;
+    let twice = register(&b, "fatou", "Kadija", "dakar").await;
+    let number = async |case: &str| {
+        let mut conn = b.store.read().await.unwrap();
+        homeward_store::query::cases::get(&mut conn, case).await.unwrap().unwrap().case_number
+    };
+    let (kept_number, twice_number) = (number(&kept).await, number(&twice).await);
+
+    // The case manager is not offered the merge, and cannot open it.
+    let fatou = b.sign_in("fatou").await;
+    assert!(!b.get(&format!("/cases/{kept}"), &fatou).await.body.contains("/merge\""));
+    assert_eq!(b.get(&format!("/cases/{kept}/merge"), &fatou).await.status, StatusCode::FORBIDDEN);
+
+    // The supervisor finds the duplicate by its number, sees both, and must say why.
+    let mariam = b.sign_in("mariam").await;
+    let case_page = b.get(&format!("/cases/{kept}"), &mariam).await;
+    assert!(case_page.body.contains(&format!("href=\"/cases/{kept}/merge\"")), "offered on the case page");
+    let unknown = b.get(&format!("/cases/{kept}/merge?other=HW-1999-000001"), &mariam).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("Aucun dossier de vos bureaux"), "{}", unknown.body);
+    let review = b.get(&format!("/cases/{kept}/merge?other={}", twice_number.to_lowercase()), &mariam).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(review.body.contains("Kadija Diallo") && review.body.contains("Khadija Diallo"), "both side by side");
+    let csrf = hidden(&review.body, "csrf");
+    let fields = |reason: &str| {
+        format!(
+            "csrf={csrf}&other={twice_number}&merged_case={}&version={}&merged_version={}&reason={reason}",
+            hidden(&review.body, "merged_case"),
+            hidden(&review.body, "version"),
+            hidden(&review.body, "merged_version")
+        )
+    };
+    let refused = b.post_form(&format!("/cases/{kept}/merge"), &mariam, &fields("")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("<p class=\"error\" id=\"reason-error\">est obligatoire</p>"), "{}", refused.body);
+    assert!(refused.body.contains("Kadija Diallo"), "the review stays on screen");
+    let done = b.post_form(&format!("/cases/{kept}/merge"), &mariam, &fields("same+ID+card")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location.as_deref(), Some(format!("/cases/{kept}").as_str()));
+
+    // Both cases show it, each linking to the other; the merged one offers no forms.
+    let kept_page = b.get(&format!("/cases/{kept}"), &fatou).await;
+    assert!(kept_page.body.contains("Merged into this case:"), "{}", kept_page.body);
+    assert!(kept_page.body.contains(&format!("<a href=\"/cases/{twice}\">{twice_number}</a>")));
+    let merged_page = b.get(&format!("/cases/{twice}"), &fatou).await;
+    assert!(merged_page.body.contains("This case was merged into"), "{}", merged_page.body);
+    assert!(merged_page.body.contains(&format!("<a href=\"/cases/{kept}\">{kept_number}</a>")));
+    assert!(!merged_page.body.contains("name=\"action\""), "no moves on the merged case");
+    // Submitted again (back button): refused, and the page says why in French.
+    let again = b.post_form(&format!("/cases/{kept}/merge"), &mariam, &fields("again")).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(again.body.contains("déjà fusionné dans"), "{}", again.body);
+}

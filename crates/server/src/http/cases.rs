@@ -84,6 +84,24 @@ pub async fn transition(
     Ok(Json(svc::transition(&state, &caller, &id, step).await?))
 }
 
+/// Merges another case (the same person registered twice) into this one: every record, survey,
+/// plan and referral moves here, and the other case is archived, pointing here. Supervisors and
+/// administrators only; 409 when either case changed since read, is closed, or both have a plan.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/merge", operation_id = "merge_case", tag = "cases", params(("id" = String, Path)),
+    request_body = homeward_service::merges::CaseMerge,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn merge(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    Body(merge): Body<homeward_service::merges::CaseMerge>,
+) -> ApiResult<Json<CaseView>> {
+    Ok(Json(homeward_service::merges::merge(&state, &caller, &id, merge).await?))
+}
+
 /// Everything on a case in date order. Records of sections the caller is not granted are left
 /// out.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", operation_id = "case_timeline", tag = "cases", params(("id" = String, Path)),

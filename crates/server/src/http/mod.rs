@@ -46,6 +46,7 @@ pub fn routes() -> Router<Services> {
         .route("/cases/confirmed", post(cases::register_confirmed))
         .route("/cases/{id}", get(cases::read).put(cases::update))
         .route("/cases/{id}/transitions", post(cases::transition))
+        .route("/cases/{id}/merge", post(cases::merge))
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/audit", get(cases::access_log))
         .route("/cases/{id}/due-dates", get(catalogue::due_dates))

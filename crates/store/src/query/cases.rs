@@ -378,3 +378,68 @@ pub async fn set_counter(tx: &mut Tx, name: &str, value: i64) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Moves every record, survey, plan and referral of case `merged` to case `kept` and records
+/// that `merged` now points to `kept`. The callers check both cases and archive the merged one.
+pub async fn merge(tx: &mut Tx, merged: &str, kept: &str, reason: &str, by: &str) -> Result<()> {
+    for table in ["case_records", "surveys", "plans", "referrals"] {
+        sqlx::query(safe!("UPDATE {table} SET case_id = $1 WHERE case_id = $2"))
+            .bind(kept)
+            .bind(merged)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO case_merges (merged_case, kept_case, reason, merged_at, merged_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(merged)
+    .bind(kept)
+    .bind(reason)
+    .bind(instant_text(&crate::now()))
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A case on the other side of a merge: its id and case number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeLink {
+    pub case_id: String,
+    pub case_number: String,
+}
+
+/// The case `id` was merged into, if any, and the cases merged into it.
+pub async fn merges(conn: &mut AnyConnection, id: &str) -> Result<(Option<MergeLink>, Vec<MergeLink>)> {
+    let link =
+        |r: &AnyRow| -> Result<MergeLink> { Ok(MergeLink { case_id: r.try_get(0)?, case_number: r.try_get(1)? }) };
+    let into = sqlx::query(
+        "SELECT c.id, c.case_number FROM case_merges m JOIN cases c ON c.id = m.kept_case WHERE m.merged_case = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let from = sqlx::query(
+        "SELECT c.id, c.case_number FROM case_merges m JOIN cases c ON c.id = m.merged_case \
+         WHERE m.kept_case = $1 ORDER BY c.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((into.as_ref().map(link).transpose()?, from.iter().map(link).collect::<Result<_>>()?))
+}
+
+/// Of the cases `ids`, those merged into another case.
+pub async fn merged_among(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<String>> {
+    let mut merged = Vec::new();
+    for id in ids {
+        let r = sqlx::query("SELECT 1 FROM case_merges WHERE merged_case = $1")
+            .bind(*id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if r.is_some() {
+            merged.push((*id).to_string());
+        }
+    }
+    Ok(merged)
+}
