@@ -1235,3 +1235,64 @@ async fn a_supervisor_merges_a_duplicate_from_the_case_page_and_both_cases_show_
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     assert!(again.body.contains("déjà fusionné dans"), "{}", again.body);
 }
+
+#[tokio::test]
+async fn the_feasibility_checklist_is_part_of_the_plan_form_and_a_refusal_keeps_its_marks() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let case_id = register(&b, "fatou", "Awa", "dakar").await;
+    let plan = r#"{"content":{"components":[{"dimension":"economic","level":"individual","intervention":"vocational_training","description":"Tailoring course","modality":"service"}]}}"#;
+    let plan = json_of(&api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/plans"), plan.into()).await);
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    let cookie = b.sign_in("fatou").await;
+    let editor = b.get(&format!("/cases/{case_id}/plan"), &cookie).await;
+    let form_html = &editor.body[editor.body.find("data-draft=\"plan:").unwrap()..];
+    let form_html = &form_html[..form_html.find("</form>").unwrap()];
+    assert!(form_html.contains("name=\"checklist[0].intervention\" value=\"vocational_training\""), "{form_html}");
+    assert!(form_html.contains("name=\"checklist[0].mark0\""), "the criteria are inputs of the plan's form");
+    assert!(!editor.body.contains("/plan/checks"), "no second form to submit separately");
+    let csrf = hidden(&editor.body, "csrf");
+    let checks = async || {
+        let mut conn = b.store.read().await.unwrap();
+        homeward_store::query::records::list(
+            &mut conn,
+            &case_id,
+            homeward_domain::records::RecordKind::FeasibilityCheck,
+        )
+        .await
+        .unwrap()
+        .len()
+    };
+    let form = |why: &str, months: &str| {
+        format!(
+            "csrf={csrf}&version=1&place_of_return=Thi%C3%A8s&components[0].intervention=vocational_training&components[0].level=individual&components[0].modality=service&components[0].description=Tailoring+course&checklist[0].intervention=vocational_training&checklist[0].mark0=not_met&checklist[0].why0={why}&checklist[0].mark1=met&estimated_duration_months={months}&go=save"
+        )
+    };
+    let path = format!("/cases/{case_id}/plan/{plan_id}");
+
+    // A criterion not met without a reason: refused at that criterion, every mark kept.
+    let refused = b.post_form(&path, &cookie, &form("", "6")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(
+        refused.body.contains("<p class=\"error\" id=\"checklist[0].why0-error\">not met: say why</p>"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("criterion 1"), "never a criterion's number");
+    assert!(refused.body.contains("<option value=\"not_met\" selected>"), "the marks typed are kept");
+    // A problem in the plan itself: refused, the checklist's marks and reasons kept.
+    let refused = b.post_form(&path, &cookie, &form("No+centre+nearby", "six")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("value=\"No centre nearby\""), "{}", refused.body);
+    assert_eq!(checks().await, 0, "nothing recorded while the form is refused");
+
+    let saved = b.post_form(&path, &cookie, &form("No+centre+nearby", "6")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(checks().await, 1, "the checklist is recorded as a feasibility check with the plan");
+    let shown = b.get(&format!("/cases/{case_id}/plan"), &cookie).await;
+    assert!(shown.body.contains("value=\"No centre nearby\""), "read back as recorded");
+    // Saved again unchanged: no second check.
+    let again = b.post_form(&path, &cookie, &form("No+centre+nearby", "6").replace("version=1", "version=2")).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(checks().await, 1);
+}

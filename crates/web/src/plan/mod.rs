@@ -37,7 +37,7 @@ use crate::i18n::{Catalogue, catalogue};
 use crate::layout::render;
 use crate::session::{Posted, Session};
 
-use checklists::checklists;
+use checklists::{changed_checks, check_problems, checklists, typed_checks};
 use editor::*;
 
 /// One component row of the editor.
@@ -164,7 +164,8 @@ async fn page(
         _ => editor_from_content(&PlanContent::default()),
     };
     let grid = state.grid.clone();
-    let lists = checklists(t, &grid, &editor.components, &checks);
+    let typed_checks = typed.map_or(vec![], |typed| typed_checks(typed, &grid));
+    let lists = checklists(t, &grid, &editor.components, &checks, &typed_checks);
     if editable {
         let next = editor.components.iter().map(|c| c.index + 1).max().unwrap_or(0);
         for index in next..next + BLANK_ROWS {
@@ -320,11 +321,26 @@ pub async fn save(
         Ok(c) => c,
         Err(e) => return refused(state, session, case_id, &typed, e, renamed).await,
     };
-    let edit = PlanEdit { version: value(&typed, "version").parse().unwrap_or(0), content };
-    match plans::edit(&state, &session.caller, &case_id, &plan_id, edit).await {
-        Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan#components")).into_response(),
-        Err(e) => refused(state, session, case_id, &typed, e, renamed).await,
+    // The checklists are part of the form: checked before anything is saved, so a refusal of
+    // either keeps both as typed; recorded (as feasibility checks) once the plan is saved.
+    let stored = records::list::<FeasibilityCheck>(&state, &session.caller, &case_id)
+        .await
+        .map_or(vec![], |l| l.into_iter().map(|v| v.data).collect::<Vec<_>>());
+    let checks = changed_checks(typed_checks(&typed, &state.grid), &stored);
+    let problems: Vec<FieldError> = checks.iter().flat_map(|(prefix, check)| check_problems(prefix, check)).collect();
+    if !problems.is_empty() {
+        return page(state, session, case_id, Some(&typed), problems, renamed).await;
     }
+    let edit = PlanEdit { version: value(&typed, "version").parse().unwrap_or(0), content };
+    if let Err(e) = plans::edit(&state, &session.caller, &case_id, &plan_id, edit).await {
+        return refused(state, session, case_id, &typed, e, renamed).await;
+    }
+    for (_, check) in checks {
+        if let Err(e) = records::create::<FeasibilityCheck>(&state, &session.caller, &case_id, check).await {
+            return refused(state, session, case_id, &typed, e, renamed).await;
+        }
+    }
+    Redirect::to(&format!("/cases/{case_id}/plan#components")).into_response()
 }
 
 /// Agrees the plan with the attestation, or moves it (activate, revise, complete, abandon).
@@ -380,6 +396,10 @@ pub async fn check(
         })
         .collect();
     let check = FeasibilityCheck { date: homeward_store::today(), intervention, marks };
+    let problems = check_problems("", &check);
+    if !problems.is_empty() {
+        return page(state, session, case_id, Some(&typed), problems, BTreeMap::new()).await;
+    }
     match records::create::<FeasibilityCheck>(&state, &session.caller, &case_id, check).await {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/plan#checklists")).into_response(),
         Err(e) => refused(state, session, case_id, &typed, e, BTreeMap::new()).await,
