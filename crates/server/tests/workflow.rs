@@ -47,8 +47,21 @@ async fn payments_follow_the_plan_unless_a_supervisor_accepts_an_exception(t: &T
     let code = |b: &serde_json::Value| b["fields"][0]["code"].as_str().unwrap_or("").to_string();
     let (status, body) = t.post(&manager, &path, payment("300000", 2)).await;
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "instalment_out_of_order".into()), "{body}");
-    let (status, body) = t.post(&manager, &path, payment("300000", 1)).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, first) = t.post(&manager, &path, payment("300000", 1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    // A correction follows the same rules, against the other payments (not against itself).
+    let correct = |data: Value, version: i64| json!({"version": version, "data": data});
+    let first_path = format!("{path}/{}", id(&first));
+    let (status, body) = t.put(&manager, &first_path, correct(payment("450000", 1), 1)).await;
+    assert_eq!(status, StatusCode::OK, "up to the planned amount, counting the payment once: {body}");
+    let (status, body) = t.put(&manager, &first_path, correct(payment("500000", 1), 2)).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "beyond_planned".into()), "{body}");
+    let mut ahead = payment("300000", 1);
+    ahead["date"] = (homeward_store::today() + chrono::Duration::days(3)).to_string().into();
+    let (status, body) = t.put(&manager, &first_path, correct(ahead, 2)).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "payment_in_the_future".into()), "{body}");
+    let (status, body) = t.put(&manager, &first_path, correct(payment("300000", 1), 2)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = t.post(&manager, &path, payment("300000", 2)).await;
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "beyond_planned".into()), "{body}");
     let mut ahead = payment("100000", 2);
@@ -61,8 +74,22 @@ async fn payments_follow_the_plan_unless_a_supervisor_accepts_an_exception(t: &T
     let (status, body) = t.post(&manager, &path, excused.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"].as_array().unwrap().iter().any(|f| f["code"] == "exception_needs_supervisor"), "{body}");
-    let (status, accepted) = t.post(&supervisor, &path, excused).await;
+    let (status, accepted) = t.post(&supervisor, &path, excused.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{accepted}");
+    // Correcting the accepted payment (its handover certificate) keeps the supervisor's acceptance; raising it
+    // further is a new exception, which only a supervisor accepts again.
+    let accepted_path = format!("{path}/{}", id(&accepted));
+    let mut noted = excused.clone();
+    noted["handover_certificate"] = true.into();
+    let (status, body) = t.put(&manager, &accepted_path, correct(noted.clone(), 1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut raised = noted.clone();
+    raised["value"]["amount"] = "350000".into();
+    raised["exception_reason"] = "Another price rise".into();
+    let (status, body) = t.put(&manager, &accepted_path, correct(raised.clone(), 2)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = t.put(&supervisor, &accepted_path, correct(raised, 2)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &case_id, 500).await.unwrap();
     assert!(

@@ -40,14 +40,16 @@ pub trait Kind: CaseRecord {
     /// status follows the work, `cases::follow_work`).
     const ADVANCES: &'static [CaseAction] = &[];
 
-    /// Checks a new record against the rest of the case, in its creation's transaction.
-    /// `Ok(true)` when an exception to a rule was accepted (by a supervisor, with a reason),
-    /// which the audit log then records.
+    /// Checks a record against the rest of the case, in the transaction that writes it;
+    /// `replacing` is the record a correction replaces (its id and what it held). `Ok(true)`
+    /// when an exception to a rule was accepted (by a supervisor, with a reason), which the
+    /// audit log then records.
     fn check_in_case(
         &self,
         _caller: &Caller,
         _tx: &mut Tx,
         _case: &CaseRow,
+        _replacing: Option<(&str, &Self)>,
     ) -> impl std::future::Future<Output = Result<bool>> + Send {
         async { Ok(false) }
     }
@@ -100,8 +102,16 @@ impl Kind for Assistance {
     const ADVANCES: &'static [CaseAction] = &[CaseAction::StartAssistance];
 
     /// Payments follow the agreed plan: one dated ahead, beyond the component's planned amount
-    /// or out of instalment order is refused, unless a supervisor accepts it with a reason.
-    async fn check_in_case(&self, caller: &Caller, tx: &mut Tx, case: &CaseRow) -> Result<bool> {
+    /// or out of instalment order is refused, unless a supervisor accepts it with a reason. A
+    /// correction is checked the same way against the other payments; one that keeps an
+    /// exception a supervisor accepted (same reason, no new exception) needs no supervisor again.
+    async fn check_in_case(
+        &self,
+        caller: &Caller,
+        tx: &mut Tx,
+        case: &CaseRow,
+        replacing: Option<(&str, &Self)>,
+    ) -> Result<bool> {
         let planned = match (self.plan_version, self.component) {
             (Some(version), Some(component)) => {
                 let plans = homeward_store::query::plans::of_case(tx, &case.id).await?;
@@ -119,14 +129,27 @@ impl Kind for Assistance {
         let prior: Vec<Assistance> = records::list(tx, &case.id, RecordKind::Assistance)
             .await?
             .iter()
+            .filter(|r| replacing.is_none_or(|(id, _)| r.id.as_str() != id))
             .map(|r| from_json::<Assistance>("assistance", &r.data))
             .collect::<Result<_, _>>()?;
-        let found =
-            homeward_domain::records::payment_exceptions(self, homeward_store::today(), planned.as_ref(), &prior);
+        let exceptions = |payment: &Assistance| {
+            homeward_domain::records::payment_exceptions(payment, homeward_store::today(), planned.as_ref(), &prior)
+        };
+        let found = exceptions(self);
         if found.is_empty() {
             return Ok(false);
         }
         let reason = self.exception_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if let Some((_, old)) = replacing {
+            let accepted_before = exceptions(old);
+            let old_reason = old.exception_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            if old_reason.is_some()
+                && old_reason == reason
+                && found.iter().all(|f| accepted_before.iter().any(|a| a.code == f.code))
+            {
+                return Ok(false);
+            }
+        }
         if reason.is_some() && caller.access.may(Permission::ReviewOverrides) {
             return Ok(true);
         }
@@ -230,7 +253,7 @@ pub async fn create_once<T: Kind>(
     record.complete(state, &case);
     record.validate().map_err(ServiceError::invalid)?;
     crate::consents::check_record(&mut tx, case_id, &record, None).await?;
-    let exception_accepted = record.check_in_case(caller, &mut tx, &case).await?;
+    let exception_accepted = record.check_in_case(caller, &mut tx, &case, None).await?;
     let at = now();
     let row = RecordRow {
         id: RecordId::new(new_id()),
@@ -329,6 +352,7 @@ pub async fn update<T: Kind>(
     record.validate().map_err(ServiceError::invalid)?;
     record.check_update(&old).map_err(ServiceError::invalid)?;
     crate::consents::check_record(&mut tx, case_id, &record, Some(&old)).await?;
+    let exception_accepted = record.check_in_case(caller, &mut tx, &case, Some((id, &old))).await?;
     row.section = record.section();
     row.record_date = record.date();
     row.data = to_json(&record);
@@ -337,12 +361,11 @@ pub async fn update<T: Kind>(
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, "update", T::KIND.name(), id, Some(case_id), &["*"])],
-    )
-    .await?;
+    let mut entries = vec![entry(caller, "update", T::KIND.name(), id, Some(case_id), &["*"])];
+    if exception_accepted {
+        entries.push(entry(caller, "accept_exception", T::KIND.name(), id, Some(case_id), &["exception_reason"]));
+    }
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(RecordView::new(&row)?)
 }
