@@ -14,7 +14,11 @@ use crate::error::{Result, ServiceError};
 
 /// The consents recorded on a case that are valid as recorded.
 pub(crate) async fn on_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Consent>> {
-    let rows = records::list(conn, case_id, RecordKind::Consent).await?;
+    from_records(&records::list(conn, case_id, RecordKind::Consent).await?)
+}
+
+/// The consents that consent records hold.
+pub(crate) fn from_records(rows: &[homeward_store::frames::RecordRow]) -> Result<Vec<Consent>> {
     Ok(rows
         .iter()
         .map(|r| from_json::<ConsentRecord>("consent", &r.data))

@@ -11,8 +11,11 @@ use homeward_domain::referral::{ReferralRequest, ReferralState};
 use homeward_domain::survey::SurveyPhase;
 use homeward_domain::timing::{Anchors, DueKind};
 use homeward_domain::worklist::{CaseFacts, WhenDue, WorkKind, work};
-use homeward_store::frames::CaseRow;
-use homeward_store::query::{cases, plans, referrals, surveys};
+use std::collections::HashMap;
+
+use homeward_domain::records::{Assistance, RecordKind};
+use homeward_store::frames::{CaseRow, PlanRow, RecordRow, ReferralRow};
+use homeward_store::query::{cases, plans, records, referrals, surveys};
 use homeward_store::{AnyConnection, from_json};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -73,10 +76,12 @@ pub async fn worklist(state: &Services, caller: &Caller) -> Result<Worklist> {
     };
     let mut conn = state.store.read().await?;
     let page = cases::list(&mut conn, &filter, None, MAX_CASES).await?;
+    let shown: Vec<&CaseRow> = page.items.iter().filter(|c| caller.access.covers_office(&c.office)).collect();
+    let loaded = Loaded::read(&mut conn, &shown).await?;
     let mut items = Vec::new();
     let mut entries = Vec::new();
-    for case in page.items.iter().filter(|c| caller.access.covers_office(&c.office)) {
-        let facts = facts(state, &mut conn, case, today).await?;
+    for case in shown {
+        let facts = facts(state, case, today, &loaded)?;
         let found = work(&facts, today);
         if found.is_empty() {
             continue;
@@ -126,22 +131,57 @@ fn link(case_id: &str, kind: WorkKind) -> String {
     }
 }
 
+/// What the worklist reads of its cases, a few queries for all of them (not some per case),
+/// grouped by case id. Consents and payments only matter once a plan is agreed: read for
+/// those cases only.
+#[derive(Default)]
+struct Loaded {
+    /// Surveys taken per round: baseline, intermediate, final.
+    taken: HashMap<String, [usize; 3]>,
+    referrals: HashMap<String, Vec<ReferralRow>>,
+    plans: HashMap<String, Vec<PlanRow>>,
+    consents: HashMap<String, Vec<RecordRow>>,
+    payments: HashMap<String, Vec<RecordRow>>,
+}
+
+impl Loaded {
+    async fn read(conn: &mut AnyConnection, cases: &[&CaseRow]) -> Result<Loaded> {
+        let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+        let agreed: Vec<&str> = cases.iter().filter(|c| c.plan_agreed_on.is_some()).map(|c| c.id.as_str()).collect();
+        let mut loaded = Loaded::default();
+        for (case, phase) in surveys::phases_of_cases(conn, &ids).await? {
+            let taken = loaded.taken.entry(case).or_default();
+            match phase {
+                SurveyPhase::Baseline => taken[0] += 1,
+                SurveyPhase::Intermediate => taken[1] += 1,
+                SurveyPhase::Final => taken[2] += 1,
+                SurveyPhase::AdHoc => {}
+            }
+        }
+        for r in referrals::of_cases(conn, &ids).await? {
+            loaded.referrals.entry(r.case_id.to_string()).or_default().push(r);
+        }
+        for p in plans::of_cases(conn, &ids).await? {
+            loaded.plans.entry(p.case_id.to_string()).or_default().push(p);
+        }
+        for r in records::of_cases(conn, &agreed, RecordKind::Consent).await? {
+            loaded.consents.entry(r.case_id.to_string()).or_default().push(r);
+        }
+        for r in records::of_cases(conn, &agreed, RecordKind::Assistance).await? {
+            loaded.payments.entry(r.case_id.to_string()).or_default().push(r);
+        }
+        Ok(loaded)
+    }
+}
+
 /// What the work on a case is computed from.
-async fn facts(state: &Services, conn: &mut AnyConnection, case: &CaseRow, today: NaiveDate) -> Result<CaseFacts> {
+fn facts(state: &Services, case: &CaseRow, today: NaiveDate, loaded: &Loaded) -> Result<CaseFacts> {
     let anchors = Anchors { returned: case.date_of_return, plan_agreed: case.plan_agreed_on };
     let due = state.timing.schedule(&case.schedule).map(|s| s.due_dates(&anchors)).unwrap_or_default();
     let due = due.into_iter().filter(|d| d.kind != DueKind::FollowUp).collect();
-    let mut taken = [0usize; 3];
-    for (survey, _) in surveys::of_case(conn, &case.id).await? {
-        match survey.phase {
-            SurveyPhase::Baseline => taken[0] += 1,
-            SurveyPhase::Intermediate => taken[1] += 1,
-            SurveyPhase::Final => taken[2] += 1,
-            SurveyPhase::AdHoc => {}
-        }
-    }
+    let id = case.id.as_str();
     let mut referrals_awaiting = Vec::new();
-    for r in referrals::of_case(conn, &case.id).await? {
+    for r in loaded.referrals.get(id).into_iter().flatten() {
         if matches!(r.state, ReferralState::Sent | ReferralState::Acknowledged | ReferralState::InService) {
             let request: ReferralRequest = from_json("referral request", &r.request)?;
             if let Some(date) = request.follow_up_on {
@@ -149,19 +189,24 @@ async fn facts(state: &Services, conn: &mut AnyConnection, case: &CaseRow, today
             }
         }
     }
-    let all_plans = plans::of_case(conn, &case.id).await?;
-    let agreed_plan = all_plans
-        .iter()
+    referrals_awaiting.sort();
+    let agreed_plan = loaded
+        .plans
+        .get(id)
+        .into_iter()
+        .flatten()
         .filter(|p| matches!(p.state, PlanState::Agreed | PlanState::Active))
         .max_by_key(|p| p.plan_version);
     let agreed = agreed_plan.map(|p| p.plan_version);
     let payments_due = match (agreed_plan, case.plan_agreed_on) {
-        (Some(plan), Some(agreed_on)) => payments_due(conn, case, plan, agreed_on).await?,
+        (Some(plan), Some(agreed_on)) => {
+            payments_due(loaded.payments.get(id).map_or(&[], Vec::as_slice), plan, agreed_on)?
+        }
         _ => vec![],
     };
     let mut consents_to_renew = Vec::new();
     if let Some(version) = agreed.and_then(|v| u32::try_from(v).ok()) {
-        let consents = crate::consents::on_case(conn, &case.id).await?;
+        let consents = crate::consents::from_records(loaded.consents.get(id).map_or(&[], Vec::as_slice))?;
         let mut partners: Vec<&str> = consents
             .iter()
             .filter(|c| c.purpose == ConsentPurpose::ShareWithPartner && c.is_current(today))
@@ -181,7 +226,7 @@ async fn facts(state: &Services, conn: &mut AnyConnection, case: &CaseRow, today
         next_follow_up: case.next_follow_up,
         plan_agreed: case.plan_agreed_on.is_some(),
         due,
-        surveys: taken,
+        surveys: loaded.taken.get(id).copied().unwrap_or_default(),
         referrals_awaiting,
         consents_to_renew,
         payments_due,
@@ -189,20 +234,11 @@ async fn facts(state: &Services, conn: &mut AnyConnection, case: &CaseRow, today
 }
 
 /// The components of the agreed plan with a planned amount not yet paid in full (in its
-/// currency), each due from its start (or the plan's agreement).
-async fn payments_due(
-    conn: &mut AnyConnection,
-    case: &CaseRow,
-    plan: &homeward_store::frames::PlanRow,
-    agreed_on: NaiveDate,
-) -> Result<Vec<(u32, NaiveDate)>> {
-    use homeward_domain::records::{Assistance, RecordKind};
+/// currency) by the case's `payments`, each due from its start (or the plan's agreement).
+fn payments_due(payments: &[RecordRow], plan: &PlanRow, agreed_on: NaiveDate) -> Result<Vec<(u32, NaiveDate)>> {
     let content: homeward_domain::plan_document::PlanContent = from_json("plan content", &plan.content)?;
-    let paid: Vec<Assistance> = homeward_store::query::records::list(conn, &case.id, RecordKind::Assistance)
-        .await?
-        .iter()
-        .map(|r| from_json::<Assistance>("assistance", &r.data))
-        .collect::<Result<_, _>>()?;
+    let paid: Vec<Assistance> =
+        payments.iter().map(|r| from_json::<Assistance>("assistance", &r.data)).collect::<Result<_, _>>()?;
     let version = u32::try_from(plan.plan_version).ok();
     let mut due = vec![];
     for (i, component) in content.components.iter().enumerate() {

@@ -12,6 +12,33 @@ pub mod referrals;
 pub mod surveys;
 pub mod users;
 
+/// Ids per `IN (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters.
+const IDS_PER_QUERY: usize = 500;
+
+/// Runs `select` (SQL ending in `IN (` with the placeholders and `)` to come) over `ids` in
+/// chunks, one query per chunk, and collects the rows made by `row`: what many cases hold, read
+/// with a few queries instead of one per case.
+pub(crate) async fn rows_for_ids<T>(
+    conn: &mut sqlx::AnyConnection,
+    select: &str,
+    ids: &[&str],
+    row: impl Fn(&sqlx::any::AnyRow) -> crate::Result<T>,
+) -> crate::Result<Vec<T>> {
+    let mut all = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("{select}{placeholders})");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            all.push(row(&r)?);
+        }
+    }
+    Ok(all)
+}
+
 /// A page of results and the cursor for the next one (keyset pagination on ids, which are
 /// time-ordered UUIDv7s: stable under inserts, and as fast on page 1000 as on page 1).
 #[derive(Debug, Clone, PartialEq)]

@@ -82,3 +82,8 @@ pub async fn update(tx: &mut Tx, p: &PlanRow, expected: i64) -> Result<i64> {
     check_updated(tx, "plans", &p.id, done.rows_affected()).await?;
     Ok(expected + 1)
 }
+
+/// Every plan of the cases `ids` (in no particular order).
+pub async fn of_cases(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<PlanRow>> {
+    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM plans WHERE case_id IN ("), ids, row).await
+}

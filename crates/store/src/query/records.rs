@@ -94,3 +94,10 @@ pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
     check_updated(tx, "case_records", &r.id, done.rows_affected()).await?;
     Ok(expected + 1)
 }
+
+/// The records of one kind on the cases `ids` (in no particular order).
+pub async fn of_cases(conn: &mut AnyConnection, ids: &[&str], kind: RecordKind) -> Result<Vec<RecordRow>> {
+    // The kind is one of the enum's stored names, not user input.
+    let select = format!("SELECT {COLUMNS} FROM case_records WHERE kind = '{}' AND case_id IN (", kind.stored());
+    super::rows_for_ids(conn, &select, ids, row).await
+}

@@ -101,3 +101,8 @@ pub async fn overridden(conn: &mut AnyConnection, office: Option<&str>, limit: i
     .await?;
     rows.iter().map(row).collect()
 }
+
+/// Every referral of the cases `ids` (in no particular order).
+pub async fn of_cases(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<ReferralRow>> {
+    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM referrals WHERE case_id IN ("), ids, row).await
+}

@@ -130,3 +130,14 @@ pub async fn get(
     let all = of_case(conn, case_id).await?;
     Ok(all.into_iter().find(|(s, _)| s.id == id))
 }
+
+/// The round of every survey on the cases `ids`: (case id, phase), in no particular order.
+pub async fn phases_of_cases(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+) -> Result<Vec<(String, homeward_domain::survey::SurveyPhase)>> {
+    let phase = |r: &AnyRow| -> Result<(String, homeward_domain::survey::SurveyPhase)> {
+        Ok((r.try_get(0)?, named(r, 1, "survey phase")?))
+    };
+    super::rows_for_ids(conn, "SELECT case_id, phase FROM surveys WHERE case_id IN (", ids, phase).await
+}
