@@ -26,6 +26,10 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     Migration { rebuilds_tables: true, ..migration(3, "checks", include_str!("../migrations/sqlite/0003_checks.sql")) },
     migration(4, "trust", include_str!("../migrations/sqlite/0004_trust.sql")),
     migration(5, "merges", include_str!("../migrations/sqlite/0005_merges.sql")),
+    Migration {
+        rebuilds_tables: true,
+        ..migration(6, "search_words", include_str!("../migrations/sqlite/0006_search_words.sql"))
+    },
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -34,6 +38,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(3, "checks", include_str!("../migrations/postgres/0003_checks.sql")),
     migration(4, "trust", include_str!("../migrations/postgres/0004_trust.sql")),
     migration(5, "merges", include_str!("../migrations/postgres/0005_merges.sql")),
+    migration(6, "search_words", include_str!("../migrations/postgres/0006_search_words.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -103,14 +103,39 @@ pub async fn replace_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Resu
 }
 
 async fn insert_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
+    let words = words_of(terms);
     for term in terms {
-        sqlx::query("INSERT INTO case_terms (term, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO case_terms (term, case_id, words) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(term)
             .bind(case_id)
+            .bind(&words)
             .execute(&mut **tx)
             .await?;
     }
     Ok(())
+}
+
+/// A case's terms as kept with each of them: space-led and space-separated, so ` word` is found
+/// in it exactly where a term begins with `word`.
+fn words_of(terms: &[String]) -> String {
+    terms.iter().fold(String::new(), |mut words, term| {
+        words.push(' ');
+        words.push_str(term);
+        words
+    })
+}
+
+/// The `LIKE` pattern (escaped with a backslash) that finds a term beginning with `word` in a case's words.
+fn word_pattern(word: &str) -> String {
+    let mut pattern = String::from("% ");
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
@@ -185,10 +210,14 @@ impl CaseSort {
 /// A search word matching fewer terms than this drives the search from the term index.
 const DRIVE_FROM_TERMS_BELOW: i64 = 5_000;
 
-/// How many terms begin with the word (counted up to [`DRIVE_FROM_TERMS_BELOW`]).
-async fn term_matches(conn: &mut AnyConnection, lo: &str, hi: &str) -> Result<i64> {
+/// A word matching fewer terms than this is rare: the search drives from it without counting
+/// the other words further.
+const RARE_BELOW: i64 = 256;
+
+/// How many terms begin with the word, counted up to `cap`.
+async fn term_matches(conn: &mut AnyConnection, lo: &str, hi: &str, cap: i64) -> Result<i64> {
     let r = sqlx::query(safe!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term >= $1 AND term < $2 LIMIT {DRIVE_FROM_TERMS_BELOW}) m"
+        "SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term >= $1 AND term < $2 LIMIT {cap}) m"
     ))
     .bind(lo)
     .bind(hi)
@@ -247,26 +276,41 @@ pub async fn list(
     if filter.open_only {
         clauses.push("c.status NOT IN ('closed', 'archived')".to_string());
     }
+    // Counted first up to a few hundred: one rare word is enough to drive, and a common one
+    // (a given name shared by tens of thousands) is not read further unless every word is common.
     let mut words = Vec::new();
     for word in filter.search.iter().flatten() {
         let hi = format!("{word}\u{10FFFF}");
-        words.push((term_matches(conn, word, &hi).await?, word.clone(), hi));
+        words.push((term_matches(conn, word, &hi, RARE_BELOW).await?, word.clone(), hi));
+    }
+    if words.iter().all(|(count, _, _)| *count >= RARE_BELOW) {
+        for (count, lo, hi) in &mut words {
+            *count = term_matches(conn, lo, hi, DRIVE_FROM_TERMS_BELOW).await?;
+        }
     }
     words.sort_by_key(|(count, _, _)| *count);
     let mut from = "cases c".to_string();
-    for (n, (count, lo, hi)) in words.into_iter().enumerate() {
+    let drives = words.first().is_some_and(|(count, _, _)| *count < DRIVE_FROM_TERMS_BELOW);
+    if drives {
+        // The rarest word's range of terms, each row checked for the other words in the case's
+        // words it carries: one contiguous read of the index, then only the matches' cases.
+        let (_, lo, hi) = words.remove(0);
+        binds.push(lo);
+        binds.push(hi);
+        let mut inner = format!("term >= ${} AND term < ${}", binds.len() - 1, binds.len());
+        for (_, word, _) in words.drain(..) {
+            binds.push(word_pattern(&word));
+            inner.push_str(&format!(" AND words LIKE ${} ESCAPE '\\'", binds.len()));
+        }
+        from = format!("(SELECT DISTINCT case_id FROM case_terms WHERE {inner}) r JOIN cases c ON c.id = r.case_id");
+    }
+    for (_, lo, hi) in words {
         binds.push(lo);
         binds.push(hi);
         let (lo, hi) = (binds.len() - 1, binds.len());
-        if n == 0 && count < DRIVE_FROM_TERMS_BELOW {
-            from = format!(
-                "(SELECT DISTINCT case_id FROM case_terms WHERE term >= ${lo} AND term < ${hi}) r JOIN cases c ON c.id = r.case_id"
-            );
-        } else {
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.term >= ${lo} AND t.term < ${hi})"
-            ));
-        }
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.term >= ${lo} AND t.term < ${hi})"
+        ));
     }
     let from = format!("{from} WHERE 1 = 1");
     let mut sql =
