@@ -737,3 +737,171 @@ test("a dropped connection or a closed tab loses nothing: the plan and the surve
   await accessible(again, "survey resumed");
   await again.close();
 });
+
+/** The page does not scroll sideways at the current (phone) width. */
+async function fitsWidth(page, where) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client + 1, `${where} is ${scroll} px wide on a ${client} px screen`);
+}
+
+test("a case manager's day in French on a 360 px phone: worklist, duplicate, correction, notes, plan with its checklist, consent, referral, payments, closure", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  // The language is chosen on the sign-in page (and kept for the account: set back at the end).
+  await page.goto(`${base}/sign-in`);
+  await page.locator('nav.languages a[lang="fr"]').click();
+  await page.getByLabel("Nom d'utilisateur").fill("fatou");
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  try {
+    // The worklist: counts per kind, each item a link to where it is done.
+    await assert.doesNotReject(page.getByRole("heading", { name: "Mon travail" }).waitFor());
+    assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+    assert.match(await page.locator("table.counts").innerText(), /Visite de suivi[\s\S]*Paiement du plan/);
+    const work = page.locator("ul.work a");
+    assert.ok((await work.count()) > 0, "the demo caseload has work due");
+    await fitsWidth(page, "the worklist");
+    await accessible(page, "travail du jour (fr, 360 px)");
+    const target = await work.first().getAttribute("href");
+    await work.first().click();
+    await page.waitForURL(`${base}${target}`);
+
+    // Registration: the same person already on the caseload is shown before anything is saved.
+    await page.goto(`${base}/?filtered=1`);
+    const existing = (await page.locator("table.cases tbody tr").first().locator("td").nth(1).innerText()).trim();
+    const [given, ...rest] = existing.split(" ");
+    await page.goto(`${base}/cases/new`);
+    await page.getByLabel("Prénom").fill(given);
+    await page.getByLabel("Nom de famille").fill(rest.join(" "));
+    await page.getByLabel("Date de naissance").fill("1992-04-11");
+    await page.getByLabel("Date du retour").fill("2026-02-01");
+    await page.getByLabel("Sexe").selectOption("female");
+    await page.getByLabel("Pays d'origine").selectOption("SN");
+    await page.getByLabel("Bureau").fill("dakar");
+    await page.getByRole("button", { name: "Enregistrer une personne de retour" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Cette personne est peut-être déjà enregistrée" }).waitFor());
+    assert.ok((await page.locator("section.duplicates a[href^='/cases/']").count()) > 0, "the existing case opens from the warning");
+    await fitsWidth(page, "the duplicate warning");
+    await accessible(page, "doublon possible (fr)");
+    await page.getByRole("button", { name: "C'est une autre personne : enregistrer" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: new RegExp(`Dossier HW-.*${given}`) }).waitFor());
+    const caseUrl = page.url();
+    const status = async () => (await page.locator("dl.facts dd").first().innerText()).trim();
+
+    // The registration corrected with a phone number, which the case then shows.
+    await page.getByRole("link", { name: "Corriger l'enregistrement" }).click();
+    await page.locator("#contacts").fill("+221 77 123 45 67");
+    await page.getByRole("button", { name: "Enregistrer la correction" }).click();
+    await page.waitForURL(caseUrl);
+    await assert.doesNotReject(page.locator('dl.facts a[href="tel:+221 77 123 45 67"]').waitFor());
+
+    // Notes of a counselling session are read back in full.
+    await page.getByRole("link", { name: "Séances de conseil" }).click();
+    await page.locator("#mode").selectOption("in_person");
+    await page.locator("#notes").fill("Veut ouvrir un atelier de couture à Pikine ; sa mère l'aidera.");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.getByText("Veut ouvrir un atelier de couture à Pikine ; sa mère l'aidera.").waitFor());
+    await fitsWidth(page, "the counselling sessions");
+
+    // The plan in one form: a component, then its feasibility checklist, saved with it; agreeing
+    // it moves the case on.
+    await page.goto(caseUrl);
+    await page.getByRole("button", { name: "commencer les évaluations" }).click();
+    await page.getByRole("button", { name: "commencer la planification" }).click();
+    await page.getByRole("link", { name: "Plan de réintégration" }).click();
+    await page.getByRole("button", { name: "Commencer un plan" }).click();
+    await page.locator("#place_of_return").fill("Pikine");
+    await page.locator("#summary-economic").fill("Un atelier de couture.");
+    const economic = await page.locator('#c0-intervention optgroup[label="Économique"] option').first().getAttribute("value");
+    await page.locator("#c0-intervention").selectOption(economic);
+    await page.locator("#c0-description").fill("Machine à coudre et tissu");
+    await page.locator("#c0-amount").fill("150000");
+    await page.locator("#c0-currency").fill("XOF");
+    await page.locator("#c0-referral").check();
+    await page.getByRole("button", { name: "Enregistrer le brouillon" }).click();
+    const checklist = page.locator("form.plan .checklist").first();
+    await checklist.waitFor();
+    const marks = checklist.locator("select");
+    for (let i = 0; i < (await marks.count()); i++) await marks.nth(i).selectOption("met");
+    await page.getByRole("button", { name: "Enregistrer le brouillon" }).click();
+    await assert.doesNotReject(page.locator(".checklist h3").filter({ hasText: "tous les critères sont remplis" }).waitFor());
+    await fitsWidth(page, "the plan");
+    await accessible(page, "plan (fr, 360 px)");
+    await page.locator("#returnee_approved").check();
+    await page.locator("#staff_approved").check();
+    await page.getByRole("button", { name: "Convenir du plan" }).click();
+    await page.goto(caseUrl);
+    assert.equal(await status(), "plan convenu", "agreeing the plan moves the case");
+
+    // Consent to a partner chosen from the directory, then the referral from the component.
+    await page.locator("#purpose").selectOption("share_with_partner");
+    await page.locator("#method").selectOption("written_in_person");
+    await page.locator("#given_on").fill("2026-03-01");
+    const partner = await page.locator("#partner option", { hasText: "Centre de formation professionnelle de Thiès" }).getAttribute("value");
+    await page.locator("#partner").selectOption(partner);
+    for (const field of ["name", "contacts", "languages"]) await page.locator(`input[name="fields"][value="${field}"]`).check();
+    await page.getByRole("button", { name: "Enregistrer le consentement" }).click();
+    await page.getByRole("link", { name: "Orientations" }).click();
+    await page.getByRole("link", { name: /Orienter pour : Machine à coudre/ }).click();
+    assert.equal(await page.locator(`#provider-${partner}`).isChecked(), true, "the consented partner is chosen");
+    assert.match(await page.locator("#reason").inputValue(), /Machine à coudre/, "the reason comes from the component");
+    await page.getByRole("button", { name: "Proposer l'orientation" }).click();
+    await page.getByRole("button", { name: "La personne consent" }).click();
+    await page.getByRole("button", { name: "Envoyer le dossier" }).click();
+    await assert.doesNotReject(page.locator("article.referral .state").filter({ hasText: /envoy/ }).waitFor());
+    await fitsWidth(page, "the referrals");
+
+    // Payments against the plan's schedule: the second instalment before the first is refused
+    // next to its field; the first is recorded, and the case is in assistance.
+    await page.goto(caseUrl);
+    await page.getByRole("link", { name: "Assistance fournie" }).click();
+    await page.locator("#modality").selectOption("in_kind");
+    await page.locator("#value-amount").fill("75000");
+    await page.locator("#value-currency").fill("XOF");
+    await page.locator("#payee").selectOption("supplier");
+    await page.locator("#supplier").fill("Quincaillerie de Pikine");
+    await page.locator("#plan_version").fill("1");
+    await page.locator("#component").fill("0");
+    await page.locator("#instalment").fill("2");
+    await page.locator("#instalments").fill("2");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.locator("#instalment-error").filter({ hasText: /versement 1/ }).waitFor());
+    assert.equal(await page.locator("#supplier").inputValue(), "Quincaillerie de Pikine", "what was typed is kept");
+    await page.locator("#instalment").fill("1");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.locator("tbody td", { hasText: "75000 XOF" }).waitFor());
+    await fitsWidth(page, "the assistance ledger");
+    await page.goto(caseUrl);
+    assert.equal(await status(), "en assistance", "the first payment starts the assistance");
+
+    // Closure: the case is then read only, with no form to fill.
+    await page.getByRole("button", { name: "commencer la clôture" }).click();
+    await page.getByRole("link", { name: "Clore le dossier" }).click();
+    await page.locator("#reason").selectOption("returnee_chose_to_stop");
+    await page.locator("#choice").selectOption("voluntary");
+    await page.locator("#timing").selectOption("abrupt");
+    await page.getByRole("button", { name: "clore le dossier" }).click();
+    await page.waitForURL(caseUrl);
+    assert.equal(await status(), "clos");
+    await assert.doesNotReject(page.getByRole("status").filter({ hasText: "Ce dossier est clos" }).waitFor());
+    // Only what a closed case allows: reopening or archiving it, and the returnee withdrawing a
+    // consent.
+    const actions = await page.locator("main form").evaluateAll((forms) =>
+      forms.map((f) => `${f.getAttribute("action").replace(/^.*\/cases\/[^/]+/, "")} ${[...f.querySelectorAll("button")].map((b) => b.value).join(",")}`));
+    assert.deepEqual(actions.filter((a) => !/^\/consents\/[^/]+\/withdraw /.test(a)), ["/move reopen", "/move archive"], `${actions}`);
+    assert.equal(await page.getByRole("link", { name: "Faire passer une enquête RSS" }).count(), 0);
+    await fitsWidth(page, "the closed case");
+    await accessible(page, "dossier clos (fr, 360 px)");
+    await shoot(page, "phone-day-closed-fr");
+  } finally {
+    await page.goto(`${base}/settings`);
+    await page.getByLabel("Langue des pages").selectOption("en");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+  }
+  await signOut(page);
+  await page.close();
+});

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::Named;
 use homeward_domain::access::Permission;
+use homeward_domain::consent::ConsentPurpose;
 use homeward_domain::problem;
 use homeward_domain::referral::{MhpssCategory, PacketField, ReferralAction, ReferralRequest, ReferralStep, Urgency};
 use homeward_domain::validate::FieldError;
@@ -153,7 +154,22 @@ async fn page(
                     ("plan_version".into(), plan.plan_version.to_string()),
                     ("component".into(), index.to_string()),
                 ];
-                if filter.service.is_empty() {
+                // The partner the returnee consented to share this plan version with, when there
+                // is one: chosen already (and the directory left unfiltered so it is listed).
+                let today = homeward_store::today();
+                let mut partners: Vec<String> = crate::consents::of_case(&state, &session, &case_id)
+                    .await
+                    .into_iter()
+                    .filter_map(|c| c.data.consent().ok())
+                    .filter(|c| c.purpose == ConsentPurpose::ShareWithPartner && c.is_current(today))
+                    .filter(|c| c.plan_version.is_some_and(|v| i64::from(v) == plan.plan_version))
+                    .filter_map(|c| c.partner)
+                    .collect();
+                partners.sort_unstable();
+                partners.dedup();
+                if let [partner] = partners.as_slice() {
+                    typed.push(("provider".into(), partner.clone()));
+                } else if filter.service.is_empty() {
                     filter.service = service.split(' ').next().unwrap_or("").to_string();
                 }
             }

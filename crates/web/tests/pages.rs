@@ -1118,6 +1118,30 @@ async fn a_referral_starts_from_the_plan_component_that_needs_it() {
     assert!(started.body.contains("value=\"vocational training\""), "and the service");
     assert!(started.body.contains("name=\"component\" value=\"0\""), "the referral serves that component");
     assert!(started.body.contains("id=\"plan_version_r\" name=\"plan_version\" inputmode=\"numeric\" value=\"1\""));
+
+    // With the returnee's consent to share this plan with a partner, that partner is chosen.
+    b.user("root", "admin", None, "en").await;
+    let provider = json_of(
+        &api_post(
+            &b,
+            "root",
+            "/api/v1/providers",
+            r#"{"organisation":"Atelier Sow","services":["tailoring"],"dimensions":["economic"],"country":"SN","place":"Dakar","last_verified":"2026-01-01"}"#.into(),
+        )
+        .await,
+    );
+    let provider = provider["id"].as_str().unwrap().to_string();
+    let consent = format!(
+        r#"{{"purpose":"share_with_partner","method":"written_in_person","given_on":"2026-02-26","partner":"{provider}","plan_version":1,"fields":["name"]}}"#
+    );
+    let recorded = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/consents"), consent).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    let started = b.get(&format!("/cases/{case_id}/referrals?component=0"), &cookie).await;
+    assert!(
+        started.body.contains(&format!("id=\"provider-{provider}\" name=\"provider\" value=\"{provider}\" checked")),
+        "{}",
+        started.body
+    );
 }
 
 #[tokio::test]
