@@ -416,7 +416,10 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
         b.post_form(&format!("/cases/{action}"), &cookie, &format!("csrf={csrf}&version=1&on=2026-03-01")).await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
     let page = b.get(&format!("/cases/{id}"), &cookie).await;
-    assert!(page.body.contains("<td>1 Mar 2026</td>"), "the withdrawal date is shown, as English writes it");
+    assert!(
+        page.body.contains("<td data-label=\"Withdrawn on\">1 Mar 2026</td>"),
+        "the withdrawal date is shown, as English writes it"
+    );
     assert!(!page.body.contains("/withdraw\""), "a withdrawn consent offers no second withdrawal");
     assert_eq!(
         b.post_form(&format!("/cases/{id}/consents"), &cookie, "csrf=forged&purpose=counselling").await.status,
