@@ -7,8 +7,8 @@
 //! entries. A caller cannot skip one by calling another layer: the store has no notion of who
 //! acts, and adapters only translate.
 //!
-//! - [`cases`], [`duplicates`], [`merges`], [`records`], [`surveys`], [`plans`], [`referrals`], [`packets`]: the case and
-//!   everything on it;
+//! - [`cases`], [`duplicates`], [`merges`], [`records`], [`surveys`], [`plans`], [`referrals`],
+//!   [`packets`]: the case and everything on it;
 //! - [`providers`], [`users`], [`session`], [`catalogue`]: the directory, accounts, signing in,
 //!   programme data;
 //! - [`indicators`], [`analyses`]: M&E aggregates, office-scoped and suppressed;

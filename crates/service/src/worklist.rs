@@ -3,17 +3,17 @@
 //! done, with counts per kind. The facts are loaded here and the rules are
 //! `homeward_domain::worklist`'s. Reading it reads the cases, so each case listed is audited.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use homeward_domain::access::{Permission, Role};
 use homeward_domain::consent::{ConsentPurpose, DataUse, covering};
 use homeward_domain::plan::PlanState;
+use homeward_domain::records::{Assistance, RecordKind};
 use homeward_domain::referral::{ReferralRequest, ReferralState};
 use homeward_domain::survey::SurveyPhase;
 use homeward_domain::timing::{Anchors, DueKind};
 use homeward_domain::worklist::{CaseFacts, WhenDue, WorkKind, work};
-use std::collections::HashMap;
-
-use homeward_domain::records::{Assistance, RecordKind};
 use homeward_store::frames::{CaseRow, PlanRow, RecordRow, ReferralRow};
 use homeward_store::query::{cases, plans, records, referrals, surveys};
 use homeward_store::{AnyConnection, from_json};
