@@ -840,8 +840,11 @@ test("a case manager's day in French on a 360 px phone: worklist, duplicate, cor
     await page.locator("#purpose").selectOption("share_with_partner");
     await page.locator("#method").selectOption("written_in_person");
     await page.locator("#given_on").fill("2026-03-01");
+    // The directory is searched by name, service or place, accents and case aside.
     const partner = await page.locator("#partner option", { hasText: "Centre de formation professionnelle de Thiès" }).getAttribute("value");
-    await page.locator("#partner").selectOption(partner);
+    await page.getByLabel("Trouver un partenaire par nom, service ou lieu").fill("thies vocational");
+    assert.equal(await page.locator("#partner").inputValue(), partner, "the one partner found is chosen");
+    assert.equal(await page.locator("#partner option:not([hidden])").count(), 2, "the blank choice and the partner found");
     for (const field of ["name", "contacts", "languages"]) await page.locator(`input[name="fields"][value="${field}"]`).check();
     await page.getByRole("button", { name: "Enregistrer le consentement" }).click();
     await page.getByRole("link", { name: "Orientations" }).click();

@@ -47,8 +47,9 @@ struct CasePage<'a> {
     kinds: Vec<&'static str>,
     consent_form: ConsentForm,
     packet_fields: Vec<&'static str>,
-    /// The service directory, to choose the partner of a consent to share: (id, organisation · place).
-    providers: Vec<(String, String)>,
+    /// The service directory, to choose the partner of a consent to share: (id, organisation ·
+    /// place, services), searchable by any of them where JavaScript runs.
+    providers: Vec<(String, String, String)>,
     /// The plan version agreed now, offered for a consent to share.
     agreed_plan_version: Option<i64>,
     /// Urgent flags for the header, as message keys (only from assessments the user may read).
@@ -118,7 +119,7 @@ impl CasePage<'_> {
 
     /// A provider's organisation and place, by its id (the id itself if it left the directory).
     fn provider_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.providers.iter().find(|(p, _)| p == id).map_or(id, |(_, name)| name.as_str())
+        self.providers.iter().find(|(p, _, _)| p == id).map_or(id, |(_, name, _)| name.as_str())
     }
 }
 
@@ -152,7 +153,7 @@ pub(crate) async fn case_page(
                 .await
                 .unwrap_or_default()
                 .into_iter()
-                .map(|p| (p.id, format!("{} · {}", p.data.organisation, p.data.place)))
+                .map(|p| (p.id, format!("{} · {}", p.data.organisation, p.data.place), p.data.services.join(", ")))
                 .collect();
             let agreed_plan_version = homeward_service::plans::list(&state, &session.caller, &id)
                 .await

@@ -45,6 +45,7 @@ const STYLESHEET: &str = include_str!("../static/homeward.css");
 const SURVEY_SCRIPT: &str = include_str!("../static/survey.js");
 const DRAFTS_SCRIPT: &str = include_str!("../static/drafts.js");
 const SUGGEST_SCRIPT: &str = include_str!("../static/suggest.js");
+const CHOOSE_SCRIPT: &str = include_str!("../static/choose.js");
 
 /// The API and the web app together, with the default time limits and no trusted proxy.
 pub fn app(state: Services) -> Router {
@@ -95,9 +96,10 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/cases/{id}/records/{kind}/{record_id}", get(case_records::edit_form).post(case_records::edit))
         .route("/cases/{id}/surveys/new", get(survey::form))
         .route("/cases/{id}/surveys", post(survey::save))
-        .route("/static/survey.js", get(survey_script))
-        .route("/static/drafts.js", get(drafts_script))
-        .route("/static/suggest.js", get(suggest_script))
+        .route("/static/survey.js", get(|| async { script(SURVEY_SCRIPT) }))
+        .route("/static/drafts.js", get(|| async { script(DRAFTS_SCRIPT) }))
+        .route("/static/suggest.js", get(|| async { script(SUGGEST_SCRIPT) }))
+        .route("/static/choose.js", get(|| async { script(CHOOSE_SCRIPT) }))
         .route("/suggest", get(caseload::suggest))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
@@ -111,23 +113,7 @@ async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], STYLESHEET)
 }
 
-async fn suggest_script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        SUGGEST_SCRIPT,
-    )
-}
-
-async fn drafts_script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        DRAFTS_SCRIPT,
-    )
-}
-
-async fn survey_script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        SURVEY_SCRIPT,
-    )
+/// A vendored script, cached by the browser for a day.
+fn script(body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], body)
 }

@@ -1122,6 +1122,14 @@ async fn a_referral_starts_from_the_plan_component_that_needs_it() {
     assert!(started.body.contains("name=\"component\" value=\"0\""), "the referral serves that component");
     assert!(started.body.contains("id=\"plan_version_r\" name=\"plan_version\" inputmode=\"numeric\" value=\"1\""));
 
+    // The consent's partner is chosen from the directory, searchable by name, service or place.
+    let case_page = b.get(&format!("/cases/{case_id}"), &cookie).await;
+    assert!(case_page.body.contains("data-filter-label=\"Find a partner by name, service or place\""));
+    assert!(case_page.body.contains("<script src=\"/static/choose.js\" defer></script>"));
+    let script = b.get("/static/choose.js", &cookie).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.body.contains("data-filter-label"));
+
     // With the returnee's consent to share this plan with a partner, that partner is chosen.
     b.user("root", "admin", None, "en").await;
     let provider = json_of(
@@ -1139,6 +1147,11 @@ async fn a_referral_starts_from_the_plan_component_that_needs_it() {
     );
     let recorded = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/consents"), consent).await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    let case_page = b.get(&format!("/cases/{case_id}"), &cookie).await;
+    assert!(
+        case_page.body.contains("Atelier Sow · Dakar · tailoring</option>"),
+        "each partner with its place and services"
+    );
     let started = b.get(&format!("/cases/{case_id}/referrals?component=0"), &cookie).await;
     assert!(
         started.body.contains(&format!("id=\"provider-{provider}\" name=\"provider\" value=\"{provider}\" checked")),
