@@ -27,7 +27,9 @@
         option.disabled = !shown;
         if (shown && !first) first = option;
       });
-      if (first && (select.selectedOptions.length === 0 || select.selectedOptions[0].hidden)) select.value = first.value;
+      // The first partner found is chosen unless one still shown is chosen already.
+      const current = select.selectedOptions[0];
+      if (first && (!current || !current.value || current.hidden)) select.value = first.value;
     });
   });
 })();
