@@ -82,3 +82,18 @@ pub async fn due_dates(state: &Services, caller: &Caller, id: &str) -> Result<Ve
         .map(|d| DueView { kind: d.kind, date: d.date, until: d.until, months: d.months, anchor: d.anchor })
         .collect())
 }
+
+/// The RSS as an XLSForm for ODK Collect and KoboToolbox: every language of the instrument,
+/// `language` first (the form's default) when it is one of them, Q21 computed with the server's
+/// scoring profile. For those who take surveys.
+pub fn rss_form(state: &Services, caller: &Caller, language: &str) -> Result<Vec<u8>> {
+    caller.require(Permission::TakeSurvey)?;
+    let instrument = state.scorer.instrument();
+    let mut languages: Vec<&str> = instrument.languages.iter().map(String::as_str).collect();
+    if let Some(i) = languages.iter().position(|l| *l == language) {
+        languages[..=i].rotate_right(1);
+    }
+    let form = homeward_xlsform::rss_form(instrument, state.scorer.profile(), &languages)
+        .map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))?;
+    form.to_xlsx().map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))
+}

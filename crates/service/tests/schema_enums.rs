@@ -55,3 +55,17 @@ async fn every_state_column_allows_exactly_the_codes_names() {
         assert_eq!(allowed(table, column), names, "{table}.{column}");
     }
 }
+
+/// The rounds the RSS form offers are the survey phases a submission is stored under, and the
+/// interview locations are the survey's: a form's answer always has somewhere to go.
+#[test]
+fn the_forms_rounds_and_locations_are_the_codes_names() {
+    use homeward_domain::survey::{InterviewLocation, SurveyPhase};
+    let instrument = homeward_rss::builtin::instrument();
+    let rounds: Vec<String> = instrument.texts.rounds.iter().map(|(code, _)| code.clone()).collect();
+    let phases: Vec<String> = SurveyPhase::ALL.iter().map(|p| p.name().to_string()).collect();
+    assert_eq!(rounds, phases);
+    let location = instrument.profile_fields.iter().find(|f| f.name == "interview_location").unwrap();
+    let codes: BTreeSet<String> = location.choices.iter().map(|c| c.code.clone()).collect();
+    assert_eq!(codes, names(InterviewLocation::ALL));
+}

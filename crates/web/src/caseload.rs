@@ -45,6 +45,8 @@ struct CaseloadPage<'a> {
     next: Option<String>,
     message: Option<String>,
     may_register: bool,
+    /// May take surveys, so may download the RSS form for offline collection.
+    may_survey: bool,
     mine: bool,
     closed: bool,
     /// Each sortable column's header: (message key, the link that orders by it, `ascending`,
@@ -181,6 +183,7 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
         next,
         message,
         may_register: session.caller.access.may(Permission::RegisterCase),
+        may_survey: session.caller.access.may(Permission::TakeSurvey),
         columns: columns(&query, mine, open),
         mine,
         closed: !open,

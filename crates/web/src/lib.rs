@@ -15,6 +15,7 @@ mod case_page;
 mod case_records;
 mod caseload;
 mod closure;
+mod collect;
 mod compress;
 mod consents;
 mod dashboard;
@@ -101,6 +102,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/static/suggest.js", get(|| async { script(SUGGEST_SCRIPT) }))
         .route("/static/choose.js", get(|| async { script(CHOOSE_SCRIPT) }))
         .route("/suggest", get(caseload::suggest))
+        .route("/forms/rss.xlsx", get(collect::rss_xlsform))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))

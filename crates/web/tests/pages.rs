@@ -436,7 +436,7 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
     .await;
     let provider_id = provider.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let page = b.get(&format!("/cases/{id}"), &cookie).await;
-    assert!(page.body.contains(&format!("<option value=\"{provider_id}\">Centre de formation · Thiès</option>")));
+    assert!(page.body.contains(&format!("<option value=\"{provider_id}\">Centre de formation · Thiès · training</option>")));
     let form = format!(
         "csrf={csrf}&purpose=share_with_partner&method=written_in_person&given_on=2026-02-02&partner={provider_id}&plan_version=1&fields=name&fields=contacts"
     );
@@ -1335,4 +1335,32 @@ async fn the_feasibility_checklist_is_part_of_the_plan_form_and_a_refusal_keeps_
     let again = b.post_form(&path, &cookie, &form("No+centre+nearby", "6").replace("version=1", "version=2")).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     assert_eq!(checks().await, 1);
+}
+
+#[tokio::test]
+async fn those_who_take_surveys_download_the_rss_form_in_their_language_first() {
+    let b = Browser::new().await;
+    b.user("awa", "counsellor", Some("dakar"), "fr").await;
+    b.user("root", "admin", None, "en").await;
+    let awa = b.sign_in("awa").await;
+    let home = b.get("/", &awa).await;
+    assert!(home.body.contains("<a href=\"/forms/rss.xlsx\">Télécharger le formulaire RSS (XLSForm)</a>"));
+    // A partner takes no survey: refused.
+    let provider = r#"{"organisation":"P","services":["x"],"dimensions":["social"],"country":"SN","place":"Dakar","last_verified":"2026-01-01"}"#;
+    let provider = json_of(&api_post(&b, "root", "/api/v1/providers", provider.into()).await);
+    b.account("partner", "partner", None, provider["id"].as_str(), "en").await;
+    let partner = b.sign_in("partner").await;
+    assert_eq!(b.get("/forms/rss.xlsx", &partner).await.status, StatusCode::FORBIDDEN);
+    let Some(cells) = workbook(&b, &awa, "/forms/rss.xlsx", "homeward-rss.xlsx").await else { return };
+    let settings = &cells["settings"];
+    let value = |row: usize, col: usize| settings[row][col][0].as_str().unwrap_or_default().to_string();
+    let header: Vec<String> = (0..5).map(|c| value(0, c)).collect();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(value(1, column("form_id")), "homeward_rss");
+    assert_eq!(value(1, column("default_language")), "Français (fr)", "her language is the form's default");
+    let survey = cells["survey"].as_array().unwrap();
+    let names: Vec<&str> = survey.iter().filter_map(|r| r[1][0].as_str()).collect();
+    for field in ["round", "start", "end", "today", "deviceid", "username", "case_id", "interview_location"] {
+        assert!(names.contains(&field), "the form has {field}: {names:?}");
+    }
 }

@@ -8,6 +8,15 @@ use crate::{Sheet, XlsForm, XlsFormError};
 /// The form id ODK and Kobo key submissions by.
 pub const FORM_ID: &str = "homeward_rss";
 
+/// The profile field that names the case.
+const CASE_FIELD: &str = "case_id";
+
+/// The field that says which round of the survey a submission is.
+pub const ROUND_FIELD: &str = "round";
+
+/// A Homeward case number (`HW-2026-000025`, in either case), as the form checks it.
+const CASE_NUMBER: &str = "regex(., '^[Hh][Ww]-[0-9]{4}-[0-9]{6,}$')";
+
 /// Builds the RSS form in `languages` (codes of the instrument; the first is the default).
 ///
 /// Q21 is a `calculate` with `profile`'s values, so the form states which profile it embeds.
@@ -64,6 +73,10 @@ impl Form<'_> {
 
         // Each submission gets its own id, the `survey_id` of the batch files.
         push(&mut sheet, &[("type", "calculate"), ("name", "survey_id"), ("calculation", "once(uuid())")], &[]);
+        // The standard metadata the devices fill in: when, on which device, by whom.
+        for meta in ["start", "end", "today", "deviceid", "username"] {
+            push(&mut sheet, &[("type", meta), ("name", meta)], &[]);
+        }
 
         push(
             &mut sheet,
@@ -80,10 +93,27 @@ impl Form<'_> {
             };
             let relevant =
                 f.relevant.as_ref().map(|(field, code)| format!("${{{field}}} = '{code}'")).unwrap_or_default();
-            let required = if f.name == "case_id" { "yes" } else { "" };
+            if f.name == CASE_FIELD {
+                // The case is named by its Homeward number, checked on the device, and the round
+                // follows it: a submission says which case and which survey it is.
+                push(
+                    &mut sheet,
+                    &[("type", &kind), ("name", &f.name), ("required", "yes"), ("constraint", CASE_NUMBER)],
+                    &[
+                        self.localized("label", &inst.texts.case_number),
+                        self.localized("constraint_message", &inst.texts.case_number_constraint),
+                    ],
+                );
+                push(
+                    &mut sheet,
+                    &[("type", "select_one round"), ("name", ROUND_FIELD), ("required", "yes")],
+                    &[self.localized("label", &inst.texts.round)],
+                );
+                continue;
+            }
             push(
                 &mut sheet,
-                &[("type", &kind), ("name", &f.name), ("required", required), ("relevant", &relevant)],
+                &[("type", &kind), ("name", &f.name), ("relevant", &relevant)],
                 &[self.localized("label", &f.label)],
             );
         }
@@ -208,6 +238,9 @@ impl Form<'_> {
             for c in &f.choices {
                 push(&f.name, &c.code, &c.label);
             }
+        }
+        for (code, label) in &inst.texts.rounds {
+            push(ROUND_FIELD, code, label);
         }
         push(&inst.consent.field, "yes", &inst.consent.yes);
         push(&inst.consent.field, "no", &inst.consent.no);

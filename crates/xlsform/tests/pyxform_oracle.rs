@@ -87,6 +87,28 @@ fn choice_names_are_the_codebook_codes() {
 }
 
 #[test]
+fn a_submission_says_which_case_which_round_and_when_where_and_by_whom() {
+    let Some(report) = check(&form(&["en", "fr"])) else { return };
+    assert_clean(&report);
+    let binds = &report["binds"];
+    assert_eq!(report["choices"]["round"], serde_json::json!(["baseline", "intermediate", "final", "ad_hoc"]));
+    assert_eq!(binds["round"]["required"], "true()");
+    assert_eq!(binds["case_id"]["required"], "true()");
+    assert_eq!(binds["case_id"]["constraint"], "regex(., '^[Hh][Ww]-[0-9]{4}-[0-9]{6,}$')");
+    assert!(binds["case_id"]["jr:constraintMsg"].is_string(), "the constraint says what a case number is");
+    for (meta, preload) in [
+        ("start", "timestamp"),
+        ("end", "timestamp"),
+        ("today", "date"),
+        ("deviceid", "property"),
+        ("username", "property"),
+    ] {
+        assert_eq!(binds[meta]["jr:preload"], preload, "{meta}");
+    }
+    assert!(binds.get("interview_location").is_some(), "where the interview took place");
+}
+
+#[test]
 fn a_form_in_one_language_is_clean_too() {
     let Some(report) = check(&form(&["fr"])) else { return };
     assert_clean(&report);

@@ -51,6 +51,18 @@ struct RawInstrument {
 struct RawTexts {
     profile_group: Labels,
     stand_alone: Labels,
+    round: Labels,
+    rounds: RawRounds,
+    case_number: Labels,
+    case_number_constraint: Labels,
+}
+
+/// The survey rounds: their codes in order, and each one's labels.
+#[derive(Deserialize)]
+struct RawRounds {
+    order: Vec<String>,
+    #[serde(flatten)]
+    labels: BTreeMap<String, Labels>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +194,23 @@ impl RawInstrument {
         check_labels("language_names", "the language names", &self.language_names, langs)?;
         check_labels("texts.profile_group", "the text", &self.texts.profile_group, langs)?;
         check_labels("texts.stand_alone", "the text", &self.texts.stand_alone, langs)?;
+        check_labels("texts.round", "the text", &self.texts.round, langs)?;
+        check_labels("texts.case_number", "the text", &self.texts.case_number, langs)?;
+        check_labels("texts.case_number_constraint", "the text", &self.texts.case_number_constraint, langs)?;
+        let rounds = &self.texts.rounds;
+        if rounds.order.is_empty() {
+            return Err(err("texts.rounds.order", "at least one round is needed"));
+        }
+        if let Some(dup) = first_duplicate(rounds.order.iter().map(String::as_str)) {
+            return Err(err("texts.rounds.order", format!("'{dup}' is listed twice")));
+        }
+        for code in &rounds.order {
+            let labels = rounds.labels.get(code).ok_or_else(|| err(format!("texts.rounds.{code}"), "has no labels"))?;
+            check_labels(&format!("texts.rounds.{code}"), "the label", labels, langs)?;
+        }
+        if let Some(extra) = rounds.labels.keys().find(|code| !rounds.order.contains(code)) {
+            return Err(err(format!("texts.rounds.{extra}"), "is not in texts.rounds.order"));
+        }
         for (code, labels) in &self.non_answers {
             if NonAnswer::from_code(code).is_none() {
                 return Err(err(format!("non_answers.{code}"), "only dk, dwa and na are non-answers"));
@@ -238,7 +267,25 @@ impl RawInstrument {
             languages: self.languages,
             title: self.title,
             language_names: self.language_names,
-            texts: super::FormTexts { profile_group: self.texts.profile_group, stand_alone: self.texts.stand_alone },
+            texts: super::FormTexts {
+                profile_group: self.texts.profile_group,
+                stand_alone: self.texts.stand_alone,
+                round: self.texts.round,
+                rounds: {
+                    let mut labels = self.texts.rounds.labels;
+                    self.texts
+                        .rounds
+                        .order
+                        .into_iter()
+                        .map(|code| {
+                            let l = labels.remove(&code).unwrap_or_default();
+                            (code, l)
+                        })
+                        .collect()
+                },
+                case_number: self.texts.case_number,
+                case_number_constraint: self.texts.case_number_constraint,
+            },
             consent: Consent {
                 field: consent.field,
                 line: consent.line,

@@ -41,6 +41,14 @@ pub struct FormTexts {
     pub profile_group: Labels,
     /// Constraint message for a stand-alone choice; `{choice}` is replaced by its label.
     pub stand_alone: Labels,
+    /// The question asking which survey round a submission is.
+    pub round: Labels,
+    /// The rounds in order: (code, labels); the codes are Homeward's survey phases.
+    pub rounds: Vec<(String, Labels)>,
+    /// The label of the case number asked on a form.
+    pub case_number: Labels,
+    /// What a form says when the case number is not one.
+    pub case_number_constraint: Labels,
 }
 
 /// The consent gate before the questions: `yes` or `no`.
