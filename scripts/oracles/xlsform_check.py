@@ -4,7 +4,8 @@ what the form says as JSON, for the Rust tests to assert on.
 
 Usage: xlsform_check.py FORM.xlsx
 Prints {"warnings": [...], "error": null | "...", "form_id", "version", "languages",
-        "binds": {name: {attr: value}}, "choices": {question: [names]}, "translations": {lang: n}}
+        "binds": {name: {attr: value}}, "choices": {question: [names]},
+        "choice_files": {question: src}, "translations": {lang: n}}
 """
 import json
 import sys
@@ -38,6 +39,7 @@ def main(path):
         for b in model.findall(f"{XF}bind")
     }
     choices = {}
+    choice_files = {}
     for tag in ("select1", "select"):
         for control in root.iter(f"{XF}{tag}"):
             name = control.get("ref").split("/")[-1]
@@ -46,9 +48,13 @@ def main(path):
                 nodeset = control.find(f"{XF}itemset").get("nodeset")
                 list_name = nodeset.split("'")[1] if "'" in nodeset else nodeset.split("(")[1].split(")")[0]
                 inst = model.find(f"{XF}instance[@id='{list_name}']")
+                if inst.get("src"):  # an attached file: its items come with the form's media
+                    choice_files[name] = inst.get("src")
+                    continue
                 items = [item.find(f"{XF}name").text for item in inst[0]]
             choices[name] = items
     report["choices"] = choices
+    report["choice_files"] = choice_files
     print(json.dumps(report))
 
 

@@ -83,17 +83,84 @@ pub async fn due_dates(state: &Services, caller: &Caller, id: &str) -> Result<Ve
         .collect())
 }
 
+/// The file name a form made for an office expects its case list under.
+pub const CASE_LIST_FILE: &str = "cases.csv";
+
 /// The RSS as an XLSForm for ODK Collect and KoboToolbox: every language of the instrument,
 /// `language` first (the form's default) when it is one of them, Q21 computed with the server's
-/// scoring profile. For those who take surveys.
-pub fn rss_form(state: &Services, caller: &Caller, language: &str) -> Result<Vec<u8>> {
+/// scoring profile. The case is typed as its number, or, with `case_list`, chosen from the list
+/// attached to the form ([`case_list`]). For those who take surveys.
+pub fn rss_form(state: &Services, caller: &Caller, language: &str, case_list: bool) -> Result<Vec<u8>> {
     caller.require(Permission::TakeSurvey)?;
     let instrument = state.scorer.instrument();
     let mut languages: Vec<&str> = instrument.languages.iter().map(String::as_str).collect();
     if let Some(i) = languages.iter().position(|l| *l == language) {
         languages[..=i].rotate_right(1);
     }
-    let form = homeward_xlsform::rss_form(instrument, state.scorer.profile(), &languages)
+    let case = if case_list {
+        homeward_xlsform::CaseChoice::FromFile(CASE_LIST_FILE)
+    } else {
+        homeward_xlsform::CaseChoice::Number
+    };
+    let form = homeward_xlsform::rss_form(instrument, state.scorer.profile(), &languages, case)
         .map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))?;
     form.to_xlsx().map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))
+}
+
+/// Cases a case list holds at most (a field office's open caseload fits many times over).
+const CASE_LIST_MAX: usize = 20_000;
+
+/// The open cases of an office as the CSV attached to a form made with a case list: each case's
+/// number, and a label that identifies it without a name (number, sex, age at return, return
+/// date), or with the returnee's name when `names` is asked by a role that sees names. The office
+/// is the caller's, or the one asked by a user of every office. Each case listed is audited: the
+/// list leaves Homeward for the devices.
+pub async fn case_list(state: &Services, caller: &Caller, office: Option<&str>, names: bool) -> Result<String> {
+    caller.require(Permission::TakeSurvey)?;
+    caller.require(Permission::ReadCases)?;
+    let office = match (&caller.access.office, office.map(str::trim).filter(|o| !o.is_empty())) {
+        (Some(mine), _) => mine.clone(),
+        (None, Some(asked)) => asked.to_string(),
+        (None, None) => {
+            let problem = homeward_domain::problem!("required", "is required");
+            return Err(ServiceError::problem("office", problem));
+        }
+    };
+    let names = names && caller.access.role.sees_identities();
+    let filter =
+        homeward_store::query::cases::CaseFilter { office: Some(office), open_only: true, ..Default::default() };
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut conn = state.store.read().await?;
+    loop {
+        let page = homeward_store::query::cases::list(&mut conn, &filter, cursor.as_deref(), 500).await?;
+        rows.extend(page.items);
+        match page.next_cursor {
+            Some(next) if rows.len() < CASE_LIST_MAX => cursor = Some(next),
+            _ => break,
+        }
+    }
+    drop(conn);
+    rows.truncate(CASE_LIST_MAX);
+    let fields: &[&str] = if names {
+        &["case_number", "names", "sex", "age_at_return", "return"]
+    } else {
+        &["case_number", "sex", "age_at_return", "return"]
+    };
+    let entries = rows.iter().map(|c| entry(caller, "list", "case", &c.id, Some(&c.id), fields)).collect();
+    state.reads.record(entries).await?;
+    let cases: Vec<(String, String)> = rows
+        .iter()
+        .map(|c| {
+            let age = homeward_domain::returnee::age_on(c.date_of_birth, c.date_of_return);
+            let sex = if c.sex == homeward_domain::returnee::Sex::Female { "F" } else { "M" };
+            let label = if names {
+                format!("{} · {} {}", c.case_number, c.given_name, c.family_name)
+            } else {
+                format!("{} · {sex} · {age} · {}", c.case_number, c.date_of_return)
+            };
+            (c.case_number.clone(), label)
+        })
+        .collect();
+    Ok(homeward_xlsform::case_list_csv(&cases))
 }

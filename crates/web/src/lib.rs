@@ -103,6 +103,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/static/choose.js", get(|| async { script(CHOOSE_SCRIPT) }))
         .route("/suggest", get(caseload::suggest))
         .route("/forms/rss.xlsx", get(collect::rss_xlsform))
+        .route("/forms/cases.csv", get(collect::case_list))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))

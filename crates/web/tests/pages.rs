@@ -436,7 +436,9 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
     .await;
     let provider_id = provider.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let page = b.get(&format!("/cases/{id}"), &cookie).await;
-    assert!(page.body.contains(&format!("<option value=\"{provider_id}\">Centre de formation · Thiès · training</option>")));
+    assert!(
+        page.body.contains(&format!("<option value=\"{provider_id}\">Centre de formation · Thiès · training</option>"))
+    );
     let form = format!(
         "csrf={csrf}&purpose=share_with_partner&method=written_in_person&given_on=2026-02-02&partner={provider_id}&plan_version=1&fields=name&fields=contacts"
     );
@@ -1363,4 +1365,48 @@ async fn those_who_take_surveys_download_the_rss_form_in_their_language_first() 
     for field in ["round", "start", "end", "today", "deviceid", "username", "case_id", "interview_location"] {
         assert!(names.contains(&field), "the form has {field}: {names:?}");
     }
+}
+
+#[tokio::test]
+async fn a_form_made_for_an_office_comes_with_its_case_list_without_names_unless_asked() {
+    let b = Browser::new().await;
+    b.user("awa", "counsellor", Some("dakar"), "en").await;
+    b.user("monitor", "me_officer", Some("dakar"), "en").await;
+    b.user("root", "admin", None, "en").await;
+    let here = register(&b, "root", "Khadija", "dakar").await;
+    register(&b, "root", "Binta", "thies").await;
+    let number = {
+        let mut conn = b.store.read().await.unwrap();
+        homeward_store::query::cases::get(&mut conn, &here).await.unwrap().unwrap().case_number
+    };
+    let awa = b.sign_in("awa").await;
+    let home = b.get("/", &awa).await;
+    assert!(home.body.contains("href=\"/forms/rss.xlsx?cases=1\"") && home.body.contains("href=\"/forms/cases.csv\""));
+    let list = b.get("/forms/cases.csv", &awa).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.starts_with("name,label\n"), "{}", list.body);
+    assert!(list.body.contains(&format!("\"{number}\",\"{number} · F · 36 · 2026-01-01\"")), "{}", list.body);
+    assert!(!list.body.contains("Khadija") && !list.body.contains("Binta"), "no names, no other office");
+    let named = b.get("/forms/cases.csv?names=1", &awa).await;
+    assert!(named.body.contains(&format!("\"{number} · Khadija Diallo\"")), "{}", named.body);
+    let monitor = b.sign_in("monitor").await;
+    assert!(
+        !b.get("/forms/cases.csv?names=1", &monitor).await.body.contains("Khadija"),
+        "never names to the M&E officer"
+    );
+    // Every case listed is audited: the list leaves Homeward for the devices.
+    let mut conn = b.store.read().await.unwrap();
+    let log = homeward_store::audit::for_case(&mut conn, &here, 100).await.unwrap();
+    assert!(log.iter().filter(|e| e.entry.action == "list" && e.entry.actor == "awa").count() >= 2, "{log:?}");
+    drop(conn);
+    // A user of every office says which office.
+    let root = b.sign_in("root").await;
+    assert_eq!(b.get("/forms/cases.csv", &root).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b.get("/forms/cases.csv?office=thies", &root).await.body.contains(" · F · 36 · "));
+    let Some(cells) = workbook(&b, &awa, "/forms/rss.xlsx?cases=1", "homeward-rss-case-list.xlsx").await else {
+        return;
+    };
+    let survey = cells["survey"].as_array().unwrap();
+    let case_row = survey.iter().find(|r| r[1][0] == "case_id").unwrap();
+    assert_eq!(case_row[0][0], "select_one_from_file cases.csv");
 }

@@ -7,7 +7,7 @@ mod rss;
 mod sheet;
 mod xlsx;
 
-pub use rss::{FORM_ID, ROUND_FIELD, rss_form};
+pub use rss::{CaseChoice, FORM_ID, ROUND_FIELD, case_list_csv, rss_form};
 pub use sheet::{Sheet, XlsForm};
 
 #[derive(Debug, thiserror::Error)]

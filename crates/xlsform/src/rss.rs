@@ -17,10 +17,25 @@ pub const ROUND_FIELD: &str = "round";
 /// A Homeward case number (`HW-2026-000025`, in either case), as the form checks it.
 const CASE_NUMBER: &str = "regex(., '^[Hh][Ww]-[0-9]{4}-[0-9]{6,}$')";
 
+/// How a form names the case a submission is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseChoice<'a> {
+    /// Typed by the enumerator, checked against Homeward's numbering.
+    Number,
+    /// Chosen from a CSV file attached to the form (`select_one_from_file`): one row per case,
+    /// `name` its number and `label` how it is shown ([`case_list_csv`]).
+    FromFile(&'a str),
+}
+
 /// Builds the RSS form in `languages` (codes of the instrument; the first is the default).
 ///
 /// Q21 is a `calculate` with `profile`'s values, so the form states which profile it embeds.
-pub fn rss_form(instrument: &Instrument, profile: &Profile, languages: &[&str]) -> Result<XlsForm, XlsFormError> {
+pub fn rss_form(
+    instrument: &Instrument,
+    profile: &Profile,
+    languages: &[&str],
+    case: CaseChoice<'_>,
+) -> Result<XlsForm, XlsFormError> {
     if languages.is_empty() {
         return Err(XlsFormError::NoLanguage);
     }
@@ -29,7 +44,7 @@ pub fn rss_form(instrument: &Instrument, profile: &Profile, languages: &[&str]) 
             return Err(XlsFormError::UnknownLanguage(lang.to_string(), instrument.languages.join(", ")));
         }
     }
-    let form = Form { instrument, profile, langs: languages };
+    let form = Form { instrument, profile, langs: languages, case };
     Ok(XlsForm { survey: form.survey(), choices: form.choices(), settings: form.settings() })
 }
 
@@ -37,6 +52,7 @@ struct Form<'a> {
     instrument: &'a Instrument,
     profile: &'a Profile,
     langs: &'a [&'a str],
+    case: CaseChoice<'a>,
 }
 
 /// A cell per language: `(column::Language (xx), text)`.
@@ -96,14 +112,21 @@ impl Form<'_> {
             if f.name == CASE_FIELD {
                 // The case is named by its Homeward number, checked on the device, and the round
                 // follows it: a submission says which case and which survey it is.
-                push(
-                    &mut sheet,
-                    &[("type", &kind), ("name", &f.name), ("required", "yes"), ("constraint", CASE_NUMBER)],
-                    &[
-                        self.localized("label", &inst.texts.case_number),
-                        self.localized("constraint_message", &inst.texts.case_number_constraint),
-                    ],
-                );
+                match self.case {
+                    CaseChoice::Number => push(
+                        &mut sheet,
+                        &[("type", &kind), ("name", &f.name), ("required", "yes"), ("constraint", CASE_NUMBER)],
+                        &[
+                            self.localized("label", &inst.texts.case_number),
+                            self.localized("constraint_message", &inst.texts.case_number_constraint),
+                        ],
+                    ),
+                    CaseChoice::FromFile(file) => push(
+                        &mut sheet,
+                        &[("type", &format!("select_one_from_file {file}")), ("name", &f.name), ("required", "yes")],
+                        &[self.localized("label", &inst.texts.case_number)],
+                    ),
+                }
                 push(
                     &mut sheet,
                     &[("type", "select_one round"), ("name", ROUND_FIELD), ("required", "yes")],
@@ -270,4 +293,15 @@ impl Form<'_> {
         ]);
         sheet
     }
+}
+
+/// The case list attached to a form made with [`CaseChoice::FromFile`]: a CSV with the columns
+/// ODK Collect and KoboToolbox read, `name` (the case number a submission carries) and `label`.
+pub fn case_list_csv(cases: &[(String, String)]) -> String {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let mut csv = String::from("name,label\n");
+    for (number, label) in cases {
+        csv.push_str(&format!("{},{}\n", quote(number), quote(label)));
+    }
+    csv
 }

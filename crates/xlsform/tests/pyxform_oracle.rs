@@ -3,13 +3,13 @@
 
 use homeward_rss::builtin;
 use homeward_test_support::{python_script, workspace_root};
-use homeward_xlsform::{XlsForm, rss_form};
+use homeward_xlsform::{CaseChoice, XlsForm, case_list_csv, rss_form};
 use serde_json::Value;
 
 fn form(langs: &[&str]) -> XlsForm {
     let inst = builtin::instrument();
     let profile = builtin::provisional_profile(&inst);
-    rss_form(&inst, &profile, langs).unwrap()
+    rss_form(&inst, &profile, langs, CaseChoice::Number).unwrap()
 }
 
 /// Converts `form` with pyxform + ODK Validate and returns the checker's report.
@@ -109,6 +109,30 @@ fn a_submission_says_which_case_which_round_and_when_where_and_by_whom() {
 }
 
 #[test]
+fn a_form_made_for_an_office_chooses_the_case_from_its_attached_list() {
+    let inst = builtin::instrument();
+    let profile = builtin::provisional_profile(&inst);
+    let form = rss_form(&inst, &profile, &["en", "fr"], CaseChoice::FromFile("cases.csv")).unwrap();
+    let Some(report) = check(&form) else { return };
+    assert_clean(&report);
+    assert_eq!(report["binds"]["case_id"]["required"], "true()");
+    assert!(report["binds"]["case_id"].get("constraint").is_none(), "a case chosen from the list needs no pattern");
+    assert_eq!(report["choice_files"]["case_id"], "jr://file-csv/cases.csv");
+}
+
+#[test]
+fn the_case_list_is_csv_with_a_name_and_a_label_quoted() {
+    let csv = case_list_csv(&[
+        ("HW-2026-000025".into(), "HW-2026-000025 · F · 33".into()),
+        ("HW-2026-000026".into(), "Awa \"Ya\" Diallo, Thiès".into()),
+    ]);
+    assert_eq!(
+        csv,
+        "name,label\n\"HW-2026-000025\",\"HW-2026-000025 · F · 33\"\n\"HW-2026-000026\",\"Awa \"\"Ya\"\" Diallo, Thiès\"\n"
+    );
+}
+
+#[test]
 fn a_form_in_one_language_is_clean_too() {
     let Some(report) = check(&form(&["fr"])) else { return };
     assert_clean(&report);
@@ -130,6 +154,6 @@ fn the_oracle_rejects_a_broken_expression() {
 #[test]
 fn an_unknown_language_is_refused_naming_it() {
     let inst = builtin::instrument();
-    let err = rss_form(&inst, &builtin::provisional_profile(&inst), &["en", "de"]).unwrap_err();
+    let err = rss_form(&inst, &builtin::provisional_profile(&inst), &["en", "de"], CaseChoice::Number).unwrap_err();
     assert_eq!(err.to_string(), "language 'de' is not one of the instrument's languages (en, fr)");
 }

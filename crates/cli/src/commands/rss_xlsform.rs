@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use homeward_rss::builtin;
-use homeward_xlsform::rss_form;
+use homeward_xlsform::{CaseChoice, rss_form};
 
 use crate::output::write_atomically;
 
@@ -13,7 +13,7 @@ pub fn run(output: &Path, langs: &[String], profile: Option<&Path>) -> anyhow::R
     let instrument = builtin::instrument();
     let profile = super::load_profile(&instrument, profile)?;
     let langs: Vec<&str> = langs.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
-    let form = rss_form(&instrument, &profile, &langs)?;
+    let form = rss_form(&instrument, &profile, &langs, CaseChoice::Number)?;
     let bytes = form.to_xlsx()?;
     write_atomically(output, |file| Ok(file.write_all(&bytes)?))?;
     eprintln!(
