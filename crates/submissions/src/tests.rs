@@ -1,0 +1,147 @@
+//! Exports as KoboToolbox and ODK Central write them, read without edits by hand.
+
+use homeward_rss::builtin;
+
+use super::*;
+
+fn instrument() -> Instrument {
+    builtin::instrument()
+}
+
+/// The answers of `s` as `id=cell` strings, for short assertions.
+fn answers(s: &Submission) -> Vec<String> {
+    s.answers.iter().map(|(q, a)| format!("{q}={a}")).collect()
+}
+
+#[test]
+fn a_kobo_export_with_semicolons_groups_and_meta_columns_reads_as_it_is() {
+    let csv = "\u{feff}start;end;today;deviceid;username;survey_id;profile/case_id;profile/round;consent;\
+               economic/Q1;economic/Q8;social/Q21;_id;_uuid;_submission_time;_index;_validation_status;__version__\n\
+               2026-03-01T10:00:00.000+00:00;2026-03-01T10:40:00.000+00:00;2026-03-01;collect:abc;fatou;x1;\
+               HW-2026-000025;baseline;yes;satisfied;land animals;0.5;17;aa-11;2026-03-01T11:00:00;1;;v1\n";
+    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    assert_eq!(export.source, Source::Kobo);
+    assert_eq!(export.problems, vec![]);
+    let s = &export.submissions[0];
+    assert_eq!((s.row, s.instance_id.as_str()), (2, "aa-11"));
+    assert_eq!(s.field("case_id"), Some("HW-2026-000025"));
+    assert_eq!(s.field("round"), Some("baseline"));
+    assert_eq!(s.field("consent"), Some("yes"));
+    assert_eq!(s.field("deviceid"), Some("collect:abc"));
+    assert_eq!(s.field("username"), Some("fatou"));
+    assert_eq!(s.submitted_at.as_deref(), Some("2026-03-01T11:00:00"));
+    assert_eq!(answers(s), ["Q1=satisfied", "Q8=land animals"]);
+    assert_eq!(s.calculated, vec![("Q21".to_string(), "0.5".to_string())], "Q21 kept apart, to compare");
+}
+
+#[test]
+fn a_select_multiple_split_into_one_and_zero_columns_is_one_answer_in_the_forms_order() {
+    let csv = "_uuid,profile/case_id,consent,economic/Q8/animals,economic/Q8/land,economic/Q8/no,economic/Q1\n\
+               uuid:b2,HW-2026-000026,yes,1,1,0,ok\n\
+               b3,HW-2026-000027,yes,0,0,0,ok\n";
+    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    assert_eq!(answers(&export.submissions[0]), ["Q1=ok", "Q8=land animals"], "land comes first on the form");
+    assert_eq!(export.submissions[0].instance_id, "b2", "the same id with or without uuid:");
+    assert_eq!(answers(&export.submissions[1]), ["Q1=ok"], "nothing ticked is no answer");
+}
+
+#[test]
+fn an_odk_central_export_reads_with_its_dash_joined_groups_and_key() {
+    let csv = "SubmissionDate,start,end,profile-case_id,profile-round,consent,economic-Q1,economic-Q8,\
+               meta-instanceID,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status\n\
+               2026-03-02T09:00:00.000Z,2026-03-02T08:00:00.000Z,2026-03-02T08:30:00.000Z,HW-2026-000030,final,yes,\
+               \"very_satisfied\",\"land\",uuid:c4,uuid:c4,5,fatou,0,0,\n";
+    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    assert_eq!(export.source, Source::OdkCentral);
+    let s = &export.submissions[0];
+    assert_eq!(s.instance_id, "c4");
+    assert_eq!(s.field("round"), Some("final"));
+    assert_eq!(s.submitted_at.as_deref(), Some("2026-03-02T09:00:00.000Z"));
+    assert_eq!(answers(s), ["Q1=very_satisfied", "Q8=land"]);
+}
+
+#[test]
+fn a_quoted_cell_may_hold_the_delimiter() {
+    let csv = "_uuid;profile/case_id;consent;economic/Q1;profile/vulnerability_details\n\
+               d5;HW-2026-000031;yes;ok;\"chronic illness; single parent\"\n";
+    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    assert_eq!(export.problems, vec![]);
+    assert_eq!(answers(&export.submissions[0]), ["Q1=ok"]);
+}
+
+#[test]
+fn a_bad_row_is_named_and_the_rows_after_it_still_read() {
+    let csv = "_uuid,profile/case_id,consent,economic/Q8/land\n\
+               ,HW-2026-000032,yes,1\n\
+               e6,HW-2026-000033,yes,maybe\n\
+               e7,HW-2026-000034,yes,1\n";
+    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    assert_eq!(
+        export.problems,
+        vec![
+            RowProblem { row: 2, column: String::new(), problem: "has no instance id".into() },
+            RowProblem {
+                row: 3,
+                column: "economic/Q8/land".into(),
+                problem: "'maybe' is neither 1 (chosen) nor 0".into()
+            },
+        ]
+    );
+    assert_eq!(export.submissions.len(), 1);
+    assert_eq!(export.submissions[0].row, 4);
+}
+
+#[test]
+fn a_labels_export_or_another_file_is_refused_saying_which_export_to_choose() {
+    let inst = instrument();
+    let label = inst.questions[0].label.get("en").unwrap();
+    let labels = format!("_uuid,Case ID,Economic dimension/{label}\nf8,HW-2026-000035,Satisfied\n");
+    let err = read_csv(labels.as_bytes(), &inst).unwrap_err();
+    assert_eq!(err, ExportError::LabelsExport);
+    assert!(err.to_string().contains("XML values and headers"));
+    assert_eq!(read_csv(b"name,amount\nx,1\n", &inst).unwrap_err(), ExportError::NotAnExport);
+    assert_eq!(read_csv(b"", &inst).unwrap_err(), ExportError::Empty);
+    assert_eq!(read_csv(b"_uuid,\xff\xfe\n", &inst).unwrap_err(), ExportError::NotUtf8(1));
+}
+
+/// The headers an export of Homeward's own form has: every field under its groups' names,
+/// joined as `joiner` (`/` for KoboToolbox, `-` for ODK Central).
+fn headers_of_the_form(joiner: &str) -> Vec<String> {
+    let inst = instrument();
+    let profile = builtin::provisional_profile(&inst);
+    let form = homeward_xlsform::rss_form(&inst, &profile, &["en"], homeward_xlsform::CaseChoice::Number).unwrap();
+    let survey = &form.survey;
+    let kind = survey.column("type").unwrap();
+    let name = survey.column("name").unwrap();
+    let mut groups: Vec<String> = Vec::new();
+    let mut headers = Vec::new();
+    for row in &survey.rows {
+        match row[kind].as_str() {
+            "begin_group" => groups.push(row[name].clone()),
+            "end_group" => {
+                groups.pop();
+            }
+            _ => headers.push(groups.iter().chain([&row[name]]).cloned().collect::<Vec<_>>().join(joiner)),
+        }
+    }
+    headers
+}
+
+#[test]
+fn every_question_and_field_of_homewards_own_form_is_found_in_its_exports() {
+    let inst = instrument();
+    for (joiner, id_column) in [("/", "_uuid"), ("-", "KEY")] {
+        let mut header = headers_of_the_form(joiner);
+        header.push(id_column.to_string());
+        let names: Vec<&str> = header.iter().map(String::as_str).collect();
+        let columns = Columns::of(&names, &inst).unwrap();
+        for q in &inst.questions {
+            let i = inst.question_index(&q.id).unwrap();
+            assert!(columns.columns.contains(&Column::Question(i)), "{} with `{joiner}`", q.id);
+        }
+        for field in FIELDS {
+            assert!(columns.field(field).is_some(), "{field} with `{joiner}`: {header:?}");
+        }
+        assert!(columns.columns.contains(&Column::InstanceId));
+    }
+}
