@@ -77,6 +77,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Import field data: RSS surveys exported from KoboToolbox or ODK Central.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// The audit log of every read and write of case data.
     Audit {
         #[command(subcommand)]
@@ -218,6 +223,23 @@ enum AdminCommand {
 }
 
 #[derive(Subcommand)]
+enum ImportCommand {
+    /// RSS submissions from a KoboToolbox or ODK Central CSV export (XML values and headers),
+    /// each attached to its case by number and round, scored, and stored once per instance.
+    /// Exit 0 all imported, 1 some rows not, 2 nothing could be read.
+    Surveys {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The export file.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// Store nothing; print what the import would do.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the keyed hash chain of the audit log; report the first broken link (exit 1).
     Verify {
@@ -342,6 +364,11 @@ fn main() -> ExitCode {
             AdminCommand::CreateToken { database, username } => commands::admin::create_token(&database, &username),
             AdminCommand::Check { database } => commands::admin::check(&database),
             AdminCommand::Unlock { database, username } => commands::admin::unlock(&database, &username),
+        },
+        Command::Import { command } => match command {
+            ImportCommand::Surveys { database, input, dry_run } => {
+                commands::import::surveys(&database, &input, dry_run)
+            }
         },
         Command::Audit { command } => match command {
             AuditCommand::Verify { database, anchor } => commands::audit::verify(&database, anchor.as_deref()),

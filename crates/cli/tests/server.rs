@@ -116,7 +116,7 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let database = format!("sqlite://{}", dir.path().join("new.db").display());
     let migrate = homeward(&["migrate", "--database", &database]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(text(&migrate.stdout).contains("6 migration(s) applied"));
+    assert!(text(&migrate.stdout).contains("7 migration(s) applied"));
     let again = homeward(&["migrate", "--database", &database]);
     assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
 
@@ -429,4 +429,67 @@ fn the_audit_log_is_anchored_verified_and_its_key_rotated_and_never_replaced() {
         "{}",
         text(&broken.stdout)
     );
+}
+
+/// `homeward import surveys`: a Kobo export into the demo's cases, dry first, then for real,
+/// then again (nothing new); each row not imported named; exit codes 0, 1 and 2 as `rss score`.
+#[test]
+fn surveys_exported_from_kobo_are_imported_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("import.db").display());
+    demo_database(&database, 3);
+    let number = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::connect(&database).await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let filter = homeward_store::query::cases::CaseFilter { open_only: true, ..Default::default() };
+        let page = homeward_store::query::cases::list(&mut conn, &filter, None, 1).await.unwrap();
+        page.items[0].case_number.clone()
+    });
+    let export = |rows: &[(&str, &str)]| {
+        let mut csv = String::from("_uuid;profile/case_id;profile/round;today;consent");
+        for (q, _) in homeward_test_support::BEST_ANSWERS {
+            csv.push_str(&format!(";grp/{q}"));
+        }
+        csv.push('\n');
+        for (instance, round) in rows {
+            csv.push_str(&format!("uuid:{instance};{number};{round};2026-03-02;yes"));
+            for (_, a) in homeward_test_support::BEST_ANSWERS {
+                csv.push_str(&format!(";{a}"));
+            }
+            csv.push('\n');
+        }
+        csv
+    };
+    let file = dir.path().join("kobo.csv");
+    std::fs::write(&file, export(&[("k1", "baseline"), ("k2", "midline")])).unwrap();
+    let file = file.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "surveys", "--database", &database, "--input", file];
+        args.extend_from_slice(extra);
+        homeward(&args)
+    };
+    let dry = run(&["--dry-run"]);
+    assert_eq!(dry.status.code(), Some(1), "{}", text(&dry.stderr));
+    let out = text(&dry.stdout);
+    assert!(out.contains("row 3, column round: 'midline' is not a round"), "{out}");
+    assert!(
+        out.contains("1 survey(s) would be created, 0 imported before, 0 changed resubmission(s), 1 refused (dry run")
+    );
+    let real = run(&[]);
+    assert_eq!(real.status.code(), Some(1));
+    assert!(text(&real.stdout).contains("1 survey(s) created, 0 imported before"), "{}", text(&real.stdout));
+    let again = run(&[]);
+    assert!(text(&again.stdout).contains("0 survey(s) created, 1 imported before"), "{}", text(&again.stdout));
+
+    std::fs::write(dir.path().join("kobo.csv"), export(&[("k1", "baseline"), ("k3", "final")])).unwrap();
+    let clean = run(&[]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+    assert!(
+        text(&clean.stdout).contains("1 survey(s) created, 1 imported before, 0 changed resubmission(s), 0 refused")
+    );
+
+    std::fs::write(dir.path().join("kobo.csv"), "name,amount\nx,1\n").unwrap();
+    let nothing = run(&[]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(text(&nothing.stderr).contains("not an export of Homeward's RSS form"), "{}", text(&nothing.stderr));
 }

@@ -23,6 +23,7 @@ pub(crate) mod consents;
 pub mod duplicates;
 pub mod error;
 pub mod idempotency;
+pub mod imports;
 pub mod indicators;
 pub mod input;
 pub mod merges;

@@ -116,11 +116,25 @@ pub async fn take_once(
         created_at: at,
         created_by: caller.username.clone(),
     };
+    let result = result_row(state, &row.id, &outcome, at);
+    store(&mut tx, state, caller, &case, &row, &result, "create").await?;
+    crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
+    homeward_store::commit(tx).await?;
+    Ok(SurveyView::new(&row, &[result], &state.scorer.profile().name)?)
+}
+
+/// A survey's result under the server's profile, as stored.
+pub(crate) fn result_row(
+    state: &Services,
+    survey_id: &SurveyId,
+    outcome: &homeward_rss::Outcome,
+    at: chrono::DateTime<chrono::Utc>,
+) -> SurveyResultRow {
     let profile = state.scorer.profile();
     let dim = |i: usize| outcome.dimensions.get(i).copied().flatten();
     let dim_band = |i: usize| outcome.dimension_bands.get(i).copied().flatten();
-    let result = SurveyResultRow {
-        survey_id: row.id.clone(),
+    SurveyResultRow {
+        survey_id: survey_id.clone(),
         profile: profile.name.clone(),
         profile_status: profile.status,
         status: outcome.status,
@@ -136,19 +150,26 @@ pub async fn take_once(
         dk_dwa_count: i64::from(outcome.dk_dwa_count),
         low_accuracy: outcome.low_accuracy,
         scored_at: at,
-    };
-    surveys::insert(&mut tx, &row).await?;
-    crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
-    surveys::insert_result(&mut tx, &result).await?;
-    refresh_band(&mut tx, &case, &profile.name).await?;
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, "create", "survey", &row.id, Some(case_id), &["answers", "scores"])],
-    )
-    .await?;
-    homeward_store::commit(tx).await?;
-    Ok(SurveyView::new(&row, &[result], &profile.name)?)
+    }
+}
+
+/// Stores a survey and its result on `case` in `tx`, sets the case's band, and audits it as
+/// `action` (`create`, `import`).
+pub(crate) async fn store(
+    tx: &mut Tx,
+    state: &Services,
+    caller: &Caller,
+    case: &CaseRow,
+    row: &SurveyRow,
+    result: &SurveyResultRow,
+    action: &str,
+) -> Result<()> {
+    surveys::insert(tx, row).await?;
+    surveys::insert_result(tx, result).await?;
+    refresh_band(tx, case, &state.scorer.profile().name).await?;
+    let entries = [entry(caller, action, "survey", &row.id, Some(&case.id), &["answers", "scores"])];
+    store_audit::append(tx, &state.audit_key, &entries).await?;
+    Ok(())
 }
 
 /// The answers as the scorer reads them; unknown question ids and malformed lists are refused

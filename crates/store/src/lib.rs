@@ -263,6 +263,7 @@ impl Store {
             "sign_in_attempts",
             "idempotency_keys",
             "case_merges",
+            "survey_submissions",
             "grant_requests",
         ];
         if !TABLES.contains(&table) {

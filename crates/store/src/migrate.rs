@@ -30,6 +30,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         rebuilds_tables: true,
         ..migration(6, "search_words", include_str!("../migrations/sqlite/0006_search_words.sql"))
     },
+    migration(7, "submissions", include_str!("../migrations/sqlite/0007_submissions.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -39,6 +40,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(4, "trust", include_str!("../migrations/postgres/0004_trust.sql")),
     migration(5, "merges", include_str!("../migrations/postgres/0005_merges.sql")),
     migration(6, "search_words", include_str!("../migrations/postgres/0006_search_words.sql")),
+    migration(7, "submissions", include_str!("../migrations/postgres/0007_submissions.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod analyze;
 pub mod audit;
 pub mod demo;
+pub mod import;
 pub mod migrate;
 pub mod rss_demo;
 pub mod rss_profile;

@@ -487,3 +487,8 @@ pub async fn merged_among(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<
     }
     Ok(merged)
 }
+
+/// The cases whose numbers are `numbers` (exactly as stored).
+pub async fn by_numbers(conn: &mut AnyConnection, numbers: &[&str]) -> Result<Vec<CaseRow>> {
+    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE case_number IN ("), numbers, row).await
+}

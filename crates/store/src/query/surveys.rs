@@ -141,3 +141,53 @@ pub async fn phases_of_cases(
     };
     super::rows_for_ids(conn, "SELECT case_id, phase FROM surveys WHERE case_id IN (", ids, phase).await
 }
+
+/// Where a submission from the field came from and what it held, kept by its instance id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRow {
+    pub instance_id: String,
+    pub survey_id: String,
+    /// `kobo`, `odk_central`.
+    pub source: String,
+    pub content_hash: String,
+    pub device: Option<String>,
+    pub enumerator: Option<String>,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub imported_by: String,
+}
+
+pub async fn insert_submission(tx: &mut Tx, s: &SubmissionRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO survey_submissions (instance_id, survey_id, source, content_hash, device, enumerator, \
+         started_at, ended_at, submitted_at, imported_at, imported_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&s.instance_id)
+    .bind(&s.survey_id)
+    .bind(&s.source)
+    .bind(&s.content_hash)
+    .bind(s.device.as_deref())
+    .bind(s.enumerator.as_deref())
+    .bind(s.started_at.as_deref())
+    .bind(s.ended_at.as_deref())
+    .bind(s.submitted_at.as_deref())
+    .bind(instant_text(&crate::now()))
+    .bind(&s.imported_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Of the instance ids `ids`, those imported already, each with its content hash.
+pub async fn submissions_among(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<(String, String)>> {
+    let pair = |r: &AnyRow| -> Result<(String, String)> { Ok((r.try_get(0)?, r.try_get(1)?)) };
+    super::rows_for_ids(
+        conn,
+        "SELECT instance_id, content_hash FROM survey_submissions WHERE instance_id IN (",
+        ids,
+        pair,
+    )
+    .await
+}

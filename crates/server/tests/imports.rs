@@ -1,0 +1,123 @@
+//! Surveys exported from KoboToolbox or ODK Central, imported into their cases: the same rules
+//! as a survey recorded by hand, one report per file, nothing stored twice. Every scenario runs
+//! on SQLite and on PostgreSQL.
+
+mod support;
+
+use homeward_service::imports::{Outcome, import_surveys};
+use homeward_submissions::read_csv;
+use support::{TestApp, id};
+
+on_both_backends!(an_export_is_imported_into_its_cases_once_with_each_refusal_named, a_dry_run_stores_nothing);
+
+/// A Kobo export (`;`, group paths) of `rows`: (instance id, case number, round, consent, Q1).
+fn kobo(rows: &[(&str, &str, &str, &str, &str)]) -> String {
+    let questions: Vec<(&str, &str)> =
+        homeward_test_support::BEST_ANSWERS.iter().filter(|(q, _)| *q != "Q1").copied().collect();
+    let mut csv = String::from("_uuid;profile/case_id;profile/round;profile/interview_date;consent;economic/Q1");
+    for (q, _) in &questions {
+        csv.push_str(&format!(";grp/{q}"));
+    }
+    csv.push('\n');
+    for (instance, case, round, consent, q1) in rows {
+        csv.push_str(&format!("uuid:{instance};{case};{round};2026-03-02;{consent};{q1}"));
+        for (_, a) in &questions {
+            csv.push_str(&format!(";{a}"));
+        }
+        csv.push('\n');
+    }
+    csv
+}
+
+async fn setup(t: &TestApp) -> (homeward_service::Caller, String, String, String) {
+    let root = t.admin().await;
+    let a = t.register(&root, "Awa", "Ba", "dakar").await;
+    let b = t.register(&root, "Binta", "Sow", "dakar").await;
+    let c = t.register(&root, "Coumba", "Fall", "thies").await;
+    let token = t.user("awa_c", "counsellor", Some("dakar"), "").await;
+    let caller = homeward_service::session::authenticate(&t.services, &token, "test").await.unwrap();
+    let number = |v: &serde_json::Value| v["case_number"].as_str().unwrap().to_string();
+    let _ = id(&a);
+    (caller, number(&a), number(&b), number(&c))
+}
+
+async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &TestApp) {
+    let (caller, a, b, c) = setup(t).await;
+    let best_q1 = homeward_test_support::BEST_ANSWERS.iter().find(|(q, _)| *q == "Q1").unwrap().1;
+    let rows = [
+        ("i1", a.as_str(), "baseline", "yes", best_q1),
+        ("i2", b.as_str(), "intermediate", "no", best_q1),
+        ("i3", c.as_str(), "baseline", "yes", best_q1),
+        ("i4", a.as_str(), "midline", "yes", best_q1),
+        ("i5", a.as_str(), "final", "yes", "great"),
+        ("i1", a.as_str(), "baseline", "yes", best_q1),
+    ];
+    let export = read_csv(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
+    let report = import_surveys(&t.services, &caller, &export, false).await.unwrap();
+    let outcomes: Vec<(usize, Outcome, Option<&str>)> =
+        report.rows.iter().map(|r| (r.row, r.outcome, r.column.as_deref())).collect();
+    assert_eq!(
+        outcomes,
+        [
+            (2, Outcome::Created, None),
+            (3, Outcome::Created, None),
+            (4, Outcome::Refused, Some("case_id")),
+            (5, Outcome::Refused, Some("round")),
+            (6, Outcome::Refused, Some("Q1")),
+            (7, Outcome::AlreadyImported, None),
+        ],
+        "{report:?}"
+    );
+    assert!(report.rows[2].reason.as_deref().unwrap().contains("not a case number of your offices"));
+    assert!(report.rows[3].reason.as_deref().unwrap().contains("baseline, intermediate, final, ad_hoc"));
+    assert_eq!(report.rows[1].status, Some(homeward_rss::Status::Discarded), "no consent: kept, not scored");
+    assert_eq!(t.count("surveys").await, 2);
+    assert_eq!(t.count("survey_submissions").await, 2);
+
+    // The stored scores are the batch scorer's for the same answers.
+    let stored = {
+        let mut conn = t.store.read().await.unwrap();
+        let case = homeward_store::query::cases::by_numbers(&mut conn, &[a.as_str()]).await.unwrap().remove(0);
+        homeward_store::query::surveys::of_case(&mut conn, &case.id).await.unwrap()
+    };
+    let (survey, results) = &stored[0];
+    assert_eq!(survey.phase, homeward_domain::survey::SurveyPhase::Baseline);
+    let s = &export.submissions[0];
+    let pairs = s.answers.iter().map(|(q, a)| (q.as_str(), a.as_str()));
+    let expected = t
+        .services
+        .scorer
+        .score(&homeward_rss::Survey::from_pairs(t.services.scorer.instrument(), "yes", pairs).unwrap());
+    assert_eq!(results[0].composite, expected.composite);
+    assert_eq!(results[0].status, homeward_rss::Status::Scored);
+
+    // Again: nothing new. Changed answers under a known instance: reported, not stored.
+    let again = import_surveys(&t.services, &caller, &export, false).await.unwrap();
+    assert_eq!((again.count(Outcome::Created), again.count(Outcome::AlreadyImported)), (0, 3));
+    let changed =
+        read_csv(kobo(&[("i1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument())
+            .unwrap();
+    let changed = import_surveys(&t.services, &caller, &changed, false).await.unwrap();
+    assert_eq!(changed.rows[0].outcome, Outcome::ChangedResubmission);
+    assert_eq!(t.count("surveys").await, 2);
+
+    // Audited as imports by the counsellor, on the case.
+    let mut conn = t.store.read().await.unwrap();
+    let case = homeward_store::query::cases::by_numbers(&mut conn, &[a.as_str()]).await.unwrap().remove(0);
+    let log = homeward_store::audit::for_case(&mut conn, &case.id, 100).await.unwrap();
+    assert!(log.iter().any(|e| e.entry.action == "import" && e.entry.actor == "awa_c"), "{log:?}");
+}
+
+async fn a_dry_run_stores_nothing(t: &TestApp) {
+    let (caller, a, _, _) = setup(t).await;
+    let export =
+        read_csv(kobo(&[("d1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument())
+            .unwrap();
+    let dry = import_surveys(&t.services, &caller, &export, true).await.unwrap();
+    assert!(dry.dry_run);
+    assert_eq!(dry.count(Outcome::Created), 1, "what the real run would do");
+    assert_eq!((t.count("surveys").await, t.count("survey_submissions").await), (0, 0));
+    let real = import_surveys(&t.services, &caller, &export, false).await.unwrap();
+    assert_eq!(real.count(Outcome::Created), 1);
+    assert_eq!(t.count("surveys").await, 1);
+}
