@@ -8,7 +8,11 @@ use homeward_service::imports::{Outcome, import_surveys};
 use homeward_submissions::read_csv;
 use support::{TestApp, id};
 
-on_both_backends!(an_export_is_imported_into_its_cases_once_with_each_refusal_named, a_dry_run_stores_nothing);
+on_both_backends!(
+    an_export_is_imported_into_its_cases_once_with_each_refusal_named,
+    a_dry_run_stores_nothing,
+    a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept,
+);
 
 /// A Kobo export (`;`, group paths) of `rows`: (instance id, case number, round, consent, Q1).
 fn kobo(rows: &[(&str, &str, &str, &str, &str)]) -> String {
@@ -90,6 +94,7 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
         .score(&homeward_rss::Survey::from_pairs(t.services.scorer.instrument(), "yes", pairs).unwrap());
     assert_eq!(results[0].composite, expected.composite);
     assert_eq!(results[0].status, homeward_rss::Status::Scored);
+    assert_eq!(report.rows[0].note, None, "no Q21 column, nothing to compare");
 
     // Again: nothing new. Changed answers under a known instance: reported, not stored.
     let again = import_surveys(&t.services, &caller, &export, false).await.unwrap();
@@ -106,6 +111,21 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     let case = homeward_store::query::cases::by_numbers(&mut conn, &[a.as_str()]).await.unwrap().remove(0);
     let log = homeward_store::audit::for_case(&mut conn, &case.id, 100).await.unwrap();
     assert!(log.iter().any(|e| e.entry.action == "import" && e.entry.actor == "awa_c"), "{log:?}");
+}
+
+/// Q21 as the form computed it is compared with Homeward's: a difference is said, not fatal.
+async fn a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept(t: &TestApp) {
+    let (caller, a, _, _) = setup(t).await;
+    let csv = kobo(&[("q1", a.as_str(), "baseline", "yes", "ok"), ("q2", a.as_str(), "final", "yes", "ok")]);
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    lines[0].push_str(";social/Q21");
+    let instrument = t.services.scorer.instrument();
+    let export = read_csv(format!("{}\n{};1\n{};0.25\n", lines[0], lines[1], lines[2]).as_bytes(), instrument).unwrap();
+    let report = import_surveys(&t.services, &caller, &export, true).await.unwrap();
+    assert_eq!(report.rows[0].note, None, "the best answers make Q21 1, as the form says");
+    let note = report.rows[1].note.as_deref().unwrap_or_default();
+    assert!(note.starts_with("Q21: the form computed 0.2500, Homeward computes 1.0000"), "{note}");
+    assert_eq!(report.count(Outcome::Created), 2, "not fatal");
 }
 
 async fn a_dry_run_stores_nothing(t: &TestApp) {

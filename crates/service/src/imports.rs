@@ -49,6 +49,9 @@ pub struct RowReport {
     /// The column a refusal is about (empty for the row as a whole).
     pub column: Option<String>,
     pub reason: Option<String>,
+    /// Something to know about a row imported: a derived question the form computed otherwise
+    /// than Homeward (Homeward's value is the one kept).
+    pub note: Option<String>,
 }
 
 /// What an import did (or, dry, would do).
@@ -88,6 +91,7 @@ pub async fn import_surveys(state: &Services, caller: &Caller, export: &Export, 
             status: None,
             column: Some(p.column.clone()),
             reason: Some(p.problem.clone()),
+            note: None,
         })
         .collect();
 
@@ -118,6 +122,7 @@ pub async fn import_surveys(state: &Services, caller: &Caller, export: &Export, 
             status: None,
             column: (!column.is_empty()).then(|| column.to_string()),
             reason: (!reason.is_empty()).then_some(reason),
+            note: None,
         };
         let hash = content_hash(s);
         if let Some(earlier) = imported.get(&s.instance_id) {
@@ -130,6 +135,7 @@ pub async fn import_surveys(state: &Services, caller: &Caller, export: &Export, 
                 imported.insert(s.instance_id.clone(), hash.clone());
                 let mut r = report(Outcome::Created, "", String::new());
                 r.status = Some(outcome.status);
+                r.note = derived_disagreement(state, s, &outcome);
                 rows.push(r);
                 ready.push(Ready { submission: s, case, row, outcome, content_hash: hash });
             }
@@ -233,6 +239,29 @@ fn check(
         created_by: caller.username.clone(),
     };
     Ok((case.clone(), row, outcome))
+}
+
+/// A derived question (Q21) the form computed otherwise than Homeward: said, not fatal.
+fn derived_disagreement(state: &Services, s: &Submission, outcome: &homeward_rss::Outcome) -> Option<String> {
+    let instrument = state.scorer.instrument();
+    let notes: Vec<String> = s
+        .calculated
+        .iter()
+        .filter_map(|(q, cell)| {
+            let ours = outcome.item_values.get(instrument.question_index(q)?).copied().flatten();
+            let theirs = cell.trim().parse::<f64>().ok();
+            let agree = match (ours, theirs) {
+                (Some(a), Some(b)) => (a - b).abs() < 1e-6,
+                (None, None) => true,
+                _ => false,
+            };
+            let show = |v: Option<f64>| v.map_or_else(|| "nothing".to_string(), |v| format!("{v:.4}"));
+            (!agree).then(|| {
+                format!("{q}: the form computed {}, Homeward computes {} (Homeward's counts)", show(theirs), show(ours))
+            })
+        })
+        .collect();
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// The interview's date: the form's `interview_date`, else the device's `today`, else the day

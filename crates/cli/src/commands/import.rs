@@ -40,6 +40,9 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
                 None => println!("row {}: {what}", r.row),
             }
         }
+        for r in report.rows.iter().filter(|r| r.note.is_some()) {
+            println!("row {}: {}", r.row, r.note.as_deref().unwrap_or_default());
+        }
         let verb = if dry_run { "would be created" } else { "created" };
         println!(
             "{} survey(s) {verb}, {} imported before, {} changed resubmission(s), {} refused{}",
