@@ -28,7 +28,7 @@ use crate::http::{
         analyses::regression,
         cases::worklist, cases::duplicates, cases::register_confirmed, cases::register, cases::list, cases::read, cases::update, cases::transition, cases::merge, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid,
-        surveys::take, surveys::list, surveys::read,
+        surveys::take, surveys::list, surveys::read, surveys::import,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,
         referrals::propose, referrals::list, referrals::read, referrals::step, referrals::overrides,
         packets::list, packets::read, packets::step,

@@ -126,6 +126,8 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             false,
         ),
         e("GET", format!("{c}/surveys"), None, P::ReadCases, false),
+        // Sent as JSON, not CSV: an allowed role is told to send CSV (400), others are refused.
+        e("POST", "/api/v1/surveys/imports?dry_run=true".into(), Some(json!({})), P::TakeSurvey, false),
         e("POST", format!("{c}/plans"), Some(json!({"content": {}})), P::Plan, false),
         e("GET", format!("{c}/plans"), None, P::ReadCases, true),
         e(
@@ -287,7 +289,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 88, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 89, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

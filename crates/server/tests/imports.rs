@@ -12,6 +12,7 @@ on_both_backends!(
     an_export_is_imported_into_its_cases_once_with_each_refusal_named,
     a_dry_run_stores_nothing,
     a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept,
+    an_export_is_posted_to_the_api_as_csv,
 );
 
 /// A Kobo export (`;`, group paths) of `rows`: (instance id, case number, round, consent, Q1).
@@ -140,4 +141,29 @@ async fn a_dry_run_stores_nothing(t: &TestApp) {
     let real = import_surveys(&t.services, &caller, &export, false).await.unwrap();
     assert_eq!(real.count(Outcome::Created), 1);
     assert_eq!(t.count("surveys").await, 1);
+}
+
+async fn an_export_is_posted_to_the_api_as_csv(t: &TestApp) {
+    let (_, a, _, _) = setup(t).await;
+    let token = t.user("awa_api", "counsellor", Some("dakar"), "").await;
+    let post = |content_type: &'static str, body: String, query: &'static str| {
+        axum::http::Request::post(format!("/api/v1/surveys/imports{query}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let csv = kobo(&[("api1", a.as_str(), "baseline", "yes", "ok")]);
+    let (status, dry) = t.send(post("text/csv; charset=utf-8", csv.clone(), "?dry_run=true")).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{dry}");
+    assert_eq!((dry["dry_run"].as_bool(), dry["rows"][0]["outcome"].as_str()), (Some(true), Some("created")));
+    assert_eq!(t.count("surveys").await, 0);
+    let (status, done) = t.send(post("application/octet-stream", csv, "")).await;
+    assert_eq!((status, done["rows"][0]["outcome"].as_str()), (axum::http::StatusCode::OK, Some("created")));
+    assert_eq!(t.count("surveys").await, 1);
+    let (status, refused) = t.send(post("text/csv", "name,amount\nx,1\n".into(), "")).await;
+    assert_eq!(status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["fields"][0]["field"], "file");
+    let (status, _) = t.send(post("application/json", "{}".into(), "")).await;
+    assert_eq!(status, axum::http::StatusCode::BAD_REQUEST, "sent as CSV or not at all");
 }

@@ -16,14 +16,15 @@ use homeward_store::frames::{CaseRow, SurveyRow};
 use homeward_store::query::{cases, surveys};
 use homeward_store::{new_id, now, to_json};
 use homeward_submissions::{Export, Source, Submission};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::Services;
 use crate::auth::Caller;
-use crate::error::Result;
+use crate::error::{Result, ServiceError};
 
 /// What became of one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Stored as a new survey (or would be, in a dry run).
@@ -37,7 +38,7 @@ pub enum Outcome {
 }
 
 /// One row of the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RowReport {
     /// The row in the file (the header is row 1).
     pub row: usize,
@@ -45,6 +46,7 @@ pub struct RowReport {
     pub instance_id: Option<String>,
     pub case_number: Option<String>,
     /// The scorer's status of a created survey (`scored`, `discarded`).
+    #[schema(value_type = Option<String>)]
     pub status: Option<Status>,
     /// The column a refusal is about (empty for the row as a whole).
     pub column: Option<String>,
@@ -55,7 +57,7 @@ pub struct RowReport {
 }
 
 /// What an import did (or, dry, would do).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     pub rows: Vec<RowReport>,
@@ -65,6 +67,36 @@ impl ImportReport {
     pub fn count(&self, outcome: Outcome) -> usize {
         self.rows.iter().filter(|r| r.outcome == outcome).count()
     }
+}
+
+/// How an export is sent to the API.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// `true`: store nothing, answer what the import would do.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Reads an export sent as a file (`csv` is `None` when the request was not sent as one) and imports
+/// it ([`import_surveys`]). A file that cannot be read answers 422 saying which export to choose.
+pub async fn import_csv(
+    state: &Services,
+    caller: &Caller,
+    csv: Option<&[u8]>,
+    query: ImportQuery,
+) -> Result<ImportReport> {
+    caller.require(Permission::TakeSurvey)?;
+    let Some(bytes) = csv else {
+        return Err(ServiceError::Unreadable(
+            "send the export file as it is, as application/octet-stream or text/csv".into(),
+            vec![],
+        ));
+    };
+    let export = homeward_submissions::read_csv(bytes, state.scorer.instrument())
+        .map_err(|e| ServiceError::invalid(vec![homeward_domain::validate::FieldError::new("file", e.to_string())]))?;
+    import_surveys(state, caller, &export, query.dry_run).await
 }
 
 /// A row checked and scored, ready to store.

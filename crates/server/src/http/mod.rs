@@ -53,6 +53,7 @@ pub fn routes() -> Router<Services> {
         .route("/feasibility-grid", get(catalogue::grid))
         .route("/cases/{id}/surveys", post(surveys::take).get(surveys::list))
         .route("/cases/{id}/surveys/{survey_id}", get(surveys::read))
+        .route("/surveys/imports", post(surveys::import))
         .route("/cases/{id}/plans", post(plans::draft).get(plans::list))
         .route("/cases/{id}/plans/{plan_id}", get(plans::read).put(plans::edit))
         .route("/cases/{id}/plans/{plan_id}/transitions", post(plans::transition))

@@ -2,7 +2,7 @@
 //! the batch output and the profile that produced them.
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Body, Idempotency};
+use crate::extract::{Auth, Body, Idempotency, Params};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -55,4 +55,44 @@ pub async fn read(
     Path((case_id, survey_id)): Path<(String, String)>,
 ) -> ApiResult<Json<SurveyView>> {
     Ok(Json(svc::read(&state, &caller, &case_id, &survey_id).await?))
+}
+
+/// An export file as sent: its bytes.
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // documents the request body; the handler reads the bytes itself
+pub struct ExportFile(Vec<u8>);
+
+/// Largest export accepted through the API (a bigger one goes through `homeward import surveys`).
+const MAX_EXPORT: usize = 16 << 20;
+
+/// Imports RSS submissions exported from KoboToolbox or ODK Central (CSV, "XML values and
+/// headers") into the cases they name: each row attached by case number and round, scored,
+/// stored once per instance id. The report names every row not imported, with its column and
+/// reason. `dry_run=true` stores nothing and answers what the import would do. Send the file as
+/// it is, as `application/octet-stream` or `text/csv`.
+#[utoipa::path(post, path = "/api/v1/surveys/imports", operation_id = "import_surveys", tag = "surveys",
+    params(homeward_service::imports::ImportQuery),
+    request_body(content = ExportFile, content_type = "application/octet-stream"),
+    responses((status = 200, body = homeward_service::imports::ImportReport), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Params(query): Params<homeward_service::imports::ImportQuery>,
+    request: axum::extract::Request,
+) -> ApiResult<Json<homeward_service::imports::ImportReport>> {
+    let is_csv =
+        request.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.split(';').next().is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("text/csv") || m.eq_ignore_ascii_case("application/octet-stream")
+            })
+        });
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_EXPORT).await.map_err(|_| {
+        crate::error::ApiError::BadRequest(format!("the export is larger than {MAX_EXPORT} bytes"), vec![])
+    })?;
+    let csv = is_csv.then_some(&bytes[..]);
+    Ok(Json(homeward_service::imports::import_csv(&state, &caller, csv, query).await?))
 }
