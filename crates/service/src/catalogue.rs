@@ -107,9 +107,6 @@ pub fn rss_form(state: &Services, caller: &Caller, language: &str, case_list: bo
     form.to_xlsx().map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))
 }
 
-/// Cases a case list holds at most (a field office's open caseload fits many times over).
-const CASE_LIST_MAX: usize = 20_000;
-
 /// The open cases of an office as the CSV attached to a form made with a case list: each case's
 /// number, and a label that identifies it without a name (number, sex, age at return, return
 /// date), or with the returnee's name when `names` is asked by a role that sees names. The office
@@ -136,12 +133,11 @@ pub async fn case_list(state: &Services, caller: &Caller, office: Option<&str>, 
         let page = homeward_store::query::cases::list(&mut conn, &filter, cursor.as_deref(), 500).await?;
         rows.extend(page.items);
         match page.next_cursor {
-            Some(next) if rows.len() < CASE_LIST_MAX => cursor = Some(next),
-            _ => break,
+            Some(next) => cursor = Some(next),
+            None => break,
         }
     }
     drop(conn);
-    rows.truncate(CASE_LIST_MAX);
     let fields: &[&str] = if names {
         &["case_number", "names", "sex", "age_at_return", "return"]
     } else {
