@@ -187,11 +187,10 @@ pub async fn import_surveys(state: &Services, caller: &Caller, export: &Export, 
     for chunk in ready.chunks(500) {
         let mut tx = state.store.begin().await?;
         for r in chunk {
-            let case = cases::get(&mut tx, &r.case.id).await?.unwrap_or_else(|| r.case.clone());
             let result = crate::surveys::result_row(state, &r.row.id, &r.outcome, r.row.created_at);
-            crate::surveys::store(&mut tx, state, caller, &case, &r.row, &result, "import").await?;
+            crate::surveys::store(&mut tx, state, caller, &r.row, &result, "import").await?;
             let s = r.submission;
-            let submission = surveys::SubmissionRow {
+            let submission = homeward_store::frames::SubmissionRow {
                 instance_id: s.instance_id.clone(),
                 survey_id: r.row.id.to_string(),
                 source: source.into(),
@@ -204,6 +203,13 @@ pub async fn import_surveys(state: &Services, caller: &Caller, export: &Export, 
                 imported_by: caller.username.clone(),
             };
             surveys::insert_submission(&mut tx, &submission).await?;
+        }
+        // Each case's band follows its latest survey: set once per case, after its surveys.
+        let mut refreshed: Vec<&str> = chunk.iter().map(|r| r.case.id.as_str()).collect();
+        refreshed.sort_unstable();
+        refreshed.dedup();
+        for case in cases::by_ids(&mut tx, &refreshed).await? {
+            crate::surveys::refresh_band(&mut tx, &case, &state.scorer.profile().name).await?;
         }
         homeward_store::commit(tx).await?;
     }

@@ -117,7 +117,8 @@ pub async fn take_once(
         created_by: caller.username.clone(),
     };
     let result = result_row(state, &row.id, &outcome, at);
-    store(&mut tx, state, caller, &case, &row, &result, "create").await?;
+    store(&mut tx, state, caller, &row, &result, "create").await?;
+    refresh_band(&mut tx, &case, &state.scorer.profile().name).await?;
     crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
     homeward_store::commit(tx).await?;
     Ok(SurveyView::new(&row, &[result], &state.scorer.profile().name)?)
@@ -153,21 +154,19 @@ pub(crate) fn result_row(
     }
 }
 
-/// Stores a survey and its result on `case` in `tx`, sets the case's band, and audits it as
-/// `action` (`create`, `import`).
+/// Stores a survey and its result in `tx` and audits it as `action` (`create`, `import`). The
+/// caller then sets the case's band ([`refresh_band`]), once however many surveys it stored.
 pub(crate) async fn store(
     tx: &mut Tx,
     state: &Services,
     caller: &Caller,
-    case: &CaseRow,
     row: &SurveyRow,
     result: &SurveyResultRow,
     action: &str,
 ) -> Result<()> {
     surveys::insert(tx, row).await?;
     surveys::insert_result(tx, result).await?;
-    refresh_band(tx, case, &state.scorer.profile().name).await?;
-    let entries = [entry(caller, action, "survey", &row.id, Some(&case.id), &["answers", "scores"])];
+    let entries = [entry(caller, action, "survey", &row.id, Some(&row.case_id), &["answers", "scores"])];
     store_audit::append(tx, &state.audit_key, &entries).await?;
     Ok(())
 }

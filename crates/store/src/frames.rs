@@ -174,3 +174,19 @@ pub struct GrantRequestRow {
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
 }
+
+/// Where a submission from the field came from and what it held, kept by its instance id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRow {
+    pub instance_id: String,
+    pub survey_id: String,
+    /// `kobo`, `odk_central`.
+    pub source: String,
+    pub content_hash: String,
+    pub device: Option<String>,
+    pub enumerator: Option<String>,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub imported_by: String,
+}

@@ -475,17 +475,13 @@ pub async fn merges(conn: &mut AnyConnection, id: &str) -> Result<(Option<MergeL
 
 /// Of the cases `ids`, those merged into another case.
 pub async fn merged_among(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<String>> {
-    let mut merged = Vec::new();
-    for id in ids {
-        let r = sqlx::query("SELECT 1 FROM case_merges WHERE merged_case = $1")
-            .bind(*id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if r.is_some() {
-            merged.push((*id).to_string());
-        }
-    }
-    Ok(merged)
+    let id = |r: &AnyRow| -> Result<String> { Ok(r.try_get(0)?) };
+    super::rows_for_ids(conn, "SELECT merged_case FROM case_merges WHERE merged_case IN (", ids, id).await
+}
+
+/// The cases `ids` (those that exist), read at once.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<CaseRow>> {
+    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id IN ("), ids, row).await
 }
 
 /// The cases whose numbers are `numbers` (exactly as stored).

@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_named};
 
-use crate::frames::{SurveyResultRow, SurveyRow};
+use crate::frames::{SubmissionRow, SurveyResultRow, SurveyRow};
 use crate::{Result, Tx};
 
 const SURVEY: &str = "id, case_id, phase, survey_date, location, interviewer, interviewer_is_case_manager, consent, \
@@ -140,22 +140,6 @@ pub async fn phases_of_cases(
         Ok((r.try_get(0)?, named(r, 1, "survey phase")?))
     };
     super::rows_for_ids(conn, "SELECT case_id, phase FROM surveys WHERE case_id IN (", ids, phase).await
-}
-
-/// Where a submission from the field came from and what it held, kept by its instance id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubmissionRow {
-    pub instance_id: String,
-    pub survey_id: String,
-    /// `kobo`, `odk_central`.
-    pub source: String,
-    pub content_hash: String,
-    pub device: Option<String>,
-    pub enumerator: Option<String>,
-    pub started_at: Option<String>,
-    pub ended_at: Option<String>,
-    pub submitted_at: Option<String>,
-    pub imported_by: String,
 }
 
 pub async fn insert_submission(tx: &mut Tx, s: &SubmissionRow) -> Result<()> {
