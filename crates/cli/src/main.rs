@@ -224,7 +224,7 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// RSS submissions from a KoboToolbox or ODK Central CSV export (XML values and headers),
+    /// RSS submissions from a KoboToolbox or ODK Central export, CSV or XLSX (XML values and headers),
     /// each attached to its case by number and round, scored, and stored once per instance.
     /// Exit 0 all imported, 1 some rows not, 2 nothing could be read.
     Surveys {
@@ -325,6 +325,12 @@ struct ProfileArg {
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
 }
+
+/// mimalloc instead of the C library's allocator: an import's many small, short-lived strings
+/// handed between the request and the database threads spent most of their time in glibc's
+/// free-list upkeep (see scripts/bench-import).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

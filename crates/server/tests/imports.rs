@@ -5,7 +5,7 @@
 mod support;
 
 use homeward_service::imports::{Outcome, import_surveys};
-use homeward_submissions::read_csv;
+use homeward_submissions::read;
 use support::{TestApp, id};
 
 on_both_backends!(
@@ -13,6 +13,7 @@ on_both_backends!(
     a_dry_run_stores_nothing,
     a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept,
     an_export_is_posted_to_the_api_as_csv,
+    an_xlsx_export_imports_as_its_csv_does,
 );
 
 /// A Kobo export (`;`, group paths) of `rows`: (instance id, case number, round, consent, Q1).
@@ -57,8 +58,8 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
         ("i5", a.as_str(), "final", "yes", "great"),
         ("i1", a.as_str(), "baseline", "yes", best_q1),
     ];
-    let export = read_csv(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let report = import_surveys(&t.services, &caller, &export, false).await.unwrap();
+    let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
+    let report = import_surveys(&t.services, &caller, export.source, export.items(), false).await.unwrap();
     let outcomes: Vec<(usize, Outcome, Option<&str>)> =
         report.rows.iter().map(|r| (r.row, r.outcome, r.column.as_deref())).collect();
     assert_eq!(
@@ -98,12 +99,11 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     assert_eq!(report.rows[0].note, None, "no Q21 column, nothing to compare");
 
     // Again: nothing new. Changed answers under a known instance: reported, not stored.
-    let again = import_surveys(&t.services, &caller, &export, false).await.unwrap();
+    let again = import_surveys(&t.services, &caller, export.source, export.items(), false).await.unwrap();
     assert_eq!((again.count(Outcome::Created), again.count(Outcome::AlreadyImported)), (0, 3));
     let changed =
-        read_csv(kobo(&[("i1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument())
-            .unwrap();
-    let changed = import_surveys(&t.services, &caller, &changed, false).await.unwrap();
+        read(kobo(&[("i1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
+    let changed = import_surveys(&t.services, &caller, changed.source, changed.items(), false).await.unwrap();
     assert_eq!(changed.rows[0].outcome, Outcome::ChangedResubmission);
     assert_eq!(t.count("surveys").await, 2);
 
@@ -121,8 +121,8 @@ async fn a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept(t: &Te
     let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
     lines[0].push_str(";social/Q21");
     let instrument = t.services.scorer.instrument();
-    let export = read_csv(format!("{}\n{};1\n{};0.25\n", lines[0], lines[1], lines[2]).as_bytes(), instrument).unwrap();
-    let report = import_surveys(&t.services, &caller, &export, true).await.unwrap();
+    let export = read(format!("{}\n{};1\n{};0.25\n", lines[0], lines[1], lines[2]).as_bytes(), instrument).unwrap();
+    let report = import_surveys(&t.services, &caller, export.source, export.items(), true).await.unwrap();
     assert_eq!(report.rows[0].note, None, "the best answers make Q21 1, as the form says");
     let note = report.rows[1].note.as_deref().unwrap_or_default();
     assert!(note.starts_with("Q21: the form computed 0.2500, Homeward computes 1.0000"), "{note}");
@@ -132,13 +132,12 @@ async fn a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept(t: &Te
 async fn a_dry_run_stores_nothing(t: &TestApp) {
     let (caller, a, _, _) = setup(t).await;
     let export =
-        read_csv(kobo(&[("d1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument())
-            .unwrap();
-    let dry = import_surveys(&t.services, &caller, &export, true).await.unwrap();
+        read(kobo(&[("d1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
+    let dry = import_surveys(&t.services, &caller, export.source, export.items(), true).await.unwrap();
     assert!(dry.dry_run);
     assert_eq!(dry.count(Outcome::Created), 1, "what the real run would do");
     assert_eq!((t.count("surveys").await, t.count("survey_submissions").await), (0, 0));
-    let real = import_surveys(&t.services, &caller, &export, false).await.unwrap();
+    let real = import_surveys(&t.services, &caller, export.source, export.items(), false).await.unwrap();
     assert_eq!(real.count(Outcome::Created), 1);
     assert_eq!(t.count("surveys").await, 1);
 }
@@ -166,4 +165,52 @@ async fn an_export_is_posted_to_the_api_as_csv(t: &TestApp) {
     assert_eq!(refused["fields"][0]["field"], "file");
     let (status, _) = t.send(post("application/json", "{}".into(), "")).await;
     assert_eq!(status, axum::http::StatusCode::BAD_REQUEST, "sent as CSV or not at all");
+}
+
+/// The same submissions as XLSX and as CSV (under other instance ids) are stored with the same
+/// scores, and those are the batch scorer's.
+async fn an_xlsx_export_imports_as_its_csv_does(t: &TestApp) {
+    let (_, a, b, _) = setup(t).await;
+    let token = t.user("awa_x", "counsellor", Some("dakar"), "").await;
+    let post = |content_type: &'static str, body: Vec<u8>| {
+        axum::http::Request::post("/api/v1/surveys/imports")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let rows = |prefix: &str| {
+        kobo(&[
+            (&format!("{prefix}1"), a.as_str(), "baseline", "yes", "ok"),
+            (&format!("{prefix}2"), b.as_str(), "final", "yes", "very_satisfied"),
+            (&format!("{prefix}3"), b.as_str(), "final", "yes", "great"),
+        ])
+    };
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let (status, from_xlsx) = t.send(post(xlsx_type, homeward_test_support::xlsx_of_csv(&rows("x"), ';'))).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{from_xlsx}");
+    let (_, from_csv) = t.send(post("text/csv", rows("c").into_bytes())).await;
+    let outcomes = |r: &serde_json::Value| {
+        r["rows"].as_array().unwrap().iter().map(|r| (r["row"].clone(), r["outcome"].clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(outcomes(&from_xlsx), outcomes(&from_csv));
+    assert_eq!(from_xlsx["rows"][2]["column"], "Q1", "{from_xlsx}");
+
+    let export = read(rows("c").as_bytes(), t.services.scorer.instrument()).unwrap();
+    let mut conn = t.store.read().await.unwrap();
+    for (i, number) in [(0, &a), (1, &b)] {
+        let case = homeward_store::query::cases::by_numbers(&mut conn, &[number.as_str()]).await.unwrap().remove(0);
+        let stored = homeward_store::query::surveys::of_case(&mut conn, &case.id).await.unwrap();
+        assert_eq!(stored.len(), 2, "one from each file");
+        let s = &export.submissions[i];
+        let pairs = s.answers.iter().map(|(q, a)| (q.as_str(), a.as_str()));
+        let survey = homeward_rss::Survey::from_pairs(t.services.scorer.instrument(), "yes", pairs).unwrap();
+        let expected = t.services.scorer.score(&survey);
+        assert_eq!(case.latest_band, expected.composite_band, "the case shows its latest survey's band");
+        for (_, results) in &stored {
+            assert_eq!(results[0].composite, expected.composite);
+            let dimensions = vec![results[0].economic, results[0].social, results[0].psychosocial];
+            assert_eq!(dimensions, expected.dimensions);
+        }
+    }
 }

@@ -15,11 +15,12 @@ use homeward_rss::{Status, Survey};
 use homeward_store::frames::{CaseRow, SurveyRow};
 use homeward_store::query::{cases, surveys};
 use homeward_store::{new_id, now, to_json};
-use homeward_submissions::{Export, Source, Submission};
+use homeward_submissions::{RowProblem, Source, Submission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::Services;
+use crate::audit::entry;
 use crate::auth::Caller;
 use crate::error::{Result, ServiceError};
 
@@ -79,141 +80,208 @@ pub struct ImportQuery {
     pub dry_run: bool,
 }
 
-/// Reads an export sent as a file (`csv` is `None` when the request was not sent as one) and imports
-/// it ([`import_surveys`]). A file that cannot be read answers 422 saying which export to choose.
-pub async fn import_csv(
+/// Reads an export sent as a file, CSV or XLSX (`bytes` is `None` when the request was not sent
+/// as one), and imports it ([`import_surveys`]). A file that cannot be read answers 422 saying
+/// which export to choose.
+pub async fn import_file(
     state: &Services,
     caller: &Caller,
-    csv: Option<&[u8]>,
+    bytes: Option<&[u8]>,
     query: ImportQuery,
 ) -> Result<ImportReport> {
     caller.require(Permission::TakeSurvey)?;
-    let Some(bytes) = csv else {
+    let Some(bytes) = bytes else {
         return Err(ServiceError::Unreadable(
             "send the export file as it is, as application/octet-stream or text/csv".into(),
             vec![],
         ));
     };
-    let export = homeward_submissions::read_csv(bytes, state.scorer.instrument())
-        .map_err(|e| ServiceError::invalid(vec![homeward_domain::validate::FieldError::new("file", e.to_string())]))?;
-    import_surveys(state, caller, &export, query.dry_run).await
+    let reader = homeward_submissions::open(bytes, state.scorer.instrument()).map_err(unreadable_file)?;
+    import_surveys(state, caller, reader.source(), reader, query.dry_run).await
+}
+
+/// Why a file is no export that can be imported, on its `file` field.
+pub fn unreadable_file(e: homeward_submissions::ExportError) -> ServiceError {
+    ServiceError::invalid(vec![homeward_domain::validate::FieldError::new("file", e.to_string())])
 }
 
 /// A row checked and scored, ready to store.
-struct Ready<'a> {
-    submission: &'a Submission,
-    case: CaseRow,
+struct Ready {
+    submission: Submission,
+    /// The case's id.
+    case: String,
     row: SurveyRow,
     outcome: homeward_rss::Outcome,
     content_hash: String,
 }
 
-/// Imports `export`'s submissions into the cases they name (or, with `dry_run`, reports what an
-/// import would do and stores nothing).
-pub async fn import_surveys(state: &Services, caller: &Caller, export: &Export, dry_run: bool) -> Result<ImportReport> {
+/// How many rows are checked, then stored in one transaction, at a time: the memory an import
+/// needs stays flat however long the file.
+const CHUNK: usize = 1000;
+
+/// Imports the submissions read from an export (`rows`, one at a time) into the cases they name,
+/// or with `dry_run` reports what an import would do and stores nothing.
+pub async fn import_surveys(
+    state: &Services,
+    caller: &Caller,
+    source: Source,
+    rows: impl Iterator<Item = std::result::Result<Submission, RowProblem>> + Send,
+    dry_run: bool,
+) -> Result<ImportReport> {
     caller.require(Permission::TakeSurvey)?;
-    let mut rows: Vec<RowReport> = export
-        .problems
-        .iter()
-        .map(|p| RowReport {
-            row: p.row,
-            outcome: Outcome::Refused,
-            instance_id: None,
-            case_number: None,
-            status: None,
-            column: Some(p.column.clone()),
-            reason: Some(p.problem.clone()),
-            note: None,
-        })
-        .collect();
-
-    // Preheat: every case and earlier import the rows name, read at once.
-    let numbers: Vec<String> =
-        export.submissions.iter().filter_map(|s| s.field("case_id")).map(|n| n.trim().to_uppercase()).collect();
-    let ids: Vec<&str> = export.submissions.iter().map(|s| s.instance_id.as_str()).collect();
-    let mut conn = state.store.read().await?;
-    let number_refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
-    let found: HashMap<String, CaseRow> = cases::by_numbers(&mut conn, &number_refs)
-        .await?
-        .into_iter()
-        .filter(|c| caller.access.covers_office(&c.office))
-        .map(|c| (c.case_number.clone(), c))
-        .collect();
-    let mut imported: HashMap<String, String> =
-        surveys::submissions_among(&mut conn, &ids).await?.into_iter().collect();
-    drop(conn);
-
-    // Validate: each row on its own, in file order; a second row of one instance is as imported.
-    let mut ready = Vec::new();
-    for s in &export.submissions {
-        let report = |outcome, column: &str, reason: String| RowReport {
-            row: s.row,
-            outcome,
-            instance_id: Some(s.instance_id.clone()),
-            case_number: s.field("case_id").map(str::to_string),
-            status: None,
-            column: (!column.is_empty()).then(|| column.to_string()),
-            reason: (!reason.is_empty()).then_some(reason),
-            note: None,
-        };
-        let hash = content_hash(s);
-        if let Some(earlier) = imported.get(&s.instance_id) {
-            let outcome = if *earlier == hash { Outcome::AlreadyImported } else { Outcome::ChangedResubmission };
-            rows.push(report(outcome, "", String::new()));
-            continue;
-        }
-        match check(state, caller, s, &found) {
-            Ok((case, row, outcome)) => {
-                imported.insert(s.instance_id.clone(), hash.clone());
-                let mut r = report(Outcome::Created, "", String::new());
-                r.status = Some(outcome.status);
-                r.note = derived_disagreement(state, s, &outcome);
-                rows.push(r);
-                ready.push(Ready { submission: s, case, row, outcome, content_hash: hash });
+    let mut import = Import { state, caller, cases: HashMap::new(), imported: HashMap::new(), report: Vec::new() };
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for item in rows.by_ref().take(CHUNK) {
+            match item {
+                Ok(s) => chunk.push(s),
+                Err(p) => import.report.push(RowReport {
+                    row: p.row,
+                    outcome: Outcome::Refused,
+                    instance_id: None,
+                    case_number: None,
+                    status: None,
+                    column: Some(p.column),
+                    reason: Some(p.problem),
+                    note: None,
+                }),
             }
-            Err((column, reason)) => rows.push(report(Outcome::Refused, &column, reason)),
+        }
+        import.preheat(&chunk).await?;
+        let ready = import.validate(chunk);
+        if !dry_run && !ready.is_empty() {
+            import.persist(source, ready).await?;
         }
     }
+    let mut rows = import.report;
     rows.sort_by_key(|r| r.row);
-    if dry_run || ready.is_empty() {
-        return Ok(ImportReport { dry_run, rows });
+    Ok(ImportReport { dry_run, rows })
+}
+
+/// An import under way: what it knows of the cases and instances met so far, and its report.
+struct Import<'a> {
+    state: &'a Services,
+    caller: &'a Caller,
+    /// Cases by number, as read for the rows so far (`None`: not a case of the caller's offices).
+    cases: HashMap<String, Option<CaseRow>>,
+    /// Instances imported before or earlier in the file, with their content's hash.
+    imported: HashMap<String, String>,
+    report: Vec<RowReport>,
+}
+
+impl Import<'_> {
+    /// Preheat: the cases and earlier imports of a chunk's rows, read at once.
+    async fn preheat(&mut self, chunk: &[Submission]) -> Result<()> {
+        let mut numbers: Vec<String> = chunk
+            .iter()
+            .filter_map(|s| s.field("case_id"))
+            .map(|n| n.trim().to_uppercase())
+            .filter(|n| !self.cases.contains_key(n))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let ids: Vec<&str> =
+            chunk.iter().map(|s| s.instance_id.as_str()).filter(|i| !self.imported.contains_key(*i)).collect();
+        let mut conn = self.state.store.read().await?;
+        let number_refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+        for case in cases::by_numbers(&mut conn, &number_refs).await? {
+            // A case outside the caller's offices is unknown to them, as everywhere.
+            if self.caller.access.covers_office(&case.office) {
+                self.cases.insert(case.case_number.clone(), Some(case));
+            }
+        }
+        for number in numbers {
+            self.cases.entry(number).or_insert(None);
+        }
+        self.imported.extend(surveys::submissions_among(&mut conn, &ids).await?);
+        Ok(())
     }
 
-    // Persist: in chunks, each one transaction.
-    let source = match export.source {
-        Source::Kobo => "kobo",
-        Source::OdkCentral => "odk_central",
-    };
-    for chunk in ready.chunks(500) {
-        let mut tx = state.store.begin().await?;
-        for r in chunk {
-            let result = crate::surveys::result_row(state, &r.row.id, &r.outcome, r.row.created_at);
-            crate::surveys::store(&mut tx, state, caller, &r.row, &result, "import").await?;
-            let s = r.submission;
-            let submission = homeward_store::frames::SubmissionRow {
-                instance_id: s.instance_id.clone(),
-                survey_id: r.row.id.to_string(),
-                source: source.into(),
-                content_hash: r.content_hash.clone(),
-                device: s.field("deviceid").map(str::to_string),
-                enumerator: s.field("username").map(str::to_string),
-                started_at: s.field("start").map(str::to_string),
-                ended_at: s.field("end").map(str::to_string),
-                submitted_at: s.submitted_at.clone(),
-                imported_by: caller.username.clone(),
+    /// Validate: each row on its own, in file order; a second row of one instance is as imported.
+    fn validate(&mut self, chunk: Vec<Submission>) -> Vec<Ready> {
+        let mut ready = Vec::new();
+        for s in chunk {
+            let report = |outcome, column: &str, reason: String| RowReport {
+                row: s.row,
+                outcome,
+                instance_id: Some(s.instance_id.clone()),
+                case_number: s.field("case_id").map(str::to_string),
+                status: None,
+                column: (!column.is_empty()).then(|| column.to_string()),
+                reason: (!reason.is_empty()).then_some(reason),
+                note: None,
             };
-            surveys::insert_submission(&mut tx, &submission).await?;
+            let hash = content_hash(&s);
+            if let Some(earlier) = self.imported.get(&s.instance_id) {
+                let outcome = if *earlier == hash { Outcome::AlreadyImported } else { Outcome::ChangedResubmission };
+                self.report.push(report(outcome, "", String::new()));
+                continue;
+            }
+            match check(self.state, self.caller, &s, &self.cases) {
+                Ok((row, outcome)) => {
+                    let mut r = report(Outcome::Created, "", String::new());
+                    r.status = Some(outcome.status);
+                    r.note = derived_disagreement(self.state, &s, &outcome);
+                    self.report.push(r);
+                    self.imported.insert(s.instance_id.clone(), hash.clone());
+                    ready.push(Ready {
+                        submission: s,
+                        case: row.case_id.to_string(),
+                        row,
+                        outcome,
+                        content_hash: hash,
+                    });
+                }
+                Err((column, reason)) => self.report.push(report(Outcome::Refused, &column, reason)),
+            }
         }
-        // Each case's band follows its latest survey: set once per case, after its surveys.
-        let mut refreshed: Vec<&str> = chunk.iter().map(|r| r.case.id.as_str()).collect();
-        refreshed.sort_unstable();
-        refreshed.dedup();
-        for case in cases::by_ids(&mut tx, &refreshed).await? {
-            crate::surveys::refresh_band(&mut tx, &case, &state.scorer.profile().name).await?;
-        }
-        homeward_store::commit(tx).await?;
+        ready
     }
-    Ok(ImportReport { dry_run, rows })
+
+    /// Persist: the chunk's surveys in one transaction, many rows per statement, their audit
+    /// entries appended at once, and each case's band set once after them.
+    async fn persist(&self, source: Source, ready: Vec<Ready>) -> Result<()> {
+        let (state, caller) = (self.state, self.caller);
+        let results: Vec<_> =
+            ready.iter().map(|r| crate::surveys::result_row(state, &r.row.id, &r.outcome, r.row.created_at)).collect();
+        let submissions: Vec<_> = ready
+            .iter()
+            .map(|r| {
+                let s = &r.submission;
+                homeward_store::frames::SubmissionRow {
+                    instance_id: s.instance_id.clone(),
+                    survey_id: r.row.id.to_string(),
+                    source: source.name().into(),
+                    content_hash: r.content_hash.clone(),
+                    device: s.field("deviceid").map(str::to_string),
+                    enumerator: s.field("username").map(str::to_string),
+                    started_at: s.field("start").map(str::to_string),
+                    ended_at: s.field("end").map(str::to_string),
+                    submitted_at: s.submitted_at.clone(),
+                    imported_by: caller.username.clone(),
+                }
+            })
+            .collect();
+        let entries: Vec<_> = ready
+            .iter()
+            .map(|r| entry(caller, "import", "survey", &r.row.id, Some(&r.row.case_id), &["answers", "scores"]))
+            .collect();
+        let mut cases: Vec<String> = ready.iter().map(|r| r.case.clone()).collect();
+        cases.sort_unstable();
+        cases.dedup();
+        let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
+        let surveys_rows: Vec<SurveyRow> = ready.into_iter().map(|r| r.row).collect();
+
+        let mut tx = state.store.begin().await?;
+        surveys::insert_many(&mut tx, &surveys_rows).await?;
+        surveys::insert_results(&mut tx, &results).await?;
+        surveys::insert_submissions(&mut tx, &submissions).await?;
+        homeward_store::audit::append(&mut tx, &state.audit_key, &entries).await?;
+        surveys::refresh_bands(&mut tx, &cases, &state.scorer.profile().name).await?;
+        homeward_store::commit(tx).await?;
+        Ok(())
+    }
 }
 
 /// A row checked against its case and the instrument, and scored; or the column and the reason
@@ -222,12 +290,12 @@ fn check(
     state: &Services,
     caller: &Caller,
     s: &Submission,
-    cases: &HashMap<String, CaseRow>,
-) -> std::result::Result<(CaseRow, SurveyRow, homeward_rss::Outcome), (String, String)> {
+    cases: &HashMap<String, Option<CaseRow>>,
+) -> std::result::Result<(SurveyRow, homeward_rss::Outcome), (String, String)> {
     let refuse = |column: &str, reason: String| Err((column.to_string(), reason));
     let Some(number) = s.field("case_id") else { return refuse("case_id", "has no case number".into()) };
     // A case outside the caller's offices is unknown to them, as everywhere.
-    let Some(case) = cases.get(&number.trim().to_uppercase()) else {
+    let Some(Some(case)) = cases.get(&number.trim().to_uppercase()) else {
         return refuse("case_id", format!("'{number}' is not a case number of your offices"));
     };
     if crate::writable(case).is_err() {
@@ -276,7 +344,7 @@ fn check(
         created_at: now(),
         created_by: caller.username.clone(),
     };
-    Ok((case.clone(), row, outcome))
+    Ok((row, outcome))
 }
 
 /// A derived question (Q21) the form computed otherwise than Homeward: said, not fatal.
@@ -311,7 +379,7 @@ fn interview_date(s: &Submission) -> Option<NaiveDate> {
 
 /// What a submission says, hashed: its case, round, consent and answers.
 fn content_hash(s: &Submission) -> String {
-    let mut text = String::new();
+    let mut text = String::with_capacity(1024);
     for field in ["case_id", "round", "consent"] {
         text.push_str(s.field(field).unwrap_or(""));
         text.push('\u{1f}');

@@ -177,10 +177,13 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))
         // sqlx turns foreign keys on for SQLite; busy_timeout covers other processes (a backup,
-        // `homeward admin`) holding the write lock for a moment.
+        // `homeward admin`) holding the write lock for a moment. Statement journals (kept while
+        // a statement of a transaction runs, to undo it alone) stay in memory: a multi-row
+        // insert wrote its own temporary file page by page.
         .after_connect(|conn, _| {
             Box::pin(async move {
-                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL").await?;
+                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY")
+                    .await?;
                 Ok(())
             })
         })

@@ -12,6 +12,19 @@ pub enum Source {
     Kobo,
     /// ODK Central: `KEY` / `meta-instanceID`, `SubmissionDate`, groups joined with `-`.
     OdkCentral,
+    /// Sent by ODK Collect to Homeward itself, one XML instance at a time.
+    OpenRosa,
+}
+
+impl Source {
+    /// Its name where submissions are stored.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Kobo => "kobo",
+            Source::OdkCentral => "odk_central",
+            Source::OpenRosa => "openrosa",
+        }
+    }
 }
 
 /// What a column holds.

@@ -2,7 +2,8 @@
 //! stage of an import (then: the cases looked up, each row checked and scored, stored). Reads an
 //! export as the field gets it, without edits by hand:
 //!
-//! - CSV with `,` or `;`, quoted or not, with or without a byte-order mark;
+//! - CSV with `,` or `;`, quoted or not, with or without a byte-order mark; or XLSX (its first
+//!   sheet, where Kobo puts the submissions);
 //! - headers with group paths (`economic/Q1` from Kobo, `economic-Q1` from ODK Central);
 //! - a select_multiple as one space-separated column, as one 1/0 column per choice
 //!   (`economic/Q8/land`), or both;
@@ -15,8 +16,11 @@
 //! header is row 1) and the column, and never stop the rows after it.
 
 mod columns;
+mod xlsx;
 
 use std::collections::BTreeMap;
+
+use csv::{ByteRecord, StringRecord};
 
 use homeward_rss::Instrument;
 use homeward_rss::instrument::QuestionKind;
@@ -63,6 +67,13 @@ pub struct Export {
     pub problems: Vec<RowProblem>,
 }
 
+impl Export {
+    /// Its submissions and problems again, as [`Reader`] gives them.
+    pub fn items(&self) -> impl Iterator<Item = Result<Submission, RowProblem>> + Send + '_ {
+        self.submissions.iter().cloned().map(Ok).chain(self.problems.iter().cloned().map(Err))
+    }
+}
+
 /// Why nothing could be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ExportError {
@@ -79,27 +90,62 @@ pub enum ExportError {
     NotAnExport,
     #[error("the file cannot be read as CSV: {0}")]
     Csv(String),
+    #[error("this is an old Excel file (.xls): export again as XLSX or CSV")]
+    OldExcel,
+    #[error("the spreadsheet cannot be read as XLSX: {0}; export it again as XLSX or CSV")]
+    Xlsx(String),
+    #[error("the spreadsheet would unzip to more than 512 MB: split the export (by date, for instance)")]
+    TooLarge,
 }
 
-/// Reads a CSV export of the RSS form.
-pub fn read_csv(bytes: &[u8], instrument: &Instrument) -> Result<Export, ExportError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let semicolons = first_line.iter().filter(|b| **b == b';').count();
-    let commas = first_line.iter().filter(|b| **b == b',').count();
-    let delimiter = if semicolons > commas { b';' } else { b',' };
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        None => return Err(ExportError::Empty),
-        Some(Err(e)) => return Err(ExportError::Csv(e.to_string())),
-        Some(Ok(h)) => h,
+/// The most an XLSX export may hold once unzipped: a spreadsheet that would unzip to more is
+/// refused before it is read (a zip bomb would otherwise fill the memory).
+pub const MAX_UNZIPPED_XLSX: u64 = 512 * 1024 * 1024;
+
+/// Reads an export of the RSS form, CSV or XLSX (told by its first bytes), all at once.
+pub fn read(bytes: &[u8], instrument: &Instrument) -> Result<Export, ExportError> {
+    let mut reader = open(bytes, instrument)?;
+    let mut export = Export { source: reader.source(), submissions: Vec::new(), problems: Vec::new() };
+    for item in &mut reader {
+        match item {
+            Ok(s) => export.submissions.push(s),
+            Err(p) => export.problems.push(p),
+        }
+    }
+    Ok(export)
+}
+
+/// Opens an export of the RSS form, CSV or XLSX, to read its submissions one at a time: memory
+/// stays flat however many rows the file has. Fails when the file is no export of the form.
+pub fn open<'a>(bytes: &[u8], instrument: &'a Instrument) -> Result<Reader<'a>, ExportError> {
+    // A copy: the rows are read on as the import goes, and an XLSX on a thread of its own.
+    open_input(std::io::Cursor::new(bytes.to_vec()), instrument)
+}
+
+/// Opens an export from a file, read as it is needed (a large export is never held in memory).
+pub fn open_file(file: std::fs::File, instrument: &Instrument) -> Result<Reader<'_>, ExportError> {
+    open_input(file, instrument)
+}
+
+fn open_input<'a, R>(mut input: R, instrument: &'a Instrument) -> Result<Reader<'a>, ExportError>
+where
+    R: std::io::Read + std::io::Seek + Send + 'static,
+{
+    let io = |e: std::io::Error| ExportError::Csv(e.to_string());
+    let mut magic = [0u8; 4];
+    let read = read_up_to(&mut input, &mut magic).map_err(io)?;
+    input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    let (header, rows) = match &magic[..read] {
+        b"PK\x03\x04" => {
+            let (header, rows) = xlsx::open(input)?;
+            (header, Rows::Xlsx(rows))
+        }
+        b"\xD0\xCF\x11\xE0" => return Err(ExportError::OldExcel),
+        _ => {
+            let (header, rows) = csv_rows(Box::new(input))?;
+            (header, Rows::Csv(rows))
+        }
     };
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8(h.to_vec()).map_err(|_| ExportError::NotUtf8(1)))
-        .collect::<Result<_, _>>()?;
     let names: Vec<&str> = header.iter().map(String::as_str).collect();
     let Some(columns) = Columns::of(&names, instrument) else {
         return Err(if is_labels_export(&names, instrument) {
@@ -108,41 +154,158 @@ pub fn read_csv(bytes: &[u8], instrument: &Instrument) -> Result<Export, ExportE
             ExportError::NotAnExport
         });
     };
-    let mut export = Export { source: columns.source, submissions: Vec::new(), problems: Vec::new() };
-    for (i, record) in records.enumerate() {
-        let row = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                export.problems.push(RowProblem { row, column: String::new(), problem: e.to_string() });
+    Ok(Reader { header, columns, instrument, rows })
+}
+
+/// Reads into `buf` until it is full or the input ends; how many bytes were read.
+fn read_up_to(input: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// The submissions of an export, one at a time, with the problems of rows that cannot be read.
+pub struct Reader<'a> {
+    header: Vec<String>,
+    columns: Columns,
+    instrument: &'a Instrument,
+    rows: Rows,
+}
+
+impl std::fmt::Debug for Reader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader").field("source", &self.columns.source).field("header", &self.header).finish()
+    }
+}
+
+impl Reader<'_> {
+    pub fn source(&self) -> Source {
+        self.columns.source
+    }
+}
+
+impl Iterator for Reader<'_> {
+    type Item = Result<Submission, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (row, cells) = match self.rows.next()? {
+                Ok(r) => r,
+                Err(p) => return Some(Err(p)),
+            };
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                self.rows.recycle(cells);
                 continue;
             }
-        };
-        let mut cells = Vec::with_capacity(record.len());
-        let mut bad = None;
-        for (c, cell) in record.iter().enumerate() {
-            match std::str::from_utf8(cell) {
-                Ok(text) => cells.push(text.trim()),
-                Err(_) => {
-                    bad = Some(c);
-                    break;
+            let texts: Vec<&str> = cells.iter().map(str::trim).collect();
+            let item = submission(row, &texts, &self.columns, &self.header, self.instrument);
+            self.rows.recycle(cells);
+            return Some(item);
+        }
+    }
+}
+
+/// The rows under the header, as text, each with its row number in the file.
+enum Rows {
+    Csv(CsvRows),
+    Xlsx(xlsx::Rows),
+}
+
+type Row = Result<(usize, StringRecord), RowProblem>;
+
+impl Rows {
+    /// Takes back a row's record once read, to read the next into (its buffers are kept: no
+    /// allocation per row).
+    fn recycle(&mut self, cells: StringRecord) {
+        if let Rows::Csv(rows) = self {
+            rows.record = cells.into_byte_record();
+        }
+    }
+}
+
+impl Iterator for Rows {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        match self {
+            Rows::Csv(rows) => rows.next(),
+            Rows::Xlsx(rows) => rows.next(),
+        }
+    }
+}
+
+/// A CSV file's rows, `,` or `;` as its header line uses.
+struct CsvRows {
+    reader: csv::Reader<Input>,
+    header: Vec<String>,
+    record: ByteRecord,
+}
+
+type Input = std::io::BufReader<Box<dyn std::io::Read + Send>>;
+
+fn csv_rows(input: Box<dyn std::io::Read + Send>) -> Result<(Vec<String>, CsvRows), ExportError> {
+    use std::io::BufRead;
+    // The header line decides the delimiter: enough of the file is buffered to hold it.
+    let mut input = std::io::BufReader::with_capacity(256 * 1024, input);
+    let buffered = input.fill_buf().map_err(|e| ExportError::Csv(e.to_string()))?;
+    let bom = buffered.starts_with(b"\xEF\xBB\xBF");
+    let start = if bom { 3 } else { 0 };
+    let first_line = buffered[start..].split(|b| *b == b'\n').next().unwrap_or_default();
+    let semicolons = first_line.iter().filter(|b| **b == b';').count();
+    let commas = first_line.iter().filter(|b| **b == b',').count();
+    let delimiter = if semicolons > commas { b';' } else { b',' };
+    input.consume(start);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(input);
+    let mut record = ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(false) => return Err(ExportError::Empty),
+        Err(e) => return Err(ExportError::Csv(e.to_string())),
+        Ok(true) => {}
+    }
+    let header: Vec<String> = record
+        .iter()
+        .map(|h| String::from_utf8(h.to_vec()).map_err(|_| ExportError::NotUtf8(1)))
+        .collect::<Result<_, _>>()?;
+    Ok((header.clone(), CsvRows { reader, header, record }))
+}
+
+impl Iterator for CsvRows {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        let line = self.reader.position().line() as usize;
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            // The line a record starts on is its row: what an editor shows (and a spreadsheet,
+            // unless a cell holds a line break).
+            Err(e) => {
+                let problem = e.to_string();
+                // The reader stops at an error in the file's structure; one bad row should not.
+                Some(Err(RowProblem {
+                    row: e.position().map_or(line, |p| p.line() as usize),
+                    column: String::new(),
+                    problem,
+                }))
+            }
+            Ok(true) => {
+                let row = self.record.position().map_or(line, |p| p.line() as usize);
+                match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
+                    Ok(cells) => Some(Ok((row, cells))),
+                    Err(e) => {
+                        let column = e.utf8_error().field();
+                        let column = self.header.get(column).cloned().unwrap_or_default();
+                        Some(Err(RowProblem { row, column, problem: "is not text in UTF-8".into() }))
+                    }
                 }
             }
         }
-        if let Some(c) = bad {
-            let column = header.get(c).cloned().unwrap_or_default();
-            export.problems.push(RowProblem { row, column, problem: "is not text in UTF-8".into() });
-            continue;
-        }
-        if cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        match submission(row, &cells, &columns, &header, instrument) {
-            Ok(s) => export.submissions.push(s),
-            Err(p) => export.problems.push(p),
-        }
     }
-    Ok(export)
 }
 
 /// One row as a submission.
@@ -200,7 +363,7 @@ fn submission(
             whole.insert(q, codes.join(" "));
         }
     }
-    let mut answers = Vec::new();
+    let mut answers = Vec::with_capacity(whole.len());
     let mut calculated = Vec::new();
     for (q, cell) in whole {
         let question = &instrument.questions[q];

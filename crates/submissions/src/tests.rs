@@ -19,7 +19,7 @@ fn a_kobo_export_with_semicolons_groups_and_meta_columns_reads_as_it_is() {
                economic/Q1;economic/Q8;social/Q21;_id;_uuid;_submission_time;_index;_validation_status;__version__\n\
                2026-03-01T10:00:00.000+00:00;2026-03-01T10:40:00.000+00:00;2026-03-01;collect:abc;fatou;x1;\
                HW-2026-000025;baseline;yes;satisfied;land animals;0.5;17;aa-11;2026-03-01T11:00:00;1;;v1\n";
-    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    let export = read(csv.as_bytes(), &instrument()).unwrap();
     assert_eq!(export.source, Source::Kobo);
     assert_eq!(export.problems, vec![]);
     let s = &export.submissions[0];
@@ -39,7 +39,7 @@ fn a_select_multiple_split_into_one_and_zero_columns_is_one_answer_in_the_forms_
     let csv = "_uuid,profile/case_id,consent,economic/Q8/animals,economic/Q8/land,economic/Q8/no,economic/Q1\n\
                uuid:b2,HW-2026-000026,yes,1,1,0,ok\n\
                b3,HW-2026-000027,yes,0,0,0,ok\n";
-    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    let export = read(csv.as_bytes(), &instrument()).unwrap();
     assert_eq!(answers(&export.submissions[0]), ["Q1=ok", "Q8=land animals"], "land comes first on the form");
     assert_eq!(export.submissions[0].instance_id, "b2", "the same id with or without uuid:");
     assert_eq!(answers(&export.submissions[1]), ["Q1=ok"], "nothing ticked is no answer");
@@ -51,7 +51,7 @@ fn an_odk_central_export_reads_with_its_dash_joined_groups_and_key() {
                meta-instanceID,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status\n\
                2026-03-02T09:00:00.000Z,2026-03-02T08:00:00.000Z,2026-03-02T08:30:00.000Z,HW-2026-000030,final,yes,\
                \"very_satisfied\",\"land\",uuid:c4,uuid:c4,5,fatou,0,0,\n";
-    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    let export = read(csv.as_bytes(), &instrument()).unwrap();
     assert_eq!(export.source, Source::OdkCentral);
     let s = &export.submissions[0];
     assert_eq!(s.instance_id, "c4");
@@ -64,7 +64,7 @@ fn an_odk_central_export_reads_with_its_dash_joined_groups_and_key() {
 fn a_quoted_cell_may_hold_the_delimiter() {
     let csv = "_uuid;profile/case_id;consent;economic/Q1;profile/vulnerability_details\n\
                d5;HW-2026-000031;yes;ok;\"chronic illness; single parent\"\n";
-    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    let export = read(csv.as_bytes(), &instrument()).unwrap();
     assert_eq!(export.problems, vec![]);
     assert_eq!(answers(&export.submissions[0]), ["Q1=ok"]);
 }
@@ -75,7 +75,7 @@ fn a_bad_row_is_named_and_the_rows_after_it_still_read() {
                ,HW-2026-000032,yes,1\n\
                e6,HW-2026-000033,yes,maybe\n\
                e7,HW-2026-000034,yes,1\n";
-    let export = read_csv(csv.as_bytes(), &instrument()).unwrap();
+    let export = read(csv.as_bytes(), &instrument()).unwrap();
     assert_eq!(
         export.problems,
         vec![
@@ -96,12 +96,12 @@ fn a_labels_export_or_another_file_is_refused_saying_which_export_to_choose() {
     let inst = instrument();
     let label = inst.questions[0].label.get("en").unwrap();
     let labels = format!("_uuid,Case ID,Economic dimension/{label}\nf8,HW-2026-000035,Satisfied\n");
-    let err = read_csv(labels.as_bytes(), &inst).unwrap_err();
+    let err = read(labels.as_bytes(), &inst).unwrap_err();
     assert_eq!(err, ExportError::LabelsExport);
     assert!(err.to_string().contains("XML values and headers"));
-    assert_eq!(read_csv(b"name,amount\nx,1\n", &inst).unwrap_err(), ExportError::NotAnExport);
-    assert_eq!(read_csv(b"", &inst).unwrap_err(), ExportError::Empty);
-    assert_eq!(read_csv(b"_uuid,\xff\xfe\n", &inst).unwrap_err(), ExportError::NotUtf8(1));
+    assert_eq!(read(b"name,amount\nx,1\n", &inst).unwrap_err(), ExportError::NotAnExport);
+    assert_eq!(read(b"", &inst).unwrap_err(), ExportError::Empty);
+    assert_eq!(read(b"_uuid,\xff\xfe\n", &inst).unwrap_err(), ExportError::NotUtf8(1));
 }
 
 /// The headers an export of Homeward's own form has: every field under its groups' names,
@@ -144,4 +144,55 @@ fn every_question_and_field_of_homewards_own_form_is_found_in_its_exports() {
         }
         assert!(columns.columns.contains(&Column::InstanceId));
     }
+}
+
+/// A Kobo export as CSV with `;`, two submissions, a 1/0 column and a date.
+const KOBO_CSV: &str = "today;deviceid;profile/case_id;profile/round;consent;economic/Q1;economic/Q8/land;\
+                        economic/Q8/animals;_id;_uuid;_submission_time\n\
+                        2026-03-01;collect:abc;HW-2026-000025;baseline;yes;satisfied;1;0;17;aa-11;2026-03-01T11:00:00\n\
+                        ;;;;;;;;;;\n\
+                        2026-03-04;collect:abd;HW-2026-000026;final;yes;ok;1;1;18;aa-12;2026-03-04T09:00:00\n";
+
+#[test]
+fn a_kobo_xlsx_export_reads_as_its_csv_does_from_the_first_sheet() {
+    let inst = instrument();
+    let xlsx = homeward_test_support::xlsx_of_csv(KOBO_CSV, ';');
+    let from_xlsx = read(&xlsx, &inst).unwrap();
+    let from_csv = read(KOBO_CSV.as_bytes(), &inst).unwrap();
+    assert_eq!(from_xlsx.problems, vec![]);
+    assert_eq!(from_xlsx.submissions, from_csv.submissions, "numbers, dates and 1/0 cells as the CSV has them");
+    let s = &from_xlsx.submissions[1];
+    assert_eq!((s.row, s.field("today")), (4, Some("2026-03-04")), "the empty row counts, as in the spreadsheet");
+    assert_eq!(answers(s), ["Q1=ok", "Q8=land animals"]);
+}
+
+#[test]
+fn an_xlsx_export_is_read_one_row_at_a_time_and_can_be_left_half_read() {
+    let inst = instrument();
+    let mut csv = String::from("_uuid,profile/case_id,consent,economic/Q1\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("u{i},HW-2026-{i:06},yes,ok\n"));
+    }
+    let xlsx = homeward_test_support::xlsx_of_csv(&csv, ',');
+    let mut reader = open(&xlsx, &inst).unwrap();
+    assert_eq!(reader.source(), Source::Kobo);
+    let first: Vec<_> = reader.by_ref().take(3).map(|s| s.unwrap().instance_id).collect();
+    assert_eq!(first, ["u0", "u1", "u2"]);
+    drop(reader); // the reading thread stops when nobody reads: nothing hangs
+    assert_eq!(read(&xlsx, &inst).unwrap().submissions.len(), 2000);
+}
+
+#[test]
+fn an_old_excel_file_a_broken_or_empty_spreadsheet_and_a_zip_bomb_are_refused() {
+    let inst = instrument();
+    assert_eq!(read(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", &inst).unwrap_err(), ExportError::OldExcel);
+    assert!(matches!(read(b"PK\x03\x04not a zip", &inst).unwrap_err(), ExportError::Xlsx(_)));
+    let mut empty = rust_xlsxwriter::Workbook::new();
+    empty.add_worksheet();
+    assert_eq!(read(&empty.save_to_buffer().unwrap(), &inst).unwrap_err(), ExportError::Empty);
+    // A file that says it unzips to 2 GB is refused before anything is unzipped.
+    let mut bomb = homeward_test_support::xlsx_of_csv(KOBO_CSV, ';');
+    let central = bomb.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bomb[central + 24..central + 28].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+    assert_eq!(read(&bomb, &inst).unwrap_err(), ExportError::TooLarge);
 }

@@ -120,3 +120,35 @@ pub const BEST_ANSWERS: [(&str, &str); 29] = [
     ("Q30", "yes"),
     ("Q32", "family"),
 ];
+
+/// A CSV export (`delimiter`-separated, no quoting) written again as an XLSX export the way
+/// KoboToolbox writes one: the rows on a first sheet, whole numbers as numbers (the 1/0 columns
+/// of a select_multiple), `YYYY-MM-DD` cells as dates, and a second sheet (a repeat group's) that
+/// an import must leave alone.
+pub fn xlsx_of_csv(csv: &str, delimiter: char) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet().set_name("RSS form").unwrap();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(delimiter).enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            if cell.is_empty() {
+                continue;
+            } else if let Ok(n) = cell.parse::<i64>() {
+                sheet.write_number(r, c, n as f64).unwrap();
+            } else if r > 0
+                && cell.len() == 10
+                && let Ok(d) = ExcelDateTime::parse_from_str(cell)
+            {
+                sheet.write_datetime_with_format(r, c, d, &date).unwrap();
+            } else {
+                sheet.write_string(r, c, cell).unwrap();
+            }
+        }
+    }
+    let repeat = book.add_worksheet().set_name("household").unwrap();
+    repeat.write_string(0, 0, "member").unwrap();
+    repeat.write_string(1, 0, "someone").unwrap();
+    book.save_to_buffer().unwrap()
+}

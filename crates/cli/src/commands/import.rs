@@ -1,4 +1,4 @@
-//! `homeward import surveys`: RSS submissions exported from KoboToolbox or ODK Central, imported
+//! `homeward import surveys`: RSS submissions exported from KoboToolbox or ODK Central (CSV or XLSX), imported
 //! into their cases through the service layer (the same rules and audit as a survey recorded by
 //! hand). Prints one line per row not imported and a summary; `--dry-run` stores nothing and
 //! prints what the real run would. Exit codes as `rss score`: 0 every row imported (or imported
@@ -14,12 +14,13 @@ use homeward_store::Store;
 use crate::database::{DatabaseArg, block_on};
 
 pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let file = std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
     block_on(async {
         let store = Store::open(&database.url).await?;
         let services = database.services(&store).await?;
-        let export = match homeward_submissions::read_csv(&bytes, services.scorer.instrument()) {
-            Ok(export) => export,
+        // Read as the import goes: a large export is never held in memory.
+        let reader = match homeward_submissions::open_file(file, services.scorer.instrument()) {
+            Ok(reader) => reader,
             Err(e) => {
                 eprintln!("error: {}: {e}", input.display());
                 store.close().await;
@@ -27,7 +28,7 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
             }
         };
         let caller = super::admin::command_line();
-        let report = import_surveys(&services, &caller, &export, dry_run).await?;
+        let report = import_surveys(&services, &caller, reader.source(), reader, dry_run).await?;
         for r in report.rows.iter().filter(|r| r.outcome != Outcome::Created && r.outcome != Outcome::AlreadyImported) {
             let what = match r.outcome {
                 Outcome::ChangedResubmission => {

@@ -63,14 +63,16 @@ pub async fn read(
 #[allow(dead_code)] // documents the request body; the handler reads the bytes itself
 pub struct ExportFile(Vec<u8>);
 
+const XLSX_MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Largest export accepted through the API (a bigger one goes through `homeward import surveys`).
 const MAX_EXPORT: usize = 16 << 20;
 
-/// Imports RSS submissions exported from KoboToolbox or ODK Central (CSV, "XML values and
-/// headers") into the cases they name: each row attached by case number and round, scored,
+/// Imports RSS submissions exported from KoboToolbox or ODK Central (CSV or XLSX, "XML values
+/// and headers") into the cases they name: each row attached by case number and round, scored,
 /// stored once per instance id. The report names every row not imported, with its column and
 /// reason. `dry_run=true` stores nothing and answers what the import would do. Send the file as
-/// it is, as `application/octet-stream` or `text/csv`.
+/// it is, as `application/octet-stream`, `text/csv` or the XLSX media type.
 #[utoipa::path(post, path = "/api/v1/surveys/imports", operation_id = "import_surveys", tag = "surveys",
     params(homeward_service::imports::ImportQuery),
     request_body(content = ExportFile, content_type = "application/octet-stream"),
@@ -83,16 +85,16 @@ pub async fn import(
     Params(query): Params<homeward_service::imports::ImportQuery>,
     request: axum::extract::Request,
 ) -> ApiResult<Json<homeward_service::imports::ImportReport>> {
-    let is_csv =
+    let is_file =
         request.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
             v.split(';').next().is_some_and(|m| {
                 let m = m.trim();
-                m.eq_ignore_ascii_case("text/csv") || m.eq_ignore_ascii_case("application/octet-stream")
+                ["text/csv", "application/octet-stream", XLSX_MEDIA_TYPE].iter().any(|t| m.eq_ignore_ascii_case(t))
             })
         });
     let bytes = axum::body::to_bytes(request.into_body(), MAX_EXPORT).await.map_err(|_| {
         crate::error::ApiError::BadRequest(format!("the export is larger than {MAX_EXPORT} bytes"), vec![])
     })?;
-    let csv = is_csv.then_some(&bytes[..]);
-    Ok(Json(homeward_service::imports::import_csv(&state, &caller, csv, query).await?))
+    let file = is_file.then_some(&bytes[..]);
+    Ok(Json(homeward_service::imports::import_file(&state, &caller, file, query).await?))
 }

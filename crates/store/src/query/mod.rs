@@ -13,7 +13,20 @@ pub mod surveys;
 pub mod users;
 
 /// Ids per `IN (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters.
-const IDS_PER_QUERY: usize = 500;
+pub(crate) const IDS_PER_QUERY: usize = 500;
+
+/// Placeholder number `n` for a statement on `conn`. SQLite gets anonymous `?`s (numbered by
+/// position, so they must come in order): sqlx-sqlite looks every numbered parameter up by name
+/// in a list as long as the statement's parameters, which made binding cost the square of their
+/// number; PostgreSQL needs `$n`.
+pub(crate) fn placeholder(sqlite: bool, n: usize) -> String {
+    if sqlite { "?".to_string() } else { format!("${n}") }
+}
+
+/// Whether `conn` is to SQLite (see [`placeholder`]).
+pub(crate) fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == "SQLite"
+}
 
 /// Runs `select` (SQL ending in `IN (` with the placeholders and `)` to come) over `ids` in
 /// chunks, one query per chunk, and collects the rows made by `row`: what many cases hold, read
@@ -25,8 +38,9 @@ pub(crate) async fn rows_for_ids<T>(
     row: impl Fn(&sqlx::any::AnyRow) -> crate::Result<T>,
 ) -> crate::Result<Vec<T>> {
     let mut all = Vec::new();
+    let sqlite = is_sqlite(conn);
     for chunk in ids.chunks(IDS_PER_QUERY) {
-        let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let placeholders = (1..=chunk.len()).map(|i| placeholder(sqlite, i)).collect::<Vec<_>>().join(", ");
         let sql = format!("{select}{placeholders})");
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in chunk {
@@ -37,6 +51,40 @@ pub(crate) async fn rows_for_ids<T>(
         }
     }
     Ok(all)
+}
+
+/// A statement with its parameters being bound.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Parameters per multi-row INSERT: a few hundred, well under both databases' limits.
+const PARAMETERS_PER_INSERT: usize = 384;
+
+/// Inserts `rows` into `into` (`table (column, ...)`, `width` columns), many rows per statement,
+/// each row's values bound by `bind` in the columns' order: an import's thousand surveys in a few
+/// dozen statements instead of a thousand.
+pub(crate) async fn insert_rows<T>(
+    tx: &mut crate::Tx,
+    into: &str,
+    width: usize,
+    rows: &[T],
+    bind: for<'q> fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> crate::Result<()> {
+    let sqlite = is_sqlite(tx);
+    for chunk in rows.chunks((PARAMETERS_PER_INSERT / width).max(1)) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=width).map(|c| placeholder(sqlite, r * width + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// A page of results and the cursor for the next one (keyset pagination on ids, which are

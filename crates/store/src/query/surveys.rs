@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_named};
 
+use super::AnyQuery;
 use crate::frames::{SubmissionRow, SurveyResultRow, SurveyRow};
 use crate::{Result, Tx};
 
@@ -52,8 +53,16 @@ fn result(r: &AnyRow) -> Result<SurveyResultRow> {
 }
 
 pub async fn insert(tx: &mut Tx, s: &SurveyRow) -> Result<()> {
-    sqlx::query(safe!("INSERT INTO surveys ({SURVEY}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
-        .bind(s.id.as_str())
+    insert_many(tx, std::slice::from_ref(s)).await
+}
+
+/// Adds surveys, many per statement.
+pub async fn insert_many(tx: &mut Tx, surveys: &[SurveyRow]) -> Result<()> {
+    super::insert_rows(tx, &format!("surveys ({SURVEY})"), 11, surveys, bind_survey).await
+}
+
+fn bind_survey<'q>(q: AnyQuery<'q>, s: &'q SurveyRow) -> AnyQuery<'q> {
+    q.bind(s.id.as_str())
         .bind(s.case_id.as_str())
         .bind(s.phase.stored())
         .bind(day_text(s.survey_date))
@@ -64,36 +73,60 @@ pub async fn insert(tx: &mut Tx, s: &SurveyRow) -> Result<()> {
         .bind(&s.answers)
         .bind(instant_text(&s.created_at))
         .bind(&s.created_by)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Adds a result. A result for the same survey and profile is never overwritten: adding it
 /// twice is refused by the primary key.
 pub async fn insert_result(tx: &mut Tx, r: &SurveyResultRow) -> Result<()> {
-    sqlx::query(safe!(
-        "INSERT INTO survey_results ({RESULT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-         $15, $16)"
-    ))
-    .bind(r.survey_id.as_str())
-    .bind(&r.profile)
-    .bind(r.profile_status.stored())
-    .bind(r.status.stored())
-    .bind(r.reason.as_deref())
-    .bind(r.economic)
-    .bind(r.social)
-    .bind(r.psychosocial)
-    .bind(r.composite)
-    .bind(r.economic_band.map(Stored::stored))
-    .bind(r.social_band.map(Stored::stored))
-    .bind(r.psychosocial_band.map(Stored::stored))
-    .bind(r.composite_band.map(Stored::stored))
-    .bind(r.dk_dwa_count)
-    .bind(i64::from(r.low_accuracy))
-    .bind(instant_text(&r.scored_at))
-    .execute(&mut **tx)
-    .await?;
+    insert_results(tx, std::slice::from_ref(r)).await
+}
+
+/// Adds results, many per statement.
+pub async fn insert_results(tx: &mut Tx, results: &[SurveyResultRow]) -> Result<()> {
+    super::insert_rows(tx, &format!("survey_results ({RESULT})"), 16, results, bind_result).await
+}
+
+fn bind_result<'q>(q: AnyQuery<'q>, r: &'q SurveyResultRow) -> AnyQuery<'q> {
+    q.bind(r.survey_id.as_str())
+        .bind(&r.profile)
+        .bind(r.profile_status.stored())
+        .bind(r.status.stored())
+        .bind(r.reason.as_deref())
+        .bind(r.economic)
+        .bind(r.social)
+        .bind(r.psychosocial)
+        .bind(r.composite)
+        .bind(r.economic_band.map(Stored::stored))
+        .bind(r.social_band.map(Stored::stored))
+        .bind(r.psychosocial_band.map(Stored::stored))
+        .bind(r.composite_band.map(Stored::stored))
+        .bind(r.dk_dwa_count)
+        .bind(i64::from(r.low_accuracy))
+        .bind(instant_text(&r.scored_at))
+}
+
+/// Sets each of the cases `ids`'s band to its latest scored survey's under `profile` (by date,
+/// then by when it was recorded), or none: what a case shows after surveys were added.
+pub async fn refresh_bands(tx: &mut Tx, ids: &[&str], profile: &str) -> Result<()> {
+    let sqlite = super::is_sqlite(tx);
+    for chunk in ids.chunks(super::IDS_PER_QUERY) {
+        let p = |n| super::placeholder(sqlite, n);
+        let ids = (3..chunk.len() + 3).map(p).collect::<Vec<_>>().join(", ");
+        // The placeholders in the order they are bound (SQLite's `?`s are numbered by position).
+        let sql = format!(
+            "UPDATE cases SET latest_band = (SELECT r.composite_band FROM surveys s \
+             JOIN survey_results r ON r.survey_id = s.id AND r.profile = {} AND r.status = {} \
+             WHERE s.case_id = cases.id ORDER BY s.survey_date DESC, s.created_at DESC LIMIT 1) \
+             WHERE id IN ({ids})",
+            p(1),
+            p(2)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(profile).bind(homeward_rss::Status::Scored.stored());
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -143,25 +176,28 @@ pub async fn phases_of_cases(
 }
 
 pub async fn insert_submission(tx: &mut Tx, s: &SubmissionRow) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO survey_submissions (instance_id, survey_id, source, content_hash, device, enumerator, \
-         started_at, ended_at, submitted_at, imported_at, imported_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&s.instance_id)
-    .bind(&s.survey_id)
-    .bind(&s.source)
-    .bind(&s.content_hash)
-    .bind(s.device.as_deref())
-    .bind(s.enumerator.as_deref())
-    .bind(s.started_at.as_deref())
-    .bind(s.ended_at.as_deref())
-    .bind(s.submitted_at.as_deref())
-    .bind(instant_text(&crate::now()))
-    .bind(&s.imported_by)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    insert_submissions(tx, std::slice::from_ref(s)).await
+}
+
+/// Keeps where surveys came from, many per statement.
+pub async fn insert_submissions(tx: &mut Tx, submissions: &[SubmissionRow]) -> Result<()> {
+    let into = "survey_submissions (instance_id, survey_id, source, content_hash, device, enumerator, started_at, \
+                ended_at, submitted_at, imported_at, imported_by)";
+    super::insert_rows(tx, into, 11, submissions, bind_submission).await
+}
+
+fn bind_submission<'q>(q: AnyQuery<'q>, s: &'q SubmissionRow) -> AnyQuery<'q> {
+    q.bind(&s.instance_id)
+        .bind(&s.survey_id)
+        .bind(&s.source)
+        .bind(&s.content_hash)
+        .bind(s.device.as_deref())
+        .bind(s.enumerator.as_deref())
+        .bind(s.started_at.as_deref())
+        .bind(s.ended_at.as_deref())
+        .bind(s.submitted_at.as_deref())
+        .bind(instant_text(&crate::now()))
+        .bind(&s.imported_by)
 }
 
 /// Of the instance ids `ids`, those imported already, each with its content hash.
