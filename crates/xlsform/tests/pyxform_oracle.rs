@@ -157,3 +157,28 @@ fn an_unknown_language_is_refused_naming_it() {
     let err = rss_form(&inst, &builtin::provisional_profile(&inst), &["en", "de"], CaseChoice::Number).unwrap_err();
     assert_eq!(err.to_string(), "language 'de' is not one of the instrument's languages (en, fr)");
 }
+
+/// The XForm Homeward serves to ODK Collect says what pyxform makes of the XLSForm: the same
+/// instance, binds (types, relevance, constraints, calculations, preloads), controls, choice
+/// lists and texts in every language; and ODK Validate accepts it.
+#[test]
+fn the_xform_homeward_writes_is_the_one_pyxform_makes_and_odk_validate_accepts_it() {
+    for languages in [&["en", "fr"][..], &["fr"][..]] {
+        let form = form(languages);
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = dir.path().join("rss.xlsx");
+        let xml = dir.path().join("rss.xml");
+        std::fs::write(&xlsx, form.to_xlsx().unwrap()).unwrap();
+        std::fs::write(&xml, form.to_xform().unwrap()).unwrap();
+        let Some(out) = python_script("scripts/oracles/xform_compare.py", &[xlsx.as_os_str(), xml.as_os_str()]) else {
+            return;
+        };
+        assert!(out.status.success(), "checker failed: {}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["validate_error"], Value::Null, "ODK Validate");
+        let (theirs, ours) = (&report["pyxform"], &report["homeward"]);
+        for part in ["title", "id", "version", "nodes", "binds", "controls", "lists", "texts", "default_language"] {
+            assert_eq!(ours[part], theirs[part], "{part} differs from pyxform's ({languages:?})");
+        }
+    }
+}
