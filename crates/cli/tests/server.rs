@@ -493,3 +493,79 @@ fn surveys_exported_from_kobo_are_imported_from_the_command_line() {
     assert_eq!(nothing.status.code(), Some(2));
     assert!(text(&nothing.stderr).contains("not an export of Homeward's RSS form"), "{}", text(&nothing.stderr));
 }
+
+/// ODK Collect talks to Homeward itself: a scripted client replays Collect's OpenRosa exchange
+/// against a live server (form list, form download, submission with an attachment, a resend
+/// after an interrupted send, a changed resubmission, a wrong case number, a role that takes no
+/// surveys, a wrong password). The survey is stored once, scored, on its case.
+#[test]
+fn odk_collect_lists_downloads_and_submits_the_rss_to_homeward_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("collect.db").display());
+    demo_database(&database, 3);
+    let (number, case_id) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::connect(&database).await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let filter = homeward_store::query::cases::CaseFilter {
+            open_only: true,
+            office: Some("dakar".into()),
+            ..Default::default()
+        };
+        let page = homeward_store::query::cases::list(&mut conn, &filter, None, 1).await.unwrap();
+        (page.items[0].case_number.clone(), page.items[0].id.clone())
+    });
+    let server = Server::start(&database);
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let answers: serde_json::Map<String, serde_json::Value> =
+        homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| (q.to_string(), (*a).into())).collect();
+    let answers = serde_json::Value::Object(answers).to_string();
+    let args = [url.as_str(), "fatou", "homeward-demo", number.as_str(), answers.as_str(), "partner", "homeward-demo"]
+        .map(std::ffi::OsStr::new);
+    let Some(out) = homeward_test_support::python_script("scripts/oracles/collect_client.py", &args) else { return };
+    assert!(out.status.success(), "the client failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let anonymous = &seen["head_anonymous"];
+    assert_eq!((anonymous["status"].as_u64(), anonymous["openrosa_version"].as_str()), (Some(401), Some("1.0")));
+    assert_eq!(anonymous["www_authenticate"], "Basic realm=\"Homeward\"");
+    let list = &seen["form_list"];
+    assert_eq!((list["status"].as_u64(), list["forms"].as_u64()), (Some(200), Some(1)), "{seen}");
+    assert_eq!((list["form_id"].as_str(), list["openrosa_version"].as_str()), (Some("homeward_rss"), Some("1.0")));
+    assert_eq!(list["download_url"], format!("{url}/openrosa/forms/homeward_rss.xml"));
+    assert_eq!((seen["form"]["status"].as_u64(), seen["form"]["hash_matches"].as_bool()), (Some(200), Some(true)));
+    assert_eq!(
+        (seen["head"]["status"].as_u64(), seen["head"]["accept_length"].as_str()),
+        (Some(204), Some("10485760"))
+    );
+
+    let sends = &seen["sends"];
+    let step =
+        |name: &str| (sends[name]["status"].as_u64().unwrap(), sends[name]["text"].as_str().unwrap().to_string());
+    let (status, said) = step("submit");
+    assert_eq!(status, 201, "{said}");
+    assert!(said.contains(&number) && said.contains("scored"), "{said}");
+    assert_eq!(sends["submit"]["nature"], "submit_success");
+    assert_eq!(step("resubmit_after_interruption").0, 202, "the same instance again: accepted, nothing stored");
+    assert_eq!(step("changed_resubmission").0, 409);
+    let (status, said) = step("unknown_case");
+    assert_eq!(status, 422);
+    assert!(said.contains("case_id") && said.contains("HW-1999-999999"), "{said}");
+    for name in ["submit", "resubmit_after_interruption", "changed_resubmission", "unknown_case"] {
+        assert_eq!(sends[name]["openrosa_version"], "1.0", "{name}");
+    }
+    assert_eq!(seen["other_role"]["status"], 403, "a partner service provider takes no surveys");
+    assert_eq!(seen["wrong_password"]["status"], 401);
+
+    // Stored once, scored, on the case, as sent by fatou from her device.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::connect(&database).await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let surveys = homeward_store::query::surveys::of_case(&mut conn, &case_id).await.unwrap();
+        let sent: Vec<_> =
+            surveys.iter().filter(|(s, _)| s.interviewer == "fatou" && s.created_by == "fatou").collect();
+        let instance = seen["instance_id"].as_str().unwrap().trim_start_matches("uuid:");
+        let stored = homeward_store::query::surveys::submissions_among(&mut conn, &[instance]).await.unwrap();
+        assert_eq!(stored.len(), 1, "kept with its instance id");
+        assert!(sent.iter().any(|(_, results)| results.iter().any(|r| r.status == homeward_rss::Status::Scored)));
+    });
+}

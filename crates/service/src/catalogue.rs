@@ -107,6 +107,31 @@ pub fn rss_form(state: &Services, caller: &Caller, language: &str, case_list: bo
     form.to_xlsx().map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))
 }
 
+/// The id of the RSS form, in its XLSForm, its XForm and the OpenRosa form list.
+pub const RSS_FORM_ID: &str = homeward_xlsform::FORM_ID;
+
+/// The RSS as the XForm ODK Collect downloads from Homeward (the case typed as its number), in
+/// every language of the instrument, and the form's version. For those who take surveys.
+pub fn rss_xform(state: &Services, caller: &Caller) -> Result<(String, String)> {
+    caller.require(Permission::TakeSurvey)?;
+    let instrument = state.scorer.instrument();
+    let languages: Vec<&str> = instrument.languages.iter().map(String::as_str).collect();
+    let form = homeward_xlsform::rss_form(
+        instrument,
+        state.scorer.profile(),
+        &languages,
+        homeward_xlsform::CaseChoice::Number,
+    )
+    .map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))?;
+    let version = form
+        .settings
+        .column("version")
+        .and_then(|at| form.settings.rows.first().map(|r| r[at].clone()))
+        .unwrap_or_default();
+    let xml = form.to_xform().map_err(|e| ServiceError::Internal(format!("the RSS XForm: {e}")))?;
+    Ok((xml, version))
+}
+
 /// The open cases of an office as the CSV attached to a form made with a case list: each case's
 /// number, and a label that identifies it without a name (number, sex, age at return, return
 /// date), or with the returnee's name when `names` is asked by a role that sees names. The office

@@ -100,6 +100,16 @@ pub async fn import_file(
     import_surveys(state, caller, reader.source(), reader, query.dry_run).await
 }
 
+/// One submission sent by ODK Collect (its instance as XML), imported as a row of an export is:
+/// the row's report says what became of it. An instance that cannot be read answers 422.
+pub async fn receive_instance(state: &Services, caller: &Caller, xml: &[u8]) -> Result<RowReport> {
+    caller.require(Permission::TakeSurvey)?;
+    let submission = homeward_submissions::read_instance(xml, homeward_xlsform::FORM_ID, state.scorer.instrument())
+        .map_err(unreadable_file)?;
+    let report = import_surveys(state, caller, Source::OpenRosa, std::iter::once(Ok(submission)), false).await?;
+    report.rows.into_iter().next().ok_or_else(|| ServiceError::Internal("an import without a report".into()))
+}
+
 /// Why a file is no export that can be imported, on its `file` field.
 pub fn unreadable_file(e: homeward_submissions::ExportError) -> ServiceError {
     ServiceError::invalid(vec![homeward_domain::validate::FieldError::new("file", e.to_string())])

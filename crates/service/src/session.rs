@@ -69,9 +69,14 @@ fn minutes(d: std::time::Duration) -> Duration {
     Duration::from_std(d).unwrap_or(Duration::MAX)
 }
 
-/// Signs in from `client` (the request's address): a new token for the user, or 401 (the same
-/// for an unknown user and a wrong password), or 429 after too many attempts.
-pub async fn sign_in(state: &Services, credentials: Credentials, client: &str) -> Result<SessionView> {
+/// Checks a username and password as signing in does (the per-address and per-username limits,
+/// the decoy hash for unknown users, a refusal audited); the user, and the transaction in which
+/// to record what follows.
+async fn verify(
+    state: &Services,
+    credentials: Credentials,
+    client: &str,
+) -> Result<(homeward_store::frames::UserRow, homeward_store::Tx)> {
     let limits = &state.settings;
     if let Err(wait) =
         state.throttle.attempt(client, limits.attempts_per_address, limits.attempt_window, std::time::Instant::now())
@@ -108,6 +113,13 @@ pub async fn sign_in(state: &Services, credentials: Credentials, client: &str) -
         homeward_store::commit(tx).await?;
         return Err(ServiceError::NotSignedIn);
     };
+    Ok((user, tx))
+}
+
+/// Signs in from `client` (the request's address): a new token for the user, or 401 (the same
+/// for an unknown user and a wrong password), or 429 after too many attempts.
+pub async fn sign_in(state: &Services, credentials: Credentials, client: &str) -> Result<SessionView> {
+    let (user, mut tx) = verify(state, credentials, client).await?;
     let caller = Caller::from_user(&user, client);
     let token = auth::new_token();
     users::add_token(&mut tx, &auth::token_hash(&token), &user.username).await?;
@@ -120,6 +132,16 @@ pub async fn sign_in(state: &Services, credentials: Credentials, client: &str) -
     .await?;
     homeward_store::commit(tx).await?;
     Ok(SessionView::of(&caller, Some(token)))
+}
+
+/// A device (ODK Collect) acting as the user whose username and password it sends with each
+/// request (HTTP Basic): checked and limited as signing in is, without a session; a refusal is
+/// audited, a success is the import's own entries.
+pub async fn device(state: &Services, credentials: Credentials, client: &str) -> Result<Caller> {
+    let (user, mut tx) = verify(state, credentials, client).await?;
+    users::clear_attempts(&mut tx, &user.username, Some(client)).await?;
+    homeward_store::commit(tx).await?;
+    Ok(Caller::from_user(&user, client).recording_denials(state.reads.clone()))
 }
 
 /// Who the token belongs to.

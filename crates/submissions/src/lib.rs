@@ -16,6 +16,7 @@
 //! header is row 1) and the column, and never stop the rows after it.
 
 mod columns;
+mod instance;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use homeward_rss::Instrument;
 use homeward_rss::instrument::QuestionKind;
 
 pub use columns::{Column, Columns, FIELDS, Source};
+pub use instance::read_instance;
 
 /// One submission of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +92,8 @@ pub enum ExportError {
     NotAnExport,
     #[error("the file cannot be read as CSV: {0}")]
     Csv(String),
+    #[error("the submission cannot be read: {0}")]
+    Instance(String),
     #[error("this is an old Excel file (.xls): export again as XLSX or CSV")]
     OldExcel,
     #[error("the spreadsheet cannot be read as XLSX: {0}; export it again as XLSX or CSV")]

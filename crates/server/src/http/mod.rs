@@ -7,6 +7,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod health;
 pub mod indicators;
+pub mod openrosa;
 pub mod packets;
 pub mod plans;
 pub mod providers;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<Services> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .nest("/api/v1", api)
+        .nest("/openrosa", openrosa::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(refuse_nul))
 }
