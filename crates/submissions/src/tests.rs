@@ -196,3 +196,26 @@ fn an_old_excel_file_a_broken_or_empty_spreadsheet_and_a_zip_bomb_are_refused() 
     bomb[central + 24..central + 28].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
     assert_eq!(read(&bomb, &inst).unwrap_err(), ExportError::TooLarge);
 }
+
+#[test]
+fn an_instance_sent_by_odk_collect_reads_as_the_same_answers_in_an_export_do() {
+    let inst = instrument();
+    let xml = "<?xml version='1.0'?><data xmlns:jr=\"http://openrosa.org/javarosa\" id=\"homeward_rss\" version=\"v1\">\
+               <start>2026-03-01T10:00:00.000+00:00</start><deviceid>collect:abc</deviceid><profile>\
+               <case_id>HW-2026-000025</case_id><round>baseline</round><community>Ngor &amp; Yoff</community></profile>\
+               <consent>yes</consent><economic><Q1>satisfied</Q1><Q8>land animals</Q8><Q10/></economic>\
+               <social><Q21>0.5</Q21></social><meta><instanceID>uuid:aa-11</instanceID></meta></data>";
+    let s = read_instance(xml.as_bytes(), "homeward_rss", &inst).unwrap();
+    assert_eq!((s.row, s.instance_id.as_str()), (1, "aa-11"), "the same id as an export's, without uuid:");
+    assert_eq!((s.field("case_id"), s.field("round")), (Some("HW-2026-000025"), Some("baseline")));
+    assert_eq!(s.field("deviceid"), Some("collect:abc"));
+    assert_eq!(answers(&s), ["Q1=satisfied", "Q8=land animals"], "an empty element is no answer");
+    assert_eq!(s.calculated, vec![("Q21".to_string(), "0.5".to_string())]);
+
+    let other = xml.replace("id=\"homeward_rss\"", "id=\"another_form\"");
+    assert!(read_instance(other.as_bytes(), "homeward_rss", &inst).unwrap_err().to_string().contains("another_form"));
+    assert!(read_instance(b"<data id=\"homeward_rss\"><consent>yes", "homeward_rss", &inst).is_err(), "cut short");
+    assert!(read_instance(b"not xml at all", "homeward_rss", &inst).is_err());
+    let entity = xml.replace("&amp;", "&bogus;");
+    assert!(read_instance(entity.as_bytes(), "homeward_rss", &inst).is_err(), "no entity but XML's own");
+}

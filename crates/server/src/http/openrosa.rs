@@ -182,6 +182,7 @@ fn sign_in_needed() -> Response {
 
 /// A refusal of the service as an OpenRosa message with its status.
 fn refused(e: ServiceError) -> Response {
+    let said = e.to_string();
     let status = crate::error::ApiError::from(e).into_response().status();
     if status == StatusCode::UNAUTHORIZED {
         return sign_in_needed();
@@ -189,7 +190,8 @@ fn refused(e: ServiceError) -> Response {
     let text = match status {
         StatusCode::FORBIDDEN => "Your role does not take surveys.".to_string(),
         StatusCode::TOO_MANY_REQUESTS => "Too many sign-in attempts: wait, then try again.".to_string(),
-        StatusCode::UNPROCESSABLE_ENTITY => "The submission cannot be read.".to_string(),
+        // Which field and why (e.g. "file: the submission cannot be read: ...").
+        StatusCode::UNPROCESSABLE_ENTITY => format!("Not stored: {said}"),
         _ => "Homeward could not take this request; try again later.".to_string(),
     };
     message(status, "error", &text)
