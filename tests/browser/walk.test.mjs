@@ -908,3 +908,43 @@ test("a case manager's day in French on a 360 px phone: worklist, duplicate, cor
   await signOut(page);
   await page.close();
 });
+
+test("a French counsellor on a 360 px phone imports a KoboToolbox export: preview first, then the import and its log", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signIn(page, "counsellor");
+  await page.goto(`${base}/?filtered=1`);
+  await page.locator("table.cases a[href^='/cases/']").first().click();
+  const caseUrl = page.url();
+  const number = (await page.locator("main").innerText()).match(/HW-\d{4}-\d{6,}/)[0];
+  const best = [["Q1", "very_satisfied"], ["Q2", "never"], ["Q3", "yes"], ["Q4", "never"], ["Q5", "no_debt"],
+    ["Q6", "very_good"], ["Q7", "yes"], ["Q8", "land"], ["Q9", "no"], ["Q11", "very_good"], ["Q12", "very_good"],
+    ["Q13", "very_good"], ["Q14", "yes"], ["Q15", "very_good"], ["Q16", "yes"], ["Q17", "very_good"],
+    ["Q18", "very_good"], ["Q19", "very_good"], ["Q20", "very_good"], ["Q22", "very_often"], ["Q23", "very_good"],
+    ["Q24", "agree"], ["Q25", "very_safe"], ["Q26", "never"], ["Q27", "never"], ["Q28", "never"], ["Q29", "no"],
+    ["Q30", "yes"], ["Q32", "family"]];
+  const header = ["_uuid", "profile/case_id", "profile/round", "profile/interview_date", "consent", ...best.map(([q]) => `grp/${q}`)];
+  const row = (id, round) => [`uuid:${id}`, number, round, "2026-03-02", "yes", ...best.map(([, a]) => a)].join(";");
+  const stamp = Date.now();
+  const csv = [header.join(";"), row(`walk-${stamp}-1`, "intermediate"), row(`walk-${stamp}-2`, "midline")].join("\n") + "\n";
+
+  await page.goto(`${base}/`);
+  await page.getByRole("link", { name: "Enquêtes venues de KoboToolbox ou d'ODK" }).click();
+  await accessible(page, "imports");
+  await page.getByLabel("Fichier d'export (CSV ou XLSX)").setInputFiles({ name: "kobo.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Vérifier le fichier" }).click();
+  await page.waitForSelector("#preview-title");
+  assert.match(await page.locator("#preview-counts").innerText(), /Enquêtes à enregistrer\s*:\s*1/);
+  assert.match(await page.locator("#preview-rows").innerText(), /midline/);
+  await accessible(page, "import preview");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 361), "the preview fits a phone");
+  await shoot(page, "phone-import-preview");
+  await page.getByRole("button", { name: "Importer" }).click();
+  await page.waitForURL(/\/imports\/log\//);
+  assert.match(await page.locator("#import-summary").innerText(), /kobo\.csv/);
+  await accessible(page, "import entry");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 361), "the log entry fits a phone");
+  await page.goto(caseUrl);
+  assert.match(await page.locator("#field-refused").innerText(), /round/);
+  await page.close();
+});

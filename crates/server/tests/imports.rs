@@ -4,7 +4,7 @@
 
 mod support;
 
-use homeward_service::imports::{Outcome, import_surveys};
+use homeward_service::imports::{Origin, Outcome, import_surveys};
 use homeward_submissions::read;
 use support::{TestApp, id};
 
@@ -12,6 +12,7 @@ on_both_backends!(
     an_export_is_imported_into_its_cases_once_with_each_refusal_named,
     a_dry_run_stores_nothing,
     a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept,
+    an_import_is_logged_with_its_refusals_shown_on_their_case,
     an_export_is_posted_to_the_api_as_csv,
     an_xlsx_export_imports_as_its_csv_does,
 );
@@ -59,7 +60,10 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
         ("i1", a.as_str(), "baseline", "yes", best_q1),
     ];
     let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let report = import_surveys(&t.services, &caller, export.source, export.items(), false).await.unwrap();
+    let report =
+        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), false)
+            .await
+            .unwrap();
     let outcomes: Vec<(usize, Outcome, Option<&str>)> =
         report.rows.iter().map(|r| (r.row, r.outcome, r.column.as_deref())).collect();
     assert_eq!(
@@ -99,11 +103,22 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     assert_eq!(report.rows[0].note, None, "no Q21 column, nothing to compare");
 
     // Again: nothing new. Changed answers under a known instance: reported, not stored.
-    let again = import_surveys(&t.services, &caller, export.source, export.items(), false).await.unwrap();
+    let again =
+        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), false)
+            .await
+            .unwrap();
     assert_eq!((again.count(Outcome::Created), again.count(Outcome::AlreadyImported)), (0, 3));
     let changed =
         read(kobo(&[("i1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let changed = import_surveys(&t.services, &caller, changed.source, changed.items(), false).await.unwrap();
+    let changed = import_surveys(
+        &t.services,
+        &caller,
+        Origin { source: changed.source, file_name: None },
+        changed.items(),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(changed.rows[0].outcome, Outcome::ChangedResubmission);
     assert_eq!(t.count("surveys").await, 2);
 
@@ -122,7 +137,10 @@ async fn a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept(t: &Te
     lines[0].push_str(";social/Q21");
     let instrument = t.services.scorer.instrument();
     let export = read(format!("{}\n{};1\n{};0.25\n", lines[0], lines[1], lines[2]).as_bytes(), instrument).unwrap();
-    let report = import_surveys(&t.services, &caller, export.source, export.items(), true).await.unwrap();
+    let report =
+        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), true)
+            .await
+            .unwrap();
     assert_eq!(report.rows[0].note, None, "the best answers make Q21 1, as the form says");
     let note = report.rows[1].note.as_deref().unwrap_or_default();
     assert!(note.starts_with("Q21: the form computed 0.2500, Homeward computes 1.0000"), "{note}");
@@ -133,11 +151,17 @@ async fn a_dry_run_stores_nothing(t: &TestApp) {
     let (caller, a, _, _) = setup(t).await;
     let export =
         read(kobo(&[("d1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let dry = import_surveys(&t.services, &caller, export.source, export.items(), true).await.unwrap();
+    let dry =
+        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), true)
+            .await
+            .unwrap();
     assert!(dry.dry_run);
     assert_eq!(dry.count(Outcome::Created), 1, "what the real run would do");
     assert_eq!((t.count("surveys").await, t.count("survey_submissions").await), (0, 0));
-    let real = import_surveys(&t.services, &caller, export.source, export.items(), false).await.unwrap();
+    let real =
+        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), false)
+            .await
+            .unwrap();
     assert_eq!(real.count(Outcome::Created), 1);
     assert_eq!(t.count("surveys").await, 1);
 }
@@ -213,4 +237,50 @@ async fn an_xlsx_export_imports_as_its_csv_does(t: &TestApp) {
             assert_eq!(dimensions, expected.dimensions);
         }
     }
+}
+
+/// An import stays in the log: its counts, and every row not stored with why, shown on the case
+/// the row named to those who read the case. The importer sees their own imports; another
+/// office's counsellor does not; those who read the audit see all. A dry run is not logged.
+async fn an_import_is_logged_with_its_refusals_shown_on_their_case(t: &TestApp) {
+    use homeward_service::imports::{log, log_entry, of_case};
+    let (caller, a, _, _) = setup(t).await;
+    let rows = [("l1", a.as_str(), "baseline", "yes", "ok"), ("l2", a.as_str(), "midline", "yes", "ok")];
+    let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
+    let origin = Origin { source: export.source, file_name: Some("kobo.csv") };
+    import_surveys(&t.services, &caller, origin, export.items(), true).await.unwrap();
+    assert!(log(&t.services, &caller).await.unwrap().is_empty(), "a dry run is not logged");
+    let report = import_surveys(&t.services, &caller, origin, export.items(), false).await.unwrap();
+    let import_id = report.import_id.clone().unwrap();
+
+    let imports = log(&t.services, &caller).await.unwrap();
+    assert_eq!(imports.len(), 1);
+    let i = &imports[0];
+    assert_eq!(
+        (i.id.as_str(), i.file_name.as_deref(), i.source.as_str()),
+        (import_id.as_str(), Some("kobo.csv"), "kobo")
+    );
+    assert_eq!((i.created, i.already_imported, i.changed, i.refused), (1, 0, 0, 1));
+    let (_, lines) = log_entry(&t.services, &caller, &import_id).await.unwrap();
+    assert_eq!(lines.len(), 1, "only the row not stored");
+    assert_eq!((lines[0].row, lines[0].outcome.as_str(), lines[0].column.as_deref()), (3, "refused", Some("round")));
+
+    let case = {
+        let mut conn = t.store.read().await.unwrap();
+        homeward_store::query::cases::by_numbers(&mut conn, &[a.as_str()]).await.unwrap().remove(0)
+    };
+    let seen = of_case(&t.services, &caller, &case.id).await.unwrap();
+    assert_eq!(seen.submissions.len(), 1);
+    assert_eq!((seen.submissions[0].instance_id.as_str(), seen.submissions[0].source.as_str()), ("l1", "kobo"));
+    assert_eq!(seen.refused.len(), 1);
+    assert!(seen.refused[0].1.reason.as_deref().unwrap().contains("'midline' is not a round"));
+
+    let thies = t.user("thies_c", "counsellor", Some("thies"), "").await;
+    let thies = homeward_service::session::authenticate(&t.services, &thies, "test").await.unwrap();
+    assert!(log(&t.services, &thies).await.unwrap().is_empty(), "someone else's import is not listed");
+    assert!(matches!(log_entry(&t.services, &thies, &import_id).await, Err(homeward_service::ServiceError::NotFound)));
+    assert!(of_case(&t.services, &thies, &case.id).await.is_err(), "another office's case");
+    let root = t.admin().await;
+    let admin = homeward_service::session::authenticate(&t.services, &root, "test").await.unwrap();
+    assert_eq!(log(&t.services, &admin).await.unwrap().len(), 1, "the audit reader sees every import");
 }

@@ -12,7 +12,7 @@ use homeward_domain::access::Permission;
 use homeward_domain::ids::{CaseId, SurveyId};
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_rss::{Status, Survey};
-use homeward_store::frames::{CaseRow, SurveyRow};
+use homeward_store::frames::{CaseRow, ImportLine, ImportRecord, SurveyRow};
 use homeward_store::query::{cases, surveys};
 use homeward_store::{new_id, now, to_json};
 use homeward_submissions::{RowProblem, Source, Submission};
@@ -61,7 +61,20 @@ pub struct RowReport {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
+    /// The import's entry in the log (none for a dry run).
+    pub import_id: Option<String>,
     pub rows: Vec<RowReport>,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::AlreadyImported => "already_imported",
+            Outcome::ChangedResubmission => "changed_resubmission",
+            Outcome::Refused => "refused",
+        }
+    }
 }
 
 impl ImportReport {
@@ -97,7 +110,8 @@ pub async fn import_file(
         ));
     };
     let reader = homeward_submissions::open(bytes, state.scorer.instrument()).map_err(unreadable_file)?;
-    import_surveys(state, caller, reader.source(), reader, query.dry_run).await
+    let origin = Origin { source: reader.source(), file_name: None };
+    import_surveys(state, caller, origin, reader, query.dry_run).await
 }
 
 /// One submission sent by ODK Collect (its instance as XML), imported as a row of an export is:
@@ -106,7 +120,8 @@ pub async fn receive_instance(state: &Services, caller: &Caller, xml: &[u8]) -> 
     caller.require(Permission::TakeSurvey)?;
     let submission = homeward_submissions::read_instance(xml, homeward_xlsform::FORM_ID, state.scorer.instrument())
         .map_err(unreadable_file)?;
-    let report = import_surveys(state, caller, Source::OpenRosa, std::iter::once(Ok(submission)), false).await?;
+    let origin = Origin { source: Source::OpenRosa, file_name: None };
+    let report = import_surveys(state, caller, origin, std::iter::once(Ok(submission)), false).await?;
     report.rows.into_iter().next().ok_or_else(|| ServiceError::Internal("an import without a report".into()))
 }
 
@@ -134,14 +149,33 @@ const CHUNK: usize = 1000;
 pub async fn import_surveys(
     state: &Services,
     caller: &Caller,
-    source: Source,
+    origin: Origin<'_>,
     rows: impl Iterator<Item = std::result::Result<Submission, RowProblem>> + Send,
     dry_run: bool,
 ) -> Result<ImportReport> {
     caller.require(Permission::TakeSurvey)?;
+    let source = origin.source;
     let mut import = Import { state, caller, cases: HashMap::new(), imported: HashMap::new(), report: Vec::new() };
+    // The log's entry, made first: an import cut short by a failure still shows what it stored.
+    let mut record = (!dry_run).then(|| ImportRecord {
+        id: new_id(),
+        at: now(),
+        actor: caller.username.clone(),
+        source: source.name().to_string(),
+        file_name: origin.file_name.map(str::to_string),
+        created: 0,
+        already_imported: 0,
+        changed: 0,
+        refused: 0,
+    });
+    if let Some(record) = &record {
+        let mut tx = state.store.begin().await?;
+        homeward_store::query::imports::start(&mut tx, record).await?;
+        homeward_store::commit(tx).await?;
+    }
     let mut rows = rows.peekable();
     while rows.peek().is_some() {
+        let first = import.report.len();
         let mut chunk = Vec::with_capacity(CHUNK);
         for item in rows.by_ref().take(CHUNK) {
             match item {
@@ -160,13 +194,32 @@ pub async fn import_surveys(
         }
         import.preheat(&chunk).await?;
         let ready = import.validate(chunk);
-        if !dry_run && !ready.is_empty() {
-            import.persist(source, ready).await?;
+        if let Some(record) = &record {
+            let lines = import.lines(&record.id, &import.report[first..]);
+            import.persist(source, ready, &lines).await?;
         }
     }
     let mut rows = import.report;
     rows.sort_by_key(|r| r.row);
-    Ok(ImportReport { dry_run, rows })
+    let report = ImportReport { dry_run, import_id: record.as_ref().map(|r| r.id.clone()), rows };
+    if let Some(record) = &mut record {
+        record.created = report.count(Outcome::Created) as i64;
+        record.already_imported = report.count(Outcome::AlreadyImported) as i64;
+        record.changed = report.count(Outcome::ChangedResubmission) as i64;
+        record.refused = report.count(Outcome::Refused) as i64;
+        let mut tx = state.store.begin().await?;
+        homeward_store::query::imports::finish(&mut tx, record).await?;
+        homeward_store::commit(tx).await?;
+    }
+    Ok(report)
+}
+
+/// Where an import's rows come from.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub source: Source,
+    /// The file's name, as its user knows it (none for a submission from a device).
+    pub file_name: Option<&'a str>,
 }
 
 /// An import under way: what it knows of the cases and instances met so far, and its report.
@@ -249,9 +302,37 @@ impl Import<'_> {
         ready
     }
 
+    /// The rows of the log for these report rows: all but those simply stored or imported before.
+    fn lines(&self, import_id: &str, rows: &[RowReport]) -> Vec<ImportLine> {
+        rows.iter()
+            .filter(|r| {
+                !matches!(r.outcome, Outcome::AlreadyImported) && (r.outcome != Outcome::Created || r.note.is_some())
+            })
+            .map(|r| ImportLine {
+                import_id: import_id.to_string(),
+                row: r.row as i64,
+                outcome: r.outcome.name().to_string(),
+                instance_id: r.instance_id.clone(),
+                case_number: r.case_number.clone(),
+                case_id: r
+                    .case_number
+                    .as_deref()
+                    .and_then(|n| self.cases.get(&n.trim().to_uppercase()))
+                    .and_then(|c| c.as_ref().map(|c| c.id.to_string())),
+                column: r.column.clone(),
+                reason: r.reason.clone(),
+                note: r.note.clone(),
+            })
+            .collect()
+    }
+
     /// Persist: the chunk's surveys in one transaction, many rows per statement, their audit
-    /// entries appended at once, and each case's band set once after them.
-    async fn persist(&self, source: Source, ready: Vec<Ready>) -> Result<()> {
+    /// entries appended at once, each case's band set once after them, and the chunk's rows
+    /// for the import log.
+    async fn persist(&self, source: Source, ready: Vec<Ready>, lines: &[ImportLine]) -> Result<()> {
+        if ready.is_empty() && lines.is_empty() {
+            return Ok(());
+        }
         let (state, caller) = (self.state, self.caller);
         let results: Vec<_> =
             ready.iter().map(|r| crate::surveys::result_row(state, &r.row.id, &r.outcome, r.row.created_at)).collect();
@@ -289,6 +370,7 @@ impl Import<'_> {
         surveys::insert_submissions(&mut tx, &submissions).await?;
         homeward_store::audit::append(&mut tx, &state.audit_key, &entries).await?;
         surveys::refresh_bands(&mut tx, &cases, &state.scorer.profile().name).await?;
+        homeward_store::query::imports::add_lines(&mut tx, lines).await?;
         homeward_store::commit(tx).await?;
         Ok(())
     }
@@ -401,4 +483,103 @@ fn content_hash(s: &Submission) -> String {
         text.push('\u{1f}');
     }
     homeward_store::sha256_hex(text.as_bytes())
+}
+
+/// The latest imports (a hundred): the caller's own, or everyone's for those who read the
+/// audit. For those who take surveys or read the audit.
+pub async fn log(state: &Services, caller: &Caller) -> Result<Vec<ImportRecord>> {
+    let everyone = caller.access.may(Permission::ReadAudit);
+    if !everyone {
+        caller.require(Permission::TakeSurvey)?;
+    }
+    let mut conn = state.store.read().await?;
+    let actor = (!everyone).then_some(caller.username.as_str());
+    Ok(homeward_store::query::imports::list(&mut conn, actor, 100).await?)
+}
+
+/// One import and its rows not simply stored, with why; the caller's own import, or anyone's for
+/// those who read the audit. The reading is audited: the rows name cases.
+pub async fn log_entry(state: &Services, caller: &Caller, id: &str) -> Result<(ImportRecord, Vec<ImportLine>)> {
+    let everyone = caller.access.may(Permission::ReadAudit);
+    if !everyone {
+        caller.require(Permission::TakeSurvey)?;
+    }
+    let mut conn = state.store.read().await?;
+    let record = homeward_store::query::imports::get(&mut conn, id).await?.ok_or(ServiceError::NotFound)?;
+    if !everyone && record.actor != caller.username {
+        caller.denied("import", id, None, "another user's import");
+        return Err(ServiceError::NotFound);
+    }
+    let lines = homeward_store::query::imports::lines(&mut conn, id).await?;
+    drop(conn);
+    state.reads.record(vec![entry(caller, "read", "import", id, None, &["rows"])]).await?;
+    Ok((record, lines))
+}
+
+/// What came to a case from the field: its surveys' submissions (device, enumerator, times),
+/// and the rows of imports that named it without being stored, with why. For those who read
+/// the case; audited as a read of the case's submissions.
+#[derive(Debug, Clone, Default)]
+pub struct CaseSubmissions {
+    pub submissions: Vec<homeward_store::frames::SubmissionRow>,
+    pub refused: Vec<(ImportRecord, ImportLine)>,
+}
+
+pub async fn of_case(state: &Services, caller: &Caller, case_id: &str) -> Result<CaseSubmissions> {
+    caller.require(Permission::ReadCases)?;
+    let mut conn = state.store.read().await?;
+    crate::case_in_scope(&mut conn, caller, case_id).await?;
+    let submissions = homeward_store::query::imports::submissions_of_case(&mut conn, case_id).await?;
+    let refused = homeward_store::query::imports::lines_of_case(&mut conn, case_id).await?;
+    drop(conn);
+    if !submissions.is_empty() || !refused.is_empty() {
+        let e = entry(caller, "read", "submissions", case_id, Some(case_id), &["submissions"]);
+        state.reads.record(vec![e]).await?;
+    }
+    Ok(CaseSubmissions { submissions, refused })
+}
+
+/// Keeps a file uploaded in the web app until it is imported ([`import_upload`]): the preview and
+/// the import read the same bytes, whichever app server answers. Only what can be read as an
+/// export is kept; the upload's id is returned.
+pub async fn stage_upload(state: &Services, caller: &Caller, file_name: &str, bytes: Vec<u8>) -> Result<String> {
+    caller.require(Permission::TakeSurvey)?;
+    homeward_submissions::open(&bytes, state.scorer.instrument()).map_err(unreadable_file)?;
+    let upload = homeward_store::frames::UploadRow {
+        id: new_id(),
+        actor: caller.username.clone(),
+        file_name: file_name.chars().filter(|c| !c.is_control()).take(200).collect(),
+        content: bytes,
+        uploaded_at: now(),
+    };
+    let mut tx = state.store.begin().await?;
+    homeward_store::query::imports::stage(&mut tx, &upload).await?;
+    homeward_store::commit(tx).await?;
+    Ok(upload.id)
+}
+
+/// Imports (or with `dry_run`, previews) a file the caller uploaded; after a real import the
+/// upload is dropped, so confirming twice imports once. The upload's file name with the report.
+pub async fn import_upload(
+    state: &Services,
+    caller: &Caller,
+    upload_id: &str,
+    dry_run: bool,
+) -> Result<(String, ImportReport)> {
+    caller.require(Permission::TakeSurvey)?;
+    let mut conn = state.store.read().await?;
+    let upload = homeward_store::query::imports::upload(&mut conn, upload_id).await?;
+    drop(conn);
+    let Some(upload) = upload.filter(|u| u.actor == caller.username) else {
+        return Err(ServiceError::NotFound);
+    };
+    let reader = homeward_submissions::open(&upload.content, state.scorer.instrument()).map_err(unreadable_file)?;
+    let origin = Origin { source: reader.source(), file_name: Some(&upload.file_name) };
+    let report = import_surveys(state, caller, origin, reader, dry_run).await?;
+    if !dry_run {
+        let mut tx = state.store.begin().await?;
+        homeward_store::query::imports::drop_upload(&mut tx, upload_id).await?;
+        homeward_store::commit(tx).await?;
+    }
+    Ok((upload.file_name, report))
 }

@@ -175,6 +175,47 @@ pub struct GrantRequestRow {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
+/// An import that stored: who, when, from where, and what became of its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// `kobo`, `odk_central`, `openrosa`.
+    pub source: String,
+    pub file_name: Option<String>,
+    pub created: i64,
+    pub already_imported: i64,
+    pub changed: i64,
+    pub refused: i64,
+}
+
+/// A row of an import that was not simply stored (or was, with a note), with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportLine {
+    pub import_id: String,
+    pub row: i64,
+    /// `refused`, `changed_resubmission`, `already_imported` or `created` (with a note).
+    pub outcome: String,
+    pub instance_id: Option<String>,
+    pub case_number: Option<String>,
+    /// The case the number named, when it is one the importer may see.
+    pub case_id: Option<String>,
+    pub column: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A file uploaded in the web app, waiting between its preview and its import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRow {
+    pub id: String,
+    pub actor: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
 /// Where a submission from the field came from and what it held, kept by its instance id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionRow {

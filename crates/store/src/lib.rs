@@ -267,6 +267,9 @@ impl Store {
             "idempotency_keys",
             "case_merges",
             "survey_submissions",
+            "imports",
+            "import_rows",
+            "import_uploads",
             "grant_requests",
         ];
         if !TABLES.contains(&table) {

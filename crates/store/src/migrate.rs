@@ -31,6 +31,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         ..migration(6, "search_words", include_str!("../migrations/sqlite/0006_search_words.sql"))
     },
     migration(7, "submissions", include_str!("../migrations/sqlite/0007_submissions.sql")),
+    migration(8, "import_log", include_str!("../migrations/sqlite/0008_import_log.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -41,6 +42,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(5, "merges", include_str!("../migrations/postgres/0005_merges.sql")),
     migration(6, "search_words", include_str!("../migrations/postgres/0006_search_words.sql")),
     migration(7, "submissions", include_str!("../migrations/postgres/0007_submissions.sql")),
+    migration(8, "import_log", include_str!("../migrations/postgres/0008_import_log.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -57,6 +57,8 @@ struct CasePage<'a> {
     /// Surveys kept without scores (incomplete, or without consent): (date, round), shown so
     /// they never disappear from the case.
     unscored_surveys: Vec<(chrono::NaiveDate, &'static str)>,
+    /// Surveys sent from the field (KoboToolbox, ODK) and the sends that were not stored, with why.
+    field: homeward_service::imports::CaseSubmissions,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
     /// The case's other pages: records, plan, referrals.
@@ -168,7 +170,9 @@ pub(crate) async fn case_page(
                 .filter(|s| s.scores.status != homeward_rss::Status::Scored)
                 .map(|s| (s.date, homeward_domain::Named::name(s.phase)))
                 .collect();
+            let field = homeward_service::imports::of_case(&state, &session.caller, &id).await.unwrap_or_default();
             let page = CasePage {
+                field,
                 unscored_surveys,
                 flags,
                 providers,

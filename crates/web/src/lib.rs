@@ -23,6 +23,7 @@ mod follow_ups;
 mod form_view;
 pub mod forms;
 pub mod i18n;
+mod imports;
 mod indicators;
 mod layout;
 mod merge;
@@ -104,6 +105,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/suggest", get(caseload::suggest))
         .route("/forms/rss.xlsx", get(collect::rss_xlsform))
         .route("/forms/cases.csv", get(collect::case_list))
+        .merge(imports::routes())
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))

@@ -1410,3 +1410,110 @@ async fn a_form_made_for_an_office_comes_with_its_case_list_without_names_unless
     let case_row = survey.iter().find(|r| r[1][0] == "case_id").unwrap();
     assert_eq!(case_row[0][0], "select_one_from_file cases.csv");
 }
+
+/// A multipart upload of `file` named `name` with the form's token, as a browser sends it.
+async fn upload(b: &Browser, cookie: &str, csrf: &str, name: &str, file: &[u8]) -> Page {
+    let boundary = "hwboundary7";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\n\
+         Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::post("/imports")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    b.send(request).await
+}
+
+/// A counsellor imports a KoboToolbox export from the web app: the upload shows what the import
+/// would do (nothing stored), the import stores it and leads to its entry in the log, and the
+/// row not stored is shown on its case with why. Confirming twice imports once; someone else's
+/// upload, a missing form token and a file that is no export are refused with a clear message.
+#[tokio::test]
+async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app() {
+    let b = Browser::new().await;
+    b.user("awa", "counsellor", Some("dakar"), "fr").await;
+    b.user("binta", "counsellor", Some("dakar"), "en").await;
+    b.account("partner", "partner", None, None, "en").await;
+    b.user("fatou", "case_manager", Some("dakar"), "fr").await;
+    let case_id = register(&b, "fatou", "Aminata", "dakar").await;
+    let number = {
+        let mut conn = b.store.read().await.unwrap();
+        homeward_store::query::cases::get(&mut conn, &case_id).await.unwrap().unwrap().case_number
+    };
+    let mut csv = String::from("_uuid;profile/case_id;profile/round;profile/interview_date;consent");
+    for (q, _) in homeward_test_support::BEST_ANSWERS {
+        csv.push_str(&format!(";grp/{q}"));
+    }
+    csv.push('\n');
+    for (instance, round) in [("w1", "baseline"), ("w2", "midline")] {
+        csv.push_str(&format!("uuid:{instance};{number};{round};2026-03-02;yes"));
+        for (_, a) in homeward_test_support::BEST_ANSWERS {
+            csv.push_str(&format!(";{a}"));
+        }
+        csv.push('\n');
+    }
+    let awa = b.sign_in("awa").await;
+    let home = b.get("/", &awa).await;
+    assert!(home.body.contains("<a href=\"/imports\">"), "linked from the home page");
+    let form = b.get("/imports", &awa).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = hidden(&form.body, "csrf");
+
+    let preview = upload(&b, &awa, &csrf, "kobo.csv", csv.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("id=\"preview-title\""), "{}", preview.body);
+    assert!(
+        preview.body.contains("Enquêtes à enregistrer : <strong>1</strong>")
+            || preview.body.contains("Enquêtes à enregistrer: <strong>1</strong>"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("midline"), "the refused row and why");
+    assert_eq!(b.count_surveys(&case_id).await, 0, "a preview stores nothing");
+    let action =
+        preview.body.split("action=\"/imports/uploads/").nth(1).unwrap().split('"').next().unwrap().to_string();
+
+    let binta = b.sign_in("binta").await;
+    let stolen = b
+        .post_form(
+            &format!("/imports/uploads/{action}"),
+            &binta,
+            &format!("csrf={}", hidden(&b.get("/imports", &binta).await.body, "csrf")),
+        )
+        .await;
+    assert_eq!(stolen.status, StatusCode::NOT_FOUND, "someone else's upload");
+    assert_eq!(
+        b.post_form(&format!("/imports/uploads/{action}"), &awa, "csrf=forged").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let done = b.post_form(&format!("/imports/uploads/{action}"), &awa, &format!("csrf={csrf}")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let entry = done.location.unwrap();
+    assert!(entry.starts_with("/imports/log/"));
+    assert_eq!(b.count_surveys(&case_id).await, 1);
+    let log = b.get(&entry, &awa).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains("kobo.csv") && log.body.contains("Non enregistrée"), "{}", log.body);
+    assert!(log.body.contains("« midline » n&#39;est pas une vague d&#39;enquête"), "the reason in French: {}", log.body);
+    assert_eq!(b.get(&entry, &binta).await.status, StatusCode::NOT_FOUND, "another user's import");
+    let again = b.post_form(&format!("/imports/uploads/{action}"), &awa, &format!("csrf={csrf}")).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "confirming twice imports once");
+    assert!(again.body.contains("n&#39;attend plus"), "{}", again.body);
+    assert_eq!(b.count_surveys(&case_id).await, 1);
+
+    let case = b.get(&format!("/cases/{case_id}"), &awa).await;
+    assert!(case.body.contains("Venu du terrain") && case.body.contains("id=\"field-refused\""), "{}", case.body);
+    assert!(case.body.contains("round:"), "the column and the reason on the case");
+
+    let not_export = upload(&b, &awa, &csrf, "budget.csv", b"name,amount\nx,1\n").await;
+    assert_eq!(not_export.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_export.body.contains("id=\"import-problem\""), "{}", not_export.body);
+    let partner = b.sign_in("partner").await;
+    assert_eq!(b.get("/imports", &partner).await.status, StatusCode::FORBIDDEN);
+}

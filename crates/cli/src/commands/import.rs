@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use homeward_service::imports::{Outcome, import_surveys};
+use homeward_service::imports::{Origin, Outcome, import_surveys};
 use homeward_store::Store;
 
 use crate::database::{DatabaseArg, block_on};
@@ -28,7 +28,9 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
             }
         };
         let caller = super::admin::command_line();
-        let report = import_surveys(&services, &caller, reader.source(), reader, dry_run).await?;
+        let file_name = input.file_name().and_then(|n| n.to_str());
+        let report =
+            import_surveys(&services, &caller, Origin { source: reader.source(), file_name }, reader, dry_run).await?;
         for r in report.rows.iter().filter(|r| r.outcome != Outcome::Created && r.outcome != Outcome::AlreadyImported) {
             let what = match r.outcome {
                 Outcome::ChangedResubmission => {

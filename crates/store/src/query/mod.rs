@@ -5,6 +5,7 @@ pub mod cases;
 pub mod facts;
 pub mod grants;
 pub mod idempotency;
+pub mod imports;
 pub mod plans;
 pub mod providers;
 pub mod records;
