@@ -13,6 +13,7 @@ on_both_backends!(
     a_dry_run_stores_nothing,
     a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept,
     an_import_is_logged_with_its_refusals_shown_on_their_case,
+    every_stored_score_is_the_batch_scorers,
     an_export_is_posted_to_the_api_as_csv,
     an_xlsx_export_imports_as_its_csv_does,
 );
@@ -283,4 +284,120 @@ async fn an_import_is_logged_with_its_refusals_shown_on_their_case(t: &TestApp) 
     let root = t.admin().await;
     let admin = homeward_service::session::authenticate(&t.services, &root, "test").await.unwrap();
     assert_eq!(log(&t.services, &admin).await.unwrap().len(), 1, "the audit reader sees every import");
+}
+
+/// Forty surveys with varied answers (every choice of every question met, dk and dwa included,
+/// skip logic kept, Q8 as 1/0 columns, an ODK Central export for half), imported; then the same
+/// answers scored by the batch scorer (`homeward rss score`'s engine, from its CSV contract):
+/// every stored score, dimension and status is the batch scorer's.
+async fn every_stored_score_is_the_batch_scorers(t: &TestApp) {
+    let (caller, a, b, _) = setup(t).await;
+    let instrument = t.services.scorer.instrument();
+    let asked: Vec<&homeward_rss::instrument::Question> =
+        instrument.questions.iter().filter(|q| !q.choices.is_empty()).collect();
+    // Answers of survey `i`: the n-th choice of each question, n varying with i and the question;
+    // a gated question answered only when its gate holds.
+    let answers = |i: usize| -> Vec<(String, String)> {
+        let mut chosen: Vec<(String, String)> = Vec::new();
+        for (k, q) in asked.iter().enumerate() {
+            if let Some(gate) = &q.relevant {
+                let gate_q = &instrument.questions[gate.question];
+                let holds = chosen.iter().any(|(id, a)| *id == gate_q.id && *a == gate_q.choices[gate.choice].code);
+                if !holds {
+                    continue;
+                }
+            }
+            let choice = &q.choices[(i * 3 + k * 5) % q.choices.len()];
+            chosen.push((q.id.clone(), choice.code.clone()));
+        }
+        chosen
+    };
+    let q8 = instrument.question_index("Q8").unwrap();
+    let q8_codes: Vec<&str> = instrument.questions[q8].choices.iter().map(|c| c.code.as_str()).collect();
+    let mut kobo = String::from("_uuid;profile/case_id;profile/round;profile/interview_date;consent");
+    for q in &asked {
+        if q.id == "Q8" {
+            for code in &q8_codes {
+                kobo.push_str(&format!(";economic/Q8/{code}"));
+            }
+        } else {
+            kobo.push_str(&format!(";grp/{}", q.id));
+        }
+    }
+    kobo.push('\n');
+    let mut central = String::from("KEY,profile-case_id,profile-round,profile-interview_date,consent");
+    for q in &asked {
+        central.push_str(&format!(",grp-{}", q.id));
+    }
+    central.push('\n');
+    let mut batch = String::from("survey_id,consent");
+    for q in &instrument.questions {
+        batch.push_str(&format!(",{}", q.id));
+    }
+    batch.push('\n');
+    for i in 0..40 {
+        let chosen = answers(i);
+        let consent = if i % 13 == 5 { "no" } else { "yes" };
+        let case = if i % 2 == 0 { &a } else { &b };
+        let cell = |id: &str| chosen.iter().find(|(q, _)| q == id).map(|(_, a)| a.clone()).unwrap_or_default();
+        if i < 20 {
+            kobo.push_str(&format!("v{i};{case};ad_hoc;2026-03-{:02};{consent}", 1 + i % 28));
+            for q in &asked {
+                if q.id == "Q8" {
+                    for code in &q8_codes {
+                        kobo.push_str(if cell("Q8") == *code { ";1" } else { ";0" });
+                    }
+                } else {
+                    kobo.push_str(&format!(";{}", cell(&q.id)));
+                }
+            }
+            kobo.push('\n');
+        } else {
+            central.push_str(&format!("uuid:v{i},{case},ad_hoc,2026-03-{:02},{consent}", 1 + i % 28));
+            for q in &asked {
+                central.push_str(&format!(",{}", cell(&q.id)));
+            }
+            central.push('\n');
+        }
+        batch.push_str(&format!("v{i},{consent}"));
+        for q in &instrument.questions {
+            batch.push_str(&format!(",{}", cell(&q.id)));
+        }
+        batch.push('\n');
+    }
+    for file in [&kobo, &central] {
+        let export = read(file.as_bytes(), instrument).unwrap();
+        assert_eq!(export.problems, vec![]);
+        let origin = Origin { source: export.source, file_name: None };
+        let report = import_surveys(&t.services, &caller, origin, export.items(), false).await.unwrap();
+        let refused: Vec<_> = report.rows.iter().filter(|r| r.outcome != Outcome::Created).collect();
+        assert!(refused.is_empty(), "{refused:?}");
+    }
+
+    let mut scored = Vec::new();
+    homeward_rss_batch::score_csv(&t.services.scorer, batch.as_bytes(), &mut scored, &Default::default()).unwrap();
+    let mut expected = csv::Reader::from_reader(scored.as_slice());
+    let columns = expected.headers().unwrap().clone();
+    let at = |name: &str| columns.iter().position(|c| c == name).unwrap();
+    let mut conn = t.store.read().await.unwrap();
+    let mut compared = 0;
+    for row in expected.records() {
+        let row = row.unwrap();
+        let instance = &row[at("survey_id")];
+        let case = if instance[1..].parse::<usize>().unwrap() % 2 == 0 { &a } else { &b };
+        let case = homeward_store::query::cases::by_numbers(&mut conn, &[case.as_str()]).await.unwrap().remove(0);
+        let submissions = homeward_store::query::imports::submissions_of_case(&mut conn, &case.id).await.unwrap();
+        let survey_id = submissions.iter().find(|m| m.instance_id == instance).unwrap().survey_id.clone();
+        let stored = homeward_store::query::surveys::get(&mut conn, &case.id, &survey_id).await.unwrap().unwrap();
+        let result = &stored.1[0];
+        assert_eq!(result.status.to_string(), row[at("status")], "{instance}");
+        let number = |v: Option<f64>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
+        let theirs = |name: &str| row[at(name)].parse::<f64>().ok().map(|v| format!("{v:.6}")).unwrap_or_default();
+        assert_eq!(number(result.composite), theirs("composite"), "{instance} composite");
+        assert_eq!(number(result.economic), theirs("economic"), "{instance} economic");
+        assert_eq!(number(result.social), theirs("social"), "{instance} social");
+        assert_eq!(number(result.psychosocial), theirs("psychosocial"), "{instance} psychosocial");
+        compared += 1;
+    }
+    assert_eq!(compared, 40);
 }

@@ -1500,7 +1500,11 @@ async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app
     let log = b.get(&entry, &awa).await;
     assert_eq!(log.status, StatusCode::OK);
     assert!(log.body.contains("kobo.csv") && log.body.contains("Non enregistrée"), "{}", log.body);
-    assert!(log.body.contains("« midline » n&#39;est pas une vague d&#39;enquête"), "the reason in French: {}", log.body);
+    assert!(
+        log.body.contains("« midline » n&#39;est pas une vague d&#39;enquête"),
+        "the reason in French: {}",
+        log.body
+    );
     assert_eq!(b.get(&entry, &binta).await.status, StatusCode::NOT_FOUND, "another user's import");
     let again = b.post_form(&format!("/imports/uploads/{action}"), &awa, &format!("csrf={csrf}")).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "confirming twice imports once");

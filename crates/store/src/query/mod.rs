@@ -79,7 +79,11 @@ pub(crate) async fn insert_rows<T>(
             })
             .collect();
         let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        // Prepared afresh each time, not kept: PostgreSQL keeps a prepared statement's parameter
+        // types from its first use, and sqlx-any types a missing f64 as a float4, so a kept
+        // statement first run with a missing score refused a real one later ("incorrect binary
+        // data format"). Many-row statements vary with their row count anyway.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for row in chunk {
             q = bind(q, row);
         }
