@@ -77,6 +77,25 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// A consistent copy of an SQLite database, taken while the server runs (checked once written).
+    /// For PostgreSQL it says how to use pg_dump.
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The file to write (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Put a backup into a new SQLite database (given by --database, which must not exist or be
+    /// empty), then run the integrity check and verify the audit log with the deployment's key.
+    /// Exit 0 restored and verified, 1 restored but a check failed, 2 nothing restored.
+    Restore {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+    },
     /// Import field data: RSS surveys exported from KoboToolbox or ODK Central.
     Import {
         #[command(subcommand)]
@@ -371,6 +390,8 @@ fn main() -> ExitCode {
             AdminCommand::Check { database } => commands::admin::check(&database),
             AdminCommand::Unlock { database, username } => commands::admin::unlock(&database, &username),
         },
+        Command::Backup { database, output } => commands::backup::backup(&database, &output),
+        Command::Restore { database, input } => commands::backup::restore(&database, &input),
         Command::Import { command } => match command {
             ImportCommand::Surveys { database, input, dry_run } => {
                 commands::import::surveys(&database, &input, dry_run)

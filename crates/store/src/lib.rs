@@ -15,6 +15,7 @@ macro_rules! safe {
 }
 
 pub mod audit;
+pub mod backup;
 pub mod column;
 pub mod frames;
 mod migrate;
@@ -51,6 +52,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("this works on an SQLite database only; PostgreSQL is backed up and restored with pg_dump and pg_restore")]
+    NotSqlite,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -152,6 +155,19 @@ impl Store {
         let mut conn = self.write.acquire().await?;
         let row: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut *conn).await?;
         Ok(row.0)
+    }
+
+    /// Writes a consistent copy of an SQLite database to `path` (which must not exist) while it
+    /// is in use: `VACUUM INTO` reads one snapshot, so writes going on meanwhile are either wholly
+    /// in the copy or wholly not. PostgreSQL is backed up with its own tools (`pg_dump`).
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            return Err(StoreError::NotSqlite);
+        }
+        let target = path.to_str().ok_or_else(|| StoreError::BadUrl(path.display().to_string()))?;
+        let mut conn = self.read.acquire().await?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&mut *conn).await?;
+        Ok(())
     }
 
     /// Refreshes the query planner's statistics (after a bulk load).

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod analyze;
 pub mod audit;
+pub mod backup;
 pub mod demo;
 pub mod import;
 pub mod migrate;
