@@ -19,12 +19,24 @@ pub struct DatabaseArg {
     /// an SQLite database, `PATH.audit-key`; `homeward-audit.key` for PostgreSQL).
     #[arg(long = "audit-key", env = "HOMEWARD_AUDIT_KEY_FILE", value_name = "FILE")]
     pub audit_key: Option<std::path::PathBuf>,
+    /// Connections this process keeps to PostgreSQL (default 32); with several app servers,
+    /// their sum must stay under PostgreSQL's `max_connections`.
+    #[arg(long = "pool-size", env = "HOMEWARD_DATABASE_POOL_SIZE", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: Option<u32>,
 }
 
 impl DatabaseArg {
     /// Opens the database, applying pending migrations.
     pub async fn open(&self) -> anyhow::Result<Store> {
-        Store::open(&self.url).await.with_context(|| format!("cannot open database {}", redact(&self.url)))
+        Store::open_with(&self.url, &self.options())
+            .await
+            .with_context(|| format!("cannot open database {}", redact(&self.url)))
+    }
+
+    /// How to connect.
+    pub fn options(&self) -> homeward_store::Options {
+        homeward_store::Options { pool_size: self.pool_size }
     }
 
     /// Where the audit key is kept.

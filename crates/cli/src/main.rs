@@ -359,7 +359,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Demo { cases, database, listen, no_serve, audit_key } => {
-            commands::demo::run(&DatabaseArg { url: database, audit_key }, &listen, cases, no_serve)
+            commands::demo::run(&DatabaseArg { url: database, audit_key, pool_size: None }, &listen, cases, no_serve)
         }
         Command::Serve { database, listen } => commands::serve::run(&database, &listen),
         Command::Migrate { database } => commands::migrate::run(&database),

@@ -87,17 +87,40 @@ pub struct Store {
     write: AnyPool,
 }
 
+/// How many connections an app server keeps to PostgreSQL unless told otherwise: with several app
+/// servers, their sum must stay under the server's `max_connections`.
+pub const DEFAULT_POOL_SIZE: u32 = 32;
+
+/// How to connect.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Connections to PostgreSQL (SQLite has one writer and a reader per core).
+    pub pool_size: Option<u32>,
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://PATH`, created if missing, or `postgres://...`) and applies
     /// the migrations that are not yet applied.
     pub async fn open(url: &str) -> Result<Store> {
-        let store = Store::connect(url).await?;
+        Store::open_with(url, &Options::default()).await
+    }
+
+    /// [`Store::open`] with `options`.
+    pub async fn open_with(url: &str, options: &Options) -> Result<Store> {
+        let store = Store::connect_with(url, options).await?;
         migrate::run(&store).await?;
         Ok(store)
     }
 
     /// Connects without migrating.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, &Options::default()).await
+    }
+
+    /// Connects without migrating, with `options`. A PostgreSQL URL may ask for TLS as libpq
+    /// does (`?sslmode=require`, or `verify-full` with `sslrootcert=FILE`), as managed
+    /// PostgreSQL services require.
+    pub async fn connect_with(url: &str, options: &Options) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url)?;
         match backend {
@@ -116,7 +139,7 @@ impl Store {
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
-                    .max_connections(32)
+                    .max_connections(options.pool_size.unwrap_or(DEFAULT_POOL_SIZE))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;

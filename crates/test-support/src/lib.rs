@@ -152,3 +152,17 @@ pub fn xlsx_of_csv(csv: &str, delimiter: char) -> Vec<u8> {
     repeat.write_string(1, 0, "someone").unwrap();
     book.save_to_buffer().unwrap()
 }
+
+/// The certificate of the CA that signed the test PostgreSQL's TLS certificate (for localhost),
+/// from `HOMEWARD_TEST_POSTGRES_CA` (`scripts/test-postgres` makes one); `None` after [`skip`].
+pub fn postgres_tls_ca() -> Option<PathBuf> {
+    match std::env::var("HOMEWARD_TEST_POSTGRES_CA") {
+        Ok(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => {
+            skip(
+                "PostgreSQL over TLS (HOMEWARD_TEST_POSTGRES_CA, the CA of a server with ssl=on; scripts/test-postgres makes one)",
+            );
+            None
+        }
+    }
+}

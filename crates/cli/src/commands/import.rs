@@ -9,14 +9,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use homeward_service::imports::{Origin, Outcome, import_surveys};
-use homeward_store::Store;
 
 use crate::database::{DatabaseArg, block_on};
 
 pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
     block_on(async {
-        let store = Store::open(&database.url).await?;
+        let store = database.open().await?;
         let services = database.services(&store).await?;
         // Read as the import goes: a large export is never held in memory.
         let reader = match homeward_submissions::open_file(file, services.scorer.instrument()) {

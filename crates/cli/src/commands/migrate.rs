@@ -6,7 +6,7 @@ use crate::database::{DatabaseArg, block_on, redact};
 
 pub fn run(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
     block_on(async {
-        let store = homeward_store::Store::connect(&database.url).await?;
+        let store = homeward_store::Store::connect_with(&database.url, &database.options()).await?;
         let applied = store.migrate().await?;
         println!("{}: {applied} migration(s) applied; the schema is up to date", redact(&database.url));
         store.close().await;
