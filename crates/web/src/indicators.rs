@@ -133,7 +133,7 @@ pub async fn workbook(State(state): State<Services>, session: Session, Query(q):
         Err(m) => return (StatusCode::UNPROCESSABLE_ENTITY, m).into_response(),
     };
     crate::report::download(
-        crate::report::indicators::workbook(&view),
+        crate::report::indicators::workbook(&view, crate::i18n::catalogue(&session.caller.language)),
         &format!("homeward-indicators-{from}-{to}.xlsx"),
     )
 }

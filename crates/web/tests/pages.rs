@@ -622,12 +622,13 @@ async fn the_indicators_workbook_holds_numbers_with_their_formats_and_says_what_
         return;
     };
     let row = &book["Indicators"][1];
-    assert_eq!(row[0][0], "Returnees who reach a composite reintegration score of 0.5 or more");
+    assert_eq!(row[0][0], "1. Returnees who reach a composite reintegration score of 0.5 or more");
     assert_eq!(row[1], serde_json::json!([1, "n", "0.0%"]), "a share is a number formatted as a percentage");
     assert_eq!((row[2][0].as_f64(), row[3][0].as_f64()), (Some(6.0), Some(6.0)));
     assert_eq!(row[5][1], "n", "the target is a number too");
     let sheets: Vec<&String> = book.as_object().unwrap().keys().collect();
-    assert!(sheets.iter().any(|s| s.starts_with("composite_at_least_half by s")), "{sheets:?}");
+    assert!(sheets.iter().any(|s| *s == "1. By sex"), "sheets named by number and breakdown: {sheets:?}");
+    assert_eq!(book["1. By sex"][1][0][0], "female", "groups by their labels");
     let about = book["About"].to_string();
     assert!(
         about.contains("PROVISIONAL") && about.contains("Groups of fewer than 5 returnees are suppressed"),
@@ -1520,4 +1521,60 @@ async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app
     assert!(not_export.body.contains("id=\"import-problem\""), "{}", not_export.body);
     let partner = b.sign_in("partner").await;
     assert_eq!(b.get("/imports", &partner).await.status, StatusCode::FORBIDDEN);
+}
+
+/// How each sheet of a workbook prints (openpyxl): orientation, paper, fit, repeated rows, footer.
+async fn print_setup(b: &Browser, cookie: &str, path: &str) -> Option<serde_json::Value> {
+    let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    let response = b.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("book.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = homeward_test_support::python_script("scripts/oracles/xlsx_print.py", &[file.as_os_str()])?;
+    assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// The workbooks a donor receives print as reports: every sheet A4 landscape, one page wide,
+/// its header row on every page, page numbers in the footer; and they are in the user's
+/// language, sheet names included.
+#[tokio::test]
+async fn the_workbooks_print_as_reports_in_the_users_language() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    b.user("directrice", "admin", None, "fr").await;
+    let cookie = b.sign_in("admin").await;
+    six_cases_with_a_best_baseline(&b, &cookie).await;
+    let french = b.sign_in("directrice").await;
+    for path in ["/indicators.xlsx?from=2026-01-01&to=2026-12-31", "/dashboard.xlsx?from=2026-01-01&to=2026-12-31"] {
+        let Some(sheets) = print_setup(&b, &french, path).await else { return };
+        let sheets = sheets.as_object().unwrap();
+        assert!(sheets.contains_key("À propos"), "{path}: {:?}", sheets.keys());
+        for (name, setup) in sheets {
+            assert_eq!(setup["orientation"], "landscape", "{path} {name}");
+            assert_eq!(setup["paper_size"], 9, "{path} {name}: A4");
+            assert_eq!(
+                (setup["fit_to_page"].as_bool(), setup["fit_width"].as_i64(), setup["fit_height"].as_i64()),
+                (Some(true), Some(1), Some(0)),
+                "{path} {name}"
+            );
+            assert_eq!(setup["title_rows"], "$1:$1", "{path} {name}: the header row on every page");
+            assert_eq!(setup["footer"], true, "{path} {name}");
+        }
+    }
+    let Some(book) = workbook(
+        &b,
+        &french,
+        "/indicators.xlsx?from=2026-01-01&to=2026-12-31",
+        "homeward-indicators-2026-01-01-2026-12-31.xlsx",
+    )
+    .await
+    else {
+        return;
+    };
+    assert_eq!(book["Indicateurs"][0][0][0], "Indicateur");
+    assert!(book.as_object().unwrap().contains_key("1. Par sexe"), "{:?}", book.as_object().unwrap().keys());
+    assert_eq!(book["1. Par sexe"][1][0][0], "femme");
 }

@@ -159,5 +159,8 @@ pub async fn workbook(State(state): State<Services>, session: Session, Query(q):
         Ok(d) => d,
         Err(response) => return response,
     };
-    crate::report::download(workbook::workbook(&d), &format!("homeward-dashboard-{}-{}.xlsx", d.from, d.to))
+    crate::report::download(
+        workbook::workbook(&d, crate::i18n::catalogue(&session.caller.language)),
+        &format!("homeward-dashboard-{}-{}.xlsx", d.from, d.to),
+    )
 }

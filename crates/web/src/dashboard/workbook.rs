@@ -162,7 +162,7 @@ fn regression_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<()
     Ok(())
 }
 
-pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let f = Formats {
         bold: Format::new().set_bold(),
@@ -170,14 +170,14 @@ pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
         share: Format::new().set_num_format("0.0%"),
     };
 
-    let ws = book.add_worksheet().set_name("Scores by dimension")?;
+    let ws = book.add_worksheet().set_name(t.get("xlsx_scores_by_dimension"))?;
     header(ws, &[&["Dimension"], &SUMMARY_COLUMNS[..]].concat(), &f.bold)?;
     for (i, (name, r)) in d.dimensions.iter().enumerate() {
         ws.write_string(i as u32 + 1, 0, *name)?;
         summary_row(ws, i as u32 + 1, 1, r, &f)?;
     }
 
-    let ws = book.add_worksheet().set_name("Bands by round")?;
+    let ws = book.add_worksheet().set_name(t.get("xlsx_bands_by_round"))?;
     header(ws, &["Round", "n", "Intensive", "Standard", "Light"], &f.bold)?;
     for (i, p) in d.phases.iter().enumerate() {
         let row = i as u32 + 1;
@@ -195,7 +195,7 @@ pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
         }
     }
 
-    let ws = book.add_worksheet().set_name("Breakdown")?;
+    let ws = book.add_worksheet().set_name(t.get("xlsx_breakdown"))?;
     match &d.picked {
         Ok(s) => {
             header(ws, &[&[d.by.as_str()], &SUMMARY_COLUMNS[..]].concat(), &f.bold)?;
@@ -207,9 +207,9 @@ pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
         Err(why) => reason(ws, why, &f)?,
     }
 
-    change_sheet(book.add_worksheet().set_name("Change between rounds")?, d, &f)?;
+    change_sheet(book.add_worksheet().set_name(t.get("xlsx_change"))?, d, &f)?;
 
-    let ws = book.add_worksheet().set_name("Indicators")?;
+    let ws = book.add_worksheet().set_name(t.get("xlsx_indicators"))?;
     match &d.indicators {
         Ok(v) => {
             header(ws, &["Indicator", "Value", "Target", "Progress"], &f.bold)?;
@@ -231,19 +231,24 @@ pub fn workbook(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
         Err(why) => reason(ws, why, &f)?,
     }
 
-    regression_sheet(book.add_worksheet().set_name("Regression")?, d, &f)?;
+    regression_sheet(book.add_worksheet().set_name(t.get("xlsx_regression"))?, d, &f)?;
 
     about(
         &mut book,
+        t,
         &[
-            ("Period", format!("{} to {}", d.from, d.to)),
-            ("RSS scoring profile", profile_line(&d.profile, d.profile_status)),
-            ("Suppression", d.suppression.clone()),
-            ("Score", d.measure.clone()),
-            ("Breakdown", d.by.clone()),
-            ("Regression", format!("{}; one row per returnee: their latest survey of the period", d.formula)),
+            (t.get("xlsx_period"), format!("{} – {}", d.from, d.to)),
+            (t.get("xlsx_profile"), profile_line(&d.profile, d.profile_status)),
+            (t.get("xlsx_suppression"), d.suppression.clone()),
+            (t.get("xlsx_score"), d.measure.clone()),
+            (t.get("xlsx_breakdown"), d.by.clone()),
+            (
+                t.get("xlsx_regression"),
+                format!("{}; one row per returnee: their latest survey of the period", d.formula),
+            ),
         ],
         &f.bold,
     )?;
+    crate::report::print_setup(&mut book)?;
     book.save_to_buffer()
 }

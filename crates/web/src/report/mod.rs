@@ -19,6 +19,17 @@ pub(crate) fn header(ws: &mut Worksheet, names: &[&str], bold: &Format) -> Resul
     Ok(())
 }
 
+/// How every sheet prints, so that a printed or PDF-converted workbook reads as a report: A4
+/// landscape, as wide as one page (as long as it takes), the first row (the header) on every
+/// page, and the sheet's name and page numbers in the footer.
+pub(crate) fn print_setup(book: &mut Workbook) -> Result<(), XlsxError> {
+    for ws in book.worksheets_mut() {
+        ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_footer("&L&A&R&P / &N");
+        ws.set_repeat_rows(0, 0)?;
+    }
+    Ok(())
+}
+
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
 pub(crate) fn sheet_name(text: &str, used: &mut Vec<String>) -> String {
     let clean: String = text.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
@@ -42,12 +53,17 @@ pub(crate) fn profile_line(profile: &str, status: homeward_rss::ProfileStatus) -
 }
 
 /// The About sheet: what the figures rest on, one line each, and who made them.
-pub(crate) fn about(book: &mut Workbook, lines: &[(&str, String)], bold: &Format) -> Result<(), XlsxError> {
+pub(crate) fn about(
+    book: &mut Workbook,
+    t: &crate::i18n::Catalogue,
+    lines: &[(&str, String)],
+    bold: &Format,
+) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
-    ws.set_name("About")?;
+    ws.set_name(t.get("xlsx_about"))?;
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 100)?;
-    let made_by = ("Made by", "Homeward, from the case records of the offices the user covers".to_string());
+    let made_by = (t.get("xlsx_made_by"), t.get("xlsx_made_by_text").to_string());
     for (i, (k, v)) in lines.iter().chain([&made_by]).enumerate() {
         ws.write_string_with_format(i as u32, 0, *k, bold)?;
         ws.write_string(i as u32, 1, v)?;
