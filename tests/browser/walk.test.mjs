@@ -653,7 +653,8 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
   await page.goto(`${base}/?filtered=1`);
   const caseHref = await page.locator("table.cases a[href^='/cases/']").first().getAttribute("href");
   const pages = ["/", "/?filtered=1", caseHref, `${caseHref}/edit`, `${caseHref}/plan`, `${caseHref}/referrals`,
-    `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings"];
+    `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings",
+    `${caseHref}/own-file`, "/imports"];
   const problems = [];
   for (const path of pages) {
     await page.goto(`${base}${path}`);
@@ -946,5 +947,18 @@ test("a French counsellor on a 360 px phone imports a KoboToolbox export: previe
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 361), "the log entry fits a phone");
   await page.goto(caseUrl);
   assert.match(await page.locator("#field-refused").innerText(), /round/);
+  await page.close();
+});
+
+test("a returnee's own file opens from the case, reads well and passes axe", async () => {
+  const page = await context.newPage();
+  await signIn(page, "fatou");
+  await page.goto(`${base}/?filtered=1`);
+  await page.locator("table.cases a[href^='/cases/']").first().click();
+  await page.locator("#own-file-link").click();
+  await page.waitForURL(/own-file/);
+  assert.match(await page.locator("h1").innerText(), /Homeward/);
+  await accessible(page, "own file");
+  await shoot(page, "own-file");
   await page.close();
 });

@@ -157,6 +157,7 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             P::MergeCases,
             false,
         ),
+        e("GET", format!("{c}/own-file"), None, P::ReadCases, true),
         e("GET", format!("{c}/surveys/none"), None, P::ReadCases, false),
         e("GET", format!("{c}/plans/none"), None, P::ReadCases, true),
         e("PUT", format!("{c}/plans/none"), Some(json!({"version": 1, "content": {}})), P::Plan, false),
@@ -289,7 +290,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 89, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 90, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

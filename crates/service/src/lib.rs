@@ -27,6 +27,7 @@ pub mod imports;
 pub mod indicators;
 pub mod input;
 pub mod merges;
+pub mod own_file;
 pub mod packets;
 pub mod plans;
 pub mod providers;

@@ -27,6 +27,7 @@ mod imports;
 mod indicators;
 mod layout;
 mod merge;
+mod own_file;
 mod packets;
 mod plan;
 mod progress;
@@ -106,6 +107,8 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/forms/rss.xlsx", get(collect::rss_xlsform))
         .route("/forms/cases.csv", get(collect::case_list))
         .merge(imports::routes())
+        .route("/cases/{id}/own-file", get(own_file::page))
+        .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))
         .route("/static/homeward.css", get(stylesheet))
         .layer(axum::middleware::from_fn(compress::gzip))

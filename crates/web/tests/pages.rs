@@ -1578,3 +1578,76 @@ async fn the_workbooks_print_as_reports_in_the_users_language() {
     assert!(book.as_object().unwrap().contains_key("1. Par sexe"), "{:?}", book.as_object().unwrap().keys());
     assert_eq!(book["1. Par sexe"][1][0][0], "femme");
 }
+
+/// A returnee asks for their data: the case manager prints everything Homeward holds about them
+/// in French (their language), or downloads it as JSON. Medical notes come only when asked; a
+/// role without a section's grant produces a file that says what it leaves out; the M&E officer
+/// cannot produce one. Audited as a data-subject request.
+#[tokio::test]
+async fn a_returnees_own_file_is_produced_in_their_language_with_need_to_know_kept() {
+    let b = Browser::new().await;
+    let mut tx = b.store.begin().await.unwrap();
+    let fatou = UserRow {
+        username: "fatou".into(),
+        role: homeward_domain::access::Role::CaseManager,
+        office: Some("dakar".into()),
+        provider_id: None,
+        sections: vec![homeward_domain::access::Section::Health],
+        language: "en".into(),
+        password_hash: homeward_service::auth::hash_password("correct horse battery").unwrap(),
+        disabled: false,
+        created_at: homeward_store::now(),
+        emergency_sharing: false,
+    };
+    users::upsert(&mut tx, &fatou).await.unwrap();
+    homeward_store::commit(tx).await.unwrap();
+    b.user("awa", "counsellor", Some("dakar"), "fr").await;
+    b.user("monitor", "me_officer", None, "en").await;
+    let body = r#"{"given_name":"Aminata","family_name":"Diallo","sex":"female","date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar","profile":{"languages":["French"]}}"#;
+    let page = api_post(&b, "fatou", "/api/v1/cases", body.to_string()).await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    let case_id = page.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let note = r#"{"section":"health","date":"2026-02-02","text":"diabetes treatment ongoing"}"#;
+    let noted = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/sensitive-notes"), note.to_string()).await;
+    assert_eq!(noted.status, StatusCode::CREATED, "{}", noted.body);
+
+    let cookie = b.sign_in("fatou").await;
+    let case = b.get(&format!("/cases/{case_id}"), &cookie).await;
+    assert!(case.body.contains("id=\"own-file-link\""));
+    let file = b.get(&format!("/cases/{case_id}/own-file"), &cookie).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert!(file.body.contains("<html lang=\"fr\""), "in the returnee's language");
+    assert!(file.body.contains("Tout ce que Homeward détient sur vous") && file.body.contains("Aminata"));
+    assert!(file.body.contains("Consentements donnés et retirés") && file.body.contains("Aide reçue"));
+    assert!(!file.body.contains("diabetes"), "medical records only when the returnee asks");
+    let medical = b.get(&format!("/cases/{case_id}/own-file?medical=1&lang=en"), &cookie).await;
+    assert!(
+        medical.body.contains("diabetes treatment ongoing")
+            && medical.body.contains("Everything Homeward holds about you")
+    );
+    let json = b.get(&format!("/cases/{case_id}/own-file.json"), &cookie).await;
+    let json: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(json["case"]["given_name"], "Aminata");
+    assert_eq!(json["sensitive_notes"].as_array().unwrap().len(), 0);
+    assert!(json["left_out"].to_string().contains("health notes"), "{}", json["left_out"]);
+
+    // A counsellor without the health grant: the file says the section is left out.
+    let awa = b.sign_in("awa").await;
+    let theirs = b.get(&format!("/cases/{case_id}/own-file?medical=1"), &awa).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.body.contains("diabetes"));
+    assert!(
+        theirs.body.contains("id=\"own-file-left-out\"") && theirs.body.contains("health section"),
+        "{}",
+        theirs.body
+    );
+    let monitor = b.sign_in("monitor").await;
+    assert_eq!(b.get(&format!("/cases/{case_id}/own-file"), &monitor).await.status, StatusCode::FORBIDDEN);
+
+    let mut conn = b.store.read().await.unwrap();
+    let log = homeward_store::audit::for_case(&mut conn, &case_id, 200).await.unwrap();
+    assert!(
+        log.iter().any(|e| e.entry.action == "subject_access" && e.entry.actor == "fatou"),
+        "audited as a data-subject request"
+    );
+}

@@ -102,6 +102,24 @@ pub async fn merge(
     Ok(Json(homeward_service::merges::merge(&state, &caller, &id, merge).await?))
 }
 
+/// The returnee's own file, produced on their request (a data-subject request, audited as
+/// one): everything held about them as the caller may see it, with what is left out and why.
+/// `medical=true` when the returnee asks for their medical records too. Not for roles that see
+/// pseudonymised data.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/own-file", operation_id = "case_own_file", tag = "cases",
+    params(("id" = String, Path), homeward_service::own_file::OwnFileQuery),
+    responses((status = 200, body = homeward_service::own_file::OwnFile), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn own_file(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    Params(query): Params<homeward_service::own_file::OwnFileQuery>,
+) -> ApiResult<Json<homeward_service::own_file::OwnFile>> {
+    Ok(Json(homeward_service::own_file::produce(&state, &caller, &id, query).await?))
+}
+
 /// Everything on a case in date order. Records of sections the caller is not granted are left
 /// out.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", operation_id = "case_timeline", tag = "cases", params(("id" = String, Path)),

@@ -49,6 +49,7 @@ pub fn routes() -> Router<Services> {
         .route("/cases/{id}/transitions", post(cases::transition))
         .route("/cases/{id}/merge", post(cases::merge))
         .route("/cases/{id}/timeline", get(cases::timeline))
+        .route("/cases/{id}/own-file", get(cases::own_file))
         .route("/cases/{id}/audit", get(cases::access_log))
         .route("/cases/{id}/due-dates", get(catalogue::due_dates))
         .route("/feasibility-grid", get(catalogue::grid))

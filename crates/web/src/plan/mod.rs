@@ -9,6 +9,7 @@
 mod checklists;
 mod editor;
 mod print;
+pub(crate) use print::returnee_language;
 
 pub use print::print;
 

@@ -47,7 +47,7 @@ pub struct PrintQuery {
 
 /// The language to print for a returnee: the first of their languages a catalogue has, named
 /// by its code (`fr`) or its name (`French`, `Français`).
-pub(super) fn returnee_language(languages: &[String]) -> Option<&'static str> {
+pub(crate) fn returnee_language(languages: &[String]) -> Option<&'static str> {
     const ENGLISH_NAMES: &[(&str, &str)] = &[("en", "english"), ("fr", "french"), ("ar", "arabic")];
     languages.iter().find_map(|spoken| {
         let spoken = spoken.trim().to_lowercase();

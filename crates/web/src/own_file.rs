@@ -1,0 +1,203 @@
+//! A returnee's own file, printable in their language and downloadable as JSON: what a case
+//! manager hands over when the returnee asks for the data Homeward holds about them. Every part
+//! is laid out from the file's data as it is (field by field, each with its label), so nothing
+//! held is left off the printout that the machine-readable file has.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use homeward_service::own_file::{self, OwnFile, OwnFileQuery};
+use homeward_service::{ServiceError, Services};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::i18n::{Catalogue, catalogue};
+use crate::layout::{MessagePage, render};
+use crate::session::Session;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OwnFileParams {
+    /// The language to print in (default: the returnee's, else the user's).
+    #[serde(default)]
+    lang: Option<String>,
+    /// `1` when the returnee asks for their medical records too.
+    #[serde(default)]
+    medical: Option<String>,
+}
+
+/// One part of the file: its title and its items, each as (label, value) lines.
+struct Part {
+    title: String,
+    items: Vec<Vec<(String, String)>>,
+}
+
+#[derive(Template)]
+#[template(path = "own_file.html")]
+struct OwnFilePage<'a> {
+    t: &'a Catalogue,
+    case_id: String,
+    case_number: String,
+    produced: String,
+    medical: bool,
+    parts: Vec<Part>,
+    left_out: Vec<String>,
+    languages: Vec<(&'static str, &'static str)>,
+}
+
+async fn produce(state: &Services, session: &Session, id: &str, p: &OwnFileParams) -> Result<OwnFile, Response> {
+    let own = catalogue(&session.caller.language);
+    let query = OwnFileQuery { medical: p.medical.as_deref() == Some("1") };
+    match own_file::produce(state, &session.caller, id, query).await {
+        Ok(file) => Ok(file),
+        Err(ServiceError::NotFound) => {
+            Err(render(MessagePage { t: own, message: own.get("not_found") }, StatusCode::NOT_FOUND))
+        }
+        Err(ServiceError::Forbidden(_)) => {
+            Err(render(MessagePage { t: own, message: own.get("forbidden") }, StatusCode::FORBIDDEN))
+        }
+        Err(e) => Err(crate::layout::failure(e)),
+    }
+}
+
+/// `GET /cases/{id}/own-file`: the printable file.
+pub async fn page(
+    State(state): State<Services>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(p): Query<OwnFileParams>,
+) -> Response {
+    let file = match produce(&state, &session, &id, &p).await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    let code = p
+        .lang
+        .as_deref()
+        .filter(|l| crate::i18n::languages().any(|c| c == *l))
+        .or_else(|| crate::plan::returnee_language(&file.case.profile.languages))
+        .unwrap_or(&session.caller.language);
+    let t = catalogue(code);
+    let whole = serde_json::to_value(&file).unwrap_or(Value::Null);
+    let parts = [
+        ("own_file_profile", "case"),
+        ("own_file_household", "household"),
+        ("own_file_consents", "consents"),
+        ("own_file_counselling", "counselling"),
+        ("own_file_vulnerability", "vulnerability_assessments"),
+        ("own_file_risk", "risk_assessments"),
+        ("own_file_skills", "skills_assessments"),
+        ("own_file_plans", "plans"),
+        ("own_file_referrals", "referrals"),
+        ("own_file_assistance", "assistance"),
+        ("own_file_follow_ups", "follow_ups"),
+        ("own_file_unmet_needs", "unmet_needs"),
+        ("own_file_surveys", "surveys"),
+        ("own_file_sensitive", "sensitive_notes"),
+    ]
+    .into_iter()
+    .map(|(title, key)| Part { title: t.get(title).to_string(), items: items(t, &whole[key]) })
+    .collect();
+    let page = OwnFilePage {
+        t,
+        case_id: file.case.id.clone(),
+        case_number: file.case.case_number.clone(),
+        produced: format!("{} · {}", file.produced_at.format("%Y-%m-%d %H:%M"), file.produced_by),
+        medical: p.medical.as_deref() == Some("1"),
+        parts,
+        left_out: file.left_out.clone(),
+        languages: crate::i18n::languages().map(|c| (c, catalogue(c).language.as_str())).collect(),
+    };
+    render(page, StatusCode::OK)
+}
+
+/// `GET /cases/{id}/own-file.json`: the same file, machine-readable.
+pub async fn json(
+    State(state): State<Services>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(p): Query<OwnFileParams>,
+) -> Response {
+    match produce(&state, &session, &id, &p).await {
+        Ok(file) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"homeward-{}.json\"", file.case.case_number),
+                ),
+            ],
+            serde_json::to_string_pretty(&file).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(refused) => refused,
+    }
+}
+
+/// A part's items as (label, value) lines: one item for an object, one per element for a list;
+/// a record's `data` is laid out with its bookkeeping (when, by whom) after it.
+fn items(t: &Catalogue, value: &Value) -> Vec<Vec<(String, String)>> {
+    match value {
+        Value::Array(list) => list.iter().map(|v| lines(t, v)).filter(|l| !l.is_empty()).collect(),
+        Value::Object(_) => vec![lines(t, value)].into_iter().filter(|l| !l.is_empty()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn lines(t: &Catalogue, value: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    flatten(t, "", value, &mut out);
+    out
+}
+
+/// Fields to leave out of a printout: identifiers and bookkeeping nobody reads.
+const HIDDEN: &[&str] = &["id", "case_id", "version", "allowed_actions", "survey_id", "plan_id"];
+
+fn flatten(t: &Catalogue, prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if HIDDEN.contains(&k.as_str()) {
+                    continue;
+                }
+                let label = if k == "data" { prefix.to_string() } else { label(t, k) };
+                let label = if prefix.is_empty() || k == "data" { label } else { format!("{prefix} · {label}") };
+                flatten(t, &label, v, out);
+            }
+        }
+        Value::Array(list) if list.iter().all(|v| !v.is_object() && !v.is_array()) => {
+            let joined: Vec<String> = list.iter().map(scalar).filter(|s| !s.is_empty()).collect();
+            if !joined.is_empty() {
+                out.push((prefix.to_string(), joined.join(", ")));
+            }
+        }
+        Value::Array(list) => {
+            for (i, v) in list.iter().enumerate() {
+                flatten(t, &format!("{prefix} {}", i + 1), v, out);
+            }
+        }
+        Value::Null => {}
+        v => {
+            let text = scalar(v);
+            if !text.is_empty() {
+                out.push((prefix.to_string(), text));
+            }
+        }
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => if *b { "✓" } else { "✗" }.to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A field's label: its form label where there is one (`f_<name>`), else its name in words.
+fn label(t: &Catalogue, key: &str) -> String {
+    let named = t.named("f", key);
+    if named == key { key.replace('_', " ") } else { named.to_string() }
+}
