@@ -301,6 +301,9 @@ where
         let mut read_result = Ok(());
         let mut seq = 0u64;
         let mut chunk = Some(first);
+        // Counted before the chunk is sent, so the progress reported with its result includes it
+        // (a one-chunk file showed 0% at the end when the count came after).
+        bytes_read.store(chunker.bytes, std::sync::atomic::Ordering::Relaxed);
         while let Some(data) = chunk.take() {
             if !data.is_empty() {
                 if work_tx.send((seq, data)).is_err() {
