@@ -1577,6 +1577,23 @@ async fn the_workbooks_print_as_reports_in_the_users_language() {
     assert_eq!(book["Indicateurs"][0][0][0], "Indicateur");
     assert!(book.as_object().unwrap().contains_key("1. Par sexe"), "{:?}", book.as_object().unwrap().keys());
     assert_eq!(book["1. Par sexe"][1][0][0], "femme");
+    let Some(dashboard) = workbook(
+        &b,
+        &french,
+        "/dashboard.xlsx?from=2026-01-01&to=2026-12-31",
+        "homeward-dashboard-2026-01-01-2026-12-31.xlsx",
+    )
+    .await
+    else {
+        return;
+    };
+    let header: Vec<String> = dashboard["Scores par dimension"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[0].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(&header[..3], ["Dimension", "n", "Moyenne"], "the dashboard's columns in French too: {header:?}");
 }
 
 /// A returnee asks for their data: the case manager prints everything Homeward holds about them

@@ -10,10 +10,12 @@ use super::Dashboard;
 use crate::report::{about, header, profile_line};
 
 /// Number formats: scores to three places, shares as percentages.
-struct Formats {
+/// The formats of the workbook's cells, and the language of its words.
+struct Formats<'a> {
     bold: Format,
     score: Format,
     share: Format,
+    t: &'a crate::i18n::Catalogue,
 }
 
 fn cell(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &Format) -> Result<(), XlsxError> {
@@ -40,12 +42,18 @@ fn summary_row(ws: &mut Worksheet, row: u32, col: u16, r: &Row, f: &Formats) -> 
     Ok(())
 }
 
+/// The summary's columns, as message keys.
 const SUMMARY_COLUMNS: [&str; 9] =
-    ["n", "Mean", "SD", "First quartile", "Median", "Third quartile", "Intensive", "Standard", "Light"];
+    ["xlsx_n", "mean", "sd", "q1", "median", "q3", "band_intensive", "band_standard", "band_light"];
+
+/// The summary's column headers in the workbook's language, after `first`.
+fn summary_header<'a>(f: &'a Formats, first: &'a str) -> Vec<&'a str> {
+    std::iter::once(first).chain(SUMMARY_COLUMNS.iter().map(|k| f.t.get(k))).collect()
+}
 
 /// A sheet that has no table: the reason the analysis gave none.
 fn reason(ws: &mut Worksheet, why: &str, f: &Formats) -> Result<(), XlsxError> {
-    ws.write_string_with_format(0, 0, "No figures", &f.bold)?;
+    ws.write_string_with_format(0, 0, f.t.get("xlsx_no_figures"), &f.bold)?;
     ws.write_string(1, 0, why)?;
     ws.set_column_width(0, 100)?;
     Ok(())
@@ -65,14 +73,16 @@ fn change_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), Xl
         Ok(c) => c,
         Err(why) => return reason(ws, why, f),
     };
-    let group = c.group.as_deref().unwrap_or("all returnees");
-    header(ws, &[group, "n", &c.from_phase, &c.to_phase, "Mean change", "SD of change"], &f.bold)?;
+    let t = f.t;
+    let group = c.group.as_deref().unwrap_or(t.get("all_returnees"));
+    let columns = [group, t.get("xlsx_n"), &c.from_phase, &c.to_phase, t.get("mean_change"), t.get("xlsx_sd_change")];
+    header(ws, &columns, &f.bold)?;
     let mut row = 1;
     for g in std::iter::once(&c.overall).chain(&c.groups) {
-        ws.write_string(row, 0, if row == 1 { "all returnees" } else { &g.group })?;
+        ws.write_string(row, 0, if row == 1 { t.get("all_returnees") } else { &g.group })?;
         match g.n {
             None => {
-                ws.write_string(row, 1, "suppressed")?;
+                ws.write_string(row, 1, t.get("xlsx_suppressed"))?;
             }
             Some(n) => {
                 ws.write_number(row, 1, n as f64)?;
@@ -84,19 +94,19 @@ fn change_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), Xl
         row += 1;
     }
     row += 1;
-    for (i, name) in ["", "Estimate", "2.5 %", "97.5 %", "p"].iter().enumerate() {
+    for (i, name) in ["", t.get("estimate"), "2.5 %", "97.5 %", "p"].iter().enumerate() {
         ws.write_string_with_format(row, i as u16, *name, &f.bold)?;
     }
     row += 1;
     if let Some(m) = &c.mean_change {
-        estimate_line(ws, row, "Mean change (paired t)", m, f)?;
+        estimate_line(ws, row, t.get("xlsx_mean_change_paired"), m, f)?;
         row += 1;
     }
     if let Some(k) = &c.comparison {
         estimate_line(
             ws,
             row,
-            &format!("Difference in differences: {} − {}", k.treated, k.control),
+            &format!("{}: {} − {}", t.get("did"), k.treated, k.control),
             &k.difference_in_differences,
             f,
         )?;
@@ -120,7 +130,8 @@ fn regression_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<()
         Ok(r) => r,
         Err(why) => return reason(ws, why, f),
     };
-    header(ws, &["Term", "Estimate", "Std. error", "t", "p", "2.5 %", "97.5 %"], &f.bold)?;
+    let t = f.t;
+    header(ws, &[t.get("term"), t.get("estimate"), t.get("std_error"), "t", "p", "2.5 %", "97.5 %"], &f.bold)?;
     let p = Format::new().set_num_format("0.0000");
     for (i, k) in r.model.coefficients.iter().enumerate() {
         let row = i as u32 + 1;
@@ -139,17 +150,17 @@ fn regression_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<()
     }
     let m = &r.model;
     let mut row = m.coefficients.len() as u32 + 2;
-    ws.write_string_with_format(row, 0, "Model", &f.bold)?;
+    ws.write_string_with_format(row, 0, t.get("xlsx_model"), &f.bold)?;
     ws.write_string(row, 1, &r.formula)?;
     let whole = Format::new();
     let figures = [
-        ("n", Some(m.n as f64), &whole),
-        ("Residual degrees of freedom", Some(m.df_resid as f64), &whole),
+        (t.get("xlsx_n"), Some(m.n as f64), &whole),
+        (t.get("xlsx_df_resid"), Some(m.df_resid as f64), &whole),
         ("R²", Some(m.r_squared), &f.score),
-        ("Adjusted R²", Some(m.adj_r_squared), &f.score),
-        ("Residual standard error", Some(m.sigma), &f.score),
-        ("F statistic", m.f_statistic, &f.score),
-        ("p of F", m.f_p_value, &p),
+        (t.get("adj_r_squared"), Some(m.adj_r_squared), &f.score),
+        (t.get("residual_se"), Some(m.sigma), &f.score),
+        (t.get("xlsx_f_statistic"), m.f_statistic, &f.score),
+        (t.get("xlsx_p_of_f"), m.f_p_value, &p),
     ];
     for (label, v, format) in figures {
         row += 1;
@@ -157,8 +168,8 @@ fn regression_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<()
         cell(ws, row, 1, v, format)?;
     }
     row += 1;
-    ws.write_string_with_format(row, 0, "Standard errors", &f.bold)?;
-    ws.write_string(row, 1, if d.robust { "HC1 (robust)" } else { "classical" })?;
+    ws.write_string_with_format(row, 0, t.get("xlsx_standard_errors"), &f.bold)?;
+    ws.write_string(row, 1, t.get(if d.robust { "xlsx_robust" } else { "xlsx_classical" }))?;
     Ok(())
 }
 
@@ -168,17 +179,19 @@ pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, Xl
         bold: Format::new().set_bold(),
         score: Format::new().set_num_format("0.000"),
         share: Format::new().set_num_format("0.0%"),
+        t,
     };
 
     let ws = book.add_worksheet().set_name(t.get("xlsx_scores_by_dimension"))?;
-    header(ws, &[&["Dimension"], &SUMMARY_COLUMNS[..]].concat(), &f.bold)?;
+    header(ws, &summary_header(&f, t.get("dimension")), &f.bold)?;
     for (i, (name, r)) in d.dimensions.iter().enumerate() {
         ws.write_string(i as u32 + 1, 0, *name)?;
         summary_row(ws, i as u32 + 1, 1, r, &f)?;
     }
 
     let ws = book.add_worksheet().set_name(t.get("xlsx_bands_by_round"))?;
-    header(ws, &["Round", "n", "Intensive", "Standard", "Light"], &f.bold)?;
+    let columns = ["xlsx_round", "xlsx_n", "band_intensive", "band_standard", "band_light"].map(|k| t.get(k));
+    header(ws, &columns, &f.bold)?;
     for (i, p) in d.phases.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, &p.label)?;
@@ -190,7 +203,7 @@ pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, Xl
                 }
             }
             _ => {
-                ws.write_string(row, 1, "suppressed")?;
+                ws.write_string(row, 1, t.get("xlsx_suppressed"))?;
             }
         }
     }
@@ -198,7 +211,7 @@ pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, Xl
     let ws = book.add_worksheet().set_name(t.get("xlsx_breakdown"))?;
     match &d.picked {
         Ok(s) => {
-            header(ws, &[&[d.by.as_str()], &SUMMARY_COLUMNS[..]].concat(), &f.bold)?;
+            header(ws, &summary_header(&f, t.named("group", &d.by)), &f.bold)?;
             for (i, r) in s.rows.iter().enumerate() {
                 ws.write_string(i as u32 + 1, 0, r.group.join(" · "))?;
                 summary_row(ws, i as u32 + 1, 1, r, &f)?;
@@ -212,7 +225,8 @@ pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, Xl
     let ws = book.add_worksheet().set_name(t.get("xlsx_indicators"))?;
     match &d.indicators {
         Ok(v) => {
-            header(ws, &["Indicator", "Value", "Target", "Progress"], &f.bold)?;
+            let columns = ["xlsx_indicator", "xlsx_value", "xlsx_target", "xlsx_progress"].map(|k| t.get(k));
+            header(ws, &columns, &f.bold)?;
             for (i, r) in v.indicators.iter().enumerate() {
                 let row = i as u32 + 1;
                 let format = if r.unit == "share" { &f.share } else { &Format::new() };
@@ -220,7 +234,7 @@ pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, Xl
                 match r.overall.value {
                     Some(value) => cell(ws, row, 1, Some(value), format)?,
                     None if r.overall.suppressed.is_some() => {
-                        ws.write_string(row, 1, "suppressed")?;
+                        ws.write_string(row, 1, t.get("xlsx_suppressed"))?;
                     }
                     None => {}
                 }
