@@ -133,8 +133,6 @@ pub fn unreadable_file(e: homeward_submissions::ExportError) -> ServiceError {
 /// A row checked and scored, ready to store.
 struct Ready {
     submission: Submission,
-    /// The case's id.
-    case: String,
     row: SurveyRow,
     outcome: homeward_rss::Outcome,
     content_hash: String,
@@ -239,7 +237,7 @@ impl Import<'_> {
         let mut numbers: Vec<String> = chunk
             .iter()
             .filter_map(|s| s.field("case_id"))
-            .map(|n| n.trim().to_uppercase())
+            .map(case_key)
             .filter(|n| !self.cases.contains_key(n))
             .collect();
         numbers.sort_unstable();
@@ -288,13 +286,7 @@ impl Import<'_> {
                     r.note = derived_disagreement(self.state, &s, &outcome);
                     self.report.push(r);
                     self.imported.insert(s.instance_id.clone(), hash.clone());
-                    ready.push(Ready {
-                        submission: s,
-                        case: row.case_id.to_string(),
-                        row,
-                        outcome,
-                        content_hash: hash,
-                    });
+                    ready.push(Ready { submission: s, row, outcome, content_hash: hash });
                 }
                 Err((column, reason)) => self.report.push(report(Outcome::Refused, &column, reason)),
             }
@@ -317,7 +309,7 @@ impl Import<'_> {
                 case_id: r
                     .case_number
                     .as_deref()
-                    .and_then(|n| self.cases.get(&n.trim().to_uppercase()))
+                    .and_then(|n| self.cases.get(&case_key(n)))
                     .and_then(|c| c.as_ref().map(|c| c.id.to_string())),
                 column: r.column.clone(),
                 reason: r.reason.clone(),
@@ -354,21 +346,14 @@ impl Import<'_> {
                 }
             })
             .collect();
-        let entries: Vec<_> = ready
-            .iter()
-            .map(|r| entry(caller, "import", "survey", &r.row.id, Some(&r.row.case_id), &["answers", "scores"]))
-            .collect();
-        let mut cases: Vec<String> = ready.iter().map(|r| r.case.clone()).collect();
+        let surveys_rows: Vec<SurveyRow> = ready.into_iter().map(|r| r.row).collect();
+        let mut cases: Vec<&str> = surveys_rows.iter().map(|r| r.case_id.as_str()).collect();
         cases.sort_unstable();
         cases.dedup();
-        let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
-        let surveys_rows: Vec<SurveyRow> = ready.into_iter().map(|r| r.row).collect();
 
         let mut tx = state.store.begin().await?;
-        surveys::insert_many(&mut tx, &surveys_rows).await?;
-        surveys::insert_results(&mut tx, &results).await?;
+        crate::surveys::store(&mut tx, state, caller, &surveys_rows, &results, "import").await?;
         surveys::insert_submissions(&mut tx, &submissions).await?;
-        homeward_store::audit::append(&mut tx, &state.audit_key, &entries).await?;
         surveys::refresh_bands(&mut tx, &cases, &state.scorer.profile().name).await?;
         homeward_store::query::imports::add_lines(&mut tx, lines).await?;
         homeward_store::commit(tx).await?;
@@ -387,7 +372,7 @@ fn check(
     let refuse = |column: &str, reason: String| Err((column.to_string(), reason));
     let Some(number) = s.field("case_id") else { return refuse("case_id", "has no case number".into()) };
     // A case outside the caller's offices is unknown to them, as everywhere.
-    let Some(Some(case)) = cases.get(&number.trim().to_uppercase()) else {
+    let Some(Some(case)) = cases.get(&case_key(number)) else {
         return refuse("case_id", format!("'{number}' is not a case number of your offices"));
     };
     if crate::writable(case).is_err() {
@@ -437,6 +422,12 @@ fn check(
         created_by: caller.username.clone(),
     };
     Ok((row, outcome))
+}
+
+/// A case number as the cases met so far are kept: as stored, whatever case or spaces a device
+/// typed.
+fn case_key(number: &str) -> String {
+    number.trim().to_uppercase()
 }
 
 /// A derived question (Q21) the form computed otherwise than Homeward: said, not fatal.

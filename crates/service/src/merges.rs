@@ -89,7 +89,7 @@ pub async fn merge(state: &Services, caller: &Caller, kept_id: &str, merge: Case
     merged.status = CaseState::Archived;
     merged.next_follow_up = None;
     cases::update(&mut tx, &merged, merge.merged_version, None).await?;
-    crate::surveys::refresh_band(&mut tx, &kept, &state.scorer.profile().name).await?;
+    homeward_store::query::surveys::refresh_bands(&mut tx, &[kept_id], &state.scorer.profile().name).await?;
     let refreshed = cases::get(&mut tx, kept_id).await?.ok_or(ServiceError::NotFound)?;
     crate::records::refresh_follow_up(&mut tx, &refreshed).await?;
     let entries = [

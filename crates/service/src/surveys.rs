@@ -10,8 +10,8 @@ use homeward_domain::problem;
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_domain::validate::{FieldError, Problem};
 use homeward_rss::{Status, Survey};
-use homeward_store::frames::{CaseRow, SurveyResultRow, SurveyRow};
-use homeward_store::query::{cases, surveys};
+use homeward_store::frames::{SurveyResultRow, SurveyRow};
+use homeward_store::query::surveys;
 use homeward_store::{Tx, audit as store_audit, new_id, now, to_json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -117,8 +117,8 @@ pub async fn take_once(
         created_by: caller.username.clone(),
     };
     let result = result_row(state, &row.id, &outcome, at);
-    store(&mut tx, state, caller, &row, &result, "create").await?;
-    refresh_band(&mut tx, &case, &state.scorer.profile().name).await?;
+    store(&mut tx, state, caller, std::slice::from_ref(&row), std::slice::from_ref(&result), "create").await?;
+    surveys::refresh_bands(&mut tx, &[case.id.as_str()], &state.scorer.profile().name).await?;
     crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
     homeward_store::commit(tx).await?;
     Ok(SurveyView::new(&row, &[result], &state.scorer.profile().name)?)
@@ -154,19 +154,21 @@ pub(crate) fn result_row(
     }
 }
 
-/// Stores a survey and its result in `tx` and audits it as `action` (`create`, `import`). The
-/// caller then sets the case's band ([`refresh_band`]), once however many surveys it stored.
+/// Stores surveys and their results in `tx` and audits each as `action` (`create`, `import`),
+/// many rows per statement. The caller then sets the cases' bands
+/// (`query::surveys::refresh_bands`), once however many surveys it stored.
 pub(crate) async fn store(
     tx: &mut Tx,
     state: &Services,
     caller: &Caller,
-    row: &SurveyRow,
-    result: &SurveyResultRow,
+    rows: &[SurveyRow],
+    results: &[SurveyResultRow],
     action: &str,
 ) -> Result<()> {
-    surveys::insert(tx, row).await?;
-    surveys::insert_result(tx, result).await?;
-    let entries = [entry(caller, action, "survey", &row.id, Some(&row.case_id), &["answers", "scores"])];
+    surveys::insert_many(tx, rows).await?;
+    surveys::insert_results(tx, results).await?;
+    let entries: Vec<_> =
+        rows.iter().map(|r| entry(caller, action, "survey", &r.id, Some(&r.case_id), &["answers", "scores"])).collect();
     store_audit::append(tx, &state.audit_key, &entries).await?;
     Ok(())
 }
@@ -204,20 +206,6 @@ fn cell(answer: &Answer) -> String {
         Answer::One(code) => code.clone(),
         Answer::Many(codes) => codes.join(" "),
     }
-}
-
-/// Sets the case's band to that of its latest scored survey.
-pub(crate) async fn refresh_band(tx: &mut Tx, case: &CaseRow, profile: &str) -> Result<()> {
-    let all = surveys::of_case(tx, &case.id).await?;
-    let latest = all
-        .iter()
-        .filter_map(|(s, results)| {
-            results.iter().find(|r| r.profile == profile && r.status == Status::Scored).map(|r| (s, r))
-        })
-        .max_by(|a, b| (&a.0.survey_date, &a.0.created_at).cmp(&(&b.0.survey_date, &b.0.created_at)));
-    let band = latest.and_then(|(_, r)| r.composite_band);
-    cases::set_derived(tx, &case.id, band, case.next_follow_up).await?;
-    Ok(())
 }
 
 /// The case's surveys by date, each with its results: compare them to see progress.

@@ -33,9 +33,16 @@ pub async fn check_copy(path: &Path) -> Result<CopyCheck> {
 /// Writes the copy at `from` to `to` (which must not exist), as one consistent snapshot.
 pub async fn copy(from: &Path, to: &Path) -> Result<()> {
     sqlx::any::install_default_drivers();
-    let target = to.to_str().ok_or_else(|| crate::StoreError::BadUrl(to.display().to_string()))?;
     let mut conn = sqlx::AnyConnection::connect(&read_only(from)?).await?;
-    sqlx::query("VACUUM INTO $1").bind(target).execute(&mut conn).await?;
+    vacuum_into(&mut conn, to).await?;
     conn.close().await?;
+    Ok(())
+}
+
+/// Writes the database `conn` reads to `to` (which must not exist): `VACUUM INTO` reads one
+/// snapshot, so writes going on meanwhile are either wholly in the copy or wholly not.
+pub(crate) async fn vacuum_into(conn: &mut sqlx::AnyConnection, to: &Path) -> Result<()> {
+    let target = to.to_str().ok_or_else(|| crate::StoreError::BadUrl(to.display().to_string()))?;
+    sqlx::query("VACUUM INTO $1").bind(target).execute(conn).await?;
     Ok(())
 }

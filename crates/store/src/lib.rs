@@ -181,16 +181,13 @@ impl Store {
     }
 
     /// Writes a consistent copy of an SQLite database to `path` (which must not exist) while it
-    /// is in use: `VACUUM INTO` reads one snapshot, so writes going on meanwhile are either wholly
-    /// in the copy or wholly not. PostgreSQL is backed up with its own tools (`pg_dump`).
+    /// is in use ([`backup::vacuum_into`]). PostgreSQL is backed up with its own tools (`pg_dump`).
     pub async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
         if self.backend == Backend::Postgres {
             return Err(StoreError::NotSqlite);
         }
-        let target = path.to_str().ok_or_else(|| StoreError::BadUrl(path.display().to_string()))?;
         let mut conn = self.read.acquire().await?;
-        sqlx::query("VACUUM INTO $1").bind(target).execute(&mut *conn).await?;
-        Ok(())
+        backup::vacuum_into(&mut conn, path).await
     }
 
     /// Refreshes the query planner's statistics (after a bulk load).

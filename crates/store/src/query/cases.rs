@@ -479,11 +479,6 @@ pub async fn merged_among(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<
     super::rows_for_ids(conn, "SELECT merged_case FROM case_merges WHERE merged_case IN (", ids, id).await
 }
 
-/// The cases `ids` (those that exist), read at once.
-pub async fn by_ids(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<CaseRow>> {
-    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id IN ("), ids, row).await
-}
-
 /// The cases whose numbers are `numbers` (exactly as stored).
 pub async fn by_numbers(conn: &mut AnyConnection, numbers: &[&str]) -> Result<Vec<CaseRow>> {
     super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE case_number IN ("), numbers, row).await

@@ -27,16 +27,21 @@ fn import(r: &AnyRow) -> Result<ImportRecord> {
 }
 
 fn line(r: &AnyRow) -> Result<ImportLine> {
+    line_at(r, 0)
+}
+
+/// A line read from the row's columns from `at` on (after an import's, when joined).
+fn line_at(r: &AnyRow, at: usize) -> Result<ImportLine> {
     Ok(ImportLine {
-        import_id: r.try_get(0)?,
-        row: r.try_get(1)?,
-        outcome: r.try_get(2)?,
-        instance_id: r.try_get(3)?,
-        case_number: r.try_get(4)?,
-        case_id: r.try_get(5)?,
-        column: r.try_get(6)?,
-        reason: r.try_get(7)?,
-        note: r.try_get(8)?,
+        import_id: r.try_get(at)?,
+        row: r.try_get(at + 1)?,
+        outcome: r.try_get(at + 2)?,
+        instance_id: r.try_get(at + 3)?,
+        case_number: r.try_get(at + 4)?,
+        case_id: r.try_get(at + 5)?,
+        column: r.try_get(at + 6)?,
+        reason: r.try_get(at + 7)?,
+        note: r.try_get(at + 8)?,
     })
 }
 
@@ -132,23 +137,7 @@ pub async fn lines_of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Ve
     .bind(case_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let i = import(r)?;
-            let l = ImportLine {
-                import_id: r.try_get(9)?,
-                row: r.try_get(10)?,
-                outcome: r.try_get(11)?,
-                instance_id: r.try_get(12)?,
-                case_number: r.try_get(13)?,
-                case_id: r.try_get(14)?,
-                column: r.try_get(15)?,
-                reason: r.try_get(16)?,
-                note: r.try_get(17)?,
-            };
-            Ok((i, l))
-        })
-        .collect()
+    rows.iter().map(|r| Ok((import(r)?, line_at(r, 9)?))).collect()
 }
 
 /// Where the case's surveys came from, for those that came from the field: (survey id,

@@ -106,7 +106,8 @@ fn bind_result<'q>(q: AnyQuery<'q>, r: &'q SurveyResultRow) -> AnyQuery<'q> {
 }
 
 /// Sets each of the cases `ids`'s band to its latest scored survey's under `profile` (by date,
-/// then by when it was recorded), or none: what a case shows after surveys were added.
+/// then by when it was recorded, then by id), or none: what a case shows after its surveys
+/// changed. The one place this rule is written.
 pub async fn refresh_bands(tx: &mut Tx, ids: &[&str], profile: &str) -> Result<()> {
     let sqlite = super::is_sqlite(tx);
     for chunk in ids.chunks(super::IDS_PER_QUERY) {
@@ -116,7 +117,7 @@ pub async fn refresh_bands(tx: &mut Tx, ids: &[&str], profile: &str) -> Result<(
         let sql = format!(
             "UPDATE cases SET latest_band = (SELECT r.composite_band FROM surveys s \
              JOIN survey_results r ON r.survey_id = s.id AND r.profile = {} AND r.status = {} \
-             WHERE s.case_id = cases.id ORDER BY s.survey_date DESC, s.created_at DESC LIMIT 1) \
+             WHERE s.case_id = cases.id ORDER BY s.survey_date DESC, s.created_at DESC, s.id DESC LIMIT 1) \
              WHERE id IN ({ids})",
             p(1),
             p(2)
@@ -173,10 +174,6 @@ pub async fn phases_of_cases(
         Ok((r.try_get(0)?, named(r, 1, "survey phase")?))
     };
     super::rows_for_ids(conn, "SELECT case_id, phase FROM surveys WHERE case_id IN (", ids, phase).await
-}
-
-pub async fn insert_submission(tx: &mut Tx, s: &SubmissionRow) -> Result<()> {
-    insert_submissions(tx, std::slice::from_ref(s)).await
 }
 
 /// Keeps where surveys came from, many per statement.
