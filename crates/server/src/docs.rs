@@ -222,7 +222,8 @@ fn paragraphs(value: &Value) -> String {
     text(value).replace("\n\n", "</p><p>")
 }
 
-fn escape(s: &str) -> String {
+/// Text made safe inside HTML or XML, in content and in double- or single-quoted attributes.
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -110,9 +110,17 @@ pub fn rss_form(state: &Services, caller: &Caller, language: &str, case_list: bo
 /// The id of the RSS form, in its XLSForm, its XForm and the OpenRosa form list.
 pub const RSS_FORM_ID: &str = homeward_xlsform::FORM_ID;
 
+/// The XForm ODK Collect downloads, with what the form list says of it.
+#[derive(Debug, Clone)]
+pub struct RssXForm {
+    pub xml: String,
+    pub title: String,
+    pub version: String,
+}
+
 /// The RSS as the XForm ODK Collect downloads from Homeward (the case typed as its number), in
-/// every language of the instrument, and the form's version. For those who take surveys.
-pub fn rss_xform(state: &Services, caller: &Caller) -> Result<(String, String)> {
+/// every language of the instrument. For those who take surveys.
+pub fn rss_xform(state: &Services, caller: &Caller) -> Result<RssXForm> {
     caller.require(Permission::TakeSurvey)?;
     let instrument = state.scorer.instrument();
     let languages: Vec<&str> = instrument.languages.iter().map(String::as_str).collect();
@@ -123,13 +131,10 @@ pub fn rss_xform(state: &Services, caller: &Caller) -> Result<(String, String)> 
         homeward_xlsform::CaseChoice::Number,
     )
     .map_err(|e| ServiceError::Internal(format!("the RSS form: {e}")))?;
-    let version = form
-        .settings
-        .column("version")
-        .and_then(|at| form.settings.rows.first().map(|r| r[at].clone()))
-        .unwrap_or_default();
     let xml = form.to_xform().map_err(|e| ServiceError::Internal(format!("the RSS XForm: {e}")))?;
-    Ok((xml, version))
+    let title = form.setting("form_title").unwrap_or(RSS_FORM_ID).to_string();
+    let version = form.setting("version").unwrap_or_default().to_string();
+    Ok(RssXForm { xml, title, version })
 }
 
 /// The open cases of an office as the CSV attached to a form made with a case list: each case's

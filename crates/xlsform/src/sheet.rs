@@ -49,3 +49,11 @@ pub struct XlsForm {
     pub choices: Sheet,
     pub settings: Sheet,
 }
+
+impl XlsForm {
+    /// A setting of the form (`form_id`, `form_title`, `version`, ...), when it has one.
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        let at = self.settings.column(name)?;
+        self.settings.rows.first().map(|r| r[at].as_str()).filter(|v| !v.is_empty())
+    }
+}

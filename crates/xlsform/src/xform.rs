@@ -63,10 +63,7 @@ fn kind(text: &str) -> Option<Kind<'_>> {
 impl XlsForm {
     /// The form as an XForm document.
     pub fn to_xform(&self) -> Result<String, XlsFormError> {
-        let setting = |name: &str| {
-            let at = self.settings.column(name)?;
-            self.settings.rows.first().map(|r| r[at].as_str()).filter(|v| !v.is_empty())
-        };
+        let setting = |name: &str| self.setting(name);
         let form_id = setting("form_id").ok_or_else(|| XlsFormError::Unsupported("settings: no form_id".into()))?;
         let title = setting("form_title").unwrap_or(form_id);
         let languages: Vec<&str> =

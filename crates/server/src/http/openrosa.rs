@@ -12,11 +12,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
+use homeward_service::catalogue::RSS_FORM_ID;
 use homeward_service::error::ServiceError;
 use homeward_service::imports::Outcome;
 use homeward_service::session::Credentials;
 use homeward_service::{Caller, Services};
 use md5::Digest as _;
+
+use crate::docs::escape;
 
 /// The largest submission accepted (the RSS has no media questions: its XML is a few KB).
 const MAX_SUBMISSION: usize = 10 << 20;
@@ -37,15 +40,15 @@ async fn form_list(State(state): State<Services>, request: Request) -> Response 
         Err(r) => return r,
     };
     match homeward_service::catalogue::rss_xform(&state, &caller) {
-        Ok((xml, version)) => {
+        Ok(form) => {
             let list = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><xforms xmlns=\"http://openrosa.org/xforms/xformsList\">\
                  <xform><formID>{id}</formID><name>{name}</name><version>{version}</version>\
                  <hash>md5:{hash}</hash><downloadUrl>{base}/openrosa/forms/{id}.xml</downloadUrl></xform></xforms>",
-                id = homeward_xlsform_id(),
-                name = escape(&title(&xml)),
-                version = escape(&version),
-                hash = md5_hex(xml.as_bytes()),
+                id = RSS_FORM_ID,
+                name = escape(&form.title),
+                version = escape(&form.version),
+                hash = md5_hex(form.xml.as_bytes()),
                 base = escape(&base),
             );
             xml_response(StatusCode::OK, list)
@@ -64,11 +67,11 @@ async fn form(
         Ok(c) => c,
         Err(r) => return r,
     };
-    if file != format!("{}.xml", homeward_xlsform_id()) {
+    if file != format!("{RSS_FORM_ID}.xml") {
         return message(StatusCode::NOT_FOUND, "error", "no such form");
     }
     match homeward_service::catalogue::rss_xform(&state, &caller) {
-        Ok((xml, _)) => xml_response(StatusCode::OK, xml),
+        Ok(form) => xml_response(StatusCode::OK, form.xml),
         Err(e) => refused(e),
     }
 }
@@ -226,24 +229,6 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-fn homeward_xlsform_id() -> &'static str {
-    homeward_service::catalogue::RSS_FORM_ID
-}
-
-/// The form's title, as its XForm names it.
-fn title(xml: &str) -> String {
-    let start = xml.find("<h:title>").map(|i| i + "<h:title>".len());
-    let end = xml.find("</h:title>");
-    match (start, end) {
-        (Some(s), Some(e)) if s <= e => xml[s..e].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"),
-        _ => homeward_xlsform_id().to_string(),
-    }
-}
-
 fn md5_hex(bytes: &[u8]) -> String {
     md5::Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
