@@ -16,7 +16,7 @@ use homeward_store::frames::{ImportLine, ImportRecord};
 use serde::Deserialize;
 
 use crate::i18n::{Catalogue, catalogue};
-use crate::layout::{MessagePage, render};
+use crate::layout::render;
 use crate::session::{Session, csrf_for};
 
 /// The largest file accepted (a bigger one goes through `homeward import surveys`).
@@ -74,10 +74,7 @@ async fn page(
     let may_import = session.caller.access.may(Permission::TakeSurvey);
     match imports::log(state, &session.caller).await {
         Ok(imports) => render(ImportsPage { t, session, may_import, imports, problem, preview }, status),
-        Err(ServiceError::Forbidden(_)) => {
-            render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN)
-        }
-        Err(e) => crate::layout::failure(e),
+        Err(e) => crate::layout::refusal(t, e),
     }
 }
 
@@ -139,8 +136,7 @@ async fn refused(state: &Services, session: &Session, t: &Catalogue, e: ServiceE
         ServiceError::NotFound => {
             page(state, session, Some(t.get("import_upload_gone").to_string()), None, StatusCode::NOT_FOUND).await
         }
-        ServiceError::Forbidden(_) => render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN),
-        e => crate::layout::failure(e),
+        e => crate::layout::refusal(t, e),
     }
 }
 
@@ -175,10 +171,6 @@ pub async fn entry(State(state): State<Services>, session: Session, Path(id): Pa
     let t = catalogue(&session.caller.language);
     match imports::log_entry(&state, &session.caller, &id).await {
         Ok((import, lines)) => render(EntryPage { t, session: &session, import, lines }, StatusCode::OK),
-        Err(ServiceError::NotFound) => render(MessagePage { t, message: t.get("not_found") }, StatusCode::NOT_FOUND),
-        Err(ServiceError::Forbidden(_)) => {
-            render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN)
-        }
-        Err(e) => crate::layout::failure(e),
+        Err(e) => crate::layout::refusal(t, e),
     }
 }

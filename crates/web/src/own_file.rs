@@ -7,13 +7,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use homeward_service::Services;
 use homeward_service::own_file::{self, OwnFile, OwnFileQuery};
-use homeward_service::{ServiceError, Services};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::i18n::{Catalogue, catalogue};
-use crate::layout::{MessagePage, render};
+use crate::layout::render;
 use crate::session::Session;
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,16 +48,7 @@ struct OwnFilePage<'a> {
 async fn produce(state: &Services, session: &Session, id: &str, p: &OwnFileParams) -> Result<OwnFile, Response> {
     let own = catalogue(&session.caller.language);
     let query = OwnFileQuery { medical: p.medical.as_deref() == Some("1") };
-    match own_file::produce(state, &session.caller, id, query).await {
-        Ok(file) => Ok(file),
-        Err(ServiceError::NotFound) => {
-            Err(render(MessagePage { t: own, message: own.get("not_found") }, StatusCode::NOT_FOUND))
-        }
-        Err(ServiceError::Forbidden(_)) => {
-            Err(render(MessagePage { t: own, message: own.get("forbidden") }, StatusCode::FORBIDDEN))
-        }
-        Err(e) => Err(crate::layout::failure(e)),
-    }
+    own_file::produce(state, &session.caller, id, query).await.map_err(|e| crate::layout::refusal(own, e))
 }
 
 /// `GET /cases/{id}/own-file`: the printable file.
@@ -71,13 +62,7 @@ pub async fn page(
         Ok(f) => f,
         Err(refused) => return refused,
     };
-    let code = p
-        .lang
-        .as_deref()
-        .filter(|l| crate::i18n::languages().any(|c| c == *l))
-        .or_else(|| crate::plan::returnee_language(&file.case.profile.languages))
-        .unwrap_or(&session.caller.language);
-    let t = catalogue(code);
+    let t = crate::plan::print_catalogue(p.lang.as_deref(), &file.case.profile.languages, &session.caller.language);
     let whole = serde_json::to_value(&file).unwrap_or(Value::Null);
     let parts = [
         ("own_file_profile", "case"),

@@ -9,7 +9,7 @@
 mod checklists;
 mod editor;
 mod print;
-pub(crate) use print::returnee_language;
+pub(crate) use print::print_catalogue;
 
 pub use print::print;
 

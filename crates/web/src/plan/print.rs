@@ -47,7 +47,7 @@ pub struct PrintQuery {
 
 /// The language to print for a returnee: the first of their languages a catalogue has, named
 /// by its code (`fr`) or its name (`French`, `Français`).
-pub(crate) fn returnee_language(languages: &[String]) -> Option<&'static str> {
+pub(super) fn returnee_language(languages: &[String]) -> Option<&'static str> {
     const ENGLISH_NAMES: &[(&str, &str)] = &[("en", "english"), ("fr", "french"), ("ar", "arabic")];
     languages.iter().find_map(|spoken| {
         let spoken = spoken.trim().to_lowercase();
@@ -57,6 +57,16 @@ pub(crate) fn returnee_language(languages: &[String]) -> Option<&'static str> {
                 || ENGLISH_NAMES.iter().any(|(c, name)| c == code && spoken == *name)
         })
     })
+}
+
+/// The language a document for the returnee is printed in: the one asked for (`lang`) when
+/// Homeward has it, else the first the returnee speaks that Homeward has, else the user's.
+pub(crate) fn print_catalogue(asked: Option<&str>, returnee: &[String], user: &str) -> &'static Catalogue {
+    let code = asked
+        .filter(|l| crate::i18n::languages().any(|c| c == *l))
+        .or_else(|| returnee_language(returnee))
+        .unwrap_or(user);
+    catalogue(code)
 }
 
 /// The printable plan, laid out like the Annex 3 template, in the returnee's language unless
@@ -80,13 +90,7 @@ pub async fn print(
         }
         Err(e) => return crate::layout::failure(e),
     };
-    let code = query
-        .lang
-        .as_deref()
-        .filter(|l| crate::i18n::languages().any(|c| c == *l))
-        .or_else(|| returnee_language(&case.profile.languages))
-        .unwrap_or(&session.caller.language);
-    let t = catalogue(code);
+    let t = print_catalogue(query.lang.as_deref(), &case.profile.languages, &session.caller.language);
     let goods: Vec<[String; 3]> = plan
         .content
         .goods
