@@ -19,11 +19,8 @@ pub fn key_path(url: &str, explicit: Option<&Path>) -> PathBuf {
     if let Some(p) = explicit {
         return p.to_path_buf();
     }
-    match url.strip_prefix("sqlite://") {
-        Some(path) => {
-            let path = path.split('?').next().unwrap_or(path);
-            PathBuf::from(format!("{path}.audit-key"))
-        }
+    match crate::database::sqlite_file(url) {
+        Some(path) => PathBuf::from(format!("{}.audit-key", path.display())),
         None => PathBuf::from("homeward-audit.key"),
     }
 }

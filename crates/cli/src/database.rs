@@ -59,6 +59,12 @@ impl DatabaseArg {
     }
 }
 
+/// The file of an `sqlite://PATH` URL (without its `?options`); `None` for another database.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite://")?;
+    Some(std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
+}
+
 /// The URL without its password, for messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

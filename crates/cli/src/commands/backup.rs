@@ -62,7 +62,10 @@ pub fn restore(database: &DatabaseArg, input: &Path) -> anyhow::Result<ExitCode>
         eprintln!("{POSTGRES_RECIPE}");
         return Ok(ExitCode::from(2));
     }
-    let target = sqlite_path(&database.url)?;
+    let Some(target) = crate::database::sqlite_file(&database.url) else {
+        eprintln!("error: restore into an sqlite://PATH database");
+        return Ok(ExitCode::from(2));
+    };
     if target.metadata().is_ok_and(|m| m.len() > 0) {
         eprintln!(
             "error: {} exists and is not empty: restore into a new file, then move it into place",
@@ -121,10 +124,4 @@ pub fn restore(database: &DatabaseArg, input: &Path) -> anyhow::Result<ExitCode>
             }
         }
     })?
-}
-
-/// The file of an `sqlite://PATH` URL.
-fn sqlite_path(url: &str) -> anyhow::Result<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    Ok(std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest)))
 }
