@@ -535,7 +535,7 @@ pub async fn of_case(state: &Services, caller: &Caller, case_id: &str) -> Result
 /// export is kept; the upload's id is returned.
 pub async fn stage_upload(state: &Services, caller: &Caller, file_name: &str, bytes: Vec<u8>) -> Result<String> {
     caller.require(Permission::TakeSurvey)?;
-    homeward_submissions::open(&bytes, state.scorer.instrument()).map_err(unreadable_file)?;
+    homeward_submissions::open(bytes.as_slice(), state.scorer.instrument()).map_err(unreadable_file)?;
     let upload = homeward_store::frames::UploadRow {
         id: new_id(),
         actor: caller.username.clone(),
@@ -564,7 +564,7 @@ pub async fn import_upload(
     let Some(upload) = upload.filter(|u| u.actor == caller.username) else {
         return Err(ServiceError::NotFound);
     };
-    let reader = homeward_submissions::open(&upload.content, state.scorer.instrument()).map_err(unreadable_file)?;
+    let reader = homeward_submissions::open(upload.content, state.scorer.instrument()).map_err(unreadable_file)?;
     let origin = Origin { source: reader.source(), file_name: Some(&upload.file_name) };
     let report = import_surveys(state, caller, origin, reader, dry_run).await?;
     if !dry_run {

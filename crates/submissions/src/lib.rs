@@ -121,9 +121,10 @@ pub fn read(bytes: &[u8], instrument: &Instrument) -> Result<Export, ExportError
 
 /// Opens an export of the RSS form, CSV or XLSX, to read its submissions one at a time: memory
 /// stays flat however many rows the file has. Fails when the file is no export of the form.
-pub fn open<'a>(bytes: &[u8], instrument: &'a Instrument) -> Result<Reader<'a>, ExportError> {
-    // A copy: the rows are read on as the import goes, and an XLSX on a thread of its own.
-    open_input(std::io::Cursor::new(bytes.to_vec()), instrument)
+pub fn open<'a>(bytes: impl Into<Vec<u8>>, instrument: &'a Instrument) -> Result<Reader<'a>, ExportError> {
+    // Owned (a borrowed file is copied): the rows are read on as the import goes, and an XLSX on
+    // a thread of its own.
+    open_input(std::io::Cursor::new(bytes.into()), instrument)
 }
 
 /// Opens an export from a file, read as it is needed (a large export is never held in memory).

@@ -174,7 +174,7 @@ fn an_xlsx_export_is_read_one_row_at_a_time_and_can_be_left_half_read() {
         csv.push_str(&format!("u{i},HW-2026-{i:06},yes,ok\n"));
     }
     let xlsx = homeward_test_support::xlsx_of_csv(&csv, ',');
-    let mut reader = open(&xlsx, &inst).unwrap();
+    let mut reader = open(xlsx.as_slice(), &inst).unwrap();
     assert_eq!(reader.source(), Source::Kobo);
     let first: Vec<_> = reader.by_ref().take(3).map(|s| s.unwrap().instance_id).collect();
     assert_eq!(first, ["u0", "u1", "u2"]);
