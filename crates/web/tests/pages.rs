@@ -591,16 +591,30 @@ async fn six_cases_with_a_best_baseline(b: &Browser, cookie: &str) {
 /// Downloads a workbook as the user and reads every cell with openpyxl: per sheet, rows of
 /// [value, data type, number format].
 async fn workbook(b: &Browser, cookie: &str, path: &str, filename: &str) -> Option<serde_json::Value> {
+    read_workbook(b, cookie, path, Some(filename), "scripts/oracles/xlsx_cells.py").await
+}
+
+/// Downloads a workbook as the user (checking the file name it comes as, when `filename` says)
+/// and reads it with the openpyxl `oracle`; its JSON answer.
+async fn read_workbook(
+    b: &Browser,
+    cookie: &str,
+    path: &str,
+    filename: Option<&str>,
+    oracle: &str,
+) -> Option<serde_json::Value> {
     let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
     let response = b.app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let disposition = response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
-    assert!(disposition.contains(filename), "{disposition}");
+    if let Some(filename) = filename {
+        let disposition = response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+        assert!(disposition.contains(filename), "{disposition}");
+    }
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(filename);
+    let file = dir.path().join(filename.unwrap_or("book.xlsx"));
     std::fs::write(&file, &bytes).unwrap();
-    let out = homeward_test_support::python_script("scripts/oracles/xlsx_cells.py", &[file.as_os_str()])?;
+    let out = homeward_test_support::python_script(oracle, &[file.as_os_str()])?;
     assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
     Some(serde_json::from_slice(&out.stdout).unwrap())
 }
@@ -1525,16 +1539,7 @@ async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app
 
 /// How each sheet of a workbook prints (openpyxl): orientation, paper, fit, repeated rows, footer.
 async fn print_setup(b: &Browser, cookie: &str, path: &str) -> Option<serde_json::Value> {
-    let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
-    let response = b.app.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("book.xlsx");
-    std::fs::write(&file, &bytes).unwrap();
-    let out = homeward_test_support::python_script("scripts/oracles/xlsx_print.py", &[file.as_os_str()])?;
-    assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+    read_workbook(b, cookie, path, None, "scripts/oracles/xlsx_print.py").await
 }
 
 /// The workbooks a donor receives print as reports: every sheet A4 landscape, one page wide,
