@@ -265,8 +265,15 @@ fn csv_rows(input: Box<dyn std::io::Read + Send>) -> Result<(Vec<String>, CsvRow
     let commas = first_line.iter().filter(|b| **b == b',').count();
     let delimiter = if semicolons > commas { b';' } else { b',' };
     input.consume(start);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(input);
+    // Records end at `\n`, the `\r` of a Windows line end left to the trimming of cells: with
+    // `\r\n` as one terminator the reader dates each record from the line before (its `\n` is
+    // read as the record's start), so every row of a Kobo or Excel CSV was named one too low.
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
     let mut record = ByteRecord::new();
     match reader.read_byte_record(&mut record) {
         Ok(false) => return Err(ExportError::Empty),
@@ -275,7 +282,7 @@ fn csv_rows(input: Box<dyn std::io::Read + Send>) -> Result<(Vec<String>, CsvRow
     }
     let header: Vec<String> = record
         .iter()
-        .map(|h| String::from_utf8(h.to_vec()).map_err(|_| ExportError::NotUtf8(1)))
+        .map(|h| String::from_utf8(h.to_vec()).map(|h| h.trim().to_string()).map_err(|_| ExportError::NotUtf8(1)))
         .collect::<Result<_, _>>()?;
     Ok((header.clone(), CsvRows { reader, header, record }))
 }

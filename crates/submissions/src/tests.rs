@@ -219,3 +219,19 @@ fn an_instance_sent_by_odk_collect_reads_as_the_same_answers_in_an_export_do() {
     let entity = xml.replace("&amp;", "&bogus;");
     assert!(read_instance(entity.as_bytes(), "homeward_rss", &inst).is_err(), "no entity but XML's own");
 }
+
+#[test]
+fn rows_are_named_as_the_file_numbers_them_whatever_its_line_ends() {
+    let inst = instrument();
+    for end in ["\n", "\r\n"] {
+        let csv = format!(
+            "_uuid;profile/case_id;profile/round;consent;economic/Q1{end}a1;HW-2026-000001;baseline;yes;ok{end}\
+             a2;HW-2026-000002;midline;yes;ok{end}a3;HW-2026-000003;final;yes;\"very_satisfied\"{end}"
+        );
+        let export = read(csv.as_bytes(), &inst).unwrap();
+        let rows: Vec<usize> = export.submissions.iter().map(|s| s.row).collect();
+        assert_eq!(rows, [2, 3, 4], "line ends {end:?}: the header is row 1");
+        assert_eq!(export.submissions[1].field("round"), Some("midline"));
+        assert_eq!(answers(&export.submissions[2]), ["Q1=very_satisfied"], "no \\r left in the last cell");
+    }
+}
