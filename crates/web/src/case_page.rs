@@ -59,6 +59,8 @@ struct CasePage<'a> {
     unscored_surveys: Vec<(chrono::NaiveDate, &'static str)>,
     /// Surveys sent from the field (KoboToolbox, ODK) and the sends that were not stored, with why.
     field: homeward_service::imports::CaseSubmissions,
+    /// Each survey's status (`scored`, `discarded`) by its id: what became of a submission.
+    survey_statuses: Vec<(String, &'static str)>,
     purposes: Vec<&'static str>,
     methods: Vec<&'static str>,
     /// The case's other pages: records, plan, referrals.
@@ -119,6 +121,11 @@ impl CasePage<'_> {
         }
     }
 
+    /// What became of the survey a submission was stored as (`scored`, `discarded`).
+    fn survey_status(&self, survey_id: &str) -> Option<&'static str> {
+        self.survey_statuses.iter().find(|(id, _)| id == survey_id).map(|(_, s)| *s)
+    }
+
     /// A provider's organisation and place, by its id (the id itself if it left the directory).
     fn provider_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.providers.iter().find(|(p, _, _)| p == id).map_or(id, |(_, name, _)| name.as_str())
@@ -171,8 +178,10 @@ pub(crate) async fn case_page(
                 .map(|s| (s.date, homeward_domain::Named::name(s.phase)))
                 .collect();
             let field = homeward_service::imports::of_case(&state, &session.caller, &id).await.unwrap_or_default();
+            let survey_statuses = surveys.iter().map(|s| (s.id.clone(), s.scores.status.as_str())).collect();
             let page = CasePage {
                 field,
+                survey_statuses,
                 unscored_surveys,
                 flags,
                 providers,

@@ -1529,6 +1529,8 @@ async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app
     let case = b.get(&format!("/cases/{case_id}"), &awa).await;
     assert!(case.body.contains("Venu du terrain") && case.body.contains("id=\"field-refused\""), "{}", case.body);
     assert!(case.body.contains("round:"), "the column and the reason on the case");
+    let sent = case.body.split("id=\"field-submissions\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(sent.contains("KoboToolbox") && sent.contains(">Notée<"), "what became of the submission: {sent}");
 
     let not_export = upload(&b, &awa, &csrf, "budget.csv", b"name,amount\nx,1\n").await;
     assert_eq!(not_export.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -127,7 +127,7 @@ async fn submit(State(state): State<Services>, request: Request) -> Response {
             let case = row.case_number.as_deref().unwrap_or("?");
             match row.outcome {
                 Outcome::Created => {
-                    let status = row.status.map_or("stored", |s| homeward_store::column::Stored::stored(s));
+                    let status = row.status.map_or("stored", homeward_rss::Status::as_str);
                     let text = format!("Survey stored in case {case} ({status}).");
                     message(StatusCode::CREATED, "submit_success", &text)
                 }
