@@ -82,6 +82,8 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     assert!(report.rows[2].reason.as_deref().unwrap().contains("not a case number of your offices"));
     assert!(report.rows[3].reason.as_deref().unwrap().contains("baseline, intermediate, final, ad_hoc"));
     assert_eq!(report.rows[1].status, Some(homeward_rss::Status::Discarded), "no consent: kept, not scored");
+    let why = report.rows[1].reason.as_deref().unwrap_or_default();
+    assert!(why.starts_with("consent: 'no'"), "the report says why it is kept unscored: {why}");
     assert_eq!(t.count("surveys").await, 2);
     assert_eq!(t.count("survey_submissions").await, 2);
 

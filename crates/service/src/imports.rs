@@ -46,7 +46,8 @@ pub struct RowReport {
     pub outcome: Outcome,
     pub instance_id: Option<String>,
     pub case_number: Option<String>,
-    /// The scorer's status of a created survey (`scored`, `discarded`).
+    /// The scorer's status of a created survey (`scored`, `discarded`; a discarded one's
+    /// `reason` says why, such as consent refused).
     #[schema(value_type = Option<String>)]
     pub status: Option<Status>,
     /// The column a refusal is about (empty for the row as a whole).
@@ -73,6 +74,18 @@ impl Outcome {
             Outcome::AlreadyImported => "already_imported",
             Outcome::ChangedResubmission => "changed_resubmission",
             Outcome::Refused => "refused",
+        }
+    }
+}
+
+impl RowReport {
+    /// Whether someone should read this row: all but those simply stored and scored, or
+    /// imported before.
+    pub fn worth_reading(&self) -> bool {
+        match self.outcome {
+            Outcome::AlreadyImported => false,
+            Outcome::Created => self.note.is_some() || self.reason.is_some(),
+            Outcome::ChangedResubmission | Outcome::Refused => true,
         }
     }
 }
@@ -281,7 +294,10 @@ impl Import<'_> {
             }
             match check(self.state, self.caller, &s, &self.cases) {
                 Ok((row, outcome)) => {
-                    let mut r = report(Outcome::Created, "", String::new());
+                    // Kept without scores (consent refused, a question unanswered): why, as
+                    // the survey form says it.
+                    let why = outcome.reason.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                    let mut r = report(Outcome::Created, "", why);
                     r.status = Some(outcome.status);
                     r.note = derived_disagreement(self.state, &s, &outcome);
                     self.report.push(r);
@@ -297,9 +313,7 @@ impl Import<'_> {
     /// The rows of the log for these report rows: all but those simply stored or imported before.
     fn lines(&self, import_id: &str, rows: &[RowReport]) -> Vec<ImportLine> {
         rows.iter()
-            .filter(|r| {
-                !matches!(r.outcome, Outcome::AlreadyImported) && (r.outcome != Outcome::Created || r.note.is_some())
-            })
+            .filter(|r| r.worth_reading())
             .map(|r| ImportLine {
                 import_id: import_id.to_string(),
                 row: r.row as i64,

@@ -88,7 +88,10 @@ pub enum ExportError {
          headers\" (KoboToolbox) or as CSV from ODK Central"
     )]
     LabelsExport,
-    #[error("no column of the file is a question of the RSS form: this is not an export of Homeward's RSS form")]
+    #[error(
+        "no column of the file is a question of the RSS form: this is not an export of Homeward's RSS form. Export \
+         its submissions from KoboToolbox (CSV or XLS, \"XML values and headers\") or from ODK Central (CSV)"
+    )]
     NotAnExport,
     #[error("the file cannot be read as CSV: {0}")]
     Csv(String),

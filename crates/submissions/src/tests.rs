@@ -100,6 +100,7 @@ fn a_labels_export_or_another_file_is_refused_saying_which_export_to_choose() {
     assert_eq!(err, ExportError::LabelsExport);
     assert!(err.to_string().contains("XML values and headers"));
     assert_eq!(read(b"name,amount\nx,1\n", &inst).unwrap_err(), ExportError::NotAnExport);
+    assert!(ExportError::NotAnExport.to_string().contains("ODK Central (CSV)"), "it says which export to choose");
     assert_eq!(read(b"", &inst).unwrap_err(), ExportError::Empty);
     assert_eq!(read(b"_uuid,\xff\xfe\n", &inst).unwrap_err(), ExportError::NotUtf8(1));
 }

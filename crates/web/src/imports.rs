@@ -50,7 +50,7 @@ impl ImportsPage<'_> {
 
     /// The rows a user must look at: all but those that will simply be stored.
     fn worth_reading(report: &ImportReport) -> Vec<&RowReport> {
-        report.rows.iter().filter(|r| r.outcome != Outcome::Created || r.note.is_some()).collect()
+        report.rows.iter().filter(|r| r.outcome != Outcome::AlreadyImported && r.worth_reading()).collect()
     }
 }
 

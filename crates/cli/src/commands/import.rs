@@ -42,8 +42,13 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
                 None => println!("row {}: {what}", r.row),
             }
         }
-        for r in report.rows.iter().filter(|r| r.note.is_some()) {
-            println!("row {}: {}", r.row, r.note.as_deref().unwrap_or_default());
+        for r in report.rows.iter().filter(|r| r.outcome == Outcome::Created) {
+            if let Some(why) = &r.reason {
+                println!("row {}: kept without scores: {why}", r.row);
+            }
+            if let Some(note) = &r.note {
+                println!("row {}: {note}", r.row);
+            }
         }
         let verb = if dry_run { "would be created" } else { "created" };
         println!(

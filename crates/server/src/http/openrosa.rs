@@ -128,7 +128,8 @@ async fn submit(State(state): State<Services>, request: Request) -> Response {
             match row.outcome {
                 Outcome::Created => {
                     let status = row.status.map_or("stored", homeward_rss::Status::as_str);
-                    let text = format!("Survey stored in case {case} ({status}).");
+                    let why = row.reason.map(|w| format!(": {w}")).unwrap_or_default();
+                    let text = format!("Survey stored in case {case} ({status}{why}).");
                     message(StatusCode::CREATED, "submit_success", &text)
                 }
                 // Collect resends what it is not sure arrived: the same instance is no error, and
