@@ -181,7 +181,7 @@ impl Store {
     }
 
     /// Writes a consistent copy of an SQLite database to `path` (which must not exist) while it
-    /// is in use ([`backup::vacuum_into`]). PostgreSQL is backed up with its own tools (`pg_dump`).
+    /// is in use (`VACUUM INTO`, see `backup`). PostgreSQL is backed up with its own tools (`pg_dump`).
     pub async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
         if self.backend == Backend::Postgres {
             return Err(StoreError::NotSqlite);
