@@ -3,7 +3,7 @@
 //! export as the field gets it, without edits by hand:
 //!
 //! - CSV with `,` or `;`, quoted or not, with or without a byte-order mark; or XLSX (its first
-//!   sheet, where Kobo puts the submissions);
+//!   sheet, where Kobo puts the submissions), as `homeward_tables` reads them;
 //! - headers with group paths (`economic/Q1` from Kobo, `economic-Q1` from ODK Central);
 //! - a select_multiple as one space-separated column, as one 1/0 column per choice
 //!   (`economic/Q8/land`), or both;
@@ -17,16 +17,15 @@
 
 mod columns;
 mod instance;
-mod xlsx;
 
 use std::collections::BTreeMap;
-
-use csv::{ByteRecord, StringRecord};
 
 use homeward_rss::Instrument;
 use homeward_rss::instrument::QuestionKind;
 
 pub use columns::{Column, Columns, FIELDS, Source};
+pub use homeward_tables::RowProblem;
+use homeward_tables::{Table, TableError};
 pub use instance::read_instance;
 
 /// One submission of the form.
@@ -50,15 +49,6 @@ impl Submission {
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).map(String::as_str)
     }
-}
-
-/// A row that cannot be read, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    pub row: usize,
-    /// The column's header as the file has it (empty for the row as a whole).
-    pub column: String,
-    pub problem: String,
 }
 
 /// What an export holds.
@@ -105,9 +95,20 @@ pub enum ExportError {
     TooLarge,
 }
 
-/// The most an XLSX export may hold once unzipped: a spreadsheet that would unzip to more is
-/// refused before it is read (a zip bomb would otherwise fill the memory).
-pub const MAX_UNZIPPED_XLSX: u64 = 512 * 1024 * 1024;
+pub use homeward_tables::MAX_UNZIPPED_XLSX;
+
+impl From<TableError> for ExportError {
+    fn from(e: TableError) -> ExportError {
+        match e {
+            TableError::Empty => ExportError::Empty,
+            TableError::NotUtf8(row) => ExportError::NotUtf8(row),
+            TableError::Csv(why) => ExportError::Csv(why),
+            TableError::OldExcel => ExportError::OldExcel,
+            TableError::Xlsx(why) => ExportError::Xlsx(why),
+            TableError::TooLarge => ExportError::TooLarge,
+        }
+    }
+}
 
 /// Reads an export of the RSS form, CSV or XLSX (told by its first bytes), all at once.
 pub fn read(bytes: &[u8], instrument: &Instrument) -> Result<Export, ExportError> {
@@ -127,34 +128,16 @@ pub fn read(bytes: &[u8], instrument: &Instrument) -> Result<Export, ExportError
 pub fn open<'a>(bytes: impl Into<Vec<u8>>, instrument: &'a Instrument) -> Result<Reader<'a>, ExportError> {
     // Owned (a borrowed file is copied): the rows are read on as the import goes, and an XLSX on
     // a thread of its own.
-    open_input(std::io::Cursor::new(bytes.into()), instrument)
+    reader(homeward_tables::open(bytes)?, instrument)
 }
 
 /// Opens an export from a file, read as it is needed (a large export is never held in memory).
 pub fn open_file(file: std::fs::File, instrument: &Instrument) -> Result<Reader<'_>, ExportError> {
-    open_input(file, instrument)
+    reader(homeward_tables::open_file(file)?, instrument)
 }
 
-fn open_input<'a, R>(mut input: R, instrument: &'a Instrument) -> Result<Reader<'a>, ExportError>
-where
-    R: std::io::Read + std::io::Seek + Send + 'static,
-{
-    let io = |e: std::io::Error| ExportError::Csv(e.to_string());
-    let mut magic = [0u8; 4];
-    let read = read_up_to(&mut input, &mut magic).map_err(io)?;
-    input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-    let (header, rows) = match &magic[..read] {
-        b"PK\x03\x04" => {
-            let (header, rows) = xlsx::open(input)?;
-            (header, Rows::Xlsx(rows))
-        }
-        b"\xD0\xCF\x11\xE0" => return Err(ExportError::OldExcel),
-        _ => {
-            let (header, rows) = csv_rows(Box::new(input))?;
-            (header, Rows::Csv(rows))
-        }
-    };
-    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+fn reader(table: Table, instrument: &Instrument) -> Result<Reader<'_>, ExportError> {
+    let names: Vec<&str> = table.header.iter().map(String::as_str).collect();
     let Some(columns) = Columns::of(&names, instrument) else {
         return Err(if is_labels_export(&names, instrument) {
             ExportError::LabelsExport
@@ -162,32 +145,19 @@ where
             ExportError::NotAnExport
         });
     };
-    Ok(Reader { header, columns, instrument, rows })
-}
-
-/// Reads into `buf` until it is full or the input ends; how many bytes were read.
-fn read_up_to(input: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match input.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
+    Ok(Reader { columns, instrument, table })
 }
 
 /// The submissions of an export, one at a time, with the problems of rows that cannot be read.
 pub struct Reader<'a> {
-    header: Vec<String>,
     columns: Columns,
     instrument: &'a Instrument,
-    rows: Rows,
+    table: Table,
 }
 
 impl std::fmt::Debug for Reader<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reader").field("source", &self.columns.source).field("header", &self.header).finish()
+        f.debug_struct("Reader").field("source", &self.columns.source).field("header", &self.table.header).finish()
     }
 }
 
@@ -202,123 +172,18 @@ impl Iterator for Reader<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let (row, cells) = match self.rows.next()? {
+            let (row, cells) = match self.table.next()? {
                 Ok(r) => r,
                 Err(p) => return Some(Err(p)),
             };
             if cells.iter().all(|c| c.trim().is_empty()) {
-                self.rows.recycle(cells);
+                self.table.recycle(cells);
                 continue;
             }
             let texts: Vec<&str> = cells.iter().map(str::trim).collect();
-            let item = submission(row, &texts, &self.columns, &self.header, self.instrument);
-            self.rows.recycle(cells);
+            let item = submission(row, &texts, &self.columns, &self.table.header, self.instrument);
+            self.table.recycle(cells);
             return Some(item);
-        }
-    }
-}
-
-/// The rows under the header, as text, each with its row number in the file.
-enum Rows {
-    Csv(CsvRows),
-    Xlsx(xlsx::Rows),
-}
-
-type Row = Result<(usize, StringRecord), RowProblem>;
-
-impl Rows {
-    /// Takes back a row's record once read, to read the next into (its buffers are kept: no
-    /// allocation per row).
-    fn recycle(&mut self, cells: StringRecord) {
-        if let Rows::Csv(rows) = self {
-            rows.record = cells.into_byte_record();
-        }
-    }
-}
-
-impl Iterator for Rows {
-    type Item = Row;
-
-    fn next(&mut self) -> Option<Row> {
-        match self {
-            Rows::Csv(rows) => rows.next(),
-            Rows::Xlsx(rows) => rows.next(),
-        }
-    }
-}
-
-/// A CSV file's rows, `,` or `;` as its header line uses.
-struct CsvRows {
-    reader: csv::Reader<Input>,
-    header: Vec<String>,
-    record: ByteRecord,
-}
-
-type Input = std::io::BufReader<Box<dyn std::io::Read + Send>>;
-
-fn csv_rows(input: Box<dyn std::io::Read + Send>) -> Result<(Vec<String>, CsvRows), ExportError> {
-    use std::io::BufRead;
-    // The header line decides the delimiter: enough of the file is buffered to hold it.
-    let mut input = std::io::BufReader::with_capacity(256 * 1024, input);
-    let buffered = input.fill_buf().map_err(|e| ExportError::Csv(e.to_string()))?;
-    let bom = buffered.starts_with(b"\xEF\xBB\xBF");
-    let start = if bom { 3 } else { 0 };
-    let first_line = buffered[start..].split(|b| *b == b'\n').next().unwrap_or_default();
-    let semicolons = first_line.iter().filter(|b| **b == b';').count();
-    let commas = first_line.iter().filter(|b| **b == b',').count();
-    let delimiter = if semicolons > commas { b';' } else { b',' };
-    input.consume(start);
-    // Records end at `\n`, the `\r` of a Windows line end left to the trimming of cells: with
-    // `\r\n` as one terminator the reader dates each record from the line before (its `\n` is
-    // read as the record's start), so every row of a Kobo or Excel CSV was named one too low.
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut record = ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(false) => return Err(ExportError::Empty),
-        Err(e) => return Err(ExportError::Csv(e.to_string())),
-        Ok(true) => {}
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|h| String::from_utf8(h.to_vec()).map(|h| h.trim().to_string()).map_err(|_| ExportError::NotUtf8(1)))
-        .collect::<Result<_, _>>()?;
-    Ok((header.clone(), CsvRows { reader, header, record }))
-}
-
-impl Iterator for CsvRows {
-    type Item = Row;
-
-    fn next(&mut self) -> Option<Row> {
-        let line = self.reader.position().line() as usize;
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            // The line a record starts on is its row: what an editor shows (and a spreadsheet,
-            // unless a cell holds a line break).
-            Err(e) => {
-                let problem = e.to_string();
-                // The reader stops at an error in the file's structure; one bad row should not.
-                Some(Err(RowProblem {
-                    row: e.position().map_or(line, |p| p.line() as usize),
-                    column: String::new(),
-                    problem,
-                }))
-            }
-            Ok(true) => {
-                let row = self.record.position().map_or(line, |p| p.line() as usize);
-                match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
-                    Ok(cells) => Some(Ok((row, cells))),
-                    Err(e) => {
-                        let column = e.utf8_error().field();
-                        let column = self.header.get(column).cloned().unwrap_or_default();
-                        Some(Err(RowProblem { row, column, problem: "is not text in UTF-8".into() }))
-                    }
-                }
-            }
         }
     }
 }

@@ -1,10 +1,10 @@
-//! An XLSX export's first sheet (where KoboToolbox puts the submissions; repeat groups get the
-//! sheets after it), read row by row as text.
+//! An XLSX file's first sheet (where KoboToolbox puts the submissions, repeat groups getting the
+//! sheets after it; where a caseload is kept), read row by row as text.
 //!
 //! calamine's cell reader borrows the workbook it reads, so it lives on a thread of its own that
-//! owns the file (or a copy of the bytes) and hands over one row at a time through a small channel: memory
-//! stays flat however many rows the sheet has, and the sheet is unzipped while the rows before
-//! are checked and scored.
+//! owns the file (or a copy of the bytes) and hands over one row at a time through a small
+//! channel: memory stays flat however many rows the sheet has, and the sheet is unzipped while
+//! the rows before are checked.
 
 use std::io::{BufReader, Read, Seek};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -12,11 +12,11 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use calamine::{DataRef, Reader as _, Xlsx};
 use csv::StringRecord;
 
-use crate::{ExportError, MAX_UNZIPPED_XLSX, RowProblem};
+use crate::{MAX_UNZIPPED_XLSX, RowProblem, TableError};
 
 /// What the reading thread sends: the header first (or why there is none), then the rows.
 enum Message {
-    Header(Result<Vec<String>, ExportError>),
+    Header(Result<Vec<String>, TableError>),
     Row(usize, StringRecord),
     Problem(RowProblem),
 }
@@ -40,33 +40,33 @@ impl Iterator for Rows {
 }
 
 /// Opens the first sheet: its header row, and its rows to come.
-pub(crate) fn open<R>(mut input: R) -> Result<(Vec<String>, Rows), ExportError>
+pub(crate) fn open<R>(mut input: R) -> Result<(Vec<String>, Rows), TableError>
 where
     R: Read + Seek + Send + 'static,
 {
     check_size(&mut input)?;
-    input.seek(std::io::SeekFrom::Start(0)).map_err(|e| ExportError::Xlsx(e.to_string()))?;
+    input.seek(std::io::SeekFrom::Start(0)).map_err(|e| TableError::Xlsx(e.to_string()))?;
     let (sender, receiver) = sync_channel(256);
     std::thread::Builder::new()
-        .name("xlsx-export".into())
+        .name("xlsx-rows".into())
         .spawn(move || read_sheet(BufReader::new(input), &sender))
-        .map_err(|e| ExportError::Xlsx(e.to_string()))?;
+        .map_err(|e| TableError::Xlsx(e.to_string()))?;
     match receiver.recv() {
         Ok(Message::Header(header)) => Ok((header?, Rows { receiver })),
-        _ => Err(ExportError::Empty),
+        _ => Err(TableError::Empty),
     }
 }
 
 /// Refuses a file that says it unzips to more than [`MAX_UNZIPPED_XLSX`]; the unzipping itself
 /// never reads past the sizes the file declares.
-fn check_size(input: &mut (impl Read + Seek)) -> Result<(), ExportError> {
-    let unreadable = |e: zip::result::ZipError| ExportError::Xlsx(e.to_string());
+fn check_size(input: &mut (impl Read + Seek)) -> Result<(), TableError> {
+    let unreadable = |e: zip::result::ZipError| TableError::Xlsx(e.to_string());
     let mut archive = zip::ZipArchive::new(input).map_err(unreadable)?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         total = total.saturating_add(archive.by_index_raw(i).map_err(unreadable)?.size());
     }
-    if total > MAX_UNZIPPED_XLSX { Err(ExportError::TooLarge) } else { Ok(()) }
+    if total > MAX_UNZIPPED_XLSX { Err(TableError::TooLarge) } else { Ok(()) }
 }
 
 /// Sends the first sheet's header, then each of its rows, until the sheet ends or nobody reads.
@@ -74,18 +74,18 @@ fn read_sheet(input: impl Read + Seek, sender: &SyncSender<Message>) {
     let mut workbook = match Xlsx::new(input) {
         Ok(w) => w,
         Err(e) => {
-            let _ = sender.send(Message::Header(Err(ExportError::Xlsx(e.to_string()))));
+            let _ = sender.send(Message::Header(Err(TableError::Xlsx(e.to_string()))));
             return;
         }
     };
     let Some(first) = workbook.sheet_names().into_iter().next() else {
-        let _ = sender.send(Message::Header(Err(ExportError::Empty)));
+        let _ = sender.send(Message::Header(Err(TableError::Empty)));
         return;
     };
     let mut cells = match workbook.worksheet_cells_reader(&first) {
         Ok(c) => c,
         Err(e) => {
-            let _ = sender.send(Message::Header(Err(ExportError::Xlsx(e.to_string()))));
+            let _ = sender.send(Message::Header(Err(TableError::Xlsx(e.to_string()))));
             return;
         }
     };
@@ -111,7 +111,7 @@ fn read_sheet(input: impl Read + Seek, sender: &SyncSender<Message>) {
                 let _ = sender.send(if header_sent {
                     Message::Problem(problem)
                 } else {
-                    Message::Header(Err(ExportError::Xlsx(e.to_string())))
+                    Message::Header(Err(TableError::Xlsx(e.to_string())))
                 });
                 return;
             }
@@ -135,7 +135,7 @@ fn read_sheet(input: impl Read + Seek, sender: &SyncSender<Message>) {
             send_row(r, texts);
         }
         None if !header_sent => {
-            let _ = sender.send(Message::Header(Err(ExportError::Empty)));
+            let _ = sender.send(Message::Header(Err(TableError::Empty)));
         }
         None => {}
     }
