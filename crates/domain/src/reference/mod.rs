@@ -10,6 +10,7 @@ use crate::validate::Problem;
 
 const COUNTRIES_CSV: &str = include_str!("../../../../data/reference/countries.csv");
 const CURRENCIES_CSV: &str = include_str!("../../../../data/reference/currencies.csv");
+const COUNTRY_NAMES_CSV: &str = include_str!("../../../../data/reference/country-names.csv");
 
 /// A wrong code or amount, with the value and what is expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +26,9 @@ impl ReferenceError {
 
 struct Tables {
     countries: HashMap<[u8; 2], String>,
+    /// Every name and three-letter code of a country, folded (`senegal`, `sen`, `republique du
+    /// senegal`), to read a country written out.
+    by_name: HashMap<String, [u8; 2]>,
     currencies: HashMap<[u8; 3], (u8, String)>,
 }
 
@@ -38,9 +42,13 @@ fn tables() -> &'static Tables {
                 .map(|r| r.expect("reference files are valid CSV (tested)"))
                 .collect::<Vec<_>>()
         };
-        let countries = rows(COUNTRIES_CSV)
-            .into_iter()
-            .map(|r| (r[0].as_bytes().try_into().expect("two-letter codes (tested)"), r[3].to_string()))
+        let code = |text: &str| -> [u8; 2] { text.as_bytes().try_into().expect("two-letter codes (tested)") };
+        let countries: HashMap<[u8; 2], String> =
+            rows(COUNTRIES_CSV).iter().map(|r| (code(&r[0]), r[3].to_string())).collect();
+        let by_name = rows(COUNTRIES_CSV)
+            .iter()
+            .flat_map(|r| [(crate::search::fold(&r[3]), code(&r[0])), (crate::search::fold(&r[1]), code(&r[0]))])
+            .chain(rows(COUNTRY_NAMES_CSV).iter().map(|r| (crate::search::fold(&r[2]), code(&r[0]))))
             .collect();
         let currencies = rows(CURRENCIES_CSV)
             .into_iter()
@@ -49,7 +57,7 @@ fn tables() -> &'static Tables {
                 (code, (r[1].parse().expect("minor units are digits (tested)"), r[2].to_string()))
             })
             .collect();
-        Tables { countries, currencies }
+        Tables { countries, by_name, currencies }
     })
 }
 
@@ -76,6 +84,16 @@ impl CountryCode {
     /// The English short name (`Senegal`).
     pub fn name(&self) -> &'static str {
         tables().countries[&self.0].as_str()
+    }
+
+    /// A country as a spreadsheet may hold it: its two- or three-letter code, or its name in
+    /// English or French, whatever the case and accents (`SN`, `SEN`, `Senegal`, `Sénégal`,
+    /// `République du Sénégal`).
+    pub fn from_code_or_name(text: &str) -> Option<CountryCode> {
+        if let Ok(code) = text.parse() {
+            return Some(code);
+        }
+        tables().by_name.get(&crate::search::fold(text)).map(|code| CountryCode(*code))
     }
 }
 

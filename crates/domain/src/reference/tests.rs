@@ -27,6 +27,33 @@ fn country_codes_are_read_in_any_case_and_unknown_ones_refused() {
 }
 
 #[test]
+fn a_country_written_out_is_read_by_its_code_or_name_in_english_or_french() {
+    let code = |text: &str| CountryCode::from_code_or_name(text).map(|c| c.to_string());
+    for text in ["SN", "sen", "Senegal", "SÉNÉGAL", "République du Sénégal", " senegal "] {
+        assert_eq!(code(text).as_deref(), Some("SN"), "{text}");
+    }
+    assert_eq!(code("Guinée").as_deref(), Some("GN"));
+    assert_eq!(code("Maroc").as_deref(), Some("MA"));
+    assert_eq!(code("Côte d'Ivoire").as_deref(), Some("CI"));
+    assert_eq!(code("Kosovo").as_deref(), Some("XK"));
+    assert_eq!(code("Atlantis"), None);
+}
+
+#[test]
+fn no_country_name_is_another_countrys_once_folded() {
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let files = [(COUNTRIES_CSV, 0, 3), (COUNTRIES_CSV, 0, 1), (COUNTRY_NAMES_CSV, 0, 2)];
+    for (file, code, name) in files {
+        for r in csv::Reader::from_reader(file.as_bytes()).into_records() {
+            let r = r.unwrap();
+            let folded = crate::search::fold(&r[name]);
+            let earlier = seen.entry(folded.clone()).or_insert_with(|| r[code].to_string());
+            assert_eq!(earlier, &r[code], "'{folded}' names two countries");
+        }
+    }
+}
+
+#[test]
 fn currencies_know_their_minor_units() {
     let units = |c: &str| c.parse::<Currency>().unwrap().minor_units();
     assert_eq!((units("EUR"), units("XOF"), units("KWD"), units("JPY"), units("gnf")), (2, 0, 3, 0, 0));
