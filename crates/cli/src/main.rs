@@ -96,7 +96,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
     },
-    /// Import field data: RSS surveys exported from KoboToolbox or ODK Central.
+    /// Import field data: RSS surveys exported from KoboToolbox or ODK Central, or a caseload kept
+    /// in a spreadsheet.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
@@ -256,6 +257,32 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// A caseload kept in a spreadsheet, CSV or XLSX (its first sheet), one returnee per row:
+    /// columns matched to the registration by their English or French headers, or by a mapping
+    /// file. All or nothing: a refused row stops every case from being created, unless --partial.
+    /// Possible duplicates of existing cases (or of earlier rows) are not created unless named
+    /// with --another-person. Exit 0 every row created, 1 some rows not, 2 nothing could be read.
+    Cases {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The spreadsheet.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// A TOML file naming the sheet's columns, values for every row, words for choices and
+        /// the order of dates (see docs/caseload-import.md).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// Store nothing; print what the import would do.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create the good rows even when others are refused.
+        #[arg(long)]
+        partial: bool,
+        /// Rows shown as possible duplicates that are other people, to create anyway
+        /// (comma-separated row numbers, as the dry run names them).
+        #[arg(long, value_name = "ROWS", value_delimiter = ',')]
+        another_person: Vec<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -395,6 +422,15 @@ fn main() -> ExitCode {
         Command::Import { command } => match command {
             ImportCommand::Surveys { database, input, dry_run } => {
                 commands::import::surveys(&database, &input, dry_run)
+            }
+            ImportCommand::Cases { database, input, mapping, dry_run, partial, another_person } => {
+                let options = homeward_service::caseload::CaseloadOptions {
+                    dry_run,
+                    partial,
+                    another_person: another_person.into_iter().collect(),
+                    file_name: None,
+                };
+                commands::import::cases(&database, &input, mapping.as_deref(), options)
             }
         },
         Command::Audit { command } => match command {

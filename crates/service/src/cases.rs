@@ -42,16 +42,35 @@ pub(crate) async fn register_noting(
 ) -> Result<CaseView> {
     caller.require(Permission::RegisterCase)?;
     let schedule = check_registration(state, caller, &registration)?;
-    let status =
-        if registration.date_of_return > homeward_store::today() { CaseState::PreDeparture } else { CaseState::Intake };
-    let at = now();
-    let id = new_id();
     let mut tx = state.store.begin().await?;
     let year = homeward_store::today().year();
     let sequence = cases::next_sequence(&mut tx, &format!("case_number:{year}")).await?;
-    let row = CaseRow {
-        id: CaseId::new(id.clone()),
-        case_number: case_number(year, sequence),
+    let row = new_case(caller, &registration, schedule, case_number(year, sequence), now());
+    let id = row.id.to_string();
+    cases::insert(&mut tx, &row, &search_terms(&row)).await?;
+    let mut entries = vec![entry(caller, "create", "case", &id, Some(&id), &["registration"])];
+    for other in not_duplicates.iter().take(20) {
+        entries.push(entry(caller, "confirm_not_duplicate", "case", other, Some(&id), &["registration"]));
+    }
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
+    homeward_store::commit(tx).await?;
+    Ok(CaseView::new(&row, caller, &state.timing)?)
+}
+
+/// The case a registration opens: in `pre_departure` when the return date is still ahead, else
+/// `intake`; managed by the user who registers it unless the registration names another.
+pub(crate) fn new_case(
+    caller: &Caller,
+    registration: &Registration,
+    schedule: String,
+    case_number: String,
+    at: chrono::DateTime<chrono::Utc>,
+) -> CaseRow {
+    let status =
+        if registration.date_of_return > homeward_store::today() { CaseState::PreDeparture } else { CaseState::Intake };
+    CaseRow {
+        id: CaseId::new(new_id()),
+        case_number,
         office: registration.office.trim().to_string(),
         status,
         case_manager: registration.case_manager.clone().unwrap_or_else(|| caller.username.clone()),
@@ -71,15 +90,7 @@ pub(crate) async fn register_noting(
         created_at: at,
         created_by: caller.username.clone(),
         updated_at: at,
-    };
-    cases::insert(&mut tx, &row, &search_terms(&row)).await?;
-    let mut entries = vec![entry(caller, "create", "case", &id, Some(&id), &["registration"])];
-    for other in not_duplicates.iter().take(20) {
-        entries.push(entry(caller, "confirm_not_duplicate", "case", other, Some(&id), &["registration"]));
     }
-    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
-    homeward_store::commit(tx).await?;
-    Ok(CaseView::new(&row, caller, &state.timing)?)
 }
 
 /// Registers many synthetic returnees in one transaction: the demo's benchmark caseload, written
@@ -101,7 +112,7 @@ pub async fn register_synthetic(state: &Services, caller: &Caller, batch: &[(Cas
 }
 
 /// Checks a registration beyond its own rules: the office is the caller's, the schedule exists.
-fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Result<String> {
+pub(crate) fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Result<String> {
     r.validate().map_err(ServiceError::invalid)?;
     if !caller.access.covers_office(r.office.trim()) {
         return Err(ServiceError::Forbidden(format!(

@@ -5,10 +5,13 @@
 //! document). The user opens the existing case or confirms that this is another person, and that
 //! confirmation is audited against each case shown.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use homeward_domain::access::Permission;
 use homeward_domain::returnee::{ProfileDetails, Registration, Sex};
 use homeward_domain::search;
+use homeward_store::frames::CaseRow;
 use homeward_store::from_json;
 use homeward_store::query::cases;
 use serde::{Deserialize, Serialize};
@@ -32,73 +35,126 @@ pub struct PossibleDuplicate {
     pub matches: Vec<String>,
 }
 
-/// Candidates read at most.
-const LIMIT: i64 = 20;
+/// Candidates shown at most.
+const LIMIT: usize = 20;
 
 /// The cases in the caller's scope that may be the person `r` registers, the most alike first.
+/// Each case shown is audited as read for the duplicate check.
 pub async fn possible_duplicates(
     state: &Services,
     caller: &Caller,
     r: &Registration,
 ) -> Result<Vec<PossibleDuplicate>> {
     caller.require(Permission::RegisterCase)?;
-    let keys = |name: &str| -> Vec<String> {
+    let mut conn = state.store.read().await?;
+    let found = candidates(&mut conn, caller, &[r]).await?.pop().unwrap_or_default();
+    drop(conn);
+    state.reads.record(audit_entries(caller, &found)).await?;
+    Ok(found)
+}
+
+/// The read entries of the cases shown as possible duplicates.
+pub(crate) fn audit_entries(caller: &Caller, shown: &[PossibleDuplicate]) -> Vec<homeward_store::audit::Entry> {
+    shown.iter().map(|d| entry(caller, "read", "case", &d.case_id, Some(&d.case_id), &["duplicate_check"])).collect()
+}
+
+/// The keys a registration is compared by: the spelling-independent keys of the first word of
+/// each name (`Khadija` and `Kadija` are one key), as the cases' search terms hold them.
+pub(crate) fn name_keys(r: &Registration) -> Option<(String, String)> {
+    let key = |name: &str| -> Option<String> {
         search::fold(name)
             .split(' ')
-            .filter(|w| w.len() > 1)
+            .find(|w| w.len() > 1)
             .map(|w| format!("{}{}", search::PHONETIC, search::phonetic(w)))
-            .collect()
     };
-    let (given, family) = (keys(&r.given_name), keys(&r.family_name));
-    let (Some(first_given), Some(first_family)) = (given.first(), family.first()) else { return Ok(vec![]) };
-    let filter = cases::CaseFilter {
-        office: caller.access.office.clone(),
-        search: Some(vec![first_given.clone(), first_family.clone()]),
-        ..Default::default()
-    };
-    let mut conn = state.store.read().await?;
-    let page = cases::list(&mut conn, &filter, None, LIMIT).await?;
-    // A case merged into another is that other case now: only the kept one is offered.
-    let merged = cases::merged_among(&mut conn, &page.items.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()).await?;
-    drop(conn);
-    let id_document = r.profile.id_document.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    let mut found: Vec<PossibleDuplicate> = page
-        .items
+    Some((key(&r.given_name)?, key(&r.family_name)?))
+}
+
+/// For each registration of `regs`, the cases in the caller's scope whose names sound the same
+/// (both names, in either order), the most alike first: one query for all of them, so the
+/// registration form asks about one and an import about a thousand rows at once. Cases merged
+/// into another are left out (the kept one is the person's case now).
+pub(crate) async fn candidates(
+    conn: &mut homeward_store::AnyConnection,
+    caller: &Caller,
+    regs: &[&Registration],
+) -> Result<Vec<Vec<PossibleDuplicate>>> {
+    let keys: Vec<Option<(String, String)>> = regs.iter().map(|r| name_keys(r)).collect();
+    let mut all: Vec<&str> = keys.iter().flatten().flat_map(|(g, f)| [g.as_str(), f.as_str()]).collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut held: HashMap<String, HashSet<String>> = HashMap::new();
+    for (case_id, office, term) in cases::holding_terms(conn, &all).await? {
+        if caller.access.covers_office(&office) {
+            held.entry(case_id).or_default().insert(term);
+        }
+    }
+    let mut wanted: Vec<Vec<&str>> = keys
         .iter()
-        .filter(|c| caller.access.covers_office(&c.office) && !merged.iter().any(|m| m == c.id.as_str()))
-        .map(|c| {
-            let mut matches = Vec::new();
-            if c.date_of_birth == r.date_of_birth {
-                matches.push("date_of_birth".to_string());
-            }
-            if c.sex == r.sex {
-                matches.push("sex".to_string());
-            }
-            if c.country_of_origin == r.country_of_origin.to_string() {
-                matches.push("country_of_origin".to_string());
-            }
-            let theirs: Option<ProfileDetails> = from_json("case profile", &c.profile).ok();
-            if id_document.is_some() && theirs.and_then(|p| p.id_document).as_deref().map(str::trim) == id_document {
-                matches.push("id_document".to_string());
-            }
-            PossibleDuplicate {
-                case_id: c.id.to_string(),
-                case_number: c.case_number.clone(),
-                name: format!("{} {}", c.given_name, c.family_name),
-                date_of_birth: c.date_of_birth,
-                sex: c.sex,
-                office: c.office.clone(),
-                matches,
-            }
+        .map(|k| {
+            let Some((given, family)) = k else { return Vec::new() };
+            let mut ids: Vec<&str> = held
+                .iter()
+                .filter(|(_, terms)| terms.contains(given) && terms.contains(family))
+                .map(|(id, _)| id.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids.truncate(LIMIT * 2);
+            ids
         })
         .collect();
-    found.sort_by_key(|d| std::cmp::Reverse(d.matches.len()));
-    let entries = found
+    let mut ids: Vec<&str> = wanted.iter().flatten().copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(vec![Vec::new(); regs.len()]);
+    }
+    let merged: HashSet<String> = cases::merged_among(conn, &ids).await?.into_iter().collect();
+    let rows: HashMap<String, CaseRow> =
+        cases::by_ids(conn, &ids).await?.into_iter().map(|c| (c.id.to_string(), c)).collect();
+    Ok(regs
         .iter()
-        .map(|d| entry(caller, "read", "case", &d.case_id, Some(&d.case_id), &["duplicate_check"]))
-        .collect();
-    state.reads.record(entries).await?;
-    Ok(found)
+        .zip(wanted.iter_mut())
+        .map(|(r, ids)| {
+            let mut found: Vec<PossibleDuplicate> = ids
+                .iter()
+                .filter(|id| !merged.contains(**id))
+                .filter_map(|id| rows.get(*id))
+                .map(|c| alike(r, c))
+                .collect();
+            found.sort_by_key(|d| std::cmp::Reverse(d.matches.len()));
+            found.truncate(LIMIT);
+            found
+        })
+        .collect())
+}
+
+/// The case `c` as a possible duplicate of `r`, with what else matches.
+fn alike(r: &Registration, c: &CaseRow) -> PossibleDuplicate {
+    let id_document = r.profile.id_document.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let mut matches = Vec::new();
+    if c.date_of_birth == r.date_of_birth {
+        matches.push("date_of_birth".to_string());
+    }
+    if c.sex == r.sex {
+        matches.push("sex".to_string());
+    }
+    if c.country_of_origin == r.country_of_origin.to_string() {
+        matches.push("country_of_origin".to_string());
+    }
+    let theirs: Option<ProfileDetails> = from_json("case profile", &c.profile).ok();
+    if id_document.is_some() && theirs.and_then(|p| p.id_document).as_deref().map(str::trim) == id_document {
+        matches.push("id_document".to_string());
+    }
+    PossibleDuplicate {
+        case_id: c.id.to_string(),
+        case_number: c.case_number.clone(),
+        name: format!("{} {}", c.given_name, c.family_name),
+        date_of_birth: c.date_of_birth,
+        sex: c.sex,
+        office: c.office.clone(),
+        matches,
+    }
 }
 
 /// A registration the user confirmed is another person than the possible duplicates shown.

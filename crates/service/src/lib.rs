@@ -17,6 +17,7 @@
 pub mod analyses;
 pub mod audit;
 pub mod auth;
+pub mod caseload;
 pub mod cases;
 pub mod catalogue;
 pub(crate) mod consents;

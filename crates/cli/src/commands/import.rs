@@ -1,3 +1,8 @@
+//! `homeward import cases`: a caseload kept in a spreadsheet, each row registered through the
+//! service layer as the registration form does (office, schedule, possible duplicates, audit).
+//! Prints one line per row not created and a summary. Exit 0 every row created (or, dry, would
+//! be), 1 some rows not, 2 the file or mapping cannot be read.
+//!
 //! `homeward import surveys`: RSS submissions exported from KoboToolbox or ODK Central (CSV or XLSX), imported
 //! into their cases through the service layer (the same rules and audit as a survey recorded by
 //! hand). Prints one line per row not imported and a summary; `--dry-run` stores nothing and
@@ -62,5 +67,76 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
         store.close().await;
         let all = report.count(Outcome::Refused) + report.count(Outcome::ChangedResubmission) == 0;
         Ok(if all { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    })?
+}
+
+pub fn cases(
+    database: &DatabaseArg,
+    input: &Path,
+    mapping: Option<&Path>,
+    mut options: homeward_service::caseload::CaseloadOptions,
+) -> anyhow::Result<ExitCode> {
+    use homeward_service::caseload::{self, Outcome as CaseOutcome};
+    let file = std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let mapping = mapping
+        .map(|m| std::fs::read_to_string(m).with_context(|| format!("cannot read {}", m.display())))
+        .transpose()?;
+    options.file_name = input.file_name().and_then(|n| n.to_str()).map(str::to_string);
+    block_on(async {
+        let store = database.open().await?;
+        let services = database.services(&store).await?;
+        let caller = super::admin::command_line();
+        // Read as the import goes: a large caseload is never held in memory.
+        let reader = homeward_tables::open_file(file)
+            .map_err(caseload::unreadable_file)
+            .and_then(|table| caseload::open(&caller, table, mapping.as_deref()));
+        let reader = match reader {
+            Ok(reader) => reader,
+            Err(e) => {
+                let why = match e {
+                    homeward_service::ServiceError::Invalid(_, problems) => {
+                        problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ")
+                    }
+                    other => other.to_string(),
+                };
+                eprintln!("error: {}: {why}", input.display());
+                store.close().await;
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let report = caseload::import(&services, &caller, reader, &options).await?;
+        for r in &report.rows {
+            match r.outcome {
+                CaseOutcome::Created => {}
+                CaseOutcome::PossibleDuplicate => {
+                    let mut like: Vec<String> =
+                        r.duplicates.iter().map(|d| format!("{} ({})", d.case_number, d.name)).collect();
+                    like.extend(r.same_as_row.map(|row| format!("row {row}")));
+                    println!("row {}: possible duplicate of {}: not created", r.row, like.join(", "));
+                }
+                CaseOutcome::Refused => {
+                    for p in &r.problems {
+                        match p.column.as_str() {
+                            "" => println!("row {}: {}: {}", r.row, p.problem.field, p.problem.message),
+                            column => println!("row {}, column {column}: {}", r.row, p.problem.message),
+                        }
+                    }
+                }
+            }
+        }
+        let created = report.count(CaseOutcome::Created);
+        let verb = match (report.dry_run, report.stored) {
+            (true, _) => "would be created",
+            (false, true) => "created",
+            (false, false) => "would be created, but none was: a row is refused (mend it, or use --partial)",
+        };
+        println!(
+            "{created} case(s) {verb}; {} possible duplicate(s) not created, {} row(s) refused{}",
+            report.count(CaseOutcome::PossibleDuplicate),
+            report.count(CaseOutcome::Refused),
+            if report.dry_run { " (dry run: nothing was stored)" } else { "" }
+        );
+        store.close().await;
+        Ok(if created == report.rows.len() { ExitCode::SUCCESS } else { ExitCode::from(1) })
     })?
 }

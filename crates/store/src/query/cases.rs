@@ -96,6 +96,78 @@ pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
     insert_terms(tx, &c.id, terms).await
 }
 
+/// The next `n` numbers of a named sequence, as [`next_sequence`] gives one: the first of them.
+pub async fn next_sequences(tx: &mut Tx, name: &str, n: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value",
+    )
+    .bind(name)
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(r.try_get::<i64, _>(0)? - n + 1)
+}
+
+/// Inserts many new cases and their search terms, many rows per statement (an imported
+/// caseload): as [`insert`] does one.
+pub async fn insert_many(tx: &mut Tx, cases: &[(CaseRow, Vec<String>)]) -> Result<()> {
+    let rows: Vec<&CaseRow> = cases.iter().map(|(c, _)| c).collect();
+    super::insert_rows(tx, &format!("cases ({COLUMNS}, age_at_return)"), 22, &rows, |q, c| {
+        q.bind(c.id.as_str())
+            .bind(&c.case_number)
+            .bind(&c.office)
+            .bind(c.status.stored())
+            .bind(&c.case_manager)
+            .bind(&c.given_name)
+            .bind(&c.family_name)
+            .bind(c.sex.stored())
+            .bind(day_text(c.date_of_birth))
+            .bind(day_text(c.date_of_return))
+            .bind(&c.country_of_origin)
+            .bind(&c.profile)
+            .bind(&c.schedule)
+            .bind(c.plan_agreed_on.map(day_text))
+            .bind(c.next_follow_up.map(day_text))
+            .bind(c.latest_band.map(Stored::stored))
+            .bind(c.closure.as_deref())
+            .bind(c.version)
+            .bind(instant_text(&c.created_at))
+            .bind(&c.created_by)
+            .bind(instant_text(&c.updated_at))
+            .bind(age_at_return(c))
+    })
+    .await?;
+    let mut terms: Vec<(String, &str, String)> = Vec::new();
+    for (c, case_terms) in cases {
+        let words = words_of(case_terms);
+        let mut seen: Vec<&String> = Vec::with_capacity(case_terms.len());
+        for term in case_terms {
+            if !seen.contains(&term) {
+                seen.push(term);
+                terms.push((term.clone(), c.id.as_str(), words.clone()));
+            }
+        }
+    }
+    super::insert_rows(tx, "case_terms (term, case_id, words)", 3, &terms, |q, (term, id, words)| {
+        q.bind(term.as_str()).bind(*id).bind(words.as_str())
+    })
+    .await
+}
+
+/// The cases holding one of the search terms `terms` exactly: (case id, its office, the term).
+pub async fn holding_terms(conn: &mut AnyConnection, terms: &[&str]) -> Result<Vec<(String, String, String)>> {
+    let found = |r: &AnyRow| -> Result<(String, String, String)> { Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)) };
+    let select =
+        "SELECT t.case_id, c.office, t.term FROM case_terms t JOIN cases c ON c.id = t.case_id WHERE t.term IN (";
+    super::rows_for_ids(conn, select, terms, found).await
+}
+
+/// The cases whose ids are `ids`.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<CaseRow>> {
+    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id IN ("), ids, row).await
+}
+
 /// Replaces a case's search terms (after a name changes).
 pub async fn replace_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM case_terms WHERE case_id = $1").bind(case_id).execute(&mut **tx).await?;

@@ -1,0 +1,364 @@
+//! Importing a caseload kept in a spreadsheet, as explicit stages ending in one report: each row
+//! read as a registration (`homeward_caseload`), then a thousand rows at a time the possible
+//! duplicates of the whole chunk looked up at once (preheat), each row checked as the registration
+//! form checks it (validate), and the cases created (persist).
+//!
+//! The whole file goes in one transaction: all or nothing, so a caseload with a refused row
+//! creates no case until the row is mended (or, with `partial`, the good rows are kept). The
+//! real run makes the same report a dry run makes, on the same pass that writes, so it creates
+//! only what its report says. A possible duplicate (of an existing case, or of an earlier row of
+//! the file) is not created unless the user confirms, row by row, that it is another person, as
+//! on the registration form; importing the same file twice therefore creates nothing the
+//! second time.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::Datelike;
+use homeward_caseload::{CaseloadError, CaseloadRow, Mapping, Reader};
+use homeward_domain::access::Permission;
+use homeward_domain::returnee::{Registration, case_number};
+use homeward_domain::validate::FieldError;
+use homeward_store::audit as store_audit;
+use homeward_store::frames::CaseRow;
+use homeward_store::query::cases;
+use homeward_store::{new_id, now};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::Services;
+use crate::audit::entry;
+use crate::auth::Caller;
+use crate::duplicates::{self, PossibleDuplicate};
+use crate::error::{Result, ServiceError};
+
+/// What became of one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A case was created (or, in a dry run or an import that created nothing, would be).
+    Created,
+    /// Not created: it may be the person of an existing case or of an earlier row.
+    PossibleDuplicate,
+    /// Not created: `problems` say which columns and why.
+    Refused,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::PossibleDuplicate => "possible_duplicate",
+            Outcome::Refused => "refused",
+        }
+    }
+}
+
+/// One problem of a refused row: the column as the file heads it (empty for the row as a whole
+/// or a value from the mapping file) and the problem, naming its field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CellReport {
+    pub column: String,
+    pub problem: FieldError,
+}
+
+/// One row of the report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowReport {
+    /// The row in the file (the header is row 1).
+    pub row: usize,
+    pub outcome: Outcome,
+    /// The returnee's name as the row gives it.
+    pub name: Option<String>,
+    /// The case created (none in a dry run).
+    pub case_id: Option<String>,
+    pub case_number: Option<String>,
+    /// The existing cases it may be the person of.
+    pub duplicates: Vec<PossibleDuplicate>,
+    /// The earlier row of the file with the same names.
+    pub same_as_row: Option<usize>,
+    /// Created although possible duplicates were found: the user confirmed another person.
+    pub confirmed_another_person: bool,
+    pub problems: Vec<CellReport>,
+}
+
+/// Which field a column of the file gives.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ColumnMatch {
+    pub header: String,
+    /// The registration's field (`None`: the column is not used).
+    pub field: Option<String>,
+}
+
+/// What an import of a caseload did (or, dry, would do).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseloadReport {
+    pub dry_run: bool,
+    /// Keep the good rows when others are refused (otherwise nothing is created).
+    pub partial: bool,
+    /// Whether the cases of the `created` rows exist now: false for a dry run, and for an import
+    /// with a refused row and without `partial`.
+    pub stored: bool,
+    pub columns: Vec<ColumnMatch>,
+    pub rows: Vec<RowReport>,
+}
+
+impl CaseloadReport {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.rows.iter().filter(|r| r.outcome == outcome).count()
+    }
+}
+
+/// How the import goes.
+#[derive(Debug, Clone, Default)]
+pub struct CaseloadOptions {
+    /// Store nothing: report what the import would do.
+    pub dry_run: bool,
+    /// Create the good rows even when others are refused.
+    pub partial: bool,
+    /// Rows shown as possible duplicates that the user confirmed are other people: created,
+    /// and the confirmation audited against each case shown.
+    pub another_person: BTreeSet<usize>,
+    /// The file's name as the user knows it, for the audit.
+    pub file_name: Option<String>,
+}
+
+/// Opens a caseload file with its mapping file (if any); the caller's office is every row's
+/// office when the sheet has no office column. A file or mapping that cannot be used answers
+/// 422 on its field, saying why.
+pub fn open(caller: &Caller, table: homeward_tables::Table, mapping: Option<&str>) -> Result<Reader> {
+    let invalid = |field: &str, why: String| ServiceError::invalid(vec![FieldError::new(field, why)]);
+    let mapping = match mapping.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(text) => Mapping::parse(text).map_err(|e| invalid("mapping", e.to_string()))?,
+        None => Mapping::default(),
+    };
+    let mapping = match &caller.access.office {
+        Some(office) => mapping.with_default("office", office),
+        None => mapping,
+    };
+    homeward_caseload::open(table, mapping).map_err(|e| match e {
+        CaseloadError::Mapping(_) | CaseloadError::NoSuchColumn { .. } => invalid("mapping", e.to_string()),
+        other => invalid("file", other.to_string()),
+    })
+}
+
+/// Why a file cannot be read as a table, on its `file` field.
+pub fn unreadable_file(e: homeward_tables::TableError) -> ServiceError {
+    let why = match e {
+        homeward_tables::TableError::OldExcel => "this is an old Excel file (.xls): save it as XLSX or CSV".to_string(),
+        other => format!("{other}; save the spreadsheet as XLSX or CSV (UTF-8)"),
+    };
+    ServiceError::invalid(vec![FieldError::new("file", why)])
+}
+
+/// How many rows are checked, then created, at a time.
+const CHUNK: usize = 1000;
+
+/// Imports the caseload `reader` reads, or with `dry_run` reports what the import would do.
+pub async fn import(
+    state: &Services,
+    caller: &Caller,
+    reader: Reader,
+    options: &CaseloadOptions,
+) -> Result<CaseloadReport> {
+    caller.require(Permission::RegisterCase)?;
+    let columns: Vec<ColumnMatch> = reader
+        .columns()
+        .into_iter()
+        .map(|(header, field)| ColumnMatch { header, field: field.map(str::to_string) })
+        .collect();
+    let mut import = Import {
+        state,
+        caller,
+        options,
+        column_of: columns.iter().filter_map(|c| Some((c.field.clone()?, c.header.clone()))).collect(),
+        names_seen: HashMap::new(),
+        created: HashSet::new(),
+        rows: Vec::new(),
+        shown: Vec::new(),
+    };
+    let mut tx = if options.dry_run { None } else { Some(state.store.begin().await?) };
+    let mut reader = reader.peekable();
+    while reader.peek().is_some() {
+        let chunk: Vec<CaseloadRow> = reader.by_ref().take(CHUNK).collect();
+        let found = match &mut tx {
+            Some(tx) => import.preheat(&mut *tx, &chunk).await?,
+            None => import.preheat(&mut *state.store.read().await?, &chunk).await?,
+        };
+        let ready = import.validate(chunk, found);
+        if let Some(tx) = &mut tx {
+            import.persist(tx, ready).await?;
+        }
+    }
+    let refused = import.rows.iter().any(|r| r.outcome == Outcome::Refused);
+    let stored = match tx {
+        Some(mut tx) if options.partial || !refused => {
+            let about = format!("rows:{} created:{}", import.rows.len(), import.created.len());
+            let e = entry(caller, "import", "caseload", &new_id(), None, &["caseload", &about]);
+            store_audit::append(&mut tx, &state.audit_key, &[e]).await?;
+            homeward_store::commit(tx).await?;
+            true
+        }
+        Some(tx) => {
+            // Rolled back: nothing created.
+            drop(tx);
+            false
+        }
+        None => false,
+    };
+    // The cases shown as possible duplicates were read, whatever became of the import; recorded
+    // once its transaction is over (the reads' writer waits for it on SQLite).
+    state.reads.record(std::mem::take(&mut import.shown)).await?;
+    let mut rows = import.rows;
+    rows.sort_by_key(|r| r.row);
+    if !stored {
+        for r in &mut rows {
+            r.case_id = None;
+            r.case_number = None;
+        }
+    }
+    Ok(CaseloadReport { dry_run: options.dry_run, partial: options.partial, stored, columns, rows })
+}
+
+/// An import under way.
+struct Import<'a> {
+    state: &'a Services,
+    caller: &'a Caller,
+    options: &'a CaseloadOptions,
+    /// The column that gives each field, to name it in a problem found after reading.
+    column_of: HashMap<String, String>,
+    /// The rows read so far by the keys of their names: an earlier row of the same person.
+    names_seen: HashMap<(String, String), usize>,
+    /// The ids of the cases created so far.
+    created: HashSet<String>,
+    rows: Vec<RowReport>,
+    /// Read entries of the cases shown as possible duplicates.
+    shown: Vec<store_audit::Entry>,
+}
+
+/// A row checked, ready to become a case.
+struct Ready {
+    report: usize,
+    registration: Registration,
+    schedule: String,
+}
+
+impl Import<'_> {
+    /// Preheat: the possible duplicates of the chunk's registrations, looked up at once (in the
+    /// import's own transaction, which sees the cases it created; those are left out, as their
+    /// rows are found by name in the file).
+    async fn preheat(
+        &self,
+        conn: &mut homeward_store::AnyConnection,
+        chunk: &[CaseloadRow],
+    ) -> Result<Vec<Vec<PossibleDuplicate>>> {
+        let regs: Vec<&Registration> = chunk.iter().filter_map(|r| r.registration.as_ref().ok()).collect();
+        let mut found = duplicates::candidates(conn, self.caller, &regs).await?;
+        for cases in &mut found {
+            cases.retain(|d| !self.created.contains(&d.case_id));
+        }
+        Ok(found)
+    }
+
+    /// Validate: each row as the registration form checks it, in file order.
+    fn validate(&mut self, chunk: Vec<CaseloadRow>, found: Vec<Vec<PossibleDuplicate>>) -> Vec<Ready> {
+        let mut found = found.into_iter();
+        let mut ready = Vec::new();
+        for row in chunk {
+            let mut report = RowReport {
+                row: row.row,
+                outcome: Outcome::Refused,
+                name: None,
+                case_id: None,
+                case_number: None,
+                duplicates: Vec::new(),
+                same_as_row: None,
+                confirmed_another_person: false,
+                problems: Vec::new(),
+            };
+            let registration = match row.registration {
+                Ok(r) => r,
+                Err(problems) => {
+                    report.problems =
+                        problems.into_iter().map(|p| CellReport { column: p.column, problem: p.problem }).collect();
+                    self.rows.push(report);
+                    continue;
+                }
+            };
+            let duplicates = found.next().unwrap_or_default();
+            report.name = Some(format!("{} {}", registration.given_name.trim(), registration.family_name.trim()));
+            match crate::cases::check_registration(self.state, self.caller, &registration) {
+                Err(e) => report.problems = self.problems_of(e),
+                Ok(schedule) => {
+                    let keys = duplicates::name_keys(&registration);
+                    report.same_as_row = keys.as_ref().and_then(|k| self.names_seen.get(k)).copied();
+                    if let Some(keys) = keys {
+                        self.names_seen.entry(keys).or_insert(row.row);
+                    }
+                    self.shown.extend(duplicates::audit_entries(self.caller, &duplicates));
+                    let alike = !duplicates.is_empty() || report.same_as_row.is_some();
+                    report.duplicates = duplicates;
+                    if alike && !self.options.another_person.contains(&row.row) {
+                        report.outcome = Outcome::PossibleDuplicate;
+                    } else {
+                        report.outcome = Outcome::Created;
+                        report.confirmed_another_person = alike;
+                        ready.push(Ready { report: self.rows.len(), registration, schedule });
+                    }
+                }
+            }
+            self.rows.push(report);
+        }
+        ready
+    }
+
+    /// A refusal of the checks beyond the row itself, at the columns of the fields it names.
+    fn problems_of(&self, e: ServiceError) -> Vec<CellReport> {
+        let at = |problem: FieldError| CellReport {
+            column: self.column_of.get(&problem.field).cloned().unwrap_or_default(),
+            problem,
+        };
+        match e {
+            ServiceError::Invalid(_, fields) => fields.into_iter().map(at).collect(),
+            other => vec![at(FieldError::new("office", other.to_string()))],
+        }
+    }
+
+    /// Persist: the chunk's cases with their numbers, many rows per statement, each audited as
+    /// created (and a confirmed other person against each case shown).
+    async fn persist(&mut self, tx: &mut homeward_store::Tx, ready: Vec<Ready>) -> Result<()> {
+        if ready.is_empty() {
+            return Ok(());
+        }
+        let year = homeward_store::today().year();
+        let first = cases::next_sequences(tx, &format!("case_number:{year}"), ready.len() as i64).await?;
+        let at = now();
+        let mut new_cases: Vec<(CaseRow, Vec<String>)> = Vec::with_capacity(ready.len());
+        let mut audit = Vec::with_capacity(ready.len());
+        for (i, r) in ready.into_iter().enumerate() {
+            let number = case_number(year, first + i as i64);
+            let row = crate::cases::new_case(self.caller, &r.registration, r.schedule, number, at);
+            let id = row.id.to_string();
+            let report = &mut self.rows[r.report];
+            report.case_id = Some(id.clone());
+            report.case_number = Some(row.case_number.clone());
+            audit.push(entry(self.caller, "create", "case", &id, Some(&id), &["caseload_import"]));
+            for other in report.duplicates.iter().filter(|_| report.confirmed_another_person) {
+                let e = entry(
+                    self.caller,
+                    "confirm_not_duplicate",
+                    "case",
+                    &other.case_id,
+                    Some(&id),
+                    &["caseload_import"],
+                );
+                audit.push(e);
+            }
+            let terms = crate::cases::search_terms(&row);
+            self.created.insert(id);
+            new_cases.push((row, terms));
+        }
+        cases::insert_many(tx, &new_cases).await?;
+        store_audit::append(tx, &self.state.audit_key, &audit).await?;
+        Ok(())
+    }
+}
