@@ -362,3 +362,39 @@ impl Import<'_> {
         Ok(())
     }
 }
+
+/// Keeps a caseload uploaded in the web app until it is imported ([`import_upload`]): the
+/// preview and the import read the same bytes, whichever app server answers. Only a file that
+/// opens as a caseload (with `mapping`) is kept; the upload's id is returned.
+pub async fn stage_upload(
+    state: &Services,
+    caller: &Caller,
+    file_name: &str,
+    bytes: Vec<u8>,
+    mapping: Option<&str>,
+) -> Result<String> {
+    caller.require(Permission::RegisterCase)?;
+    open(caller, homeward_tables::open(bytes.as_slice()).map_err(unreadable_file)?, mapping)?;
+    crate::imports::keep_upload(state, caller, file_name, bytes).await
+}
+
+/// Imports (or, with `dry_run`, previews) a caseload the caller uploaded, read with `mapping`;
+/// once its cases are created the upload is dropped, so confirming twice creates them once.
+/// The upload's file name with the report.
+pub async fn import_upload(
+    state: &Services,
+    caller: &Caller,
+    upload_id: &str,
+    mapping: Option<&str>,
+    mut options: CaseloadOptions,
+) -> Result<(String, CaseloadReport)> {
+    caller.require(Permission::RegisterCase)?;
+    let upload = crate::imports::own_upload(state, caller, upload_id).await?;
+    let reader = open(caller, homeward_tables::open(upload.content).map_err(unreadable_file)?, mapping)?;
+    options.file_name = Some(upload.file_name.clone());
+    let report = import(state, caller, reader, &options).await?;
+    if report.stored {
+        crate::imports::forget_upload(state, upload_id).await?;
+    }
+    Ok((upload.file_name, report))
+}

@@ -550,6 +550,11 @@ pub async fn of_case(state: &Services, caller: &Caller, case_id: &str) -> Result
 pub async fn stage_upload(state: &Services, caller: &Caller, file_name: &str, bytes: Vec<u8>) -> Result<String> {
     caller.require(Permission::TakeSurvey)?;
     homeward_submissions::open(bytes.as_slice(), state.scorer.instrument()).map_err(unreadable_file)?;
+    keep_upload(state, caller, file_name, bytes).await
+}
+
+/// Keeps an uploaded file for its user, for a day at most; its id.
+pub(crate) async fn keep_upload(state: &Services, caller: &Caller, file_name: &str, bytes: Vec<u8>) -> Result<String> {
     let upload = homeward_store::frames::UploadRow {
         id: new_id(),
         actor: caller.username.clone(),
@@ -563,6 +568,26 @@ pub async fn stage_upload(state: &Services, caller: &Caller, file_name: &str, by
     Ok(upload.id)
 }
 
+/// The upload `id` if the caller made it (another user's is not found).
+pub(crate) async fn own_upload(
+    state: &Services,
+    caller: &Caller,
+    id: &str,
+) -> Result<homeward_store::frames::UploadRow> {
+    let mut conn = state.store.read().await?;
+    let upload = homeward_store::query::imports::upload(&mut conn, id).await?;
+    drop(conn);
+    upload.filter(|u| u.actor == caller.username).ok_or(ServiceError::NotFound)
+}
+
+/// Drops an upload once imported.
+pub(crate) async fn forget_upload(state: &Services, id: &str) -> Result<()> {
+    let mut tx = state.store.begin().await?;
+    homeward_store::query::imports::drop_upload(&mut tx, id).await?;
+    homeward_store::commit(tx).await?;
+    Ok(())
+}
+
 /// Imports (or with `dry_run`, previews) a file the caller uploaded; after a real import the
 /// upload is dropped, so confirming twice imports once. The upload's file name with the report.
 pub async fn import_upload(
@@ -572,19 +597,12 @@ pub async fn import_upload(
     dry_run: bool,
 ) -> Result<(String, ImportReport)> {
     caller.require(Permission::TakeSurvey)?;
-    let mut conn = state.store.read().await?;
-    let upload = homeward_store::query::imports::upload(&mut conn, upload_id).await?;
-    drop(conn);
-    let Some(upload) = upload.filter(|u| u.actor == caller.username) else {
-        return Err(ServiceError::NotFound);
-    };
+    let upload = own_upload(state, caller, upload_id).await?;
     let reader = homeward_submissions::open(upload.content, state.scorer.instrument()).map_err(unreadable_file)?;
     let origin = Origin { source: reader.source(), file_name: Some(&upload.file_name) };
     let report = import_surveys(state, caller, origin, reader, dry_run).await?;
     if !dry_run {
-        let mut tx = state.store.begin().await?;
-        homeward_store::query::imports::drop_upload(&mut tx, upload_id).await?;
-        homeward_store::commit(tx).await?;
+        forget_upload(state, upload_id).await?;
     }
     Ok((upload.file_name, report))
 }

@@ -14,6 +14,7 @@ mod admin;
 mod case_page;
 mod case_records;
 mod caseload;
+mod caseload_import;
 mod closure;
 mod collect;
 mod compress;
@@ -107,6 +108,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/forms/rss.xlsx", get(collect::rss_xlsform))
         .route("/forms/cases.csv", get(collect::case_list))
         .merge(imports::routes())
+        .merge(caseload_import::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

@@ -182,7 +182,7 @@ fn scalar(v: &Value) -> String {
 }
 
 /// A field's label: its form label where there is one (`f_<name>`), else its name in words.
-fn label(t: &Catalogue, key: &str) -> String {
+pub(crate) fn label(t: &Catalogue, key: &str) -> String {
     let named = t.named("f", key);
     if named == key { key.replace('_', " ") } else { named.to_string() }
 }

@@ -1428,20 +1428,112 @@ async fn a_form_made_for_an_office_comes_with_its_case_list_without_names_unless
 
 /// A multipart upload of `file` named `name` with the form's token, as a browser sends it.
 async fn upload(b: &Browser, cookie: &str, csrf: &str, name: &str, file: &[u8]) -> Page {
+    multipart(b, cookie, "/imports", csrf, &[("file", name, file)]).await
+}
+
+/// A multipart form posted to `path`: the form's token and each (field, file name, content).
+async fn multipart(b: &Browser, cookie: &str, path: &str, csrf: &str, files: &[(&str, &str, &[u8])]) -> Page {
     let boundary = "hwboundary7";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\n\
-         Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::post("/imports")
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+    for (field, name, content) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = Request::post(path)
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
         .body(Body::from(body))
         .unwrap();
     b.send(request).await
+}
+
+/// A case manager imports the office's caseload from a spreadsheet: the check shows how the
+/// columns were read and each row that will not simply be created (in French, naming the column),
+/// nothing stored; creating with a refused row creates nothing; ticking a possible duplicate as
+/// another person and keeping the good rows creates exactly those, linked. Someone else's upload,
+/// a forged form, a file that is no caseload and a user who may not register are refused.
+#[tokio::test]
+async fn a_caseload_spreadsheet_is_checked_then_imported_from_the_web_app() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "fr").await;
+    b.user("binta", "case_manager", Some("dakar"), "en").await;
+    b.user("moussa", "me_officer", None, "en").await;
+    let existing = register(&b, "fatou", "Aminata", "dakar").await;
+    let sheet = "Prénom;Nom;Sexe;Né le;Date de retour;Pays;Notes\n\
+                 Ousmane;Kane;H;05/05/1989;05/01/2026;Sénégal;\n\
+                 Awa;Ndiaye;F;31/02/1990;05/01/2026;SN;\n\
+                 Aminata;Diallo;F;01/01/1990;01/01/2026;SN;already ours?\n";
+    let fatou = b.sign_in("fatou").await;
+    let caseload = b.get("/", &fatou).await;
+    assert!(caseload.body.contains("href=\"/imports/cases\""), "linked from the caseload");
+    let form = b.get("/imports/cases", &fatou).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = hidden(&form.body, "csrf");
+    let cases_before = b.store.count_rows("cases").await.unwrap();
+
+    let check = multipart(&b, &fatou, "/imports/cases", &csrf, &[("file", "dossiers.csv", sheet.as_bytes())]).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    assert!(check.body.contains("Dossiers à créer: <strong>1</strong>"), "{}", check.body);
+    assert!(
+        check
+            .body
+            .contains("<td data-label=\"Colonne\">Notes</td><td data-label=\"Champ de Homeward\">non utilisée</td>")
+    );
+    assert!(
+        check.body.contains("<strong>Né le</strong>: « 31/02/1990 » n&#39;est pas une date"),
+        "the column and the reason in French: {}",
+        check.body
+    );
+    assert!(check.body.contains(&format!("href=\"/cases/{existing}\"")), "the possible duplicate, linked");
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), cases_before, "a check stores nothing");
+    let upload = check.body.split("action=\"/imports/cases/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let confirm = format!("/imports/cases/{upload}");
+
+    let binta = b.sign_in("binta").await;
+    let binta_csrf = hidden(&b.get("/imports/cases", &binta).await.body, "csrf");
+    assert_eq!(b.post_form(&confirm, &binta, &format!("csrf={binta_csrf}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.post_form(&confirm, &fatou, "csrf=forged").await.status, StatusCode::FORBIDDEN);
+
+    let none = b.post_form(&confirm, &fatou, &format!("csrf={csrf}")).await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("id=\"nothing-created\""), "all or nothing: {}", none.body);
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), cases_before);
+
+    let done = b.post_form(&confirm, &fatou, &format!("csrf={csrf}&partial=1&another_person=4")).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), cases_before + 2, "Ousmane, and Aminata confirmed");
+    let created = done.body.split("id=\"created\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(created.contains("Ousmane Kane") && created.contains("Aminata Diallo"), "{created}");
+    assert!(!created.contains("Awa"), "the refused row is left out");
+    let again = b.post_form(&confirm, &fatou, &format!("csrf={csrf}&partial=1")).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "created once: the upload is gone");
+
+    let not_caseload =
+        multipart(&b, &fatou, "/imports/cases", &csrf, &[("file", "budget.csv", b"item,amount\nx,1\n")]).await;
+    assert_eq!(not_caseload.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_caseload.body.contains("aucune colonne ne donne given_name"), "{}", not_caseload.body);
+    let mapping = b"[columns]\nItem = \"given_name\"\n[defaults]\nfamily_name = 1\n";
+    let bad_mapping = multipart(
+        &b,
+        &fatou,
+        "/imports/cases",
+        &csrf,
+        &[("file", "budget.csv", b"item,amount\nx,1\n"), ("mapping", "map.toml", mapping)],
+    )
+    .await;
+    assert_eq!(bad_mapping.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_mapping.body.contains("le fichier de correspondance est inutilisable"), "{}", bad_mapping.body);
+    let moussa = b.sign_in("moussa").await;
+    assert_eq!(b.get("/imports/cases", &moussa).await.status, StatusCode::FORBIDDEN);
 }
 
 /// A counsellor imports a KoboToolbox export from the web app: the upload shows what the import
