@@ -79,3 +79,26 @@ pub(crate) fn totals_text(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rtl_tests {
+    use crate::i18n::Catalogue;
+
+    #[test]
+    fn a_right_to_left_catalogue_turns_the_pages_around() {
+        use askama::Template;
+        // What adding an Arabic catalogue does: the same messages, direction `rtl`.
+        let text = include_str!("../../../data/i18n/en.toml").replace("direction = \"ltr\"", "direction = \"rtl\"");
+        let mut arabic: Catalogue = toml::from_str(&text).unwrap();
+        arabic.code = "ar".into();
+        let html = super::MessagePage { t: &arabic, message: "x" }.render().unwrap();
+        assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+        // The stylesheet leans on logical properties only, so it needs no mirror image.
+        let css = include_str!("../static/homeward.css");
+        for physical in ["left", "right"] {
+            let uses: Vec<&str> =
+                css.lines().filter(|l| l.contains(physical) && !l.trim_start().starts_with("Logical")).collect();
+            assert!(uses.is_empty(), "physical `{physical}` in the stylesheet: {uses:?}");
+        }
+    }
+}

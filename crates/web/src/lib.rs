@@ -22,8 +22,6 @@ mod consents;
 mod dashboard;
 mod follow_ups;
 mod form_view;
-pub mod forms;
-pub mod i18n;
 mod imports;
 mod indicators;
 mod layout;
@@ -36,6 +34,10 @@ mod referrals;
 mod register;
 mod report;
 pub mod session;
+
+// Languages and record forms are shared with the API and the command line; the pages reach them
+// by their old paths.
+pub use homeward_present::{forms, i18n};
 mod sign_in;
 mod survey;
 
