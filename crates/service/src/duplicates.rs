@@ -83,20 +83,28 @@ pub(crate) async fn candidates(
     let mut all: Vec<&str> = keys.iter().flatten().flat_map(|(g, f)| [g.as_str(), f.as_str()]).collect();
     all.sort_unstable();
     all.dedup();
-    let mut held: HashMap<String, HashSet<String>> = HashMap::new();
+    // Each term's cases in the caller's scope, and each case's terms among those asked.
+    let mut cases_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut terms_of: HashMap<String, HashSet<String>> = HashMap::new();
     for (case_id, office, term) in cases::holding_terms(conn, &all).await? {
         if caller.access.covers_office(&office) {
-            held.entry(case_id).or_default().insert(term);
+            cases_of.entry(term.clone()).or_default().push(case_id.clone());
+            terms_of.entry(case_id).or_default().insert(term);
         }
     }
+    let none = Vec::new();
     let mut wanted: Vec<Vec<&str>> = keys
         .iter()
         .map(|k| {
             let Some((given, family)) = k else { return Vec::new() };
-            let mut ids: Vec<&str> = held
+            // Driven from the rarer name, each of its cases checked for the other.
+            let (of_given, of_family) = (cases_of.get(given).unwrap_or(&none), cases_of.get(family).unwrap_or(&none));
+            let (drive, other) =
+                if of_given.len() <= of_family.len() { (of_given, family) } else { (of_family, given) };
+            let mut ids: Vec<&str> = drive
                 .iter()
-                .filter(|(_, terms)| terms.contains(given) && terms.contains(family))
-                .map(|(id, _)| id.as_str())
+                .filter(|id| terms_of.get(*id).is_some_and(|terms| terms.contains(other)))
+                .map(String::as_str)
                 .collect();
             ids.sort_unstable();
             ids.truncate(LIMIT * 2);
