@@ -11,6 +11,7 @@
 //! run behind a load balancer on one PostgreSQL.
 
 pub mod docs;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod hardening;

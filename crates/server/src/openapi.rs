@@ -6,8 +6,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{
-    analyses, cases, catalogue, health, indicators, packets, plans, providers, records, referrals, session, surveys,
-    users,
+    analyses, cases, catalogue, exports, health, indicators, packets, plans, providers, records, referrals, session,
+    surveys, users,
 };
 
 #[derive(OpenApi)]
@@ -27,7 +27,7 @@ use crate::http::{
         users::list, users::create, users::update, users::offices, users::pending_grants, users::decide_grant, users::unlock, indicators::list, analyses::summary, analyses::change,
         analyses::regression,
         cases::worklist, cases::duplicates, cases::register_confirmed, cases::register, cases::list, cases::read, cases::update, cases::transition, cases::merge, cases::own_file, cases::timeline,
-        cases::access_log, catalogue::due_dates, catalogue::grid,
+        cases::access_log, catalogue::due_dates, catalogue::grid, exports::cases,
         surveys::take, surveys::list, surveys::read, surveys::import,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,
         referrals::propose, referrals::list, referrals::read, referrals::step, referrals::overrides,

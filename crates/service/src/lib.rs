@@ -23,6 +23,7 @@ pub mod catalogue;
 pub(crate) mod consents;
 pub mod duplicates;
 pub mod error;
+pub mod exports;
 pub mod idempotency;
 pub mod imports;
 pub mod indicators;

@@ -57,7 +57,7 @@ pub struct PlanView {
 }
 
 impl PlanView {
-    fn new(row: &PlanRow) -> Result<PlanView, StoreError> {
+    pub(crate) fn new(row: &PlanRow) -> Result<PlanView, StoreError> {
         let state = row.state;
         Ok(PlanView {
             id: row.id.to_string(),

@@ -5,6 +5,7 @@
 pub mod analyses;
 pub mod cases;
 pub mod catalogue;
+pub mod exports;
 pub mod health;
 pub mod indicators;
 pub mod openrosa;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<Services> {
         .route("/cases/{id}/merge", post(cases::merge))
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/own-file", get(cases::own_file))
+        .route("/exports/cases", get(exports::cases))
         .route("/cases/{id}/audit", get(cases::access_log))
         .route("/cases/{id}/due-dates", get(catalogue::due_dates))
         .route("/feasibility-grid", get(catalogue::grid))

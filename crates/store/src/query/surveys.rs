@@ -208,3 +208,28 @@ pub async fn submissions_among(conn: &mut AnyConnection, ids: &[&str]) -> Result
     )
     .await
 }
+
+/// The surveys of many cases, each with its results (an export's page of cases).
+pub async fn of_cases(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<(SurveyRow, Vec<SurveyResultRow>)>> {
+    let surveys =
+        super::rows_for_ids(conn, &format!("SELECT {SURVEY} FROM surveys WHERE case_id IN ("), ids, survey).await?;
+    let survey_ids: Vec<&str> = surveys.iter().map(|s| s.id.as_str()).collect();
+    let results = super::rows_for_ids(
+        conn,
+        &format!("SELECT {RESULT} FROM survey_results WHERE survey_id IN ("),
+        &survey_ids,
+        result,
+    )
+    .await?;
+    let mut by_survey: std::collections::HashMap<String, Vec<SurveyResultRow>> = std::collections::HashMap::new();
+    for r in results {
+        by_survey.entry(r.survey_id.to_string()).or_default().push(r);
+    }
+    Ok(surveys
+        .into_iter()
+        .map(|s| {
+            let mine = by_survey.remove(s.id.as_str()).unwrap_or_default();
+            (s, mine)
+        })
+        .collect())
+}

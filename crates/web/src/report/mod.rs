@@ -19,29 +19,7 @@ pub(crate) fn header(ws: &mut Worksheet, names: &[&str], bold: &Format) -> Resul
     Ok(())
 }
 
-/// How every sheet prints, so that a printed or PDF-converted workbook reads as a report: A4
-/// landscape, as wide as one page (as long as it takes), the first row (the header) on every
-/// page, and the sheet's name and page numbers in the footer.
-pub(crate) fn print_setup(book: &mut Workbook) -> Result<(), XlsxError> {
-    for ws in book.worksheets_mut() {
-        ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_footer("&L&A&R&P / &N");
-        ws.set_repeat_rows(0, 0)?;
-    }
-    Ok(())
-}
-
-/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-pub(crate) fn sheet_name(text: &str, used: &mut Vec<String>) -> String {
-    let clean: String = text.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
-    let mut name = clean.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{clean} {n}");
-        n += 1;
-    }
-    used.push(name.clone());
-    name
-}
+pub(crate) use homeward_present::export::{print_setup, sheet_name};
 
 /// The scoring profile in a line, with the warning when its weights are provisional.
 pub(crate) fn profile_line(profile: &str, status: homeward_rss::ProfileStatus) -> String {
