@@ -86,6 +86,24 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// The case data as an XLSX workbook (one sheet per part) or CSV files in a zip (told by the
+    /// file's extension): cases with their records, surveys and scores, plans and components,
+    /// referrals; codes with their labels. As the account named with --as sees them (office,
+    /// sections, pseudonymisation), else everything; every case exported is audited. Never
+    /// overwrites a file.
+    Export {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The file to write: `.xlsx` or `.zip`.
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+        /// Export as this account sees the cases.
+        #[arg(long = "as", value_name = "USERNAME")]
+        user: Option<String>,
+        /// The language of labels and sheet names (`en`, `fr`).
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
     /// Put a backup into a new SQLite database (given by --database, which must not exist or be
     /// empty), then run the integrity check and verify the audit log with the deployment's key.
     /// Exit 0 restored and verified, 1 restored but a check failed, 2 nothing restored.
@@ -419,6 +437,9 @@ fn main() -> ExitCode {
         },
         Command::Backup { database, output } => commands::backup::backup(&database, &output),
         Command::Restore { database, input } => commands::backup::restore(&database, &input),
+        Command::Export { database, output, user, language } => {
+            commands::export::export(&database, &output, user.as_deref(), &language)
+        }
         Command::Import { command } => match command {
             ImportCommand::Surveys { database, input, dry_run } => {
                 commands::import::surveys(&database, &input, dry_run)

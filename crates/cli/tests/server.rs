@@ -494,6 +494,79 @@ fn surveys_exported_from_kobo_are_imported_from_the_command_line() {
     assert!(text(&nothing.stderr).contains("not an export of Homeward's RSS form"), "{}", text(&nothing.stderr));
 }
 
+/// `homeward import cases`: a caseload sheet with a mapping file, dry first (nothing stored),
+/// then all or nothing (a refused row: nothing), then keeping the good rows, then again (every
+/// row a possible duplicate: nothing twice); exit codes 0, 1 and 2. Then `homeward export` of
+/// what was imported, as an account sees it, never over an existing file.
+#[test]
+fn a_caseload_is_imported_then_exported_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("caseload.db").display());
+    demo_database(&database, 1);
+    let sheet = dir.path().join("dossiers.csv");
+    std::fs::write(
+        &sheet,
+        "Prénom;Nom;Sexe;Né(e) le;Date de retour;Pays\r\n\
+         Ibrahima;Fall;H;05/11/1988;01/03/2026;Sénégal\r\n\
+         Mariama;Sy;X;05/11/1990;01/03/2026;Guinée\r\n",
+    )
+    .unwrap();
+    let mapping = dir.path().join("dossiers.toml");
+    std::fs::write(&mapping, "[columns]\n\"Né(e) le\" = \"date_of_birth\"\n[defaults]\noffice = \"thies\"\n").unwrap();
+    let (sheet, mapping) = (sheet.to_str().unwrap(), mapping.to_str().unwrap());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "cases", "--database", &database, "--input", sheet, "--mapping", mapping];
+        args.extend_from_slice(extra);
+        homeward(&args)
+    };
+    let dry = run(&["--dry-run"]);
+    assert_eq!(dry.status.code(), Some(1), "{}", text(&dry.stderr));
+    let out = text(&dry.stdout);
+    assert!(out.contains("row 3, column Sexe: 'X' is not one of: female, male"), "{out}");
+    assert!(out.contains("1 case(s) would be created; 0 possible duplicate(s) not created, 1 row(s) refused"), "{out}");
+    let all_or_nothing = run(&[]);
+    assert_eq!(all_or_nothing.status.code(), Some(1));
+    assert!(
+        text(&all_or_nothing.stdout).contains("would be created, but none was"),
+        "{}",
+        text(&all_or_nothing.stdout)
+    );
+    let partial = run(&["--partial"]);
+    assert!(text(&partial.stdout).contains("1 case(s) created;"), "{}", text(&partial.stdout));
+    let again = run(&["--partial"]);
+    assert!(text(&again.stdout).contains("row 2: possible duplicate of HW-"), "{}", text(&again.stdout));
+    assert!(text(&again.stdout).contains("0 case(s) created;"));
+    std::fs::write(dir.path().join("bad.toml"), "[columns]\nX = \"nickname\"\n").unwrap();
+    let bad = homeward(&[
+        "import",
+        "cases",
+        "--database",
+        &database,
+        "--input",
+        sheet,
+        "--mapping",
+        dir.path().join("bad.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("'nickname' is no field of the registration"), "{}", text(&bad.stderr));
+
+    let output = dir.path().join("export.zip");
+    let export = |user: &str| {
+        let out = output.to_str().unwrap();
+        homeward(&["export", "--database", &database, "--output", out, "--as", user, "--language", "fr"])
+    };
+    let first = export("demo");
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("case(s) exported to"), "{}", text(&first.stdout));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&output).unwrap()).unwrap();
+    let mut cases = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("cases.csv").unwrap(), &mut cases).unwrap();
+    assert!(cases.lines().next().unwrap().starts_with("id,case_number,given_name,family_name"), "{cases}");
+    let again = export("demo");
+    assert_eq!(again.status.code(), Some(2), "never over an existing file");
+    assert!(text(&again.stderr).contains("never overwrites"));
+}
+
 /// ODK Collect talks to Homeward itself: a scripted client replays Collect's OpenRosa exchange
 /// against a live server (form list, form download, submission with an attachment, a resend
 /// after an interrupted send, a changed resubmission, a wrong case number, a role that takes no

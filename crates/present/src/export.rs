@@ -279,6 +279,11 @@ fn ordered(fields: &[String]) -> Vec<String> {
 /// The part's columns, each coded one followed by its label column.
 fn with_labels(part: &Part, fields: &[String]) -> Vec<Column> {
     let mut columns = Vec::with_capacity(fields.len() + 4);
+    if fields.is_empty() {
+        // No row: the columns that would name one, so an empty part still reads as a table.
+        let names: &[&str] = if *part == Part::Cases { &["id"] } else { &["id", "case_id"] };
+        return names.iter().map(|n| Column { field: n.to_string(), header: n.to_string(), labels: None }).collect();
+    }
     for field in &ordered(fields) {
         columns.push(Column { field: field.clone(), header: field.clone(), labels: None });
         if let Some(prefix) = label_prefix(part, field) {

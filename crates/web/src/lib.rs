@@ -20,6 +20,7 @@ mod collect;
 mod compress;
 mod consents;
 mod dashboard;
+mod exports;
 mod follow_ups;
 mod form_view;
 mod imports;
@@ -111,6 +112,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/forms/cases.csv", get(collect::case_list))
         .merge(imports::routes())
         .merge(caseload_import::routes())
+        .merge(exports::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

@@ -1631,6 +1631,37 @@ async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app
     assert_eq!(b.get("/imports", &partner).await.status, StatusCode::FORBIDDEN);
 }
 
+/// The export page says what this user's export holds and leaves out; its downloads are the
+/// export in the user's language (sheet names included); a partner's holds its packets only.
+#[tokio::test]
+async fn the_export_page_says_what_it_holds_and_downloads_it() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "fr").await;
+    b.user("moussa", "me_officer", None, "en").await;
+    register(&b, "fatou", "Aminata", "dakar").await;
+    let fatou = b.sign_in("fatou").await;
+    assert!(b.get("/", &fatou).await.body.contains("href=\"/exports\""), "linked from the caseload");
+    let page = b.get("/exports", &fatou).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let parts = page.body.split("id=\"export-parts\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(parts.contains("Membres du ménage") && parts.contains("Enquêtes et scores"), "{parts}");
+    assert!(page.body.contains("id=\"export-left-out\""), "no section granted: said");
+    let Some(sheets) = read_workbook(&b, &fatou, "/exports/cases.xlsx", None, "scripts/oracles/xlsx_cells.py").await
+    else {
+        return;
+    };
+    let names: Vec<&String> = sheets.as_object().unwrap().keys().collect();
+    assert!(names.iter().any(|n| *n == "À propos de cet export"), "{names:?}");
+    assert!(names.iter().any(|n| *n == "Dossiers"), "{names:?}");
+    let cases = sheets["Dossiers"].as_array().unwrap();
+    assert!(cases.iter().skip(1).any(|row| row.as_array().unwrap().iter().any(|c| c[0] == "Aminata")), "{cases:?}");
+    let moussa = b.sign_in("moussa").await;
+    let page = b.get("/exports", &moussa).await;
+    assert!(page.body.contains("your role sees pseudonymised data"), "{}", page.body);
+    assert!(!page.body.contains("Household members"));
+    assert_eq!(b.get("/exports/cases.pdf", &moussa).await.status, StatusCode::NOT_FOUND);
+}
+
 /// How each sheet of a workbook prints (openpyxl): orientation, paper, fit, repeated rows, footer.
 async fn print_setup(b: &Browser, cookie: &str, path: &str) -> Option<serde_json::Value> {
     read_workbook(b, cookie, path, None, "scripts/oracles/xlsx_print.py").await

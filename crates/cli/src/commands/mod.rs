@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod migrate;
 pub mod rss_demo;
