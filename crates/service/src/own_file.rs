@@ -67,6 +67,8 @@ pub struct OwnFile {
     /// What is not in the file, and why (a section the producer has no grant for, medical
     /// records not asked for): said, so nobody takes the file for all there is.
     pub left_out: Vec<String>,
+    /// The organisations the referrals went to, by their id in the directory: to whom.
+    pub providers: std::collections::BTreeMap<String, String>,
 }
 
 /// Produces the returnee's file. For roles that see identities and read cases (not the M&E
@@ -124,6 +126,16 @@ pub async fn produce(state: &Services, caller: &Caller, case_id: &str, query: Ow
     if query.medical {
         parts.push("medical");
     }
+    let mut providers = std::collections::BTreeMap::new();
+    let mut conn = state.store.read().await?;
+    for r in &referrals {
+        if !providers.contains_key(&r.provider_id)
+            && let Some(p) = homeward_store::query::providers::get(&mut conn, &r.provider_id).await?
+        {
+            providers.insert(r.provider_id.clone(), p.organisation);
+        }
+    }
+    drop(conn);
     let e = entry(caller, "subject_access", "case", case_id, Some(case_id), &parts);
     state.reads.record(vec![e]).await?;
     Ok(OwnFile {
@@ -144,5 +156,6 @@ pub async fn produce(state: &Services, caller: &Caller, case_id: &str, query: Ow
         surveys,
         sensitive_notes,
         left_out,
+        providers,
     })
 }

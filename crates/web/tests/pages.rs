@@ -1757,6 +1757,16 @@ async fn a_returnees_own_file_is_produced_in_their_language_with_need_to_know_ke
     let note = r#"{"section":"health","date":"2026-02-02","text":"diabetes treatment ongoing"}"#;
     let noted = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/sensitive-notes"), note.to_string()).await;
     assert_eq!(noted.status, StatusCode::CREATED, "{}", noted.body);
+    let consent = r#"{"purpose":"survey_interview","method":"verbal_by_phone","given_on":"2026-01-05"}"#;
+    let consented = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/consents"), consent.to_string()).await;
+    assert_eq!(consented.status, StatusCode::CREATED, "{}", consented.body);
+    let mut answers = String::new();
+    for (q, a) in homeward_test_support::BEST_ANSWERS {
+        answers.push_str(&format!("{}\"{q}\":\"{a}\"", if answers.is_empty() { "" } else { "," }));
+    }
+    let survey = format!(r#"{{"phase":"baseline","date":"2026-02-10","consent":"yes","answers":{{{answers}}}}}"#);
+    let surveyed = api_post(&b, "fatou", &format!("/api/v1/cases/{case_id}/surveys"), survey).await;
+    assert_eq!(surveyed.status, StatusCode::CREATED, "{}", surveyed.body);
 
     let cookie = b.sign_in("fatou").await;
     let case = b.get(&format!("/cases/{case_id}"), &cookie).await;
@@ -1766,6 +1776,18 @@ async fn a_returnees_own_file_is_produced_in_their_language_with_need_to_know_ke
     assert!(file.body.contains("<html lang=\"fr\""), "in the returnee's language");
     assert!(file.body.contains("Tout ce que Homeward détient sur vous") && file.body.contains("Aminata"));
     assert!(file.body.contains("Consentements donnés et retirés") && file.body.contains("Aide reçue"));
+    // The summary first, laid out for the returnee, every code in words of their language.
+    let summary = file.body.split("id=\"own-file-summary\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(summary.contains("<h2 id=\"summary-title\">En bref</h2>"), "{summary}");
+    assert!(summary.contains("<dd>Aminata Diallo</dd>") && summary.contains("<dd>femme</dd>"), "{summary}");
+    assert!(summary.contains("<dd>Senegal (SN)</dd>") && summary.contains("<dd>1 janv. 1990</dd>"), "{summary}");
+    let consents = summary.split("id=\"summary-consents\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(consents.contains(">un entretien RSS ou de suivi-évaluation<") && consents.contains(">en vigueur<"));
+    let surveys = summary.split("id=\"summary-surveys\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(surveys.contains(">initiale<") && surveys.contains(">1,00<"), "{surveys}");
+    assert!(summary.contains("pondérations provisoires"), "provisional scores are never presented as official");
+    let plan = summary.split("<h3>Plan de réintégration</h3>").nth(1).unwrap().split("<h3>").next().unwrap();
+    assert!(plan.contains("Rien d&#39;enregistré."), "no plan yet, said: {plan}");
     assert!(!file.body.contains("diabetes"), "medical records only when the returnee asks");
     let medical = b.get(&format!("/cases/{case_id}/own-file?medical=1&lang=en"), &cookie).await;
     assert!(
