@@ -654,7 +654,7 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
   const caseHref = await page.locator("table.cases a[href^='/cases/']").first().getAttribute("href");
   const pages = ["/", "/?filtered=1", caseHref, `${caseHref}/edit`, `${caseHref}/plan`, `${caseHref}/referrals`,
     `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings",
-    `${caseHref}/own-file`, "/imports"];
+    `${caseHref}/own-file`, "/imports", "/imports/cases", "/exports"];
   const problems = [];
   for (const path of pages) {
     await page.goto(`${base}${path}`);
@@ -950,6 +950,46 @@ test("a French counsellor on a 360 px phone imports a KoboToolbox export: previe
   await page.close();
 });
 
+test("a case manager on a 360 px phone imports a caseload sheet (check first, then the cases) and exports the data", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signIn(page, "fatou");
+  const stamp = Date.now().toString(36).replace(/[0-9]/g, "");
+  const sheet = ["Given name;Family name;Sex;Date of birth;Date of return;Country",
+    `Ousmane${stamp};Kane${stamp};M;05/05/1989;05/01/2026;Senegal`,
+    `Awa${stamp};Ndiaye;F;31/02/1990;05/01/2026;SN`,
+    `Ousmane${stamp};Kane${stamp};M;07/07/1991;05/01/2026;Guinée`].join("\r\n") + "\r\n";
+  await page.goto(`${base}/`);
+  await page.getByRole("link", { name: "Import a caseload from a spreadsheet" }).click();
+  await accessible(page, "caseload import");
+  await page.getByLabel("Caseload spreadsheet (CSV or XLSX)").setInputFiles({ name: "caseload.csv", mimeType: "text/csv", buffer: Buffer.from(sheet) });
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await page.waitForSelector("#report-title");
+  assert.match(await page.locator("#report-counts").innerText(), /Cases to create:\s*1/);
+  const rows = await page.locator("#report-rows").innerText();
+  assert.match(rows, /Date of birth: '31\/02\/1990' is not a date/);
+  assert.match(rows, /same names as row 2/);
+  await accessible(page, "caseload check");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 361), "the check fits a phone");
+  await shoot(page, "phone-caseload-check");
+  await page.locator("#row-4").getByLabel("This is another person: create the case").check();
+  await page.locator("#partial").check();
+  await page.getByRole("button", { name: "Create the cases" }).click();
+  await page.waitForSelector("#created");
+  assert.equal(await page.locator("#created li").count(), 2, "the good row and the other person");
+  await accessible(page, "caseload created");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 361), "the result fits a phone");
+
+  await page.goto(`${base}/`);
+  await page.locator("#export-link").click();
+  await page.waitForURL(/\/exports$/);
+  assert.match(await page.locator("#export-parts").innerText(), /Household members/);
+  await accessible(page, "exports");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-xlsx").click()]);
+  assert.match(download.suggestedFilename(), /^homeward-export-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  await page.close();
+});
+
 test("a returnee's own file opens from the case, reads well and passes axe", async () => {
   const page = await context.newPage();
   await signIn(page, "fatou");
@@ -958,6 +998,7 @@ test("a returnee's own file opens from the case, reads well and passes axe", asy
   await page.locator("#own-file-link").click();
   await page.waitForURL(/own-file/);
   assert.match(await page.locator("h1").innerText(), /Homeward/);
+  assert.ok(await page.locator("#summary-about").isVisible(), "the summary comes first");
   await accessible(page, "own file");
   await shoot(page, "own-file");
   await page.close();
