@@ -65,35 +65,38 @@ pub async fn next_sequence(tx: &mut Tx, name: &str) -> Result<i64> {
 
 /// Inserts a new case and its search terms.
 pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
-    sqlx::query(safe!(
+    let q = sqlx::query(safe!(
         "INSERT INTO cases ({COLUMNS}, age_at_return) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
          $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
-    ))
-    .bind(c.id.as_str())
-    .bind(&c.case_number)
-    .bind(&c.office)
-    .bind(c.status.stored())
-    .bind(&c.case_manager)
-    .bind(&c.given_name)
-    .bind(&c.family_name)
-    .bind(c.sex.stored())
-    .bind(day_text(c.date_of_birth))
-    .bind(day_text(c.date_of_return))
-    .bind(&c.country_of_origin)
-    .bind(&c.profile)
-    .bind(&c.schedule)
-    .bind(c.plan_agreed_on.map(day_text))
-    .bind(c.next_follow_up.map(day_text))
-    .bind(c.latest_band.map(Stored::stored))
-    .bind(c.closure.as_deref())
-    .bind(c.version)
-    .bind(instant_text(&c.created_at))
-    .bind(&c.created_by)
-    .bind(instant_text(&c.updated_at))
-    .bind(age_at_return(c))
-    .execute(&mut **tx)
-    .await?;
+    ));
+    bind_case(q, c).execute(&mut **tx).await?;
     insert_terms(tx, &c.id, terms).await
+}
+
+/// A case's values, bound in the order of `COLUMNS` and then its age at return.
+fn bind_case<'q>(q: super::AnyQuery<'q>, c: &'q CaseRow) -> super::AnyQuery<'q> {
+    q.bind(c.id.as_str())
+        .bind(&c.case_number)
+        .bind(&c.office)
+        .bind(c.status.stored())
+        .bind(&c.case_manager)
+        .bind(&c.given_name)
+        .bind(&c.family_name)
+        .bind(c.sex.stored())
+        .bind(day_text(c.date_of_birth))
+        .bind(day_text(c.date_of_return))
+        .bind(&c.country_of_origin)
+        .bind(&c.profile)
+        .bind(&c.schedule)
+        .bind(c.plan_agreed_on.map(day_text))
+        .bind(c.next_follow_up.map(day_text))
+        .bind(c.latest_band.map(Stored::stored))
+        .bind(c.closure.as_deref())
+        .bind(c.version)
+        .bind(instant_text(&c.created_at))
+        .bind(&c.created_by)
+        .bind(instant_text(&c.updated_at))
+        .bind(age_at_return(c))
 }
 
 /// The next `n` numbers of a named sequence, as [`next_sequence`] gives one: the first of them.
@@ -113,31 +116,7 @@ pub async fn next_sequences(tx: &mut Tx, name: &str, n: i64) -> Result<i64> {
 /// caseload): as [`insert`] does one.
 pub async fn insert_many(tx: &mut Tx, cases: &[(CaseRow, Vec<String>)]) -> Result<()> {
     let rows: Vec<&CaseRow> = cases.iter().map(|(c, _)| c).collect();
-    super::insert_rows(tx, &format!("cases ({COLUMNS}, age_at_return)"), 22, &rows, |q, c| {
-        q.bind(c.id.as_str())
-            .bind(&c.case_number)
-            .bind(&c.office)
-            .bind(c.status.stored())
-            .bind(&c.case_manager)
-            .bind(&c.given_name)
-            .bind(&c.family_name)
-            .bind(c.sex.stored())
-            .bind(day_text(c.date_of_birth))
-            .bind(day_text(c.date_of_return))
-            .bind(&c.country_of_origin)
-            .bind(&c.profile)
-            .bind(&c.schedule)
-            .bind(c.plan_agreed_on.map(day_text))
-            .bind(c.next_follow_up.map(day_text))
-            .bind(c.latest_band.map(Stored::stored))
-            .bind(c.closure.as_deref())
-            .bind(c.version)
-            .bind(instant_text(&c.created_at))
-            .bind(&c.created_by)
-            .bind(instant_text(&c.updated_at))
-            .bind(age_at_return(c))
-    })
-    .await?;
+    super::insert_rows(tx, &format!("cases ({COLUMNS}, age_at_return)"), 22, &rows, |q, c| bind_case(q, c)).await?;
     let mut terms: Vec<(String, &str, String)> = Vec::new();
     for (c, case_terms) in cases {
         let words = words_of(case_terms);
