@@ -146,7 +146,7 @@ impl Export {
         }
         match format {
             ExportFormat::CsvZip => self.write_zip(t, summary, about, out),
-            ExportFormat::Xlsx => self.write_xlsx(t, summary, about, out),
+            ExportFormat::Xlsx => self.write_xlsx(t, summary, about, out, ROWS_PER_SHEET),
         }
     }
 
@@ -170,7 +170,14 @@ impl Export {
         Ok(())
     }
 
-    fn write_xlsx(&self, t: &Catalogue, summary: &ExportSummary, about: &About, out: File) -> Result<(), ExportError> {
+    fn write_xlsx(
+        &self,
+        t: &Catalogue,
+        summary: &ExportSummary,
+        about: &About,
+        out: File,
+        rows_per_sheet: usize,
+    ) -> Result<(), ExportError> {
         let mut book = Workbook::new();
         let bold = Format::new().set_bold().set_text_wrap();
         let mut used = Vec::new();
@@ -183,30 +190,57 @@ impl Export {
             }
         }
         for g in &self.parts {
-            let ws = book.add_worksheet_with_constant_memory()?;
             let title = t.named("export", &g.part.name()).to_string();
-            ws.set_name(sheet_name(&title, &mut used))?;
             let columns = with_labels(&g.part, &g.columns);
-            for (c, column) in columns.iter().enumerate() {
-                ws.set_column_width(c as u16, 16)?;
-                ws.write_string_with_format(0, c as u16, column.title(t), &bold)?;
-            }
-            ws.set_freeze_panes(1, 0)?;
+            // A part longer than a sheet holds goes on in the next one ("Consents 2"), each
+            // with its header.
+            let mut sheet = None;
             for (r, row) in rows_of(g)?.enumerate() {
                 let row = row?;
+                let at = (r % rows_per_sheet) as u32 + 1;
+                if at == 1 {
+                    sheet = Some(part_sheet(&mut book, &title, &columns, t, &bold, &mut used)?);
+                }
+                let Some(index) = sheet else { continue };
+                let ws = book.worksheet_from_index(index)?;
                 for (c, column) in columns.iter().enumerate() {
                     let cell = column.cell(t, &row);
                     if !cell.is_empty() {
                         // Text, never a formula, whatever it starts with.
-                        ws.write_string(r as u32 + 1, c as u16, &cell)?;
+                        ws.write_string(at, c as u16, &cell)?;
                     }
                 }
+            }
+            if sheet.is_none() {
+                part_sheet(&mut book, &title, &columns, t, &bold, &mut used)?;
             }
         }
         print_setup(&mut book)?;
         book.save_to_writer(BufWriter::new(out))?;
         Ok(())
     }
+}
+
+/// The rows of a part a sheet holds under its header (Excel's limit is 1,048,576 rows).
+const ROWS_PER_SHEET: usize = 1_048_575;
+
+/// A new sheet for a part, named after it, with its header row; its index in the workbook.
+fn part_sheet(
+    book: &mut Workbook,
+    title: &str,
+    columns: &[Column],
+    t: &Catalogue,
+    bold: &Format,
+    used: &mut Vec<String>,
+) -> Result<usize, XlsxError> {
+    let ws = book.add_worksheet_with_constant_memory()?;
+    ws.set_name(sheet_name(title, used))?;
+    for (c, column) in columns.iter().enumerate() {
+        ws.set_column_width(c as u16, 16)?;
+        ws.write_string_with_format(0, c as u16, column.title(t), bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(book.worksheets_mut().len() - 1)
 }
 
 /// Who exported what, when, and what was left out: the About sheet, the zip's README.
@@ -457,6 +491,30 @@ mod tests {
             ["age", "case_id", "family_name", "id", "case_number", "status"].map(String::from).to_vec();
         let ordered: Vec<String> = ordered(&fields);
         assert_eq!(ordered, ["id", "case_id", "case_number", "family_name", "age", "status"]);
+    }
+
+    #[test]
+    fn a_part_longer_than_a_sheet_goes_on_in_the_next_sheet_with_its_header() {
+        let mut export = Export::new(&[Part::Cases]).unwrap();
+        let rows = (0..5).map(|i| serde_json::json!({"id": format!("c{i}")})).collect();
+        export.add(ExportPage { parts: vec![(Part::Cases, rows)] }).unwrap();
+        for g in &mut export.parts {
+            g.rows.flush().unwrap();
+        }
+        let t = crate::i18n::catalogue("fr");
+        let summary = ExportSummary { cases: 5, parts: vec![Part::Cases], left_out: vec![] };
+        let about = About { exported_by: "fatou".into(), exported_at: "now".into() };
+        let mut file = tempfile::tempfile().unwrap();
+        export.write_xlsx(t, &summary, &about, file.try_clone().unwrap(), 2).unwrap();
+        use std::io::Seek;
+        file.rewind().unwrap();
+        let mut book = zip::ZipArchive::new(file).unwrap();
+        let mut names = String::new();
+        std::io::Read::read_to_string(&mut book.by_name("xl/workbook.xml").unwrap(), &mut names).unwrap();
+        for sheet in ["À propos de cet export", "Dossiers", "Dossiers 2", "Dossiers 3"] {
+            assert!(names.contains(&format!("name=\"{sheet}\"")), "{sheet}: {names}");
+        }
+        assert!(!names.contains("Dossiers 4"), "five rows, two a sheet: three sheets");
     }
 
     #[test]
