@@ -449,7 +449,6 @@ fn main() -> ExitCode {
                     dry_run,
                     partial,
                     another_person: another_person.into_iter().collect(),
-                    file_name: None,
                 };
                 commands::import::cases(&database, &input, mapping.as_deref(), options)
             }

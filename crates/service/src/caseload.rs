@@ -118,8 +118,6 @@ pub struct CaseloadOptions {
     /// Rows shown as possible duplicates that the user confirmed are other people: created,
     /// and the confirmation audited against each case shown.
     pub another_person: BTreeSet<usize>,
-    /// The file's name as the user knows it, for the audit.
-    pub file_name: Option<String>,
 }
 
 /// Opens a caseload file with its mapping file (if any); the caller's office is every row's
@@ -386,12 +384,11 @@ pub async fn import_upload(
     caller: &Caller,
     upload_id: &str,
     mapping: Option<&str>,
-    mut options: CaseloadOptions,
+    options: CaseloadOptions,
 ) -> Result<(String, CaseloadReport)> {
     caller.require(Permission::RegisterCase)?;
     let upload = crate::imports::own_upload(state, caller, upload_id).await?;
     let reader = open(caller, homeward_tables::open(upload.content).map_err(unreadable_file)?, mapping)?;
-    options.file_name = Some(upload.file_name.clone());
     let report = import(state, caller, reader, &options).await?;
     if report.stored {
         crate::imports::forget_upload(state, upload_id).await?;

@@ -74,14 +74,13 @@ pub fn cases(
     database: &DatabaseArg,
     input: &Path,
     mapping: Option<&Path>,
-    mut options: homeward_service::caseload::CaseloadOptions,
+    options: homeward_service::caseload::CaseloadOptions,
 ) -> anyhow::Result<ExitCode> {
     use homeward_service::caseload::{self, Outcome as CaseOutcome};
     let file = std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
     let mapping = mapping
         .map(|m| std::fs::read_to_string(m).with_context(|| format!("cannot read {}", m.display())))
         .transpose()?;
-    options.file_name = input.file_name().and_then(|n| n.to_str()).map(str::to_string);
     block_on(async {
         let store = database.open().await?;
         let services = database.services(&store).await?;
