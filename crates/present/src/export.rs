@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 
 use homeward_service::exports::{ExportPage, ExportSummary, Part};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::i18n::Catalogue;
 
@@ -115,16 +115,25 @@ impl Export {
     pub fn add(&mut self, page: ExportPage) -> Result<(), ExportError> {
         for (part, rows) in page.parts {
             let Some(g) = self.parts.iter_mut().find(|g| g.part == part) else { continue };
+            let mut flat = Vec::new();
+            let mut line: Vec<(usize, String)> = Vec::new();
             for row in rows {
-                let mut flat = Map::new();
+                flat.clear();
                 flatten("", &row, &mut flat);
-                for key in flat.keys() {
-                    if !g.known.contains_key(key) {
-                        g.known.insert(key.clone(), g.columns.len());
-                        g.columns.push(key.clone());
-                    }
+                line.clear();
+                // Kept as (column, cell) pairs: the column's number, not its name, on each line.
+                for (key, cell) in flat.drain(..) {
+                    let column = match g.known.get(&key) {
+                        Some(c) => *c,
+                        None => {
+                            g.known.insert(key.clone(), g.columns.len());
+                            g.columns.push(key);
+                            g.columns.len() - 1
+                        }
+                    };
+                    line.push((column, cell));
                 }
-                serde_json::to_writer(&mut g.rows, &flat)?;
+                serde_json::to_writer(&mut g.rows, &line)?;
                 g.rows.write_all(b"\n")?;
                 g.count += 1;
             }
@@ -273,18 +282,28 @@ fn about_lines(t: &Catalogue, summary: &ExportSummary, about: &About) -> Vec<Str
 /// A column written: a field of the rows, or the label of a coded field.
 struct Column {
     field: String,
+    /// The field's number among the part's gathered columns (`None`: no row has it).
+    index: Option<usize>,
     header: String,
-    /// For a label column: the messages' prefix (`status`, `sex`) of the codes it names.
-    labels: Option<String>,
+    /// For a label column: the messages' prefix (`status`, `sex`) of the codes it names, and the
+    /// labels found so far by code.
+    labels: Option<(String, std::cell::RefCell<HashMap<String, String>>)>,
 }
 
 impl Column {
-    fn cell(&self, t: &Catalogue, row: &Map<String, Value>) -> String {
-        let value = row.get(&self.field).and_then(Value::as_str).unwrap_or("");
+    fn new(field: &str, index: Option<usize>, header: String, labels: Option<String>) -> Column {
+        let labels = labels.map(|prefix| (prefix, std::cell::RefCell::new(HashMap::new())));
+        Column { field: field.to_string(), index, header, labels }
+    }
+
+    fn cell(&self, t: &Catalogue, row: &[Option<String>]) -> String {
+        let value = self.index.and_then(|i| row.get(i)).and_then(Option::as_deref).unwrap_or("");
         match &self.labels {
-            Some(prefix) if !value.is_empty() => {
-                value.split("; ").map(|code| t.named(prefix, code)).collect::<Vec<_>>().join("; ")
-            }
+            Some((prefix, known)) if !value.is_empty() => known
+                .borrow_mut()
+                .entry(value.to_string())
+                .or_insert_with(|| value.split("; ").map(|code| t.named(prefix, code)).collect::<Vec<_>>().join("; "))
+                .clone(),
             Some(_) => String::new(),
             None => value.to_string(),
         }
@@ -304,9 +323,10 @@ impl Column {
 /// The columns that say which row it is, first (the others keep their order: by name).
 const FIRST: &[&str] = &["id", "case_id", "case_number", "plan_id", "component", "given_name", "family_name"];
 
-fn ordered(fields: &[String]) -> Vec<String> {
-    let mut ordered = fields.to_vec();
-    ordered.sort_by_key(|f| FIRST.iter().position(|first| first == f).unwrap_or(FIRST.len()));
+/// The fields' numbers in the order they are written.
+fn ordered(fields: &[String]) -> Vec<usize> {
+    let mut ordered: Vec<usize> = (0..fields.len()).collect();
+    ordered.sort_by_key(|i| FIRST.iter().position(|first| *first == fields[*i]).unwrap_or(FIRST.len()));
     ordered
 }
 
@@ -316,12 +336,13 @@ fn with_labels(part: &Part, fields: &[String]) -> Vec<Column> {
     if fields.is_empty() {
         // No row: the columns that would name one, so an empty part still reads as a table.
         let names: &[&str] = if *part == Part::Cases { &["id"] } else { &["id", "case_id"] };
-        return names.iter().map(|n| Column { field: n.to_string(), header: n.to_string(), labels: None }).collect();
+        return names.iter().map(|n| Column::new(n, None, n.to_string(), None)).collect();
     }
-    for field in &ordered(fields) {
-        columns.push(Column { field: field.clone(), header: field.clone(), labels: None });
+    for i in ordered(fields) {
+        let field = &fields[i];
+        columns.push(Column::new(field, Some(i), field.clone(), None));
         if let Some(prefix) = label_prefix(part, field) {
-            columns.push(Column { field: field.clone(), header: format!("{field}_label"), labels: Some(prefix) });
+            columns.push(Column::new(field, Some(i), format!("{field}_label"), Some(prefix)));
         }
     }
     columns
@@ -347,15 +368,25 @@ fn label_prefix(part: &Part, field: &str) -> Option<String> {
     matches!(def.kind, crate::forms::FieldType::Choice | crate::forms::FieldType::Choices).then(|| def.labels.clone())
 }
 
-/// The gathered rows of a part, read back one at a time.
-fn rows_of(g: &Gathered) -> Result<impl Iterator<Item = Result<Map<String, Value>, ExportError>>, ExportError> {
+/// The gathered rows of a part, read back one at a time, each as its cells by column number.
+fn rows_of(g: &Gathered) -> Result<impl Iterator<Item = Result<Vec<Option<String>>, ExportError>>, ExportError> {
+    let width = g.columns.len();
     let lines = BufReader::new(File::open(&g.path)?).lines();
-    Ok(lines.map(|line| Ok(serde_json::from_str(&line?)?)))
+    Ok(lines.map(move |line| {
+        let pairs: Vec<(usize, String)> = serde_json::from_str(&line?)?;
+        let mut row = vec![None; width];
+        for (column, cell) in pairs {
+            if let Some(slot) = row.get_mut(column) {
+                *slot = Some(cell);
+            }
+        }
+        Ok(row)
+    }))
 }
 
 /// `value` flattened into `out` as text cells: objects by dotted keys, a list of plain values
 /// as one cell (`a; b`), a list of objects as its JSON.
-fn flatten(prefix: &str, value: &Value, out: &mut Map<String, Value>) {
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
     let text = |v: &Value| -> Option<String> {
         match v {
             Value::Null => None,
@@ -375,15 +406,13 @@ fn flatten(prefix: &str, value: &Value, out: &mut Map<String, Value>) {
         Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
             if !items.is_empty() {
                 let cell: Vec<String> = items.iter().filter_map(text).collect();
-                out.insert(prefix.to_string(), Value::String(cell.join("; ")));
+                out.push((prefix.to_string(), cell.join("; ")));
             }
         }
-        Value::Array(_) => {
-            out.insert(prefix.to_string(), Value::String(value.to_string()));
-        }
+        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
         plain => {
             if let Some(cell) = text(plain) {
-                out.insert(prefix.to_string(), Value::String(cell));
+                out.push((prefix.to_string(), cell));
             }
         }
     }
@@ -462,15 +491,14 @@ mod tests {
 
     #[test]
     fn rows_are_flattened_into_text_cells() {
-        let mut out = Map::new();
+        let mut out = Vec::new();
         let row = serde_json::json!({
             "id": "c1", "age": 31, "open": true, "gone": null,
             "profile": {"province": "Dakar", "languages": ["wolof", "français"]},
             "history": [{"state": "sent"}], "none": []
         });
         flatten("", &row, &mut out);
-        let cells: BTreeMap<String, String> =
-            out.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
+        let cells: BTreeMap<String, String> = out.into_iter().collect();
         let expected: BTreeMap<String, String> = [
             ("id", "c1"),
             ("age", "31"),
@@ -489,7 +517,7 @@ mod tests {
     fn the_columns_that_say_which_row_it_is_come_first() {
         let fields: Vec<String> =
             ["age", "case_id", "family_name", "id", "case_number", "status"].map(String::from).to_vec();
-        let ordered: Vec<String> = ordered(&fields);
+        let ordered: Vec<&str> = ordered(&fields).into_iter().map(|i| fields[i].as_str()).collect();
         assert_eq!(ordered, ["id", "case_id", "case_number", "family_name", "age", "status"]);
     }
 
