@@ -170,4 +170,15 @@ async fn the_workbook_is_in_the_users_language_and_runs_no_cell(t: &TestApp) {
     let status_label =
         header.iter().position(|h| h.starts_with("Statut") && h.contains("libellé")).expect("the status label");
     assert_eq!(cases[1][status_label][0], "accueil", "the label in French");
+
+    // The M&E officer's workbook, read by openpyxl: every case, no identity, no record.
+    let me = t.user("me_all", "me_officer", None, "").await;
+    let (_, _, xlsx) = download(t, &me, "xlsx").await;
+    std::fs::write(&path, &xlsx).unwrap();
+    let out = homeward_test_support::python_script("scripts/oracles/xlsx_cells.py", &[path.as_os_str()]).unwrap();
+    let sheets: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = sheets.to_string();
+    assert!(!text.contains("Awa") && !text.contains("HYPERLINK") && !text.contains("221 77"), "pseudonymised: {text}");
+    assert!(!sheets.as_object().unwrap().contains_key("Household members"), "no record identifies");
+    assert_eq!(sheets["Cases"].as_array().unwrap().len(), 3, "the header and both offices' cases");
 }
