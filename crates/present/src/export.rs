@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 
+use homeward_domain::records::RecordKind;
 use homeward_service::exports::{ExportPage, ExportSummary, Part};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde_json::Value;
@@ -355,6 +356,14 @@ fn label_prefix(part: &Part, field: &str) -> Option<String> {
         (Part::Cases, "sex") | (Part::Packets, "sex") => Some("sex"),
         (Part::Cases, "latest_band") => Some("band"),
         (Part::Surveys, band) if band.ends_with("_band") => Some("band"),
+        (Part::Surveys, "phase") => Some("phase"),
+        (Part::Records(RecordKind::Consent), "purpose") => Some("purpose"),
+        (Part::Records(RecordKind::Consent), "method") => Some("method"),
+        (Part::Records(RecordKind::FollowUp), "mode") => Some("mode"),
+        (Part::Records(RecordKind::FollowUp), "kind") => Some("kind"),
+        (Part::PlanComponents, "dimension") => Some("dimension"),
+        (Part::PlanComponents, "level") => Some("level"),
+        (Part::PlanComponents, "modality") => Some("plan_modality"),
         (Part::Referrals | Part::Packets, "state") => Some("referral_state"),
         (Part::Plans, "state") => Some("plan_state"),
         _ => None,
