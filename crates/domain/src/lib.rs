@@ -22,6 +22,7 @@ pub mod access;
 pub mod account;
 pub mod case;
 pub mod closure;
+pub mod community;
 pub mod consent;
 pub mod feasibility;
 pub mod ids;

@@ -1,0 +1,17 @@
+//! The community level of the integrated approach (handbook Module 3): community profiles and
+//! community-based reintegration projects, screened against Table 3.2 before approval, with their
+//! participants and ledger. The catalogue of approaches, activities and criteria is data.
+
+pub mod catalogue;
+pub mod profile;
+pub mod project;
+
+pub use catalogue::{CriterionKind, ProjectCatalogue};
+pub use profile::CommunityProfile;
+pub use project::{
+    AgeGroup, CriterionAnswer, LedgerKind, LedgerLine, NewParticipant, PROJECT, ParticipantKind, ProjectAction,
+    ProjectProposal, ProjectState, Screening, check_approval,
+};
+
+#[cfg(test)]
+mod tests;
