@@ -66,6 +66,10 @@ id_types!(
     ReferralId,
     /// A provider of the service directory.
     ProviderId,
+    /// A community of return and its profile.
+    CommunityId,
+    /// A community-based reintegration project.
+    ProjectId,
 );
 
 #[cfg(test)]

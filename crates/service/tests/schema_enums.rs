@@ -50,6 +50,10 @@ async fn every_state_column_allows_exactly_the_codes_names() {
         ("survey_results", "composite_band", bands),
         ("plans", "state", names(PlanState::ALL)),
         ("referrals", "state", names(ReferralState::ALL)),
+        ("community_projects", "state", names(homeward_domain::community::ProjectState::ALL)),
+        ("community_projects", "dimension", names(homeward_domain::feasibility::Dimension::ALL)),
+        ("project_participants", "kind", names(homeward_domain::community::ParticipantKind::ALL)),
+        ("project_ledger", "kind", names(homeward_domain::community::LedgerKind::ALL)),
     ];
     for (table, column, names) in expected {
         assert_eq!(allowed(table, column), names, "{table}.{column}");

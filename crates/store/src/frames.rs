@@ -231,3 +231,71 @@ pub struct SubmissionRow {
     pub submitted_at: Option<String>,
     pub imported_by: String,
 }
+
+/// A community and its profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommunityRow {
+    pub id: homeward_domain::ids::CommunityId,
+    pub office: String,
+    pub name: String,
+    pub country: String,
+    /// JSON of `homeward_domain::community::CommunityProfile`.
+    pub profile: String,
+    pub assessed_on: NaiveDate,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A community-based reintegration project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectRow {
+    pub id: homeward_domain::ids::ProjectId,
+    pub community_id: homeward_domain::ids::CommunityId,
+    pub office: String,
+    pub title: String,
+    pub approach: String,
+    pub activity: String,
+    pub dimension: homeward_domain::feasibility::Dimension,
+    pub state: homeward_domain::community::ProjectState,
+    /// JSON of `homeward_domain::community::ProjectProposal`.
+    pub proposal: String,
+    /// JSON of `homeward_domain::community::Screening`, once screened.
+    pub screening: Option<String>,
+    /// Why it was approved although it meets a negative criterion.
+    pub justification: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Someone taking part in a project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParticipantRow {
+    pub id: String,
+    pub project_id: homeward_domain::ids::ProjectId,
+    pub kind: homeward_domain::community::ParticipantKind,
+    pub case_id: Option<CaseId>,
+    /// JSON of `homeward_domain::community::NewParticipant`.
+    pub participant: String,
+    pub joined_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// A line of a project's ledger, in minor units of its currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerRow {
+    pub id: String,
+    pub project_id: homeward_domain::ids::ProjectId,
+    pub kind: homeward_domain::community::LedgerKind,
+    pub date: NaiveDate,
+    pub currency: String,
+    pub amount_minor: i64,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}

@@ -317,6 +317,10 @@ impl Store {
             "imports",
             "import_rows",
             "import_uploads",
+            "communities",
+            "community_projects",
+            "project_participants",
+            "project_ledger",
             "grant_requests",
         ];
         if !TABLES.contains(&table) {

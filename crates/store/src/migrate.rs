@@ -32,6 +32,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     },
     migration(7, "submissions", include_str!("../migrations/sqlite/0007_submissions.sql")),
     migration(8, "import_log", include_str!("../migrations/sqlite/0008_import_log.sql")),
+    migration(9, "communities", include_str!("../migrations/sqlite/0009_communities.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -43,6 +44,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(6, "search_words", include_str!("../migrations/postgres/0006_search_words.sql")),
     migration(7, "submissions", include_str!("../migrations/postgres/0007_submissions.sql")),
     migration(8, "import_log", include_str!("../migrations/postgres/0008_import_log.sql")),
+    migration(9, "communities", include_str!("../migrations/postgres/0009_communities.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

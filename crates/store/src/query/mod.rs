@@ -2,6 +2,7 @@
 //! transaction: the caller decides what commits together.
 
 pub mod cases;
+pub mod communities;
 pub mod facts;
 pub mod grants;
 pub mod idempotency;

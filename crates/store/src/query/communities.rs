@@ -1,0 +1,255 @@
+//! Communities and their projects: profiles, projects, participants, ledger lines.
+
+use homeward_domain::ids::{CaseId, CommunityId, ProjectId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_day};
+use crate::frames::{CommunityRow, LedgerRow, ParticipantRow, ProjectRow};
+use crate::{Result, Tx, check_updated};
+
+const COMMUNITY: &str = "id, office, name, country, profile, assessed_on, version, created_at, created_by, updated_at";
+
+fn community_row(r: &AnyRow) -> Result<CommunityRow> {
+    Ok(CommunityRow {
+        id: CommunityId::new(r.try_get::<String, _>(0)?),
+        office: r.try_get(1)?,
+        name: r.try_get(2)?,
+        country: r.try_get(3)?,
+        profile: r.try_get(4)?,
+        assessed_on: day(r, 5, "assessed_on")?,
+        version: r.try_get(6)?,
+        created_at: instant(r, 7, "created_at")?,
+        created_by: r.try_get(8)?,
+        updated_at: instant(r, 9, "updated_at")?,
+    })
+}
+
+pub async fn insert_community(tx: &mut Tx, c: &CommunityRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO communities ({COMMUNITY}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+        .bind(c.id.as_str())
+        .bind(&c.office)
+        .bind(&c.name)
+        .bind(&c.country)
+        .bind(&c.profile)
+        .bind(day_text(c.assessed_on))
+        .bind(c.version)
+        .bind(instant_text(&c.created_at))
+        .bind(&c.created_by)
+        .bind(instant_text(&c.updated_at))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Writes the profile of `c` if its version is still `expected`; bumps the version.
+pub async fn update_community(tx: &mut Tx, c: &CommunityRow, expected: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE communities SET office = $1, name = $2, country = $3, profile = $4, assessed_on = $5, \
+         version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+    )
+    .bind(&c.office)
+    .bind(&c.name)
+    .bind(&c.country)
+    .bind(&c.profile)
+    .bind(day_text(c.assessed_on))
+    .bind(instant_text(&c.updated_at))
+    .bind(c.id.as_str())
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    check_updated(tx, "communities", &c.id, r.rows_affected()).await?;
+    Ok(expected + 1)
+}
+
+pub async fn community(conn: &mut AnyConnection, id: &str) -> Result<Option<CommunityRow>> {
+    let r =
+        sqlx::query(safe!("SELECT {COMMUNITY} FROM communities WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    r.as_ref().map(community_row).transpose()
+}
+
+/// The communities of `office` (every office's for `None`), by name.
+pub async fn communities(conn: &mut AnyConnection, office: Option<&str>) -> Result<Vec<CommunityRow>> {
+    let rows = match office {
+        Some(office) => {
+            sqlx::query(safe!("SELECT {COMMUNITY} FROM communities WHERE office = $1 ORDER BY name, id"))
+                .bind(office)
+                .fetch_all(conn)
+                .await?
+        }
+        None => sqlx::query(safe!("SELECT {COMMUNITY} FROM communities ORDER BY name, id")).fetch_all(conn).await?,
+    };
+    rows.iter().map(community_row).collect()
+}
+
+const PROJECT: &str = "id, community_id, office, title, approach, activity, dimension, state, proposal, screening, \
+    justification, started_on, version, created_at, created_by, updated_at";
+
+fn project_row(r: &AnyRow) -> Result<ProjectRow> {
+    Ok(ProjectRow {
+        id: ProjectId::new(r.try_get::<String, _>(0)?),
+        community_id: CommunityId::new(r.try_get::<String, _>(1)?),
+        office: r.try_get(2)?,
+        title: r.try_get(3)?,
+        approach: r.try_get(4)?,
+        activity: r.try_get(5)?,
+        dimension: named(r, 6, "dimension")?,
+        state: named(r, 7, "project state")?,
+        proposal: r.try_get(8)?,
+        screening: r.try_get(9)?,
+        justification: r.try_get(10)?,
+        started_on: optional_day(r, 11, "started_on")?,
+        version: r.try_get(12)?,
+        created_at: instant(r, 13, "created_at")?,
+        created_by: r.try_get(14)?,
+        updated_at: instant(r, 15, "updated_at")?,
+    })
+}
+
+pub async fn insert_project(tx: &mut Tx, p: &ProjectRow) -> Result<()> {
+    sqlx::query(safe!(
+        "INSERT INTO community_projects ({PROJECT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         $14, $15, $16)"
+    ))
+    .bind(p.id.as_str())
+    .bind(p.community_id.as_str())
+    .bind(&p.office)
+    .bind(&p.title)
+    .bind(&p.approach)
+    .bind(&p.activity)
+    .bind(p.dimension.stored())
+    .bind(p.state.stored())
+    .bind(&p.proposal)
+    .bind(p.screening.as_deref())
+    .bind(p.justification.as_deref())
+    .bind(p.started_on.map(day_text))
+    .bind(p.version)
+    .bind(instant_text(&p.created_at))
+    .bind(&p.created_by)
+    .bind(instant_text(&p.updated_at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes what changes in a project (state, screening, justification, start) if its version is
+/// still `expected`; bumps the version.
+pub async fn update_project(tx: &mut Tx, p: &ProjectRow, expected: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE community_projects SET state = $1, screening = $2, justification = $3, started_on = $4, \
+         version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
+    )
+    .bind(p.state.stored())
+    .bind(p.screening.as_deref())
+    .bind(p.justification.as_deref())
+    .bind(p.started_on.map(day_text))
+    .bind(instant_text(&p.updated_at))
+    .bind(p.id.as_str())
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    check_updated(tx, "community_projects", &p.id, r.rows_affected()).await?;
+    Ok(expected + 1)
+}
+
+pub async fn project(conn: &mut AnyConnection, id: &str) -> Result<Option<ProjectRow>> {
+    let r = sqlx::query(safe!("SELECT {PROJECT} FROM community_projects WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(project_row).transpose()
+}
+
+/// The projects of `office` (every office's for `None`), newest first.
+pub async fn projects(conn: &mut AnyConnection, office: Option<&str>) -> Result<Vec<ProjectRow>> {
+    let rows = match office {
+        Some(office) => {
+            sqlx::query(safe!("SELECT {PROJECT} FROM community_projects WHERE office = $1 ORDER BY id DESC"))
+                .bind(office)
+                .fetch_all(conn)
+                .await?
+        }
+        None => sqlx::query(safe!("SELECT {PROJECT} FROM community_projects ORDER BY id DESC")).fetch_all(conn).await?,
+    };
+    rows.iter().map(project_row).collect()
+}
+
+const PARTICIPANT: &str = "id, project_id, kind, case_id, participant, joined_on, created_at, created_by";
+
+fn participant(r: &AnyRow) -> Result<ParticipantRow> {
+    Ok(ParticipantRow {
+        id: r.try_get(0)?,
+        project_id: ProjectId::new(r.try_get::<String, _>(1)?),
+        kind: named(r, 2, "participant kind")?,
+        case_id: r.try_get::<Option<String>, _>(3)?.map(CaseId::new),
+        participant: r.try_get(4)?,
+        joined_on: day(r, 5, "joined_on")?,
+        created_at: instant(r, 6, "created_at")?,
+        created_by: r.try_get(7)?,
+    })
+}
+
+pub async fn insert_participant(tx: &mut Tx, p: &ParticipantRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO project_participants ({PARTICIPANT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+        .bind(&p.id)
+        .bind(p.project_id.as_str())
+        .bind(p.kind.stored())
+        .bind(p.case_id.as_ref().map(|c| c.as_str()))
+        .bind(&p.participant)
+        .bind(day_text(p.joined_on))
+        .bind(instant_text(&p.created_at))
+        .bind(&p.created_by)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn participants(conn: &mut AnyConnection, project_id: &str) -> Result<Vec<ParticipantRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {PARTICIPANT} FROM project_participants WHERE project_id = $1 ORDER BY joined_on, id"
+    ))
+    .bind(project_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(participant).collect()
+}
+
+const LEDGER: &str = "id, project_id, kind, entry_date, currency, amount_minor, description, created_at, created_by";
+
+fn ledger(r: &AnyRow) -> Result<LedgerRow> {
+    Ok(LedgerRow {
+        id: r.try_get(0)?,
+        project_id: ProjectId::new(r.try_get::<String, _>(1)?),
+        kind: named(r, 2, "ledger kind")?,
+        date: day(r, 3, "entry_date")?,
+        currency: r.try_get(4)?,
+        amount_minor: r.try_get(5)?,
+        description: r.try_get(6)?,
+        created_at: instant(r, 7, "created_at")?,
+        created_by: r.try_get(8)?,
+    })
+}
+
+pub async fn insert_ledger(tx: &mut Tx, l: &LedgerRow) -> Result<()> {
+    sqlx::query(safe!("INSERT INTO project_ledger ({LEDGER}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+        .bind(&l.id)
+        .bind(l.project_id.as_str())
+        .bind(l.kind.stored())
+        .bind(day_text(l.date))
+        .bind(&l.currency)
+        .bind(l.amount_minor)
+        .bind(&l.description)
+        .bind(instant_text(&l.created_at))
+        .bind(&l.created_by)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn ledger_lines(conn: &mut AnyConnection, project_id: &str) -> Result<Vec<LedgerRow>> {
+    let rows = sqlx::query(safe!("SELECT {LEDGER} FROM project_ledger WHERE project_id = $1 ORDER BY entry_date, id"))
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(ledger).collect()
+}
