@@ -66,6 +66,10 @@ named_enum! {
         ReviewOverrides = "review_overrides",
         /// Merge a case registered twice into the other.
         MergeCases = "merge_cases",
+        /// See community profiles and community-based projects (handbook Module 3).
+        ReadCommunity = "read_community",
+        /// Record community profiles; propose, screen, approve and run community projects.
+        ManageCommunity = "manage_community",
     }
 }
 
@@ -86,12 +90,16 @@ const CASE_WORK: &[Permission] = &[
     P::FollowUp,
 ];
 
+/// The community level's work (Module 3).
+const COMMUNITY_WORK: &[Permission] = &[P::ReadCommunity, P::ManageCommunity];
+
 impl Role {
     /// Whether the role may do it. The table of roles, which the role x endpoint tests read.
     pub fn may(self, permission: Permission) -> bool {
         match self {
             Role::Admin => {
                 CASE_WORK.contains(&permission)
+                    || COMMUNITY_WORK.contains(&permission)
                     || matches!(
                         permission,
                         P::ManageProviders | P::ManageUsers | P::ReadAudit | P::ReviewOverrides | P::MergeCases
@@ -99,13 +107,22 @@ impl Role {
             }
             Role::Supervisor => {
                 CASE_WORK.contains(&permission)
+                    || COMMUNITY_WORK.contains(&permission)
                     || matches!(permission, P::ManageProviders | P::ReviewOverrides | P::MergeCases)
             }
-            Role::CaseManager => CASE_WORK.contains(&permission),
+            Role::CaseManager => CASE_WORK.contains(&permission) || COMMUNITY_WORK.contains(&permission),
             Role::Counsellor => {
-                matches!(permission, P::ReadCases | P::SearchByName | P::RecordAssessment | P::TakeSurvey | P::FollowUp)
+                matches!(
+                    permission,
+                    P::ReadCases
+                        | P::SearchByName
+                        | P::RecordAssessment
+                        | P::TakeSurvey
+                        | P::FollowUp
+                        | P::ReadCommunity
+                )
             }
-            Role::MeOfficer => matches!(permission, P::ReadCases | P::TakeSurvey),
+            Role::MeOfficer => matches!(permission, P::ReadCases | P::TakeSurvey | P::ReadCommunity),
             Role::Partner => permission == P::HandleReferralPackets,
         }
     }

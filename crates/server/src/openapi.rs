@@ -6,8 +6,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{
-    analyses, cases, catalogue, exports, health, indicators, packets, plans, providers, records, referrals, session,
-    surveys, users,
+    analyses, cases, catalogue, communities, exports, health, indicators, packets, plans, providers, records,
+    referrals, session, surveys, users,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,9 @@ use crate::http::{
         analyses::regression,
         cases::worklist, cases::duplicates, cases::register_confirmed, cases::register, cases::list, cases::read, cases::update, cases::transition, cases::merge, cases::own_file, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid, exports::cases,
+        communities::create, communities::list, communities::read, communities::update, communities::propose,
+        communities::list_projects, communities::read_project, communities::screen, communities::step,
+        communities::add_participant, communities::participants, communities::add_ledger_line, communities::ledger,
         surveys::take, surveys::list, surveys::read, surveys::import,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,
         referrals::propose, referrals::list, referrals::read, referrals::step, referrals::overrides,

@@ -120,6 +120,59 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/feasibility-grid".into(), None, P::ReadCases, false),
         // An export: what a role may read of the cases; a partner's holds its packets only.
         e("GET", "/api/v1/exports/cases?format=zip".into(), None, P::ReadCases, false),
+        // The community level: profiles and projects (none exists: allowed roles get 404 or 422).
+        e("POST", "/api/v1/communities".into(), Some(community()), P::ManageCommunity, false),
+        e("GET", "/api/v1/communities".into(), None, P::ReadCommunity, false),
+        e("GET", "/api/v1/communities/none".into(), None, P::ReadCommunity, false),
+        e(
+            "PUT",
+            "/api/v1/communities/none".into(),
+            Some(json!({"version": 1, "profile": community()})),
+            P::ManageCommunity,
+            false,
+        ),
+        e(
+            "POST",
+            "/api/v1/community-projects".into(),
+            Some(json!({"community_id": "none", "title": "Market garden", "approach": "collective_returnee",
+                "activity": "collective_income_generating", "description": "x"})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("GET", "/api/v1/community-projects".into(), None, P::ReadCommunity, false),
+        e("GET", "/api/v1/community-projects/none".into(), None, P::ReadCommunity, false),
+        e(
+            "PUT",
+            "/api/v1/community-projects/none/screening".into(),
+            Some(json!({"version": 1, "screening": {"answers": []}})),
+            P::ManageCommunity,
+            false,
+        ),
+        e(
+            "POST",
+            "/api/v1/community-projects/none/moves".into(),
+            Some(json!({"action": "approve", "version": 1})),
+            P::ManageCommunity,
+            false,
+        ),
+        e(
+            "POST",
+            "/api/v1/community-projects/none/participants".into(),
+            Some(json!({"kind": "community_member", "name": "Ndeye", "sex": "female", "age_group": "25_34",
+                "role": "member", "joined_on": "2026-02-02"})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("GET", "/api/v1/community-projects/none/participants".into(), None, P::ReadCommunity, false),
+        e(
+            "POST",
+            "/api/v1/community-projects/none/ledger".into(),
+            Some(json!({"kind": "planned", "date": "2026-02-02", "amount": {"amount": "10", "currency": "XOF"},
+                "description": "seeds"})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("GET", "/api/v1/community-projects/none/ledger".into(), None, P::ReadCommunity, false),
         e(
             "POST",
             format!("{c}/surveys"),
@@ -293,7 +346,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 91, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 104, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
@@ -512,4 +565,9 @@ async fn an_administrator_manages_accounts_and_each_user_their_language(t: &Test
         ],
         "every change of the account is audited, newest first"
     );
+}
+
+/// A community's profile as the API takes it.
+fn community() -> Value {
+    json!({"name": "Pikine", "office": "dakar", "country": "SN", "sources": "focus groups", "assessed_on": "2026-01-10"})
 }

@@ -20,6 +20,8 @@ pub mod auth;
 pub mod caseload;
 pub mod cases;
 pub mod catalogue;
+pub mod communities;
+pub mod community_projects;
 pub(crate) mod consents;
 pub mod duplicates;
 pub mod error;

@@ -268,18 +268,25 @@ pub fn totals(amounts: impl IntoIterator<Item = Money>) -> Vec<(Currency, Option
     sums
 }
 
-impl fmt::Display for Money {
-    /// `12.50 EUR`, `12 XOF`, `-1.005 KWD`: plain digits; locales format for people.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Money {
+    /// The amount with its currency's decimals and without its code (`12.50`, `12`, `-1.005`).
+    pub fn amount_text(&self) -> String {
         let places = u32::from(self.currency.minor_units);
         let scale = 10u64.pow(places);
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
         if places == 0 {
-            write!(f, "{sign}{abs} {}", self.currency)
+            format!("{sign}{abs}")
         } else {
-            write!(f, "{sign}{}.{:0width$} {}", abs / scale, abs % scale, self.currency, width = places as usize)
+            format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = places as usize)
         }
+    }
+}
+
+impl fmt::Display for Money {
+    /// `12.50 EUR`, `12 XOF`, `-1.005 KWD`: plain digits; locales format for people.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount_text(), self.currency)
     }
 }
 

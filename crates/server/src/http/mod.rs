@@ -5,6 +5,7 @@
 pub mod analyses;
 pub mod cases;
 pub mod catalogue;
+pub mod communities;
 pub mod exports;
 pub mod health;
 pub mod indicators;
@@ -52,6 +53,17 @@ pub fn routes() -> Router<Services> {
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/own-file", get(cases::own_file))
         .route("/exports/cases", get(exports::cases))
+        .route("/communities", get(communities::list).post(communities::create))
+        .route("/communities/{id}", get(communities::read).put(communities::update))
+        .route("/community-projects", get(communities::list_projects).post(communities::propose))
+        .route("/community-projects/{id}", get(communities::read_project))
+        .route("/community-projects/{id}/screening", put(communities::screen))
+        .route("/community-projects/{id}/moves", post(communities::step))
+        .route(
+            "/community-projects/{id}/participants",
+            get(communities::participants).post(communities::add_participant),
+        )
+        .route("/community-projects/{id}/ledger", get(communities::ledger).post(communities::add_ledger_line))
         .route("/cases/{id}/audit", get(cases::access_log))
         .route("/cases/{id}/due-dates", get(catalogue::due_dates))
         .route("/feasibility-grid", get(catalogue::grid))

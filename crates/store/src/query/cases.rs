@@ -142,6 +142,18 @@ pub async fn holding_terms(conn: &mut AnyConnection, terms: &[&str]) -> Result<V
     super::rows_for_ids(conn, select, terms, found).await
 }
 
+/// The cases of `office` whose profile names a community of return (at most 2,000, newest
+/// first): a community's page matches the name itself, folded.
+pub async fn with_community(conn: &mut AnyConnection, office: &str) -> Result<Vec<CaseRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {COLUMNS} FROM cases WHERE office = $1 AND profile LIKE '%\"community\":\"%' ORDER BY id DESC LIMIT 2000"
+    ))
+    .bind(office)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(row).collect()
+}
+
 /// The cases whose ids are `ids`.
 pub async fn by_ids(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<CaseRow>> {
     super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id IN ("), ids, row).await
