@@ -78,7 +78,17 @@ impl FormDef {
 }
 
 /// The forms that make values other than records kept on a case.
-const OTHER_FORMS: &[&str] = &["closure", "attestation", "account", "account_change", "provider"];
+const OTHER_FORMS: &[&str] = &[
+    "closure",
+    "attestation",
+    "account",
+    "account_change",
+    "provider",
+    "community",
+    "community_project",
+    "project_member",
+    "project_ledger",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

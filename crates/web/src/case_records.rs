@@ -403,6 +403,19 @@ mod tests {
                 assert!(t.has(&form.title), "{code}: no title {}", form.title);
                 for f in &form.fields {
                     assert!(t.has(&label_key(&f.name)), "{code}: no label {}", label_key(&f.name));
+                    // A project's approach and activity are labelled from their catalogue
+                    // (data/programme/community-projects.toml), whose ids they must be.
+                    let catalogue = homeward_domain::community::ProjectCatalogue::builtin();
+                    let from_catalogue = match (form.name.as_str(), f.name.as_str()) {
+                        ("community_project", "approach") => Some(&catalogue.approaches),
+                        ("community_project", "activity") => Some(&catalogue.activities),
+                        _ => None,
+                    };
+                    if let Some(entries) = from_catalogue {
+                        let ids: Vec<&String> = entries.iter().map(|e| &e.id).collect();
+                        assert_eq!(f.options.iter().collect::<Vec<_>>(), ids, "{}: the catalogue's ids", f.name);
+                        continue;
+                    }
                     for o in &f.options {
                         assert!(t.has(&format!("{}_{o}", f.labels)), "{code}: no message {}_{o}", f.labels);
                     }

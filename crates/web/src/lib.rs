@@ -17,6 +17,7 @@ mod caseload;
 mod caseload_import;
 mod closure;
 mod collect;
+mod communities;
 mod compress;
 mod consents;
 mod dashboard;
@@ -113,6 +114,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .merge(imports::routes())
         .merge(caseload_import::routes())
         .merge(exports::routes())
+        .merge(communities::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

@@ -1662,6 +1662,110 @@ async fn the_export_page_says_what_it_holds_and_downloads_it() {
     assert_eq!(b.get("/exports/cases.pdf", &moussa).await.status, StatusCode::NOT_FOUND);
 }
 
+/// A French case manager records a community (a missing field said at its input), proposes a
+/// project from its page, screens it with a negative criterion met, is refused approval without a
+/// justification (said in French), approves it with one, adds a returnee of the community and a
+/// member of the community, and budgets and spends; the M&E officer reads it without names.
+#[tokio::test]
+async fn a_community_project_is_run_from_the_web_app() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "fr").await;
+    b.user("moussa", "me_officer", None, "en").await;
+    let body = r#"{"given_name":"Awa","family_name":"Ba","sex":"female","date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar","profile":{"community":"Pikine"}}"#;
+    let page = api_post(&b, "fatou", "/api/v1/cases", body.to_string()).await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    let fatou = b.sign_in("fatou").await;
+    assert!(b.get("/", &fatou).await.body.contains("id=\"communities-link\""), "linked from the caseload");
+    let list = b.get("/communities", &fatou).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let csrf = hidden(&list.body, "csrf");
+    let missing = b
+        .post_form(
+            "/communities",
+            &fatou,
+            &format!("csrf={csrf}&name=Pikine&office=dakar&country=SN&assessed_on=2026-01-10"),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("id=\"sources-error\""), "the missing field at its input: {}", missing.body);
+    let created = b
+        .post_form(
+            "/communities",
+            &fatou,
+            &format!("csrf={csrf}&name=Pikine&office=dakar&country=SN&sources=focus+groups&assessed_on=2026-01-10"),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let community = created.location.unwrap();
+    let page = b.get(&community, &fatou).await;
+    assert!(page.body.contains("id=\"community-returnees\"") && page.body.contains("Awa Ba"), "{}", page.body);
+    assert!(
+        page.body.contains("Intégration de personnes de retour dans un projet existant"),
+        "the catalogue in French"
+    );
+    let proposed = b
+        .post_form(
+            &format!("{community}/projects"),
+            &fatou,
+            &format!("csrf={csrf}&title=Jardin&approach=new_community_project&activity=local_development_livelihood&description=un+jardin"),
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
+    let project = proposed.location.unwrap();
+    let mut screening = format!("csrf={csrf}&version=1");
+    for c in &homeward_domain::community::ProjectCatalogue::builtin().criteria {
+        let negative = c.kind == Some(homeward_domain::community::CriterionKind::Negative);
+        if !negative || c.id == "not_viable" {
+            screening.push_str(&format!("&met_{}=1", c.id));
+        }
+        screening.push_str(&format!("&reason_{}=vu", c.id));
+    }
+    let screened = b.post_form(&format!("{project}/screening"), &fatou, &screening).await;
+    assert_eq!(screened.status, StatusCode::SEE_OTHER, "{}", screened.body);
+    let refused =
+        b.post_form(&format!("{project}/moves"), &fatou, &format!("csrf={csrf}&version=2&action=approve")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("l&#39;approuver demande une justification"), "in French: {}", refused.body);
+    let approved = b
+        .post_form(
+            &format!("{project}/moves"),
+            &fatou,
+            &format!("csrf={csrf}&version=2&action=approve&justification=revu"),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let page = b.get(&project, &fatou).await;
+    assert!(page.body.contains("<dd id=\"project-state\">approuvé</dd>"), "{}", page.body);
+    let case_id = page.body.split("<option value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let joined = b
+        .post_form(
+            &format!("{project}/participants"),
+            &fatou,
+            &format!("csrf={csrf}&case_id={case_id}&returnee_role=membre"),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    let member = format!("csrf={csrf}&name=Ndeye+Faye&sex=female&age_group=35_49&role=animatrice&joined_on=2026-02-01");
+    assert_eq!(b.post_form(&format!("{project}/participants"), &fatou, &member).await.status, StatusCode::SEE_OTHER);
+    for (kind, amount) in [("planned", "500000"), ("spent", "125000")] {
+        let line = format!(
+            "csrf={csrf}&kind={kind}&date=2026-02-15&amount.amount={amount}&amount.currency=XOF&description=semences"
+        );
+        assert_eq!(b.post_form(&format!("{project}/ledger"), &fatou, &line).await.status, StatusCode::SEE_OTHER);
+    }
+    let page = b.get(&project, &fatou).await;
+    let counts = page.body.split("id=\"participant-counts\">").nth(1).unwrap().split("</p>").next().unwrap();
+    assert!(counts.contains("Personnes de retour: 1") && counts.contains("Membres de la communauté: 1"), "{counts}");
+    let totals = page.body.split("id=\"ledger-totals\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(totals.contains(">500000<") && totals.contains(">125000<") && totals.contains(">375000<"), "{totals}");
+
+    let moussa = b.sign_in("moussa").await;
+    let theirs = b.get(&project, &moussa).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.body.contains("Awa") && !theirs.body.contains("Ndeye"), "no names for the M&E officer");
+    assert!(!theirs.body.contains("id=\"member-form\""), "read only");
+}
+
 /// How each sheet of a workbook prints (openpyxl): orientation, paper, fit, repeated rows, footer.
 async fn print_setup(b: &Browser, cookie: &str, path: &str) -> Option<serde_json::Value> {
     read_workbook(b, cookie, path, None, "scripts/oracles/xlsx_print.py").await
