@@ -990,6 +990,66 @@ test("a case manager on a 360 px phone imports a caseload sheet (check first, th
   await page.close();
 });
 
+test("a case manager in French on a 360 px phone records a community and runs a project through its screening", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto(`${base}/sign-in`);
+  await page.locator('nav.languages a[lang="fr"]').click();
+  await page.getByLabel("Nom d'utilisateur").fill("fatou");
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  try {
+    await page.locator("#communities-link").click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Communautés" }).waitFor());
+    await fitsWidth(page, "the communities");
+    await accessible(page, "communautés (fr, 360 px)");
+    const name = `Guédiawaye ${Date.now().toString(36)}`;
+    await page.locator("#community-form").getByLabel(/^Nom/).fill(name);
+    await page.getByRole("button", { name: "Enregistrer la communauté" }).click();
+    await page.waitForSelector("#sources-error");
+    await accessible(page, "communauté refusée (fr, 360 px)");
+    await page.locator("#sources").fill("deux groupes de discussion");
+    await page.getByRole("button", { name: "Enregistrer la communauté" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name }).waitFor());
+    await fitsWidth(page, "a community");
+    await accessible(page, "une communauté (fr, 360 px)");
+    const proposal = page.locator("#project-form");
+    await proposal.getByLabel(/^Titre/).fill("Jardin maraîcher");
+    await proposal.getByLabel(/^Approche/).selectOption("new_community_project");
+    await proposal.getByLabel(/^Activité/).selectOption("local_development_livelihood");
+    await proposal.getByLabel(/^Description/).fill("Un jardin partagé et son irrigation");
+    await page.getByRole("button", { name: "Proposer un projet" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Jardin maraîcher" }).waitFor());
+    await fitsWidth(page, "a project");
+    await accessible(page, "un projet (fr, 360 px)");
+    const reasons = page.locator("#screening-form input[name^=reason_]");
+    for (let i = 0; i < await reasons.count(); i++) await reasons.nth(i).fill("vu en groupe de discussion");
+    await page.locator("#met_not_viable").check();
+    await page.getByRole("button", { name: "Enregistrer l'examen" }).click();
+    await page.getByRole("button", { name: "Approuver" }).click();
+    assert.match(await page.locator("p.error[role=alert]").first().innerText(), /justification/);
+    await page.getByLabel(/^Justification/).fill("viabilité revue avec la chambre d'agriculture");
+    await page.getByRole("button", { name: "Approuver" }).click();
+    assert.equal(await page.locator("#project-state").innerText(), "approuvé");
+    const member = page.locator("#member-form");
+    await member.getByLabel(/^Nom/).fill("Ndeye Faye");
+    await member.getByLabel(/^Sexe/).selectOption("female");
+    await member.getByLabel(/^Tranche d'âge/).selectOption("35_49");
+    await member.getByLabel(/^Rôle/).fill("animatrice");
+    await page.locator("#member-form").getByRole("button", { name: "Ajouter" }).click();
+    assert.match(await page.locator("#participant-counts").innerText(), /Membres de la communauté\s*:?\s*1/);
+    await fitsWidth(page, "a project with its people");
+    await accessible(page, "un projet approuvé (fr, 360 px)");
+    await shoot(page, "phone-community-project-fr");
+  } finally {
+    await page.goto(`${base}/settings`);
+    await page.getByLabel("Langue des pages").selectOption("en");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+  }
+  await page.close();
+});
+
 test("a returnee's own file opens from the case, reads well and passes axe", async () => {
   const page = await context.newPage();
   await signIn(page, "fatou");
