@@ -14,11 +14,20 @@ use crate::summary::{Suppressed, suppression};
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Measure {
-    ScoreAtLeast { score: Score, threshold: f64 },
-    Referred { services: Vec<String> },
-    PlanWithin { months: u32 },
+    ScoreAtLeast {
+        score: Score,
+        threshold: f64,
+    },
+    Referred {
+        services: Vec<String>,
+    },
+    PlanWithin {
+        months: u32,
+    },
     ReferralsCompleted,
     UnmetNeeds,
+    /// Share of community members answering a project's satisfaction survey who are satisfied.
+    CommunitySatisfaction,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -144,6 +153,16 @@ pub struct UnmetNeedFact {
     pub date: NaiveDate,
 }
 
+/// A community member's answer to a project's satisfaction survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SatisfactionFact {
+    pub date: NaiveDate,
+    pub sex: String,
+    /// An age within the member's age group (the groups are the returnees' age groups).
+    pub age: u32,
+    pub satisfied: bool,
+}
+
 /// Everything the indicators are computed from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
@@ -151,6 +170,7 @@ pub struct Facts {
     pub surveys: Vec<SurveyFact>,
     pub referrals: Vec<ReferralFact>,
     pub unmet_needs: Vec<UnmetNeedFact>,
+    pub satisfaction: Vec<SatisfactionFact>,
 }
 
 /// One figure: how many count among how many (a count has no denominator).
@@ -258,7 +278,7 @@ fn population<'f>(ind: &Indicator, facts: &'f Facts, from: NaiveDate, to: NaiveD
                 (c, c.plan_agreed_on.zip(due).is_some_and(|(agreed, due)| agreed <= due))
             })
             .collect(),
-        Measure::ReferralsCompleted | Measure::UnmetNeeds => vec![],
+        Measure::ReferralsCompleted | Measure::UnmetNeeds | Measure::CommunitySatisfaction => vec![],
     }
 }
 
@@ -289,6 +309,24 @@ pub fn compute(
     let within = |d: NaiveDate| from <= d && d <= to;
     let cases: BTreeMap<&str, &CaseFact> =
         facts.cases.iter().filter(|c| !c.id.is_empty()).map(|c| (c.id.as_str(), c)).collect();
+    // Respondents stand as people with their sex and age group, broken down as returnees are.
+    let respondents: Vec<(CaseFact, bool)> = facts
+        .satisfaction
+        .iter()
+        .filter(|a| within(a.date))
+        .map(|a| {
+            let person = CaseFact {
+                id: String::new(),
+                sex: a.sex.clone(),
+                age_at_return: a.age,
+                date_of_return: a.date,
+                plan_agreed_on: None,
+                vulnerable: false,
+                count: 1,
+            };
+            (person, a.satisfied)
+        })
+        .collect();
     framework
         .iter()
         .map(|ind| {
@@ -306,6 +344,7 @@ pub fn compute(
                     .filter(|u| within(u.date))
                     .filter_map(|u| Some((*cases.get(u.case_id.as_str())?, true)))
                     .collect(),
+                Measure::CommunitySatisfaction => respondents.iter().map(|(p, yes)| (p, *yes)).collect(),
                 _ => population(ind, facts, from, to),
             };
             let is_count = matches!(ind.measure, Measure::UnmetNeeds);
@@ -407,7 +446,8 @@ mod tests {
                 "referred_psychosocial",
                 "plan_within_a_month",
                 "referrals_completed",
-                "unmet_needs"
+                "unmet_needs",
+                "community_satisfaction"
             ]
         );
         assert_eq!(framework[0].disaggregate, [Breakdown::Sex, Breakdown::AgeGroup, Breakdown::Vulnerability]);
@@ -458,6 +498,12 @@ mod tests {
                 },
             ],
             unmet_needs: vec![UnmetNeedFact { case_id: "c".into(), date: day("2026-02-10") }],
+            satisfaction: vec![
+                SatisfactionFact { date: day("2026-05-01"), sex: "female".into(), age: 40, satisfied: true },
+                SatisfactionFact { date: day("2026-05-02"), sex: "female".into(), age: 20, satisfied: true },
+                SatisfactionFact { date: day("2026-05-03"), sex: "male".into(), age: 60, satisfied: false },
+                SatisfactionFact { date: day("2025-05-03"), sex: "male".into(), age: 60, satisfied: true }, // before
+            ],
         };
         let results = compute(&framework, &facts, day("2026-01-01"), day("2026-06-30"), 1);
         let by_id = |id: &str| results.iter().find(|r| r.id == id).unwrap();
@@ -473,6 +519,14 @@ mod tests {
         assert_eq!((completed.overall.count, completed.overall.of), (Some(1), Some(2)));
         let unmet = by_id("unmet_needs");
         assert_eq!((unmet.overall.count, unmet.overall.of, unmet.unit), (Some(1), None, "count"));
+        // Two of the three community members who answered in the period are satisfied; the
+        // target is half of them (handbook line 8975).
+        let satisfied = by_id("community_satisfaction");
+        assert_eq!((satisfied.overall.count, satisfied.overall.of), (Some(2), Some(3)));
+        assert!((satisfied.progress.unwrap() - (2.0 / 3.0) / 0.5).abs() < 1e-12);
+        let groups: Vec<(&str, Option<usize>)> =
+            satisfied.breakdowns["age_group"].iter().map(|f| (f.group.as_str(), f.count)).collect();
+        assert_eq!(groups, [("18-24", Some(1)), ("35-49", Some(1)), ("50+", Some(0))]);
     }
 
     #[test]

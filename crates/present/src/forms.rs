@@ -88,6 +88,7 @@ const OTHER_FORMS: &[&str] = &[
     "community_project",
     "project_member",
     "project_ledger",
+    "project_satisfaction",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -31,6 +31,7 @@ use crate::http::{
         communities::create, communities::list, communities::read, communities::update, communities::propose,
         communities::list_projects, communities::read_project, communities::screen, communities::step,
         communities::add_participant, communities::participants, communities::add_ledger_line, communities::ledger,
+        communities::record_satisfaction, communities::satisfaction,
         surveys::take, surveys::list, surveys::read, surveys::import,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,
         referrals::propose, referrals::list, referrals::read, referrals::step, referrals::overrides,

@@ -175,6 +175,15 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/community-projects/none/ledger".into(), None, P::ReadCommunity, false),
         e(
             "POST",
+            "/api/v1/community-projects/none/satisfaction".into(),
+            Some(json!({"respondent": "community_member", "sex": "female", "age_group": "25_34", "date": "2026-06-01",
+                "satisfied": true})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("GET", "/api/v1/community-projects/none/satisfaction".into(), None, P::ReadCommunity, false),
+        e(
+            "POST",
             format!("{c}/surveys"),
             Some(json!({"phase": "baseline", "date": "2026-02-10", "consent": "yes", "answers": best_answers()})),
             P::TakeSurvey,
@@ -346,7 +355,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 104, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 106, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -124,6 +124,33 @@ async fn a_community_project_goes_from_proposal_to_completion_with_its_screening
     let (status, started) =
         t.post(&cm, &format!("{path}/moves"), json!({"action": "start", "version": 3, "on": "2026-02-01"})).await;
     assert_eq!((status, started["started_on"].as_str()), (StatusCode::OK, Some("2026-02-01")), "{started}");
+    // The satisfaction survey, months after the start, into the community indicator: two of the
+    // three community members satisfied (a returnee's answer is kept, not counted there).
+    let answer = |respondent: &str, sex: &str, age: &str, satisfied: bool| json!({"respondent": respondent, "sex": sex, "age_group": age, "date": "2026-06-15", "satisfied": satisfied});
+    for a in [
+        answer("community_member", "female", "35_49", true),
+        answer("community_member", "male", "18_24", true),
+        answer("community_member", "female", "50_plus", false),
+        answer("returnee", "female", "25_34", false),
+    ] {
+        assert_eq!(t.post(&cm, &format!("{path}/satisfaction"), a).await.0, StatusCode::CREATED);
+    }
+    let early = json!({"respondent": "community_member", "sex": "female", "age_group": "35_49", "date": "2026-01-15", "satisfied": true});
+    let (status, refused) = t.post(&cm, &format!("{path}/satisfaction"), early).await;
+    assert_eq!((status, refused["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("before")));
+    let (_, survey) = t.get(&cm, &format!("{path}/satisfaction")).await;
+    assert_eq!((survey["community_members"].as_i64(), survey["satisfied"].as_i64()), (Some(3), Some(2)));
+    let (status, indicators) = t.get(&me, "/api/v1/indicators?from=2026-01-01&to=2026-12-31&min_cell=1").await;
+    assert_eq!(status, StatusCode::OK, "{indicators}");
+    let community =
+        indicators["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "community_satisfaction").unwrap();
+    assert_eq!(
+        (community["overall"]["count"].as_i64(), community["overall"]["of"].as_i64()),
+        (Some(2), Some(3)),
+        "{community}"
+    );
+    assert_eq!(community["target"], 0.5);
+
     let (status, _) = t.post(&cm, &format!("{path}/moves"), json!({"action": "complete", "version": 4})).await;
     assert_eq!(status, StatusCode::OK);
     let late = json!({"kind": "community_member", "name": "X", "sex": "male", "age_group": "50_plus", "role": "member", "joined_on": "2026-02-01"});

@@ -514,3 +514,82 @@ fn ledger_of(rows: &[LedgerRow]) -> Result<Ledger> {
         .collect();
     Ok(Ledger { lines, totals })
 }
+
+/// A project's participant satisfaction survey: its answers and how many are satisfied.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Satisfaction {
+    pub answers: Vec<homeward_domain::community::SatisfactionAnswer>,
+    /// Community members who answered, and of them the satisfied (the community indicator's
+    /// count); returnees' answers are kept but not in these counts.
+    pub community_members: usize,
+    pub satisfied: usize,
+}
+
+/// Records an answer to a project's participant satisfaction survey (4 to 6 months after it
+/// starts, handbook lines 8930-8975); not before the project started, nor ahead of today.
+pub async fn record_satisfaction(
+    state: &Services,
+    caller: &Caller,
+    project_id: &str,
+    answer: homeward_domain::community::SatisfactionAnswer,
+) -> Result<Satisfaction> {
+    caller.require(Permission::ManageCommunity)?;
+    let mut tx = state.store.begin().await?;
+    let project = in_scope(&mut tx, caller, project_id).await?;
+    answer.validate(project.started_on).map_err(ServiceError::invalid)?;
+    if answer.date > homeward_store::today() {
+        let problem = homeward_domain::problem!(
+            "in_the_future",
+            "{date} is after today ({today}): it takes effect once recorded",
+            date = answer.date,
+            today = homeward_store::today()
+        );
+        return Err(ServiceError::problem("date", problem));
+    }
+    let row = homeward_store::frames::SatisfactionRow {
+        id: new_id(),
+        project_id: project.id.clone(),
+        respondent: answer.respondent,
+        sex: answer.sex,
+        age_group: answer.age_group,
+        answered_on: answer.date,
+        satisfied: answer.satisfied,
+        comment: answer.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
+        created_at: now(),
+        created_by: caller.username.clone(),
+    };
+    communities::insert_satisfaction(&mut tx, &row).await?;
+    let e = entry(caller, "create", "project_satisfaction", &row.id, None, &["satisfied"]);
+    store_audit::append(&mut tx, &state.audit_key, &[e]).await?;
+    let rows = communities::satisfaction_of(&mut tx, project_id).await?;
+    homeward_store::commit(tx).await?;
+    Ok(satisfaction_of(rows))
+}
+
+/// A project's participant satisfaction survey.
+pub async fn satisfaction(state: &Services, caller: &Caller, project_id: &str) -> Result<Satisfaction> {
+    caller.require(Permission::ReadCommunity)?;
+    let mut conn = state.store.read().await?;
+    in_scope(&mut conn, caller, project_id).await?;
+    let rows = communities::satisfaction_of(&mut conn, project_id).await?;
+    Ok(satisfaction_of(rows))
+}
+
+fn satisfaction_of(rows: Vec<homeward_store::frames::SatisfactionRow>) -> Satisfaction {
+    let members = || rows.iter().filter(|r| r.respondent == ParticipantKind::CommunityMember);
+    Satisfaction {
+        community_members: members().count(),
+        satisfied: members().filter(|r| r.satisfied).count(),
+        answers: rows
+            .iter()
+            .map(|r| homeward_domain::community::SatisfactionAnswer {
+                respondent: r.respondent,
+                sex: r.sex,
+                age_group: r.age_group,
+                date: r.answered_on,
+                satisfied: r.satisfied,
+                comment: r.comment.clone(),
+            })
+            .collect(),
+    }
+}

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use homeward_analytics::indicators::{
-    self, CaseFact, Facts, Indicator, IndicatorResult, ReferralFact, SurveyFact, UnmetNeedFact,
+    self, CaseFact, Facts, Indicator, IndicatorResult, ReferralFact, SatisfactionFact, SurveyFact, UnmetNeedFact,
 };
 use std::collections::HashMap;
 
@@ -79,6 +79,7 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
     let surveys = facts::scored_with_cases(&mut conn, &profile, &scope).await?;
     let referrals = facts::referrals(&mut conn, &scope).await?;
     let unmet = facts::records_of_kind(&mut conn, "unmet_need", &scope, true).await?;
+    let satisfaction = homeward_store::query::communities::satisfaction_in(&mut conn, scope.office, from, to).await?;
     drop(conn);
     let mut counted: HashMap<(Sex, u32, NaiveDate), usize> =
         groups.into_iter().map(|g| ((g.sex, g.age_at_return, g.date_of_return), g.count as usize)).collect();
@@ -136,6 +137,17 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
         unmet_needs: unmet
             .into_iter()
             .filter_map(|(case_id, date, _)| Some(UnmetNeedFact { case_id, date: date? }))
+            .collect(),
+        // The community indicator counts the members of the community who answered.
+        satisfaction: satisfaction
+            .into_iter()
+            .filter(|a| a.respondent == homeward_domain::community::ParticipantKind::CommunityMember)
+            .map(|a| SatisfactionFact {
+                date: a.answered_on,
+                sex: a.sex.name().to_string(),
+                age: a.age_group.representative_age(),
+                satisfied: a.satisfied,
+            })
             .collect(),
     })
 }

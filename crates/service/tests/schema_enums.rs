@@ -54,6 +54,9 @@ async fn every_state_column_allows_exactly_the_codes_names() {
         ("community_projects", "dimension", names(homeward_domain::feasibility::Dimension::ALL)),
         ("project_participants", "kind", names(homeward_domain::community::ParticipantKind::ALL)),
         ("project_ledger", "kind", names(homeward_domain::community::LedgerKind::ALL)),
+        ("project_satisfaction", "respondent", names(homeward_domain::community::ParticipantKind::ALL)),
+        ("project_satisfaction", "sex", names(Sex::ALL)),
+        ("project_satisfaction", "age_group", names(homeward_domain::community::AgeGroup::ALL)),
     ];
     for (table, column, names) in expected {
         assert_eq!(allowed(table, column), names, "{table}.{column}");

@@ -35,6 +35,7 @@ stored_by_name!(
     homeward_domain::access::Role,
     homeward_domain::access::Section,
     homeward_domain::case::CaseState,
+    homeward_domain::community::AgeGroup,
     homeward_domain::community::LedgerKind,
     homeward_domain::community::ParticipantKind,
     homeward_domain::community::ProjectState,

@@ -299,3 +299,18 @@ pub struct LedgerRow {
     pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
+
+/// An answer to a project's participant satisfaction survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SatisfactionRow {
+    pub id: String,
+    pub project_id: homeward_domain::ids::ProjectId,
+    pub respondent: homeward_domain::community::ParticipantKind,
+    pub sex: Sex,
+    pub age_group: homeward_domain::community::AgeGroup,
+    pub answered_on: NaiveDate,
+    pub satisfied: bool,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}

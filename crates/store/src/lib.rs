@@ -321,6 +321,7 @@ impl Store {
             "community_projects",
             "project_participants",
             "project_ledger",
+            "project_satisfaction",
             "grant_requests",
         ];
         if !TABLES.contains(&table) {

@@ -37,6 +37,7 @@ pub fn routes() -> Router<Services> {
         .route("/community-projects/{id}/moves", post(step))
         .route("/community-projects/{id}/participants", post(add_participant))
         .route("/community-projects/{id}/ledger", post(add_line))
+        .route("/community-projects/{id}/satisfaction", post(add_answer))
 }
 
 #[derive(Template)]
@@ -243,8 +244,11 @@ struct ProjectPage<'a> {
     /// Returnees of the community who are not yet taking part: case id and name.
     returnees: Vec<(String, String)>,
     ledger: Ledger,
+    satisfaction: projects::Satisfaction,
     member_form: Option<FormBlock>,
     ledger_form: Option<FormBlock>,
+    /// Once the project runs: the satisfaction survey's form.
+    satisfaction_form: Option<FormBlock>,
     /// Problems of the screening, the moves or a participant, said above the forms.
     problems: Vec<String>,
     may_manage: bool,
@@ -262,19 +266,21 @@ struct Again<'a> {
     screening: Option<&'a Typed>,
     member: Option<&'a Typed>,
     ledger: Option<&'a Typed>,
+    satisfaction: Option<&'a Typed>,
     errors: Vec<FieldError>,
 }
 
 async fn project_page(state: &Services, session: &Session, id: &str, again: Again<'_>) -> Response {
     let t = catalogue(&session.caller.language);
     let caller = &session.caller;
-    let (project, participants, ledger) = match (
+    let (project, participants, ledger, satisfaction) = match (
         projects::read(state, caller, id).await,
         projects::participants(state, caller, id).await,
         projects::ledger(state, caller, id).await,
+        projects::satisfaction(state, caller, id).await,
     ) {
-        (Ok(p), Ok(people), Ok(l)) => (p, people, l),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refusal(t, e),
+        (Ok(p), Ok(people), Ok(l), Ok(s)) => (p, people, l, s),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return refusal(t, e),
     };
     let community = communities::read(state, caller, &project.community_id).await.ok();
     let catalogue = ProjectCatalogue::builtin();
@@ -319,7 +325,10 @@ async fn project_page(state: &Services, session: &Session, id: &str, again: Agai
         ledger,
         member_form: (may_manage && open).then(|| block(t, session, "project_member", again.member, errors)),
         ledger_form: (may_manage && open).then(|| block(t, session, "project_ledger", again.ledger, errors)),
-        problems: if again.member.is_some() || again.ledger.is_some() {
+        satisfaction_form: (may_manage && project.started_on.is_some())
+            .then(|| block(t, session, "project_satisfaction", again.satisfaction, errors)),
+        satisfaction,
+        problems: if again.member.is_some() || again.ledger.is_some() || again.satisfaction.is_some() {
             Vec::new()
         } else {
             errors.iter().map(|e| t.field_problem(e)).collect()
@@ -448,6 +457,32 @@ pub async fn add_line(
         Err(e) => {
             again(e, |errors| {
                 project_page(&state, &session, &id, Again { ledger: Some(&typed), errors, ..Again::default() })
+            })
+            .await
+        }
+    }
+}
+
+/// `POST /community-projects/{id}/satisfaction`: an answer to the participant satisfaction survey.
+pub async fn add_answer(
+    State(state): State<Services>,
+    session: Session,
+    Path(id): Path<String>,
+    Posted(typed): Posted,
+) -> Response {
+    let answer =
+        match read::<homeward_domain::community::SatisfactionAnswer>(forms::named("project_satisfaction"), &typed) {
+            Ok(a) => a,
+            Err(errors) => {
+                let again = Again { satisfaction: Some(&typed), errors, ..Again::default() };
+                return project_page(&state, &session, &id, again).await;
+            }
+        };
+    match projects::record_satisfaction(&state, &session.caller, &id, answer).await {
+        Ok(_) => Redirect::to(&format!("/community-projects/{id}#satisfaction")).into_response(),
+        Err(e) => {
+            again(e, |errors| {
+                project_page(&state, &session, &id, Again { satisfaction: Some(&typed), errors, ..Again::default() })
             })
             .await
         }

@@ -1759,6 +1759,31 @@ async fn a_community_project_is_run_from_the_web_app() {
     let totals = page.body.split("id=\"ledger-totals\"").nth(1).unwrap().split("</table>").next().unwrap();
     assert!(totals.contains(">500000<") && totals.contains(">125000<") && totals.contains(">375000<"), "{totals}");
 
+    // Started, then the satisfaction survey (a missing age group said at its field).
+    let started =
+        b.post_form(&format!("{project}/moves"), &fatou, &format!("csrf={csrf}&version=3&action=start")).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let incomplete = b
+        .post_form(
+            &format!("{project}/satisfaction"),
+            &fatou,
+            &format!(
+                "csrf={csrf}&respondent=community_member&sex=female&date={}&satisfied=on",
+                homeward_store::today()
+            ),
+        )
+        .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(incomplete.body.contains("id=\"age_group-error\""), "{}", incomplete.body);
+    let answer = format!(
+        "csrf={csrf}&respondent=community_member&sex=female&age_group=35_49&date={}&satisfied=on",
+        homeward_store::today()
+    );
+    assert_eq!(b.post_form(&format!("{project}/satisfaction"), &fatou, &answer).await.status, StatusCode::SEE_OTHER);
+    let page = b.get(&project, &fatou).await;
+    let counts = page.body.split("id=\"satisfaction-counts\">").nth(1).unwrap().split("</p>").next().unwrap();
+    assert!(counts.contains("ayant répondu: 1") && counts.contains("satisfaits: 1"), "{counts}");
+
     let moussa = b.sign_in("moussa").await;
     let theirs = b.get(&project, &moussa).await;
     assert_eq!(theirs.status, StatusCode::OK);

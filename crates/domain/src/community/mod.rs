@@ -10,7 +10,7 @@ pub use catalogue::{CriterionKind, ProjectCatalogue};
 pub use profile::CommunityProfile;
 pub use project::{
     AgeGroup, CriterionAnswer, LedgerKind, LedgerLine, NewParticipant, PROJECT, ParticipantKind, ProjectAction,
-    ProjectProposal, ProjectState, Screening, check_approval,
+    ProjectProposal, ProjectState, SatisfactionAnswer, Screening, check_approval,
 };
 
 #[cfg(test)]

@@ -184,6 +184,20 @@ named_enum! {
     }
 }
 
+impl AgeGroup {
+    /// An age within the group, to count a member of the community in the age groups the
+    /// indicators break returnees down by (the same bounds).
+    pub fn representative_age(self) -> u32 {
+        match self {
+            AgeGroup::Under18 => 17,
+            AgeGroup::From18To24 => 21,
+            AgeGroup::From25To34 => 30,
+            AgeGroup::From35To49 => 42,
+            AgeGroup::From50 => 60,
+        }
+    }
+}
+
 named_enum! {
     /// Whether a participant is a returnee (with a case) or a member of the community.
     pub enum ParticipantKind {
@@ -267,6 +281,40 @@ impl LedgerLine {
         p.plausible_date("date", self.date);
         self.amount.check(&mut p, "amount");
         p.text("description", &self.description, SHORT_TEXT);
+        p.into_result()
+    }
+}
+
+/// One answer to the participant satisfaction survey, asked 4 to 6 months after a project starts
+/// (handbook lines 8930-8975): it feeds the community indicator, the share of community members
+/// satisfied with community-based activities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SatisfactionAnswer {
+    /// Who answered: a member of the community or a returnee taking part.
+    pub respondent: ParticipantKind,
+    pub sex: Sex,
+    pub age_group: AgeGroup,
+    pub date: NaiveDate,
+    /// Satisfied with the project's activities.
+    pub satisfied: bool,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+impl SatisfactionAnswer {
+    /// Its own rules, and that it is not before the project started.
+    pub fn validate(&self, started_on: Option<NaiveDate>) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.plausible_date("date", self.date);
+        p.optional_text("comment", self.comment.as_deref(), LONG_TEXT);
+        match started_on {
+            None => p.add(
+                "date",
+                problem!("project_not_started", "the project has not started: its participants are asked once it runs"),
+            ),
+            Some(start) => p.not_before("date", self.date, "started_on", start),
+        }
         p.into_result()
     }
 }

@@ -6,11 +6,11 @@ use crate::extract::{Auth, Body};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use homeward_domain::community::{CommunityProfile, LedgerLine, NewParticipant, ProjectProposal};
+use homeward_domain::community::{CommunityProfile, LedgerLine, NewParticipant, ProjectProposal, SatisfactionAnswer};
 use homeward_service::Services;
 use homeward_service::communities::{self as community, CommunityView, ProfileCorrection};
 use homeward_service::community_projects::{
-    self as projects, Ledger, ParticipantView, Participants, ProjectStep, ProjectView, ScreeningInput,
+    self as projects, Ledger, ParticipantView, Participants, ProjectStep, ProjectView, Satisfaction, ScreeningInput,
 };
 
 /// Records a community's profile (Table 3.1).
@@ -191,4 +191,35 @@ pub async fn ledger(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Ledger>> {
     Ok(Json(projects::ledger(&state, &caller, &id).await?))
+}
+
+/// Records an answer to the project's participant satisfaction survey (4 to 6 months after its
+/// start): it feeds the community indicator.
+#[utoipa::path(post, path = "/api/v1/community-projects/{project_id}/satisfaction", operation_id = "record_satisfaction",
+    tag = "communities", params(("project_id" = String, Path)), request_body = SatisfactionAnswer,
+    responses((status = 201, body = Satisfaction), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn record_satisfaction(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    Body(answer): Body<SatisfactionAnswer>,
+) -> ApiResult<(StatusCode, Json<Satisfaction>)> {
+    Ok((StatusCode::CREATED, Json(projects::record_satisfaction(&state, &caller, &id, answer).await?)))
+}
+
+/// The project's participant satisfaction survey: its answers, and the community members satisfied.
+#[utoipa::path(get, path = "/api/v1/community-projects/{project_id}/satisfaction", operation_id = "project_satisfaction",
+    tag = "communities", params(("project_id" = String, Path)),
+    responses((status = 200, body = Satisfaction), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn satisfaction(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Satisfaction>> {
+    Ok(Json(projects::satisfaction(&state, &caller, &id).await?))
 }

@@ -64,6 +64,10 @@ pub fn routes() -> Router<Services> {
             get(communities::participants).post(communities::add_participant),
         )
         .route("/community-projects/{id}/ledger", get(communities::ledger).post(communities::add_ledger_line))
+        .route(
+            "/community-projects/{id}/satisfaction",
+            get(communities::satisfaction).post(communities::record_satisfaction),
+        )
         .route("/cases/{id}/audit", get(cases::access_log))
         .route("/cases/{id}/due-dates", get(catalogue::due_dates))
         .route("/feasibility-grid", get(catalogue::grid))

@@ -64,3 +64,21 @@ CREATE TABLE project_ledger (
     CONSTRAINT project_ledger_kind_check CHECK (kind IN ('planned', 'spent'))
 );
 CREATE INDEX project_ledger_by_project ON project_ledger (project_id, entry_date);
+CREATE TABLE project_satisfaction (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES community_projects(id),
+    respondent TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    age_group TEXT NOT NULL,
+    answered_on TEXT NOT NULL,
+    satisfied INTEGER NOT NULL,
+    comment TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CONSTRAINT project_satisfaction_respondent_check CHECK (respondent IN ('returnee', 'community_member')),
+    CONSTRAINT project_satisfaction_sex_check CHECK (sex IN ('female', 'male')),
+    CONSTRAINT project_satisfaction_age_group_check CHECK (age_group IN ('under_18', '18_24', '25_34', '35_49', '50_plus')),
+    CONSTRAINT project_satisfaction_satisfied_check CHECK (satisfied IN (0, 1))
+);
+CREATE INDEX project_satisfaction_by_project ON project_satisfaction (project_id, answered_on);
+CREATE INDEX project_satisfaction_by_date ON project_satisfaction (answered_on);

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_day};
-use crate::frames::{CommunityRow, LedgerRow, ParticipantRow, ProjectRow};
+use crate::frames::{CommunityRow, LedgerRow, ParticipantRow, ProjectRow, SatisfactionRow};
 use crate::{Result, Tx, check_updated};
 
 const COMMUNITY: &str = "id, office, name, country, profile, assessed_on, version, created_at, created_by, updated_at";
@@ -252,4 +252,74 @@ pub async fn ledger_lines(conn: &mut AnyConnection, project_id: &str) -> Result<
         .fetch_all(conn)
         .await?;
     rows.iter().map(ledger).collect()
+}
+
+const SATISFACTION: &str =
+    "id, project_id, respondent, sex, age_group, answered_on, satisfied, comment, created_at, created_by";
+
+fn satisfaction(r: &AnyRow) -> Result<SatisfactionRow> {
+    Ok(SatisfactionRow {
+        id: r.try_get(0)?,
+        project_id: ProjectId::new(r.try_get::<String, _>(1)?),
+        respondent: named(r, 2, "respondent")?,
+        sex: named(r, 3, "sex")?,
+        age_group: named(r, 4, "age_group")?,
+        answered_on: day(r, 5, "answered_on")?,
+        satisfied: r.try_get::<i64, _>(6)? == 1,
+        comment: r.try_get(7)?,
+        created_at: instant(r, 8, "created_at")?,
+        created_by: r.try_get(9)?,
+    })
+}
+
+pub async fn insert_satisfaction(tx: &mut Tx, a: &SatisfactionRow) -> Result<()> {
+    sqlx::query(safe!(
+        "INSERT INTO project_satisfaction ({SATISFACTION}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ))
+    .bind(&a.id)
+    .bind(a.project_id.as_str())
+    .bind(a.respondent.stored())
+    .bind(a.sex.stored())
+    .bind(a.age_group.stored())
+    .bind(day_text(a.answered_on))
+    .bind(i64::from(a.satisfied))
+    .bind(a.comment.as_deref())
+    .bind(instant_text(&a.created_at))
+    .bind(&a.created_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A project's satisfaction answers, oldest first.
+pub async fn satisfaction_of(conn: &mut AnyConnection, project_id: &str) -> Result<Vec<SatisfactionRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {SATISFACTION} FROM project_satisfaction WHERE project_id = $1 ORDER BY answered_on, id"
+    ))
+    .bind(project_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(satisfaction).collect()
+}
+
+/// The satisfaction answers of the projects of `office` (every office's for `None`) given from
+/// `from` to `to` (included): the community indicator's facts.
+pub async fn satisfaction_in(
+    conn: &mut AnyConnection,
+    office: Option<&str>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<SatisfactionRow>> {
+    let columns = SATISFACTION.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM project_satisfaction a JOIN community_projects p ON p.id = a.project_id \
+         WHERE a.answered_on >= $1 AND a.answered_on <= $2 AND ($3 = '' OR p.office = $3) ORDER BY a.answered_on, a.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(day_text(from))
+        .bind(day_text(to))
+        .bind(office.unwrap_or(""))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(satisfaction).collect()
 }
