@@ -62,6 +62,10 @@ pub struct Component {
     pub start: Option<NaiveDate>,
     #[serde(default)]
     pub end: Option<NaiveDate>,
+    /// The community-based project a community or collective component takes part in
+    /// (handbook 3.2.2), by its id.
+    #[serde(default)]
+    pub community_project: Option<String>,
 }
 
 /// Section 3: goods, equipment and services to buy with the grant.
@@ -183,6 +187,13 @@ impl PlanContent {
             }
             p.text(&f("description"), &c.description, LONG_TEXT);
             p.optional_text(&f("beneficiary"), c.beneficiary.as_deref(), SHORT_TEXT);
+            if c.community_project.is_some() && !matches!(c.level, Level::Community | Level::Collective) {
+                let problem = crate::problem!(
+                    "project_needs_community_level",
+                    "a community project goes with a community or collective component"
+                );
+                p.add(f("community_project"), problem);
+            }
             if let Some(cost) = &c.estimated_cost {
                 cost.check(&mut p, &f("estimated_cost"));
             }
@@ -275,7 +286,22 @@ mod tests {
             estimated_cost: None,
             start: None,
             end: None,
+            community_project: None,
         }
+    }
+
+    #[test]
+    fn only_a_community_or_collective_component_takes_part_in_a_community_project() {
+        let g = grid();
+        let first = &g.interventions[0];
+        let mut c = component(&first.id, first.dimension);
+        c.community_project = Some("p1".into());
+        let mut content = PlanContent { components: vec![c], ..PlanContent::default() };
+        let fields: Vec<String> = content.validate(&g).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert!(fields.contains(&"components[0].community_project".to_string()), "{fields:?}");
+        content.components[0].level = Level::Community;
+        let fields: Vec<String> = content.validate(&g).err().unwrap_or_default().into_iter().map(|e| e.field).collect();
+        assert!(!fields.iter().any(|f| f.contains("community_project")), "{fields:?}");
     }
 
     #[test]

@@ -105,6 +105,25 @@ async fn a_community_project_goes_from_proposal_to_completion_with_its_screening
         "{counted}"
     );
 
+    // A plan's community-level component takes part in the project; an individual one cannot.
+    let content = |level: &str, project: &str| {
+        json!({"place_of_return": "Pikine", "summary": {"economic": "Market garden"},
+            "components": [{"dimension": "economic", "level": level, "intervention": "business_start_up_grant",
+                "description": "a plot in the garden", "modality": "in_kind", "community_project": project}]})
+    };
+    let plans = format!("/api/v1/cases/{}/plans", id(&awa));
+    let (status, refused) = t.post(&cm, &plans, json!({"content": content("individual", &id(&project))})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["fields"][0]["field"], "content.components[0].community_project");
+    let (status, refused) = t.post(&cm, &plans, json!({"content": content("community", "no-such-project")})).await;
+    assert_eq!(
+        (status, refused["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("no_such_project"))
+    );
+    let (status, plan) = t.post(&cm, &plans, json!({"content": content("community", &id(&project))})).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    assert_eq!(plan["content"]["components"][0]["community_project"], id(&project));
+
     // The ledger: planned against spent, exact per currency.
     let line = |kind: &str, amount: &str| json!({"kind": kind, "date": "2026-02-15", "amount": {"amount": amount, "currency": "XOF"}, "description": "seeds"});
     assert_eq!(t.post(&cm, &format!("{path}/ledger"), line("planned", "500000")).await.0, StatusCode::CREATED);

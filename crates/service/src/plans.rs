@@ -111,12 +111,35 @@ async fn baseline(conn: &mut AnyConnection, case_id: &str, profile: &str) -> Res
         }))
 }
 
+/// A component's community project is one of the case's office, not over.
+async fn check_projects(
+    tx: &mut homeward_store::Tx,
+    case: &homeward_store::frames::CaseRow,
+    content: &homeward_domain::plan_document::PlanContent,
+) -> Result<()> {
+    for (i, c) in content.components.iter().enumerate() {
+        let Some(id) = c.community_project.as_deref() else { continue };
+        let project = homeward_store::query::communities::project(tx, id).await?;
+        let usable =
+            project.is_some_and(|p| p.office == case.office && !homeward_domain::community::PROJECT.is_final(p.state));
+        if !usable {
+            let problem = homeward_domain::problem!(
+                "no_such_project",
+                "is not a community project of the case's office still under way"
+            );
+            return Err(ServiceError::problem(&format!("content.components[{i}].community_project"), problem));
+        }
+    }
+    Ok(())
+}
+
 /// Starts the case's first plan, or a new one after the last was completed or abandoned.
 pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: PlanDraft) -> Result<PlanView> {
     caller.require(Permission::Plan)?;
     draft.content.validate(&state.grid).map_err(|e| ServiceError::invalid(prefixed("content", e)))?;
     let mut tx = state.store.begin().await?;
     let mut case = crate::case_to_change(&mut tx, caller, case_id).await?;
+    check_projects(&mut tx, &case, &draft.content).await?;
     let existing = plans::of_case(&mut tx, case_id).await?;
     if let Some(open) =
         existing.iter().find(|p| matches!(p.state, PlanState::Draft | PlanState::Agreed | PlanState::Active))
@@ -188,7 +211,8 @@ pub async fn edit(state: &Services, caller: &Caller, case_id: &str, plan_id: &st
     caller.require(Permission::Plan)?;
     edit.content.validate(&state.grid).map_err(|e| ServiceError::invalid(prefixed("content", e)))?;
     let mut tx = state.store.begin().await?;
-    crate::case_to_change(&mut tx, caller, case_id).await?;
+    let case = crate::case_to_change(&mut tx, caller, case_id).await?;
+    check_projects(&mut tx, &case, &edit.content).await?;
     let mut row = plans::get(&mut tx, case_id, plan_id).await?.ok_or(ServiceError::NotFound)?;
     if row.state != PlanState::Draft {
         return Err(ServiceError::Conflict(

@@ -48,6 +48,7 @@ pub(super) fn editor_from_content(content: &PlanContent) -> Editor {
                 currency,
                 start: c.start.map(|d| d.to_string()).unwrap_or_default(),
                 end: c.end.map(|d| d.to_string()).unwrap_or_default(),
+                community_project: c.community_project.clone().unwrap_or_default(),
             }
         })
         .collect();
@@ -109,6 +110,7 @@ pub(super) fn editor_from_typed(typed: &Typed) -> Editor {
                     currency: f("estimated_cost.currency"),
                     start: f("start"),
                     end: f("end"),
+                    community_project: f("community_project"),
                 }
             })
             .collect(),
@@ -157,9 +159,9 @@ pub(super) fn content_json(e: &Editor, grid: &FeasibilityGrid) -> (Value, BTreeM
         if let Some(cost) = money(&c.amount, &c.currency) {
             row["estimated_cost"] = cost;
         }
-        for (key, date) in [("start", &c.start), ("end", &c.end)] {
-            if !date.trim().is_empty() {
-                row[key] = trim(date).into();
+        for (key, text) in [("start", &c.start), ("end", &c.end), ("community_project", &c.community_project)] {
+            if !text.trim().is_empty() {
+                row[key] = trim(text).into();
             }
         }
         components.push(row);

@@ -54,6 +54,8 @@ pub struct ComponentRow {
     pub currency: String,
     pub start: String,
     pub end: String,
+    /// The community project a community or collective component takes part in (its id).
+    pub community_project: String,
 }
 
 /// An intervention of the grid, with its criteria and the case's latest check of them.
@@ -86,6 +88,8 @@ struct PlanPage<'a> {
     catalogue_groups: Vec<(&'static str, Vec<(String, String)>)>,
     levels: Vec<&'static str>,
     modalities: Vec<&'static str>,
+    /// The community projects of the case's office still under way: (id, title).
+    projects: Vec<(String, String)>,
     marks: Vec<&'static str>,
     components: Vec<ComponentRow>,
     goods: Vec<[String; 3]>,
@@ -182,6 +186,7 @@ async fn page(
                 currency: String::new(),
                 start: String::new(),
                 end: String::new(),
+                community_project: String::new(),
             });
         }
         editor.goods.extend((0..BLANK_ROWS + 1).map(|_| Default::default()));
@@ -213,6 +218,17 @@ async fn page(
         })
         .collect();
     let has_errors = !errors.is_empty();
+    let projects = if session.caller.access.may(Permission::ReadCommunity) {
+        homeward_service::community_projects::list(&state, &session.caller)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.office == case.office && !homeward_domain::community::PROJECT.is_final(p.state))
+            .map(|p| (p.id, p.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = PlanPage {
         t,
         session: &session,
@@ -233,6 +249,7 @@ async fn page(
         editable,
         catalogue_groups,
         levels: Level::ALL.iter().map(|l| l.name()).collect(),
+        projects,
         modalities: Modality::ALL.iter().map(|m| m.name()).collect(),
         marks: Mark::ALL.iter().map(|m| m.name()).collect(),
         goods_total: totals(t, &editor.goods),
