@@ -16,7 +16,7 @@ use super::people;
 use super::random::Random;
 
 /// The demo's data, written as JSON as a client would send it, read into the operation's input.
-fn typed<T: DeserializeOwned>(value: Value) -> anyhow::Result<T> {
+pub(super) fn typed<T: DeserializeOwned>(value: Value) -> anyhow::Result<T> {
     homeward_service::input::from_json_value(value).map_err(refused)
 }
 
@@ -27,7 +27,7 @@ async fn add<T: records::Kind>(svc: &Services, by: &Caller, case_id: &str, recor
 }
 
 /// A refusal of the services, as the command line reports it.
-fn refused(e: homeward_service::ServiceError) -> anyhow::Error {
+pub(super) fn refused(e: homeward_service::ServiceError) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
@@ -43,6 +43,7 @@ pub async fn create(svc: &Services, by: &Caller, instrument: &Instrument, count:
             .await
             .with_context(|| format!("demo case {n}"))?;
     }
+    super::communities::create(svc, by, today).await.context("demo communities")?;
     Ok(provider)
 }
 
@@ -99,13 +100,15 @@ async fn one_case(
     )
     .context("date")?;
     let office = if n.is_multiple_of(2) { "dakar" } else { random.pick(people::OFFICES) };
+    // The community of return, from the case's number (no draw: the rest of the demo stays as it was).
+    let community = if office == "dakar" { people::DAKAR_COMMUNITIES[n / 2 % 3] } else { "Mbour" };
     let case = cases::register(svc, by, typed(json!({
         "case_manager": if office == "dakar" { super::CASE_MANAGER } else { super::DEMO_USER }, "given_name": given, "family_name": random.pick(people::FAMILY), "sex": if female { "female" } else { "male" },
         "date_of_birth": born, "date_of_return": returned, "country_of_origin": "SN", "office": office,
         "schedule": if random.chance(0.1) { "trafficking" } else { "standard" },
         "profile": {"host_country": random.pick(people::HOST_COUNTRIES), "return_assistance": "assisted",
                     "return_type": if random.chance(0.8) { "voluntary" } else { "forced" },
-                    "years_abroad": 1 + random.below(10), "province": random.pick(people::PLACES),
+                    "years_abroad": 1 + random.below(10), "province": random.pick(people::PLACES), "community": community,
                     "returned_to_community_of_origin": random.chance(0.7),
                     "contacts": [format!("+221 77 {:03} {:02} {:02}", random.below(1000), random.below(100), random.below(100))],
                     "languages": ["wo", "fr"], "preferred_staff_gender": "no_preference"}

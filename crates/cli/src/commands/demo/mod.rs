@@ -7,6 +7,7 @@
 //! registrations are written in large transactions, each case audited.
 
 mod bulk;
+mod communities;
 mod flows;
 mod people;
 mod random;

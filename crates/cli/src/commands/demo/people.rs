@@ -14,6 +14,8 @@ pub const FAMILY: &[&str] =
 pub const OFFICES: &[&str] = &["dakar", "thies", "kaolack"];
 pub const HOST_COUNTRIES: &[&str] = &["MA", "LY", "NE", "DZ", "ES", "IT"];
 pub const PLACES: &[&str] = &["Dakar", "Thiès", "Kaolack", "Mbour", "Tambacounda"];
+/// The communities of return of the Dakar office's cases.
+pub const DAKAR_COMMUNITIES: &[&str] = &["Pikine", "Guédiawaye", "Rufisque"];
 
 /// Answers to every question that is asked, in the codebook's codes: a choice at random (a
 /// non-answer now and then), skip logic followed, the derived Q21 left out.
