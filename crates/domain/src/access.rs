@@ -18,6 +18,9 @@ named_enum! {
         MeOfficer = "me_officer",
         /// A service provider: only the referral packets sent to its organisation (lines 7270-7273).
         Partner = "partner",
+        /// A communications or outreach focal point: communities and their projects, no case
+        /// data (docs/domain.md section 1).
+        Outreach = "outreach",
     }
 }
 
@@ -124,6 +127,7 @@ impl Role {
             }
             Role::MeOfficer => matches!(permission, P::ReadCases | P::TakeSurvey | P::ReadCommunity),
             Role::Partner => permission == P::HandleReferralPackets,
+            Role::Outreach => COMMUNITY_WORK.contains(&permission),
         }
     }
 
@@ -134,7 +138,7 @@ impl Role {
 
     /// Whether the role sees names, dates of birth, contacts and addresses of returnees.
     pub fn sees_identities(self) -> bool {
-        !matches!(self, Role::MeOfficer | Role::Partner)
+        !matches!(self, Role::MeOfficer | Role::Partner | Role::Outreach)
     }
 
     /// Whether the role may be granted sensitive sections (those who see identities; a partner

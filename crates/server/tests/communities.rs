@@ -124,6 +124,19 @@ async fn a_community_project_goes_from_proposal_to_completion_with_its_screening
     assert_eq!(status, StatusCode::CREATED, "{plan}");
     assert_eq!(plan["content"]["components"][0]["community_project"], id(&project));
 
+    // The outreach focal point works with the community and sees no case data.
+    let outreach = t.user("outreach", "outreach", Some("dakar"), "").await;
+    let (_, theirs) = t.get(&outreach, &format!("/api/v1/communities/{community_id}")).await;
+    assert_eq!(theirs["returnees"], json!([]), "no returnee named");
+    let (_, people) = t.get(&outreach, &format!("{path}/participants")).await;
+    let named: Vec<&str> =
+        people["participants"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(named, ["Ndeye Faye"], "the community member, not the returnee: {people}");
+    assert!(people["participants"].as_array().unwrap().iter().all(|p| p["case_id"].is_null()), "{people}");
+    let by_case = json!({"kind": "returnee", "case_id": id(&awa), "role": "member", "joined_on": "2026-02-01"});
+    assert_eq!(t.post(&outreach, &format!("{path}/participants"), by_case).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(t.get(&outreach, &format!("/api/v1/cases/{}", id(&awa))).await.0, StatusCode::FORBIDDEN);
+
     // The ledger: planned against spent, exact per currency.
     let line = |kind: &str, amount: &str| json!({"kind": kind, "date": "2026-02-15", "amount": {"amount": amount, "currency": "XOF"}, "description": "seeds"});
     assert_eq!(t.post(&cm, &format!("{path}/ledger"), line("planned", "500000")).await.0, StatusCode::CREATED);

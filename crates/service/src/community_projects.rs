@@ -294,6 +294,10 @@ pub async fn add_participant(
     p: NewParticipant,
 ) -> Result<ParticipantView> {
     caller.require(Permission::ManageCommunity)?;
+    if p.kind == ParticipantKind::Returnee {
+        // A returnee is named by their case: only those who read cases may name one.
+        caller.require(Permission::ReadCases)?;
+    }
     p.validate().map_err(ServiceError::invalid)?;
     let mut tx = state.store.begin().await?;
     let project = in_scope(&mut tx, caller, project_id).await?;
@@ -345,8 +349,8 @@ pub async fn add_participant(
     })
 }
 
-/// A project's participants with their counts. Names and cases only for those who see names;
-/// the returnees listed are audited as read.
+/// A project's participants with their counts. Returnees' names and cases only for those who see
+/// names (each audited as read); community members' names also for those who run the project.
 pub async fn participants(state: &Services, caller: &Caller, project_id: &str) -> Result<Participants> {
     caller.require(Permission::ReadCommunity)?;
     let mut conn = state.store.read().await?;
@@ -356,6 +360,9 @@ pub async fn participants(state: &Services, caller: &Caller, project_id: &str) -
     let cases = homeward_store::query::cases::by_ids(&mut conn, &ids).await?;
     drop(conn);
     let names = caller.access.role.sees_identities();
+    // Members of the community are named to those who see names and to those who run the
+    // project (the outreach focal point); returnees only to those who see names.
+    let member_names = names || caller.access.may(Permission::ManageCommunity);
     let mut list = Vec::with_capacity(rows.len());
     let mut entries = Vec::new();
     for r in &rows {
@@ -371,7 +378,7 @@ pub async fn participants(state: &Services, caller: &Caller, project_id: &str) -
             case_number: case.filter(|_| names).map(|c| c.case_number.clone()),
             name: match case {
                 Some(c) => names.then(|| format!("{} {}", c.given_name, c.family_name)),
-                None => p.name.filter(|_| names),
+                None => p.name.filter(|_| member_names),
             },
             sex: case.map(|c| c.sex).or(p.sex),
             age_group: p.age_group,

@@ -33,6 +33,10 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(7, "submissions", include_str!("../migrations/sqlite/0007_submissions.sql")),
     migration(8, "import_log", include_str!("../migrations/sqlite/0008_import_log.sql")),
     migration(9, "communities", include_str!("../migrations/sqlite/0009_communities.sql")),
+    Migration {
+        rebuilds_tables: true,
+        ..migration(10, "outreach_role", include_str!("../migrations/sqlite/0010_outreach_role.sql"))
+    },
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -45,6 +49,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(7, "submissions", include_str!("../migrations/postgres/0007_submissions.sql")),
     migration(8, "import_log", include_str!("../migrations/postgres/0008_import_log.sql")),
     migration(9, "communities", include_str!("../migrations/postgres/0009_communities.sql")),
+    migration(10, "outreach_role", include_str!("../migrations/postgres/0010_outreach_role.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -103,6 +103,10 @@ pub async fn caseload(State(state): State<Services>, session: Session, Query(que
     {
         return Redirect::to("/packets").into_response();
     }
+    // An outreach focal point has no caseload either: their home is the communities.
+    if !session.caller.access.may(Permission::ReadCases) && session.caller.access.may(Permission::ReadCommunity) {
+        return Redirect::to("/communities").into_response();
+    }
     let t = catalogue(&session.caller.language);
     let status = CaseState::from_name(&query.status);
     let mine = query.mine(session.caller.access.role);

@@ -1789,6 +1789,19 @@ async fn a_community_project_is_run_from_the_web_app() {
     assert_eq!(theirs.status, StatusCode::OK);
     assert!(!theirs.body.contains("Awa") && !theirs.body.contains("Ndeye"), "no names for the M&E officer");
     assert!(!theirs.body.contains("id=\"member-form\""), "read only");
+
+    // The outreach focal point's home is the communities; they run the project without case data.
+    b.user("khady", "outreach", Some("dakar"), "en").await;
+    let khady = b.sign_in("khady").await;
+    let home = b.get("/", &khady).await;
+    assert_eq!((home.status, home.location.as_deref()), (StatusCode::SEE_OTHER, Some("/communities")));
+    let theirs = b.get(&project, &khady).await;
+    assert!(
+        theirs.body.contains("Ndeye Faye") && !theirs.body.contains("Awa"),
+        "members, not returnees: {}",
+        theirs.body
+    );
+    assert!(!theirs.body.contains("id=\"returnee-form\""), "no case to choose from");
 }
 
 /// How each sheet of a workbook prints (openpyxl): orientation, paper, fit, repeated rows, footer.
