@@ -1781,6 +1781,9 @@ async fn a_community_project_is_run_from_the_web_app() {
     );
     assert_eq!(b.post_form(&format!("{project}/satisfaction"), &fatou, &answer).await.status, StatusCode::SEE_OTHER);
     let page = b.get(&project, &fatou).await;
+    assert_eq!(page.body.matches("id=\"satisfaction-counts\"").count(), 1, "once, in the page's content");
+    let title = page.body.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+    assert!(!title.contains('<'), "a plain title: {title}");
     let counts = page.body.split("id=\"satisfaction-counts\">").nth(1).unwrap().split("</p>").next().unwrap();
     assert!(counts.contains("ayant répondu: 1") && counts.contains("satisfaits: 1"), "{counts}");
 
