@@ -53,6 +53,23 @@ async function signOut(page) {
   await page.waitForURL(`${base}/sign-in`);
 }
 
+/** Signs in as `username` with the pages in French, chosen on the sign-in page (kept for the account). */
+async function signInFrench(page, username) {
+  await page.goto(`${base}/sign-in`);
+  await page.locator('nav.languages a[lang="fr"]').click();
+  await page.getByLabel("Nom d'utilisateur").fill(username);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+/** Sets the signed-in account's language back to English. */
+async function backToEnglish(page) {
+  await page.goto(`${base}/settings`);
+  await page.getByLabel("Langue des pages").selectOption("en");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+}
+
 /** No serious or critical accessibility violation on the page. */
 async function accessible(page, name) {
   // Evaluated through the debugging protocol, which the pages' content security policy (no
@@ -465,10 +482,7 @@ test("a French walk through the same pages: the language is a user setting, and 
     await page.getByRole("link", { name: "Besoins non satisfaits" }).click();
     await accessible(page, "besoins non satisfaits (fr)");
   } finally {
-    await page.goto(`${base}/settings`);
-    await page.getByLabel("Langue des pages").selectOption("en");
-    await page.getByRole("button", { name: "Enregistrer" }).click();
-    await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+    await backToEnglish(page);
   }
   await signOut(page);
   await page.close();
@@ -592,7 +606,7 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   await page.getByLabel("From").fill("2024-01-01");
   await page.getByRole("button", { name: "Show" }).click();
   const rows = page.locator("table.indicators tbody tr");
-  assert.equal(await rows.count(), 5, "every indicator of the results framework");
+  assert.equal(await rows.count(), 6, "every indicator of the results framework");
   assert.match(await rows.first().innerText(), /composite reintegration score of 0\.5 or more[\s\S]*\d+ %/);
   assert.ok((await page.locator("svg.meter").count()) >= 4, "a bar against its target for each share");
   const styles = await page.evaluate(() => {
@@ -752,11 +766,7 @@ test("a case manager's day in French on a 360 px phone: worklist, duplicate, cor
   const page = await context.newPage();
   await page.setViewportSize({ width: 360, height: 780 });
   // The language is chosen on the sign-in page (and kept for the account: set back at the end).
-  await page.goto(`${base}/sign-in`);
-  await page.locator('nav.languages a[lang="fr"]').click();
-  await page.getByLabel("Nom d'utilisateur").fill("fatou");
-  await page.getByLabel("Mot de passe").fill(password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await signInFrench(page, "fatou");
   try {
     // The worklist: counts per kind, each item a link to where it is done.
     await assert.doesNotReject(page.getByRole("heading", { name: "Mon travail" }).waitFor());
@@ -901,10 +911,7 @@ test("a case manager's day in French on a 360 px phone: worklist, duplicate, cor
     await accessible(page, "dossier clos (fr, 360 px)");
     await shoot(page, "phone-day-closed-fr");
   } finally {
-    await page.goto(`${base}/settings`);
-    await page.getByLabel("Langue des pages").selectOption("en");
-    await page.getByRole("button", { name: "Enregistrer" }).click();
-    await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+    await backToEnglish(page);
   }
   await signOut(page);
   await page.close();
@@ -993,11 +1000,7 @@ test("a case manager on a 360 px phone imports a caseload sheet (check first, th
 test("a case manager in French on a 360 px phone records a community and runs a project through its screening", async () => {
   const page = await context.newPage();
   await page.setViewportSize({ width: 360, height: 780 });
-  await page.goto(`${base}/sign-in`);
-  await page.locator('nav.languages a[lang="fr"]').click();
-  await page.getByLabel("Nom d'utilisateur").fill("fatou");
-  await page.getByLabel("Mot de passe").fill(password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await signInFrench(page, "fatou");
   try {
     await page.locator("#communities-link").click();
     await assert.doesNotReject(page.getByRole("heading", { name: "Communautés" }).waitFor());
@@ -1041,11 +1044,14 @@ test("a case manager in French on a 360 px phone records a community and runs a 
     await fitsWidth(page, "a project with its people");
     await accessible(page, "un projet approuvé (fr, 360 px)");
     await shoot(page, "phone-community-project-fr");
+    // Printed, the page is the project's sheet: its facts, people and money, without the forms.
+    await page.emulateMedia({ media: "print" });
+    assert.ok(await page.locator("#project-facts").isVisible(), "the facts print");
+    assert.ok(await page.locator("#participant-list").isVisible(), "the participants print");
+    assert.ok(!(await page.locator("#member-form").isVisible()), "the forms do not");
+    await page.emulateMedia({ media: "screen" });
   } finally {
-    await page.goto(`${base}/settings`);
-    await page.getByLabel("Langue des pages").selectOption("en");
-    await page.getByRole("button", { name: "Enregistrer" }).click();
-    await assert.doesNotReject(page.getByRole("heading", { name: "My settings" }).waitFor());
+    await backToEnglish(page);
   }
   await page.close();
 });

@@ -562,7 +562,7 @@ async fn the_indicators_page_shows_each_indicator_against_its_target() {
     let cookie = b.sign_in("monitor").await;
     let page = b.get("/indicators?from=2026-01-01&to=2026-06-30", &cookie).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.body.matches("<svg class=\"meter\"").count(), 4, "a bar for each share: {}", page.body);
+    assert_eq!(page.body.matches("<svg class=\"meter\"").count(), 5, "a bar for each share: {}", page.body);
     assert!(
         page.body.contains("class=\"track\"/><rect x=\"2\" y=\"3\" width=\"0\""),
         "no data, an empty bar: {}",
