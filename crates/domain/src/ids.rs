@@ -70,6 +70,8 @@ id_types!(
     CommunityId,
     /// A community-based reintegration project.
     ProjectId,
+    /// A stakeholder of an office's map.
+    StakeholderId,
 );
 
 #[cfg(test)]

@@ -182,6 +182,16 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             false,
         ),
         e("GET", "/api/v1/community-projects/none/satisfaction".into(), None, P::ReadCommunity, false),
+        e("POST", "/api/v1/stakeholders".into(), Some(stakeholder()), P::ManageCommunity, false),
+        e("GET", "/api/v1/stakeholders".into(), None, P::ReadCommunity, false),
+        e("GET", "/api/v1/stakeholders/none".into(), None, P::ReadCommunity, false),
+        e(
+            "PUT",
+            "/api/v1/stakeholders/none".into(),
+            Some(json!({"version": 1, "stakeholder": stakeholder()})),
+            P::ManageCommunity,
+            false,
+        ),
         e(
             "POST",
             format!("{c}/surveys"),
@@ -355,7 +365,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 106, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 110, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
@@ -579,4 +589,11 @@ async fn an_administrator_manages_accounts_and_each_user_their_language(t: &Test
 /// A community's profile as the API takes it.
 fn community() -> Value {
     json!({"name": "Pikine", "office": "dakar", "country": "SN", "sources": "focus groups", "assessed_on": "2026-01-10"})
+}
+
+/// A stakeholder as the API takes it.
+fn stakeholder() -> Value {
+    json!({"name": "Mairie de Pikine", "office": "dakar", "category": "local_authority", "level": "local",
+        "role_and_functions": "land for community projects", "interest": "high", "influence": "high",
+        "willingness": "medium", "stance": "supporter", "mapped_on": "2026-01-10"})
 }

@@ -10,7 +10,10 @@ use homeward_domain::community::ProjectCatalogue;
 use serde_json::{Value, json};
 use support::{TestApp, id};
 
-on_both_backends!(a_community_project_goes_from_proposal_to_completion_with_its_screening_people_and_money);
+on_both_backends!(
+    a_community_project_goes_from_proposal_to_completion_with_its_screening_people_and_money,
+    an_office_maps_its_stakeholders_with_the_engagement_the_grid_proposes,
+);
 
 fn profile(name: &str, office: &str) -> Value {
     json!({"name": name, "office": office, "country": "SN", "province": "Dakar", "population": 12000,
@@ -193,4 +196,39 @@ async fn a_community_project_goes_from_proposal_to_completion_with_its_screening
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &id(&awa), 100).await.unwrap();
     assert!(log.iter().any(|e| e.entry.entity == "project_participant"), "joining is on the case's log: {log:?}");
+}
+
+async fn an_office_maps_its_stakeholders_with_the_engagement_the_grid_proposes(t: &TestApp) {
+    let cm = t.user("cm", "case_manager", Some("dakar"), "").await;
+    let me = t.user("me", "me_officer", None, "").await;
+    let elsewhere = t.user("cm_thies", "case_manager", Some("thies"), "").await;
+    let mairie = json!({"name": "Mairie de Pikine", "office": "dakar", "category": "local_authority", "level": "local",
+        "role_and_functions": "lends land to community projects; chairs the local coordination meeting",
+        "interest": "high", "influence": "high", "willingness": "medium", "stance": "supporter", "mapped_on": "2026-01-10"});
+    let (status, added) = t.post(&cm, "/api/v1/stakeholders", mairie.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["engagement"], "manage_closely", "high influence and interest: managed closely");
+    let mut chamber = mairie.clone();
+    chamber["name"] = "Chambre de commerce".into();
+    chamber["category"] = "private_sector".into();
+    chamber["interest"] = "low".into();
+    chamber["engagement"] = "keep_informed".into();
+    let (_, chosen) = t.post(&cm, "/api/v1/stakeholders", chamber).await;
+    assert_eq!(chosen["engagement"], "keep_informed", "an engagement chosen stands");
+    let mut nameless = mairie.clone();
+    nameless["name"] = " ".into();
+    let (status, refused) = t.post(&cm, "/api/v1/stakeholders", nameless).await;
+    assert_eq!((status, refused["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+    let (_, map) = t.get(&me, "/api/v1/stakeholders").await;
+    assert_eq!(map.as_array().unwrap().len(), 2, "the M&E officer reads the map");
+    assert_eq!(t.get(&elsewhere, "/api/v1/stakeholders").await.1, json!([]), "another office's map is not theirs");
+    let path = format!("/api/v1/stakeholders/{}", id(&added));
+    assert_eq!(t.get(&elsewhere, &path).await.0, StatusCode::NOT_FOUND);
+    let mut obstructing = mairie.clone();
+    obstructing["stance"] = "obstructor".into();
+    obstructing["interest"] = "low".into();
+    let (status, updated) = t.put(&cm, &path, json!({"version": 1, "stakeholder": obstructing.clone()})).await;
+    assert_eq!((status, updated["engagement"].as_str()), (StatusCode::OK, Some("keep_satisfied")), "{updated}");
+    let (status, _) = t.put(&cm, &path, json!({"version": 1, "stakeholder": obstructing})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale version");
 }

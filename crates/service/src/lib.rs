@@ -39,6 +39,7 @@ pub mod records;
 pub mod referrals;
 pub mod session;
 pub mod settings;
+pub mod stakeholders;
 pub mod surveys;
 pub mod throttle;
 pub mod users;

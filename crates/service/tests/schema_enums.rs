@@ -57,6 +57,10 @@ async fn every_state_column_allows_exactly_the_codes_names() {
         ("project_satisfaction", "respondent", names(homeward_domain::community::ParticipantKind::ALL)),
         ("project_satisfaction", "sex", names(Sex::ALL)),
         ("project_satisfaction", "age_group", names(homeward_domain::community::AgeGroup::ALL)),
+        ("stakeholders", "category", names(homeward_domain::community::StakeholderCategory::ALL)),
+        ("stakeholders", "interest", names(homeward_domain::community::Degree::ALL)),
+        ("stakeholders", "influence", names(homeward_domain::community::Degree::ALL)),
+        ("stakeholders", "stance", names(homeward_domain::community::Stance::ALL)),
     ];
     for (table, column, names) in expected {
         assert_eq!(allowed(table, column), names, "{table}.{column}");

@@ -314,3 +314,22 @@ pub struct SatisfactionRow {
     pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
+
+/// A stakeholder of an office's map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StakeholderRow {
+    pub id: homeward_domain::ids::StakeholderId,
+    pub office: String,
+    pub name: String,
+    pub category: homeward_domain::community::StakeholderCategory,
+    pub interest: homeward_domain::community::Degree,
+    pub influence: homeward_domain::community::Degree,
+    pub stance: homeward_domain::community::Stance,
+    /// JSON of `homeward_domain::community::Stakeholder`.
+    pub stakeholder: String,
+    pub mapped_on: NaiveDate,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}

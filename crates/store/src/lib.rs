@@ -322,6 +322,7 @@ impl Store {
             "project_participants",
             "project_ledger",
             "project_satisfaction",
+            "stakeholders",
             "grant_requests",
         ];
         if !TABLES.contains(&table) {

@@ -37,6 +37,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         rebuilds_tables: true,
         ..migration(10, "outreach_role", include_str!("../migrations/sqlite/0010_outreach_role.sql"))
     },
+    migration(11, "stakeholders", include_str!("../migrations/sqlite/0011_stakeholders.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -50,6 +51,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(8, "import_log", include_str!("../migrations/postgres/0008_import_log.sql")),
     migration(9, "communities", include_str!("../migrations/postgres/0009_communities.sql")),
     migration(10, "outreach_role", include_str!("../migrations/postgres/0010_outreach_role.sql")),
+    migration(11, "stakeholders", include_str!("../migrations/postgres/0011_stakeholders.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

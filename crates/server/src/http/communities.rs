@@ -6,12 +6,15 @@ use crate::extract::{Auth, Body};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use homeward_domain::community::{CommunityProfile, LedgerLine, NewParticipant, ProjectProposal, SatisfactionAnswer};
+use homeward_domain::community::{
+    CommunityProfile, LedgerLine, NewParticipant, ProjectProposal, SatisfactionAnswer, Stakeholder,
+};
 use homeward_service::Services;
 use homeward_service::communities::{self as community, CommunityView, ProfileCorrection};
 use homeward_service::community_projects::{
     self as projects, Ledger, ParticipantView, Participants, ProjectStep, ProjectView, Satisfaction, ScreeningInput,
 };
+use homeward_service::stakeholders::{self, StakeholderCorrection, StakeholderView};
 
 /// Records a community's profile (Table 3.1).
 #[utoipa::path(post, path = "/api/v1/communities", operation_id = "create_community", tag = "communities",
@@ -222,4 +225,58 @@ pub async fn satisfaction(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Satisfaction>> {
     Ok(Json(projects::satisfaction(&state, &caller, &id).await?))
+}
+
+/// Adds a stakeholder to an office's map (Table 4.1, Annex 6).
+#[utoipa::path(post, path = "/api/v1/stakeholders", operation_id = "add_stakeholder", tag = "communities",
+    request_body = Stakeholder,
+    responses((status = 201, body = StakeholderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_stakeholder(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Body(stakeholder): Body<Stakeholder>,
+) -> ApiResult<(StatusCode, Json<StakeholderView>)> {
+    Ok((StatusCode::CREATED, Json(stakeholders::create(&state, &caller, stakeholder).await?)))
+}
+
+/// The stakeholder map of the caller's offices.
+#[utoipa::path(get, path = "/api/v1/stakeholders", operation_id = "list_stakeholders", tag = "communities",
+    responses((status = 200, body = Vec<StakeholderView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_stakeholders(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+) -> ApiResult<Json<Vec<StakeholderView>>> {
+    Ok(Json(stakeholders::list(&state, &caller).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/stakeholders/{stakeholder_id}", operation_id = "read_stakeholder", tag = "communities",
+    params(("stakeholder_id" = String, Path)),
+    responses((status = 200, body = StakeholderView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn read_stakeholder(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<StakeholderView>> {
+    Ok(Json(stakeholders::read(&state, &caller, &id).await?))
+}
+
+/// Corrects a stakeholder, with the version last read.
+#[utoipa::path(put, path = "/api/v1/stakeholders/{stakeholder_id}", operation_id = "update_stakeholder", tag = "communities",
+    params(("stakeholder_id" = String, Path)), request_body = StakeholderCorrection,
+    responses((status = 200, body = StakeholderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_stakeholder(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    Body(correction): Body<StakeholderCorrection>,
+) -> ApiResult<Json<StakeholderView>> {
+    Ok(Json(stakeholders::update(&state, &caller, &id, correction).await?))
 }

@@ -64,6 +64,8 @@ pub fn routes() -> Router<Services> {
             get(communities::participants).post(communities::add_participant),
         )
         .route("/community-projects/{id}/ledger", get(communities::ledger).post(communities::add_ledger_line))
+        .route("/stakeholders", get(communities::list_stakeholders).post(communities::add_stakeholder))
+        .route("/stakeholders/{id}", get(communities::read_stakeholder).put(communities::update_stakeholder))
         .route(
             "/community-projects/{id}/satisfaction",
             get(communities::satisfaction).post(communities::record_satisfaction),

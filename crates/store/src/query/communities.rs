@@ -1,11 +1,11 @@
 //! Communities and their projects: profiles, projects, participants, ledger lines.
 
-use homeward_domain::ids::{CaseId, CommunityId, ProjectId};
+use homeward_domain::ids::{CaseId, CommunityId, ProjectId, StakeholderId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_day};
-use crate::frames::{CommunityRow, LedgerRow, ParticipantRow, ProjectRow, SatisfactionRow};
+use crate::frames::{CommunityRow, LedgerRow, ParticipantRow, ProjectRow, SatisfactionRow, StakeholderRow};
 use crate::{Result, Tx, check_updated};
 
 const COMMUNITY: &str = "id, office, name, country, profile, assessed_on, version, created_at, created_by, updated_at";
@@ -322,4 +322,87 @@ pub async fn satisfaction_in(
         .fetch_all(conn)
         .await?;
     rows.iter().map(satisfaction).collect()
+}
+
+const STAKEHOLDER: &str = "id, office, name, category, interest, influence, stance, stakeholder, mapped_on, version, created_at, created_by, updated_at";
+
+fn stakeholder(r: &AnyRow) -> Result<StakeholderRow> {
+    Ok(StakeholderRow {
+        id: StakeholderId::new(r.try_get::<String, _>(0)?),
+        office: r.try_get(1)?,
+        name: r.try_get(2)?,
+        category: named(r, 3, "stakeholder category")?,
+        interest: named(r, 4, "interest")?,
+        influence: named(r, 5, "influence")?,
+        stance: named(r, 6, "stance")?,
+        stakeholder: r.try_get(7)?,
+        mapped_on: day(r, 8, "mapped_on")?,
+        version: r.try_get(9)?,
+        created_at: instant(r, 10, "created_at")?,
+        created_by: r.try_get(11)?,
+        updated_at: instant(r, 12, "updated_at")?,
+    })
+}
+
+pub async fn insert_stakeholder(tx: &mut Tx, s: &StakeholderRow) -> Result<()> {
+    sqlx::query(safe!(
+        "INSERT INTO stakeholders ({STAKEHOLDER}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    ))
+    .bind(s.id.as_str())
+    .bind(&s.office)
+    .bind(&s.name)
+    .bind(s.category.stored())
+    .bind(s.interest.stored())
+    .bind(s.influence.stored())
+    .bind(s.stance.stored())
+    .bind(&s.stakeholder)
+    .bind(day_text(s.mapped_on))
+    .bind(s.version)
+    .bind(instant_text(&s.created_at))
+    .bind(&s.created_by)
+    .bind(instant_text(&s.updated_at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the stakeholder `s` if its version is still `expected`; bumps the version.
+pub async fn update_stakeholder(tx: &mut Tx, s: &StakeholderRow, expected: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE stakeholders SET office = $1, name = $2, category = $3, interest = $4, influence = $5, stance = $6, \
+         stakeholder = $7, mapped_on = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11",
+    )
+    .bind(&s.office)
+    .bind(&s.name)
+    .bind(s.category.stored())
+    .bind(s.interest.stored())
+    .bind(s.influence.stored())
+    .bind(s.stance.stored())
+    .bind(&s.stakeholder)
+    .bind(day_text(s.mapped_on))
+    .bind(instant_text(&s.updated_at))
+    .bind(s.id.as_str())
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    check_updated(tx, "stakeholders", &s.id, r.rows_affected()).await?;
+    Ok(expected + 1)
+}
+
+pub async fn stakeholder_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<StakeholderRow>> {
+    let r = sqlx::query(safe!("SELECT {STAKEHOLDER} FROM stakeholders WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(stakeholder).transpose()
+}
+
+/// The stakeholders of `office` (every office's for `None`), by name.
+pub async fn stakeholders(conn: &mut AnyConnection, office: Option<&str>) -> Result<Vec<StakeholderRow>> {
+    let rows =
+        sqlx::query(safe!("SELECT {STAKEHOLDER} FROM stakeholders WHERE ($1 = '' OR office = $1) ORDER BY name, id"))
+            .bind(office.unwrap_or(""))
+            .fetch_all(conn)
+            .await?;
+    rows.iter().map(stakeholder).collect()
 }
