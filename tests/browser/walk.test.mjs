@@ -668,7 +668,7 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
   const caseHref = await page.locator("table.cases a[href^='/cases/']").first().getAttribute("href");
   const pages = ["/", "/?filtered=1", caseHref, `${caseHref}/edit`, `${caseHref}/plan`, `${caseHref}/referrals`,
     `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings",
-    `${caseHref}/own-file`, "/imports", "/imports/cases", "/exports"];
+    `${caseHref}/own-file`, "/imports", "/imports/cases", "/exports", "/communities", "/stakeholders"];
   const problems = [];
   for (const path of pages) {
     await page.goto(`${base}${path}`);
@@ -1050,6 +1050,13 @@ test("a case manager in French on a 360 px phone records a community and runs a 
     assert.ok(await page.locator("#participant-list").isVisible(), "the participants print");
     assert.ok(!(await page.locator("#member-form").isVisible()), "the forms do not");
     await page.emulateMedia({ media: "screen" });
+    // The stakeholder map: a grid and its table, in French, on the phone.
+    await page.goto(`${base}/stakeholders`);
+    await assert.doesNotReject(page.getByRole("heading", { name: "Parties prenantes" }).waitFor());
+    assert.ok(await page.locator("#stakeholder-grid").isVisible() && await page.locator("#stakeholder-matrix").isVisible());
+    await fitsWidth(page, "the stakeholder map");
+    await accessible(page, "parties prenantes (fr, 360 px)");
+    await shoot(page, "phone-stakeholders-fr");
   } finally {
     await backToEnglish(page);
   }

@@ -89,6 +89,7 @@ const OTHER_FORMS: &[&str] = &[
     "project_member",
     "project_ledger",
     "project_satisfaction",
+    "stakeholder",
 ];
 
 #[derive(Debug, Deserialize)]

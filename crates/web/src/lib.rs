@@ -41,6 +41,7 @@ pub mod session;
 // by their old paths.
 pub use homeward_present::{forms, i18n};
 mod sign_in;
+mod stakeholders;
 mod survey;
 
 use axum::Router;
@@ -115,6 +116,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .merge(caseload_import::routes())
         .merge(exports::routes())
         .merge(communities::routes())
+        .merge(stakeholders::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

@@ -1807,6 +1807,45 @@ async fn a_community_project_is_run_from_the_web_app() {
     assert!(!theirs.body.contains("id=\"returnee-form\""), "no case to choose from");
 }
 
+/// A case manager maps the office's stakeholders from a form (a missing field said at its input);
+/// the map reads as a table in the user's words and as an influence by interest grid; the M&E
+/// officer reads it without the form.
+#[tokio::test]
+async fn the_stakeholder_map_is_kept_as_a_table_and_a_grid() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "fr").await;
+    b.user("moussa", "me_officer", None, "en").await;
+    let fatou = b.sign_in("fatou").await;
+    let communities = b.get("/communities", &fatou).await;
+    assert!(communities.body.contains("id=\"stakeholders-link\""), "linked from the communities");
+    let page = b.get("/stakeholders", &fatou).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = hidden(&page.body, "csrf");
+    let fields = "name=Mairie+de+Pikine&office=dakar&category=local_authority&level=local&interest=high&influence=high\
+                  &willingness=medium&stance=supporter&mapped_on=2026-01-10";
+    let missing = b.post_form("/stakeholders", &fatou, &format!("csrf={csrf}&{fields}")).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("id=\"role_and_functions-error\""), "{}", missing.body);
+    let added =
+        b.post_form("/stakeholders", &fatou, &format!("csrf={csrf}&{fields}&role_and_functions=terrains")).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = b.get("/stakeholders", &fatou).await;
+    let matrix = page.body.split("id=\"stakeholder-matrix\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(matrix.contains(">autorité locale<") && matrix.contains(">associer étroitement<"), "{matrix}");
+    let grid = page.body.split("id=\"stakeholder-grid\"").nth(1).unwrap().split("</svg>").next().unwrap();
+    assert!(
+        grid.contains("role=\"img\"") && grid.contains("aria-describedby=\"stakeholder-matrix\""),
+        "a drawing with its words"
+    );
+    assert!(
+        grid.contains(">Mairie de Pikine</text>") && grid.contains("x=\"448\""),
+        "high interest, right column: {grid}"
+    );
+    let moussa = b.sign_in("moussa").await;
+    let theirs = b.get("/stakeholders", &moussa).await;
+    assert!(theirs.body.contains("Mairie de Pikine") && !theirs.body.contains("id=\"stakeholder-form\""));
+}
+
 /// How each sheet of a workbook prints (openpyxl): orientation, paper, fit, repeated rows, footer.
 async fn print_setup(b: &Browser, cookie: &str, path: &str) -> Option<serde_json::Value> {
     read_workbook(b, cookie, path, None, "scripts/oracles/xlsx_print.py").await

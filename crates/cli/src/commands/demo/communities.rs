@@ -111,6 +111,59 @@ pub async fn create(svc: &Services, by: &Caller, today: NaiveDate) -> anyhow::Re
         "justification": "women-only sessions added at the focus group's request; the gender plan follows in a month"});
     projects::step(svc, by, &peers.id, typed(approve)?).await.map_err(refused)?;
 
+    // The Dakar office's stakeholder map.
+    for (name, category, level, interest, influence, stance, role) in [
+        (
+            "Mairie de Pikine",
+            "local_authority",
+            "local",
+            "high",
+            "high",
+            "supporter",
+            "lends land to community projects; chairs the coordination meeting",
+        ),
+        (
+            "Ministère des Sénégalais de l'extérieur",
+            "line_ministry",
+            "national",
+            "high",
+            "high",
+            "supporter",
+            "national reintegration policy; the returnee desk",
+        ),
+        (
+            "Chambre de commerce de Dakar",
+            "private_sector",
+            "local",
+            "low",
+            "high",
+            "neutral",
+            "apprenticeships with its members",
+        ),
+        (
+            "Association des jeunes de Guédiawaye",
+            "cso_ngo",
+            "local",
+            "high",
+            "low",
+            "supporter",
+            "peer support and sport",
+        ),
+        (
+            "Imam de Rufisque",
+            "community_leader",
+            "local",
+            "medium",
+            "medium",
+            "neutral",
+            "community dialogue on return",
+        ),
+    ] {
+        let s = json!({"name": name, "office": "dakar", "category": category, "level": level, "role_and_functions": role,
+            "interest": interest, "influence": influence, "willingness": "medium", "stance": stance, "mapped_on": ago(60)});
+        homeward_service::stakeholders::create(svc, by, typed(s)?).await.map_err(refused)?;
+    }
+
     // Proposed only, in Thiès.
     projects::propose(
         svc,
