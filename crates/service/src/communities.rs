@@ -113,14 +113,8 @@ pub(crate) async fn in_scope(
     caller: &Caller,
     id: &str,
 ) -> Result<CommunityRow> {
-    match communities::community(conn, id).await? {
-        Some(c) if caller.access.covers_office(&c.office) => Ok(c),
-        Some(_) => {
-            caller.denied("community", id, None, "outside the caller's offices");
-            Err(ServiceError::NotFound)
-        }
-        None => Err(ServiceError::NotFound),
-    }
+    let found = communities::community(conn, id).await?;
+    crate::within_offices(caller, found, |c| &c.office, "community", id)
 }
 
 /// A community's profile and, for those who see names, its returnees (each audited as read).

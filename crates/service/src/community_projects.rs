@@ -142,14 +142,8 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<ProjectView>>
 
 /// The project `id` in the caller's offices (404 outside them, recorded as a denial).
 async fn in_scope(conn: &mut homeward_store::AnyConnection, caller: &Caller, id: &str) -> Result<ProjectRow> {
-    match communities::project(conn, id).await? {
-        Some(p) if caller.access.covers_office(&p.office) => Ok(p),
-        Some(_) => {
-            caller.denied("community_project", id, None, "outside the caller's offices");
-            Err(ServiceError::NotFound)
-        }
-        None => Err(ServiceError::NotFound),
-    }
+    let found = communities::project(conn, id).await?;
+    crate::within_offices(caller, found, |p| &p.office, "community_project", id)
 }
 
 pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<ProjectView> {
@@ -237,15 +231,7 @@ pub async fn step(state: &Services, caller: &Caller, id: &str, step: ProjectStep
         }
         ProjectAction::Start => {
             let on = step.on.unwrap_or_else(homeward_store::today);
-            if on > homeward_store::today() {
-                let problem = homeward_domain::problem!(
-                    "in_the_future",
-                    "{date} is after today ({today}): it takes effect once recorded",
-                    date = on,
-                    today = homeward_store::today()
-                );
-                return Err(ServiceError::problem("on", problem));
-            }
+            crate::consents::not_after_today(&[("on", on)])?;
             row.started_on = Some(on);
             fields.push("started_on");
         }
@@ -544,15 +530,7 @@ pub async fn record_satisfaction(
     let mut tx = state.store.begin().await?;
     let project = in_scope(&mut tx, caller, project_id).await?;
     answer.validate(project.started_on).map_err(ServiceError::invalid)?;
-    if answer.date > homeward_store::today() {
-        let problem = homeward_domain::problem!(
-            "in_the_future",
-            "{date} is after today ({today}): it takes effect once recorded",
-            date = answer.date,
-            today = homeward_store::today()
-        );
-        return Err(ServiceError::problem("date", problem));
-    }
+    crate::consents::not_after_today(&[("date", answer.date)])?;
     let row = homeward_store::frames::SatisfactionRow {
         id: new_id(),
         project_id: project.id.clone(),

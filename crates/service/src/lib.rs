@@ -118,6 +118,26 @@ pub(crate) fn writable(case: &CaseRow) -> Result<()> {
     Ok(())
 }
 
+/// What was `found` under `id` if it belongs to one of the caller's offices; otherwise
+/// `NotFound`, recorded as a denial when it exists, so what lies outside one's offices cannot be
+/// told from what does not exist (a community, a project, a stakeholder).
+pub(crate) fn within_offices<T>(
+    caller: &Caller,
+    found: Option<T>,
+    office: impl Fn(&T) -> &str,
+    entity: &str,
+    id: &str,
+) -> Result<T> {
+    match found {
+        Some(t) if caller.access.covers_office(office(&t)) => Ok(t),
+        Some(_) => {
+            caller.denied(entity, id, None, "outside the caller's offices");
+            Err(ServiceError::NotFound)
+        }
+        None => Err(ServiceError::NotFound),
+    }
+}
+
 /// The case `id` if it exists and is in the caller's scope; otherwise `NotFound`, so a case
 /// outside one's office cannot be told from one that does not exist.
 pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {

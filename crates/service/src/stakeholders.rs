@@ -99,14 +99,8 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<StakeholderVi
 }
 
 async fn in_scope(conn: &mut homeward_store::AnyConnection, caller: &Caller, id: &str) -> Result<StakeholderRow> {
-    match communities::stakeholder_by_id(conn, id).await? {
-        Some(s) if caller.access.covers_office(&s.office) => Ok(s),
-        Some(_) => {
-            caller.denied("stakeholder", id, None, "outside the caller's offices");
-            Err(ServiceError::NotFound)
-        }
-        None => Err(ServiceError::NotFound),
-    }
+    let found = communities::stakeholder_by_id(conn, id).await?;
+    crate::within_offices(caller, found, |s| &s.office, "stakeholder", id)
 }
 
 pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<StakeholderView> {
