@@ -79,34 +79,14 @@ pub async fn show(session: Session) -> Response {
 }
 
 /// `POST /imports/cases`: the sheet uploaded, kept, and what importing it would do.
-pub async fn upload(State(state): State<Services>, session: Session, mut multipart: Multipart) -> Response {
+pub async fn upload(State(state): State<Services>, session: Session, multipart: Multipart) -> Response {
     let t = catalogue(&session.caller.language);
-    let (mut csrf, mut file, mut mapping) = (String::new(), None, String::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("mapping") => match field.bytes().await {
-                    Ok(bytes) => mapping = String::from_utf8_lossy(&bytes).into_owned(),
-                    Err(_) => return too_large(&session, t),
-                },
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("caseload").to_string();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes.to_vec())),
-                        Err(_) => return too_large(&session, t),
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => return too_large(&session, t),
-        }
-    }
-    if csrf != csrf_for(&session.token) {
+    let Ok(mut form) = crate::upload::read(multipart).await else { return too_large(&session, t) };
+    if form.text("csrf") != csrf_for(&session.token) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let mapping = form.text("mapping");
+    let Some((name, bytes)) = form.file("file", "caseload") else {
         let problem = Some(t.get("caseload_choose_file").to_string());
         return page(&session, problem, None, StatusCode::UNPROCESSABLE_ENTITY);
     };

@@ -84,30 +84,13 @@ pub async fn show(State(state): State<Services>, session: Session) -> Response {
 }
 
 /// `POST /imports`: the file uploaded, kept, and what importing it would do.
-pub async fn upload(State(state): State<Services>, session: Session, mut multipart: Multipart) -> Response {
+pub async fn upload(State(state): State<Services>, session: Session, multipart: Multipart) -> Response {
     let t = catalogue(&session.caller.language);
-    let (mut csrf, mut file) = (String::new(), None);
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("export").to_string();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes.to_vec())),
-                        Err(_) => return too_large(&state, &session, t).await,
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => return too_large(&state, &session, t).await,
-        }
-    }
-    if csrf != csrf_for(&session.token) {
+    let Ok(mut form) = crate::upload::read(multipart).await else { return too_large(&state, &session, t).await };
+    if form.text("csrf") != csrf_for(&session.token) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((name, bytes)) = form.file("file", "export") else {
         let problem = Some(t.get("import_choose_file").to_string());
         return page(&state, &session, problem, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };

@@ -43,6 +43,7 @@ pub use homeward_present::{forms, i18n};
 mod sign_in;
 mod stakeholders;
 mod survey;
+mod upload;
 
 use axum::Router;
 use axum::http::header;
