@@ -95,6 +95,11 @@ pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
     Ok(expected + 1)
 }
 
+/// Every record on the cases `ids`, of every kind (in no particular order).
+pub async fn all_of_cases(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<RecordRow>> {
+    super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM case_records WHERE case_id IN ("), ids, row).await
+}
+
 /// The records of one kind on the cases `ids` (in no particular order).
 pub async fn of_cases(conn: &mut AnyConnection, ids: &[&str], kind: RecordKind) -> Result<Vec<RecordRow>> {
     // The kind is one of the enum's stored names, not user input.
