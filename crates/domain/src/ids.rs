@@ -72,6 +72,14 @@ id_types!(
     ProjectId,
     /// A stakeholder of an office's map.
     StakeholderId,
+    /// A coordination agreement (SOP, MoU, data-sharing agreement, coordination body).
+    AgreementId,
+    /// A capacity-building activity.
+    ActivityId,
+    /// A mentor from the community.
+    MentorId,
+    /// A mentor-mentee relationship.
+    MentorshipId,
 );
 
 #[cfg(test)]

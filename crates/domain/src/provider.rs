@@ -42,9 +42,6 @@ pub struct ServiceProvider {
     /// Quality, experience with returnees, local trust (Annex 7 ratings).
     #[serde(default)]
     pub quality: Option<String>,
-    /// A data-sharing agreement or MoU is in place (lines 8359-8361).
-    #[serde(default)]
-    pub data_sharing_agreement: bool,
     pub last_verified: NaiveDate,
 }
 

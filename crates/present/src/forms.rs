@@ -391,14 +391,11 @@ mod tests {
     fn a_stored_value_fills_the_form_that_made_it() {
         let provider = serde_json::json!({"organisation": "Centre", "services": ["training", "placement"],
             "dimensions": ["economic", "social"], "country": "SN", "place": "Thiès",
-            "data_sharing_agreement": true, "last_verified": "2026-06-01"});
+            "last_verified": "2026-06-01"});
         let typed = typed_from_json(form("provider"), &provider);
         assert_eq!(value(&typed, "services"), "training\nplacement");
-        assert_eq!(value(&typed, "data_sharing_agreement"), "on");
         let again = form("provider").to_json(&typed).unwrap();
-        for key in
-            ["organisation", "services", "dimensions", "country", "place", "data_sharing_agreement", "last_verified"]
-        {
+        for key in ["organisation", "services", "dimensions", "country", "place", "last_verified"] {
             assert_eq!(again[key], provider[key], "{key} survives the round trip");
         }
     }

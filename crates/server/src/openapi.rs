@@ -6,8 +6,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{
-    analyses, cases, catalogue, communities, exports, health, indicators, packets, plans, providers, records,
-    referrals, session, surveys, users,
+    analyses, cases, catalogue, communities, exports, health, indicators, mentoring, packets, plans, providers,
+    records, referrals, session, structures, surveys, users,
 };
 
 #[derive(OpenApi)]
@@ -33,6 +33,11 @@ use crate::http::{
         communities::add_participant, communities::participants, communities::add_ledger_line, communities::ledger,
         communities::record_satisfaction, communities::satisfaction, communities::add_stakeholder,
         communities::list_stakeholders, communities::read_stakeholder, communities::update_stakeholder,
+        structures::create_agreement, structures::list_agreements, structures::read_agreement, structures::update_agreement,
+        structures::create_activity, structures::list_activities, structures::read_activity, structures::add_participant,
+        structures::answer,
+        mentoring::create_mentor, mentoring::list_mentors, mentoring::read_mentor, mentoring::update_mentor,
+        mentoring::list_mentorships, mentoring::of_case, mentoring::start, mentoring::end, mentoring::add_session,
         surveys::take, surveys::list, surveys::read, surveys::import,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,
         referrals::propose, referrals::list, referrals::read, referrals::step, referrals::overrides,

@@ -49,15 +49,12 @@ async fn case_with_agreed_plan(t: &TestApp, token: &str) -> String {
 }
 
 async fn provider(t: &TestApp, token: &str, agreement: bool) -> String {
-    let (status, p) = t
-        .post(
-            token,
-            "/api/v1/providers",
-            json!({"organisation": "Centre de formation", "services": ["vocational training"],
-            "dimensions": ["economic"], "country": "SN", "place": "Thiès",
-            "data_sharing_agreement": agreement, "last_verified": "2026-06-01"}),
-        )
-        .await;
+    let provider = json!({"organisation": "Centre de formation", "services": ["vocational training"],
+        "dimensions": ["economic"], "country": "SN", "place": "Thiès", "last_verified": "2026-06-01"});
+    if agreement {
+        return t.provider_with_agreement(token, provider).await;
+    }
+    let (status, p) = t.post(token, "/api/v1/providers", provider).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
     id(&p)
 }
@@ -203,6 +200,27 @@ async fn a_packet_carries_only_the_consented_fields_to_a_provider_with_an_agreem
     assert_eq!(status, StatusCode::OK);
     let (status, body) = step(t, &token, &case_id, &r, "send", &today().to_string()).await;
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "no_data_sharing_agreement"), "{body}");
+    // An agreement that has ended, or one not signed yet, does not count; one in force does.
+    t.sharing_agreement(&token, &without, "2025-01-01", Some("2025-12-31")).await;
+    let mut unsigned = t.sharing_agreement(&token, &without, "2026-01-01", None).await;
+    unsigned["agreement"]["signed_on"] = Value::Null;
+    let (status, body) = t
+        .put(
+            &token,
+            &format!("/api/v1/agreements/{}", id(&unsigned)),
+            json!({"version": unsigned["version"], "agreement": unsigned["agreement"]}),
+        )
+        .await;
+    assert_eq!((status, &body["status"]), (StatusCode::OK, &json!("draft")), "{body}");
+    let (status, body) = step(t, &token, &case_id, &r, "send", &today().to_string()).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "no_data_sharing_agreement"), "{body}");
+    let (_, listed) = t.get(&token, &format!("/api/v1/providers/{without}")).await;
+    assert_eq!(listed["data_sharing_agreement"], false, "the directory says so too");
+    t.sharing_agreement(&token, &without, "2026-01-01", None).await;
+    let (status, body) = step(t, &token, &case_id, &r, "send", &today().to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, listed) = t.get(&token, &format!("/api/v1/providers/{without}")).await;
+    assert_eq!(listed["data_sharing_agreement"], true);
     // A referral for a plan version other than the agreed one is refused.
     let mut older = referral(&with, &["name"]);
     older["plan_version"] = 2.into();

@@ -79,7 +79,7 @@ async fn the_trafficking_schedule_and_psychosocial_referrals_are_gated_like_thei
             &root,
             "/api/v1/providers",
             json!({"organisation": "Clinique", "services": ["counselling"], "dimensions": ["psychosocial"],
-            "country": "SN", "place": "Dakar", "data_sharing_agreement": true, "last_verified": "2026-06-01"}),
+            "country": "SN", "place": "Dakar", "last_verified": "2026-06-01"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);

@@ -288,17 +288,10 @@ async fn a_plan_is_drafted_agreed_with_attestations_and_revised_into_a_new_versi
 }
 
 async fn provider(t: &TestApp, token: &str) -> String {
-    let (status, p) = t
-        .post(
-            token,
-            "/api/v1/providers",
-            json!({
+    let provider = json!({
         "organisation": "Centre de formation", "services": ["vocational training"], "dimensions": ["economic"],
-        "country": "SN", "place": "Thiès", "data_sharing_agreement": true, "last_verified": "2026-06-01"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{p}");
-    id(&p)
+        "country": "SN", "place": "Thiès", "last_verified": "2026-06-01"});
+    t.provider_with_agreement(token, provider).await
 }
 
 async fn referral(t: &TestApp, token: &str, case_id: &str, provider: &str) -> Value {

@@ -14,9 +14,11 @@
 //! - [`indicators`], [`analyses`]: M&E aggregates, office-scoped and suppressed;
 //! - [`views`]: what operations answer with; [`audit`]: audited reads with group commit.
 
+pub mod agreements;
 pub mod analyses;
 pub mod audit;
 pub mod auth;
+pub mod capacity;
 pub mod caseload;
 pub mod cases;
 pub mod catalogue;
@@ -30,6 +32,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod indicators;
 pub mod input;
+pub mod mentoring;
 pub mod merges;
 pub mod own_file;
 pub mod packets;

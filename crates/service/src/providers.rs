@@ -6,7 +6,7 @@ use homeward_domain::ids::ProviderId;
 use homeward_domain::provider::ServiceProvider;
 use homeward_store::column::instant_text;
 use homeward_store::frames::ProviderRow;
-use homeward_store::query::providers;
+use homeward_store::query::{providers, structures};
 use homeward_store::{StoreError, from_json, new_id, now, to_json};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -24,15 +24,19 @@ pub struct ProviderView {
     pub version: i64,
     /// Not verified within the last 12 months.
     pub stale: bool,
+    /// A data-sharing agreement with it is in force today (the agreements kept at the
+    /// structural level): referrals may send it data.
+    pub data_sharing_agreement: bool,
     pub data: ServiceProvider,
     pub created_at: String,
     pub updated_at: String,
 }
 
 impl ProviderView {
-    fn new(row: &ProviderRow) -> Result<ProviderView, StoreError> {
+    fn new(row: &ProviderRow, sharing: &[String]) -> Result<ProviderView, StoreError> {
         let data: ServiceProvider = from_json("provider", &row.data)?;
         Ok(ProviderView {
+            data_sharing_agreement: sharing.iter().any(|p| p == row.id.as_str()),
             id: row.id.to_string(),
             version: row.version,
             stale: !data.is_current(homeward_store::today(), STALE_AFTER_MONTHS),
@@ -66,7 +70,7 @@ pub async fn add(state: &Services, caller: &Caller, provider: ServiceProvider) -
     let mut tx = state.store.begin().await?;
     providers::insert(&mut tx, &row).await?;
     homeward_store::commit(tx).await?;
-    Ok(ProviderView::new(&row)?)
+    Ok(ProviderView::new(&row, &[])?)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -88,10 +92,11 @@ pub async fn list(state: &Services, caller: &Caller, query: ProviderQuery) -> Re
     let mut conn = state.store.read().await?;
     let country = query.country.as_deref().map(str::to_ascii_uppercase);
     let rows = providers::list(&mut conn, country.as_deref(), query.place.as_deref()).await?;
+    let sharing = structures::providers_sharing_on(&mut conn, homeward_store::today()).await?;
     let service = query.service.as_deref().map(homeward_domain::search::fold);
     let mut out = Vec::new();
     for row in &rows {
-        let view = ProviderView::new(row)?;
+        let view = ProviderView::new(row, &sharing)?;
         let offers =
             |wanted: &str| view.data.services.iter().any(|s| homeward_domain::search::fold(s).contains(wanted));
         if service.as_deref().is_some_and(|s| !offers(s)) {
@@ -112,7 +117,8 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<Provide
     }
     let mut conn = state.store.read().await?;
     let row = providers::get(&mut conn, id).await?.ok_or(ServiceError::NotFound)?;
-    Ok(ProviderView::new(&row)?)
+    let sharing = structures::providers_sharing_on(&mut conn, homeward_store::today()).await?;
+    Ok(ProviderView::new(&row, &sharing)?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -131,6 +137,7 @@ pub async fn edit(state: &Services, caller: &Caller, id: &str, edit: ProviderEdi
     let mut row = row_of(id.to_string(), &edit.data, edit.version);
     row.created_at = old.created_at;
     row.version = providers::update(&mut tx, &row, edit.version).await?;
+    let sharing = structures::providers_sharing_on(&mut tx, homeward_store::today()).await?;
     homeward_store::commit(tx).await?;
-    Ok(ProviderView::new(&row)?)
+    Ok(ProviderView::new(&row, &sharing)?)
 }

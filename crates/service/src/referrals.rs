@@ -1,5 +1,5 @@
 //! Referrals to service providers. Data leaves only in a referral packet, with exactly the
-//! fields chosen for it, to a provider with a data-sharing agreement on record, and only with a
+//! fields chosen for it, to a provider with a data-sharing agreement in force on record (`agreements`), and only with a
 //! current consent (on the server's today) to share those fields with that provider for the
 //! current agreed plan version; or on the urgent path, by a user granted emergency sharing, who
 //! says why (handbook L7266-7330). The packet's date is the server's.
@@ -263,7 +263,7 @@ pub async fn step(
     let today = homeward_store::today();
     let plan_version = if needs_consent { Some(check_consent(&mut tx, &case, &request).await?.0) } else { None };
     if step.action == ReferralAction::Send {
-        check_agreement(&mut tx, &request.provider).await?;
+        crate::agreements::require_sharing(&mut tx, &request.provider, today).await?;
         row.packet = Some(to_json(&packet(&case, &row.id, &request, today, plan_version)?));
     }
     apply(&mut tx, &mut row, &step, to, &caller.username).await?;
@@ -358,24 +358,6 @@ pub async fn covering_consent(
     let mut conn = state.store.read().await?;
     let case = case_in_scope(&mut conn, caller, case_id).await?;
     Ok(check_consent(&mut conn, &case, request).await?.1)
-}
-
-/// Refuses to send to a provider without a data-sharing agreement on record (L8359-8361).
-async fn check_agreement(conn: &mut AnyConnection, provider: &str) -> Result<()> {
-    let row = providers::get(conn, provider).await?.ok_or(ServiceError::NotFound)?;
-    let details: homeward_domain::provider::ServiceProvider = from_json("provider", &row.data)?;
-    if details.data_sharing_agreement {
-        Ok(())
-    } else {
-        Err(ServiceError::problem(
-            "provider",
-            problem!(
-                "no_data_sharing_agreement",
-                "'{provider}' has no data-sharing agreement on record: no data is sent to it",
-                provider = provider
-            ),
-        ))
-    }
 }
 
 /// The packet: the chosen fields of the case and what the referral asks.

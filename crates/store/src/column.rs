@@ -48,7 +48,9 @@ stored_by_name!(
     homeward_domain::referral::ReferralState,
     homeward_domain::returnee::Sex,
     homeward_domain::survey::InterviewLocation,
-    homeward_domain::survey::SurveyPhase
+    homeward_domain::survey::SurveyPhase,
+    homeward_domain::structures::AgreementKind,
+    homeward_domain::structures::Moment
 );
 
 macro_rules! stored_as_str {

@@ -333,3 +333,110 @@ pub struct StakeholderRow {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A coordination agreement's row: what lists filter by as columns, the rest as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementRow {
+    pub id: homeward_domain::ids::AgreementId,
+    pub office: String,
+    pub kind: homeward_domain::structures::AgreementKind,
+    pub title: String,
+    pub provider_id: Option<String>,
+    pub responsible: String,
+    pub signed_on: Option<NaiveDate>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    /// JSON of `homeward_domain::structures::Agreement`.
+    pub agreement: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A capacity-building activity's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRow {
+    pub id: homeward_domain::ids::ActivityId,
+    pub office: String,
+    pub title: String,
+    pub support: String,
+    pub held_on: NaiveDate,
+    /// JSON of `homeward_domain::structures::CapacityActivity`.
+    pub activity: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A stakeholder's answers to an activity's questionnaire, before or after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRow {
+    pub activity_id: String,
+    pub stakeholder_id: String,
+    pub moment: homeward_domain::structures::Moment,
+    pub answered_on: NaiveDate,
+    /// The indicator question's answer (after the activity only).
+    pub more_engaged: Option<bool>,
+    /// JSON of `homeward_domain::structures::Questionnaire`.
+    pub questionnaire: String,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// A post-activity answer to the indicator question with the activity's type of support: what
+/// the structural indicator counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngagementRow {
+    pub stakeholder_id: String,
+    pub support: String,
+    pub answered_on: NaiveDate,
+    pub more_engaged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MentorRow {
+    pub id: homeward_domain::ids::MentorId,
+    pub office: String,
+    pub name: String,
+    pub active: bool,
+    /// JSON of `homeward_domain::mentoring::Mentor`.
+    pub mentor: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MentorshipRow {
+    pub id: homeward_domain::ids::MentorshipId,
+    pub case_id: CaseId,
+    pub mentor_id: String,
+    pub office: String,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    /// The returnee's baseline RSS composite score when selected, and whether it gave priority.
+    pub baseline: Option<f64>,
+    pub priority: bool,
+    /// JSON of the selection: `Vec<homeward_domain::mentoring::SelectionAnswer>`.
+    pub selection: String,
+    pub end_reason: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub id: String,
+    pub mentorship_id: String,
+    pub case_id: CaseId,
+    pub held_on: NaiveDate,
+    pub notes: String,
+    pub psychosocial: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}

@@ -324,6 +324,13 @@ impl Store {
             "project_satisfaction",
             "stakeholders",
             "grant_requests",
+            "agreements",
+            "capacity_activities",
+            "capacity_participants",
+            "capacity_answers",
+            "mentors",
+            "mentorships",
+            "mentoring_sessions",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::Corrupt(format!("no table {table}")));

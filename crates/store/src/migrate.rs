@@ -38,6 +38,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         ..migration(10, "outreach_role", include_str!("../migrations/sqlite/0010_outreach_role.sql"))
     },
     migration(11, "stakeholders", include_str!("../migrations/sqlite/0011_stakeholders.sql")),
+    migration(12, "structures_and_mentoring", include_str!("../migrations/sqlite/0012_structures_and_mentoring.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -52,6 +53,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(9, "communities", include_str!("../migrations/postgres/0009_communities.sql")),
     migration(10, "outreach_role", include_str!("../migrations/postgres/0010_outreach_role.sql")),
     migration(11, "stakeholders", include_str!("../migrations/postgres/0011_stakeholders.sql")),
+    migration(12, "structures_and_mentoring", include_str!("../migrations/postgres/0012_structures_and_mentoring.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -9,6 +9,7 @@ pub mod communities;
 pub mod exports;
 pub mod health;
 pub mod indicators;
+pub mod mentoring;
 pub mod openrosa;
 pub mod packets;
 pub mod plans;
@@ -16,6 +17,7 @@ pub mod providers;
 pub mod records;
 pub mod referrals;
 pub mod session;
+pub mod structures;
 pub mod surveys;
 pub mod users;
 
@@ -66,6 +68,18 @@ pub fn routes() -> Router<Services> {
         .route("/community-projects/{id}/ledger", get(communities::ledger).post(communities::add_ledger_line))
         .route("/stakeholders", get(communities::list_stakeholders).post(communities::add_stakeholder))
         .route("/stakeholders/{id}", get(communities::read_stakeholder).put(communities::update_stakeholder))
+        .route("/agreements", get(structures::list_agreements).post(structures::create_agreement))
+        .route("/agreements/{id}", get(structures::read_agreement).put(structures::update_agreement))
+        .route("/capacity-activities", get(structures::list_activities).post(structures::create_activity))
+        .route("/capacity-activities/{id}", get(structures::read_activity))
+        .route("/capacity-activities/{id}/participants", post(structures::add_participant))
+        .route("/capacity-activities/{id}/participants/{stakeholder}/questionnaire", put(structures::answer))
+        .route("/mentors", get(mentoring::list_mentors).post(mentoring::create_mentor))
+        .route("/mentors/{id}", get(mentoring::read_mentor).put(mentoring::update_mentor))
+        .route("/mentorships", get(mentoring::list_mentorships))
+        .route("/cases/{id}/mentorships", get(mentoring::of_case).post(mentoring::start))
+        .route("/cases/{id}/mentorships/{mentorship}/end", post(mentoring::end))
+        .route("/cases/{id}/mentorships/{mentorship}/sessions", post(mentoring::add_session))
         .route(
             "/community-projects/{id}/satisfaction",
             get(communities::satisfaction).post(communities::record_satisfaction),

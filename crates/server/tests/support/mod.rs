@@ -191,6 +191,32 @@ impl TestApp {
     }
 
     /// Counts the rows of a table (to prove nothing partial was written).
+    /// Adds `provider` to the directory and records, as `token`, a data-sharing agreement with
+    /// it in force (signed, started 2026-01-01, open-ended), so referrals may send it data.
+    pub async fn provider_with_agreement(&self, token: &str, provider: Value) -> String {
+        let (status, p) = self.post(token, "/api/v1/providers", provider).await;
+        assert_eq!(status, StatusCode::CREATED, "{p}");
+        let provider_id = id(&p);
+        self.sharing_agreement(token, &provider_id, "2026-01-01", None).await;
+        provider_id
+    }
+
+    /// Records a data-sharing agreement with `provider` (of office dakar) from `starts_on` to `ends_on`.
+    pub async fn sharing_agreement(
+        &self,
+        token: &str,
+        provider: &str,
+        starts_on: &str,
+        ends_on: Option<&str>,
+    ) -> Value {
+        let agreement = serde_json::json!({"kind": "data_sharing", "title": "Referral data", "office": "dakar",
+            "parties": ["IOM", "Provider"], "provider": provider, "scope": "Referral packets",
+            "signed_on": starts_on, "starts_on": starts_on, "ends_on": ends_on, "responsible": "root"});
+        let (status, a) = self.post(token, "/api/v1/agreements", agreement).await;
+        assert_eq!(status, StatusCode::CREATED, "{a}");
+        a
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         self.store.count_rows(table).await.unwrap()
     }

@@ -7,10 +7,12 @@ pub mod facts;
 pub mod grants;
 pub mod idempotency;
 pub mod imports;
+pub mod mentoring;
 pub mod plans;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod structures;
 pub mod surveys;
 pub mod users;
 

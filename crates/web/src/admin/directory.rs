@@ -39,7 +39,7 @@ async fn directory_page(state: Services, session: Session, typed: Option<&Typed>
                     t.date(&p.data.last_verified),
                     if p.stale { format!(" · {}", t.get("stale")) } else { String::new() }
                 ),
-                t.get(if p.data.data_sharing_agreement { "yes" } else { "no" }).to_string(),
+                t.get(if p.data_sharing_agreement { "yes" } else { "no" }).to_string(),
             ],
         })
         .collect();
