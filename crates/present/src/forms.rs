@@ -90,6 +90,10 @@ const OTHER_FORMS: &[&str] = &[
     "project_ledger",
     "project_satisfaction",
     "stakeholder",
+    "agreement",
+    "capacity_activity",
+    "mentor",
+    "mentoring_session",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -192,6 +192,68 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             P::ManageCommunity,
             false,
         ),
+        e("POST", "/api/v1/agreements".into(), Some(agreement()), P::ManageCommunity, false),
+        e("GET", "/api/v1/agreements".into(), None, P::ReadCommunity, false),
+        e("GET", "/api/v1/agreements/none".into(), None, P::ReadCommunity, false),
+        e(
+            "PUT",
+            "/api/v1/agreements/none".into(),
+            Some(json!({"version": 1, "agreement": agreement()})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("POST", "/api/v1/capacity-activities".into(), Some(activity()), P::ManageCommunity, false),
+        e("GET", "/api/v1/capacity-activities".into(), None, P::ReadCommunity, false),
+        e("GET", "/api/v1/capacity-activities/none".into(), None, P::ReadCommunity, false),
+        e(
+            "POST",
+            "/api/v1/capacity-activities/none/participants".into(),
+            Some(json!({"stakeholder": "none"})),
+            P::ManageCommunity,
+            false,
+        ),
+        e(
+            "PUT",
+            "/api/v1/capacity-activities/none/participants/none/questionnaire".into(),
+            Some(json!({"moment": "pre", "answered_on": "2026-02-01", "ratings": {}})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("POST", "/api/v1/mentors".into(), Some(mentor()), P::ManageCommunity, false),
+        e("GET", "/api/v1/mentors".into(), None, P::ReadCommunity, false),
+        e("GET", "/api/v1/mentors/none".into(), None, P::ReadCommunity, false),
+        e(
+            "PUT",
+            "/api/v1/mentors/none".into(),
+            Some(json!({"version": 1, "mentor": mentor()})),
+            P::ManageCommunity,
+            false,
+        ),
+        e("GET", "/api/v1/mentorships".into(), None, P::ReadCases, false),
+        e("GET", format!("{c}/mentorships"), None, P::ReadCases, true),
+        e(
+            "POST",
+            format!("{c}/mentorships"),
+            Some(json!({"mentor": "none", "started_on": "2026-02-01", "selection": [
+                {"criterion": "location", "met": true}, {"criterion": "willingness", "met": true},
+                {"criterion": "mentor_judgement", "met": true}]})),
+            P::Plan,
+            false,
+        ),
+        e(
+            "POST",
+            format!("{c}/mentorships/none/end"),
+            Some(json!({"version": 1, "ended_on": "2026-03-01"})),
+            P::Plan,
+            false,
+        ),
+        e(
+            "POST",
+            format!("{c}/mentorships/none/sessions"),
+            Some(json!({"held_on": "2026-03-01", "notes": "met at the workshop"})),
+            P::FollowUp,
+            false,
+        ),
         e(
             "POST",
             format!("{c}/surveys"),
@@ -365,7 +427,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 110, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 128, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
@@ -596,4 +658,22 @@ fn stakeholder() -> Value {
     json!({"name": "Mairie de Pikine", "office": "dakar", "category": "local_authority", "level": "local",
         "role_and_functions": "land for community projects", "interest": "high", "influence": "high",
         "willingness": "medium", "stance": "supporter", "mapped_on": "2026-01-10"})
+}
+
+/// A coordination agreement as the API takes it (not a data-sharing one: those take the
+/// directory's keepers).
+fn agreement() -> Value {
+    json!({"kind": "mou", "title": "MoU with the town hall", "office": "dakar", "parties": ["IOM", "Mairie"],
+        "scope": "Land for community projects", "signed_on": "2026-01-05", "starts_on": "2026-01-05",
+        "ends_on": "2027-01-04", "responsible": "root"})
+}
+
+/// A capacity-building activity as the API takes it.
+fn activity() -> Value {
+    json!({"title": "Training on referrals", "office": "dakar", "support": "training", "held_on": "2026-02-01"})
+}
+
+/// A mentor as the API takes it.
+fn mentor() -> Value {
+    json!({"name": "Diallo Ousmane", "office": "dakar", "place": "Pikine", "languages": ["fr", "wo"]})
 }

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use homeward_analytics::indicators::{
-    self, CaseFact, Facts, Indicator, IndicatorResult, ReferralFact, SatisfactionFact, SurveyFact, UnmetNeedFact,
+    self, CaseFact, EngagementFact, Facts, Indicator, IndicatorResult, ReferralFact, SatisfactionFact, SurveyFact,
+    UnmetNeedFact,
 };
 use std::collections::HashMap;
 
@@ -80,6 +81,7 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
     let referrals = facts::referrals(&mut conn, &scope).await?;
     let unmet = facts::records_of_kind(&mut conn, "unmet_need", &scope, true).await?;
     let satisfaction = homeward_store::query::communities::satisfaction_in(&mut conn, scope.office, from, to).await?;
+    let engagement = homeward_store::query::structures::engagement_in(&mut conn, scope.office, from, to).await?;
     drop(conn);
     let mut counted: HashMap<(Sex, u32, NaiveDate), usize> =
         groups.into_iter().map(|g| ((g.sex, g.age_at_return, g.date_of_return), g.count as usize)).collect();
@@ -96,6 +98,7 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
             date_of_return: c.date_of_return,
             plan_agreed_on: c.plan_agreed_on,
             count: 1,
+            support_type: String::new(),
         });
     }
     case_facts.extend(counted.into_iter().filter(|(_, n)| *n > 0).map(|((sex, age, returned), count)| CaseFact {
@@ -106,6 +109,7 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
         plan_agreed_on: None,
         vulnerable: false,
         count,
+        support_type: String::new(),
     }));
     Ok(Facts {
         cases: case_facts,
@@ -147,6 +151,15 @@ async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: Naive
                 sex: a.sex.name().to_string(),
                 age: a.age_group.representative_age(),
                 satisfied: a.satisfied,
+            })
+            .collect(),
+        engagement: engagement
+            .into_iter()
+            .map(|e| EngagementFact {
+                date: e.answered_on,
+                stakeholder: e.stakeholder_id,
+                support_type: e.support,
+                more_engaged: e.more_engaged,
             })
             .collect(),
     })

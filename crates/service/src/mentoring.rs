@@ -129,9 +129,7 @@ pub async fn create_mentor(state: &Services, caller: &Caller, m: Mentor) -> Resu
 
 /// The mentors of the caller's offices, by name.
 pub async fn mentors(state: &Services, caller: &Caller) -> Result<Vec<MentorView>> {
-    if !caller.access.may(Permission::ReadCases) {
-        caller.require(Permission::ReadCommunity)?;
-    }
+    caller.require(Permission::ReadCommunity)?;
     let mut conn = state.store.read().await?;
     let rows = mentoring::mentors(&mut conn, caller.access.office.as_deref()).await?;
     rows.iter().filter(|r| caller.access.covers_office(&r.office)).map(mentor_view).collect()
@@ -216,6 +214,11 @@ async fn mentorship_view(
 /// A case's mentorships with their sessions, latest first; the read is audited on the case.
 pub async fn of_case(state: &Services, caller: &Caller, case_id: &str) -> Result<Vec<MentorshipView>> {
     caller.require(Permission::ReadCases)?;
+    if !caller.access.role.sees_identities() {
+        return Err(ServiceError::Forbidden(
+            "mentoring notes are identifying records; your role sees pseudonymised data only".into(),
+        ));
+    }
     let mut conn = state.store.read().await?;
     let case = crate::case_in_scope(&mut conn, caller, case_id).await?;
     let rows = mentoring::mentorships_of_case(&mut conn, &case.id).await?;

@@ -58,6 +58,9 @@ pub struct Worklist {
     pub counts: Vec<KindCount>,
     /// Whose cases: `mine` (a case manager's own) or `office`.
     pub scope: String,
+    /// The coordination agreements the caller is responsible for that near their end or have
+    /// ended (handbook 4.1.3): to renew.
+    pub agreements_to_renew: Vec<crate::agreements::AgreementView>,
 }
 
 /// The cases a worklist covers at most.
@@ -116,7 +119,12 @@ pub async fn worklist(state: &Services, caller: &Caller) -> Result<Worklist> {
             }
         })
         .collect();
-    Ok(Worklist { items, counts, scope: if mine { "mine".into() } else { "office".into() } })
+    let agreements_to_renew = if caller.access.may(Permission::ReadCommunity) {
+        crate::agreements::to_renew(state, caller).await?
+    } else {
+        vec![]
+    };
+    Ok(Worklist { items, counts, scope: if mine { "mine".into() } else { "office".into() }, agreements_to_renew })
 }
 
 /// Where an item of work is done.

@@ -416,6 +416,13 @@ mod tests {
                         assert_eq!(f.options.iter().collect::<Vec<_>>(), ids, "{}: the catalogue's ids", f.name);
                         continue;
                     }
+                    // So are an activity's types of support (data/programme/structures.toml).
+                    if (form.name.as_str(), f.name.as_str()) == ("capacity_activity", "support") {
+                        let supports = &homeward_domain::structures::StructuresCatalogue::builtin().supports;
+                        let ids: Vec<&String> = supports.iter().map(|e| &e.id).collect();
+                        assert_eq!(f.options.iter().collect::<Vec<_>>(), ids, "support: the catalogue's ids");
+                        continue;
+                    }
                     for o in &f.options {
                         assert!(t.has(&format!("{}_{o}", f.labels)), "{code}: no message {}_{o}", f.labels);
                     }

@@ -52,26 +52,35 @@ struct ListPage<'a> {
 }
 
 /// A form of `data/forms` as a page shows it: its inputs, its problems that belong to no input.
-struct FormBlock {
-    inputs: Vec<Input>,
-    general: Vec<String>,
-    has_errors: bool,
+pub(crate) struct FormBlock {
+    pub inputs: Vec<Input>,
+    pub general: Vec<String>,
+    pub has_errors: bool,
 }
 
-fn block(t: &Catalogue, session: &Session, name: &str, typed: Option<&Typed>, errors: &[FieldError]) -> FormBlock {
+/// The form `name` as a page shows it, options of catalogues labelled in the user's language.
+pub(crate) fn block(
+    t: &Catalogue,
+    session: &Session,
+    name: &str,
+    typed: Option<&Typed>,
+    errors: &[FieldError],
+) -> FormBlock {
     let def = forms::named(name);
     let mut inputs = inputs(t, session, def, typed, errors);
     // The project's approach and activity are labelled from their catalogue, in the user's language.
     let catalogue = ProjectCatalogue::builtin();
+    let structures = homeward_domain::structures::StructuresCatalogue::builtin();
     for input in &mut inputs {
         for (code, label) in &mut input.options {
-            let entry = match input.name.as_str() {
-                "approach" => catalogue.approach(code),
-                "activity" => catalogue.activity(code),
+            let text = match input.name.as_str() {
+                "approach" => catalogue.approach(code).map(|e| e.text(&t.code)),
+                "activity" => catalogue.activity(code).map(|e| e.text(&t.code)),
+                "support" => structures.support(code).map(|e| e.text(&t.code)),
                 _ => None,
             };
-            if let Some(e) = entry {
-                *label = e.text(&t.code).to_string();
+            if let Some(text) = text {
+                *label = text.to_string();
             }
         }
     }
@@ -123,7 +132,7 @@ pub async fn create(State(state): State<Services>, session: Session, Posted(type
 }
 
 /// Shows a form again with the service's problems at their fields; other refusals as pages.
-async fn again<F, Fut>(e: ServiceError, page: F) -> Response
+pub(crate) async fn again<F, Fut>(e: ServiceError, page: F) -> Response
 where
     F: FnOnce(Vec<FieldError>) -> Fut,
     Fut: std::future::Future<Output = Response>,

@@ -40,6 +40,16 @@ struct IndicatorsPage<'a> {
 }
 
 impl IndicatorsPage<'_> {
+    /// A breakdown's group in words: a type of support from its catalogue, others as computed.
+    fn group(&self, by: &str, group: &str) -> String {
+        match by {
+            "support_type" => homeward_domain::structures::StructuresCatalogue::builtin()
+                .support(group)
+                .map_or_else(|| group.to_string(), |s| s.text(&self.t.code).to_string()),
+            _ => group.to_string(),
+        }
+    }
+
     fn shown(&self, r: &IndicatorResult, f: &Figure) -> String {
         shown(self.t, r, f)
     }

@@ -27,6 +27,7 @@ mod form_view;
 mod imports;
 mod indicators;
 mod layout;
+mod mentoring;
 mod merge;
 mod own_file;
 mod packets;
@@ -42,6 +43,7 @@ pub mod session;
 pub use homeward_present::{forms, i18n};
 mod sign_in;
 mod stakeholders;
+mod structures;
 mod survey;
 mod upload;
 
@@ -118,6 +120,8 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .merge(exports::routes())
         .merge(communities::routes())
         .merge(stakeholders::routes())
+        .merge(structures::routes())
+        .merge(mentoring::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

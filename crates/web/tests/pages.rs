@@ -431,7 +431,7 @@ async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consen
         &b,
         "admin",
         "/api/v1/providers",
-        r#"{"organisation":"Centre de formation","services":["training"],"dimensions":["economic"],"country":"SN","place":"Thiès","data_sharing_agreement":true,"last_verified":"2026-06-01"}"#.into(),
+        r#"{"organisation":"Centre de formation","services":["training"],"dimensions":["economic"],"country":"SN","place":"Thiès","last_verified":"2026-06-01"}"#.into(),
     )
     .await;
     let provider_id = provider.body.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
@@ -562,7 +562,7 @@ async fn the_indicators_page_shows_each_indicator_against_its_target() {
     let cookie = b.sign_in("monitor").await;
     let page = b.get("/indicators?from=2026-01-01&to=2026-06-30", &cookie).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.body.matches("<svg class=\"meter\"").count(), 5, "a bar for each share: {}", page.body);
+    assert_eq!(page.body.matches("<svg class=\"meter\"").count(), 6, "a bar for each share: {}", page.body);
     assert!(
         page.body.contains("class=\"track\"/><rect x=\"2\" y=\"3\" width=\"0\""),
         "no data, an empty bar: {}",
@@ -1053,13 +1053,18 @@ async fn a_partner_lists_its_packets_newest_first_searches_filters_and_prints_on
             &b,
             "admin",
             "/api/v1/providers",
-            r#"{"organisation":"Centre","services":["training"],"dimensions":["economic"],"country":"SN","place":"Thiès","data_sharing_agreement":true,"last_verified":"2026-06-01"}"#.into(),
+            r#"{"organisation":"Centre","services":["training"],"dimensions":["economic"],"country":"SN","place":"Thiès","last_verified":"2026-06-01"}"#.into(),
         )
         .await,
     )["id"]
         .as_str()
         .unwrap()
         .to_string();
+    // Referrals send the centre data under a data-sharing agreement in force.
+    let agreement = serde_json::json!({"kind": "data_sharing", "title": "Referrals", "office": "dakar",
+        "parties": ["IOM", "Centre"], "provider": provider, "scope": "Referral packets",
+        "signed_on": "2026-01-01", "starts_on": "2026-01-01", "responsible": "admin"});
+    assert_eq!(api_post(&b, "admin", "/api/v1/agreements", agreement.to_string()).await.status, StatusCode::CREATED);
     let mut sent = vec![];
     for (given, service) in [("Awa", "tailoring"), ("Khadija", "welding")] {
         let case_id = register(&b, "admin", given, "dakar").await;

@@ -114,13 +114,13 @@ impl Questionnaire {
         for id in self.ratings.keys().filter(|id| !scale(id)) {
             p.add(
                 format!("ratings.{id}"),
-                crate::problem!("not_asked", "'{question}' is not asked then", question = id),
+                crate::problem!("question_not_asked", "'{question}' is not asked then", question = id),
             );
         }
         for id in self.yes_no.keys().filter(|id| !yes_no(id)) {
             p.add(
                 format!("yes_no.{id}"),
-                crate::problem!("not_asked", "'{question}' is not asked then", question = id),
+                crate::problem!("question_not_asked", "'{question}' is not asked then", question = id),
             );
         }
         p.into_result()
@@ -182,7 +182,7 @@ mod tests {
                 ("ratings.knowledge", "between"),
                 ("ratings.services", "required"),
                 ("yes_no.more_engaged", "required"),
-                ("ratings.weather", "not_asked")
+                ("ratings.weather", "question_not_asked")
             ]
         );
         let late = Questionnaire { answered_on: day("2026-05-01"), ..post() };

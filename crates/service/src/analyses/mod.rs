@@ -9,14 +9,18 @@
 //! - `summary`: n, mean, sd, median and band shares of a score by any grouping;
 //! - `change`: the change of a score between two survey rounds, by group, with the difference
 //!   in differences and effect sizes of two groups;
-//! - `regression`: least squares of a score on the returnees' attributes.
+//! - `regression`: least squares of a score on the returnees' attributes;
+//! - `mentoring`: the change of mentored against non-mentored returnees, per dimension and
+//!   country (seed 002's evaluation).
 
 pub mod change;
+pub mod mentoring;
 pub mod regression;
 pub mod summary;
 pub mod variables;
 
 pub use change::{ChangeQuery, ChangeView, change, change_of};
+pub use mentoring::{MentoringRow, mentoring_of};
 pub use regression::{RegressionQuery, RegressionView, regression, regression_of};
 pub use summary::{SummaryQuery, summary, summary_of};
 pub use variables::{GROUPS, MEASURES, NUMBERS, Surveys, surveys};

@@ -35,6 +35,7 @@ pub const GROUPS: &[&str] = &[
     "country_of_origin",
     "vulnerable",
     "assistance_type",
+    "mentored",
     "length_of_absence",
     "community_of_origin",
     "office",
@@ -137,6 +138,28 @@ impl Surveys {
         let rows = (0..self.cases.len()).filter(|&i| phase.is_none_or(|p| phases.text(i).as_deref() == Some(p)));
         latest_rows(&self.dates, rows.map(|i| (self.cases[i].as_str(), i)))
     }
+
+    /// The values a categorical column takes, sorted, each once.
+    pub fn values(&self, column: &str) -> Vec<String> {
+        let Ok(c) = self.frame.column(column) else { return vec![] };
+        let set: BTreeSet<String> = (0..self.cases.len()).filter_map(|i| c.text(i)).collect();
+        set.into_iter().collect()
+    }
+
+    /// The rows whose `column` is `value`, as surveys of the same period.
+    pub fn within(&self, column: &str, value: &str) -> Surveys {
+        let rows: Vec<usize> = match self.frame.column(column) {
+            Ok(c) => (0..self.cases.len()).filter(|&i| c.text(i).as_deref() == Some(value)).collect(),
+            Err(_) => vec![],
+        };
+        Surveys {
+            from: self.from,
+            to: self.to,
+            frame: self.frame.select(&rows),
+            cases: rows.iter().map(|&i| self.cases[i].clone()).collect(),
+            dates: rows.iter().map(|&i| self.dates[i]).collect(),
+        }
+    }
 }
 
 /// Of the rows given with their key, the latest dated of each key, in row order.
@@ -216,6 +239,13 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
             delivered.entry(case).or_default().push((date, modality));
         }
     }
+    // Mentoring counts as a kind of assistance (seed 002), from the day a mentorship starts.
+    let mut mentored_from: HashMap<String, NaiveDate> = HashMap::new();
+    for (case, started) in homeward_store::query::mentoring::mentoring_starts(&mut conn, scope.office).await? {
+        delivered.entry(case.clone()).or_default().push((started, "mentoring".to_string()));
+        let first = mentored_from.entry(case).or_insert(started);
+        *first = (*first).min(started);
+    }
     drop(conn);
     // A profile that no longer reads (it is validated on the way in) leaves its fields missing.
     let profiles: Vec<ProfileDetails> =
@@ -255,6 +285,17 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
         (
             "assistance_type".into(),
             text(rows.iter().zip(&dates).map(|(r, d)| Some(assistance_type(delivered.get(&r.case_id), *d))).collect()),
+        ),
+        (
+            "mentored".into(),
+            text(
+                rows.iter()
+                    .zip(&dates)
+                    .map(|(r, d)| {
+                        yes_no(Some(mentored_from.get(&r.case_id).is_some_and(|m| m <= d))).map(str::to_string)
+                    })
+                    .collect(),
+            ),
         ),
         ("years_abroad".into(), Column::Numeric(years_abroad)),
         (

@@ -75,6 +75,22 @@ impl DashboardPage<'_> {
             .collect()
     }
 
+    /// A comparison's group of the mentored (`yes`) or not (`no`).
+    fn mentored<'c>(&self, c: &'c homeward_service::analyses::ChangeView, which: &str) -> Option<&'c GroupChange> {
+        c.groups.iter().find(|g| g.group == which)
+    }
+
+    /// A group's size and mean change, or that it is suppressed.
+    fn group_cells(&self, g: Option<&GroupChange>) -> (String, String) {
+        match g {
+            Some(GroupChange { n: Some(n), mean_change, .. }) => {
+                (n.to_string(), mean_change.map(|m| self.signed(&m)).unwrap_or_default())
+            }
+            Some(_) => (self.t.get("suppressed").to_string(), String::new()),
+            None => ("0".to_string(), String::new()),
+        }
+    }
+
     /// The query of this view, for the workbook's link.
     fn query(&self) -> String {
         let d = &self.d;

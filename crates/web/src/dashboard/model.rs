@@ -63,10 +63,20 @@ pub struct Dashboard {
     pub picked: Result<Summary, String>,
     pub change: Result<ChangeView, String>,
     pub regression: Result<RegressionView, String>,
+    /// Mentored against non-mentored returnees (seed 002): each dimension, then the composite
+    /// in each country of origin.
+    pub mentoring: Vec<MentoringLine>,
     pub indicators: Result<IndicatorsView, String>,
     pub profile: String,
     pub profile_status: homeward_rss::ProfileStatus,
     pub suppression: String,
+}
+
+/// One comparison of mentored and non-mentored returnees, or why the data cannot give it.
+pub struct MentoringLine {
+    pub measure: &'static str,
+    pub country: Option<String>,
+    pub outcome: Result<ChangeView, String>,
 }
 
 /// The RSS rounds, in survey order.
@@ -180,6 +190,16 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         Ok(r) => Ok(r),
         Err(e) => Err(settle(e)?),
     };
+    let mentoring = analyses::mentoring_of(state, &session.caller, &surveys, round(&q.from_phase), round(&q.to_phase))
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|row| MentoringLine {
+            measure: row.measure,
+            country: row.country,
+            outcome: row.outcome.map_err(|e| reason(t, &e).unwrap_or_default()),
+        })
+        .collect();
     let period = Period { from: f, to: e, min_cell: None };
     let indicators = match indicators_api::list(state, &session.caller, period).await {
         Ok(v) => Ok(v),
@@ -201,6 +221,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         picked,
         change,
         regression,
+        mentoring,
         indicators,
         profile: profile.name.clone(),
         profile_status: profile.status,
