@@ -606,7 +606,7 @@ test("an M&E officer sees no names, and a wrong password is said next to the for
   await page.getByLabel("From").fill("2024-01-01");
   await page.getByRole("button", { name: "Show" }).click();
   const rows = page.locator("table.indicators tbody tr");
-  assert.equal(await rows.count(), 6, "every indicator of the results framework");
+  assert.equal(await rows.count(), 7, "every indicator of the results framework");
   assert.match(await rows.first().innerText(), /composite reintegration score of 0\.5 or more[\s\S]*\d+ %/);
   assert.ok((await page.locator("svg.meter").count()) >= 4, "a bar against its target for each share");
   const styles = await page.evaluate(() => {
@@ -668,7 +668,8 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
   const caseHref = await page.locator("table.cases a[href^='/cases/']").first().getAttribute("href");
   const pages = ["/", "/?filtered=1", caseHref, `${caseHref}/edit`, `${caseHref}/plan`, `${caseHref}/referrals`,
     `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings",
-    `${caseHref}/own-file`, "/imports", "/imports/cases", "/exports", "/communities", "/stakeholders"];
+    `${caseHref}/own-file`, "/imports", "/imports/cases", "/exports", "/communities", "/stakeholders", "/structures",
+    "/mentoring", `${caseHref}/mentoring`, "/dashboard"];
   const problems = [];
   for (const path of pages) {
     await page.goto(`${base}${path}`);
@@ -1057,6 +1058,98 @@ test("a case manager in French on a 360 px phone records a community and runs a 
     await fitsWidth(page, "the stakeholder map");
     await accessible(page, "parties prenantes (fr, 360 px)");
     await shoot(page, "phone-stakeholders-fr");
+  } finally {
+    await backToEnglish(page);
+  }
+  await page.close();
+});
+
+test("in French on a 360 px phone: an agreement to renew on the worklist, capacity building with its questionnaire, a mentorship and its comparison", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signInFrench(page, "fatou");
+  try {
+    // The demo's MoU ends within its notice, and Fatou is responsible for it.
+    await assert.doesNotReject(page.locator("#agreements-to-renew").waitFor());
+    await page.goto(`${base}/communities`);
+    await page.locator("#structures-link").click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Structures : accords et renforcement des capacités" }).waitFor());
+    await fitsWidth(page, "the structures");
+    await accessible(page, "structures (fr, 360 px)");
+    // An agreement: refused without its parties, then recorded and shown with where it stands.
+    const agreement = page.locator("#agreement-form");
+    await agreement.getByLabel(/^Type/).selectOption("sop");
+    await agreement.getByLabel(/^Titre/).fill("POS : orientation vers la santé mentale");
+    await agreement.getByLabel(/^Ce qu'il couvre/).fill("Qui oriente qui, avec quelles données");
+    await page.getByRole("button", { name: "Enregistrer l'accord" }).click();
+    await page.waitForSelector("#parties-error");
+    assert.match(await page.locator("#parties-error").innerText(), /obligatoire/);
+    await accessible(page, "accord refusé (fr, 360 px)");
+    await page.locator("#agreement-form #parties").fill("OIM Sénégal\nCentre de santé de Pikine");
+    await page.locator("#agreement-form #signed_on").fill("2026-01-05");
+    await page.getByRole("button", { name: "Enregistrer l'accord" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "POS : orientation vers la santé mentale" }).waitFor());
+    assert.equal(await page.locator("#agreement-status").innerText(), "en vigueur");
+    await fitsWidth(page, "an agreement");
+    await accessible(page, "un accord (fr, 360 px)");
+    // A capacity-building activity, a participant from the map, and the questionnaire after it.
+    await page.goto(`${base}/structures`);
+    const activity = page.locator("#activity-form");
+    await activity.getByLabel(/^Titre/).fill("Atelier sur l'orientation");
+    await activity.getByLabel(/^Type d'appui/).selectOption("training");
+    await activity.getByLabel(/^Tenue le/).fill("2026-06-01");
+    await page.getByRole("button", { name: "Enregistrer l'activité" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Atelier sur l'orientation" }).waitFor());
+    await page.getByRole("button", { name: "Ajouter la partie prenante" }).click();
+    await page.locator("#moment").selectOption("post");
+    await page.locator("#answered_on").fill("2026-09-01");
+    for (const q of ["knowledge", "services", "coordination"]) await page.locator(`#q_${q}`).selectOption("4");
+    await page.getByRole("button", { name: "Enregistrer les réponses" }).click();
+    assert.match(await page.locator("p.error[role=alert]").first().innerText(), /obligatoire/);
+    await page.locator("#q_more_engaged").selectOption("yes");
+    await page.getByRole("button", { name: "Enregistrer les réponses" }).click();
+    await assert.doesNotReject(page.locator("#more-engaged", { hasText: "1 / 1" }).waitFor());
+    await fitsWidth(page, "an activity");
+    await accessible(page, "une activité (fr, 360 px)");
+    await shoot(page, "phone-capacity-fr");
+    await page.emulateMedia({ media: "print" });
+    assert.ok(await page.locator("#participant-list").isVisible() && !(await page.locator("#questionnaire-form").isVisible()));
+    await page.emulateMedia({ media: "screen" });
+    // Mentoring: the office's mentors, then a mentorship started on a case after its selection.
+    await page.goto(`${base}/mentoring`);
+    await assert.doesNotReject(page.getByRole("heading", { name: "Mentorat", exact: true }).waitFor());
+    await fitsWidth(page, "the mentoring page");
+    await accessible(page, "mentorat (fr, 360 px)");
+    // A returnee registered today (an unusual name: no possible duplicate), then their mentoring.
+    await page.goto(`${base}/cases/new`);
+    await page.getByLabel("Prénom").fill("Zeynab");
+    await page.getByLabel("Nom de famille").fill(`Qx${Date.now().toString(36)}`);
+    await page.getByLabel("Date de naissance").fill("1998-04-02");
+    await page.getByLabel("Date du retour").fill("2026-05-02");
+    await page.getByLabel("Sexe").selectOption("female");
+    await page.getByLabel("Pays d'origine").selectOption("SN");
+    await page.getByLabel("Bureau").fill("dakar");
+    await page.getByRole("button", { name: "Enregistrer une personne de retour" }).click();
+    await page.locator("#mentoring-link").click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Mentorat", exact: true }).waitFor());
+    await page.locator("#met_location").check();
+    await page.getByRole("button", { name: "Commencer le mentorat" }).click();
+    assert.match(await page.locator("p.error[role=alert]").first().innerText(), /doit être rempli/);
+    await page.locator("#met_location").check();
+    await page.locator("#met_willingness").check();
+    await page.getByRole("button", { name: "Commencer le mentorat" }).click();
+    await page.locator("#session-form #notes").fill("Première visite à l'atelier");
+    await page.locator("#session-form #psychosocial").fill("Dort mieux");
+    await page.getByRole("button", { name: "Enregistrer la séance" }).click();
+    await assert.doesNotReject(page.locator("ul.sessions li", { hasText: "Première visite" }).waitFor());
+    await fitsWidth(page, "a case's mentoring");
+    await accessible(page, "mentorat d'un dossier (fr, 360 px)");
+    await shoot(page, "phone-mentoring-fr");
+    // The comparison of the mentored and the others, on the dashboard.
+    await page.goto(`${base}/dashboard#mentoring`);
+    await assert.doesNotReject(page.locator("#mentoring-table").waitFor());
+    assert.match(await page.locator("#mentoring-table").innerText(), /Composite/);
+    await fitsWidth(page, "the dashboard");
   } finally {
     await backToEnglish(page);
   }

@@ -23,7 +23,7 @@ use crate::error::{Result, ServiceError};
 
 /// A participating stakeholder with its answers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ParticipantView {
+pub struct ActivityParticipantView {
     pub stakeholder_id: String,
     pub name: String,
     pub pre: Option<Questionnaire>,
@@ -43,7 +43,7 @@ pub struct QuestionChange {
 pub struct ActivityView {
     pub id: String,
     pub activity: CapacityActivity,
-    pub participants: Vec<ParticipantView>,
+    pub participants: Vec<ActivityParticipantView>,
     /// Per rated question, before and after.
     pub changes: Vec<QuestionChange>,
     /// Participants who answered after, and of them how many declare themselves more engaged.
@@ -79,7 +79,12 @@ async fn view(conn: &mut AnyConnection, row: &ActivityRow) -> Result<ActivityVie
                 .transpose()
                 .map_err(ServiceError::from)
         };
-        participants.push(ParticipantView { pre: of(Moment::Pre)?, post: of(Moment::Post)?, stakeholder_id, name });
+        participants.push(ActivityParticipantView {
+            pre: of(Moment::Pre)?,
+            post: of(Moment::Post)?,
+            stakeholder_id,
+            name,
+        });
     }
     let changes = catalogue()
         .asked(Moment::Pre)

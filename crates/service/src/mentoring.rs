@@ -41,7 +41,7 @@ pub struct MentorCorrection {
 
 /// A session's notes; the psychosocial part only for a reader granted that section.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SessionView {
+pub struct MentoringSessionView {
     pub id: String,
     pub held_on: NaiveDate,
     pub notes: String,
@@ -65,7 +65,7 @@ pub struct MentorshipView {
     pub priority: bool,
     pub selection: Vec<SelectionAnswer>,
     pub end_reason: Option<String>,
-    pub sessions: Vec<SessionView>,
+    pub sessions: Vec<MentoringSessionView>,
     pub version: i64,
 }
 
@@ -172,9 +172,9 @@ async fn baseline(state: &Services, conn: &mut AnyConnection, case_id: &str) -> 
         .next_back())
 }
 
-fn session_view(caller: &Caller, s: &SessionRow) -> SessionView {
+fn session_view(caller: &Caller, s: &SessionRow) -> MentoringSessionView {
     let may = caller.access.may_read_section(Section::Psychosocial);
-    SessionView {
+    MentoringSessionView {
         id: s.id.clone(),
         held_on: s.held_on,
         notes: s.notes.clone(),

@@ -12,6 +12,8 @@ use crate::session::Session;
 /// One input of the form as shown.
 pub struct Input {
     pub name: String,
+    /// The element's id (its name, unless a page shows two forms with the same field names).
+    pub id: String,
     pub label: String,
     /// `text`, `textarea`, `date`, `number`, `checkbox`, `yes_no`, `choice`, `choices`, `list`,
     /// `money` or `password`.
@@ -81,6 +83,7 @@ pub fn inputs(
             let error = errors.iter().filter(|e| belongs(e, f)).map(|e| t.field_problem(e)).collect::<Vec<_>>();
             Input {
                 name: f.name.clone(),
+                id: f.name.clone(),
                 label: t.get(&label_key(&f.name)).to_string(),
                 kind: type_name(f.kind),
                 value,
@@ -104,6 +107,13 @@ pub fn inputs(
             Some(input)
         })
         .collect()
+}
+
+/// The inputs with their ids prefixed, for a second form on a page whose fields share names.
+pub fn prefixed(inputs: &mut [Input], prefix: &str) {
+    for input in inputs {
+        input.id = format!("{prefix}{}", input.name);
+    }
 }
 
 /// Whether a problem is about a field (or a part of it, such as `value.amount`).

@@ -124,6 +124,8 @@ async fn page(
     };
     let activity_form = may.then(|| {
         let mut form = block(t, session, "capacity_activity", typed.filter(|_| which == "activity"), activity_errors);
+        // The agreement's form above has a title and an office too.
+        crate::form_view::prefixed(&mut form.inputs, "activity-");
         if which != "activity"
             && let (Some(office), Some(input)) =
                 (&caller.access.office, form.inputs.iter_mut().find(|i| i.name == "office"))

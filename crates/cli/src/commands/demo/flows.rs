@@ -36,6 +36,7 @@ pub(super) fn refused(e: homeward_service::ServiceError) -> anyhow::Error {
 pub async fn create(svc: &Services, by: &Caller, instrument: &Instrument, count: usize) -> anyhow::Result<String> {
     let mut random = Random::new(20261125);
     directory(svc, by).await?;
+    super::structures::mentors(svc, by).await?;
     let today = homeward_store::today();
     let provider = provider_id(svc, by, "vocational training").await?;
     for n in 0..count {
@@ -44,6 +45,7 @@ pub async fn create(svc: &Services, by: &Caller, instrument: &Instrument, count:
             .with_context(|| format!("demo case {n}"))?;
     }
     super::communities::create(svc, by, today).await.context("demo communities")?;
+    super::structures::create(svc, by).await.context("demo agreements and capacity building")?;
     Ok(provider)
 }
 
@@ -51,18 +53,21 @@ async fn directory(svc: &Services, by: &Caller) -> anyhow::Result<()> {
     let entries = [
         json!({"organisation": "Centre de formation professionnelle de Thiès", "services": ["vocational training", "job placement"],
                "dimensions": ["economic"], "country": "SN", "place": "Thiès", "contact": "+221 33 000 00 01",
-               "languages": ["fr", "wo"], "data_sharing_agreement": true, "last_verified": "2026-06-01"}),
+               "languages": ["fr", "wo"], "last_verified": "2026-06-01"}),
         json!({"organisation": "Clinique psychosociale de Dakar", "services": ["psychological counselling", "mental health"],
                "dimensions": ["psychosocial"], "country": "SN", "place": "Dakar", "languages": ["fr", "wo"],
-               "data_sharing_agreement": true, "last_verified": "2025-01-15"}),
+               "last_verified": "2025-01-15"}),
         json!({"organisation": "Maison de la femme de Kaolack", "services": ["housing support", "legal services"],
                "dimensions": ["social"], "country": "SN", "place": "Kaolack", "languages": ["fr"],
-               "data_sharing_agreement": false, "last_verified": "2026-09-20"}),
+               "last_verified": "2026-09-20"}),
     ];
+    let mut added = vec![];
     for e in entries {
-        providers::add(svc, by, typed(e)?).await.map_err(refused)?;
+        let p = providers::add(svc, by, typed(e)?).await.map_err(refused)?;
+        added.push((p.id, p.data.organisation));
     }
-    Ok(())
+    // Referrals send data to the first two under a data-sharing agreement; not to the third.
+    super::structures::sharing_agreements(svc, by, &added[..2]).await
 }
 
 /// The id of the first provider offering `service`.
@@ -172,6 +177,10 @@ async fn one_case(
     survey(svc, by, instrument, random, &case_id, "baseline", day(7)).await?;
     if stage == 1 {
         return Ok(());
+    }
+    // Two thirds of the Dakar cases (a third of all) have a mentor from after their baseline survey.
+    if matches!(n % 6, 0 | 2) {
+        super::structures::mentor_case(svc, by, &case_id, n, day(10), day(30)).await?;
     }
     let plan = plans::draft(svc, by, &case_id, typed(json!({"content": {
         "place_of_return": random.pick(people::PLACES),

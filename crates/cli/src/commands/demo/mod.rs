@@ -11,6 +11,7 @@ mod communities;
 mod flows;
 mod people;
 mod random;
+mod structures;
 
 use std::process::ExitCode;
 
