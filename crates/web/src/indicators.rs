@@ -40,14 +40,8 @@ struct IndicatorsPage<'a> {
 }
 
 impl IndicatorsPage<'_> {
-    /// A breakdown's group in words: a type of support from its catalogue, others as computed.
     fn group(&self, by: &str, group: &str) -> String {
-        match by {
-            "support_type" => homeward_domain::structures::StructuresCatalogue::builtin()
-                .support(group)
-                .map_or_else(|| group.to_string(), |s| s.text(&self.t.code).to_string()),
-            _ => group.to_string(),
-        }
+        group_label(self.t, by, group)
     }
 
     fn shown(&self, r: &IndicatorResult, f: &Figure) -> String {
@@ -72,6 +66,17 @@ impl IndicatorsPage<'_> {
 }
 
 /// A figure as shown: a share as a percentage, a count as it is, a hidden one as a dot.
+/// A breakdown's group in words: a type of support from its catalogue, others from the messages
+/// (`sex_female`), or as computed when there is none (`18-24`).
+pub(crate) fn group_label(t: &Catalogue, by: &str, group: &str) -> String {
+    match by {
+        "support_type" => homeward_domain::structures::StructuresCatalogue::builtin()
+            .support(group)
+            .map_or_else(|| group.to_string(), |s| s.text(&t.code).to_string()),
+        _ => t.named(by, group).to_string(),
+    }
+}
+
 pub(crate) fn shown(t: &Catalogue, r: &IndicatorResult, f: &Figure) -> String {
     match (f.value, r.unit) {
         (None, _) if f.suppressed.is_some() => t.get("suppressed").to_string(),

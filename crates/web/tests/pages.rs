@@ -128,6 +128,17 @@ async fn api_post(b: &Browser, token_user: &str, path: &str, body: String) -> Pa
     b.send(request).await
 }
 
+/// Reads the API as `token_user`.
+async fn api_get(b: &Browser, token_user: &str, path: &str) -> Page {
+    let token = homeward_service::auth::new_token();
+    let mut tx = b.store.begin().await.unwrap();
+    users::add_token(&mut tx, &homeward_service::auth::token_hash(&token), token_user).await.unwrap();
+    homeward_store::commit(tx).await.unwrap();
+    let request =
+        Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
+    b.send(request).await
+}
+
 async fn register(b: &Browser, token_user: &str, given: &str, office: &str) -> String {
     let body = format!(
         r#"{{"given_name":"{given}","family_name":"Diallo","sex":"female","date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"{office}"}}"#
@@ -680,8 +691,9 @@ async fn the_dashboard_charts_the_scores_with_their_numbers_in_tables() {
 }
 
 /// Ten returnees with a best baseline; the first five then get a business grant and answer the
-/// final survey at their best or nearly, the others less well.
-async fn ten_cases_over_two_rounds(b: &Browser) {
+/// final survey at their best or nearly, the others less well. Their case ids, in order.
+async fn ten_cases_over_two_rounds(b: &Browser) -> Vec<String> {
+    let mut cases = vec![];
     for i in 0..10 {
         let case = register(b, "admin", &format!("Awa{i}"), "dakar").await;
         let mut answers: serde_json::Map<String, serde_json::Value> =
@@ -708,7 +720,65 @@ async fn ten_cases_over_two_rounds(b: &Browser) {
             api_post(b, "admin", &path, survey("final", "2026-08-10", &answers)).await.status,
             StatusCode::CREATED
         );
+        cases.push(case);
     }
+    cases
+}
+
+#[tokio::test]
+async fn the_dashboard_compares_mentored_and_other_returnees_by_dimension_and_country_and_so_does_its_workbook() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    let cases = ten_cases_over_two_rounds(&b).await;
+    let mentor = r#"{"name": "Diallo Ousmane", "office": "dakar", "place": "Pikine"}"#;
+    let mentor =
+        json_of(&api_post(&b, "admin", "/api/v1/mentors", mentor.into()).await)["id"].as_str().unwrap().to_string();
+    // The five granted are mentored too, from March: between their two rounds.
+    for case in &cases[..5] {
+        let start = serde_json::json!({"mentor": mentor, "started_on": "2026-03-01", "selection": [
+            {"criterion": "location", "met": true}, {"criterion": "willingness", "met": true},
+            {"criterion": "mentor_judgement", "met": false}]});
+        let started = api_post(&b, "admin", &format!("/api/v1/cases/{case}/mentorships"), start.to_string()).await;
+        assert_eq!(started.status, StatusCode::CREATED, "{}", started.body);
+    }
+    let page = b.get("/dashboard?from=2026-01-01&to=2026-12-31", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let table = page.body.split("id=\"mentoring-table\"").nth(1).unwrap().split("</table>").next().unwrap();
+    // A row per dimension and the composite, then the composite of the one country of origin.
+    assert_eq!(table.matches("<th scope=\"row\">").count(), 5, "{table}");
+    assert!(table.contains("<th scope=\"row\">Composite · SN</th>"), "{table}");
+    let economic = table.split("<th scope=\"row\">Economic</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert_eq!(economic.matches("<td>5</td>").count(), 2, "five mentored, five not: {economic}");
+    let api = json_of(
+        &api_get(
+            &b,
+            "admin",
+            "/api/v1/analyses/change?measure=economic&group=mentored&control=no&from=2026-01-01&to=2026-12-31",
+        )
+        .await,
+    );
+    let did = api["comparison"]["difference_in_differences"]["estimate"].as_f64().unwrap();
+    assert!(did > 0.0, "the mentored (and granted) gained more: {api}");
+    let shown = format!("+{did:.3}");
+    assert!(economic.contains(&shown), "the economic difference in differences, {shown}: {economic}");
+
+    let Some(book) = workbook(
+        &b,
+        &cookie,
+        "/dashboard.xlsx?from=2026-01-01&to=2026-12-31",
+        "homeward-dashboard-2026-01-01-2026-12-31.xlsx",
+    )
+    .await
+    else {
+        return;
+    };
+    let sheet = &book["Mentored and not mentored"];
+    let economic = &sheet[1];
+    assert_eq!(economic[0][0], "Economic");
+    assert_eq!((economic[1][0].as_f64(), economic[3][0].as_f64()), (Some(5.0), Some(5.0)), "{economic}");
+    assert!((economic[5][0].as_f64().unwrap() - did).abs() < 1e-9, "the same figure as the API: {economic}");
+    assert_eq!(sheet[5][0][0], "Composite · SN");
 }
 
 #[tokio::test]
@@ -771,6 +841,7 @@ async fn the_dashboard_shows_change_between_rounds_and_the_regression_and_downlo
         "Bands by round",
         "Breakdown",
         "Change between rounds",
+        "Mentored and not mentored",
         "Indicators",
         "Regression",
         "About",
@@ -2013,4 +2084,56 @@ async fn a_returnees_own_file_is_produced_in_their_language_with_need_to_know_ke
         log.iter().any(|e| e.entry.action == "subject_access" && e.entry.actor == "fatou"),
         "audited as a data-subject request"
     );
+}
+
+#[tokio::test]
+async fn agreements_and_mentoring_pages_keep_to_each_role_and_office() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    b.user("focal", "outreach", Some("dakar"), "en").await;
+    b.user("awa", "case_manager", Some("thies"), "en").await;
+    b.user("monitor", "me_officer", None, "en").await;
+    let fatou = b.sign_in("fatou").await;
+    let structures = b.get("/structures", &fatou).await;
+    assert_eq!(structures.status, StatusCode::OK, "{}", structures.body);
+    let csrf = hidden(&structures.body, "csrf");
+    // A forged form is refused; a good one records the agreement and shows where it stands.
+    let form = "kind=mou&title=MoU+with+the+town+hall&office=dakar&parties=IOM%0D%0AMairie&scope=Land&signed_on=2026-01-05&starts_on=2026-01-05&ends_on=&renewal_notice_days=60&responsible=fatou";
+    assert_eq!(b.post_form("/agreements", &fatou, &format!("csrf=forged&{form}")).await.status, StatusCode::FORBIDDEN);
+    let made = b.post_form("/agreements", &fatou, &format!("csrf={csrf}&{form}")).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let path = made.location.unwrap();
+    let page = b.get(&path, &fatou).await;
+    assert!(page.body.contains("<span class=\"tag\">in force</span>"), "{}", page.body);
+    // Renewed from its page with the version read; the same form again is stale.
+    let version = hidden(&page.body, "version");
+    let renewed = format!("csrf={csrf}&version={version}&{}", form.replace("ends_on=", "ends_on=2027-12-31"));
+    assert_eq!(b.post_form(&path, &fatou, &renewed).await.status, StatusCode::SEE_OTHER);
+    let stale = b.post_form(&path, &fatou, &renewed).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", stale.body);
+    // A data-sharing agreement is for the directory's keepers: the outreach focal point is told.
+    let focal = b.sign_in("focal").await;
+    let dsa = form.replace("kind=mou", "kind=data_sharing");
+    let refused = b
+        .post_form(
+            "/agreements",
+            &focal,
+            &format!("csrf={}&{dsa}", hidden(&b.get("/structures", &focal).await.body, "csrf")),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("manage_providers"), "{}", refused.body);
+    // The focal point sees the mentors, not the mentorships (case data).
+    let mentoring = b.get("/mentoring", &focal).await;
+    assert_eq!(mentoring.status, StatusCode::OK);
+    assert!(mentoring.body.contains("id=\"mentors\"") && !mentoring.body.contains("id=\"mentorships\""));
+    // Another office finds nothing; the pseudonymised role reads no mentoring notes.
+    let awa = b.sign_in("awa").await;
+    assert_eq!(b.get(&path, &awa).await.status, StatusCode::NOT_FOUND);
+    let case = register(&b, "fatou", "Mariama", "dakar").await;
+    let monitor = b.sign_in("monitor").await;
+    assert_eq!(b.get(&format!("/cases/{case}/mentoring"), &monitor).await.status, StatusCode::FORBIDDEN);
+    let own = b.get(&format!("/cases/{case}/mentoring"), &fatou).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("No mentor of this office takes new mentees."), "{}", own.body);
 }

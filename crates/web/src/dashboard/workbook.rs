@@ -1,5 +1,5 @@
 //! The dashboard as a workbook: a sheet per table of the page (scores by dimension, bands by
-//! round, the breakdown picked, change between rounds, indicators, regression) and the About
+//! round, the breakdown picked, change between rounds, mentored and not, indicators, regression) and the About
 //! sheet. An analysis the data could not give leaves its reason on its sheet.
 
 use homeward_analytics::estimate::Estimate;
@@ -125,6 +125,71 @@ fn change_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), Xl
     Ok(())
 }
 
+/// Mentored against non-mentored returnees: a row per dimension, then per country of origin.
+fn mentoring_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), XlsxError> {
+    let t = f.t;
+    let mentored = t.get("mentored");
+    let not = t.get("not_mentored");
+    let columns = [
+        String::new(),
+        format!("{} ({mentored})", t.get("xlsx_n")),
+        format!("{} ({mentored})", t.get("mean_change")),
+        format!("{} ({not})", t.get("xlsx_n")),
+        format!("{} ({not})", t.get("mean_change")),
+        t.get("did").to_string(),
+        "2.5 %".into(),
+        "97.5 %".into(),
+        "p".into(),
+        "Glass's Δ".into(),
+        "Cohen's d".into(),
+        "Hedges' g".into(),
+    ];
+    header(ws, &columns.iter().map(String::as_str).collect::<Vec<_>>(), &f.bold)?;
+    for (i, m) in d.mentoring.iter().enumerate() {
+        let row = i as u32 + 1;
+        let label = match &m.country {
+            Some(c) => format!("{} · {c}", t.get(m.measure)),
+            None => t.get(m.measure).to_string(),
+        };
+        ws.write_string_with_format(row, 0, &label, &f.bold)?;
+        let c = match &m.outcome {
+            Ok(c) => c,
+            Err(why) => {
+                ws.write_string(row, 1, why)?;
+                continue;
+            }
+        };
+        for (col, which) in [(1, "yes"), (3, "no")] {
+            match c.groups.iter().find(|g| g.group == which) {
+                Some(g) if g.n.is_some() => {
+                    ws.write_number(row, col, g.n.unwrap_or_default() as f64)?;
+                    cell(ws, row, col + 1, g.mean_change, &f.score)?;
+                }
+                Some(_) => {
+                    ws.write_string(row, col, t.get("xlsx_suppressed"))?;
+                }
+                None => {
+                    ws.write_number(row, col, 0.0)?;
+                }
+            }
+        }
+        if let Some(k) = &c.comparison {
+            let e = &k.difference_in_differences;
+            for (i, v) in [e.estimate, e.conf_low, e.conf_high].into_iter().enumerate() {
+                cell(ws, row, 5 + i as u16, Some(v), &f.score)?;
+            }
+            cell(ws, row, 8, Some(e.p_value), &Format::new().set_num_format("0.0000"))?;
+            for (i, v) in [k.glass_delta.estimate, k.cohens_d.estimate, k.hedges_g.estimate].into_iter().enumerate() {
+                cell(ws, row, 9 + i as u16, Some(v), &f.score)?;
+            }
+        } else if let Some(w) = &c.withheld {
+            ws.write_string(row, 5, t.problem(w))?;
+        }
+    }
+    ws.set_column_width(0, 24)?;
+    Ok(())
+}
+
 fn regression_sheet(ws: &mut Worksheet, d: &Dashboard, f: &Formats) -> Result<(), XlsxError> {
     let r = match &d.regression {
         Ok(r) => r,
@@ -221,6 +286,7 @@ pub fn workbook(d: &Dashboard, t: &crate::i18n::Catalogue) -> Result<Vec<u8>, Xl
     }
 
     change_sheet(book.add_worksheet().set_name(t.get("xlsx_change"))?, d, &f)?;
+    mentoring_sheet(book.add_worksheet().set_name(t.get("mentoring_comparison"))?, d, &f)?;
 
     let ws = book.add_worksheet().set_name(t.get("xlsx_indicators"))?;
     match &d.indicators {

@@ -107,7 +107,7 @@ fn breakdown_sheets(
         ws.set_name(sheet_name(&format!("{n}. {by_label}"), used))?;
         header(ws, &[by_label, t.get("xlsx_value"), t.get("xlsx_count"), t.get("xlsx_of")], bold)?;
         for (i, f) in figures.iter().enumerate() {
-            ws.write_string(i as u32 + 1, 0, t.named(by, &f.group))?;
+            ws.write_string(i as u32 + 1, 0, crate::indicators::group_label(t, by, &f.group))?;
             figure(ws, t, (i as u32 + 1, 1), f, r.unit, share)?;
         }
         ws.write_string(figures.len() as u32 + 2, 0, format!("{n}. {}", r.indicator))?;
