@@ -411,23 +411,26 @@ pub async fn mentorships(state: &Services, caller: &Caller) -> Result<Vec<Mentor
     let mut conn = state.store.read().await?;
     let rows = mentoring::mentorships(&mut conn, caller.access.office.as_deref()).await?;
     let mentors = mentoring::mentors(&mut conn, caller.access.office.as_deref()).await?;
-    let mut out = vec![];
-    for m in rows.iter().filter(|m| caller.access.covers_office(&m.office)) {
-        let case_number = homeward_store::query::cases::get(&mut conn, &m.case_id).await?.map(|c| c.case_number);
-        out.push(MentorshipLine {
+    let shown: Vec<&MentorshipRow> = rows.iter().filter(|m| caller.access.covers_office(&m.office)).collect();
+    let ids: Vec<&str> = shown.iter().map(|m| m.case_id.as_str()).collect();
+    let numbers: std::collections::HashMap<String, String> = homeward_store::query::cases::by_ids(&mut conn, &ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.case_number))
+        .collect();
+    let name_of = |id: &str| mentors.iter().find(|r| r.id.as_str() == id).map(|r| r.name.clone()).unwrap_or_default();
+    let out: Vec<MentorshipLine> = shown
+        .into_iter()
+        .map(|m| MentorshipLine {
             id: m.id.to_string(),
             case_id: m.case_id.to_string(),
-            case_number: case_number.unwrap_or_default(),
-            mentor_name: mentors
-                .iter()
-                .find(|r| r.id.as_str() == m.mentor_id)
-                .map(|r| r.name.clone())
-                .unwrap_or_default(),
+            case_number: numbers.get(m.case_id.as_str()).cloned().unwrap_or_default(),
+            mentor_name: name_of(&m.mentor_id),
             started_on: m.started_on,
             ended_on: m.ended_on,
             priority: m.priority,
-        });
-    }
+        })
+        .collect();
     drop(conn);
     state.reads.record(vec![entry(caller, "read", "mentorships", "list", None, &["case_number"])]).await?;
     Ok(out)

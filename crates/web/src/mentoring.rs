@@ -92,6 +92,15 @@ pub async fn add_mentor(State(state): State<Services>, session: Session, Posted(
     }
 }
 
+/// Which form of a case's mentoring page was sent and refused.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Nothing,
+    Start,
+    Session,
+    End,
+}
+
 #[derive(Template)]
 #[template(path = "case_mentoring.html")]
 struct CasePage<'a> {
@@ -104,7 +113,7 @@ struct CasePage<'a> {
     criteria: &'static [SelectionCriterion],
     /// What a refused form typed, and which form it was.
     typed: Vec<(String, String)>,
-    which: &'static str,
+    which: Sent,
     problems: Vec<String>,
     session_form: Option<FormBlock>,
     may_start: bool,
@@ -113,7 +122,7 @@ struct CasePage<'a> {
 
 impl CasePage<'_> {
     fn typed(&self, name: &str) -> &str {
-        if self.which == "start" { value(&self.typed, name) } else { "" }
+        if self.which == Sent::Start { value(&self.typed, name) } else { "" }
     }
 
     fn criterion(&self, id: &str) -> String {
@@ -134,7 +143,7 @@ async fn case_page(
     session: &Session,
     case_id: &str,
     typed: Option<&Typed>,
-    which: &'static str,
+    which: Sent,
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
@@ -162,8 +171,8 @@ async fn case_page(
             t,
             session,
             "mentoring_session",
-            typed.filter(|_| which == "session"),
-            if which == "session" { &errors } else { none },
+            typed.filter(|_| which == Sent::Session),
+            if which == Sent::Session { &errors } else { none },
         );
         // The psychosocial part is asked only of those who may read it.
         if !caller.access.may_read_section(Section::Psychosocial) {
@@ -180,7 +189,7 @@ async fn case_page(
         criteria: &MentoringCatalogue::builtin().criteria,
         typed: typed.map(<[_]>::to_vec).unwrap_or_default(),
         which,
-        problems: if which == "session" { vec![] } else { errors.iter().map(|e| t.field_problem(e)).collect() },
+        problems: if which == Sent::Session { vec![] } else { errors.iter().map(|e| t.field_problem(e)).collect() },
         session_form,
         may_start: open && caller.access.may(Permission::Plan),
         today: homeward_store::today().to_string(),
@@ -191,7 +200,7 @@ async fn case_page(
 
 /// `GET /cases/{id}/mentoring`: the case's mentorships and their sessions.
 pub async fn of_case(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
-    case_page(&state, &session, &id, None, "", vec![]).await
+    case_page(&state, &session, &id, None, Sent::Nothing, vec![]).await
 }
 
 /// The selection as ticked: every criterion of the catalogue, met when its box is ticked.
@@ -216,13 +225,20 @@ pub async fn start(
 ) -> Response {
     let Ok(started_on) = value(&typed, "started_on").parse() else {
         let problem = homeward_domain::problem!("not_a_date", "is not a date (YYYY-MM-DD)");
-        return case_page(&state, &session, &id, Some(&typed), "start", vec![FieldError::of("started_on", problem)])
-            .await;
+        return case_page(
+            &state,
+            &session,
+            &id,
+            Some(&typed),
+            Sent::Start,
+            vec![FieldError::of("started_on", problem)],
+        )
+        .await;
     };
     let s = MentorshipStart { mentor: value(&typed, "mentor").to_string(), started_on, selection: selection(&typed) };
     match mentoring::start(&state, &session.caller, &id, s).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}/mentoring")).into_response(),
-        Err(e) => again(e, |errors| case_page(&state, &session, &id, Some(&typed), "start", errors)).await,
+        Err(e) => again(e, |errors| case_page(&state, &session, &id, Some(&typed), Sent::Start, errors)).await,
     }
 }
 
@@ -235,11 +251,11 @@ pub async fn add_session(
 ) -> Response {
     let s = match read::<MentoringSession>(forms::named("mentoring_session"), &typed) {
         Ok(s) => s,
-        Err(errors) => return case_page(&state, &session, &id, Some(&typed), "session", errors).await,
+        Err(errors) => return case_page(&state, &session, &id, Some(&typed), Sent::Session, errors).await,
     };
     match mentoring::add_session(&state, &session.caller, &id, &mentorship, s).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}/mentoring#sessions")).into_response(),
-        Err(e) => again(e, |errors| case_page(&state, &session, &id, Some(&typed), "session", errors)).await,
+        Err(e) => again(e, |errors| case_page(&state, &session, &id, Some(&typed), Sent::Session, errors)).await,
     }
 }
 
@@ -252,7 +268,8 @@ pub async fn end(
 ) -> Response {
     let Ok(ended_on) = value(&typed, "ended_on").parse() else {
         let problem = homeward_domain::problem!("not_a_date", "is not a date (YYYY-MM-DD)");
-        return case_page(&state, &session, &id, Some(&typed), "end", vec![FieldError::of("ended_on", problem)]).await;
+        return case_page(&state, &session, &id, Some(&typed), Sent::End, vec![FieldError::of("ended_on", problem)])
+            .await;
     };
     let closing = MentorshipClosing {
         version: value(&typed, "version").parse().unwrap_or(0),
@@ -261,6 +278,6 @@ pub async fn end(
     };
     match mentoring::end(&state, &session.caller, &id, &mentorship, closing).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}/mentoring")).into_response(),
-        Err(e) => again(e, |errors| case_page(&state, &session, &id, Some(&typed), "end", errors)).await,
+        Err(e) => again(e, |errors| case_page(&state, &session, &id, Some(&typed), Sent::End, errors)).await,
     }
 }

@@ -100,11 +100,19 @@ async fn agreement_block(
     form
 }
 
+/// Which of the page's two forms was sent and refused (its typing and problems go back to it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Nothing,
+    Agreement,
+    Activity,
+}
+
 async fn page(
     state: &Services,
     session: &Session,
     typed: Option<&Typed>,
-    which: &str,
+    which: Sent,
     errors: Vec<FieldError>,
 ) -> Response {
     let t = catalogue(&session.caller.language);
@@ -116,17 +124,18 @@ async fn page(
     let may = caller.access.may(Permission::ManageCommunity);
     let none: &[FieldError] = &[];
     let (agreement_errors, activity_errors) =
-        if which == "agreement" { (&errors[..], none) } else { (none, &errors[..]) };
+        if which == Sent::Agreement { (&errors[..], none) } else { (none, &errors[..]) };
     let agreement_form = if may {
-        Some(agreement_block(state, session, typed.filter(|_| which == "agreement"), agreement_errors).await)
+        Some(agreement_block(state, session, typed.filter(|_| which == Sent::Agreement), agreement_errors).await)
     } else {
         None
     };
     let activity_form = may.then(|| {
-        let mut form = block(t, session, "capacity_activity", typed.filter(|_| which == "activity"), activity_errors);
+        let mut form =
+            block(t, session, "capacity_activity", typed.filter(|_| which == Sent::Activity), activity_errors);
         // The agreement's form above has a title and an office too.
         crate::form_view::prefixed(&mut form.inputs, "activity-");
-        if which != "activity"
+        if which != Sent::Activity
             && let (Some(office), Some(input)) =
                 (&caller.access.office, form.inputs.iter_mut().find(|i| i.name == "office"))
         {
@@ -140,18 +149,18 @@ async fn page(
 
 /// `GET /structures`: the office's agreements and capacity-building activities.
 pub async fn show(State(state): State<Services>, session: Session) -> Response {
-    page(&state, &session, None, "", vec![]).await
+    page(&state, &session, None, Sent::Nothing, vec![]).await
 }
 
 /// `POST /agreements`: records an agreement.
 pub async fn add_agreement(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
     let agreement = match read::<Agreement>(forms::named("agreement"), &typed) {
         Ok(a) => a,
-        Err(errors) => return page(&state, &session, Some(&typed), "agreement", errors).await,
+        Err(errors) => return page(&state, &session, Some(&typed), Sent::Agreement, errors).await,
     };
     match agreements::create(&state, &session.caller, agreement).await {
         Ok(a) => Redirect::to(&format!("/agreements/{}", a.id)).into_response(),
-        Err(e) => again(e, |errors| page(&state, &session, Some(&typed), "agreement", errors)).await,
+        Err(e) => again(e, |errors| page(&state, &session, Some(&typed), Sent::Agreement, errors)).await,
     }
 }
 
@@ -216,11 +225,11 @@ pub async fn edit_agreement(
 pub async fn add_activity(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
     let activity = match read::<CapacityActivity>(forms::named("capacity_activity"), &typed) {
         Ok(a) => a,
-        Err(errors) => return page(&state, &session, Some(&typed), "activity", errors).await,
+        Err(errors) => return page(&state, &session, Some(&typed), Sent::Activity, errors).await,
     };
     match capacity::create(&state, &session.caller, activity).await {
         Ok(a) => Redirect::to(&format!("/capacity-activities/{}", a.id)).into_response(),
-        Err(e) => again(e, |errors| page(&state, &session, Some(&typed), "activity", errors)).await,
+        Err(e) => again(e, |errors| page(&state, &session, Some(&typed), Sent::Activity, errors)).await,
     }
 }
 
