@@ -24,6 +24,11 @@ pub struct DatabaseArg {
     #[arg(long = "pool-size", env = "HOMEWARD_DATABASE_POOL_SIZE", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub pool_size: Option<u32>,
+    /// A folder of programme settings read at start-up (README: programme settings): any of
+    /// `feasibility-grid.toml`, `timing-rules.toml`, `results-framework.toml`, `rss-profile.toml`,
+    /// `settings.toml`; the bundled one for each file that is not there.
+    #[arg(long = "settings", env = "HOMEWARD_SETTINGS", value_name = "DIR")]
+    pub settings: Option<std::path::PathBuf>,
 }
 
 impl DatabaseArg {
@@ -49,8 +54,12 @@ impl DatabaseArg {
     pub async fn services(&self, store: &Store) -> anyhow::Result<homeward_service::Services> {
         let key = crate::audit_key::load(store, &self.key_path(), crate::audit_key::IfMissing::Create).await?;
         let scorer = crate::commands::load_scorer(None)?;
-        let services =
-            homeward_service::Services::new(store.clone(), scorer, key).with_settings(crate::deployment::settings()?);
+        let programme = homeward_service::programme::Programme::load(self.settings.as_deref(), scorer.instrument())
+            .context("the programme settings cannot be used")?;
+        let settings = crate::deployment::settings(programme.settings.clone())?;
+        let services = homeward_service::Services::new(store.clone(), scorer, key)
+            .with_programme(programme)
+            .with_settings(settings);
         let reindexed = homeward_service::cases::reindex_search(&services).await?;
         if reindexed > 0 {
             eprintln!("Indexed {reindexed} cases for search under the current rules.");

@@ -22,9 +22,9 @@ fn number(name: &str) -> anyhow::Result<Option<u64>> {
 }
 
 /// The settings: `HOMEWARD_MIN_CELL` (the suppression floor), `HOMEWARD_SESSION_IDLE_MINUTES`,
-/// `HOMEWARD_SESSION_HOURS`; the defaults otherwise.
-pub fn settings() -> anyhow::Result<Settings> {
-    let mut s = Settings::default();
+/// `HOMEWARD_SESSION_HOURS` over `base` (the settings folder's, or the defaults).
+pub fn settings(base: Settings) -> anyhow::Result<Settings> {
+    let mut s = base;
     if let Some(n) = number("HOMEWARD_MIN_CELL")? {
         s.min_cell_floor = u32::try_from(n).context("HOMEWARD_MIN_CELL: too large")?;
     }

@@ -372,6 +372,15 @@ enum RssCommand {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Give every stored survey a result under another profile (IOM's official weights, say),
+    /// keeping every result there is: each result names its profile.
+    Rescore {
+        /// The profile file (TOML).
+        #[arg(long, value_name = "FILE")]
+        profile: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -403,9 +412,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
-        Command::Demo { cases, database, listen, no_serve, audit_key } => {
-            commands::demo::run(&DatabaseArg { url: database, audit_key, pool_size: None }, &listen, cases, no_serve)
-        }
+        Command::Demo { cases, database, listen, no_serve, audit_key } => commands::demo::run(
+            &DatabaseArg { url: database, audit_key, pool_size: None, settings: None },
+            &listen,
+            cases,
+            no_serve,
+        ),
         Command::Serve { database, listen } => commands::serve::run(&database, &listen),
         Command::Migrate { database } => commands::migrate::run(&database),
         Command::Admin { command } => match command {
@@ -492,6 +504,7 @@ fn main() -> ExitCode {
                 commands::rss_sensitivity::run(&input, profile.profile.as_deref())
             }
             RssCommand::Profile { command: ProfileCommand::Check { file } } => commands::rss_profile::check(&file),
+            RssCommand::Rescore { profile, database } => commands::rss_rescore::run(&database, &profile),
         },
     };
     match result {

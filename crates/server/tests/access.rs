@@ -41,6 +41,8 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
     let mut list = vec![
         e("GET", "/api/v1/cases".into(), None, P::ReadCases, false),
         e("GET", "/api/v1/worklist".into(), None, P::ReadCases, false),
+        e("GET", "/api/v1/programme".into(), None, P::ManageUsers, false),
+        e("POST", "/api/v1/programme/rescore".into(), None, P::ManageUsers, false),
         e(
             "POST",
             "/api/v1/cases/duplicates".into(),
@@ -427,7 +429,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 128, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 130, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

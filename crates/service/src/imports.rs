@@ -340,8 +340,10 @@ impl Import<'_> {
             return Ok(());
         }
         let (state, caller) = (self.state, self.caller);
-        let results: Vec<_> =
-            ready.iter().map(|r| crate::surveys::result_row(state, &r.row.id, &r.outcome, r.row.created_at)).collect();
+        let results: Vec<_> = ready
+            .iter()
+            .map(|r| crate::surveys::result_row(state.scorer.profile(), &r.row.id, &r.outcome, r.row.created_at))
+            .collect();
         let submissions: Vec<_> = ready
             .iter()
             .map(|r| {

@@ -3,8 +3,6 @@
 //! `homeward-analytics`, each with its target, progress and breakdowns, small groups suppressed.
 //! Only aggregates leave: the endpoint suits an M&E officer, who sees no names.
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
 use homeward_analytics::indicators::{
     self, CaseFact, EngagementFact, Facts, Indicator, IndicatorResult, ReferralFact, SatisfactionFact, SurveyFact,
@@ -28,12 +26,12 @@ use crate::audit::entry;
 use crate::auth::Caller;
 use crate::error::{Result, ServiceError};
 
-const FRAMEWORK: &str = include_str!("../../../data/programme/results-framework.toml");
+pub(crate) const FRAMEWORK: &str = include_str!("../../../data/programme/results-framework.toml");
 
-/// The bundled results framework (a test keeps it valid).
-pub fn framework() -> &'static [Indicator] {
-    static LOADED: OnceLock<Vec<Indicator>> = OnceLock::new();
-    LOADED.get_or_init(|| indicators::load(FRAMEWORK).expect("the bundled results framework is valid (tested)"))
+/// The bundled results framework (a test keeps it valid); a deployment may set its own
+/// (`programme`), which the services hold.
+pub fn bundled_framework() -> Vec<Indicator> {
+    indicators::load(FRAMEWORK).expect("the bundled results framework is valid (tested)")
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,6 +44,9 @@ pub struct Period {
     pub to: NaiveDate,
     /// The smallest group shown: at least the deployment's floor (default 5); a smaller value is raised to it.
     pub min_cell: Option<u32>,
+    /// The scoring profile whose results the score indicators count (default: the one in force;
+    /// the bundled provisional one may be chosen too).
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,13 +72,12 @@ pub(crate) fn scope(caller: &Caller, from: NaiveDate, to: NaiveDate) -> Scope<'_
 /// The facts of the cases in the caller's scope for the period, filtered by the database. The
 /// returnees with nothing to look at one by one come counted by attributes: the count of their
 /// group less those read individually.
-async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Facts> {
+async fn facts_for(state: &Services, caller: &Caller, from: NaiveDate, to: NaiveDate, profile: &str) -> Result<Facts> {
     let scope = scope(caller, from, to);
     let mut conn = state.store.read().await?;
     let (cases, groups) = facts::cohort(&mut conn, &scope).await?;
     let vulnerable = vulnerable_cases(&mut conn, &scope).await?;
-    let profile = state.scorer.profile().name.clone();
-    let surveys = facts::scored_with_cases(&mut conn, &profile, &scope).await?;
+    let surveys = facts::scored_with_cases(&mut conn, profile, &scope).await?;
     let referrals = facts::referrals(&mut conn, &scope).await?;
     let unmet = facts::records_of_kind(&mut conn, "unmet_need", &scope, true).await?;
     let satisfaction = homeward_store::query::communities::satisfaction_in(&mut conn, scope.office, from, to).await?;
@@ -179,11 +179,11 @@ pub async fn list(state: &Services, caller: &Caller, period: Period) -> Result<I
         return Err(ServiceError::problem("to", problem));
     }
     let min_cell = state.settings.min_cell(period.min_cell);
-    let facts = facts_for(state, caller, period.from, period.to).await?;
-    let results = indicators::compute(framework(), &facts, period.from, period.to, min_cell as usize);
+    let profile = crate::analyses::variables::known_profile(state, period.profile.as_deref())?;
+    let facts = facts_for(state, caller, period.from, period.to, &profile.name).await?;
+    let results = indicators::compute(&state.framework, &facts, period.from, period.to, min_cell as usize);
     let record = format!("{}..{}", period.from, period.to);
     state.reads.record(vec![entry(caller, "read", "indicators", &record, None, &["aggregates"])]).await?;
-    let profile = state.scorer.profile();
     Ok(IndicatorsView {
         from: period.from,
         to: period.to,

@@ -37,6 +37,7 @@ pub mod merges;
 pub mod own_file;
 pub mod packets;
 pub mod plans;
+pub mod programme;
 pub mod providers;
 pub mod records;
 pub mod referrals;
@@ -73,6 +74,10 @@ pub struct Services {
     /// Seals the audit chain; kept outside the database.
     pub audit_key: Arc<AuditKey>,
     pub settings: Arc<settings::Settings>,
+    /// The results framework the indicators are computed against.
+    pub framework: Arc<Vec<homeward_analytics::indicators::Indicator>>,
+    /// What each programme setting was loaded from, and its version (for administrators).
+    pub programme: Arc<Vec<programme::ProgrammeFile>>,
     /// Sign-in attempts per client address, in this app server's memory.
     pub throttle: Arc<throttle::Throttle>,
 }
@@ -83,6 +88,7 @@ impl Services {
     /// read-audit writer, so call it inside the runtime.
     pub fn new(store: Store, scorer: Scorer, audit_key: AuditKey) -> Services {
         let audit_key = Arc::new(audit_key);
+        let programme = Arc::new(programme::bundled_files(&scorer));
         Services {
             reads: audit::ReadAudit::start(store.clone(), audit_key.clone()),
             audit_key,
@@ -91,7 +97,24 @@ impl Services {
             grid: Arc::new(FeasibilityGrid::builtin()),
             timing: Arc::new(TimingRules::builtin()),
             settings: Arc::new(settings::Settings::default()),
+            framework: Arc::new(indicators::bundled_framework()),
+            programme,
             throttle: Arc::new(throttle::Throttle::default()),
+        }
+    }
+
+    /// The same services under a programme's settings (a settings folder, or the bundled ones):
+    /// grid, timing rules, results framework, scoring profile and the deployment's numbers.
+    pub fn with_programme(self, p: programme::Programme) -> Services {
+        let scorer = Scorer::new(self.scorer.instrument().clone(), p.profile);
+        Services {
+            scorer: Arc::new(scorer),
+            grid: Arc::new(p.grid),
+            timing: Arc::new(p.timing),
+            framework: Arc::new(p.framework),
+            settings: Arc::new(p.settings),
+            programme: Arc::new(p.files),
+            ..self
         }
     }
 

@@ -116,7 +116,7 @@ pub async fn take_once(
         created_at: at,
         created_by: caller.username.clone(),
     };
-    let result = result_row(state, &row.id, &outcome, at);
+    let result = result_row(state.scorer.profile(), &row.id, &outcome, at);
     store(&mut tx, state, caller, std::slice::from_ref(&row), std::slice::from_ref(&result), "create").await?;
     surveys::refresh_bands(&mut tx, &[case.id.as_str()], &state.scorer.profile().name).await?;
     crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
@@ -124,14 +124,13 @@ pub async fn take_once(
     Ok(SurveyView::new(&row, &[result], &state.scorer.profile().name)?)
 }
 
-/// A survey's result under the server's profile, as stored.
+/// A survey's result under `profile` (the server's, or one it is rescored under), as stored.
 pub(crate) fn result_row(
-    state: &Services,
+    profile: &homeward_rss::Profile,
     survey_id: &SurveyId,
     outcome: &homeward_rss::Outcome,
     at: chrono::DateTime<chrono::Utc>,
 ) -> SurveyResultRow {
-    let profile = state.scorer.profile();
     let dim = |i: usize| outcome.dimensions.get(i).copied().flatten();
     let dim_band = |i: usize| outcome.dimension_bands.get(i).copied().flatten();
     SurveyResultRow {

@@ -108,16 +108,18 @@ async fn period_view(
     let from = if q.from.is_empty() { year_start.to_string() } else { q.from.clone() };
     let to = if q.to.is_empty() { today.to_string() } else { q.to.clone() };
     let view = match (from.parse::<NaiveDate>(), to.parse::<NaiveDate>()) {
-        (Ok(f), Ok(e)) => match api::list(&state, &session.caller, Period { from: f, to: e, min_cell: None }).await {
-            Ok(v) => Ok(v),
-            Err(ServiceError::Forbidden(_)) => {
-                return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
+        (Ok(f), Ok(e)) => {
+            match api::list(&state, &session.caller, Period { from: f, to: e, min_cell: None, profile: None }).await {
+                Ok(v) => Ok(v),
+                Err(ServiceError::Forbidden(_)) => {
+                    return Err(render(MessagePage { t, message: t.get("forbidden") }, StatusCode::FORBIDDEN));
+                }
+                Err(ServiceError::Invalid(m, fields)) => {
+                    Err(fields.first().map_or_else(|| t.problem(&m), |f| t.field_problem(f)))
+                }
+                Err(e) => return Err(crate::layout::failure(e)),
             }
-            Err(ServiceError::Invalid(m, fields)) => {
-                Err(fields.first().map_or_else(|| t.problem(&m), |f| t.field_problem(f)))
-            }
-            Err(e) => return Err(crate::layout::failure(e)),
-        },
+        }
         _ => Err(t.field_problem(&FieldError::of("from", problem!("not_a_date", "is not a date (YYYY-MM-DD)")))),
     };
     Ok((from, to, view))

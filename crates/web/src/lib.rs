@@ -96,6 +96,8 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/admin/directory/{id}", get(admin::provider_form).post(admin::provider_edit))
         .route("/admin/grid", get(admin::grid))
         .route("/admin/timing", get(admin::timing))
+        .route("/admin/programme", get(admin::programme))
+        .route("/admin/programme/rescore", post(admin::rescore))
         .route("/indicators", get(indicators::show))
         .route("/dashboard", get(dashboard::show))
         .route("/dashboard.xlsx", get(dashboard::workbook))

@@ -2137,3 +2137,82 @@ async fn agreements_and_mentoring_pages_keep_to_each_role_and_office() {
     assert_eq!(own.status, StatusCode::OK);
     assert!(own.body.contains("No mentor of this office takes new mentees."), "{}", own.body);
 }
+
+#[tokio::test]
+async fn an_administrator_reads_the_programme_settings_and_rescores_the_stored_surveys() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let fatou = b.sign_in("fatou").await;
+    assert_eq!(b.get("/admin/programme", &fatou).await.status, StatusCode::FORBIDDEN);
+    let admin = b.sign_in("admin").await;
+    let page = b.get("/admin/programme", &admin).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "<td>RSS scoring profile</td><td><code>rss-profile.toml</code></td><td>bundled with Homeward</td>"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"profile-in-force\">rss-provisional-1</strong> (provisional)"), "{}", page.body);
+    // Every survey already has its result under the profile in force: a rescore adds none.
+    let case = register(&b, "admin", "Awa", "dakar").await;
+    let answers: serde_json::Map<String, serde_json::Value> =
+        homeward_test_support::BEST_ANSWERS.iter().map(|(q, a)| (q.to_string(), (*a).into())).collect();
+    let survey = serde_json::json!({"phase": "baseline", "date": "2026-02-10", "consent": "yes", "answers": answers});
+    assert_eq!(
+        api_post(&b, "admin", &format!("/api/v1/cases/{case}/surveys"), survey.to_string()).await.status,
+        StatusCode::CREATED
+    );
+    let csrf = hidden(&page.body, "csrf");
+    assert_eq!(b.post_form("/admin/programme/rescore", &admin, "csrf=forged").await.status, StatusCode::FORBIDDEN);
+    let done = b.post_form("/admin/programme/rescore", &admin, &format!("csrf={csrf}")).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body.contains(
+            "Rescored under rss-provisional-1: 0 scored, 0 discarded, 0 invalid; 1 already had a result, kept."
+        ),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("<td>rss-provisional-1</td><td>provisional</td><td>1 / 1</td>"), "{}", done.body);
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_profile_in_force_and_lets_the_user_choose_the_provisional_one_kept() {
+    let mut b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    ten_cases_over_two_rounds(&b).await;
+    // The server restarts under an official profile; the stored surveys are rescored under it.
+    let instrument = homeward_rss::builtin::instrument();
+    let official = homeward_rss::builtin::PROVISIONAL_PROFILE_TOML
+        .replace("name = \"rss-provisional-1\"", "name = \"iom-official-test\"")
+        .replace("status = \"provisional\"", "status = \"official\"");
+    let profile = homeward_rss::Profile::from_toml(&official, &instrument).unwrap();
+    let state = Services::new(
+        b.store.clone(),
+        homeward_rss::Scorer::new(instrument, profile),
+        homeward_store::audit::AuditKey::generate().unwrap(),
+    );
+    let admin = homeward_service::auth::Caller::command_line("test");
+    let report = homeward_service::programme::rescore(&state, &admin, &state.scorer).await.unwrap();
+    assert_eq!(report.scored, 20, "ten returnees, two rounds");
+    b.app = homeward_web::app(state);
+
+    let page = b.get("/dashboard?from=2026-01-01&to=2026-12-31", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Scoring profile: iom-official-test ·"), "{}", page.body);
+    assert!(
+        page.body.contains("<option value=\"rss-provisional-1\">rss-provisional-1 (provisional)</option>"),
+        "{}",
+        page.body
+    );
+    let chosen = b.get("/dashboard?from=2026-01-01&to=2026-12-31&profile=rss-provisional-1", &cookie).await;
+    assert!(chosen.body.contains("Scoring profile: rss-provisional-1 · "), "{}", chosen.body);
+    assert!(chosen.body.contains("&#38;profile=rss-provisional-1"), "the workbook keeps the choice: {}", chosen.body);
+    let unknown = b.get("/dashboard?from=2026-01-01&to=2026-12-31&profile=made-up", &cookie).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("`made-up` is not a profile this server scores with"), "{}", unknown.body);
+}

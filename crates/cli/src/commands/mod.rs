@@ -10,6 +10,7 @@ pub mod import;
 pub mod migrate;
 pub mod rss_demo;
 pub mod rss_profile;
+pub mod rss_rescore;
 pub mod rss_score;
 pub mod rss_sensitivity;
 pub mod rss_xlsform;

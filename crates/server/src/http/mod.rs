@@ -41,6 +41,8 @@ pub fn routes() -> Router<Services> {
         .route("/grant-requests/{id}/decision", post(users::decide_grant))
         .route("/consent-overrides", get(referrals::overrides))
         .route("/offices", get(users::offices))
+        .route("/programme", get(users::programme))
+        .route("/programme/rescore", post(users::rescore))
         .route("/indicators", get(indicators::list))
         .route("/analyses/summary", get(analyses::summary))
         .route("/analyses/change", get(analyses::change))

@@ -115,3 +115,29 @@ pub async fn unlock(
     svc::unlock(&state, &caller, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The programme settings in force (from the settings folder or bundled, with their versions)
+/// and the scoring profiles stored surveys have results under. Administrators only.
+#[utoipa::path(get, path = "/api/v1/programme", operation_id = "read_programme", tag = "users",
+    responses((status = 200, body = homeward_service::programme::ProgrammeView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn programme(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+) -> ApiResult<Json<homeward_service::programme::ProgrammeView>> {
+    Ok(Json(homeward_service::programme::view(&state, &caller).await?))
+}
+
+/// Gives every stored survey a result under the profile in force, keeping every result there
+/// is (surveys taken before the profile was configured). Administrators only.
+#[utoipa::path(post, path = "/api/v1/programme/rescore", operation_id = "rescore_surveys", tag = "users",
+    responses((status = 200, body = homeward_service::programme::RescoreReport), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rescore(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+) -> ApiResult<Json<homeward_service::programme::RescoreReport>> {
+    Ok(Json(homeward_service::programme::rescore(&state, &caller, &state.scorer).await?))
+}

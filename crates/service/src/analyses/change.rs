@@ -42,6 +42,9 @@ pub struct ChangeQuery {
     pub control: Option<String>,
     /// The smallest group shown: at least the deployment's floor (default 5); a smaller value is raised to it.
     pub min_cell: Option<u32>,
+    /// The scoring profile whose results are analysed (default: the one in force; the bundled
+    /// provisional one may be chosen too).
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -128,7 +131,7 @@ fn refusal(e: ChangeError, q: &ChangeQuery) -> ServiceError {
 
 /// The change of an RSS score between two survey rounds, overall and by group.
 pub async fn change(state: &Services, caller: &Caller, q: ChangeQuery) -> Result<ChangeView> {
-    let surveys = variables::surveys(state, caller, q.from, q.to).await?;
+    let surveys = variables::surveys(state, caller, q.from, q.to, q.profile.as_deref()).await?;
     change_of(state, caller, &surveys, &q).await
 }
 
@@ -182,7 +185,7 @@ pub async fn change_of(state: &Services, caller: &Caller, surveys: &Surveys, q: 
         surveys.to
     );
     state.reads.record(vec![entry(caller, "read", "analysis", &record, None, &["aggregates"])]).await?;
-    let profile = state.scorer.profile();
+    let profile = &surveys.profile;
     let compared = report.cases.len();
     Ok(ChangeView {
         measure: report.measure,

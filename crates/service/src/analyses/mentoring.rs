@@ -42,6 +42,7 @@ pub async fn mentoring_of(
         group: Some("mentored".into()),
         control: Some("no".into()),
         min_cell: None,
+        profile: Some(surveys.profile.name.clone()),
     };
     let mut rows = vec![];
     for measure in DIMENSIONS {

@@ -40,6 +40,9 @@ pub struct RegressionQuery {
     /// The fewest returnees a model, and each level of its categorical terms, may rest on
     /// (default 5).
     pub min_cell: Option<u32>,
+    /// The scoring profile whose results are analysed (default: the one in force; the bundled
+    /// provisional one may be chosen too).
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -165,7 +168,7 @@ fn check_variables(formula: &Formula) -> Result<()> {
 
 /// Fits a score on the returnees' attributes.
 pub async fn regression(state: &Services, caller: &Caller, q: RegressionQuery) -> Result<RegressionView> {
-    let surveys = variables::surveys(state, caller, q.from, q.to).await?;
+    let surveys = variables::surveys(state, caller, q.from, q.to, q.profile.as_deref()).await?;
     regression_of(state, caller, &surveys, &q).await
 }
 
@@ -229,7 +232,7 @@ pub async fn regression_of(
     let model = ols::fit(&design, covariance).map_err(model_refusal)?;
     let record = format!("regression:{}:{}..{}", q.formula, surveys.from, surveys.to);
     state.reads.record(vec![entry(caller, "read", "analysis", &record, None, &["aggregates"])]).await?;
-    let profile = state.scorer.profile();
+    let profile = &surveys.profile;
     Ok(RegressionView {
         formula: format!("{} ~ {}", formula.response, formula.terms.join(" + ")),
         from: surveys.from,

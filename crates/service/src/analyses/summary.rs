@@ -35,11 +35,14 @@ pub struct SummaryQuery {
     /// `age_group=18,30,45` gives <18, 18-29, 30-44, 45+ (defaults: age_group 18,25,35,50;
     /// length_of_absence 1,3,5,10 years; time_since_return 3,6,12,18 months).
     pub bins: Option<String>,
+    /// The scoring profile whose results are analysed (default: the one in force; the bundled
+    /// provisional one may be chosen too).
+    pub profile: Option<String>,
 }
 
 /// Summarises an RSS score over the scored surveys of a period.
 pub async fn summary(state: &Services, caller: &Caller, q: SummaryQuery) -> Result<Summary> {
-    let surveys = variables::surveys(state, caller, q.from, q.to).await?;
+    let surveys = variables::surveys(state, caller, q.from, q.to, q.profile.as_deref()).await?;
     summary_of(state, caller, &surveys, &q).await
 }
 
@@ -50,7 +53,7 @@ pub async fn summary_of(state: &Services, caller: &Caller, surveys: &Surveys, q:
     let bins = variables::bins(q.bins.as_deref())?;
     let frame =
         if bins.is_empty() { Cow::Borrowed(&surveys.frame) } else { Cow::Owned(cut(surveys.frame.clone(), &bins)?) };
-    let bands = &state.scorer.profile().bands;
+    let bands = &surveys.profile.bands;
     let edges = BandEdges { intensive_below: bands.intensive_below, light_above: bands.light_above };
     let min_cell = state.settings.min_cell(q.min_cell) as usize;
     let result =

@@ -125,6 +125,8 @@ fn default_bins() -> Vec<Bin> {
 pub struct Surveys {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The scoring profile whose results these are (its bands cut the band shares).
+    pub profile: homeward_rss::Profile,
     pub frame: Frame,
     /// Per row: its case and the survey's date.
     pub cases: Vec<String>,
@@ -155,6 +157,7 @@ impl Surveys {
         Surveys {
             from: self.from,
             to: self.to,
+            profile: self.profile.clone(),
             frame: self.frame.select(&rows),
             cases: rows.iter().map(|&i| self.cases[i].clone()).collect(),
             dates: rows.iter().map(|&i| self.dates[i]).collect(),
@@ -206,19 +209,50 @@ fn yes_no(value: Option<bool>) -> Option<&'static str> {
     value.map(|v| if v { "yes" } else { "no" })
 }
 
-/// Every survey scored under the current profile dated in the period, of the caller's offices,
-/// for a caller who may read cases.
-pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Surveys> {
+/// The scoring profile named (`None`: the one in force): the one in force or the bundled
+/// provisional one, the two whose bands the server knows; another name is refused naming them.
+pub fn known_profile(state: &Services, name: Option<&str>) -> Result<homeward_rss::Profile> {
+    let in_force = state.scorer.profile();
+    let provisional = homeward_rss::builtin::provisional_profile(state.scorer.instrument());
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        None => Ok(in_force.clone()),
+        Some(n) if n == in_force.name => Ok(in_force.clone()),
+        Some(n) if n == provisional.name => Ok(provisional),
+        Some(n) => {
+            let mut names = vec![in_force.name.clone()];
+            if provisional.name != in_force.name {
+                names.push(provisional.name.clone());
+            }
+            let problem = problem!(
+                "unknown_profile",
+                "`{value}` is not a profile this server scores with; they are: {values}",
+                value = n,
+                values = names.join(", ")
+            );
+            Err(ServiceError::problem("profile", problem))
+        }
+    }
+}
+
+/// Every survey scored under `profile` (default: the one in force) dated in the period, of the
+/// caller's offices, for a caller who may read cases.
+pub async fn surveys(
+    state: &Services,
+    caller: &Caller,
+    from: NaiveDate,
+    to: NaiveDate,
+    profile: Option<&str>,
+) -> Result<Surveys> {
     caller.require(Permission::ReadCases)?;
     if to < from {
         let problem =
             problem!("before", "{date} is before {other} ({other_date})", date = to, other = "from", other_date = from);
         return Err(ServiceError::problem("to", problem));
     }
+    let chosen = known_profile(state, profile)?;
     let scope = crate::indicators::scope(caller, from, to);
     let mut conn = state.store.read().await?;
-    let profile = state.scorer.profile().name.clone();
-    let all = facts::scored_with_cases(&mut conn, &profile, &scope).await?;
+    let all = facts::scored_with_cases(&mut conn, &chosen.name, &scope).await?;
     // One row per returnee and round: a survey repeated within a round counts once, the later.
     let dated: Vec<NaiveDate> = all.iter().map(|r| r.date).collect();
     let keep: HashSet<usize> =
@@ -307,7 +341,7 @@ pub async fn surveys(state: &Services, caller: &Caller, from: NaiveDate, to: Nai
         ("months_since_return".into(), Column::Numeric(months)),
     ]);
     let frame = cut(frame, &default_bins())?;
-    Ok(Surveys { from, to, frame, cases: rows.into_iter().map(|r| r.case_id).collect(), dates })
+    Ok(Surveys { from, to, profile: chosen, frame, cases: rows.into_iter().map(|r| r.case_id).collect(), dates })
 }
 
 /// The comma-separated list of `what` in a query parameter, each checked against `known`.
@@ -336,4 +370,19 @@ pub fn check_measure(measure: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The profiles an analysis may be run under that stored surveys have results under: the one
+/// in force first, then the bundled provisional one.
+pub async fn profiles(state: &Services, caller: &Caller) -> Result<Vec<(String, homeward_rss::ProfileStatus)>> {
+    caller.require(Permission::ReadCases)?;
+    let mut conn = state.store.read().await?;
+    let stored = homeward_store::query::surveys::profiles_stored(&mut conn).await?;
+    let in_force = state.scorer.profile();
+    let provisional = homeward_rss::builtin::provisional_profile(state.scorer.instrument());
+    let mut known = vec![(in_force.name.clone(), in_force.status)];
+    if provisional.name != in_force.name {
+        known.push((provisional.name, provisional.status));
+    }
+    Ok(known.into_iter().filter(|(name, _)| stored.iter().any(|(s, ..)| s == name)).collect())
 }

@@ -233,3 +233,38 @@ pub async fn of_cases(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<(Sur
         })
         .collect())
 }
+
+/// Up to `limit` surveys with no result under `profile`, by id after `after`: what a rescore
+/// under that profile has left to do.
+pub async fn without_result(
+    conn: &mut AnyConnection,
+    profile: &str,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<SurveyRow>> {
+    let rows = sqlx::query(safe!(
+        "SELECT {SURVEY} FROM surveys s WHERE s.id > $1 AND NOT EXISTS \
+         (SELECT 1 FROM survey_results r WHERE r.survey_id = s.id AND r.profile = $2) ORDER BY s.id LIMIT $3"
+    ))
+    .bind(after)
+    .bind(profile)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(survey).collect()
+}
+
+/// Each profile surveys are scored under, its status, and how many surveys have a result.
+pub async fn profiles_stored(conn: &mut AnyConnection) -> Result<Vec<(String, homeward_rss::ProfileStatus, i64)>> {
+    let rows = sqlx::query(
+        "SELECT profile, profile_status, COUNT(*) FROM survey_results GROUP BY profile, profile_status ORDER BY profile",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, crate::column::named(r, 1, "profile status")?, r.try_get(2)?))).collect()
+}
+
+/// How many surveys are stored.
+pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM surveys").fetch_one(conn).await?.try_get(0)?)
+}

@@ -14,7 +14,7 @@ mod settings;
 pub use accounts::{grant_decide, user_change, user_create, user_form, users_list};
 pub use directory::{directory, provider_add, provider_edit, provider_form};
 pub use offices::offices;
-pub use programme::{grid, timing};
+pub use programme::{grid, programme, rescore, timing};
 pub use settings::{set_language, settings};
 
 use askama::Template;
@@ -29,12 +29,13 @@ use crate::i18n::{Catalogue, catalogue};
 use crate::layout::render;
 use crate::session::Session;
 /// The admin pages, as (path, title message), and the permission each needs.
-const TABS: [(&str, &str, Permission); 5] = [
+const TABS: [(&str, &str, Permission); 6] = [
     ("users", "accounts", Permission::ManageUsers),
     ("offices", "offices", Permission::ManageUsers),
     ("directory", "directory", Permission::ManageProviders),
     ("grid", "feasibility_catalogue", Permission::ReadCases),
     ("timing", "timing_rules", Permission::ReadCases),
+    ("programme", "programme_settings", Permission::ManageUsers),
 ];
 
 /// The admin pages `session` may open.

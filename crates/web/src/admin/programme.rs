@@ -78,3 +78,49 @@ pub async fn timing(State(state): State<Services>, session: Session) -> Response
         .collect();
     list_page(&session, "timing", Some("timing_note"), Listing { headers, rows, pending: vec![] }, None, &[])
 }
+
+/// The settings in force: each file with where it came from and its version, the profile new
+/// surveys are scored under, and the profiles stored surveys have results under.
+#[derive(askama::Template)]
+#[template(path = "admin_programme.html")]
+struct ProgrammePage<'a> {
+    t: &'a crate::i18n::Catalogue,
+    session: &'a Session,
+    tabs: Vec<(&'static str, &'static str)>,
+    tab: &'static str,
+    view: homeward_service::programme::ProgrammeView,
+    /// What a rescore just added.
+    report: Option<homeward_service::programme::RescoreReport>,
+}
+
+async fn programme_page(
+    state: &Services,
+    session: &Session,
+    report: Option<homeward_service::programme::RescoreReport>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    match homeward_service::programme::view(state, &session.caller).await {
+        Ok(view) => {
+            render(ProgrammePage { t, session, tabs: tabs(session), tab: "programme", view, report }, StatusCode::OK)
+        }
+        Err(e) => crate::layout::refusal(t, e),
+    }
+}
+
+/// `GET /admin/programme`: the programme settings in force.
+pub async fn programme(State(state): State<Services>, session: Session) -> Response {
+    programme_page(&state, &session, None).await
+}
+
+/// `POST /admin/programme/rescore`: gives every stored survey a result under the profile in
+/// force (surveys scored before it was configured), keeping the results there are.
+pub async fn rescore(
+    State(state): State<Services>,
+    session: Session,
+    crate::session::Posted(_): crate::session::Posted,
+) -> Response {
+    match homeward_service::programme::rescore(&state, &session.caller, &state.scorer).await {
+        Ok(report) => programme_page(&state, &session, Some(report)).await,
+        Err(e) => crate::layout::refusal(catalogue(&session.caller.language), e),
+    }
+}

@@ -110,6 +110,9 @@ impl DashboardPage<'_> {
         if d.robust {
             q.push_str("&robust=hc1");
         }
+        if d.profiles.first().is_some_and(|(in_force, _)| *in_force != d.profile) {
+            q.push_str(&format!("&profile={}", crate::layout::encode(&d.profile)));
+        }
         q
     }
 

@@ -35,6 +35,9 @@ pub struct DashboardQuery {
     from_phase: String,
     #[serde(default)]
     to_phase: String,
+    /// The scoring profile whose results are shown (blank: the one in force).
+    #[serde(default)]
+    profile: String,
 }
 
 /// One stacked bar: a label and the shares intensive, standard, light (suppressed: none).
@@ -69,6 +72,9 @@ pub struct Dashboard {
     pub indicators: Result<IndicatorsView, String>,
     pub profile: String,
     pub profile_status: homeward_rss::ProfileStatus,
+    /// The profiles the user may choose, with their status (more than one once surveys were
+    /// rescored under the profile in force and kept their provisional results).
+    pub profiles: Vec<(String, homeward_rss::ProfileStatus)>,
     pub suppression: String,
 }
 
@@ -128,8 +134,16 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
     };
     #[allow(clippy::result_large_err)] // one response per page, not a hot path
     let settle = |e: ServiceError| reason(t, &e).ok_or_else(|| fail(e));
-    // The period's surveys, read once for every analysis of the page.
-    let surveys = analyses::surveys(state, &session.caller, f, e).await.map_err(fail)?;
+    // The profile asked must be one the server scores with; the period's surveys under it, read
+    // once for every analysis of the page.
+    let chosen = Some(q.profile.trim()).filter(|p| !p.is_empty());
+    if let Err(e) = analyses::variables::known_profile(state, chosen) {
+        let message = reason(t, &e).unwrap_or_default();
+        return Err(render(MessagePage { t, message: &message }, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let surveys = analyses::surveys(state, &session.caller, f, e, chosen).await.map_err(fail)?;
+    let profiles = analyses::variables::profiles(state, &session.caller).await.map_err(fail)?;
+    let profile_name = Some(surveys.profile.name.clone());
     let summary = async |measure: &str, by: Option<&str>| {
         let q = SummaryQuery {
             measure: measure.into(),
@@ -138,6 +152,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
             to: e,
             min_cell: None,
             bins: None,
+            profile: profile_name.clone(),
         };
         analyses::summary_of(state, &session.caller, &surveys, &q).await
     };
@@ -172,6 +187,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         group: compares_by(&by).then(|| by.clone()),
         control: None,
         min_cell: None,
+        profile: profile_name.clone(),
     };
     let change = match analyses::change_of(state, &session.caller, &surveys, &change_query).await {
         Ok(c) => Ok(c),
@@ -185,6 +201,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         to: e,
         phase: None,
         min_cell: None,
+        profile: profile_name.clone(),
     };
     let regression = match analyses::regression_of(state, &session.caller, &surveys, &regression_query).await {
         Ok(r) => Ok(r),
@@ -200,12 +217,12 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
             outcome: row.outcome.map_err(|e| reason(t, &e).unwrap_or_default()),
         })
         .collect();
-    let period = Period { from: f, to: e, min_cell: None };
+    let period = Period { from: f, to: e, min_cell: None, profile: profile_name };
     let indicators = match indicators_api::list(state, &session.caller, period).await {
         Ok(v) => Ok(v),
         Err(e) => Err(settle(e)?),
     };
-    let profile = state.scorer.profile();
+    let profile = &surveys.profile;
     let min_cell = state.settings.min_cell(None);
     Ok(Dashboard {
         from,
@@ -225,6 +242,7 @@ pub async fn gather(state: &Services, session: &Session, q: &DashboardQuery) -> 
         indicators,
         profile: profile.name.clone(),
         profile_status: profile.status,
+        profiles,
         suppression: analyses::suppression_rule(min_cell),
     })
 }
