@@ -1,8 +1,9 @@
 //! Referrals to service providers. Data leaves only in a referral packet, with exactly the
-//! fields chosen for it, to a provider with a data-sharing agreement in force on record (`agreements`), and only with a
-//! current consent (on the server's today) to share those fields with that provider for the
-//! current agreed plan version; or on the urgent path, by a user granted emergency sharing, who
-//! says why (handbook L7266-7330). The packet's date is the server's.
+//! fields chosen for it, to a provider with a data-sharing agreement in force on record
+//! (`agreements`), and only with a current consent (on the server's today) to share those
+//! fields with that provider for the current agreed plan version; or on the urgent path, by a
+//! user granted emergency sharing, who says why (handbook L7266-7330). The packet's date is the
+//! server's.
 
 use std::collections::BTreeMap;
 

@@ -21,7 +21,7 @@ pub struct SummaryQuery {
     /// composite, economic, social or psychosocial.
     pub measure: String,
     /// Comma-separated groupings: sex, age_group, return_type, return_assistance, host_country,
-    /// country_of_origin, vulnerable, assistance_type, length_of_absence, community_of_origin,
+    /// country_of_origin, vulnerable, assistance_type, mentored, length_of_absence, community_of_origin,
     /// office, phase, time_since_return.
     #[serde(default)]
     pub by: Option<String>,
