@@ -246,6 +246,15 @@ enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Remove from closed cases what the retention policy says is past its time, and anonymise
+    /// them once their identity's time is past; cases under a legal hold are left whole.
+    Purge {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// Only print what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Create an API token for a user and print it (shown once).
     CreateToken {
         #[command(flatten)]
@@ -446,6 +455,7 @@ fn main() -> ExitCode {
             AdminCommand::CreateToken { database, username } => commands::admin::create_token(&database, &username),
             AdminCommand::Check { database } => commands::admin::check(&database),
             AdminCommand::Unlock { database, username } => commands::admin::unlock(&database, &username),
+            AdminCommand::Purge { database, dry_run } => commands::admin::purge(&database, dry_run),
         },
         Command::Backup { database, output } => commands::backup::backup(&database, &output),
         Command::Restore { database, input } => commands::backup::restore(&database, &input),

@@ -102,6 +102,12 @@ fn a_settings_folder_sets_the_profile_new_surveys_are_scored_under_and_a_rescore
     assert_eq!((status, json(&body)["fields"][0]["field"].as_str()), (422, Some("profile")), "{body}");
     drop(server);
 
+    // The retention purge, dry: the demo's cases closed lately keep everything.
+    let out = homeward(&["admin", "purge", "--dry-run", "--database", &url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.starts_with("Retention policy: Homeward defaults") && said.contains("to purge, 0 held."), "{said}");
+
     // From the command line, under yet another profile; a second run adds nothing.
     let custom = dir.path().join("custom.toml");
     std::fs::write(&custom, profile("programme-custom-test", "custom")).unwrap();

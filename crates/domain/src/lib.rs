@@ -34,6 +34,7 @@ pub mod provider;
 pub mod records;
 pub mod reference;
 pub mod referral;
+pub mod retention;
 pub mod returnee;
 pub mod search;
 pub mod structures;

@@ -43,6 +43,10 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/worklist".into(), None, P::ReadCases, false),
         e("GET", "/api/v1/programme".into(), None, P::ManageUsers, false),
         e("POST", "/api/v1/programme/rescore".into(), None, P::ManageUsers, false),
+        e("POST", "/api/v1/retention/purge?dry_run=true".into(), None, P::ManageUsers, false),
+        e("GET", format!("{c}/legal-hold"), None, P::ReadCases, false),
+        e("PUT", format!("{c}/legal-hold"), Some(json!({"reason": "investigation"})), P::ManageUsers, false),
+        e("DELETE", format!("{c}/legal-hold"), None, P::ManageUsers, false),
         e(
             "POST",
             "/api/v1/cases/duplicates".into(),
@@ -429,7 +433,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 130, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 134, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

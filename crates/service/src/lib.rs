@@ -41,6 +41,7 @@ pub mod programme;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod retention;
 pub mod session;
 pub mod settings;
 pub mod stakeholders;
@@ -76,6 +77,8 @@ pub struct Services {
     pub settings: Arc<settings::Settings>,
     /// The results framework the indicators are computed against.
     pub framework: Arc<Vec<homeward_analytics::indicators::Indicator>>,
+    /// How long closed cases' data is kept.
+    pub retention: Arc<homeward_domain::retention::RetentionPolicy>,
     /// What each programme setting was loaded from, and its version (for administrators).
     pub programme: Arc<Vec<programme::ProgrammeFile>>,
     /// Sign-in attempts per client address, in this app server's memory.
@@ -99,6 +102,7 @@ impl Services {
             settings: Arc::new(settings::Settings::default()),
             framework: Arc::new(indicators::bundled_framework()),
             programme,
+            retention: Arc::new(homeward_domain::retention::RetentionPolicy::builtin()),
             throttle: Arc::new(throttle::Throttle::default()),
         }
     }
@@ -113,6 +117,7 @@ impl Services {
             timing: Arc::new(p.timing),
             framework: Arc::new(p.framework),
             settings: Arc::new(p.settings),
+            retention: Arc::new(p.retention),
             programme: Arc::new(p.files),
             ..self
         }

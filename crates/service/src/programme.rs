@@ -19,7 +19,8 @@ use crate::settings::Settings;
 /// One setting as loaded: its file, where it came from and the version of its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ProgrammeFile {
-    /// `feasibility_grid`, `timing_rules`, `results_framework`, `rss_profile` or `settings`.
+    /// `feasibility_grid`, `timing_rules`, `results_framework`, `rss_profile`, `retention` or
+    /// `settings`.
     pub setting: String,
     /// Its file name in a settings folder.
     pub file: String,
@@ -40,6 +41,7 @@ pub struct Programme {
     pub framework: Vec<Indicator>,
     pub profile: Profile,
     pub settings: Settings,
+    pub retention: homeward_domain::retention::RetentionPolicy,
     pub files: Vec<ProgrammeFile>,
 }
 
@@ -134,6 +136,12 @@ impl Programme {
             format!("{} ({})", profile.name, profile.status.as_str()),
         );
 
+        let (source, text) = read(folder, "retention.toml", homeward_domain::retention::BUILTIN_TOML)?;
+        let retention = homeward_domain::retention::RetentionPolicy::from_toml(&text)
+            .map_err(|e| refused("retention.toml", e.to_string()))?;
+        let summary = format!("identity anonymised {} years after closure", retention.identity_after_years);
+        record("retention", "retention.toml", source, &text, summary);
+
         let (source, text) = read(folder, "settings.toml", SETTINGS_TOML)?;
         let numbers: SettingsFile = toml::from_str(&text).map_err(|e| refused("settings.toml", e.to_string()))?;
         let mut settings = Settings::default();
@@ -160,7 +168,7 @@ impl Programme {
             settings.session_lifetime.as_secs() / 3600
         );
         record("settings", "settings.toml", source, &text, summary);
-        Ok(Programme { grid, timing, framework, profile, settings, files })
+        Ok(Programme { grid, timing, framework, profile, settings, retention, files })
     }
 }
 
@@ -329,6 +337,7 @@ mod tests {
                 ("timing_rules", "bundled"),
                 ("results_framework", "bundled"),
                 ("rss_profile", "bundled"),
+                ("retention", "bundled"),
                 ("settings", "bundled")
             ]
         );

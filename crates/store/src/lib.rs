@@ -331,6 +331,7 @@ impl Store {
             "mentors",
             "mentorships",
             "mentoring_sessions",
+            "case_retention",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::Corrupt(format!("no table {table}")));

@@ -39,6 +39,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     },
     migration(11, "stakeholders", include_str!("../migrations/sqlite/0011_stakeholders.sql")),
     migration(12, "structures_and_mentoring", include_str!("../migrations/sqlite/0012_structures_and_mentoring.sql")),
+    migration(13, "retention", include_str!("../migrations/sqlite/0013_retention.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -54,6 +55,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(10, "outreach_role", include_str!("../migrations/postgres/0010_outreach_role.sql")),
     migration(11, "stakeholders", include_str!("../migrations/postgres/0011_stakeholders.sql")),
     migration(12, "structures_and_mentoring", include_str!("../migrations/postgres/0012_structures_and_mentoring.sql")),
+    migration(13, "retention", include_str!("../migrations/postgres/0013_retention.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -126,6 +126,31 @@ pub fn unlock(database: &DatabaseArg, username: &str) -> anyhow::Result<ExitCode
     })?
 }
 
+/// `homeward admin purge`: the retention policy applied to closed cases, as the command line.
+pub fn purge(database: &DatabaseArg, dry_run: bool) -> anyhow::Result<ExitCode> {
+    block_on(async {
+        let store = database.open().await?;
+        let services = database.services(&store).await?;
+        let report = homeward_service::retention::purge(&services, &command_line(), dry_run).await;
+        store.close().await;
+        let r = report.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let verb = if r.dry_run { "would remove" } else { "removed" };
+        println!("Retention policy: {}", r.policy);
+        for c in &r.cases {
+            let records: Vec<String> = c.records.iter().map(|k| format!("{} {}", k.count, k.kind)).collect();
+            let identity = if c.anonymised { "identity anonymised" } else { "" };
+            let what =
+                [records.join(", "), identity.to_string()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>();
+            println!("{} (closed {}): {verb} {}", c.case_number, c.closed_on, what.join("; "));
+        }
+        for held in &r.held {
+            println!("{held}: under a legal hold, left whole");
+        }
+        println!("{} case(s) {}, {} held.", r.cases.len(), if r.dry_run { "to purge" } else { "purged" }, r.held.len());
+        Ok(ExitCode::SUCCESS)
+    })?
+}
+
 /// `homeward admin check`: the database's integrity check and the audit chain.
 pub fn check(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
     block_on(async {

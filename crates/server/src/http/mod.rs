@@ -16,6 +16,7 @@ pub mod plans;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod retention;
 pub mod session;
 pub mod structures;
 pub mod surveys;
@@ -43,6 +44,11 @@ pub fn routes() -> Router<Services> {
         .route("/offices", get(users::offices))
         .route("/programme", get(users::programme))
         .route("/programme/rescore", post(users::rescore))
+        .route("/retention/purge", post(retention::purge))
+        .route(
+            "/cases/{id}/legal-hold",
+            get(retention::read_hold).put(retention::place_hold).delete(retention::lift_hold),
+        )
         .route("/indicators", get(indicators::list))
         .route("/analyses/summary", get(analyses::summary))
         .route("/analyses/change", get(analyses::change))

@@ -12,6 +12,7 @@ pub mod plans;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod retention;
 pub mod structures;
 pub mod surveys;
 pub mod users;

@@ -1,0 +1,123 @@
+//! Retention: the closed cases a purge looks at, their legal holds, and what a purge removes.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::column::{day_text, instant_text, optional_day};
+use crate::{Result, Tx};
+
+/// A closed (or archived) case as a purge sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedCase {
+    pub case_id: String,
+    pub case_number: String,
+    /// JSON of `homeward_domain::closure::Closure`.
+    pub closure: String,
+    pub legal_hold: Option<String>,
+    pub anonymised_on: Option<chrono::NaiveDate>,
+}
+
+/// Every closed or archived case with its closure, hold and anonymisation, by case number.
+pub async fn closed_cases(conn: &mut AnyConnection) -> Result<Vec<ClosedCase>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.case_number, c.closure, r.legal_hold, r.anonymised_on FROM cases c \
+         LEFT JOIN case_retention r ON r.case_id = c.id \
+         WHERE c.status IN ('closed', 'archived') AND c.closure IS NOT NULL ORDER BY c.case_number",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ClosedCase {
+                case_id: r.try_get(0)?,
+                case_number: r.try_get(1)?,
+                closure: r.try_get(2)?,
+                legal_hold: r.try_get(3)?,
+                anonymised_on: optional_day(r, 4, "anonymised_on")?,
+            })
+        })
+        .collect()
+}
+
+/// The legal hold on a case: its reason, who placed it and when.
+pub async fn hold_of(conn: &mut AnyConnection, case_id: &str) -> Result<Option<(String, String, String)>> {
+    let r = sqlx::query(
+        "SELECT legal_hold, held_by, held_at FROM case_retention WHERE case_id = $1 AND legal_hold IS NOT NULL",
+    )
+    .bind(case_id)
+    .fetch_optional(conn)
+    .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
+}
+
+/// Places (or, with `None`, lifts) the legal hold on a case.
+pub async fn set_hold(tx: &mut Tx, case_id: &str, reason: Option<&str>, by: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO case_retention (case_id, legal_hold, held_by, held_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (case_id) DO UPDATE SET legal_hold = $2, held_by = $3, held_at = $4",
+    )
+    .bind(case_id)
+    .bind(reason)
+    .bind(by)
+    .bind(instant_text(&crate::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a case's records of `kind`; how many there were.
+pub async fn delete_records(tx: &mut Tx, case_id: &str, kind: &str) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM case_records WHERE case_id = $1 AND kind = $2")
+        .bind(case_id)
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// How many records of `kind` a case has.
+pub async fn count_records(conn: &mut AnyConnection, case_id: &str, kind: &str) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM case_records WHERE case_id = $1 AND kind = $2")
+        .bind(case_id)
+        .bind(kind)
+        .fetch_one(conn)
+        .await?
+        .try_get(0)?)
+}
+
+/// Anonymises a case: its names replaced, its date of birth moved to keep only the age at
+/// return, its profile reduced to `profile` (the analysis fields), its search terms, referral
+/// packets and mentoring notes removed; the day recorded.
+pub async fn anonymise(
+    tx: &mut Tx,
+    case_id: &str,
+    date_of_birth: chrono::NaiveDate,
+    profile: &str,
+    on: chrono::NaiveDate,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE cases SET given_name = '[anonymised]', family_name = '', date_of_birth = $1, profile = $2, \
+         version = version + 1, updated_at = $3 WHERE id = $4",
+    )
+    .bind(day_text(date_of_birth))
+    .bind(profile)
+    .bind(instant_text(&crate::now()))
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    for sql in [
+        "DELETE FROM case_terms WHERE case_id = $1",
+        "UPDATE referrals SET packet = NULL WHERE case_id = $1",
+        "DELETE FROM mentoring_sessions WHERE case_id = $1",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).execute(&mut **tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO case_retention (case_id, anonymised_on) VALUES ($1, $2) \
+         ON CONFLICT (case_id) DO UPDATE SET anonymised_on = $2",
+    )
+    .bind(case_id)
+    .bind(day_text(on))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
