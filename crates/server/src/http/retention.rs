@@ -1,9 +1,9 @@
 //! Retention: the purge of closed cases past their time, and legal holds that stop it.
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Body};
+use crate::extract::{Auth, Body, Params};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use homeward_service::Services;
 use homeward_service::retention::{self, LegalHold, LegalHoldView, PurgeReport};
@@ -28,7 +28,7 @@ pub struct PurgeQuery {
 pub async fn purge(
     State(state): State<Services>,
     Auth(caller): Auth,
-    Query(q): Query<PurgeQuery>,
+    Params(q): Params<PurgeQuery>,
 ) -> ApiResult<Json<PurgeReport>> {
     Ok(Json(retention::purge(&state, &caller, q.dry_run.unwrap_or(true)).await?))
 }
