@@ -28,7 +28,13 @@ async fn closed_case(t: &TestApp, token: &str, given: &str, closed_on: &str) -> 
         ),
         (
             "assistance",
-            json!({"date": "2015-04-01", "modality": "cash", "value": {"amount": "100", "currency": "XOF"}, "payee": "returnee"}),
+            json!({"date": "2015-04-01", "modality": "cash", "value": {"amount": "100", "currency": "XOF"},
+                "payee": "returnee", "description": "Rent for the room at Rue 10, Pikine"}),
+        ),
+        (
+            "unmet-needs",
+            json!({"date": "2015-05-01", "dimension": "psychosocial", "need": "Counselling for her son Moussa",
+                "because": "service_unavailable"}),
         ),
         ("surveys", json!({"phase": "baseline", "date": "2015-02-10", "consent": "yes", "answers": best_answers()})),
     ] {
@@ -104,8 +110,17 @@ async fn a_purge_removes_what_is_past_its_time_keeps_the_figures_and_stops_at_a_
     assert_eq!(case["profile"]["contacts"], json!([]));
     assert!(case["profile"]["address"].is_null() && case["profile"]["host_country"] == "LY", "{case}");
     assert_eq!(case["age_at_return"], 20, "born 1994-03-12, back 2015-01-10: {case}");
+    // What the indicators count stays, without its free text.
     let (_, assistance) = t.get(&root, &format!("/api/v1/cases/{old}/assistance")).await;
     assert_eq!(assistance.as_array().unwrap().len(), 1);
+    let paid = &assistance[0]["data"];
+    assert_eq!((paid["value"]["amount"].as_str(), paid["description"].is_null()), (Some("100"), true), "{paid}");
+    let (_, unmet) = t.get(&root, &format!("/api/v1/cases/{old}/unmet-needs")).await;
+    assert_eq!(
+        (unmet[0]["data"]["need"].as_str(), unmet[0]["data"]["dimension"].as_str()),
+        (Some("[anonymised]"), Some("psychosocial")),
+        "{unmet}"
+    );
     let (_, notes) = t.get(&root, &format!("/api/v1/cases/{old}/sensitive-notes")).await;
     assert_eq!(notes, json!([]));
     let (_, surveys) = t.get(&root, &format!("/api/v1/cases/{old}/surveys")).await;

@@ -2,7 +2,9 @@
 //! record past its time under the programme's policy (`data/programme/retention.toml` or the
 //! settings folder's) and then anonymises the case, keeping what the indicators and analyses
 //! count; a legal hold (an investigation after a death, handbook lines 4343-4350) stops it for a
-//! case. Administrators only; the purge, each case it touches and each hold are audited.
+//! case. Administrators only; the purge, each case it touches and each hold are audited. An
+//! anonymised case keeps the records the indicators count and its referrals without their free
+//! text.
 
 use chrono::{Datelike, NaiveDate};
 use homeward_domain::access::Permission;
@@ -117,6 +119,7 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
             let kept = anonymous_profile(&case.profile)?;
             retention::anonymise(&mut tx, &case_id, age_only(case.date_of_birth, case.date_of_return), &kept, today)
                 .await?;
+            strip_free_text(&mut tx, &case_id).await?;
         }
         let mut fields: Vec<&str> = purged.records.iter().map(|r| r.kind.as_str()).collect();
         if purged.anonymised {
@@ -131,6 +134,48 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
         homeward_store::commit(tx).await?;
     }
     Ok(report)
+}
+
+/// What an anonymised case keeps of the records the indicators count, and of its referrals,
+/// without their free text (which may name people or places): the codes, dates and amounts stay.
+async fn strip_free_text(tx: &mut homeward_store::Tx, case_id: &str) -> Result<()> {
+    use homeward_domain::records::{Assistance, RecordKind, UnmetNeed, VulnerabilityAssessment};
+    const GONE: &str = "[anonymised]";
+    for kind in homeward_domain::retention::COUNTED {
+        for (id, data) in retention::records_of(tx, case_id, kind.name()).await? {
+            let stripped = match kind {
+                RecordKind::Assistance => {
+                    let a: Assistance = from_json("assistance", &data)?;
+                    to_json(&Assistance { description: None, exception_reason: None, ..a })
+                }
+                RecordKind::UnmetNeed => {
+                    let u: UnmetNeed = from_json("unmet need", &data)?;
+                    to_json(&UnmetNeed { need: GONE.into(), mitigation: None, ..u })
+                }
+                RecordKind::VulnerabilityAssessment => {
+                    let v: VulnerabilityAssessment = from_json("vulnerability assessment", &data)?;
+                    to_json(&VulnerabilityAssessment {
+                        immediate_needs: None,
+                        health_transition_plan: None,
+                        notes: None,
+                        ..v
+                    })
+                }
+                _ => continue,
+            };
+            retention::set_record_data(tx, &id, &stripped).await?;
+        }
+    }
+    for (id, request) in retention::referral_requests(tx, case_id).await? {
+        let r: homeward_domain::referral::ReferralRequest = from_json("referral request", &request)?;
+        let stripped = homeward_domain::referral::ReferralRequest {
+            reason: GONE.into(),
+            consent_override_reason: r.consent_override_reason.as_ref().map(|_| GONE.to_string()),
+            ..r
+        };
+        retention::set_referral_request(tx, &id, &to_json(&stripped)).await?;
+    }
+    Ok(())
 }
 
 /// The profile's fields the analyses read (where the returnee came back from, how, how long

@@ -121,3 +121,38 @@ pub async fn anonymise(
     .await?;
     Ok(())
 }
+
+/// A case's records of `kind`: (id, data).
+pub async fn records_of(conn: &mut AnyConnection, case_id: &str, kind: &str) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query("SELECT id, data FROM case_records WHERE case_id = $1 AND kind = $2 ORDER BY id")
+        .bind(case_id)
+        .bind(kind)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// Replaces a record's data (its free text taken out); bumps its version.
+pub async fn set_record_data(tx: &mut Tx, id: &str, data: &str) -> Result<()> {
+    sqlx::query("UPDATE case_records SET data = $1, version = version + 1 WHERE id = $2")
+        .bind(data)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A case's referral requests: (id, request).
+pub async fn referral_requests(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query("SELECT id, request FROM referrals WHERE case_id = $1 ORDER BY id")
+        .bind(case_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// Replaces a referral's request (its reasons taken out).
+pub async fn set_referral_request(tx: &mut Tx, id: &str, request: &str) -> Result<()> {
+    sqlx::query("UPDATE referrals SET request = $1 WHERE id = $2").bind(request).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
