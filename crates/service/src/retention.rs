@@ -76,6 +76,12 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
     let policy = &state.retention;
     let mut conn = state.store.read().await?;
     let closed = retention::closed_cases(&mut conn).await?;
+    // Every count in one query, not one per case and kind.
+    let counts: std::collections::HashMap<(String, String), i64> = retention::closed_record_counts(&mut conn)
+        .await?
+        .into_iter()
+        .map(|(case, kind, n)| ((case, kind), n))
+        .collect();
     let mut report = PurgeReport { on: today, dry_run, policy: policy.source.clone(), cases: vec![], held: vec![] };
     let mut due = vec![];
     for c in closed {
@@ -84,8 +90,7 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
         let identity = c.anonymised_on.is_none() && policy.identity_due(closure.date, today);
         let mut records = vec![];
         for kind in &kinds {
-            let count = retention::count_records(&mut conn, &c.case_id, kind.name()).await?;
-            if count > 0 {
+            if let Some(&count) = counts.get(&(c.case_id.clone(), kind.name().to_string())) {
                 records.push(RemovedRecords { kind: kind.name().to_string(), count });
             }
         }

@@ -74,14 +74,15 @@ pub async fn delete_records(tx: &mut Tx, case_id: &str, kind: &str) -> Result<u6
         .rows_affected())
 }
 
-/// How many records of `kind` a case has.
-pub async fn count_records(conn: &mut AnyConnection, case_id: &str, kind: &str) -> Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM case_records WHERE case_id = $1 AND kind = $2")
-        .bind(case_id)
-        .bind(kind)
-        .fetch_one(conn)
-        .await?
-        .try_get(0)?)
+/// How many records of each kind the closed and archived cases have: (case id, kind, count).
+pub async fn closed_record_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT r.case_id, r.kind, COUNT(*) FROM case_records r JOIN cases c ON c.id = r.case_id \
+         WHERE c.status IN ('closed', 'archived') GROUP BY r.case_id, r.kind",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
 /// Anonymises a case: its names replaced, its date of birth moved to keep only the age at
