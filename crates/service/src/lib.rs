@@ -69,6 +69,9 @@ pub use error::{Result, ServiceError};
 pub struct Services {
     pub store: Store,
     pub scorer: Arc<Scorer>,
+    /// The bundled provisional profile, read once: the analyses may be asked for its results
+    /// when another profile is in force.
+    pub provisional: Arc<homeward_rss::Profile>,
     pub grid: Arc<FeasibilityGrid>,
     pub timing: Arc<TimingRules>,
     pub reads: audit::ReadAudit,
@@ -92,11 +95,13 @@ impl Services {
     pub fn new(store: Store, scorer: Scorer, audit_key: AuditKey) -> Services {
         let audit_key = Arc::new(audit_key);
         let programme = Arc::new(programme::bundled_files(&scorer));
+        let provisional = Arc::new(homeward_rss::builtin::provisional_profile(scorer.instrument()));
         Services {
             reads: audit::ReadAudit::start(store.clone(), audit_key.clone()),
             audit_key,
             store,
             scorer: Arc::new(scorer),
+            provisional,
             grid: Arc::new(FeasibilityGrid::builtin()),
             timing: Arc::new(TimingRules::builtin()),
             settings: Arc::new(settings::Settings::default()),

@@ -213,11 +213,11 @@ fn yes_no(value: Option<bool>) -> Option<&'static str> {
 /// provisional one, the two whose bands the server knows; another name is refused naming them.
 pub fn known_profile(state: &Services, name: Option<&str>) -> Result<homeward_rss::Profile> {
     let in_force = state.scorer.profile();
-    let provisional = homeward_rss::builtin::provisional_profile(state.scorer.instrument());
+    let provisional = &state.provisional;
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         None => Ok(in_force.clone()),
         Some(n) if n == in_force.name => Ok(in_force.clone()),
-        Some(n) if n == provisional.name => Ok(provisional),
+        Some(n) if n == provisional.name => Ok(provisional.as_ref().clone()),
         Some(n) => {
             let mut names = vec![in_force.name.clone()];
             if provisional.name != in_force.name {
@@ -379,10 +379,10 @@ pub async fn profiles(state: &Services, caller: &Caller) -> Result<Vec<(String, 
     let mut conn = state.store.read().await?;
     let stored = homeward_store::query::surveys::profiles_stored(&mut conn).await?;
     let in_force = state.scorer.profile();
-    let provisional = homeward_rss::builtin::provisional_profile(state.scorer.instrument());
+    let provisional = &state.provisional;
     let mut known = vec![(in_force.name.clone(), in_force.status)];
     if provisional.name != in_force.name {
-        known.push((provisional.name, provisional.status));
+        known.push((provisional.name.clone(), provisional.status));
     }
     Ok(known.into_iter().filter(|(name, _)| stored.iter().any(|(s, ..)| s == name)).collect())
 }
