@@ -4,6 +4,8 @@
 //! engaged in reintegration assistance, by type of support"). Kept within the caller's offices,
 //! every change audited.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use homeward_domain::access::Permission;
 use homeward_domain::ids::ActivityId;
@@ -65,12 +67,27 @@ fn catalogue() -> &'static StructuresCatalogue {
     StructuresCatalogue::builtin()
 }
 
+/// The names of the stakeholders of `office` (every office's for `None`), by id: read once for
+/// all the participants shown.
+async fn stakeholder_names(conn: &mut AnyConnection, office: Option<&str>) -> Result<HashMap<String, String>> {
+    Ok(communities::stakeholders(conn, office).await?.into_iter().map(|s| (s.id.to_string(), s.name)).collect())
+}
+
 async fn view(conn: &mut AnyConnection, row: &ActivityRow) -> Result<ActivityView> {
+    let names = stakeholder_names(conn, Some(&row.office)).await?;
+    view_with(conn, row, &names).await
+}
+
+async fn view_with(
+    conn: &mut AnyConnection,
+    row: &ActivityRow,
+    names: &HashMap<String, String>,
+) -> Result<ActivityView> {
     let activity: CapacityActivity = from_json("capacity activity", &row.activity)?;
     let answers = structures::answers(conn, &row.id).await?;
     let mut participants = vec![];
     for stakeholder_id in structures::participants(conn, &row.id).await? {
-        let name = communities::stakeholder_by_id(conn, &stakeholder_id).await?.map(|s| s.name).unwrap_or_default();
+        let name = names.get(&stakeholder_id).cloned().unwrap_or_default();
         let of = |moment: Moment| -> Result<Option<Questionnaire>> {
             answers
                 .iter()
@@ -155,9 +172,10 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<ActivityView>
     caller.require(Permission::ReadCommunity)?;
     let mut conn = state.store.read().await?;
     let rows = structures::activities(&mut conn, caller.access.office.as_deref()).await?;
+    let names = stakeholder_names(&mut conn, caller.access.office.as_deref()).await?;
     let mut out = vec![];
     for row in rows.iter().filter(|r| caller.access.covers_office(&r.office)) {
-        out.push(view(&mut conn, row).await?);
+        out.push(view_with(&mut conn, row, &names).await?);
     }
     Ok(out)
 }
