@@ -29,6 +29,10 @@ pub struct DatabaseArg {
     /// `settings.toml`; the bundled one for each file that is not there.
     #[arg(long = "settings", env = "HOMEWARD_SETTINGS", value_name = "DIR")]
     pub settings: Option<std::path::PathBuf>,
+    /// Keep new documents' content as files in this directory (made if missing) rather than in
+    /// the database; documents kept before stay where they are and are still read.
+    #[arg(long = "documents-dir", env = "HOMEWARD_DOCUMENTS_DIR", value_name = "DIR")]
+    pub documents: Option<std::path::PathBuf>,
 }
 
 impl DatabaseArg {
@@ -57,9 +61,15 @@ impl DatabaseArg {
         let programme = homeward_service::programme::Programme::load(self.settings.as_deref(), scorer.instrument())
             .context("the programme settings cannot be used")?;
         let settings = crate::deployment::settings(programme.settings.clone())?;
+        let storage = match &self.documents {
+            Some(dir) => homeward_service::document_storage::DocumentStorage::directory(dir)
+                .with_context(|| format!("the documents directory {} cannot be used", dir.display()))?,
+            None => homeward_service::document_storage::DocumentStorage::Database,
+        };
         let services = homeward_service::Services::new(store.clone(), scorer, key)
             .with_programme(programme)
-            .with_settings(settings);
+            .with_settings(settings)
+            .with_document_storage(storage);
         let reindexed = homeward_service::cases::reindex_search(&services).await?;
         if reindexed > 0 {
             eprintln!("Indexed {reindexed} cases for search under the current rules.");

@@ -422,7 +422,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Demo { cases, database, listen, no_serve, audit_key } => commands::demo::run(
-            &DatabaseArg { url: database, audit_key, pool_size: None, settings: None },
+            &DatabaseArg { url: database, audit_key, pool_size: None, settings: None, documents: None },
             &listen,
             cases,
             no_serve,

@@ -80,6 +80,8 @@ id_types!(
     MentorId,
     /// A mentor-mentee relationship.
     MentorshipId,
+    /// A document kept with a case or one of its records.
+    DocumentId,
 );
 
 #[cfg(test)]

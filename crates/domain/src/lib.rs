@@ -24,6 +24,7 @@ pub mod case;
 pub mod closure;
 pub mod community;
 pub mod consent;
+pub mod document;
 pub mod feasibility;
 pub mod ids;
 pub mod lifecycle;

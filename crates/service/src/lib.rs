@@ -25,6 +25,8 @@ pub mod catalogue;
 pub mod communities;
 pub mod community_projects;
 pub(crate) mod consents;
+pub mod document_storage;
+pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod exports;
@@ -86,6 +88,8 @@ pub struct Services {
     pub programme: Arc<Vec<programme::ProgrammeFile>>,
     /// Sign-in attempts per client address, in this app server's memory.
     pub throttle: Arc<throttle::Throttle>,
+    /// Where new documents' content is kept.
+    pub documents: Arc<document_storage::DocumentStorage>,
 }
 
 impl Services {
@@ -109,6 +113,7 @@ impl Services {
             programme,
             retention: Arc::new(homeward_domain::retention::RetentionPolicy::builtin()),
             throttle: Arc::new(throttle::Throttle::default()),
+            documents: Arc::new(document_storage::DocumentStorage::Database),
         }
     }
 
@@ -126,6 +131,11 @@ impl Services {
             programme: Arc::new(p.files),
             ..self
         }
+    }
+
+    /// The same services keeping new documents' content in `storage`.
+    pub fn with_document_storage(self, storage: document_storage::DocumentStorage) -> Services {
+        Services { documents: Arc::new(storage), ..self }
     }
 
     /// The same services under the deployment's `settings`.

@@ -60,9 +60,10 @@ struct SettingsFile {
     min_cell: Option<u32>,
     session_idle_minutes: Option<u64>,
     session_hours: Option<u64>,
+    document_max_mb: Option<u64>,
 }
 
-const SETTINGS_TOML: &str = "# The bundled defaults.\nmin_cell = 5\nsession_idle_minutes = 30\nsession_hours = 12\n";
+const SETTINGS_TOML: &str = "# The bundled defaults.\nmin_cell = 5\nsession_idle_minutes = 30\nsession_hours = 12\ndocument_max_mb = 10\n";
 
 fn version(text: &str) -> String {
     homeward_store::sha256_hex(text.as_bytes())[..12].to_string()
@@ -161,11 +162,19 @@ impl Programme {
                 None => {}
             }
         }
+        match numbers.document_max_mb {
+            Some(n) if !(1..=100).contains(&n) => {
+                return Err(refused("settings.toml", "document_max_mb: must be from 1 to 100".into()));
+            }
+            Some(n) => settings.document_max_bytes = n * 1024 * 1024,
+            None => {}
+        }
         let summary = format!(
-            "minimum cell {}, sessions idle {} min, at most {} h",
+            "minimum cell {}, sessions idle {} min, at most {} h, documents up to {} MB",
             settings.min_cell_floor,
             settings.session_idle.as_secs() / 60,
-            settings.session_lifetime.as_secs() / 3600
+            settings.session_lifetime.as_secs() / 3600,
+            settings.document_max_bytes / (1024 * 1024)
         );
         record("settings", "settings.toml", source, &text, summary);
         Ok(Programme { grid, timing, framework, profile, settings, retention, files })

@@ -74,6 +74,23 @@ plain_kinds!(
     UnmetNeed => RecordAssessment
 );
 
+/// The permission that writes records of `kind` (and adds documents to them).
+pub fn permission_of(kind: RecordKind) -> Permission {
+    match kind {
+        RecordKind::HouseholdMember => HouseholdMember::permission(),
+        RecordKind::Consent => ConsentRecord::permission(),
+        RecordKind::CounsellingSession => CounsellingSession::permission(),
+        RecordKind::VulnerabilityAssessment => VulnerabilityAssessment::permission(),
+        RecordKind::RiskAssessment => RiskAssessment::permission(),
+        RecordKind::SkillsAssessment => SkillsAssessment::permission(),
+        RecordKind::FeasibilityCheck => FeasibilityCheck::permission(),
+        RecordKind::Assistance => Assistance::permission(),
+        RecordKind::FollowUp => FollowUp::permission(),
+        RecordKind::SensitiveNote => SensitiveNote::permission(),
+        RecordKind::UnmetNeed => UnmetNeed::permission(),
+    }
+}
+
 /// Kinds whose recording moves the case: assessments start the assessment stage (from intake),
 /// the first assistance starts the assistance stage (from an agreed plan).
 macro_rules! advancing_kinds {

@@ -31,6 +31,9 @@ pub struct PurgedCase {
     pub records: Vec<RemovedRecords>,
     /// Its identity was anonymised now.
     pub anonymised: bool,
+    /// Documents deleted: those kept with the records deleted, and every one once the identity
+    /// is anonymised (documents identify the returnee).
+    pub documents: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -82,6 +85,10 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
         .into_iter()
         .map(|(case, kind, n)| ((case, kind), n))
         .collect();
+    let mut documents: std::collections::HashMap<String, Vec<(Option<String>, i64)>> = Default::default();
+    for (case, kind, n) in retention::closed_document_counts(&mut conn).await? {
+        documents.entry(case).or_default().push((kind, n));
+    }
     let mut report = PurgeReport { on: today, dry_run, policy: policy.source.clone(), cases: vec![], held: vec![] };
     let mut due = vec![];
     for c in closed {
@@ -94,7 +101,14 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
                 records.push(RemovedRecords { kind: kind.name().to_string(), count });
             }
         }
-        if records.is_empty() && !identity {
+        let documents: i64 = documents
+            .get(&c.case_id)
+            .into_iter()
+            .flatten()
+            .filter(|(kind, _)| identity || kind.as_ref().is_some_and(|k| kinds.iter().any(|d| d.name() == k)))
+            .map(|(_, n)| n)
+            .sum();
+        if records.is_empty() && !identity && documents == 0 {
             continue;
         }
         if c.legal_hold.is_some() {
@@ -108,6 +122,7 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
             closed_on: closure.date,
             records,
             anonymised: identity,
+            documents,
         });
     }
     drop(conn);
@@ -116,8 +131,13 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
     }
     for (purged, (case_id, kinds)) in report.cases.iter().zip(due) {
         let mut tx = state.store.begin().await?;
+        let mut deleted = Vec::new();
         for kind in kinds {
+            deleted.extend(homeward_store::query::documents::delete(&mut tx, &case_id, Some(kind.name())).await?);
             retention::delete_records(&mut tx, &case_id, kind.name()).await?;
+        }
+        if purged.anonymised {
+            deleted.extend(homeward_store::query::documents::delete(&mut tx, &case_id, None).await?);
         }
         if purged.anonymised {
             let case = cases::get(&mut tx, &case_id).await?.ok_or(ServiceError::NotFound)?;
@@ -130,6 +150,9 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
         if purged.anonymised {
             fields.push("identity");
         }
+        if !deleted.is_empty() {
+            fields.push("documents");
+        }
         homeward_store::audit::append(
             &mut tx,
             &state.audit_key,
@@ -137,6 +160,7 @@ pub async fn purge(state: &Services, caller: &Caller, dry_run: bool) -> Result<P
         )
         .await?;
         homeward_store::commit(tx).await?;
+        state.documents.erase(&deleted).await;
     }
     Ok(report)
 }

@@ -20,6 +20,8 @@ pub struct Settings {
     /// memory before any password is hashed or row written.
     pub attempts_per_address: u32,
     pub attempt_window: Duration,
+    /// The largest document (a scan, a photo) that may be added, in bytes.
+    pub document_max_bytes: u64,
 }
 
 impl Default for Settings {
@@ -31,6 +33,7 @@ impl Default for Settings {
             attempts_per_username: 5,
             attempts_per_address: 30,
             attempt_window: Duration::from_secs(15 * 60),
+            document_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -440,3 +440,35 @@ pub struct SessionRow {
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
 }
+
+/// A document kept with a case or one of its records; its content is kept apart (in
+/// `document_contents` or a directory, as `storage` says).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    pub id: homeward_domain::ids::DocumentId,
+    pub case_id: CaseId,
+    /// The record it belongs to; none when it belongs to the case itself.
+    pub record_id: Option<RecordId>,
+    pub kind: homeward_domain::document::DocumentKind,
+    /// The section a reader must be granted (the record's, or the one chosen for the case's own
+    /// documents).
+    pub section: Option<Section>,
+    pub file_name: String,
+    pub file_type: homeward_domain::document::FileType,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex: checked when it is read back.
+    pub sha256: String,
+    pub storage: homeward_domain::document::Storage,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    /// Who removed it, when and why; its content is gone.
+    pub removed: Option<Removal>,
+}
+
+/// A document's removal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removal {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}

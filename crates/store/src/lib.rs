@@ -332,6 +332,8 @@ impl Store {
             "mentorships",
             "mentoring_sessions",
             "case_retention",
+            "documents",
+            "document_contents",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::Corrupt(format!("no table {table}")));

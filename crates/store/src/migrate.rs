@@ -40,6 +40,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(11, "stakeholders", include_str!("../migrations/sqlite/0011_stakeholders.sql")),
     migration(12, "structures_and_mentoring", include_str!("../migrations/sqlite/0012_structures_and_mentoring.sql")),
     migration(13, "retention", include_str!("../migrations/sqlite/0013_retention.sql")),
+    migration(14, "documents", include_str!("../migrations/sqlite/0014_documents.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -56,6 +57,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(11, "stakeholders", include_str!("../migrations/postgres/0011_stakeholders.sql")),
     migration(12, "structures_and_mentoring", include_str!("../migrations/postgres/0012_structures_and_mentoring.sql")),
     migration(13, "retention", include_str!("../migrations/postgres/0013_retention.sql")),
+    migration(14, "documents", include_str!("../migrations/postgres/0014_documents.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -6,6 +6,7 @@ pub mod analyses;
 pub mod cases;
 pub mod catalogue;
 pub mod communities;
+pub mod documents;
 pub mod exports;
 pub mod health;
 pub mod indicators;
@@ -92,6 +93,10 @@ pub fn routes() -> Router<Services> {
             "/community-projects/{id}/satisfaction",
             get(communities::satisfaction).post(communities::record_satisfaction),
         )
+        .route("/cases/{id}/documents", get(documents::list).post(documents::add))
+        .route("/documents/{id}", get(documents::read))
+        .route("/documents/{id}/content", get(documents::content))
+        .route("/documents/{id}/removal", post(documents::remove))
         .route("/cases/{id}/audit", get(cases::access_log))
         .route("/cases/{id}/due-dates", get(catalogue::due_dates))
         .route("/feasibility-grid", get(catalogue::grid))

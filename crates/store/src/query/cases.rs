@@ -486,10 +486,10 @@ pub async fn set_counter(tx: &mut Tx, name: &str, value: i64) -> Result<()> {
     Ok(())
 }
 
-/// Moves every record, survey, plan, referral and mentorship of case `merged` to case `kept`
+/// Moves every record, survey, plan, referral, mentorship and document of case `merged` to case `kept`
 /// and records that `merged` now points to `kept`. The callers check both cases and archive the merged one.
 pub async fn merge(tx: &mut Tx, merged: &str, kept: &str, reason: &str, by: &str) -> Result<()> {
-    for table in ["case_records", "surveys", "plans", "referrals", "mentorships", "mentoring_sessions"] {
+    for table in ["case_records", "surveys", "plans", "referrals", "mentorships", "mentoring_sessions", "documents"] {
         sqlx::query(safe!("UPDATE {table} SET case_id = $1 WHERE case_id = $2"))
             .bind(kept)
             .bind(merged)

@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod communities;
+pub mod documents;
 pub mod facts;
 pub mod grants;
 pub mod idempotency;

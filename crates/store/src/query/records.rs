@@ -77,6 +77,16 @@ pub async fn get(conn: &mut AnyConnection, case_id: &str, kind: RecordKind, id: 
     r.as_ref().map(row).transpose()
 }
 
+/// A record of a case, whatever its kind.
+pub async fn find(conn: &mut AnyConnection, case_id: &str, id: &str) -> Result<Option<RecordRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM case_records WHERE id = $1 AND case_id = $2"))
+        .bind(id)
+        .bind(case_id)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(row).transpose()
+}
+
 /// Replaces the record's data if its version is still `expected`; returns the new version.
 pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
     let done = sqlx::query(

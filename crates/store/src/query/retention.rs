@@ -85,6 +85,19 @@ pub async fn closed_record_counts(conn: &mut AnyConnection) -> Result<Vec<(Strin
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
+/// How many documents the closed and archived cases have, by the kind of record they are kept
+/// with (none: kept with the case): (case id, record kind, count).
+pub async fn closed_document_counts(conn: &mut AnyConnection) -> Result<Vec<(String, Option<String>, i64)>> {
+    let rows = sqlx::query(
+        "SELECT d.case_id, r.kind, COUNT(*) FROM documents d JOIN cases c ON c.id = d.case_id \
+         LEFT JOIN case_records r ON r.id = d.record_id \
+         WHERE c.status IN ('closed', 'archived') GROUP BY d.case_id, r.kind",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
 /// Anonymises a case: its names replaced, its date of birth moved to keep only the age at
 /// return, its profile reduced to `profile` (the analysis fields), its search terms, referral
 /// packets and mentoring notes removed; the day recorded.
