@@ -78,6 +78,14 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             false,
         ),
         e("GET", format!("{c}/timeline"), None, P::ReadCases, true),
+        // Documents (a JSON body is no document: allowed roles get 422; none exists: 404). A
+        // removal needs the writer's permission of the document's record, checked once it is
+        // found (crates/server/tests/documents.rs).
+        e("POST", format!("{c}/documents?kind=photo&file_name=a.jpg"), Some(json!({})), P::EditCase, true),
+        e("GET", format!("{c}/documents"), None, P::ReadCases, true),
+        e("GET", "/api/v1/documents/none".into(), None, P::ReadCases, true),
+        e("GET", "/api/v1/documents/none/content".into(), None, P::ReadCases, true),
+        e("POST", "/api/v1/documents/none/removal".into(), Some(json!({"reason": "x"})), P::ReadCases, true),
         e("GET", format!("{c}/audit"), None, P::ReadAudit, false),
         e("GET", format!("{c}/due-dates"), None, P::ReadCases, false),
         e("GET", "/api/v1/users".into(), None, P::ManageUsers, false),
@@ -433,7 +441,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 134, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 139, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -40,13 +40,28 @@ async fn closed_case(t: &TestApp, token: &str, given: &str, closed_on: &str) -> 
     ] {
         let (status, body) = t.post(token, &format!("{c}/{path}"), body).await;
         assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
+        // Two documents: the signed consent form (goes with the consents) and the passport
+        // (goes with the identity).
+        if path == "consents" {
+            document(t, token, &c, &format!("kind=consent&file_name=consent.pdf&record_id={}", id(&body))).await;
+        }
     }
+    document(t, token, &c, "kind=id_document&file_name=passport.pdf").await;
     let closure = json!({"date": closed_on, "reason": "plan_completed", "choice": "voluntary", "timing": "planned"});
     let (status, closed) = t
         .post(token, &format!("{c}/transitions"), json!({"action": "opt_out", "version": 1, "closure": closure}))
         .await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     id(&case)
+}
+
+async fn document(t: &TestApp, token: &str, case: &str, query: &str) {
+    let request = axum::http::Request::post(format!("{case}/documents?{query}"))
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::from(&b"%PDF-1.4 scan"[..]))
+        .unwrap();
+    let (status, body) = t.send(request).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 async fn case_number(t: &TestApp, token: &str, case: &str) -> String {
@@ -98,13 +113,17 @@ async fn a_purge_removes_what_is_past_its_time_keeps_the_figures_and_stops_at_a_
         [("consent".to_string(), 1), ("counselling_session".to_string(), 1), ("sensitive_note".to_string(), 1)]
     );
     assert_eq!(dry["cases"][0]["anonymised"], true);
+    assert_eq!(dry["cases"][0]["documents"], 2, "the consent form and the passport");
     assert_eq!(t.count("case_records").await, records);
+    let documents = t.count("documents").await;
 
     // The purge: the old case loses its notes, consents and name; its assistance, survey and
     // figures stay. The recent and the held cases are untouched.
     let (status, done) = t.post(&root, "/api/v1/retention/purge?dry_run=false", json!({})).await;
     assert_eq!((status, done["dry_run"].as_bool()), (StatusCode::OK, Some(false)), "{done}");
     assert_eq!(t.count("case_records").await, records - 3);
+    assert_eq!(t.count("documents").await, documents - 2, "the held and recent cases keep theirs");
+    assert_eq!(t.count("document_contents").await, documents - 2);
     let (_, case) = t.get(&root, &format!("/api/v1/cases/{old}")).await;
     assert_eq!((case["given_name"].as_str(), case["family_name"].as_str()), (Some("[anonymised]"), Some("")), "{case}");
     assert_eq!(case["profile"]["contacts"], json!([]));

@@ -162,6 +162,18 @@ fn readable(caller: &Caller, row: &DocumentRow, record: Option<&RecordRow>) -> b
     sections.into_iter().flatten().all(|s| caller.access.may_read_section(s))
 }
 
+/// Refuses a section not granted, recorded in the case's audit log against what was asked for.
+fn require_section(caller: &Caller, section: Section, what: &str, case_id: &str) -> Result<()> {
+    if caller.access.may_read_section(section) {
+        return Ok(());
+    }
+    caller.denied(DOCUMENT, what, Some(case_id), &format!("section {} not granted", section.name()));
+    Err(ServiceError::Forbidden(format!(
+        "this is in the restricted section `{}`: it needs an explicit grant",
+        section.name()
+    )))
+}
+
 /// The permission that adds or removes a document kept with `record` (or with the case).
 fn writer_permission(record: Option<&RecordRow>) -> Permission {
     record.map_or(Permission::EditCase, |r| crate::records::permission_of(r.kind))
@@ -199,7 +211,7 @@ pub async fn add(
         None => new.section,
     };
     if let Some(section) = section {
-        caller.require_section(section)?;
+        require_section(caller, section, new.record_id.as_deref().unwrap_or(case_id), case_id)?;
     }
     if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key.as_ref(), DOCUMENT).await? {
         drop(tx);
@@ -283,7 +295,7 @@ async fn readable_document(
         None => None,
     };
     for section in [row.section, record.as_ref().and_then(record_section)].into_iter().flatten() {
-        caller.require_section(section)?;
+        require_section(caller, section, &row.id, &row.case_id)?;
     }
     Ok((row, record))
 }

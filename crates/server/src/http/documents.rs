@@ -117,6 +117,9 @@ pub async fn content(State(state): State<Services>, Auth(caller): Auth, Path(id)
     Ok(document_response(&document, bytes, Fetch::Download))
 }
 
+/// A document is never a page: no script, no frame, nothing loaded from it.
+pub const DOCUMENT_POLICY: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
 /// A document's bytes as an answer: its own type, never sniffed by the browser, never run as
 /// a page (a sandbox), never cached.
 pub fn document_response(document: &DocumentView, bytes: Vec<u8>, fetch: Fetch) -> Response {
@@ -131,7 +134,7 @@ pub fn document_response(document: &DocumentView, bytes: Vec<u8>, fetch: Fetch) 
         [
             (header::CONTENT_TYPE, document.file_type.name().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'; img-src 'self'".to_string()),
+            (header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY.to_string()),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         Body::from(bytes),

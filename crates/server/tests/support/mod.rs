@@ -98,6 +98,13 @@ impl TestApp {
         self
     }
 
+    /// The same database keeping new documents' content in `storage`.
+    pub fn with_document_storage(mut self, storage: homeward_service::document_storage::DocumentStorage) -> TestApp {
+        self.services = self.services.clone().with_document_storage(storage);
+        self.app = homeward_server::app(self.services.clone());
+        self
+    }
+
     /// Closes the pools and drops a PostgreSQL test database.
     pub async fn finish(self) {
         self.store.close().await;
