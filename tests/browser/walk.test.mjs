@@ -669,7 +669,7 @@ test("at 360 px wide no page scrolls sideways and every control is a finger's si
   const pages = ["/", "/?filtered=1", caseHref, `${caseHref}/edit`, `${caseHref}/plan`, `${caseHref}/referrals`,
     `${caseHref}/records/household-members`, `${caseHref}/surveys/new`, "/cases/new", "/indicators", "/settings",
     `${caseHref}/own-file`, "/imports", "/imports/cases", "/exports", "/communities", "/stakeholders", "/structures",
-    "/mentoring", `${caseHref}/mentoring`, "/dashboard"];
+    "/mentoring", `${caseHref}/mentoring`, `${caseHref}/documents`, "/dashboard"];
   const problems = [];
   for (const path of pages) {
     await page.goto(`${base}${path}`);
@@ -1153,6 +1153,97 @@ test("in French on a 360 px phone: an agreement to renew on the worklist, capaci
   } finally {
     await backToEnglish(page);
   }
+  await page.close();
+});
+
+test("in French on a 360 px phone: a case manager adds documents (a page dressed as a photo is refused), views, downloads and removes one; others see what their grants allow", async () => {
+  // A 1 x 1 PNG, as a phone's camera would hand one over.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signInFrench(page, "fatou");
+  let caseUrl;
+  try {
+    await page.goto(`${base}/cases/new`);
+    await page.getByLabel("Prénom").fill("Mariama");
+    await page.getByLabel("Nom de famille").fill(`Dx${Date.now().toString(36)}`);
+    await page.getByLabel("Date de naissance").fill("1995-07-14");
+    await page.getByLabel("Date du retour").fill("2026-04-20");
+    await page.getByLabel("Sexe").selectOption("female");
+    await page.getByLabel("Pays d'origine").selectOption("SN");
+    await page.getByLabel("Bureau").fill("dakar");
+    await page.getByRole("button", { name: "Enregistrer une personne de retour" }).click();
+    await page.locator("#documents-link").click();
+    caseUrl = page.url().replace(/\/documents$/, "");
+    await assert.doesNotReject(page.getByRole("heading", { name: "Documents", exact: true }).waitFor());
+    assert.match(await page.locator("#documents-none").innerText(), /Aucun document/);
+    // Nothing chosen: each missing field is named.
+    await page.getByRole("button", { name: "Ajouter le document" }).click();
+    const problems = page.locator("#document-problems");
+    await assert.doesNotReject(problems.waitFor());
+    assert.match(await problems.innerText(), /Nature : choisissez dans la liste/);
+    assert.match(await problems.innerText(), /Fichier : choisissez un fichier ou prenez une photo/);
+    await accessible(page, "documents refusés (fr, 360 px)");
+    // A web page renamed as a photo is refused by its content, whatever its name and type.
+    await page.getByLabel(/^Nature/).selectOption("photo");
+    await page.locator("#file").setInputFiles({ name: "photo.jpg", mimeType: "image/jpeg",
+      buffer: Buffer.from("<html><script>alert(1)</script></html>") });
+    await page.getByRole("button", { name: "Ajouter le document" }).click();
+    assert.match(await page.locator("#document-problems").innerText(), /Fichier : n'est pas un document d'un type accepté/);
+    assert.equal(await page.getByLabel(/^Nature/).inputValue(), "photo", "what was chosen is kept");
+    // A photo from the camera, then the scan of an identity document.
+    await page.locator("#photo").setInputFiles({ name: "image.png", mimeType: "image/png", buffer: png });
+    await page.getByRole("button", { name: "Ajouter le document" }).click();
+    await assert.doesNotReject(page.locator("#documents a", { hasText: "image.png" }).waitFor());
+    await page.getByLabel(/^Nature/).selectOption("id_document");
+    await page.locator("#file").setInputFiles({ name: "passeport.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.getByRole("button", { name: "Ajouter le document" }).click();
+    await assert.doesNotReject(page.locator("#documents a", { hasText: "passeport.pdf" }).waitFor());
+    assert.match(await page.locator("#documents").innerText(), /Pièce d'identité/);
+    await fitsWidth(page, "a case's documents");
+    await accessible(page, "documents d'un dossier (fr, 360 px)");
+    await shoot(page, "phone-documents-fr");
+    // The photo's page shows it; the download is the file as kept.
+    await page.locator("#documents a", { hasText: "image.png" }).click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "image.png" }).waitFor());
+    await page.waitForFunction(() => document.querySelector("img.document")?.naturalWidth === 1);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download").click()]);
+    assert.equal(download.suggestedFilename(), "image.png");
+    assert.deepEqual(readFileSync(await download.path()), png);
+    await fitsWidth(page, "a document");
+    await accessible(page, "un document (fr, 360 px)");
+    // Removed: a reason is asked; then the list says who removed it.
+    await page.getByRole("button", { name: "Retirer le document" }).click();
+    assert.match(await page.locator("p.error[role=alert]").first().innerText(), /Pourquoi le retirer : /);
+    await page.getByLabel(/^Pourquoi le retirer/).fill("Photo floue, reprise");
+    await page.getByRole("button", { name: "Retirer le document" }).click();
+    await assert.doesNotReject(page.locator("#documents del", { hasText: "image.png" }).waitFor());
+  } finally {
+    await backToEnglish(page);
+  }
+  await signOut(page);
+  // The administrator, granted health, keeps a medical report in that section...
+  await signIn(page, "demo");
+  await page.goto(`${caseUrl}/documents`);
+  await page.getByLabel(/^What it is/).selectOption("other");
+  await page.getByLabel(/^Restricted section/).selectOption("health");
+  await page.locator("#file").setInputFiles({ name: "medical-report.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.getByRole("button", { name: "Add the document" }).click();
+  await assert.doesNotReject(page.locator("#documents a", { hasText: "medical-report.pdf" }).waitFor());
+  await signOut(page);
+  // ...which the case manager, not granted health, knows exists without its name.
+  await signIn(page, "fatou");
+  await page.goto(`${caseUrl}/documents`);
+  assert.match(await page.locator("#documents-restricted").innerText(), /1 other document/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /medical-report/);
+  await signOut(page);
+  // The M&E officer reads no document: no link on the case, a refusal at the address.
+  await signIn(page, "monitor");
+  await page.goto(caseUrl);
+  assert.equal(await page.locator("#documents-link").count(), 0);
+  const refused = await page.goto(`${caseUrl}/documents`);
+  assert.equal(refused.status(), 403);
   await page.close();
 });
 

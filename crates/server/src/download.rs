@@ -1,11 +1,13 @@
 //! A file sent as a download, streamed from disk in chunks: an export of a whole caseload is
-//! never held in memory, by the API or the pages.
+//! never held in memory, by the API or the pages; and a document's content, as the API and the
+//! pages answer it.
 
 use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use homeward_service::documents::{DocumentView, Fetch};
 
 /// Bytes read and sent at a time.
 const CHUNK: usize = 64 * 1024;
@@ -39,6 +41,31 @@ pub fn file_response(file: std::fs::File, content_type: &'static str, filename: 
         StatusCode::OK,
         [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)],
         Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+/// A document is never a page: no script, no frame, nothing loaded from it.
+pub const DOCUMENT_POLICY: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
+/// A document's bytes as an answer: its own type, never sniffed by the browser, never run as
+/// a page (a sandbox), never cached.
+pub fn document_response(document: &DocumentView, bytes: Vec<u8>, fetch: Fetch) -> Response {
+    use homeward_domain::Named;
+    let name = document.file_name.replace(['"', '\\', '\r', '\n'], "_");
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let how = if fetch == Fetch::View { "inline" } else { "attachment" };
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
+    let disposition = format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, document.file_type.name().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        Body::from(bytes),
     )
         .into_response()
 }

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{
-    analyses, cases, catalogue, communities, documents, exports, health, indicators, mentoring, packets, plans, providers,
-    records, referrals, retention, session, structures, surveys, users,
+    analyses, cases, catalogue, communities, documents, exports, health, indicators, mentoring, packets, plans,
+    providers, records, referrals, retention, session, structures, surveys, users,
 };
 
 #[derive(OpenApi)]

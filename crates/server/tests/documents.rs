@@ -18,10 +18,18 @@ on_both_backends!(
 );
 
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-pub const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9];
+pub const JPEG: &[u8] =
+    &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9];
 
 /// Sends `bytes` as a document; `query` says its kind, name and record.
-async fn upload(t: &TestApp, token: &str, case: &str, query: &str, declared: &str, bytes: &[u8]) -> (StatusCode, Value) {
+async fn upload(
+    t: &TestApp,
+    token: &str,
+    case: &str,
+    query: &str,
+    declared: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
     upload_with_key(t, token, case, query, declared, bytes, None).await
 }
 
@@ -69,7 +77,8 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
     let case = id(&t.register(&cm, "Awa", "Ba", "dakar").await);
 
     // A case manager adds a scan of the passport to the case.
-    let (status, passport) = upload(t, &cm, &case, "kind=id_document&file_name=passport.pdf", "application/pdf", PDF).await;
+    let (status, passport) =
+        upload(t, &cm, &case, "kind=id_document&file_name=passport.pdf", "application/pdf", PDF).await;
     assert_eq!(status, StatusCode::CREATED, "{passport}");
     assert_eq!(passport["file_type"], "application/pdf");
     assert_eq!(passport["size_bytes"], PDF.len());
@@ -82,7 +91,10 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
     let query = format!("kind=other&file_name=prescription.jpg&record_id={}", id(&note));
     let (status, prescription) = upload(t, &nurse, &case, &query, "image/jpeg", JPEG).await;
     assert_eq!(status, StatusCode::CREATED, "{prescription}");
-    assert_eq!((prescription["section"].as_str(), prescription["record_kind"].as_str()), (Some("health"), Some("sensitive_note")));
+    assert_eq!(
+        (prescription["section"].as_str(), prescription["record_kind"].as_str()),
+        (Some("health"), Some("sensitive_note"))
+    );
     // Without the health grant, nobody adds to that note, even a case manager of the office.
     assert_eq!(upload(t, &cm, &case, &query, "image/jpeg", JPEG).await.0, StatusCode::FORBIDDEN);
     // A section can be chosen for a document of the case; one that is not the record's is refused.
@@ -94,8 +106,13 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ("section", "section_of_record")));
     // A record of another case is not one of this case's.
     let other = id(&t.register(&cm, "Binta", "Diallo", "dakar").await);
-    let (_, other_note) = t.post(&nurse, &format!("/api/v1/cases/{other}/sensitive-notes"),
-        json!({"section": "health", "date": "2026-02-02", "text": "x"})).await;
+    let (_, other_note) = t
+        .post(
+            &nurse,
+            &format!("/api/v1/cases/{other}/sensitive-notes"),
+            json!({"section": "health", "date": "2026-02-02", "text": "x"}),
+        )
+        .await;
     let foreign = format!("kind=other&file_name=a.jpg&record_id={}", id(&other_note));
     let (status, body) = upload(t, &nurse, &case, &foreign, "image/jpeg", JPEG).await;
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ("record_id", "no_such_record")));
@@ -104,7 +121,8 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
     let list = format!("/api/v1/cases/{case}/documents");
     let (status, seen) = t.get(&cm, &list).await;
     assert_eq!(status, StatusCode::OK);
-    let names: Vec<&str> = seen["documents"].as_array().unwrap().iter().map(|d| d["file_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        seen["documents"].as_array().unwrap().iter().map(|d| d["file_name"].as_str().unwrap()).collect();
     assert_eq!((names, seen["restricted"].as_u64()), (vec!["passport.pdf"], Some(2)));
     assert!(!seen.to_string().contains("prescription"), "{seen}");
     let (_, all) = t.get(&nurse, &list).await;
@@ -123,8 +141,13 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
     let (status, _) = upload(t, &counsellor, &case, "kind=photo&file_name=a.jpg", "image/jpeg", JPEG).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // ...but adds a consent form to the consent they record.
-    let (_, consent) = t.post(&counsellor, &format!("/api/v1/cases/{case}/consents"),
-        json!({"purpose": "counselling", "method": "written_in_person", "given_on": "2026-01-20"})).await;
+    let (_, consent) = t
+        .post(
+            &counsellor,
+            &format!("/api/v1/cases/{case}/consents"),
+            json!({"purpose": "counselling", "method": "written_in_person", "given_on": "2026-01-20"}),
+        )
+        .await;
     let signed = format!("kind=consent&file_name=consent.pdf&record_id={}", id(&consent));
     assert_eq!(upload(t, &counsellor, &case, &signed, "application/pdf", PDF).await.0, StatusCode::CREATED);
 
@@ -132,14 +155,20 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
     let (status, headers, bytes) = download(t, &nurse, &health).await;
     assert_eq!((status, bytes.as_slice()), (StatusCode::OK, JPEG));
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
-    assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment; filename=\"prescription.jpg\""));
+    assert!(
+        headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment; filename=\"prescription.jpg\"")
+    );
     assert!(headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().starts_with("sandbox"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
 
     // Every addition, listing, download and refusal is in the audit log.
     let (_, log) = t.get(&root, &format!("/api/v1/cases/{case}/audit")).await;
     let count = |action: &str, actor: &str| {
-        log.as_array().unwrap().iter().filter(|e| e["entity"] == "document" && e["action"] == action && e["actor"] == actor).count()
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["entity"] == "document" && e["action"] == action && e["actor"] == actor)
+            .count()
     };
     assert_eq!(count("create", "cm"), 1);
     assert_eq!(count("create", "nurse"), 2);
@@ -151,8 +180,10 @@ async fn documents_are_read_under_the_rules_of_their_section_and_role_and_every_
 
     // A phone that sends again after losing the answer gets the first document, not a second.
     let before = t.count("documents").await;
-    let (s1, first) = upload_with_key(t, &cm, &case, "kind=photo&file_name=me.jpg", "image/jpeg", JPEG, Some("photo-1")).await;
-    let (s2, again) = upload_with_key(t, &cm, &case, "kind=photo&file_name=me.jpg", "image/jpeg", JPEG, Some("photo-1")).await;
+    let (s1, first) =
+        upload_with_key(t, &cm, &case, "kind=photo&file_name=me.jpg", "image/jpeg", JPEG, Some("photo-1")).await;
+    let (s2, again) =
+        upload_with_key(t, &cm, &case, "kind=photo&file_name=me.jpg", "image/jpeg", JPEG, Some("photo-1")).await;
     assert_eq!((s1, s2, id(&first)), (StatusCode::CREATED, StatusCode::CREATED, id(&again)));
     assert_eq!(t.count("documents").await, before + 1);
 }
@@ -172,7 +203,11 @@ async fn a_document_whose_content_is_not_what_it_claims_is_refused_naming_the_fi
     ];
     for (query, declared, bytes, expected) in spoofs {
         let (status, body) = upload(t, &cm, &case, query, declared, bytes).await;
-        assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ("file", expected)), "{query} {declared}: {body}");
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("file", expected)),
+            "{query} {declared}: {body}"
+        );
     }
     // Over the deployment's limit (10 MB unless settings.toml says otherwise).
     let big = [PDF, &vec![b' '; 10 * 1024 * 1024]].concat();
@@ -208,12 +243,22 @@ async fn a_removed_document_keeps_who_removed_it_and_why_but_not_its_content(t: 
     let (_, list) = t.get(&cm, &format!("/api/v1/cases/{case}/documents")).await;
     assert_eq!(list["documents"][0]["removed"]["reason"], "The passport of another returnee");
     let (_, log) = t.get(&root, &format!("/api/v1/cases/{case}/audit")).await;
-    assert!(log.as_array().unwrap().iter().any(|e| e["entity"] == "document" && e["action"] == "remove" && e["actor"] == "cm"));
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["entity"] == "document" && e["action"] == "remove" && e["actor"] == "cm")
+    );
 
     // A closed case is read only: no document is added to it or removed from it.
     let closure = json!({"date": "2026-03-01", "reason": "plan_completed", "choice": "voluntary", "timing": "planned"});
-    let (status, closed) =
-        t.post(&cm, &format!("/api/v1/cases/{case}/transitions"), json!({"action": "opt_out", "version": 1, "closure": closure})).await;
+    let (status, closed) = t
+        .post(
+            &cm,
+            &format!("/api/v1/cases/{case}/transitions"),
+            json!({"action": "opt_out", "version": 1, "closure": closure}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     let (status, body) = upload(t, &cm, &case, "kind=photo&file_name=a.jpg", "image/jpeg", JPEG).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
@@ -222,12 +267,18 @@ async fn a_removed_document_keeps_who_removed_it_and_why_but_not_its_content(t: 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn documents_kept_in_a_directory_are_files_checked_against_their_checksum() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = homeward_service::document_storage::DocumentStorage::directory(&dir.path().join("documents")).unwrap();
+    let storage =
+        homeward_service::document_storage::DocumentStorage::directory(&dir.path().join("documents")).unwrap();
     let t = TestApp::sqlite().await.with_document_storage(storage);
     let cm = t.user("cm", "case_manager", Some("dakar"), "").await;
     let case = id(&t.register(&cm, "Awa", "Ba", "dakar").await);
-    let (status, kept) = upload(&t, &cm, &case, "kind=id_document&file_name=passport.pdf", "application/pdf", PDF).await;
-    assert_eq!((status, kept["storage"].as_str()), (StatusCode::CREATED, None), "where it is kept is not the reader's business");
+    let (status, kept) =
+        upload(&t, &cm, &case, "kind=id_document&file_name=passport.pdf", "application/pdf", PDF).await;
+    assert_eq!(
+        (status, kept["storage"].as_str()),
+        (StatusCode::CREATED, None),
+        "where it is kept is not the reader's business"
+    );
     let file = dir.path().join("documents").join(id(&kept));
     assert_eq!(std::fs::read(&file).unwrap(), PDF);
     assert_eq!(t.count("document_contents").await, 0, "nothing in the database");

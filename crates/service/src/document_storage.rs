@@ -76,9 +76,13 @@ impl DocumentStorage {
                 }
             }
         };
-        let content = content.ok_or_else(|| ServiceError::Internal(format!("the content of document {} is missing", row.id)))?;
+        let content =
+            content.ok_or_else(|| ServiceError::Internal(format!("the content of document {} is missing", row.id)))?;
         if homeward_store::sha256_hex(&content) != row.sha256 {
-            return Err(ServiceError::Internal(format!("the content of document {} does not match its checksum", row.id)));
+            return Err(ServiceError::Internal(format!(
+                "the content of document {} does not match its checksum",
+                row.id
+            )));
         }
         Ok(content)
     }

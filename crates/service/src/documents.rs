@@ -193,7 +193,10 @@ pub async fn add(
     case_to_change(&mut tx, caller, case_id).await?;
     let record = match &new.record_id {
         Some(id) => Some(record_rows::find(&mut tx, case_id, id).await?.ok_or_else(|| {
-            ServiceError::invalid(vec![FieldError::of("record_id", problem!("no_such_record", "is not a record of this case"))])
+            ServiceError::invalid(vec![FieldError::of(
+                "record_id",
+                problem!("no_such_record", "is not a record of this case"),
+            )])
         })?),
         None => None,
     };

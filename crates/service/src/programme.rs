@@ -63,7 +63,8 @@ struct SettingsFile {
     document_max_mb: Option<u64>,
 }
 
-const SETTINGS_TOML: &str = "# The bundled defaults.\nmin_cell = 5\nsession_idle_minutes = 30\nsession_hours = 12\ndocument_max_mb = 10\n";
+const SETTINGS_TOML: &str =
+    "# The bundled defaults.\nmin_cell = 5\nsession_idle_minutes = 30\nsession_hours = 12\ndocument_max_mb = 10\n";
 
 fn version(text: &str) -> String {
     homeward_store::sha256_hex(text.as_bytes())[..12].to_string()

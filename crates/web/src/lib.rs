@@ -21,6 +21,7 @@ mod communities;
 mod compress;
 mod consents;
 mod dashboard;
+mod documents;
 mod exports;
 mod follow_ups;
 mod form_view;
@@ -124,6 +125,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .merge(stakeholders::routes())
         .merge(structures::routes())
         .merge(mentoring::routes())
+        .merge(documents::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

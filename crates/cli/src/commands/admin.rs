@@ -140,7 +140,8 @@ pub fn purge(database: &DatabaseArg, dry_run: bool) -> anyhow::Result<ExitCode> 
             let records: Vec<String> = c.records.iter().map(|k| format!("{} {}", k.count, k.kind)).collect();
             let identity = if c.anonymised { "identity anonymised".to_string() } else { String::new() };
             let documents = if c.documents > 0 { format!("{} document(s)", c.documents) } else { String::new() };
-            let what = [records.join(", "), documents, identity].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>();
+            let what =
+                [records.join(", "), documents, identity].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>();
             println!("{} (closed {}): {verb} {}", c.case_number, c.closed_on, what.join("; "));
         }
         for held in &r.held {

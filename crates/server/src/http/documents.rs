@@ -3,10 +3,9 @@
 //! `homeward_service::documents`.
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use homeward_domain::access::Section;
 use homeward_domain::document::DocumentKind;
 use homeward_service::Services;
@@ -100,7 +99,11 @@ pub async fn list(
     responses((status = 200, body = DocumentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn read(State(state): State<Services>, Auth(caller): Auth, Path(id): Path<String>) -> ApiResult<Json<DocumentView>> {
+pub async fn read(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentView>> {
     Ok(Json(documents::read(&state, &caller, &id).await?))
 }
 
@@ -114,32 +117,7 @@ pub async fn read(State(state): State<Services>, Auth(caller): Auth, Path(id): P
     security(("bearer" = [])))]
 pub async fn content(State(state): State<Services>, Auth(caller): Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let (document, bytes) = documents::content(&state, &caller, &id, Fetch::Download).await?;
-    Ok(document_response(&document, bytes, Fetch::Download))
-}
-
-/// A document is never a page: no script, no frame, nothing loaded from it.
-pub const DOCUMENT_POLICY: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
-
-/// A document's bytes as an answer: its own type, never sniffed by the browser, never run as
-/// a page (a sandbox), never cached.
-pub fn document_response(document: &DocumentView, bytes: Vec<u8>, fetch: Fetch) -> Response {
-    use homeward_domain::Named;
-    let name = document.file_name.replace(['"', '\\', '\r', '\n'], "_");
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let how = if fetch == Fetch::View { "inline" } else { "attachment" };
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
-    let disposition = format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, document.file_type.name().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY.to_string()),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        Body::from(bytes),
-    )
-        .into_response()
+    Ok(crate::download::document_response(&document, bytes, Fetch::Download))
 }
 
 /// Removes a document: its content is erased; who removed it, when and why are kept.

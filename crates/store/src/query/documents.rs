@@ -140,7 +140,10 @@ pub async fn delete(tx: &mut Tx, case_id: &str, record_kind: Option<&str>) -> Re
     };
     let deleted: Vec<DocumentRow> = rows.iter().map(row).collect::<Result<_>>()?;
     for d in &deleted {
-        sqlx::query("DELETE FROM document_contents WHERE document_id = $1").bind(d.id.as_str()).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM document_contents WHERE document_id = $1")
+            .bind(d.id.as_str())
+            .execute(&mut **tx)
+            .await?;
         sqlx::query("DELETE FROM documents WHERE id = $1").bind(d.id.as_str()).execute(&mut **tx).await?;
     }
     Ok(deleted)
