@@ -74,13 +74,13 @@ pub async fn load(store: &Store, path: &Path, if_missing: IfMissing) -> anyhow::
 }
 
 /// Writes a key file that must not exist yet, readable by its owner only.
-fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(crate) fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("cannot create the audit key {}", path.display()))?;
+    let mut file = options.open(path).with_context(|| format!("cannot create the key file {}", path.display()))?;
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     Ok(())
@@ -89,10 +89,15 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Replaces the key file by `key` (a rotation), atomically: the old file stays until the new
 /// one is complete.
 pub fn replace(path: &Path, key: &AuditKey) -> anyhow::Result<()> {
+    replace_text(path, &key.to_text())
+}
+
+/// Replaces a key file by `text`, atomically.
+pub(crate) fn replace_text(path: &Path, text: &str) -> anyhow::Result<()> {
     let next = path.with_extension("new");
     let _ = std::fs::remove_file(&next);
-    write_new(&next, &key.to_text())?;
-    std::fs::rename(&next, path).with_context(|| format!("cannot replace the audit key {}", path.display()))
+    write_new(&next, text)?;
+    std::fs::rename(&next, path).with_context(|| format!("cannot replace the key file {}", path.display()))
 }
 
 #[cfg(test)]

@@ -33,14 +33,27 @@ pub struct DatabaseArg {
     /// the database; documents kept before stay where they are and are still read.
     #[arg(long = "documents-dir", env = "HOMEWARD_DOCUMENTS_DIR", value_name = "DIR")]
     pub documents: Option<std::path::PathBuf>,
+    /// The file of keys that seal names, notes and documents at rest, kept apart from the
+    /// database and its backups (default: beside an SQLite database, `PATH.data-key`;
+    /// `homeward-data.key` for PostgreSQL).
+    #[arg(long = "data-key", env = "HOMEWARD_DATA_KEY_FILE", value_name = "FILE")]
+    pub data_key: Option<std::path::PathBuf>,
 }
 
 impl DatabaseArg {
-    /// Opens the database, applying pending migrations.
+    /// Opens the database, applying pending migrations, and loads its data keys (made on first
+    /// use) for this process.
     pub async fn open(&self) -> anyhow::Result<Store> {
-        Store::open_with(&self.url, &self.options())
+        let store = Store::open_with(&self.url, &self.options())
             .await
-            .with_context(|| format!("cannot open database {}", redact(&self.url)))
+            .with_context(|| format!("cannot open database {}", redact(&self.url)))?;
+        crate::data_key::load(&store, &self.data_key_path()).await?;
+        Ok(store)
+    }
+
+    /// Where the data keys are kept.
+    pub fn data_key_path(&self) -> std::path::PathBuf {
+        crate::data_key::key_path(&self.url, self.data_key.as_deref())
     }
 
     /// How to connect.
@@ -73,6 +86,10 @@ impl DatabaseArg {
         let reindexed = homeward_service::cases::reindex_search(&services).await?;
         if reindexed > 0 {
             eprintln!("Indexed {reindexed} cases for search under the current rules.");
+        }
+        let sealed = homeward_service::protection::seal_clear_values(&services).await?;
+        if sealed > 0 {
+            eprintln!("Sealed {sealed} values written before sealing at rest began.");
         }
         Ok(services)
     }

@@ -2,6 +2,7 @@
 
 mod audit_key;
 mod commands;
+mod data_key;
 mod database;
 mod deployment;
 mod logs;
@@ -58,6 +59,10 @@ enum Command {
         /// The file of keys that seal the audit log (default: beside an SQLite database).
         #[arg(long = "audit-key", env = "HOMEWARD_AUDIT_KEY_FILE", value_name = "FILE")]
         audit_key: Option<std::path::PathBuf>,
+        /// The file of keys that seal names, notes and documents at rest (default: beside an
+        /// SQLite database).
+        #[arg(long = "data-key", env = "HOMEWARD_DATA_KEY_FILE", value_name = "FILE")]
+        data_key: Option<std::path::PathBuf>,
     },
     /// Serve the HTTP API (and apply pending migrations first).
     Serve {
@@ -255,6 +260,12 @@ enum AdminCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Add a new data key that seals names, notes and documents from now on, and seal everything
+    /// again under it (search terms too); the old keys stay in the key file to read older backups.
+    RotateKey {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Create an API token for a user and print it (shown once).
     CreateToken {
         #[command(flatten)]
@@ -421,8 +432,8 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
-        Command::Demo { cases, database, listen, no_serve, audit_key } => commands::demo::run(
-            &DatabaseArg { url: database, audit_key, pool_size: None, settings: None, documents: None },
+        Command::Demo { cases, database, listen, no_serve, audit_key, data_key } => commands::demo::run(
+            &DatabaseArg { url: database, audit_key, pool_size: None, settings: None, documents: None, data_key },
             &listen,
             cases,
             no_serve,
@@ -456,6 +467,7 @@ fn main() -> ExitCode {
             AdminCommand::Check { database } => commands::admin::check(&database),
             AdminCommand::Unlock { database, username } => commands::admin::unlock(&database, &username),
             AdminCommand::Purge { database, dry_run } => commands::admin::purge(&database, dry_run),
+            AdminCommand::RotateKey { database } => commands::admin::rotate_data_key(&database),
         },
         Command::Backup { database, output } => commands::backup::backup(&database, &output),
         Command::Restore { database, input } => commands::backup::restore(&database, &input),

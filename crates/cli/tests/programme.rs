@@ -44,6 +44,7 @@ fn a_settings_folder_sets_the_profile_new_surveys_are_scored_under_and_a_rescore
         .args(["serve", "--database", &url, "--listen", "127.0.0.1:0", "--settings"])
         .arg(&folder)
         .env("HOMEWARD_AUDIT_KEY_FILE", key_file(&["--database", &url]))
+        .env("HOMEWARD_DATA_KEY", server_support::shared_data_keys())
         .env("HOMEWARD_LOG", "warn")
         .stderr(Stdio::inherit());
     let server = Server::spawn(command);

@@ -116,12 +116,13 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let database = format!("sqlite://{}", dir.path().join("new.db").display());
     let migrate = homeward(&["migrate", "--database", &database]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(text(&migrate.stdout).contains("14 migration(s) applied"));
+    assert!(text(&migrate.stdout).contains("15 migration(s) applied"));
     let again = homeward(&["migrate", "--database", &database]);
     assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
 
     let create = |args: &[&str], password: &str| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+            .env("HOMEWARD_DATA_KEY", server_support::shared_data_keys())
             .args(["admin", "create-user", "--database", &database, "--password-stdin"])
             .args(args)
             .stdin(Stdio::piped())
@@ -222,6 +223,7 @@ fn serve_takes_its_settings_from_the_environment_and_logs_one_json_line_per_requ
     // No flags at all: the database, address, level and format all come from the environment.
     command
         .arg("serve")
+        .env("HOMEWARD_DATA_KEY", server_support::shared_data_keys())
         .env("HOMEWARD_DATABASE_URL", &database)
         .env("HOMEWARD_LISTEN", "127.0.0.1:0")
         .env("HOMEWARD_LOG", "info")

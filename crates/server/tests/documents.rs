@@ -1,7 +1,7 @@
 //! Documents: a case's and its records' files, their type found from their content (a page sent
 //! as a photo is refused), read under the section of the record they belong to and only by roles
 //! that see identities, every addition, download and removal audited; kept in the database or in
-//! a directory, checked against their checksum when read back. Both backends.
+//! a directory (sealed either way), checked against their checksum when read back. Both backends.
 
 mod support;
 
@@ -280,7 +280,8 @@ async fn documents_kept_in_a_directory_are_files_checked_against_their_checksum(
         "where it is kept is not the reader's business"
     );
     let file = dir.path().join("documents").join(id(&kept));
-    assert_eq!(std::fs::read(&file).unwrap(), PDF);
+    let on_disk = std::fs::read(&file).unwrap();
+    assert!(on_disk.starts_with(b"HWS1") && !on_disk.windows(8).any(|w| w == b"/Catalog"), "the file is sealed");
     assert_eq!(t.count("document_contents").await, 0, "nothing in the database");
     assert_eq!(download(&t, &cm, &id(&kept)).await.2, PDF);
     // A file changed on disk is not served.

@@ -9,7 +9,7 @@ use homeward_domain::ids::CaseId;
 use homeward_domain::plan::PlanState;
 use homeward_domain::problem;
 use homeward_domain::records::fixed_section;
-use homeward_domain::returnee::{Registration, case_number};
+use homeward_domain::returnee::{ProfileDetails, Registration, case_number};
 use homeward_domain::search;
 use homeward_rss::Band;
 use homeward_store::audit::{self as store_audit, Entry};
@@ -159,11 +159,21 @@ pub fn search_terms(row: &CaseRow) -> Vec<String> {
     let mut terms = search::terms(&[&row.given_name, &row.family_name]);
     terms.push(row.case_number.to_lowercase());
     terms.extend(search::sequence_term(&row.case_number));
+    let profile: Option<ProfileDetails> = homeward_store::from_json("case profile", &row.profile).ok();
+    if let Some(community) = profile.and_then(|p| p.community) {
+        terms.push(community_term(&search::fold(&community)));
+    }
     terms
 }
 
+/// The term that finds the cases of a community of return by its folded name (whole only).
+pub(crate) fn community_term(folded: &str) -> String {
+    format!("{}community {folded}", cases::WHOLE_ONLY)
+}
+
 /// The version of the search terms; cases indexed under an older one are indexed again at start.
-const SEARCH_TERMS_VERSION: i64 = 2;
+/// 3: kept as keyed hashes, with the community of return.
+const SEARCH_TERMS_VERSION: i64 = 3;
 
 /// Re-indexes every case's search terms if they were made by an older version of the rules
 /// (`homeward serve` and the other commands call it at start); returns how many cases it did.
@@ -173,6 +183,11 @@ pub async fn reindex_search(state: &Services) -> Result<usize> {
         return Ok(0);
     }
     drop(conn);
+    rebuild_search(state).await
+}
+
+/// Makes every case's search terms again (after the rules or the search key changed).
+pub async fn rebuild_search(state: &Services) -> Result<usize> {
     let mut done = 0;
     let mut cursor: Option<String> = None;
     loop {

@@ -124,7 +124,7 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<Communi
     let row = in_scope(&mut conn, caller, id).await?;
     let returnees = if caller.access.role.sees_identities() && caller.access.may(Permission::ReadCases) {
         let name = fold(&row.name);
-        cases::with_community(&mut conn, &row.office)
+        cases::with_term(&mut conn, &row.office, &crate::cases::community_term(&name))
             .await?
             .into_iter()
             .filter(|c| caller.access.covers_office(&c.office))

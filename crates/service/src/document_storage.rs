@@ -2,7 +2,8 @@
 //! backed up with it) or as files in a directory the deployment names (for large volumes). Each
 //! document remembers where its content went, so a deployment that moves to a directory still
 //! reads the documents kept in the database before. Content is checked against its SHA-256 when
-//! read back: a file changed on disk is refused, not served.
+//! read back: a file changed on disk is refused, not served. Either way the content is sealed
+//! (`homeward_store::cipher`): a copy of the directory shows no document.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,9 @@ use homeward_store::query::documents;
 use homeward_store::{AnyConnection, Tx};
 
 use crate::error::{Result, ServiceError};
+
+/// What a document's file is sealed for (its content sealed as the database's is).
+pub(crate) const FILE: &str = "documents.file";
 
 /// The deployment's choice for new documents.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,7 +52,10 @@ impl DocumentStorage {
         match self {
             DocumentStorage::Database => Ok(documents::put_content(tx, id, content).await?),
             DocumentStorage::Directory(dir) => {
-                let (dir, id, content) = (dir.clone(), id.to_string(), content.to_vec());
+                let sealed = homeward_store::cipher::ring()
+                    .and_then(|ring| ring.seal_bytes(FILE, content))
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                let (dir, id, content) = (dir.clone(), id.to_string(), sealed);
                 tokio::task::spawn_blocking(move || write_file(&dir, &id, &content))
                     .await
                     .map_err(|e| ServiceError::Internal(e.to_string()))?
@@ -70,7 +77,11 @@ impl DocumentStorage {
                 };
                 let path = dir.join(row.id.as_str());
                 match tokio::fs::read(&path).await {
-                    Ok(bytes) => Some(bytes),
+                    Ok(bytes) => Some(
+                        homeward_store::cipher::ring()
+                            .and_then(|ring| ring.open_bytes(FILE, &bytes))
+                            .map_err(|e| ServiceError::Internal(format!("document {}: {e}", row.id)))?,
+                    ),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                     Err(e) => return Err(ServiceError::Internal(format!("cannot read document {}: {e}", row.id))),
                 }

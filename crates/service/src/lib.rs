@@ -40,6 +40,7 @@ pub mod own_file;
 pub mod packets;
 pub mod plans;
 pub mod programme;
+pub mod protection;
 pub mod providers;
 pub mod records;
 pub mod referrals;

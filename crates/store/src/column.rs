@@ -127,6 +127,29 @@ pub fn sections(row: &AnyRow, index: usize) -> Result<Vec<homeward_domain::acces
     homeward_domain::access::parse_sections(&text).map_err(|e| StoreError::Corrupt(format!("granted sections: {e}")))
 }
 
+/// `plain` as it is kept in `column`: sealed (see [`crate::cipher`]).
+pub fn sealed(column: &str, plain: &str) -> Result<String> {
+    Ok(crate::cipher::ring()?.seal(column, plain)?)
+}
+
+/// An optional value sealed.
+pub fn sealed_optional(column: &str, plain: Option<&str>) -> Result<Option<String>> {
+    plain.map(|p| sealed(column, p)).transpose()
+}
+
+/// The value of `column` at `index`, opened.
+pub fn opened(row: &AnyRow, index: usize, column: &str) -> Result<String> {
+    let stored: String = row.try_get(index)?;
+    Ok(crate::cipher::ring()?.open(column, &stored)?)
+}
+
+/// An optional value of `column` at `index`, opened.
+pub fn opened_optional(row: &AnyRow, index: usize, column: &str) -> Result<Option<String>> {
+    let stored: Option<String> = row.try_get(index)?;
+    let ring = crate::cipher::ring()?;
+    Ok(stored.map(|s| ring.open(column, &s)).transpose()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ macro_rules! safe {
 
 pub mod audit;
 pub mod backup;
+pub mod cipher;
 pub mod column;
 pub mod frames;
 mod migrate;
@@ -54,6 +55,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("this works on an SQLite database only; PostgreSQL is backed up and restored with pg_dump and pg_restore")]
     NotSqlite,
+    /// A sealed value that cannot be sealed or opened: no keys loaded, a missing key, tampering.
+    #[error("{0}")]
+    Cipher(#[from] cipher::CipherError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -180,6 +184,19 @@ impl Store {
         Ok(row.0)
     }
 
+    /// Gives back the space of deleted and replaced rows (after a key rotation): SQLite rewrites
+    /// its file and empties its write-ahead log, so no page keeps a value sealed under an old key;
+    /// PostgreSQL marks the old row versions free (a `VACUUM FULL`, which locks every table,
+    /// rewrites them: an administrator's choice in a quiet hour).
+    pub async fn compact(&self) -> Result<()> {
+        let mut conn = self.write.acquire().await?;
+        sqlx::raw_sql("VACUUM").execute(&mut *conn).await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     /// Writes a consistent copy of an SQLite database to `path` (which must not exist) while it
     /// is in use (`VACUUM INTO`, see `backup`). PostgreSQL is backed up with its own tools (`pg_dump`).
     pub async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
@@ -223,12 +240,13 @@ fn sqlite_pool(connections: u32, cache_kib: i64) -> AnyPoolOptions {
         // sqlx turns foreign keys on for SQLite; busy_timeout covers other processes (a backup,
         // `homeward admin`) holding the write lock for a moment. Statement journals (kept while
         // a statement of a transaction runs, to undo it alone) stay in memory: a multi-row
-        // insert wrote its own temporary file page by page.
+        // insert wrote its own temporary file page by page. Deleted content is overwritten
+        // (secure_delete): a removed document or a purged note leaves no copy in free pages.
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 let pragmas = format!(
                     "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; \
-                     PRAGMA cache_size = -{cache_kib}"
+                     PRAGMA cache_size = -{cache_kib}; PRAGMA secure_delete = ON"
                 );
                 conn.execute(sqlx::AssertSqlSafe(pragmas)).await?;
                 Ok(())
@@ -293,6 +311,18 @@ impl Store {
         let mut conn = self.write.acquire().await?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *conn).await?;
         Ok(())
+    }
+
+    /// Whether the database holds values sealed at rest (so its data keys must exist already).
+    pub async fn has_sealed_values(&self) -> Result<bool> {
+        let mut conn = self.read().await?;
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE given_name LIKE 'hw1:%' LIMIT 1) a) \
+             + (SELECT COUNT(*) FROM (SELECT 1 FROM case_records WHERE data LIKE 'hw1:%' LIMIT 1) b)",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(sqlx::Row::try_get::<i64, _>(&row, 0)? > 0)
     }
 
     /// How many rows `table` has (a table of this schema: the name is checked).

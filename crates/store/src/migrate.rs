@@ -41,6 +41,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(12, "structures_and_mentoring", include_str!("../migrations/sqlite/0012_structures_and_mentoring.sql")),
     migration(13, "retention", include_str!("../migrations/sqlite/0013_retention.sql")),
     migration(14, "documents", include_str!("../migrations/sqlite/0014_documents.sql")),
+    migration(15, "sealed at rest", include_str!("../migrations/sqlite/0015_sealed_at_rest.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -58,6 +59,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(12, "structures_and_mentoring", include_str!("../migrations/postgres/0012_structures_and_mentoring.sql")),
     migration(13, "retention", include_str!("../migrations/postgres/0013_retention.sql")),
     migration(14, "documents", include_str!("../migrations/postgres/0014_documents.sql")),
+    migration(15, "sealed at rest", include_str!("../migrations/postgres/0015_sealed_at_rest.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -152,6 +152,37 @@ pub fn purge(database: &DatabaseArg, dry_run: bool) -> anyhow::Result<ExitCode> 
     })?
 }
 
+/// `homeward admin rotate-key`: a new data key in the key file (written first, the old keys kept),
+/// then every sealed value, document file and search term sealed or hashed again under it.
+pub fn rotate_data_key(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
+    block_on(async {
+        let store = database.open().await?;
+        let services = database.services(&store).await?;
+        let path = database.data_key_path();
+        if std::env::var_os("HOMEWARD_DATA_KEY").is_some() {
+            anyhow::bail!("the data keys come from HOMEWARD_DATA_KEY: rotate them where that secret is kept");
+        }
+        let ring = homeward_store::cipher::ring()?.rotated()?;
+        crate::data_key::replace(&path, &ring)?;
+        let done = homeward_service::protection::rotate(&services, &command_line(), ring.clone()).await;
+        let done = done.map_err(|e| anyhow::anyhow!("{e}"))?;
+        // Pages that held the values under the old key are given back and overwritten.
+        store.compact().await?;
+        store.close().await;
+        println!(
+            "Data key {} seals from now on ({}): {} values and {} document files sealed again, {} cases' search terms \
+             hashed again. Keep the key file apart from the database and its backups; the old keys in it still \
+             open older backups.",
+            ring.current(),
+            path.display(),
+            done.values,
+            done.files,
+            done.cases_indexed
+        );
+        Ok(ExitCode::SUCCESS)
+    })?
+}
+
 /// `homeward admin check`: the database's integrity check and the audit chain.
 pub fn check(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
     block_on(async {

@@ -20,7 +20,8 @@ and restored into an empty database, then checked:
   pg_restore --no-owner --dbname=\"$NEW_DATABASE_URL\" homeward.dump
   homeward admin check --database \"$NEW_DATABASE_URL\"
   homeward audit verify --database \"$NEW_DATABASE_URL\" --audit-key homeward-audit.key
-Keep the audit key file (homeward-audit.key) with the backups, apart from the database.";
+Keep the audit key file (homeward-audit.key) and the data key file (homeward-data.key) with the
+backups, apart from them: without the data key, names, notes and documents cannot be read.";
 
 /// `homeward backup --output FILE`.
 pub fn backup(database: &DatabaseArg, output: &Path) -> anyhow::Result<ExitCode> {
@@ -46,11 +47,13 @@ pub fn backup(database: &DatabaseArg, output: &Path) -> anyhow::Result<ExitCode>
             return Ok(ExitCode::from(1));
         }
         println!(
-            "Backed up to {} in {:.1} s: {cases} cases; integrity check ok.\nKeep the audit key ({}) with the \
-             backups, apart from them: a restore checks the audit log with it.",
+            "Backed up to {} in {:.1} s: {cases} cases; integrity check ok.\nKeep the audit key ({}) and the data \
+             key ({}) with the backups, apart from them: a restore checks the audit log with the first and reads \
+             names, notes and documents with the second.",
             output.display(),
             started.elapsed().as_secs_f64(),
-            database.key_path().display()
+            database.key_path().display(),
+            database.data_key_path().display()
         );
         Ok(ExitCode::SUCCESS)
     })?

@@ -8,12 +8,32 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+/// Runs the binary on the data keys of this test process (`HOMEWARD_DATA_KEY`), so the test can
+/// read what the binary wrote.
 pub fn homeward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_homeward"))
+    let mut command = own_keys(args);
+    command.env("HOMEWARD_DATA_KEY", shared_data_keys());
+    command.output().expect("binary runs")
+}
+
+/// Runs the binary on the data key file of the database in `args` (made on first use).
+pub fn homeward_own_keys(args: &[&str]) -> Output {
+    own_keys(args).output().expect("binary runs")
+}
+
+fn own_keys(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_homeward"));
+    command
         .args(args)
         .env("HOMEWARD_AUDIT_KEY_FILE", key_file(args))
-        .output()
-        .expect("binary runs")
+        .env("HOMEWARD_DATA_KEY_FILE", data_key_file(args))
+        .env_remove("HOMEWARD_DATA_KEY");
+    command
+}
+
+/// The text of this test process's data keys (random, see `homeward_store::cipher::ring`).
+pub fn shared_data_keys() -> String {
+    homeward_store::cipher::ring().expect("test keys").to_text()
 }
 
 /// Where the audit key of the database in `args` is kept: beside an SQLite file, as by default;
@@ -26,13 +46,29 @@ pub fn key_file(args: &[&str]) -> std::path::PathBuf {
     }
 }
 
+/// Where the data keys of the database in `args` are kept: beside an SQLite file, as by default;
+/// for PostgreSQL, one file in the temporary directory for every test database (each made empty,
+/// so the first test's keys serve them all).
+pub fn data_key_file(args: &[&str]) -> std::path::PathBuf {
+    let url = args.iter().position(|a| *a == "--database").and_then(|i| args.get(i + 1)).copied().unwrap_or("");
+    match url.strip_prefix("sqlite://") {
+        Some(path) => format!("{path}.data-key").into(),
+        None => std::env::temp_dir().join("homeward-tests-postgres.data-key"),
+    }
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The demo data in `url` (a few cases) and a token of its admin.
 pub fn demo_database(url: &str, cases: usize) -> String {
-    let out = homeward(&["demo", "--database", url, "--cases", &cases.to_string(), "--no-serve"]);
+    demo_database_with(url, cases, homeward)
+}
+
+/// [`demo_database`], the binary run by `run` ([`homeward`] or [`homeward_own_keys`]).
+pub fn demo_database_with(url: &str, cases: usize, run: fn(&[&str]) -> Output) -> String {
+    let out = run(&["demo", "--database", url, "--cases", &cases.to_string(), "--no-serve"]);
     assert!(out.status.success(), "demo failed: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let line = stdout.lines().find(|l| l.starts_with("API token for it: ")).expect("the demo prints a token");
@@ -46,13 +82,28 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `homeward serve` on a free port and waits until it listens.
+    /// Starts `homeward serve` on a free port, on this test process's data keys, and waits until
+    /// it listens.
     pub fn start(database: &str) -> Server {
+        Server::start_with(database, Some(shared_data_keys()))
+    }
+
+    /// Starts `homeward serve` on the data key file of `database`.
+    pub fn start_own_keys(database: &str) -> Server {
+        Server::start_with(database, None)
+    }
+
+    fn start_with(database: &str, keys: Option<String>) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_homeward"));
+        match keys {
+            Some(keys) => command.env("HOMEWARD_DATA_KEY", keys),
+            None => command.env_remove("HOMEWARD_DATA_KEY"),
+        };
         // Requests are not logged here: a failing test's output should show the failure.
         command
             .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
             .env("HOMEWARD_AUDIT_KEY_FILE", key_file(&["--database", database]))
+            .env("HOMEWARD_DATA_KEY_FILE", data_key_file(&["--database", database]))
             .env("HOMEWARD_LOG", "warn")
             .stderr(Stdio::inherit());
         Server::spawn(command)

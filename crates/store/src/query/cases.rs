@@ -9,7 +9,10 @@ use homeward_domain::case::CaseState;
 use homeward_rss::Band;
 
 use super::Page;
-use crate::column::{Stored, day, day_text, instant, instant_text, named, optional_day, optional_named};
+use crate::column::{
+    Stored, day, day_text, instant, instant_text, named, opened, opened_optional, optional_day, optional_named, sealed,
+    sealed_optional,
+};
 use crate::frames::CaseRow;
 use crate::{Result, Tx, check_updated};
 
@@ -24,18 +27,18 @@ fn row(r: &AnyRow) -> Result<CaseRow> {
         office: r.try_get(2)?,
         status: named(r, 3, "case status")?,
         case_manager: r.try_get(4)?,
-        given_name: r.try_get(5)?,
-        family_name: r.try_get(6)?,
+        given_name: opened(r, 5, "cases.given_name")?,
+        family_name: opened(r, 6, "cases.family_name")?,
         sex: named(r, 7, "sex")?,
         date_of_birth: day(r, 8, "date_of_birth")?,
         date_of_return: day(r, 9, "date_of_return")?,
         country_of_origin: r.try_get(10)?,
-        profile: r.try_get(11)?,
+        profile: opened(r, 11, "cases.profile")?,
         schedule: r.try_get(12)?,
         plan_agreed_on: optional_day(r, 13, "plan_agreed_on")?,
         next_follow_up: optional_day(r, 14, "next_follow_up")?,
         latest_band: optional_named(r, 15, "latest_band")?,
-        closure: r.try_get(16)?,
+        closure: opened_optional(r, 16, "cases.closure")?,
         version: r.try_get(17)?,
         created_at: instant(r, 18, "created_at")?,
         created_by: r.try_get(19)?,
@@ -63,13 +66,25 @@ pub async fn next_sequence(tx: &mut Tx, name: &str) -> Result<i64> {
     Ok(r.try_get(0)?)
 }
 
+/// The case as kept: its names, profile and closure sealed (see [`crate::cipher`]).
+fn sealed_case(c: &CaseRow) -> Result<CaseRow> {
+    Ok(CaseRow {
+        given_name: sealed("cases.given_name", &c.given_name)?,
+        family_name: sealed("cases.family_name", &c.family_name)?,
+        profile: sealed("cases.profile", &c.profile)?,
+        closure: sealed_optional("cases.closure", c.closure.as_deref())?,
+        ..c.clone()
+    })
+}
+
 /// Inserts a new case and its search terms.
 pub async fn insert(tx: &mut Tx, c: &CaseRow, terms: &[String]) -> Result<()> {
     let q = sqlx::query(safe!(
         "INSERT INTO cases ({COLUMNS}, age_at_return) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
          $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ));
-    bind_case(q, c).execute(&mut **tx).await?;
+    let kept = sealed_case(c)?;
+    bind_case(q, &kept).execute(&mut **tx).await?;
     insert_terms(tx, &c.id, terms).await
 }
 
@@ -115,39 +130,80 @@ pub async fn next_sequences(tx: &mut Tx, name: &str, n: i64) -> Result<i64> {
 /// Inserts many new cases and their search terms, many rows per statement (an imported
 /// caseload): as [`insert`] does one.
 pub async fn insert_many(tx: &mut Tx, cases: &[(CaseRow, Vec<String>)]) -> Result<()> {
-    let rows: Vec<&CaseRow> = cases.iter().map(|(c, _)| c).collect();
+    let kept: Vec<CaseRow> = cases.iter().map(|(c, _)| sealed_case(c)).collect::<Result<_>>()?;
+    let rows: Vec<&CaseRow> = kept.iter().collect();
     super::insert_rows(tx, &format!("cases ({COLUMNS}, age_at_return)"), 22, &rows, |q, c| bind_case(q, c)).await?;
-    let mut terms: Vec<(String, &str, String)> = Vec::new();
+    let ring = crate::cipher::ring()?;
+    let mut terms: Vec<(String, &str)> = Vec::new();
     for (c, case_terms) in cases {
-        let words = words_of(case_terms);
-        let mut seen: Vec<&String> = Vec::with_capacity(case_terms.len());
-        for term in case_terms {
-            if !seen.contains(&term) {
-                seen.push(term);
-                terms.push((term.clone(), c.id.as_str(), words.clone()));
-            }
-        }
+        terms.extend(term_hashes(&ring, case_terms).into_iter().map(|h| (h, c.id.as_str())));
     }
-    super::insert_rows(tx, "case_terms (term, case_id, words)", 3, &terms, |q, (term, id, words)| {
-        q.bind(term.as_str()).bind(*id).bind(words.as_str())
+    super::insert_rows(tx, "case_terms (term, case_id, words)", 3, &terms, |q, (term, id)| {
+        q.bind(term.as_str()).bind(*id).bind("")
     })
     .await
 }
 
+/// A term beginning with this is looked up whole only (a community's term): no search word,
+/// folded to letters and digits, begins with it.
+pub const WHOLE_ONLY: char = '@';
+
+/// The longest prefix of a term that is indexed; a longer search word is cut to it.
+const LONGEST_PREFIX: usize = 24;
+
+/// What a case's terms are kept as: the keyed hash of each term whole (`=term`, for exact
+/// lookups such as the duplicates' sound keys) and of each of its prefixes (`<pre`, for the
+/// search that finds a word by its beginning), each once. No name can be read from them.
+fn term_hashes(ring: &crate::cipher::KeyRing, terms: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for term in terms {
+        kept.push(exact_hash(ring, term));
+        if term.starts_with(WHOLE_ONLY) {
+            continue;
+        }
+        let ends = term.char_indices().map(|(i, c)| i + c.len_utf8()).take(LONGEST_PREFIX);
+        kept.extend(ends.map(|end| ring.term_hash(&format!("<{}", &term[..end]))));
+    }
+    kept.sort_unstable();
+    kept.dedup();
+    kept
+}
+
+fn exact_hash(ring: &crate::cipher::KeyRing, term: &str) -> String {
+    ring.term_hash(&format!("={term}"))
+}
+
+/// The hash a search word is looked up by: that of the prefix it is.
+fn prefix_hash(ring: &crate::cipher::KeyRing, word: &str) -> String {
+    let end = word.char_indices().map(|(i, c)| i + c.len_utf8()).take(LONGEST_PREFIX).last().unwrap_or(0);
+    ring.term_hash(&format!("<{}", &word[..end]))
+}
+
 /// The cases holding one of the search terms `terms` exactly: (case id, its office, the term).
 pub async fn holding_terms(conn: &mut AnyConnection, terms: &[&str]) -> Result<Vec<(String, String, String)>> {
+    let ring = crate::cipher::ring()?;
+    let by_hash: std::collections::HashMap<String, &str> = terms.iter().map(|t| (exact_hash(&ring, t), *t)).collect();
+    let hashes: Vec<&str> = by_hash.keys().map(String::as_str).collect();
     let found = |r: &AnyRow| -> Result<(String, String, String)> { Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)) };
     let select =
         "SELECT t.case_id, c.office, t.term FROM case_terms t JOIN cases c ON c.id = t.case_id WHERE t.term IN (";
-    super::rows_for_ids(conn, select, terms, found).await
+    let rows = super::rows_for_ids(conn, select, &hashes, found).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(case, office, hash)| by_hash.get(&hash).map(|term| (case, office, term.to_string())))
+        .collect())
 }
 
-/// The cases of `office` whose profile names a community of return (at most 2,000, newest
-/// first): a community's page matches the name itself, folded.
-pub async fn with_community(conn: &mut AnyConnection, office: &str) -> Result<Vec<CaseRow>> {
+/// The cases of `office` holding the term `term` (a community of return's term; at most 2,000,
+/// newest first).
+pub async fn with_term(conn: &mut AnyConnection, office: &str, term: &str) -> Result<Vec<CaseRow>> {
+    let hash = exact_hash(&*crate::cipher::ring()?, term);
+    let columns = COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(safe!(
-        "SELECT {COLUMNS} FROM cases WHERE office = $1 AND profile LIKE '%\"community\":\"%' ORDER BY id DESC LIMIT 2000"
+        "SELECT {columns} FROM case_terms t JOIN cases c ON c.id = t.case_id WHERE t.term = $1 AND c.office = $2 \
+         ORDER BY c.id DESC LIMIT 2000"
     ))
+    .bind(hash)
     .bind(office)
     .fetch_all(&mut *conn)
     .await?;
@@ -166,39 +222,12 @@ pub async fn replace_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Resu
 }
 
 async fn insert_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
-    let words = words_of(terms);
-    for term in terms {
-        sqlx::query("INSERT INTO case_terms (term, case_id, words) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(term)
-            .bind(case_id)
-            .bind(&words)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// A case's terms as kept with each of them: space-led and space-separated, so ` word` is found
-/// in it exactly where a term begins with `word`.
-fn words_of(terms: &[String]) -> String {
-    terms.iter().fold(String::new(), |mut words, term| {
-        words.push(' ');
-        words.push_str(term);
-        words
+    let ring = crate::cipher::ring()?;
+    let hashes: Vec<(String, &str)> = term_hashes(&ring, terms).into_iter().map(|h| (h, case_id)).collect();
+    super::insert_rows(tx, "case_terms (term, case_id, words)", 3, &hashes, |q, (term, id)| {
+        q.bind(term.as_str()).bind(*id).bind("")
     })
-}
-
-/// The `LIKE` pattern (escaped with a backslash) that finds a term beginning with `word` in a case's words.
-fn word_pattern(word: &str) -> String {
-    let mut pattern = String::from("% ");
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+    .await
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
@@ -248,7 +277,8 @@ impl CaseSort {
     fn expr(self) -> &'static str {
         match self {
             CaseSort::Registered => "c.id",
-            CaseSort::Name => "(c.family_name || ' ' || c.given_name)",
+            // Ordered after the names are opened (see `list`).
+            CaseSort::Name => "c.id",
             CaseSort::Status => "c.status",
             CaseSort::NextFollowUp => "COALESCE(c.next_follow_up, '9999-12-31')",
             CaseSort::Band => "COALESCE(c.latest_band, '~')",
@@ -261,7 +291,7 @@ impl CaseSort {
     fn key(self, c: &CaseRow) -> String {
         match self {
             CaseSort::Registered => c.id.to_string(),
-            CaseSort::Name => format!("{} {}", c.family_name, c.given_name),
+            CaseSort::Name => c.id.to_string(),
             CaseSort::Status => c.status.stored().to_string(),
             CaseSort::NextFollowUp => c.next_follow_up.map_or_else(|| "9999-12-31".to_string(), day_text),
             CaseSort::Band => c.latest_band.map_or_else(|| "~".to_string(), |b| b.stored().to_string()),
@@ -277,19 +307,16 @@ const DRIVE_FROM_TERMS_BELOW: i64 = 5_000;
 /// the other words further.
 const RARE_BELOW: i64 = 256;
 
-/// How many terms begin with the word, counted up to `cap`.
-async fn term_matches(conn: &mut AnyConnection, lo: &str, hi: &str, cap: i64) -> Result<i64> {
-    let r = sqlx::query(safe!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term >= $1 AND term < $2 LIMIT {cap}) m"
-    ))
-    .bind(lo)
-    .bind(hi)
-    .fetch_one(&mut *conn)
-    .await?;
+/// How many cases hold the term hash, counted up to `cap`.
+async fn term_matches(conn: &mut AnyConnection, hash: &str, cap: i64) -> Result<i64> {
+    let r = sqlx::query(safe!("SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = $1 LIMIT {cap}) m"))
+        .bind(hash)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(r.try_get(0)?)
 }
 
-/// One page of cases matching `filter`, ordered by id, after `cursor`.
+/// One page of cases matching `filter`, in its order, after `cursor`.
 pub async fn list(
     conn: &mut AnyConnection,
     filter: &CaseFilter,
@@ -317,9 +344,13 @@ pub async fn list(
     if let Some(v) = filter.band {
         push("c.latest_band = ?", v.stored().to_string());
     }
-    let keyed = filter.sort != CaseSort::Registered || filter.descending;
+    // Names are sealed: the database cannot order by them, so a list by name is ordered here,
+    // after the filters, and its cursor is the last case's id.
+    let by_name = filter.sort == CaseSort::Name;
+    let keyed = !by_name && (filter.sort != CaseSort::Registered || filter.descending);
     let (after, before) = if filter.descending { ("<", "<") } else { (">", ">") };
     match cursor {
+        Some(_) if by_name => {}
         Some(v) if keyed => {
             let (value, id) = v.split_once(CURSOR_SEP).unwrap_or((v, ""));
             binds.push(value.to_string());
@@ -331,49 +362,39 @@ pub async fn list(
         Some(v) => push("c.id > ?", v.to_string()),
         None => {}
     }
-    // Each word is a prefix range on the term index (terms compare bytewise: BINARY on SQLite,
-    // COLLATE "C" on PostgreSQL; U+10FFFF sorts after any character a term holds), and every
-    // word must match one of the case's terms. The rarest word drives the query when it is
-    // rare enough; the others, or all words when even the rarest is common, are checked per
-    // case while cases are read in id order, which stops as soon as a page is full.
     if filter.open_only {
         clauses.push("c.status NOT IN ('closed', 'archived')".to_string());
     }
-    // Counted first up to a few hundred: one rare word is enough to drive, and a common one
-    // (a given name shared by tens of thousands) is not read further unless every word is common.
+    // Each word is the keyed hash of a prefix in the term index, and every word must be one of
+    // the case's. The rarest word drives the query when it is rare enough (counted first up to
+    // a few hundred: one rare word is enough, and a common one, a given name shared by tens of
+    // thousands, is not read further unless every word is common); the others are checked per
+    // case while cases are read in order, which stops as soon as a page is full.
+    let ring = crate::cipher::ring()?;
     let mut words = Vec::new();
     for word in filter.search.iter().flatten() {
-        let hi = format!("{word}\u{10FFFF}");
-        words.push((term_matches(conn, word, &hi, RARE_BELOW).await?, word.clone(), hi));
+        let hash = prefix_hash(&ring, word);
+        words.push((term_matches(conn, &hash, RARE_BELOW).await?, hash));
     }
-    if words.iter().all(|(count, _, _)| *count >= RARE_BELOW) {
-        for (count, lo, hi) in &mut words {
-            *count = term_matches(conn, lo, hi, DRIVE_FROM_TERMS_BELOW).await?;
+    if words.iter().all(|(count, _)| *count >= RARE_BELOW) {
+        for (count, hash) in &mut words {
+            *count = term_matches(conn, hash, DRIVE_FROM_TERMS_BELOW).await?;
         }
     }
-    words.sort_by_key(|(count, _, _)| *count);
+    words.sort_by_key(|(count, _)| *count);
     let mut from = "cases c".to_string();
-    let drives = words.first().is_some_and(|(count, _, _)| *count < DRIVE_FROM_TERMS_BELOW);
-    if drives {
-        // The rarest word's range of terms, each row checked for the other words in the case's
-        // words it carries: one contiguous read of the index, then only the matches' cases.
-        let (_, lo, hi) = words.remove(0);
-        binds.push(lo);
-        binds.push(hi);
-        let mut inner = format!("term >= ${} AND term < ${}", binds.len() - 1, binds.len());
-        for (_, word, _) in words.drain(..) {
-            binds.push(word_pattern(&word));
-            inner.push_str(&format!(" AND words LIKE ${} ESCAPE '\\'", binds.len()));
-        }
-        from = format!("(SELECT DISTINCT case_id FROM case_terms WHERE {inner}) r JOIN cases c ON c.id = r.case_id");
+    if words.first().is_some_and(|(count, _)| *count < DRIVE_FROM_TERMS_BELOW) {
+        let (_, hash) = words.remove(0);
+        binds.push(hash);
+        from = format!(
+            "(SELECT case_id FROM case_terms WHERE term = ${}) r JOIN cases c ON c.id = r.case_id",
+            binds.len()
+        );
     }
-    for (_, lo, hi) in words {
-        binds.push(lo);
-        binds.push(hi);
-        let (lo, hi) = (binds.len() - 1, binds.len());
-        clauses.push(format!(
-            "EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.term >= ${lo} AND t.term < ${hi})"
-        ));
+    for (_, hash) in words {
+        binds.push(hash);
+        clauses
+            .push(format!("EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.term = ${})", binds.len()));
     }
     let from = format!("{from} WHERE 1 = 1");
     let mut sql =
@@ -383,7 +404,9 @@ pub async fn list(
         sql.push_str(clause);
     }
     let direction = if filter.descending { " DESC" } else { "" };
-    if filter.sort == CaseSort::Registered {
+    if by_name {
+        sql.push_str(" ORDER BY c.id");
+    } else if filter.sort == CaseSort::Registered {
         sql.push_str(&format!(" ORDER BY c.id{direction} LIMIT {}", limit + 1));
     } else {
         sql.push_str(&format!(" ORDER BY {}{direction}, c.id{direction} LIMIT {}", filter.sort.expr(), limit + 1));
@@ -393,7 +416,18 @@ pub async fn list(
         q = q.bind(b);
     }
     let rows = q.fetch_all(&mut *conn).await?;
-    let rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
+    let mut rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
+    if by_name {
+        rows.sort_by_cached_key(|c| (name_key(c), c.id.clone()));
+        if filter.descending {
+            rows.reverse();
+        }
+        if let Some(last) = cursor {
+            let skip = rows.iter().position(|c| c.id == last).map_or(0, |i| i + 1);
+            rows.drain(..skip);
+        }
+        rows.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
+    }
     let mut page = Page::from_rows(rows, limit, |c| &c.id);
     if keyed && page.next_cursor.is_some() {
         page.next_cursor = page.items.last().map(|c| format!("{}{CURSOR_SEP}{}", filter.sort.key(c), c.id));
@@ -401,8 +435,14 @@ pub async fn list(
     Ok(page)
 }
 
+/// What a list by name is ordered by: family name, then given name, as their folded words.
+fn name_key(c: &CaseRow) -> String {
+    homeward_domain::search::fold(&format!("{} {}", c.family_name, c.given_name))
+}
+
 /// Writes the editable fields of `c` if its version is still `expected`; bumps the version.
 pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[String]>) -> Result<i64> {
+    let kept = sealed_case(c)?;
     let r = sqlx::query(
         "UPDATE cases SET office = $1, status = $2, case_manager = $3, given_name = $4, family_name = $5, sex = $6, \
          date_of_birth = $7, date_of_return = $8, country_of_origin = $9, profile = $10, schedule = $11, \
@@ -412,18 +452,18 @@ pub async fn update(tx: &mut Tx, c: &CaseRow, expected: i64, terms: Option<&[Str
     .bind(&c.office)
     .bind(c.status.stored())
     .bind(&c.case_manager)
-    .bind(&c.given_name)
-    .bind(&c.family_name)
+    .bind(&kept.given_name)
+    .bind(&kept.family_name)
     .bind(c.sex.stored())
     .bind(day_text(c.date_of_birth))
     .bind(day_text(c.date_of_return))
     .bind(&c.country_of_origin)
-    .bind(&c.profile)
+    .bind(&kept.profile)
     .bind(&c.schedule)
     .bind(c.plan_agreed_on.map(day_text))
     .bind(c.next_follow_up.map(day_text))
     .bind(c.latest_band.map(Stored::stored))
-    .bind(c.closure.as_deref())
+    .bind(kept.closure.as_deref())
     .bind(instant_text(&crate::now()))
     .bind(c.id.as_str())
     .bind(expected)
@@ -501,7 +541,7 @@ pub async fn merge(tx: &mut Tx, merged: &str, kept: &str, reason: &str, by: &str
     )
     .bind(merged)
     .bind(kept)
-    .bind(reason)
+    .bind(crate::column::sealed("case_merges.reason", reason)?)
     .bind(instant_text(&crate::now()))
     .bind(by)
     .execute(&mut **tx)

@@ -182,7 +182,7 @@ fn participant(r: &AnyRow) -> Result<ParticipantRow> {
         project_id: ProjectId::new(r.try_get::<String, _>(1)?),
         kind: named(r, 2, "participant kind")?,
         case_id: r.try_get::<Option<String>, _>(3)?.map(CaseId::new),
-        participant: r.try_get(4)?,
+        participant: crate::column::opened(r, 4, "project_participants.participant")?,
         joined_on: day(r, 5, "joined_on")?,
         created_at: instant(r, 6, "created_at")?,
         created_by: r.try_get(7)?,
@@ -195,7 +195,7 @@ pub async fn insert_participant(tx: &mut Tx, p: &ParticipantRow) -> Result<()> {
         .bind(p.project_id.as_str())
         .bind(p.kind.stored())
         .bind(p.case_id.as_ref().map(|c| c.as_str()))
-        .bind(&p.participant)
+        .bind(crate::column::sealed("project_participants.participant", &p.participant)?)
         .bind(day_text(p.joined_on))
         .bind(instant_text(&p.created_at))
         .bind(&p.created_by)

@@ -27,7 +27,7 @@ fn row(r: &AnyRow) -> Result<DocumentRow> {
         record_id: r.try_get::<Option<String>, _>(2)?.map(RecordId::new),
         kind: named(r, 3, "document kind")?,
         section: optional_named(r, 4, "document section")?,
-        file_name: r.try_get(5)?,
+        file_name: crate::column::opened(r, 5, "documents.file_name")?,
         file_type: named(r, 6, "file type")?,
         size_bytes: r.try_get(7)?,
         sha256: r.try_get(8)?,
@@ -48,7 +48,7 @@ pub async fn insert(tx: &mut Tx, d: &DocumentRow) -> Result<()> {
     .bind(d.record_id.as_ref().map(|r| r.as_str().to_string()))
     .bind(d.kind.stored())
     .bind(d.section.map(Stored::stored))
-    .bind(&d.file_name)
+    .bind(crate::column::sealed("documents.file_name", &d.file_name)?)
     .bind(d.file_type.stored())
     .bind(d.size_bytes)
     .bind(&d.sha256)
@@ -60,23 +60,28 @@ pub async fn insert(tx: &mut Tx, d: &DocumentRow) -> Result<()> {
     Ok(())
 }
 
-/// Keeps a document's content in the database.
+/// Keeps a document's content in the database, sealed.
 pub async fn put_content(tx: &mut Tx, id: &str, content: &[u8]) -> Result<()> {
     sqlx::query("INSERT INTO document_contents (document_id, content) VALUES ($1, $2)")
         .bind(id)
-        .bind(content.to_vec())
+        .bind(crate::cipher::ring()?.seal_bytes(CONTENT, content)?)
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
-/// The content of a document kept in the database.
+/// The column documents' content is sealed for.
+const CONTENT: &str = "document_contents.content";
+
+/// The content of a document kept in the database, opened.
 pub async fn content(conn: &mut AnyConnection, id: &str) -> Result<Option<Vec<u8>>> {
     let r = sqlx::query("SELECT content FROM document_contents WHERE document_id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    r.map(|r| Ok(r.try_get(0)?)).transpose()
+    let Some(r) = r else { return Ok(None) };
+    let stored: Vec<u8> = r.try_get(0)?;
+    Ok(Some(crate::cipher::ring()?.open_bytes(CONTENT, &stored)?))
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<DocumentRow>> {
@@ -91,6 +96,15 @@ pub async fn of_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Docu
         .fetch_all(conn)
         .await?;
     rows.iter().map(row).collect()
+}
+
+/// The ids of the documents whose content is kept in `storage` (removed ones included).
+pub async fn kept_in(conn: &mut AnyConnection, storage: homeward_domain::document::Storage) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT id FROM documents WHERE storage = $1 ORDER BY id")
+        .bind(storage.stored())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
 /// Marks a document removed and erases its content kept in the database.

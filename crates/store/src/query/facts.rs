@@ -139,7 +139,9 @@ pub async fn records_of_kind(
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, optional_day(r, 1, "record_date")?, r.try_get(2)?)))
+        .map(|r| {
+            Ok((r.try_get(0)?, optional_day(r, 1, "record_date")?, crate::column::opened(r, 2, "case_records.data")?))
+        })
         .collect()
 }
 
@@ -170,7 +172,7 @@ pub async fn referrals(conn: &mut AnyConnection, scope: &Scope<'_>) -> Result<Ve
             Ok(ReferralFactRow {
                 case_id: r.try_get(0)?,
                 made_on: parse_day(&created, "referral created_at")?,
-                request: r.try_get(2)?,
+                request: crate::column::opened(r, 2, "referrals.request")?,
                 state: r.try_get(3)?,
             })
         })
@@ -220,7 +222,7 @@ pub async fn scored_with_cases(conn: &mut AnyConnection, profile: &str, scope: &
                 date_of_birth: day(r, 3, "date_of_birth")?,
                 date_of_return: day(r, 4, "date_of_return")?,
                 country_of_origin: r.try_get(5)?,
-                profile: r.try_get(6)?,
+                profile: crate::column::opened(r, 6, "cases.profile")?,
                 phase: named(r, 7, "survey phase")?,
                 date: day(r, 8, "survey_date")?,
                 economic: r.try_get(9)?,

@@ -178,7 +178,7 @@ pub async fn stage(tx: &mut Tx, u: &UploadRow) -> Result<()> {
         .bind(&u.id)
         .bind(&u.actor)
         .bind(&u.file_name)
-        .bind(u.content.clone())
+        .bind(crate::cipher::ring()?.seal_bytes("import_uploads.content", &u.content)?)
         .bind(instant_text(&u.uploaded_at))
         .execute(&mut **tx)
         .await?;
@@ -191,11 +191,12 @@ pub async fn upload(conn: &mut AnyConnection, id: &str) -> Result<Option<UploadR
         .fetch_optional(conn)
         .await?;
     row.map(|r| {
+        let stored: Vec<u8> = r.try_get(3)?;
         Ok(UploadRow {
             id: r.try_get(0)?,
             actor: r.try_get(1)?,
             file_name: r.try_get(2)?,
-            content: r.try_get(3)?,
+            content: crate::cipher::ring()?.open_bytes("import_uploads.content", &stored)?,
             uploaded_at: instant(&r, 4, "import_uploads.uploaded_at")?,
         })
     })

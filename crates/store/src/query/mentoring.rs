@@ -86,8 +86,8 @@ fn mentorship(r: &AnyRow) -> Result<MentorshipRow> {
         ended_on: optional_day(r, 5, "ended_on")?,
         baseline: r.try_get(6)?,
         priority: r.try_get::<i64, _>(7)? != 0,
-        selection: r.try_get(8)?,
-        end_reason: r.try_get(9)?,
+        selection: crate::column::opened(r, 8, "mentorships.selection")?,
+        end_reason: crate::column::opened_optional(r, 9, "mentorships.end_reason")?,
         version: r.try_get(10)?,
         created_at: instant(r, 11, "created_at")?,
         created_by: r.try_get(12)?,
@@ -107,8 +107,8 @@ pub async fn insert_mentorship(tx: &mut Tx, m: &MentorshipRow) -> Result<()> {
     .bind(m.ended_on.map(day_text))
     .bind(m.baseline)
     .bind(i64::from(m.priority))
-    .bind(&m.selection)
-    .bind(m.end_reason.as_deref())
+    .bind(crate::column::sealed("mentorships.selection", &m.selection)?)
+    .bind(crate::column::sealed_optional("mentorships.end_reason", m.end_reason.as_deref())?)
     .bind(m.version)
     .bind(instant_text(&m.created_at))
     .bind(&m.created_by)
@@ -131,7 +131,7 @@ pub async fn end_mentorship(
          WHERE id = $4 AND version = $5",
     )
     .bind(day_text(ended_on))
-    .bind(reason)
+    .bind(crate::column::sealed_optional("mentorships.end_reason", reason)?)
     .bind(instant_text(&crate::now()))
     .bind(id)
     .bind(expected)
@@ -192,8 +192,8 @@ fn session(r: &AnyRow) -> Result<SessionRow> {
         mentorship_id: r.try_get(1)?,
         case_id: CaseId::new(r.try_get::<String, _>(2)?),
         held_on: day(r, 3, "held_on")?,
-        notes: r.try_get(4)?,
-        psychosocial: r.try_get(5)?,
+        notes: crate::column::opened(r, 4, "mentoring_sessions.notes")?,
+        psychosocial: crate::column::opened_optional(r, 5, "mentoring_sessions.psychosocial")?,
         recorded_at: instant(r, 6, "recorded_at")?,
         recorded_by: r.try_get(7)?,
     })
@@ -205,8 +205,8 @@ pub async fn insert_session(tx: &mut Tx, s: &SessionRow) -> Result<()> {
         .bind(&s.mentorship_id)
         .bind(s.case_id.as_str())
         .bind(day_text(s.held_on))
-        .bind(&s.notes)
-        .bind(s.psychosocial.as_deref())
+        .bind(crate::column::sealed("mentoring_sessions.notes", &s.notes)?)
+        .bind(crate::column::sealed_optional("mentoring_sessions.psychosocial", s.psychosocial.as_deref())?)
         .bind(instant_text(&s.recorded_at))
         .bind(&s.recorded_by)
         .execute(&mut **tx)

@@ -14,6 +14,7 @@ pub mod providers;
 pub mod records;
 pub mod referrals;
 pub mod retention;
+pub mod sealing;
 pub mod structures;
 pub mod surveys;
 pub mod users;

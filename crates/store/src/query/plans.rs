@@ -18,9 +18,9 @@ fn row(r: &AnyRow) -> Result<PlanRow> {
         case_id: CaseId::new(r.try_get::<String, _>(1)?),
         plan_version: r.try_get(2)?,
         state: named(r, 3, "plan state")?,
-        content: r.try_get(4)?,
+        content: crate::column::opened(r, 4, "plans.content")?,
         baseline: r.try_get(5)?,
-        attestation: r.try_get(6)?,
+        attestation: crate::column::opened_optional(r, 6, "plans.attestation")?,
         version: r.try_get(7)?,
         created_at: instant(r, 8, "created_at")?,
         created_by: r.try_get(9)?,
@@ -34,9 +34,9 @@ pub async fn insert(tx: &mut Tx, p: &PlanRow) -> Result<()> {
         .bind(p.case_id.as_str())
         .bind(p.plan_version)
         .bind(p.state.stored())
-        .bind(&p.content)
+        .bind(crate::column::sealed("plans.content", &p.content)?)
         .bind(p.baseline.as_deref())
-        .bind(p.attestation.as_deref())
+        .bind(crate::column::sealed_optional("plans.attestation", p.attestation.as_deref())?)
         .bind(p.version)
         .bind(instant_text(&p.created_at))
         .bind(&p.created_by)
@@ -71,9 +71,9 @@ pub async fn update(tx: &mut Tx, p: &PlanRow, expected: i64) -> Result<i64> {
          updated_at = $5 WHERE id = $6 AND version = $7",
     )
     .bind(p.state.stored())
-    .bind(&p.content)
+    .bind(crate::column::sealed("plans.content", &p.content)?)
     .bind(p.baseline.as_deref())
-    .bind(p.attestation.as_deref())
+    .bind(crate::column::sealed_optional("plans.attestation", p.attestation.as_deref())?)
     .bind(crate::now_text())
     .bind(p.id.as_str())
     .bind(expected)

@@ -21,7 +21,7 @@ fn row(r: &AnyRow) -> Result<RecordRow> {
         kind: named(r, 2, "record kind")?,
         section: optional_named(r, 3, "record section")?,
         record_date: optional_day(r, 4, "record_date")?,
-        data: r.try_get(5)?,
+        data: crate::column::opened(r, 5, "case_records.data")?,
         version: r.try_get(6)?,
         created_at: instant(r, 7, "created_at")?,
         created_by: r.try_get(8)?,
@@ -36,7 +36,7 @@ pub async fn insert(tx: &mut Tx, r: &RecordRow) -> Result<()> {
         .bind(r.kind.stored())
         .bind(r.section.map(Stored::stored))
         .bind(r.record_date.map(day_text))
-        .bind(&r.data)
+        .bind(crate::column::sealed("case_records.data", &r.data)?)
         .bind(r.version)
         .bind(instant_text(&r.created_at))
         .bind(&r.created_by)
@@ -95,7 +95,7 @@ pub async fn update(tx: &mut Tx, r: &RecordRow, expected: i64) -> Result<i64> {
     )
     .bind(r.section.map(Stored::stored))
     .bind(r.record_date.map(day_text))
-    .bind(&r.data)
+    .bind(crate::column::sealed("case_records.data", &r.data)?)
     .bind(crate::now_text())
     .bind(r.id.as_str())
     .bind(expected)

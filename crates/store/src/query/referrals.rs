@@ -18,9 +18,9 @@ fn row(r: &AnyRow) -> Result<ReferralRow> {
         case_id: CaseId::new(r.try_get::<String, _>(1)?),
         provider_id: ProviderId::new(r.try_get::<String, _>(2)?),
         state: named(r, 3, "referral state")?,
-        request: r.try_get(4)?,
-        packet: r.try_get(5)?,
-        history: r.try_get(6)?,
+        request: crate::column::opened(r, 4, "referrals.request")?,
+        packet: crate::column::opened_optional(r, 5, "referrals.packet")?,
+        history: crate::column::opened(r, 6, "referrals.history")?,
         version: r.try_get(7)?,
         created_at: instant(r, 8, "created_at")?,
         created_by: r.try_get(9)?,
@@ -29,20 +29,26 @@ fn row(r: &AnyRow) -> Result<ReferralRow> {
 }
 
 pub async fn insert(tx: &mut Tx, r: &ReferralRow) -> Result<()> {
-    sqlx::query(safe!("INSERT INTO referrals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
-        .bind(r.id.as_str())
-        .bind(r.case_id.as_str())
-        .bind(r.provider_id.as_str())
-        .bind(r.state.stored())
-        .bind(&r.request)
-        .bind(r.packet.as_deref())
-        .bind(&r.history)
-        .bind(r.version)
-        .bind(instant_text(&r.created_at))
-        .bind(&r.created_by)
-        .bind(instant_text(&r.updated_at))
-        .execute(&mut **tx)
-        .await?;
+    // Whether consent was overridden is kept clear beside the sealed request: the review of
+    // overrides lists them without opening every referral.
+    let overridden = i64::from(r.request.contains("\"consent_override_reason\":\""));
+    sqlx::query(safe!(
+        "INSERT INTO referrals ({COLUMNS}, overridden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ))
+    .bind(r.id.as_str())
+    .bind(r.case_id.as_str())
+    .bind(r.provider_id.as_str())
+    .bind(r.state.stored())
+    .bind(crate::column::sealed("referrals.request", &r.request)?)
+    .bind(crate::column::sealed_optional("referrals.packet", r.packet.as_deref())?)
+    .bind(crate::column::sealed("referrals.history", &r.history)?)
+    .bind(r.version)
+    .bind(instant_text(&r.created_at))
+    .bind(&r.created_by)
+    .bind(instant_text(&r.updated_at))
+    .bind(overridden)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -75,8 +81,8 @@ pub async fn update(tx: &mut Tx, r: &ReferralRow, expected: i64) -> Result<i64> 
          WHERE id = $5 AND version = $6",
     )
     .bind(r.state.stored())
-    .bind(r.packet.as_deref())
-    .bind(&r.history)
+    .bind(crate::column::sealed_optional("referrals.packet", r.packet.as_deref())?)
+    .bind(crate::column::sealed("referrals.history", &r.history)?)
     .bind(crate::now_text())
     .bind(r.id.as_str())
     .bind(expected)
@@ -92,7 +98,7 @@ pub async fn overridden(conn: &mut AnyConnection, office: Option<&str>, limit: i
     let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(safe!(
         "SELECT {cols} FROM referrals r JOIN cases c ON c.id = r.case_id \
-         WHERE r.request LIKE '%\"consent_override_reason\":\"%' AND ($1 IS NULL OR c.office = $1) \
+         WHERE r.overridden = 1 AND ($1 IS NULL OR c.office = $1) \
          ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
     ))
     .bind(office)

@@ -30,8 +30,8 @@ pub async fn closed_cases(conn: &mut AnyConnection) -> Result<Vec<ClosedCase>> {
             Ok(ClosedCase {
                 case_id: r.try_get(0)?,
                 case_number: r.try_get(1)?,
-                closure: r.try_get(2)?,
-                legal_hold: r.try_get(3)?,
+                closure: crate::column::opened(r, 2, "cases.closure")?,
+                legal_hold: crate::column::opened_optional(r, 3, "case_retention.legal_hold")?,
                 anonymised_on: optional_day(r, 4, "anonymised_on")?,
             })
         })
@@ -46,7 +46,8 @@ pub async fn hold_of(conn: &mut AnyConnection, case_id: &str) -> Result<Option<(
     .bind(case_id)
     .fetch_optional(conn)
     .await?;
-    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
+    r.map(|r| Ok((crate::column::opened(&r, 0, "case_retention.legal_hold")?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
 }
 
 /// Places (or, with `None`, lifts) the legal hold on a case.
@@ -56,7 +57,7 @@ pub async fn set_hold(tx: &mut Tx, case_id: &str, reason: Option<&str>, by: &str
          ON CONFLICT (case_id) DO UPDATE SET legal_hold = $2, held_by = $3, held_at = $4",
     )
     .bind(case_id)
-    .bind(reason)
+    .bind(crate::column::sealed_optional("case_retention.legal_hold", reason)?)
     .bind(by)
     .bind(instant_text(&crate::now()))
     .execute(&mut **tx)
@@ -109,13 +110,15 @@ pub async fn anonymise(
     on: chrono::NaiveDate,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE cases SET given_name = '[anonymised]', family_name = '', date_of_birth = $1, profile = $2, \
+        "UPDATE cases SET given_name = $5, family_name = $6, date_of_birth = $1, profile = $2, \
          version = version + 1, updated_at = $3 WHERE id = $4",
     )
     .bind(day_text(date_of_birth))
-    .bind(profile)
+    .bind(crate::column::sealed("cases.profile", profile)?)
     .bind(instant_text(&crate::now()))
     .bind(case_id)
+    .bind(crate::column::sealed("cases.given_name", "[anonymised]")?)
+    .bind(crate::column::sealed("cases.family_name", "")?)
     .execute(&mut **tx)
     .await?;
     for sql in [
@@ -143,13 +146,13 @@ pub async fn records_of(conn: &mut AnyConnection, case_id: &str, kind: &str) -> 
         .bind(kind)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, crate::column::opened(r, 1, "case_records.data")?))).collect()
 }
 
 /// Replaces a record's data (its free text taken out); bumps its version.
 pub async fn set_record_data(tx: &mut Tx, id: &str, data: &str) -> Result<()> {
     sqlx::query("UPDATE case_records SET data = $1, version = version + 1 WHERE id = $2")
-        .bind(data)
+        .bind(crate::column::sealed("case_records.data", data)?)
         .bind(id)
         .execute(&mut **tx)
         .await?;
@@ -162,11 +165,15 @@ pub async fn referral_requests(conn: &mut AnyConnection, case_id: &str) -> Resul
         .bind(case_id)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, crate::column::opened(r, 1, "referrals.request")?))).collect()
 }
 
 /// Replaces a referral's request (its reasons taken out).
 pub async fn set_referral_request(tx: &mut Tx, id: &str, request: &str) -> Result<()> {
-    sqlx::query("UPDATE referrals SET request = $1 WHERE id = $2").bind(request).bind(id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE referrals SET request = $1 WHERE id = $2")
+        .bind(crate::column::sealed("referrals.request", request)?)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
