@@ -273,6 +273,25 @@ enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Record an office (cases are registered in existing offices): its name, country, role in
+    /// a return, and optionally its languages and contact.
+    CreateOffice {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 code (SN, LY).
+        #[arg(long)]
+        country: String,
+        /// host, transit or origin.
+        #[arg(long)]
+        role: String,
+        /// Language codes, comma-separated (fr,wo).
+        #[arg(long, default_value = "")]
+        languages: String,
+        #[arg(long, default_value = "")]
+        contact: String,
+    },
     /// Run the database's integrity check.
     Check {
         #[command(flatten)]
@@ -465,6 +484,9 @@ fn main() -> ExitCode {
             }
             AdminCommand::CreateToken { database, username } => commands::admin::create_token(&database, &username),
             AdminCommand::Check { database } => commands::admin::check(&database),
+            AdminCommand::CreateOffice { database, name, country, role, languages, contact } => {
+                commands::admin::create_office(&database, &name, &country, &role, &languages, &contact)
+            }
             AdminCommand::Unlock { database, username } => commands::admin::unlock(&database, &username),
             AdminCommand::Purge { database, dry_run } => commands::admin::purge(&database, dry_run),
             AdminCommand::RotateKey { database } => commands::admin::rotate_data_key(&database),

@@ -38,7 +38,7 @@ fn fuzz(database: &str) {
     let report = text(&out.stdout);
     let summary = report.lines().rev().take(30).collect::<Vec<_>>().join("\n");
     assert!(out.status.success(), "schemathesis found problems:\n{report}\n{}", text(&out.stderr));
-    assert!(report.contains("Tested: 144"), "every operation was tested:\n{summary}");
+    assert!(report.contains("Tested: 146"), "every operation was tested:\n{summary}");
     let lines: Vec<&str> = report.lines().collect();
     let cases = lines.iter().position(|l| l.trim() == "Test cases:").and_then(|i| lines.get(i + 1)).expect(&summary);
     let (generated, rest) = cases.trim().split_once(" generated, ").expect(&summary);
@@ -116,7 +116,7 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let database = format!("sqlite://{}", dir.path().join("new.db").display());
     let migrate = homeward(&["migrate", "--database", &database]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(text(&migrate.stdout).contains("15 migration(s) applied"));
+    assert!(text(&migrate.stdout).contains("17 migration(s) applied"));
     let again = homeward(&["migrate", "--database", &database]);
     assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
 
@@ -203,8 +203,31 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     assert!(doc.contains("\"openapi\":\"3.1.0\""));
     let body = r#"{"given_name":"Awa","family_name":"Ba","sex":"female","date_of_birth":"1990-01-01",
         "date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar"}"#;
-    let (status, _) = server.request("POST", "/api/v1/cases", &token, Some(body)).unwrap();
-    assert_eq!(status, 201);
+    let (status, refused) = server.request("POST", "/api/v1/cases", &token, Some(body)).unwrap();
+    assert_eq!(status, 422, "no office is recorded yet: {refused}");
+    assert!(refused.contains("unknown_office"), "{refused}");
+    let office = |role: &str| {
+        homeward(&[
+            "admin",
+            "create-office",
+            "--database",
+            &database,
+            "--name",
+            "dakar",
+            "--country",
+            "SN",
+            "--role",
+            role,
+        ])
+    };
+    let bad = office("capital");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("`capital` is not one of: host, transit, origin"), "{}", text(&bad.stderr));
+    let made = office("origin");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(text(&made.stdout).contains("Office dakar recorded (SN, origin)."), "{}", text(&made.stdout));
+    let (status, case) = server.request("POST", "/api/v1/cases", &token, Some(body)).unwrap();
+    assert_eq!(status, 201, "{case}");
     let refused = homeward(&["demo", "--database", &database, "--no-serve"]);
     assert!(!refused.status.success(), "a real database gets no demo users");
     assert!(text(&refused.stderr).contains("it is not a demo database"), "{}", text(&refused.stderr));

@@ -94,6 +94,7 @@ const OTHER_FORMS: &[&str] = &[
     "capacity_activity",
     "mentor",
     "mentoring_session",
+    "office",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -24,7 +24,7 @@ use crate::http::{
     paths(
         health::healthz,
         session::sign_in, session::current, session::sign_out, users::set_language,
-        users::list, users::create, users::update, users::offices, users::programme, users::rescore, retention::purge, retention::read_hold, retention::place_hold, retention::lift_hold, users::pending_grants, users::decide_grant, users::unlock, indicators::list, analyses::summary, analyses::change,
+        users::list, users::create, users::update, users::offices, users::create_office, users::update_office, users::programme, users::rescore, retention::purge, retention::read_hold, retention::place_hold, retention::lift_hold, users::pending_grants, users::decide_grant, users::unlock, indicators::list, analyses::summary, analyses::change,
         analyses::regression,
         cases::worklist, cases::duplicates, cases::register_confirmed, cases::register, cases::list, cases::read, cases::update, cases::transition, cases::merge, cases::own_file, cases::timeline,
         cases::access_log, catalogue::due_dates, catalogue::grid, exports::cases,

@@ -173,6 +173,10 @@ pub async fn import(
         created: HashSet::new(),
         rows: Vec::new(),
         shown: Vec::new(),
+        offices: {
+            let mut conn = state.store.read().await?;
+            crate::offices::names(&mut conn).await?
+        },
     };
     let mut tx = if options.dry_run { None } else { Some(state.store.begin().await?) };
     let mut reader = reader.peekable();
@@ -231,6 +235,8 @@ struct Import<'a> {
     rows: Vec<RowReport>,
     /// Read entries of the cases shown as possible duplicates.
     shown: Vec<store_audit::Entry>,
+    /// The offices a row may name, read once.
+    offices: crate::offices::Names,
 }
 
 /// A row checked, ready to become a case.
@@ -284,9 +290,11 @@ impl Import<'_> {
             };
             let duplicates = found.next().unwrap_or_default();
             report.name = Some(format!("{} {}", registration.given_name.trim(), registration.family_name.trim()));
-            match crate::cases::check_registration(self.state, self.caller, &registration) {
+            let mut registration = registration;
+            match crate::cases::check_registration(self.state, self.caller, &registration, &self.offices) {
                 Err(e) => report.problems = self.problems_of(e),
-                Ok(schedule) => {
+                Ok((schedule, office)) => {
+                    registration.office = office;
                     let keys = duplicates::name_keys(&registration);
                     report.same_as_row = keys.as_ref().and_then(|k| self.names_seen.get(k)).copied();
                     if let Some(keys) = keys {

@@ -41,7 +41,12 @@ pub(crate) async fn register_noting(
     not_duplicates: &[String],
 ) -> Result<CaseView> {
     caller.require(Permission::RegisterCase)?;
-    let schedule = check_registration(state, caller, &registration)?;
+    let mut conn = state.store.read().await?;
+    let offices = crate::offices::names(&mut conn).await?;
+    drop(conn);
+    let mut registration = registration;
+    let (schedule, office) = check_registration(state, caller, &registration, &offices)?;
+    registration.office = office;
     let mut tx = state.store.begin().await?;
     let year = homeward_store::today().year();
     let sequence = cases::next_sequence(&mut tx, &format!("case_number:{year}")).await?;
@@ -112,13 +117,20 @@ pub async fn register_synthetic(state: &Services, caller: &Caller, batch: &[(Cas
 }
 
 /// Checks a registration beyond its own rules: the office is the caller's, the schedule exists.
-pub(crate) fn check_registration(state: &Services, caller: &Caller, r: &Registration) -> Result<String> {
+/// A registration checked as the form checks it: its schedule and its office as recorded.
+pub(crate) fn check_registration(
+    state: &Services,
+    caller: &Caller,
+    r: &Registration,
+    offices: &crate::offices::Names,
+) -> Result<(String, String)> {
     r.validate().map_err(ServiceError::invalid)?;
-    if !caller.access.covers_office(r.office.trim()) {
+    let office = offices.resolve(&r.office).map_err(|e| ServiceError::invalid(vec![e]))?;
+    if !caller.access.covers_office(&office) {
         return Err(ServiceError::Forbidden(format!(
             "you work in office '{}' and cannot register cases in '{}'",
             caller.access.office.as_deref().unwrap_or(""),
-            r.office.trim()
+            office
         )));
     }
     let schedule = r.schedule.as_deref().map(str::trim).unwrap_or("standard").to_string();
@@ -133,7 +145,7 @@ pub(crate) fn check_registration(state: &Services, caller: &Caller, r: &Registra
         return Err(ServiceError::problem("schedule", problem));
     }
     check_schedule_grant(state, caller, &schedule)?;
-    Ok(schedule)
+    Ok((schedule, office))
 }
 
 /// A schedule whose name reveals a section (trafficking) is set only by users granted it.
@@ -386,20 +398,22 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
     let r = &update.case;
     // A schedule left out, or shown as restricted, stays as it is.
     let keep = r.schedule.as_deref().map(str::trim).is_none_or(|s| s == crate::views::RESTRICTED);
-    let schedule = if keep {
-        check_registration(state, caller, &Registration { schedule: Some("standard".into()), ..r.clone() })?;
-        None
-    } else {
-        Some(check_registration(state, caller, r)?)
-    };
     let mut tx = state.store.begin().await?;
+    let offices = crate::offices::names(&mut tx).await?;
+    let (schedule, office) = if keep {
+        let standard = Registration { schedule: Some("standard".into()), ..r.clone() };
+        (None, check_registration(state, caller, &standard, &offices)?.1)
+    } else {
+        let (schedule, office) = check_registration(state, caller, r, &offices)?;
+        (Some(schedule), office)
+    };
     let mut case = crate::case_to_change(&mut tx, caller, id).await?;
     if let Some(new) = &schedule
         && *new != case.schedule
     {
         check_schedule_grant(state, caller, &case.schedule)?;
     }
-    case.office = r.office.trim().to_string();
+    case.office = office;
     case.case_manager = r.case_manager.clone().unwrap_or(case.case_manager);
     case.given_name = r.given_name.trim().to_string();
     case.family_name = r.family_name.trim().to_string();

@@ -36,6 +36,7 @@ pub mod indicators;
 pub mod input;
 pub mod mentoring;
 pub mod merges;
+pub mod offices;
 pub mod own_file;
 pub mod packets;
 pub mod plans;

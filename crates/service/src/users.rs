@@ -20,7 +20,7 @@ use homeward_domain::problem;
 use homeward_domain::validate::Problems;
 use homeward_store::column::instant_text;
 use homeward_store::frames::{GrantRequestRow, UserRow};
-use homeward_store::query::{cases, grants, providers, users};
+use homeward_store::query::{grants, providers, users};
 use homeward_store::{AnyConnection, now};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -453,38 +453,4 @@ pub async fn set_language(state: &Services, caller: &Caller, choice: LanguageCho
     homeward_store::commit(tx).await?;
     let caller = Caller { language: choice.language, ..caller.clone() };
     Ok(SessionView::of(&caller, None))
-}
-
-/// An office: the staff attached to it and the cases it holds.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OfficeView {
-    pub office: String,
-    pub users: Vec<String>,
-    pub cases: i64,
-    pub open_cases: i64,
-}
-
-/// The offices, as named on accounts and cases (an office is a name, not a separate record).
-pub async fn offices(state: &Services, caller: &Caller) -> Result<Vec<OfficeView>> {
-    caller.require(Permission::ManageUsers)?;
-    let mut conn = state.store.read().await?;
-    let counts = cases::count_by_office(&mut conn).await?;
-    let accounts = users::list(&mut conn).await?;
-    let mut names: Vec<String> = counts.iter().map(|(o, _, _)| o.clone()).collect();
-    names.extend(accounts.iter().filter_map(|u| u.office.clone()));
-    names.sort();
-    names.dedup();
-    Ok(names
-        .into_iter()
-        .map(|office| {
-            let (cases, open_cases) =
-                counts.iter().find(|(o, _, _)| *o == office).map_or((0, 0), |(_, c, open)| (*c, *open));
-            let users = accounts
-                .iter()
-                .filter(|u| u.office.as_deref() == Some(office.as_str()))
-                .map(|u| u.username.clone())
-                .collect();
-            OfficeView { office, users, cases, open_cases }
-        })
-        .collect())
 }

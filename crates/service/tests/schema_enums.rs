@@ -61,6 +61,7 @@ async fn every_state_column_allows_exactly_the_codes_names() {
         ("documents", "section", names(Section::ALL)),
         ("documents", "file_type", names(homeward_domain::document::FileType::ALL)),
         ("documents", "storage", names(homeward_domain::document::Storage::ALL)),
+        ("offices", "role", names(homeward_domain::office::OfficeRole::ALL)),
         ("stakeholders", "category", names(homeward_domain::community::StakeholderCategory::ALL)),
         ("stakeholders", "interest", names(homeward_domain::community::Degree::ALL)),
         ("stakeholders", "influence", names(homeward_domain::community::Degree::ALL)),

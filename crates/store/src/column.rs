@@ -45,6 +45,8 @@ stored_by_name!(
     homeward_domain::document::DocumentKind,
     homeward_domain::document::FileType,
     homeward_domain::document::Storage,
+    homeward_domain::office::OfficeRole,
+    homeward_domain::handover::HandoverState,
     homeward_domain::feasibility::Dimension,
     homeward_domain::plan::PlanState,
     homeward_domain::records::RecordKind,

@@ -472,3 +472,38 @@ pub struct Removal {
     pub by: String,
     pub reason: String,
 }
+
+/// An office as kept. `country` is empty for an office named before offices were records, until
+/// an administrator completes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficeRow {
+    pub name: String,
+    pub country: String,
+    pub role: homeward_domain::office::OfficeRole,
+    pub languages: Vec<String>,
+    pub contact: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A handover as kept; `packet` is the JSON of `homeward_domain::handover::HandoverPacket`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandoverRow {
+    pub id: String,
+    pub case_id: CaseId,
+    pub case_number: String,
+    pub from_office: String,
+    pub to_office: String,
+    pub state: homeward_domain::handover::HandoverState,
+    pub packet: String,
+    pub decision_reason: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+}

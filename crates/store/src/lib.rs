@@ -364,6 +364,8 @@ impl Store {
             "case_retention",
             "documents",
             "document_contents",
+            "offices",
+            "handovers",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::Corrupt(format!("no table {table}")));

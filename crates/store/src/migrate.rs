@@ -42,6 +42,8 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(13, "retention", include_str!("../migrations/sqlite/0013_retention.sql")),
     migration(14, "documents", include_str!("../migrations/sqlite/0014_documents.sql")),
     migration(15, "sealed at rest", include_str!("../migrations/sqlite/0015_sealed_at_rest.sql")),
+    migration(16, "offices", include_str!("../migrations/sqlite/0016_offices.sql")),
+    migration(17, "handovers", include_str!("../migrations/sqlite/0017_handovers.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -60,6 +62,8 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(13, "retention", include_str!("../migrations/postgres/0013_retention.sql")),
     migration(14, "documents", include_str!("../migrations/postgres/0014_documents.sql")),
     migration(15, "sealed at rest", include_str!("../migrations/postgres/0015_sealed_at_rest.sql")),
+    migration(16, "offices", include_str!("../migrations/postgres/0016_offices.sql")),
+    migration(17, "handovers", include_str!("../migrations/postgres/0017_handovers.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

@@ -35,6 +35,17 @@ impl Browser {
             homeward_rss::Scorer::new(instrument, profile),
             homeward_store::audit::AuditKey::generate().unwrap(),
         );
+        let office = |name: &str| homeward_domain::office::Office {
+            name: name.into(),
+            country: "SN".parse().unwrap(),
+            role: homeward_domain::office::OfficeRole::Origin,
+            languages: vec!["fr".into()],
+            contact: String::new(),
+        };
+        let admin = homeward_service::auth::Caller::command_line("test");
+        homeward_service::offices::create_missing(&state, &admin, vec![office("dakar"), office("thies")])
+            .await
+            .unwrap();
         Browser { app: homeward_web::app(state), store, _dir: dir }
     }
 

@@ -97,6 +97,47 @@ pub fn create_token(database: &DatabaseArg, username: &str) -> anyhow::Result<Ex
     })?
 }
 
+/// `homeward admin create-office`: an office recorded as the command line (each problem named).
+pub fn create_office(
+    database: &DatabaseArg,
+    name: &str,
+    country: &str,
+    role: &str,
+    languages: &str,
+    contact: &str,
+) -> anyhow::Result<ExitCode> {
+    let office = serde_json::json!({
+        "name": name, "country": country, "role": role, "contact": contact,
+        "languages": languages.split(',').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+    });
+    let office: homeward_domain::office::Office = match serde_json::from_value(office) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    block_on(async {
+        let store = database.open().await?;
+        let services = database.services(&store).await?;
+        let made = homeward_service::offices::create(&services, &command_line(), office).await;
+        store.close().await;
+        match made {
+            Ok(o) => {
+                println!("Office {} recorded ({}, {}).", o.name, o.country, homeward_domain::Named::name(o.role));
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(ServiceError::Invalid(_, problems)) => {
+                for p in problems {
+                    eprintln!("error: {}: {}", p.field, p.message);
+                }
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        }
+    })?
+}
+
 /// A new token for an existing user, issued (and audited) as the command line.
 pub async fn issue_token(services: &Services, username: &str) -> anyhow::Result<String> {
     session::issue_token(services, &command_line(), username).await.map_err(|e| match e {

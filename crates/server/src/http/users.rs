@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use homeward_domain::account::NewAccount;
+use homeward_domain::office::Office;
 use homeward_service::Services;
+use homeward_service::offices::{OfficeUpdate, OfficeView};
 use homeward_service::session::SessionView;
 use homeward_service::users as svc;
 use homeward_service::users::*;
@@ -65,12 +67,43 @@ pub async fn set_language(
     Ok(Json(svc::set_language(&state, &caller, choice).await?))
 }
 
-/// The offices, as named on accounts and cases (an office is a name, not a separate record).
+/// Every office; with its staff and case counts for administrators.
 #[utoipa::path(get, path = "/api/v1/offices", operation_id = "list_offices", tag = "users",
     responses((status = 200, body = Vec<OfficeView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn offices(State(state): State<Services>, Auth(caller): Auth) -> ApiResult<Json<Vec<OfficeView>>> {
-    Ok(Json(svc::offices(&state, &caller).await?))
+    Ok(Json(homeward_service::offices::list(&state, &caller).await?))
+}
+
+/// Records an office: its name (unique whatever its case), country, role in a return, languages
+/// and contact.
+#[utoipa::path(post, path = "/api/v1/offices", operation_id = "create_office", tag = "users",
+    request_body = Office,
+    responses((status = 201, body = OfficeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_office(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Body(office): Body<Office>,
+) -> ApiResult<(StatusCode, Json<OfficeView>)> {
+    Ok((StatusCode::CREATED, Json(homeward_service::offices::create(&state, &caller, office).await?)))
+}
+
+/// Corrects an office's country, role, languages and contact (its name stays).
+#[utoipa::path(put, path = "/api/v1/offices/{name}", operation_id = "update_office", tag = "users",
+    params(("name" = String, Path)), request_body = OfficeUpdate,
+    responses((status = 200, body = OfficeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_office(
+    State(state): State<Services>,
+    Auth(caller): Auth,
+    Path(name): Path<String>,
+    Body(update): Body<OfficeUpdate>,
+) -> ApiResult<Json<OfficeView>> {
+    Ok(Json(homeward_service::offices::update(&state, &caller, &name, update).await?))
 }
 
 /// The grants of sensitive sections or emergency sharing waiting for a second administrator.

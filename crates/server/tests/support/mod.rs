@@ -87,6 +87,7 @@ impl TestApp {
         // The analyses' tests read cells of one returnee; the floor's own test raises it.
         let settings = homeward_service::settings::Settings { min_cell_floor: 1, ..Default::default() };
         let services = Services::new(store.clone(), scorer, key.clone()).with_settings(settings);
+        test_offices(&services).await;
         let app = homeward_server::app(services.clone());
         TestApp { app, store, services, key, url, _dir: dir, pg_drop }
     }
@@ -234,6 +235,29 @@ pub fn registration(given: &str, family: &str, office: &str) -> Value {
         "given_name": given, "family_name": family, "sex": "female", "date_of_birth": "1994-03-12",
         "date_of_return": "2026-02-01", "country_of_origin": "SN", "office": office
     })
+}
+
+/// The offices the scenarios register cases in: Dakar, Kaolack and Thiès, origin offices in Senegal,
+/// written straight to the store as the accounts are (the scenarios' audit logs hold only what
+/// they do).
+pub async fn test_offices(services: &Services) {
+    let mut tx = services.store.begin().await.unwrap();
+    for name in ["dakar", "kaolack", "thies"] {
+        let at = homeward_store::now();
+        let row = homeward_store::frames::OfficeRow {
+            name: name.into(),
+            country: "SN".into(),
+            role: homeward_domain::office::OfficeRole::Origin,
+            languages: vec!["fr".into(), "wo".into()],
+            contact: String::new(),
+            version: 1,
+            created_at: at,
+            created_by: "test".into(),
+            updated_at: at,
+        };
+        homeward_store::query::offices::insert(&mut tx, &row).await.unwrap();
+    }
+    homeward_store::commit(tx).await.unwrap();
 }
 
 fn uuid_like() -> String {

@@ -26,6 +26,8 @@ pub const TEXT_COLUMNS: &[(&str, &str, &str)] = &[
     ("case_merges", "merged_case", "reason"),
     ("case_retention", "case_id", "legal_hold"),
     ("project_participants", "id", "participant"),
+    ("handovers", "id", "packet"),
+    ("handovers", "id", "decision_reason"),
 ];
 
 /// Byte columns sealed at rest.

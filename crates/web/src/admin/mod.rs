@@ -13,7 +13,7 @@ mod settings;
 
 pub use accounts::{grant_decide, user_change, user_create, user_form, users_list};
 pub use directory::{directory, provider_add, provider_edit, provider_form};
-pub use offices::offices;
+pub use offices::{office_add, office_edit, office_form, offices};
 pub use programme::{grid, programme, rescore, timing};
 pub use settings::{set_language, settings};
 

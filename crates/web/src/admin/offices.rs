@@ -1,28 +1,123 @@
-//! The offices, with their staff and case counts.
+//! The offices: each a record (name, country, role in a return, languages, contact) with its
+//! staff and case counts; recorded and corrected here by administrators.
 
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::Named;
+use homeward_domain::office::Office;
+use homeward_domain::validate::FieldError;
 use homeward_service::Services;
-use homeward_service::users;
+use homeward_service::offices::{self, OfficeUpdate};
 
 use super::*;
+use crate::form_view::{problems, read};
+use crate::forms::{self, Typed, typed_from_json, value};
 use crate::i18n::catalogue;
 use crate::layout::refusal;
-use crate::session::Session;
+use crate::session::{Posted, Session};
 
-pub async fn offices(State(state): State<Services>, session: Session) -> Response {
+async fn offices_page(state: Services, session: Session, typed: Option<&Typed>, errors: Vec<FieldError>) -> Response {
     let t = catalogue(&session.caller.language);
-    let offices = match users::offices(&state, &session.caller).await {
+    let list = match offices::list(&state, &session.caller).await {
         Ok(o) => o,
         Err(e) => return refusal(t, e),
     };
-    let headers = ["f_office", "accounts", "cases_total", "cases_open"].iter().map(|k| t.get(k).to_string()).collect();
-    let rows = offices
+    if !session.caller.access.may(homeward_domain::access::Permission::ManageUsers) {
+        return refusal(t, homeward_service::ServiceError::Forbidden(String::new()));
+    }
+    let headers = ["f_office", "f_country", "f_role", "f_languages", "accounts", "cases_total", "cases_open"]
+        .iter()
+        .map(|k| t.get(k).to_string())
+        .collect();
+    let rows = list
         .iter()
         .map(|o| Row {
-            link: None,
-            cells: vec![o.office.clone(), o.users.join(", "), o.cases.to_string(), o.open_cases.to_string()],
+            link: Some(format!("/admin/offices/{}", urlencoding(&o.name))),
+            cells: vec![
+                o.name.clone(),
+                if o.country.is_empty() { t.get("office_to_complete").to_string() } else { o.country.clone() },
+                t.named("office_role", o.role.name()).to_string(),
+                o.languages.join(", "),
+                o.users.as_deref().unwrap_or_default().join(", "),
+                o.cases.unwrap_or(0).to_string(),
+                o.open_cases.unwrap_or(0).to_string(),
+            ],
         })
         .collect();
-    list_page(&session, "offices", Some("offices_note"), Listing { headers, rows, pending: vec![] }, None, &[])
+    let form = (forms::named("office"), "/admin/offices".to_string(), typed);
+    list_page(
+        &session,
+        "offices",
+        Some("offices_note"),
+        Listing { headers, rows, pending: vec![] },
+        Some(form),
+        &errors,
+    )
+}
+
+/// An office's name as a path segment.
+fn urlencoding(name: &str) -> String {
+    form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+pub async fn offices(State(state): State<Services>, session: Session) -> Response {
+    offices_page(state, session, None, vec![]).await
+}
+
+pub async fn office_add(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
+    let office = match read::<Office>(forms::named("office"), &typed) {
+        Ok(o) => o,
+        Err(errors) => return offices_page(state, session, Some(&typed), errors).await,
+    };
+    match offices::create(&state, &session.caller, office).await {
+        Ok(_) => Redirect::to("/admin/offices").into_response(),
+        Err(e) => match problems(e) {
+            Some(errors) => offices_page(state, session, Some(&typed), errors).await,
+            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    }
+}
+
+pub async fn office_form(State(state): State<Services>, session: Session, Path(name): Path<String>) -> Response {
+    let t = catalogue(&session.caller.language);
+    let list = match offices::list(&state, &session.caller).await {
+        Ok(o) => o,
+        Err(e) => return refusal(t, e),
+    };
+    let Some(office) = list.into_iter().find(|o| o.name == name) else {
+        return refusal(t, homeward_service::ServiceError::NotFound);
+    };
+    let form = forms::named("office");
+    let typed = typed_from_json(form, &serde_json::to_value(&office).unwrap_or_default());
+    let title = format!("{} · {}", t.get("offices"), office.name);
+    let action = format!("/admin/offices/{}", urlencoding(&office.name));
+    edit_page(&session, "offices", title, (form, action, Some(office.version)), &typed, &[])
+}
+
+pub async fn office_edit(
+    State(state): State<Services>,
+    session: Session,
+    Path(name): Path<String>,
+    Posted(typed): Posted,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let form = forms::named("office");
+    let version: i64 = value(&typed, "version").parse().unwrap_or(0);
+    let title = format!("{} · {}", t.get("offices"), name);
+    let again = |errors: Vec<FieldError>| {
+        let target = (form, format!("/admin/offices/{}", urlencoding(&name)), Some(version));
+        edit_page(&session, "offices", title.clone(), target, &typed, &errors)
+    };
+    let office = match read::<Office>(form, &typed) {
+        Ok(o) => o,
+        Err(errors) => return again(errors),
+    };
+    match offices::update(&state, &session.caller, &name, OfficeUpdate { version, office }).await {
+        Ok(_) => Redirect::to("/admin/offices").into_response(),
+        Err(e) => match problems(e) {
+            Some(errors) => again(errors),
+            None => refusal(t, homeward_service::ServiceError::Conflict(String::new(), None)),
+        },
+    }
 }

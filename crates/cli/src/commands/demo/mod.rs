@@ -64,6 +64,9 @@ pub async fn seed(services: &Services, store: &Store, wanted: usize) -> anyhow::
         );
     }
     let scorer = services.scorer.clone();
+    homeward_service::offices::create_missing(services, &command_line(), offices())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if !has_demo_user {
         create_users(services, &staff()).await?;
     }
@@ -92,6 +95,25 @@ pub async fn seed(services: &Services, store: &Store, wanted: usize) -> anyhow::
         eprintln!("The database already has {existing} cases: kept as they are.");
     }
     Ok(token)
+}
+
+/// The demo's offices: three in Senegal where returnees are reintegrated, and a host office in
+/// Libya that counsels before departure and hands cases over.
+fn offices() -> Vec<homeward_domain::office::Office> {
+    use homeward_domain::office::{Office, OfficeRole};
+    let office = |name: &str, country: &str, role, languages: &[&str], contact: &str| Office {
+        name: name.into(),
+        country: country.parse().expect("a country of the reference list"),
+        role,
+        languages: languages.iter().map(|l| l.to_string()).collect(),
+        contact: contact.into(),
+    };
+    vec![
+        office("dakar", "SN", OfficeRole::Origin, &["fr", "wo"], "+221 33 800 00 00"),
+        office("thies", "SN", OfficeRole::Origin, &["fr", "wo"], "+221 33 900 00 00"),
+        office("kaolack", "SN", OfficeRole::Origin, &["fr", "wo"], "+221 33 940 00 00"),
+        office("tripoli", "LY", OfficeRole::Host, &["ar", "fr", "en"], "+218 21 000 0000"),
+    ]
 }
 
 /// No grants.
