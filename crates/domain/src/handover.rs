@@ -89,6 +89,10 @@ pub struct HandoverPacket {
     /// The consent to share with the country of origin the handover rests on: the day it was given.
     pub consent_given_on: NaiveDate,
     pub counselling: Vec<CounsellingSummary>,
+    /// The counselling dates were left out: the preparer is not granted the psychosocial
+    /// section they belong to.
+    #[serde(default)]
+    pub counselling_withheld: bool,
     /// The pre-departure vulnerability screening, when the preparer included it.
     pub vulnerability: Vec<VulnerabilityAssessment>,
     /// The latest draft of the plan, when the preparer included it.

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{
-    analyses, cases, catalogue, communities, documents, exports, health, indicators, mentoring, packets, plans,
-    providers, records, referrals, retention, session, structures, surveys, users,
+    analyses, cases, catalogue, communities, documents, exports, handovers, health, indicators, mentoring, packets,
+    plans, providers, records, referrals, retention, session, structures, surveys, users,
 };
 
 #[derive(OpenApi)]
@@ -38,6 +38,7 @@ use crate::http::{
         structures::answer,
         mentoring::create_mentor, mentoring::list_mentors, mentoring::read_mentor, mentoring::update_mentor,
         mentoring::list_mentorships, mentoring::of_case, mentoring::start, mentoring::end, mentoring::add_session,
+        handovers::prepare, handovers::list, handovers::read, handovers::step,
         documents::add, documents::list, documents::read, documents::content, documents::remove,
         surveys::take, surveys::list, surveys::read, surveys::import,
         plans::draft, plans::list, plans::read, plans::edit, plans::transition,

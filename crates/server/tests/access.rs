@@ -78,6 +78,11 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             false,
         ),
         e("GET", format!("{c}/timeline"), None, P::ReadCases, true),
+        // Handovers (the case is in an origin office: allowed roles get 422; none exists: 404).
+        e("POST", format!("{c}/handovers"), Some(json!({"to_office": "thies"})), P::MoveCase, false),
+        e("GET", "/api/v1/handovers".into(), None, P::ReadCases, false),
+        e("GET", "/api/v1/handovers/none".into(), None, P::ReadCases, false),
+        e("POST", "/api/v1/handovers/none/moves".into(), Some(json!({"action": "send", "version": 1})), P::ReadCases, false),
         // Documents (a JSON body is no document: allowed roles get 422; none exists: 404). A
         // removal needs the writer's permission of the document's record, checked once it is
         // found (crates/server/tests/documents.rs).
@@ -455,7 +460,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 141, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 145, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -30,6 +30,7 @@ pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod exports;
+pub mod handovers;
 pub mod idempotency;
 pub mod imports;
 pub mod indicators;

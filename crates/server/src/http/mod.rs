@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod communities;
 pub mod documents;
 pub mod exports;
+pub mod handovers;
 pub mod health;
 pub mod indicators;
 pub mod mentoring;
@@ -94,6 +95,10 @@ pub fn routes() -> Router<Services> {
             "/community-projects/{id}/satisfaction",
             get(communities::satisfaction).post(communities::record_satisfaction),
         )
+        .route("/cases/{id}/handovers", post(handovers::prepare))
+        .route("/handovers", get(handovers::list))
+        .route("/handovers/{id}", get(handovers::read))
+        .route("/handovers/{id}/moves", post(handovers::step))
         .route("/cases/{id}/documents", get(documents::list).post(documents::add))
         .route("/documents/{id}", get(documents::read))
         .route("/documents/{id}/content", get(documents::content))
