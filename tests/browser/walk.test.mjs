@@ -1247,6 +1247,85 @@ test("in French on a 360 px phone: a case manager adds documents (a page dressed
   await page.close();
 });
 
+test("in French on a 360 px phone: Tripoli prepares a handover (refused without consent), sends it; Dakar reads the packet and takes the case", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signInFrench(page, "amal");
+  const family = `Hx${Date.now().toString(36)}`;
+  let caseUrl;
+  try {
+    // A returnee counselled in Tripoli before a return next year.
+    await page.goto(`${base}/cases/new`);
+    await page.getByLabel("Prénom").fill("Rokhaya");
+    await page.getByLabel("Nom de famille").fill(family);
+    await page.getByLabel("Date de naissance").fill("1996-02-11");
+    await page.getByLabel("Date du retour").fill("2027-03-01");
+    await page.getByLabel("Sexe").selectOption("female");
+    await page.getByLabel("Pays d'origine").selectOption("SN");
+    await page.getByLabel("Bureau").fill("tripoli");
+    await page.getByRole("button", { name: "Enregistrer une personne de retour" }).click();
+    await page.locator("#handover-link").waitFor();
+    caseUrl = page.url();
+    // Without the consent to share with the country of origin, the handover is refused, naming it.
+    await page.locator("#handover-link").click();
+    await assert.doesNotReject(page.getByRole("heading", { name: "Transfert", exact: true }).waitFor());
+    await page.getByLabel(/^Vers le bureau/).selectOption("dakar");
+    await page.getByLabel("Note pour le bureau qui reçoit").fill("Arrive par le vol du matin");
+    await page.getByRole("button", { name: "Préparer le transfert" }).click();
+    const problems = page.locator("#handover-problems");
+    await assert.doesNotReject(problems.waitFor());
+    assert.match(await problems.innerText(), /Consentement au partage avec le pays d'origine : aucun consentement en cours/);
+    assert.equal(await page.getByLabel(/^Vers le bureau/).inputValue(), "dakar", "the choice is kept");
+    await fitsWidth(page, "a case's handover");
+    await accessible(page, "transfert refusé (fr, 360 px)");
+    // The consent recorded on the case, the handover is prepared, then sent.
+    await page.goto(caseUrl);
+    await page.locator("#purpose").selectOption("share_with_country_of_origin");
+    await page.locator("#given_on").fill("2026-11-20");
+    await page.getByRole("button", { name: "Enregistrer le consentement" }).click();
+    await page.locator("#handover-link").click();
+    await page.getByLabel(/^Vers le bureau/).selectOption("dakar");
+    await page.getByRole("button", { name: "Préparer le transfert" }).click();
+    await assert.doesNotReject(page.locator("#handover-state", { hasText: "préparé" }).waitFor());
+    assert.match(await page.locator("#packet").innerText(), /Rokhaya/);
+    await fitsWidth(page, "a handover");
+    await accessible(page, "un transfert préparé (fr, 360 px)");
+    await page.locator("#send").click();
+    await assert.doesNotReject(page.locator("#handover-state", { hasText: "envoyé" }).waitFor());
+    await shoot(page, "phone-handover-sent-fr");
+  } finally {
+    await backToEnglish(page);
+  }
+  await signOut(page);
+  // Dakar: the handover comes in; the packet reads, the case does not until it is accepted.
+  await signInFrench(page, "fatou");
+  try {
+    assert.equal((await page.goto(caseUrl)).status(), 404, "not Dakar's case yet");
+    await page.goto(`${base}/handovers`);
+    await page.locator("#incoming a", { hasText: family }).click();
+    assert.match(await page.locator("#packet").innerText(), /Rokhaya/);
+    await fitsWidth(page, "an incoming handover");
+    await accessible(page, "un transfert reçu (fr, 360 px)");
+    await page.locator("#accept").click();
+    await page.waitForURL(caseUrl);
+    assert.match(await page.locator("h1").innerText(), new RegExp(family));
+  } finally {
+    await backToEnglish(page);
+  }
+  await signOut(page);
+  // Tripoli no longer reads the case; the handover says who accepted it.
+  await signIn(page, "amal");
+  try {
+    assert.equal((await page.goto(caseUrl)).status(), 404, "the case is Dakar's now");
+    await page.goto(`${base}/handovers`);
+    await page.locator("#outgoing a").first().click();
+    assert.match(await page.locator("#handover-state").innerText(), /accepted/);
+    assert.equal(await page.locator("#packet").count(), 0, "the packet went with the case");
+  } finally {
+    await page.close();
+  }
+});
+
 test("a returnee's own file opens from the case, reads well and passes axe", async () => {
   const page = await context.newPage();
   await signIn(page, "fatou");

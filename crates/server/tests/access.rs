@@ -82,7 +82,13 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
         e("POST", format!("{c}/handovers"), Some(json!({"to_office": "thies"})), P::MoveCase, false),
         e("GET", "/api/v1/handovers".into(), None, P::ReadCases, false),
         e("GET", "/api/v1/handovers/none".into(), None, P::ReadCases, false),
-        e("POST", "/api/v1/handovers/none/moves".into(), Some(json!({"action": "send", "version": 1})), P::ReadCases, false),
+        e(
+            "POST",
+            "/api/v1/handovers/none/moves".into(),
+            Some(json!({"action": "send", "version": 1})),
+            P::ReadCases,
+            false,
+        ),
         // Documents (a JSON body is no document: allowed roles get 422; none exists: 404). A
         // removal needs the writer's permission of the document's record, checked once it is
         // found (crates/server/tests/documents.rs).

@@ -25,6 +25,7 @@ mod documents;
 mod exports;
 mod follow_ups;
 mod form_view;
+mod handovers;
 mod imports;
 mod indicators;
 mod layout;
@@ -127,6 +128,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .merge(structures::routes())
         .merge(mentoring::routes())
         .merge(documents::routes())
+        .merge(handovers::routes())
         .route("/cases/{id}/own-file", get(own_file::page))
         .route("/cases/{id}/own-file.json", get(own_file::json))
         .route("/cases/{id}/consents/{consent_id}/withdraw", post(consents::withdraw))

@@ -123,8 +123,8 @@ const NO_GRANTS: &[String] = &[];
 pub const CASE_MANAGER: &str = "fatou";
 
 /// The demo's staff, one login per role: an admin granted every section, a case manager and a
-/// supervisor of the Dakar office (the case manager runs its caseload), a counsellor, an M&E
-/// officer. The partner is added once the directory exists.
+/// supervisor of the Dakar office (the case manager runs its caseload), a counsellor, a case
+/// manager of the host office in Tripoli, an M&E officer. The partner is added once the directory exists.
 fn staff() -> Vec<NewUser<'static>> {
     static SECTIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let all = SECTIONS.get_or_init(|| {
@@ -133,6 +133,8 @@ fn staff() -> Vec<NewUser<'static>> {
     // The case manager and supervisor read counselling notes, as their work needs.
     static PSYCHOSOCIAL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let psychosocial = PSYCHOSOCIAL.get_or_init(|| vec!["psychosocial".to_string()]);
+    static HOST: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let host_grants = HOST.get_or_init(|| vec!["psychosocial".to_string(), "gbv_protection".to_string()]);
     vec![
         NewUser {
             username: DEMO_USER,
@@ -167,6 +169,17 @@ fn staff() -> Vec<NewUser<'static>> {
             office: Some("dakar"),
             provider: None,
             grants: NO_GRANTS,
+            language: "fr",
+            emergency_sharing: false,
+        },
+        // The host office's case manager in Tripoli: counselling before departure, screening and
+        // the handover to Senegal.
+        NewUser {
+            username: "amal",
+            role: "case_manager",
+            office: Some("tripoli"),
+            provider: None,
+            grants: host_grants,
             language: "fr",
             emergency_sharing: false,
         },
