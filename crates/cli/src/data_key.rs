@@ -65,6 +65,39 @@ async fn read_or_make(store: &Store, path: &Path) -> anyhow::Result<KeyRing> {
     Ok(ring)
 }
 
+/// Where the exchange key is, for `url` unless `explicit` says: beside an SQLite database,
+/// `PATH.exchange-key`; `homeward-exchange.key` for PostgreSQL.
+pub fn exchange_path(url: &str, explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    match crate::database::sqlite_file(url) {
+        Some(path) => PathBuf::from(format!("{}.exchange-key", path.display())),
+        None => PathBuf::from("homeward-exchange.key"),
+    }
+}
+
+/// The installation's exchange key (handovers with partner installations), made on first use.
+/// Partners registered its public half: a new one means they register it again.
+pub fn exchange(path: &Path) -> anyhow::Result<homeward_service::exchange::ExchangeKeys> {
+    use homeward_service::exchange::ExchangeKeys;
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            return ExchangeKeys::parse(&text).map_err(|e| anyhow::anyhow!("exchange key {}: {e}", path.display()));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read the exchange key {}", path.display())),
+    }
+    let keys = ExchangeKeys::generate()?;
+    if let Err(e) = crate::audit_key::write_new(path, &keys.to_text()) {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return ExchangeKeys::parse(&text).map_err(|e| anyhow::anyhow!("exchange key {}: {e}", path.display()));
+        }
+        return Err(e);
+    }
+    Ok(keys)
+}
+
 /// Replaces the key file by `ring` (a rotation), atomically.
 pub fn replace(path: &Path, ring: &KeyRing) -> anyhow::Result<()> {
     crate::audit_key::replace_text(path, &ring.to_text())

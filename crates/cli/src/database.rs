@@ -38,6 +38,11 @@ pub struct DatabaseArg {
     /// `homeward-data.key` for PostgreSQL).
     #[arg(long = "data-key", env = "HOMEWARD_DATA_KEY_FILE", value_name = "FILE")]
     pub data_key: Option<std::path::PathBuf>,
+    /// The file of this installation's exchange key, which signs and opens handovers with partner
+    /// installations (default: beside an SQLite database, `PATH.exchange-key`;
+    /// `homeward-exchange.key` for PostgreSQL).
+    #[arg(long = "exchange-key", env = "HOMEWARD_EXCHANGE_KEY_FILE", value_name = "FILE")]
+    pub exchange_key: Option<std::path::PathBuf>,
 }
 
 impl DatabaseArg {
@@ -82,7 +87,11 @@ impl DatabaseArg {
         let services = homeward_service::Services::new(store.clone(), scorer, key)
             .with_programme(programme)
             .with_settings(settings)
-            .with_document_storage(storage);
+            .with_document_storage(storage)
+            .with_exchange(crate::data_key::exchange(&crate::data_key::exchange_path(
+                &self.url,
+                self.exchange_key.as_deref(),
+            ))?);
         let reindexed = homeward_service::cases::reindex_search(&services).await?;
         if reindexed > 0 {
             eprintln!("Indexed {reindexed} cases for search under the current rules.");

@@ -63,6 +63,9 @@ enum Command {
         /// SQLite database).
         #[arg(long = "data-key", env = "HOMEWARD_DATA_KEY_FILE", value_name = "FILE")]
         data_key: Option<std::path::PathBuf>,
+        /// The file of this installation's exchange key (default: beside an SQLite database).
+        #[arg(long = "exchange-key", env = "HOMEWARD_EXCHANGE_KEY_FILE", value_name = "FILE")]
+        exchange_key: Option<std::path::PathBuf>,
     },
     /// Serve the HTTP API (and apply pending migrations first).
     Serve {
@@ -451,8 +454,16 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
-        Command::Demo { cases, database, listen, no_serve, audit_key, data_key } => commands::demo::run(
-            &DatabaseArg { url: database, audit_key, pool_size: None, settings: None, documents: None, data_key },
+        Command::Demo { cases, database, listen, no_serve, audit_key, data_key, exchange_key } => commands::demo::run(
+            &DatabaseArg {
+                url: database,
+                audit_key,
+                pool_size: None,
+                settings: None,
+                documents: None,
+                data_key,
+                exchange_key,
+            },
             &listen,
             cases,
             no_serve,

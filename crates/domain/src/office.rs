@@ -39,6 +39,10 @@ pub struct Office {
     /// How to reach it: a phone number, an address, a person.
     #[serde(default)]
     pub contact: String,
+    /// The partner installation it belongs to (another Homeward server, which handovers to it
+    /// reach as signed files); none for this installation's own offices.
+    #[serde(default)]
+    pub installation: Option<String>,
 }
 
 impl Office {
@@ -83,6 +87,7 @@ mod tests {
             role: OfficeRole::Origin,
             languages: vec!["fr".into(), "wo".into()],
             contact: "+221 33 000 00 00".into(),
+            installation: None,
         }
     }
 

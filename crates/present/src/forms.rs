@@ -95,6 +95,7 @@ const OTHER_FORMS: &[&str] = &[
     "mentor",
     "mentoring_session",
     "office",
+    "installation",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -89,6 +89,17 @@ fn endpoints(case: &str, provider: &str) -> Vec<Endpoint> {
             P::ReadCases,
             false,
         ),
+        e("GET", "/api/v1/handovers/none/file".into(), None, P::ReadCases, false),
+        e("POST", "/api/v1/handovers/files".into(), Some(json!({})), P::ReadCases, false),
+        e("GET", "/api/v1/installation".into(), None, P::ManageUsers, false),
+        e("GET", "/api/v1/installations".into(), None, P::ManageUsers, false),
+        e(
+            "POST",
+            "/api/v1/installations".into(),
+            Some(json!({"name": "IOM Mali", "public_key": "hwx1:not-a-key"})),
+            P::ManageUsers,
+            false,
+        ),
         // Documents (a JSON body is no document: allowed roles get 422; none exists: 404). A
         // removal needs the writer's permission of the document's record, checked once it is
         // found (crates/server/tests/documents.rs).
@@ -466,7 +477,7 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
         let (status, _) = t.call("", "GET", &format!("/api/v1/cases/{case}"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(checked, Role::ALL.len() * 145, "the matrix covers every endpoint for every role");
+    assert_eq!(checked, Role::ALL.len() * 150, "the matrix covers every endpoint for every role");
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {

@@ -29,12 +29,14 @@ pub mod document_storage;
 pub mod documents;
 pub mod duplicates;
 pub mod error;
+pub mod exchange;
 pub mod exports;
 pub mod handovers;
 pub mod idempotency;
 pub mod imports;
 pub mod indicators;
 pub mod input;
+pub mod installations;
 pub mod mentoring;
 pub mod merges;
 pub mod offices;
@@ -93,6 +95,8 @@ pub struct Services {
     pub throttle: Arc<throttle::Throttle>,
     /// Where new documents' content is kept.
     pub documents: Arc<document_storage::DocumentStorage>,
+    /// This installation's exchange key: handovers to and from partner installations.
+    pub exchange: Arc<exchange::ExchangeKeys>,
 }
 
 impl Services {
@@ -117,6 +121,9 @@ impl Services {
             retention: Arc::new(homeward_domain::retention::RetentionPolicy::builtin()),
             throttle: Arc::new(throttle::Throttle::default()),
             documents: Arc::new(document_storage::DocumentStorage::Database),
+            // A random key until the deployment's is given (`with_exchange`): the command line
+            // always gives it; tests need no partner that knows them.
+            exchange: Arc::new(exchange::ExchangeKeys::generate().expect("randomness for an exchange key")),
         }
     }
 
@@ -139,6 +146,11 @@ impl Services {
     /// The same services keeping new documents' content in `storage`.
     pub fn with_document_storage(self, storage: document_storage::DocumentStorage) -> Services {
         Services { documents: Arc::new(storage), ..self }
+    }
+
+    /// The same services under the installation's exchange key.
+    pub fn with_exchange(self, keys: exchange::ExchangeKeys) -> Services {
+        Services { exchange: Arc::new(keys), ..self }
     }
 
     /// The same services under the deployment's `settings`.

@@ -29,6 +29,8 @@ pub struct OfficeView {
     pub role: OfficeRole,
     pub languages: Vec<String>,
     pub contact: String,
+    /// The partner installation it belongs to; none for this installation's own.
+    pub installation: Option<String>,
     pub version: i64,
     pub updated_at: String,
     /// The accounts attached to it (administrators only).
@@ -53,6 +55,7 @@ fn view(row: &OfficeRow) -> OfficeView {
         role: row.role,
         languages: row.languages.clone(),
         contact: row.contact.clone(),
+        installation: row.installation.clone(),
         version: row.version,
         updated_at: instant_text(&row.updated_at),
         users: None,
@@ -81,6 +84,23 @@ pub async fn list(state: &Services, caller: &Caller) -> Result<Vec<OfficeView>> 
     Ok(views)
 }
 
+/// Refuses an office of a partner installation that is not registered, naming those that are.
+async fn check_installation(conn: &mut AnyConnection, office: &Office) -> Result<()> {
+    let Some(name) = &office.installation else { return Ok(()) };
+    let known = offices::installations(conn).await?;
+    if known.iter().any(|i| &i.name == name) {
+        return Ok(());
+    }
+    let names: Vec<&str> = known.iter().map(|i| i.name.as_str()).collect();
+    let problem = problem!(
+        "unknown_installation",
+        "`{value}` is not a registered partner installation; they are: {values}",
+        value = name,
+        values = names.join(", ")
+    );
+    Err(ServiceError::invalid(vec![FieldError::of("installation", problem)]))
+}
+
 /// Records an office. A name already taken (whatever its case) is refused, naming the office.
 pub async fn create(state: &Services, caller: &Caller, office: Office) -> Result<OfficeView> {
     caller.require(Permission::ManageUsers)?;
@@ -92,12 +112,14 @@ pub async fn create(state: &Services, caller: &Caller, office: Office) -> Result
         role: office.role,
         languages: office.languages.clone(),
         contact: office.contact.trim().to_string(),
+        installation: office.installation.clone(),
         version: 1,
         created_at: at,
         created_by: caller.username.clone(),
         updated_at: at,
     };
     let mut tx = state.store.begin().await?;
+    check_installation(&mut tx, &office).await?;
     if !offices::insert(&mut tx, &row).await? {
         let existing = offices::find(&mut tx, &office.name).await?.map(|o| o.name).unwrap_or_default();
         let problem = problem!("office_exists", "an office named {name} exists already", name = existing);
@@ -130,6 +152,7 @@ pub async fn update(state: &Services, caller: &Caller, name: &str, update: Offic
     update.office.validate().map_err(ServiceError::invalid)?;
     let mut tx = state.store.begin().await?;
     let mut row = offices::find(&mut tx, name).await?.ok_or(ServiceError::NotFound)?;
+    check_installation(&mut tx, &update.office).await?;
     if Office::key(&update.office.name) != Office::key(&row.name) {
         let problem =
             problem!("office_renamed", "stays {name}: cases and accounts are filed under it", name = row.name);
@@ -139,6 +162,7 @@ pub async fn update(state: &Services, caller: &Caller, name: &str, update: Offic
     row.role = update.office.role;
     row.languages = update.office.languages;
     row.contact = update.office.contact.trim().to_string();
+    row.installation = update.office.installation;
     row.version = offices::update(&mut tx, &row, update.version).await?;
     row.updated_at = now();
     store_audit::append(&mut tx, &state.audit_key, &[entry(caller, "update", "office", &row.name, None, &["*"])])

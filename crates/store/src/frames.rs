@@ -482,6 +482,8 @@ pub struct OfficeRow {
     pub role: homeward_domain::office::OfficeRole,
     pub languages: Vec<String>,
     pub contact: String,
+    /// The partner installation the office belongs to; none for this installation's own.
+    pub installation: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
@@ -492,7 +494,8 @@ pub struct OfficeRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandoverRow {
     pub id: String,
-    pub case_id: CaseId,
+    /// The case; none for a handover received from a partner installation until it is accepted.
+    pub case_id: Option<CaseId>,
     pub case_number: String,
     pub from_office: String,
     pub to_office: String,
@@ -506,4 +509,8 @@ pub struct HandoverRow {
     pub sent_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
+    /// The partner installation it goes to or came from.
+    pub remote_installation: Option<String>,
+    /// For one received: its id at the sending installation.
+    pub remote_id: Option<String>,
 }

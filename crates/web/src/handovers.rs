@@ -31,6 +31,9 @@ pub fn routes() -> Router<Services> {
         .route("/handovers", get(list))
         .route("/handovers/{id}", get(one))
         .route("/handovers/{id}/moves", post(step))
+        .route("/handovers/{id}/file", get(download))
+        .route("/handovers/files", post(take_in))
+        .layer(axum::extract::DefaultBodyLimit::max(4 << 20))
 }
 
 /// "Field: problem" in the user's language.
@@ -156,18 +159,82 @@ struct ListPage<'a> {
     session: &'a Session,
     incoming: Vec<HandoverView>,
     outgoing: Vec<HandoverView>,
+    /// A file from a partner installation that was refused, and why.
+    problems: Vec<String>,
 }
 
-/// `GET /handovers`: the handovers coming to and going from the user's offices.
-pub async fn list(State(state): State<Services>, session: Session) -> Response {
+async fn list_page(state: &Services, session: &Session, problems: Vec<String>) -> Response {
     let t = catalogue(&session.caller.language);
-    let all = match handovers::list(&state, &session.caller).await {
+    let all = match handovers::list(state, &session.caller).await {
         Ok(h) => h,
         Err(e) => return refusal(t, e),
     };
     let access = &session.caller.access;
-    let (incoming, outgoing) = all.into_iter().partition(|h| access.covers_office(&h.to_office) && h.sent_at.is_some());
-    render(ListPage { t, session: &session, incoming, outgoing }, StatusCode::OK)
+    let (incoming, outgoing) = all
+        .into_iter()
+        .partition(|h| h.received || access.covers_office(&h.to_office) && h.remote_installation.is_none());
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render(ListPage { t, session, incoming, outgoing, problems }, status)
+}
+
+/// `GET /handovers`: the handovers coming to and going from the user's offices, and the form that
+/// takes in a file from a partner installation.
+pub async fn list(State(state): State<Services>, session: Session) -> Response {
+    list_page(&state, &session, vec![]).await
+}
+
+/// `GET /handovers/{id}/file`: the file for the partner installation (a handover sent, or the
+/// receipt of one decided).
+pub async fn download(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
+    let t = catalogue(&session.caller.language);
+    match handovers::file(&state, &session.caller, &id).await {
+        Ok((name, bytes)) => {
+            let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\', '\r', '\n'], "_"));
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => refusal(t, e),
+    }
+}
+
+/// `POST /handovers/files`: a file from a partner installation taken in (a handover, or the
+/// receipt of one sent from here); then the handover's page.
+pub async fn take_in(State(state): State<Services>, session: Session, multipart: axum::extract::Multipart) -> Response {
+    let t = catalogue(&session.caller.language);
+    let Ok(mut form) = crate::upload::read(multipart).await else {
+        return list_page(&state, &session, vec![t.get("handover_file_too_large").to_string()]).await;
+    };
+    if form.text("csrf") != csrf_for(&session.token) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some((_, bytes)) = form.file("file", "handover.hwx") else {
+        let problem = t
+            .get("field_and_problem")
+            .replace("{field}", t.get("handover_file"))
+            .replace("{problem}", t.get("document_choose_file"));
+        return list_page(&state, &session, vec![problem]).await;
+    };
+    match handovers::import(&state, &session.caller, &bytes).await {
+        Ok(h) => Redirect::to(&format!("/handovers/{}", h.id)).into_response(),
+        Err(ServiceError::Invalid(_, fields)) => {
+            let said = fields
+                .iter()
+                .map(|f| {
+                    t.get("field_and_problem")
+                        .replace("{field}", t.get("handover_file"))
+                        .replace("{problem}", &t.field_problem(f))
+                })
+                .collect();
+            list_page(&state, &session, said).await
+        }
+        Err(e) => refusal(t, e),
+    }
 }
 
 #[derive(Template)]
@@ -220,7 +287,9 @@ pub async fn step(
     let step = HandoverMove { action, version: form.version, reason: form.reason };
     match handovers::step(&state, &session.caller, &id, step).await {
         // Accepted, the case is the user's: its page. Otherwise the handover's.
-        Ok(h) if h.state == HandoverState::Accepted => Redirect::to(&format!("/cases/{}", h.case_id)).into_response(),
+        Ok(HandoverView { state: HandoverState::Accepted, case_id: Some(case), .. }) => {
+            Redirect::to(&format!("/cases/{case}")).into_response()
+        }
         Ok(_) => Redirect::to(&format!("/handovers/{id}")).into_response(),
         Err(e) => match problems_of(t, &e) {
             Some(problems) => one_page(&state, &session, &id, problems).await,

@@ -95,6 +95,7 @@ pub fn app_with(state: Services, hardening: &homeward_server::hardening::Hardeni
         .route("/admin/grants/{id}", post(admin::grant_decide))
         .route("/admin/offices", get(admin::offices).post(admin::office_add))
         .route("/admin/offices/{name}", get(admin::office_form).post(admin::office_edit))
+        .route("/admin/installations", get(admin::installations).post(admin::installation_add))
         .route("/admin/directory", get(admin::directory).post(admin::provider_add))
         .route("/admin/directory/{id}", get(admin::provider_form).post(admin::provider_edit))
         .route("/admin/grid", get(admin::grid))

@@ -41,6 +41,7 @@ impl Browser {
             role: homeward_domain::office::OfficeRole::Origin,
             languages: vec!["fr".into()],
             contact: String::new(),
+            installation: None,
         };
         let admin = homeward_service::auth::Caller::command_line("test");
         homeward_service::offices::create_missing(&state, &admin, vec![office("dakar"), office("thies")])
@@ -2226,4 +2227,35 @@ async fn the_dashboard_shows_the_profile_in_force_and_lets_the_user_choose_the_p
     let unknown = b.get("/dashboard?from=2026-01-01&to=2026-12-31&profile=made-up", &cookie).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown.body.contains("`made-up` is not a profile this server scores with"), "{}", unknown.body);
+}
+
+#[tokio::test]
+async fn an_administrator_registers_a_partner_installation_and_a_refused_exchange_file_is_said_on_the_handovers_page() {
+    let b = Browser::new().await;
+    b.user("admin", "admin", None, "en").await;
+    let cookie = b.sign_in("admin").await;
+    // This installation's key and fingerprint are shown to give to partners.
+    let page = b.get("/admin/installations", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("This installation") && page.body.contains("hwx1:"), "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let bad = b
+        .post_form("/admin/installations", &cookie, &format!("csrf={csrf}&name=IOM+Mali&public_key=hwx1%3Anope"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("is not an installation&#39;s public key"), "{}", bad.body);
+    let partner = homeward_service::exchange::ExchangeKeys::generate().unwrap().public();
+    let key: String = form_urlencoded::byte_serialize(partner.to_text().as_bytes()).collect();
+    let made =
+        b.post_form("/admin/installations", &cookie, &format!("csrf={csrf}&name=IOM+Mali&public_key={key}")).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let listed = b.get("/admin/installations", &cookie).await;
+    assert!(listed.body.contains("IOM Mali") && listed.body.contains(&partner.fingerprint()), "{}", listed.body);
+    // A file that is no exchange file is refused, naming the field.
+    let handovers = b.get("/handovers", &cookie).await;
+    let csrf = hidden(&handovers.body, "csrf");
+    let refused =
+        multipart(&b, &cookie, "/handovers/files", &csrf, &[("file", "x.hwx", b"{\"not\": \"a packet\"}")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("File: is not a Homeward exchange file"), "{}", refused.body);
 }

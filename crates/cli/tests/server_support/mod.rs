@@ -27,6 +27,7 @@ fn own_keys(args: &[&str]) -> Command {
         .args(args)
         .env("HOMEWARD_AUDIT_KEY_FILE", key_file(args))
         .env("HOMEWARD_DATA_KEY_FILE", data_key_file(args))
+        .env("HOMEWARD_EXCHANGE_KEY_FILE", exchange_key_file(args))
         .env_remove("HOMEWARD_DATA_KEY");
     command
 }
@@ -54,6 +55,16 @@ pub fn data_key_file(args: &[&str]) -> std::path::PathBuf {
     match url.strip_prefix("sqlite://") {
         Some(path) => format!("{path}.data-key").into(),
         None => std::env::temp_dir().join("homeward-tests-postgres.data-key"),
+    }
+}
+
+/// Where the exchange key of the database in `args` is kept: beside an SQLite file; for
+/// PostgreSQL, in the temporary directory.
+pub fn exchange_key_file(args: &[&str]) -> std::path::PathBuf {
+    let url = args.iter().position(|a| *a == "--database").and_then(|i| args.get(i + 1)).copied().unwrap_or("");
+    match url.strip_prefix("sqlite://") {
+        Some(path) => format!("{path}.exchange-key").into(),
+        None => std::env::temp_dir().join("homeward-tests-postgres.exchange-key"),
     }
 }
 
@@ -104,6 +115,7 @@ impl Server {
             .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
             .env("HOMEWARD_AUDIT_KEY_FILE", key_file(&["--database", database]))
             .env("HOMEWARD_DATA_KEY_FILE", data_key_file(&["--database", database]))
+            .env("HOMEWARD_EXCHANGE_KEY_FILE", exchange_key_file(&["--database", database]))
             .env("HOMEWARD_LOG", "warn")
             .stderr(Stdio::inherit());
         Server::spawn(command)

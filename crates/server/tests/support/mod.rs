@@ -250,6 +250,7 @@ pub async fn test_offices(services: &Services) {
             role: homeward_domain::office::OfficeRole::Origin,
             languages: vec!["fr".into(), "wo".into()],
             contact: String::new(),
+            installation: None,
             version: 1,
             created_at: at,
             created_by: "test".into(),

@@ -3,6 +3,14 @@
 -- so far on a case, an account or an office's records becomes one, its country and role to be
 -- completed by an administrator (country '' until then). Kept in step with
 -- ../sqlite/0016_offices.sql.
+-- The Homeward installations this one exchanges handovers with: each a name and its public
+-- exchange key. An office of a partner installation names it.
+CREATE TABLE installations (
+    name TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL UNIQUE,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
 CREATE TABLE offices (
     name TEXT PRIMARY KEY,
     name_key TEXT NOT NULL UNIQUE,
@@ -10,6 +18,7 @@ CREATE TABLE offices (
     role TEXT NOT NULL,
     languages TEXT NOT NULL,
     contact TEXT NOT NULL,
+    installation TEXT REFERENCES installations(name),
     version INTEGER NOT NULL,
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL,

@@ -10,7 +10,7 @@ use crate::frames::HandoverRow;
 use crate::{Result, StoreError, Tx};
 
 const COLUMNS: &str = "id, case_id, case_number, from_office, to_office, state, packet, decision_reason, version, \
-                       created_at, created_by, updated_at, sent_at, decided_at, decided_by";
+                       created_at, created_by, updated_at, sent_at, decided_at, decided_by, remote_installation, remote_id";
 
 fn optional_instant(r: &AnyRow, index: usize, what: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     let text: Option<String> = r.try_get(index)?;
@@ -20,7 +20,7 @@ fn optional_instant(r: &AnyRow, index: usize, what: &str) -> Result<Option<chron
 fn row(r: &AnyRow) -> Result<HandoverRow> {
     Ok(HandoverRow {
         id: r.try_get(0)?,
-        case_id: homeward_domain::ids::CaseId::new(r.try_get::<String, _>(1)?),
+        case_id: r.try_get::<Option<String>, _>(1)?.map(homeward_domain::ids::CaseId::new),
         case_number: r.try_get(2)?,
         from_office: r.try_get(3)?,
         to_office: r.try_get(4)?,
@@ -34,15 +34,18 @@ fn row(r: &AnyRow) -> Result<HandoverRow> {
         sent_at: optional_instant(r, 12, "sent_at")?,
         decided_at: optional_instant(r, 13, "decided_at")?,
         decided_by: r.try_get(14)?,
+        remote_installation: r.try_get(15)?,
+        remote_id: r.try_get(16)?,
     })
 }
 
 pub async fn insert(tx: &mut Tx, h: &HandoverRow) -> Result<()> {
     sqlx::query(safe!(
-        "INSERT INTO handovers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        "INSERT INTO handovers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17)"
     ))
     .bind(&h.id)
-    .bind(h.case_id.as_str())
+    .bind(h.case_id.as_ref().map(|c| c.as_str().to_string()))
     .bind(&h.case_number)
     .bind(&h.from_office)
     .bind(&h.to_office)
@@ -56,9 +59,21 @@ pub async fn insert(tx: &mut Tx, h: &HandoverRow) -> Result<()> {
     .bind(h.sent_at.as_ref().map(instant_text))
     .bind(h.decided_at.as_ref().map(instant_text))
     .bind(h.decided_by.as_deref())
+    .bind(h.remote_installation.as_deref())
+    .bind(h.remote_id.as_deref())
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The handover received from `installation` under its id there, if it was received already.
+pub async fn received(conn: &mut AnyConnection, installation: &str, remote_id: &str) -> Result<Option<HandoverRow>> {
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM handovers WHERE remote_installation = $1 AND remote_id = $2"))
+        .bind(installation)
+        .bind(remote_id)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(row).transpose()
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<HandoverRow>> {
@@ -91,7 +106,7 @@ pub async fn of_office(conn: &mut AnyConnection, office: Option<&str>) -> Result
 pub async fn update(tx: &mut Tx, h: &HandoverRow, expected: i64) -> Result<i64> {
     let done = sqlx::query(
         "UPDATE handovers SET state = $1, decision_reason = $2, sent_at = $3, decided_at = $4, decided_by = $5, \
-         version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+         version = version + 1, updated_at = $6, case_id = $9 WHERE id = $7 AND version = $8",
     )
     .bind(h.state.stored())
     .bind(sealed_optional("handovers.decision_reason", h.decision_reason.as_deref())?)
@@ -101,6 +116,7 @@ pub async fn update(tx: &mut Tx, h: &HandoverRow, expected: i64) -> Result<i64> 
     .bind(instant_text(&crate::now()))
     .bind(&h.id)
     .bind(expected)
+    .bind(h.case_id.as_ref().map(|c| c.as_str().to_string()))
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {

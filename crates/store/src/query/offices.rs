@@ -7,7 +7,8 @@ use crate::column::{Stored, instant, instant_text, named};
 use crate::frames::OfficeRow;
 use crate::{Result, StoreError, Tx};
 
-const COLUMNS: &str = "name, country, role, languages, contact, version, created_at, created_by, updated_at";
+const COLUMNS: &str =
+    "name, country, role, languages, contact, version, created_at, created_by, updated_at, installation";
 
 fn row(r: &AnyRow) -> Result<OfficeRow> {
     let languages: String = r.try_get(3)?;
@@ -21,6 +22,7 @@ fn row(r: &AnyRow) -> Result<OfficeRow> {
         created_at: instant(r, 6, "created_at")?,
         created_by: r.try_get(7)?,
         updated_at: instant(r, 8, "updated_at")?,
+        installation: r.try_get(9)?,
     })
 }
 
@@ -42,7 +44,7 @@ pub async fn find(conn: &mut AnyConnection, name: &str) -> Result<Option<OfficeR
 /// Adds an office; `false` when one of that name (whatever its case) exists.
 pub async fn insert(tx: &mut Tx, o: &OfficeRow) -> Result<bool> {
     let done = sqlx::query(safe!(
-        "INSERT INTO offices ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING"
+        "INSERT INTO offices ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING"
     ))
     .bind(&o.name)
     .bind(&o.country)
@@ -53,6 +55,7 @@ pub async fn insert(tx: &mut Tx, o: &OfficeRow) -> Result<bool> {
     .bind(instant_text(&o.created_at))
     .bind(&o.created_by)
     .bind(instant_text(&o.updated_at))
+    .bind(o.installation.as_deref())
     .bind(homeward_domain::office::Office::key(&o.name))
     .execute(&mut **tx)
     .await?;
@@ -64,7 +67,7 @@ pub async fn insert(tx: &mut Tx, o: &OfficeRow) -> Result<bool> {
 pub async fn update(tx: &mut Tx, o: &OfficeRow, expected: i64) -> Result<i64> {
     let done = sqlx::query(
         "UPDATE offices SET country = $1, role = $2, languages = $3, contact = $4, version = version + 1, \
-         updated_at = $5 WHERE name = $6 AND version = $7",
+         updated_at = $5, installation = $8 WHERE name = $6 AND version = $7",
     )
     .bind(&o.country)
     .bind(o.role.stored())
@@ -73,6 +76,7 @@ pub async fn update(tx: &mut Tx, o: &OfficeRow, expected: i64) -> Result<i64> {
     .bind(instant_text(&crate::now()))
     .bind(&o.name)
     .bind(expected)
+    .bind(o.installation.as_deref())
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
@@ -84,4 +88,44 @@ pub async fn update(tx: &mut Tx, o: &OfficeRow, expected: i64) -> Result<i64> {
         };
     }
     Ok(expected + 1)
+}
+
+/// A partner installation: its name and public exchange key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstallationRow {
+    pub name: String,
+    pub public_key: String,
+    pub added_at: chrono::DateTime<chrono::Utc>,
+    pub added_by: String,
+}
+
+/// Every partner installation, by name.
+pub async fn installations(conn: &mut AnyConnection) -> Result<Vec<InstallationRow>> {
+    let rows = sqlx::query("SELECT name, public_key, added_at, added_by FROM installations ORDER BY name")
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(InstallationRow {
+                name: r.try_get(0)?,
+                public_key: r.try_get(1)?,
+                added_at: instant(r, 2, "added_at")?,
+                added_by: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Registers a partner installation; `false` when its name or key is registered already.
+pub async fn add_installation(tx: &mut Tx, i: &InstallationRow) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO installations (name, public_key, added_at, added_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(&i.name)
+    .bind(&i.public_key)
+    .bind(instant_text(&i.added_at))
+    .bind(&i.added_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -13,7 +13,7 @@ mod settings;
 
 pub use accounts::{grant_decide, user_change, user_create, user_form, users_list};
 pub use directory::{directory, provider_add, provider_edit, provider_form};
-pub use offices::{office_add, office_edit, office_form, offices};
+pub use offices::{installation_add, installations, office_add, office_edit, office_form, offices};
 pub use programme::{grid, programme, rescore, timing};
 pub use settings::{set_language, settings};
 
@@ -29,9 +29,10 @@ use crate::i18n::{Catalogue, catalogue};
 use crate::layout::render;
 use crate::session::Session;
 /// The admin pages, as (path, title message), and the permission each needs.
-const TABS: [(&str, &str, Permission); 6] = [
+const TABS: [(&str, &str, Permission); 7] = [
     ("users", "accounts", Permission::ManageUsers),
     ("offices", "offices", Permission::ManageUsers),
+    ("installations", "partner_installations", Permission::ManageUsers),
     ("directory", "directory", Permission::ManageProviders),
     ("grid", "feasibility_catalogue", Permission::ReadCases),
     ("timing", "timing_rules", Permission::ReadCases),

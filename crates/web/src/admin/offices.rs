@@ -121,3 +121,59 @@ pub async fn office_edit(
         },
     }
 }
+
+async fn installations_page(
+    state: Services,
+    session: Session,
+    typed: Option<&Typed>,
+    errors: Vec<FieldError>,
+) -> Response {
+    let t = catalogue(&session.caller.language);
+    let own = match homeward_service::installations::own(&state, &session.caller) {
+        Ok(o) => o,
+        Err(e) => return refusal(t, e),
+    };
+    let partners = match homeward_service::installations::list(&state, &session.caller).await {
+        Ok(p) => p,
+        Err(e) => return refusal(t, e),
+    };
+    let headers = ["f_name", "fingerprint", "f_public_key", "added"].iter().map(|k| t.get(k).to_string()).collect();
+    let mut rows = vec![Row {
+        link: None,
+        cells: vec![t.get("this_installation").to_string(), own.fingerprint, own.public_key, String::new()],
+    }];
+    rows.extend(partners.into_iter().map(|p| Row {
+        link: None,
+        cells: vec![
+            p.name,
+            p.fingerprint,
+            p.public_key,
+            format!(
+                "{} · {}",
+                p.added_at.as_deref().map(|a| t.date_text(a)).unwrap_or_default(),
+                p.added_by.unwrap_or_default()
+            ),
+        ],
+    }));
+    let form = (forms::named("installation"), "/admin/installations".to_string(), typed);
+    let listing = Listing { headers, rows, pending: vec![] };
+    list_page(&session, "installations", Some("installations_note"), listing, Some(form), &errors)
+}
+
+pub async fn installations(State(state): State<Services>, session: Session) -> Response {
+    installations_page(state, session, None, vec![]).await
+}
+
+pub async fn installation_add(State(state): State<Services>, session: Session, Posted(typed): Posted) -> Response {
+    let new = match read::<homeward_service::installations::NewInstallation>(forms::named("installation"), &typed) {
+        Ok(n) => n,
+        Err(errors) => return installations_page(state, session, Some(&typed), errors).await,
+    };
+    match homeward_service::installations::register(&state, &session.caller, new).await {
+        Ok(_) => Redirect::to("/admin/installations").into_response(),
+        Err(e) => match problems(e) {
+            Some(errors) => installations_page(state, session, Some(&typed), errors).await,
+            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    }
+}

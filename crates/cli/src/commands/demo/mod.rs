@@ -107,6 +107,7 @@ fn offices() -> Vec<homeward_domain::office::Office> {
         role,
         languages: languages.iter().map(|l| l.to_string()).collect(),
         contact: contact.into(),
+        installation: None,
     };
     vec![
         office("dakar", "SN", OfficeRole::Origin, &["fr", "wo"], "+221 33 800 00 00"),
