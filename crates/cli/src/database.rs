@@ -31,8 +31,13 @@ pub struct DatabaseArg {
     pub settings: Option<std::path::PathBuf>,
     /// Keep new documents' content as files in this directory (made if missing) rather than in
     /// the database; documents kept before stay where they are and are still read.
-    #[arg(long = "documents-dir", env = "HOMEWARD_DOCUMENTS_DIR", value_name = "DIR")]
+    #[arg(long = "documents-dir", env = "HOMEWARD_DOCUMENTS_DIR", value_name = "DIR", conflicts_with = "documents_s3")]
     pub documents: Option<std::path::PathBuf>,
+    /// Keep new documents' content as objects in an S3-compatible store,
+    /// `http://HOST:PORT/BUCKET` (made if missing), with `HOMEWARD_S3_ACCESS_KEY_ID`,
+    /// `HOMEWARD_S3_SECRET_ACCESS_KEY` and `HOMEWARD_S3_REGION` (default `us-east-1`).
+    #[arg(long = "documents-s3", env = "HOMEWARD_DOCUMENTS_S3", value_name = "URL")]
+    pub documents_s3: Option<String>,
     /// The file of keys that seal names, notes and documents at rest, kept apart from the
     /// database and its backups (default: beside an SQLite database, `PATH.data-key`;
     /// `homeward-data.key` for PostgreSQL).
@@ -79,10 +84,24 @@ impl DatabaseArg {
         let programme = homeward_service::programme::Programme::load(self.settings.as_deref(), scorer.instrument())
             .context("the programme settings cannot be used")?;
         let settings = crate::deployment::settings(programme.settings.clone())?;
-        let storage = match &self.documents {
-            Some(dir) => homeward_service::document_storage::DocumentStorage::directory(dir)
+        let storage = match (&self.documents, &self.documents_s3) {
+            (Some(dir), _) => homeward_service::document_storage::DocumentStorage::directory(dir)
                 .with_context(|| format!("the documents directory {} cannot be used", dir.display()))?,
-            None => homeward_service::document_storage::DocumentStorage::Database,
+            (None, Some(url)) => {
+                let var = |name: &str| std::env::var(name).unwrap_or_default();
+                let region =
+                    Some(var("HOMEWARD_S3_REGION")).filter(|r| !r.is_empty()).unwrap_or_else(|| "us-east-1".into());
+                let config = homeward_service::s3::S3Config::new(
+                    url,
+                    &region,
+                    &var("HOMEWARD_S3_ACCESS_KEY_ID"),
+                    &var("HOMEWARD_S3_SECRET_ACCESS_KEY"),
+                )
+                .map_err(anyhow::Error::msg)?;
+                config.ensure_bucket().await.context("the documents store cannot be used")?;
+                homeward_service::document_storage::DocumentStorage::S3(config)
+            }
+            (None, None) => homeward_service::document_storage::DocumentStorage::Database,
         };
         let services = homeward_service::Services::new(store.clone(), scorer, key)
             .with_programme(programme)

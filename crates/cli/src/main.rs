@@ -461,6 +461,7 @@ fn main() -> ExitCode {
                 pool_size: None,
                 settings: None,
                 documents: None,
+                documents_s3: None,
                 data_key,
                 exchange_key,
             },

@@ -46,6 +46,8 @@ named_enum! {
         Database = "database",
         /// A file named by the document's id in a directory the deployment names.
         Directory = "directory",
+        /// An object named by the document's id in an S3-compatible store.
+        S3 = "s3",
     }
 }
 

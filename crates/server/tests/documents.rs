@@ -293,3 +293,65 @@ async fn documents_kept_in_a_directory_are_files_checked_against_their_checksum(
     assert!(!file.exists());
     t.finish().await;
 }
+
+/// moto's S3 server from the oracles' venv, on a free port; killed when dropped.
+struct Moto(std::process::Child, u16);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn moto() -> Option<Moto> {
+    let python = homeward_test_support::python()?;
+    let server = python.parent().unwrap().join("moto_server");
+    if !server.exists() {
+        homeward_test_support::skip("moto_server (scripts/requirements-test.txt)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let moto = Moto(
+        std::process::Command::new(server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts"),
+        port,
+    );
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(moto);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("moto_server did not listen on {port}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_kept_in_an_s3_compatible_store_are_sealed_objects_read_back_and_deleted() {
+    let Some(moto) = moto() else { return };
+    let url = format!("http://127.0.0.1:{}/homeward-documents", moto.1);
+    let store = homeward_service::s3::S3Config::new(&url, "us-east-1", "test-access", "test-secret").unwrap();
+    store.ensure_bucket().await.unwrap();
+    store.ensure_bucket().await.expect("a bucket that is there already is fine");
+    let t = TestApp::sqlite()
+        .await
+        .with_document_storage(homeward_service::document_storage::DocumentStorage::S3(store.clone()));
+    let cm = t.user("cm", "case_manager", Some("dakar"), "").await;
+    let case = id(&t.register(&cm, "Awa", "Ba", "dakar").await);
+    let (status, kept) =
+        upload(&t, &cm, &case, "kind=id_document&file_name=passport.pdf", "application/pdf", PDF).await;
+    assert_eq!(status, StatusCode::CREATED, "{kept}");
+    let object = store.get(&id(&kept)).await.unwrap().expect("the object is in the store");
+    assert!(object.starts_with(b"HWS1") && !object.windows(8).any(|w| w == b"/Catalog"), "the object is sealed");
+    assert_eq!(t.count("document_contents").await, 0, "nothing in the database");
+    assert_eq!(download(&t, &cm, &id(&kept)).await.2, PDF);
+    let removal = format!("/api/v1/documents/{}/removal", id(&kept));
+    assert_eq!(t.post(&cm, &removal, json!({"reason": "Wrong returnee"})).await.0, StatusCode::OK);
+    assert_eq!(store.get(&id(&kept)).await.unwrap(), None, "a removal deletes the object");
+    t.finish().await;
+    drop(moto);
+}

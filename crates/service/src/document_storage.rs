@@ -1,5 +1,6 @@
 //! Where documents' content is kept: in the database beside the document's row (the default,
-//! backed up with it) or as files in a directory the deployment names (for large volumes). Each
+//! backed up with it), as files in a directory the deployment names, or as objects in an
+//! S3-compatible store (for large volumes, `crate::s3`). Each
 //! document remembers where its content went, so a deployment that moves to a directory still
 //! reads the documents kept in the database before. Content is checked against its SHA-256 when
 //! read back: a file changed on disk is refused, not served. Either way the content is sealed
@@ -25,6 +26,8 @@ pub enum DocumentStorage {
     Database,
     /// Files named by the document's id in this directory.
     Directory(PathBuf),
+    /// Objects named by the document's id in an S3-compatible store.
+    S3(crate::s3::S3Config),
 }
 
 impl DocumentStorage {
@@ -42,6 +45,7 @@ impl DocumentStorage {
         match self {
             DocumentStorage::Database => Storage::Database,
             DocumentStorage::Directory(_) => Storage::Directory,
+            DocumentStorage::S3(_) => Storage::S3,
         }
     }
 
@@ -60,6 +64,12 @@ impl DocumentStorage {
                     .await
                     .map_err(|e| ServiceError::Internal(e.to_string()))?
                     .map_err(|e| ServiceError::Internal(format!("cannot write the document's file: {e}")))
+            }
+            DocumentStorage::S3(store) => {
+                let sealed = homeward_store::cipher::ring()
+                    .and_then(|ring| ring.seal_bytes(FILE, content))
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                store.put(id, sealed).await.map_err(|e| ServiceError::Internal(e.to_string()))
             }
         }
     }
@@ -86,6 +96,22 @@ impl DocumentStorage {
                     Err(e) => return Err(ServiceError::Internal(format!("cannot read document {}: {e}", row.id))),
                 }
             }
+            Storage::S3 => {
+                let DocumentStorage::S3(store) = self else {
+                    return Err(ServiceError::Internal(format!(
+                        "document {} is kept in an S3 store and this server has none",
+                        row.id
+                    )));
+                };
+                match store.get(&row.id).await.map_err(|e| ServiceError::Internal(e.to_string()))? {
+                    Some(bytes) => Some(
+                        homeward_store::cipher::ring()
+                            .and_then(|ring| ring.open_bytes(FILE, &bytes))
+                            .map_err(|e| ServiceError::Internal(format!("document {}: {e}", row.id)))?,
+                    ),
+                    None => None,
+                }
+            }
         };
         let content =
             content.ok_or_else(|| ServiceError::Internal(format!("the content of document {} is missing", row.id)))?;
@@ -101,6 +127,14 @@ impl DocumentStorage {
     /// Deletes the files of documents whose rows were removed or deleted (after the commit;
     /// content kept in the database went with its transaction).
     pub(crate) async fn erase(&self, rows: &[DocumentRow]) {
+        if let DocumentStorage::S3(store) = self {
+            for row in rows.iter().filter(|r| r.storage == Storage::S3) {
+                if let Err(e) = store.delete(&row.id).await {
+                    tracing::error!(document = %row.id, error = %e, "a removed document's object could not be deleted");
+                }
+            }
+            return;
+        }
         let DocumentStorage::Directory(dir) = self else { return };
         for row in rows.iter().filter(|r| r.storage == Storage::Directory) {
             if let Err(e) = tokio::fs::remove_file(dir.join(row.id.as_str())).await
@@ -113,8 +147,14 @@ impl DocumentStorage {
 
     /// Deletes a file written for a document whose transaction then failed.
     pub(crate) async fn abandon(&self, id: &str) {
-        if let DocumentStorage::Directory(dir) = self {
-            let _ = tokio::fs::remove_file(dir.join(id)).await;
+        match self {
+            DocumentStorage::Directory(dir) => {
+                let _ = tokio::fs::remove_file(dir.join(id)).await;
+            }
+            DocumentStorage::S3(store) => {
+                let _ = store.delete(id).await;
+            }
+            DocumentStorage::Database => {}
         }
     }
 }

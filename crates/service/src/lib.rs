@@ -49,6 +49,7 @@ pub mod providers;
 pub mod records;
 pub mod referrals;
 pub mod retention;
+pub mod s3;
 pub mod session;
 pub mod settings;
 pub mod stakeholders;

@@ -67,8 +67,28 @@ pub async fn rotate(state: &Services, caller: &Caller, ring: KeyRing) -> Result<
     Ok(Sealed { values, files, cases_indexed })
 }
 
-/// Seals again the files of the documents directory not sealed under the current key.
+/// Seals again the files of the documents directory (or the objects of the S3 store) not sealed
+/// under the current key.
 async fn reseal_files(state: &Services, ring: &KeyRing) -> Result<u64> {
+    if let DocumentStorage::S3(store) = state.documents.as_ref() {
+        let mut conn = state.store.read().await?;
+        let ids = homeward_store::query::documents::kept_in(&mut conn, Storage::S3).await?;
+        drop(conn);
+        let mut done = 0;
+        for id in ids {
+            let Some(stored) = store.get(&id).await.map_err(internal)? else { continue };
+            if ring.bytes_are_current(&stored) {
+                continue;
+            }
+            let plain = ring.open_bytes(crate::document_storage::FILE, &stored).map_err(internal)?;
+            store
+                .put(&id, ring.seal_bytes(crate::document_storage::FILE, &plain).map_err(internal)?)
+                .await
+                .map_err(internal)?;
+            done += 1;
+        }
+        return Ok(done);
+    }
     let DocumentStorage::Directory(dir) = state.documents.as_ref() else { return Ok(0) };
     let mut conn = state.store.read().await?;
     let ids = homeward_store::query::documents::kept_in(&mut conn, Storage::Directory).await?;

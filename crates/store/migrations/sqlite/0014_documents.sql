@@ -1,6 +1,6 @@
 -- Documents kept with a case or one of its records (issue 17 §2). The row says what the document
--- is and where its content is kept: in document_contents (the default) or in a directory, under
--- the document's id. A removed document keeps its row (who removed it, when and why) and loses
+-- is and where its content is kept: in document_contents (the default), in a directory or in an
+-- S3-compatible store, under the document's id. A removed document keeps its row (who removed it, when and why) and loses
 -- its content. Kept in step with ../postgres/0014_documents.sql.
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
@@ -21,7 +21,7 @@ CREATE TABLE documents (
     CONSTRAINT documents_kind_check CHECK (kind IN ('consent', 'skills_document', 'assistance_receipt', 'handover_certificate', 'id_document', 'photo', 'other')),
     CONSTRAINT documents_section_check CHECK (section IN ('health', 'psychosocial', 'gbv_protection', 'trafficking', 'sogiesc')),
     CONSTRAINT documents_file_type_check CHECK (file_type IN ('application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/heic')),
-    CONSTRAINT documents_storage_check CHECK (storage IN ('database', 'directory'))
+    CONSTRAINT documents_storage_check CHECK (storage IN ('database', 'directory', 's3'))
 );
 CREATE INDEX documents_by_case ON documents (case_id, created_at);
 CREATE INDEX documents_by_record ON documents (record_id);
