@@ -16,12 +16,18 @@ use homeward_store::audit::{self, AuditKey};
 
 /// Where the key file is, for `url` unless `explicit` says.
 pub fn key_path(url: &str, explicit: Option<&Path>) -> PathBuf {
+    beside(url, explicit, "audit-key", "homeward-audit.key")
+}
+
+/// A key file's place: `explicit` if given, else `PATH.ending` beside an SQLite database, else
+/// `otherwise` in the working directory (PostgreSQL).
+pub(crate) fn beside(url: &str, explicit: Option<&Path>, ending: &str, otherwise: &str) -> PathBuf {
     if let Some(p) = explicit {
         return p.to_path_buf();
     }
     match crate::database::sqlite_file(url) {
-        Some(path) => PathBuf::from(format!("{}.audit-key", path.display())),
-        None => PathBuf::from("homeward-audit.key"),
+        Some(path) => PathBuf::from(format!("{}.{ending}", path.display())),
+        None => PathBuf::from(otherwise),
     }
 }
 

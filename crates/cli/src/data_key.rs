@@ -16,13 +16,7 @@ use homeward_store::cipher::KeyRing;
 
 /// Where the key file is, for `url` unless `explicit` says.
 pub fn key_path(url: &str, explicit: Option<&Path>) -> PathBuf {
-    if let Some(p) = explicit {
-        return p.to_path_buf();
-    }
-    match crate::database::sqlite_file(url) {
-        Some(path) => PathBuf::from(format!("{}.data-key", path.display())),
-        None => PathBuf::from("homeward-data.key"),
-    }
+    crate::audit_key::beside(url, explicit, "data-key", "homeward-data.key")
 }
 
 /// The data keys for `store`, made if the database has nothing sealed yet, and installed for
@@ -68,13 +62,7 @@ async fn read_or_make(store: &Store, path: &Path) -> anyhow::Result<KeyRing> {
 /// Where the exchange key is, for `url` unless `explicit` says: beside an SQLite database,
 /// `PATH.exchange-key`; `homeward-exchange.key` for PostgreSQL.
 pub fn exchange_path(url: &str, explicit: Option<&Path>) -> PathBuf {
-    if let Some(p) = explicit {
-        return p.to_path_buf();
-    }
-    match crate::database::sqlite_file(url) {
-        Some(path) => PathBuf::from(format!("{}.exchange-key", path.display())),
-        None => PathBuf::from("homeward-exchange.key"),
-    }
+    crate::audit_key::beside(url, explicit, "exchange-key", "homeward-exchange.key")
 }
 
 /// The installation's exchange key (handovers with partner installations), made on first use.

@@ -79,6 +79,11 @@ impl Catalogue {
         format!("{value:.decimals$}").replace('.', &self.decimal_separator)
     }
 
+    /// "Field: problem", as this language writes it (French puts a space before the colon).
+    pub fn field_said(&self, field: &str, problem: &str) -> String {
+        self.get("field_and_problem").replace("{field}", field).replace("{problem}", problem)
+    }
+
     /// A field's problem in this language: by its code and parameters when the catalogue has
     /// the code; else, for a problem said only in words, as [`Catalogue::problem`] finds it.
     pub fn field_problem(&self, e: &FieldError) -> String {

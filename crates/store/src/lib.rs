@@ -273,11 +273,22 @@ pub fn new_id() -> String {
 /// After `UPDATE ... WHERE id = $ AND version = $` on `table`: "no row updated" means the record
 /// moved on (409 with its version) or is gone (404).
 pub(crate) async fn check_updated(tx: &mut Tx, table: &'static str, id: &str, rows: u64) -> Result<()> {
+    check_updated_by(tx, table, "id", id, rows).await
+}
+
+/// [`check_updated`] for a table whose rows are known by `key` (an office by its name).
+pub(crate) async fn check_updated_by(
+    tx: &mut Tx,
+    table: &'static str,
+    key: &'static str,
+    id: &str,
+    rows: u64,
+) -> Result<()> {
     if rows > 0 {
         return Ok(());
     }
     let current =
-        sqlx::query(safe!("SELECT version FROM {table} WHERE id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+        sqlx::query(safe!("SELECT version FROM {table} WHERE {key} = $1")).bind(id).fetch_optional(&mut **tx).await?;
     match current {
         Some(row) => Err(StoreError::Conflict { current: sqlx::Row::try_get(&row, 0)? }),
         None => Err(StoreError::NotFound),

@@ -207,7 +207,7 @@ pub async fn add(
 
 /// "Field: problem", as the language writes it.
 fn said(t: &Catalogue, field: &str, problem: &str) -> String {
-    t.get("field_and_problem").replace("{field}", field).replace("{problem}", problem)
+    t.field_said(field, problem)
 }
 
 /// A problem with the field it is about, as the form names it.

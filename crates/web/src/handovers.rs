@@ -46,7 +46,7 @@ fn said(t: &Catalogue, f: &FieldError) -> String {
         "note" => t.get("handover_note"),
         other => other,
     };
-    t.get("field_and_problem").replace("{field}", field).replace("{problem}", &t.field_problem(f))
+    t.field_said(field, &t.field_problem(f))
 }
 
 /// What a refusal says on a page: each field's problem, or the conflict's sentence.
@@ -214,23 +214,13 @@ pub async fn take_in(State(state): State<Services>, session: Session, multipart:
         return StatusCode::FORBIDDEN.into_response();
     }
     let Some((_, bytes)) = form.file("file", "handover.hwx") else {
-        let problem = t
-            .get("field_and_problem")
-            .replace("{field}", t.get("handover_file"))
-            .replace("{problem}", t.get("document_choose_file"));
+        let problem = t.field_said(t.get("handover_file"), t.get("document_choose_file"));
         return list_page(&state, &session, vec![problem]).await;
     };
     match handovers::import(&state, &session.caller, &bytes).await {
         Ok(h) => Redirect::to(&format!("/handovers/{}", h.id)).into_response(),
         Err(ServiceError::Invalid(_, fields)) => {
-            let said = fields
-                .iter()
-                .map(|f| {
-                    t.get("field_and_problem")
-                        .replace("{field}", t.get("handover_file"))
-                        .replace("{problem}", &t.field_problem(f))
-                })
-                .collect();
+            let said = fields.iter().map(|f| t.field_said(t.get("handover_file"), &t.field_problem(f))).collect();
             list_page(&state, &session, said).await
         }
         Err(e) => refusal(t, e),

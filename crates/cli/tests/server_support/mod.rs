@@ -40,10 +40,16 @@ pub fn shared_data_keys() -> String {
 /// Where the audit key of the database in `args` is kept: beside an SQLite file, as by default;
 /// for PostgreSQL, in the temporary directory rather than the working directory (the crate).
 pub fn key_file(args: &[&str]) -> std::path::PathBuf {
+    key_file_ending(args, "audit-key")
+}
+
+/// A key file of the database in `args`: `PATH.ending` beside an SQLite file; for PostgreSQL,
+/// `homeward-tests-postgres.ending` in the temporary directory.
+fn key_file_ending(args: &[&str], ending: &str) -> std::path::PathBuf {
     let url = args.iter().position(|a| *a == "--database").and_then(|i| args.get(i + 1)).copied().unwrap_or("");
     match url.strip_prefix("sqlite://") {
-        Some(path) => format!("{path}.audit-key").into(),
-        None => std::env::temp_dir().join("homeward-tests-postgres.audit-key"),
+        Some(path) => format!("{path}.{ending}").into(),
+        None => std::env::temp_dir().join(format!("homeward-tests-postgres.{ending}")),
     }
 }
 
@@ -51,21 +57,13 @@ pub fn key_file(args: &[&str]) -> std::path::PathBuf {
 /// for PostgreSQL, one file in the temporary directory for every test database (each made empty,
 /// so the first test's keys serve them all).
 pub fn data_key_file(args: &[&str]) -> std::path::PathBuf {
-    let url = args.iter().position(|a| *a == "--database").and_then(|i| args.get(i + 1)).copied().unwrap_or("");
-    match url.strip_prefix("sqlite://") {
-        Some(path) => format!("{path}.data-key").into(),
-        None => std::env::temp_dir().join("homeward-tests-postgres.data-key"),
-    }
+    key_file_ending(args, "data-key")
 }
 
 /// Where the exchange key of the database in `args` is kept: beside an SQLite file; for
 /// PostgreSQL, in the temporary directory.
 pub fn exchange_key_file(args: &[&str]) -> std::path::PathBuf {
-    let url = args.iter().position(|a| *a == "--database").and_then(|i| args.get(i + 1)).copied().unwrap_or("");
-    match url.strip_prefix("sqlite://") {
-        Some(path) => format!("{path}.exchange-key").into(),
-        None => std::env::temp_dir().join("homeward-tests-postgres.exchange-key"),
-    }
+    key_file_ending(args, "exchange-key")
 }
 
 pub fn text(bytes: &[u8]) -> String {

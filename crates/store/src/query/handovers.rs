@@ -7,7 +7,7 @@ use crate::column::{
     Stored, instant, instant_text, named, opened, opened_optional, parse_instant, sealed, sealed_optional,
 };
 use crate::frames::HandoverRow;
-use crate::{Result, StoreError, Tx};
+use crate::{Result, Tx};
 
 const COLUMNS: &str = "id, case_id, case_number, from_office, to_office, state, packet, decision_reason, version, \
                        created_at, created_by, updated_at, sent_at, decided_at, decided_by, remote_installation, remote_id";
@@ -119,14 +119,7 @@ pub async fn update(tx: &mut Tx, h: &HandoverRow, expected: i64) -> Result<i64> 
     .bind(h.case_id.as_ref().map(|c| c.as_str().to_string()))
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        let current =
-            sqlx::query("SELECT version FROM handovers WHERE id = $1").bind(&h.id).fetch_optional(&mut **tx).await?;
-        return match current {
-            Some(r) => Err(StoreError::Conflict { current: r.try_get(0)? }),
-            None => Err(StoreError::NotFound),
-        };
-    }
+    crate::check_updated_by(tx, "handovers", "id", &h.id, done.rows_affected()).await?;
     Ok(expected + 1)
 }
 

@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::column::{Stored, instant, instant_text, named};
 use crate::frames::OfficeRow;
-use crate::{Result, StoreError, Tx};
+use crate::{Result, Tx};
 
 const COLUMNS: &str =
     "name, country, role, languages, contact, version, created_at, created_by, updated_at, installation";
@@ -79,14 +79,7 @@ pub async fn update(tx: &mut Tx, o: &OfficeRow, expected: i64) -> Result<i64> {
     .bind(o.installation.as_deref())
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        let current =
-            sqlx::query("SELECT version FROM offices WHERE name = $1").bind(&o.name).fetch_optional(&mut **tx).await?;
-        return match current {
-            Some(r) => Err(StoreError::Conflict { current: r.try_get(0)? }),
-            None => Err(StoreError::NotFound),
-        };
-    }
+    crate::check_updated_by(tx, "offices", "name", &o.name, done.rows_affected()).await?;
     Ok(expected + 1)
 }
 
