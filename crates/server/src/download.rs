@@ -36,11 +36,26 @@ pub fn file_response(file: std::fs::File, content_type: &'static str, filename: 
         }
     });
     let stream = futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|c| (c, r)) });
-    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], "_"));
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, attachment(filename))],
         Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+/// `Content-Disposition` of a file saved under `filename` (quotes and line breaks made harmless).
+fn attachment(filename: &str) -> String {
+    format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], "_"))
+}
+
+/// `bytes` held in memory (a file exchanged with a partner installation) as an attachment named
+/// `filename`.
+pub fn bytes_response(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, attachment(filename))],
+        Body::from(bytes),
     )
         .into_response()
 }

@@ -188,17 +188,7 @@ pub async fn list(State(state): State<Services>, session: Session) -> Response {
 pub async fn download(State(state): State<Services>, session: Session, Path(id): Path<String>) -> Response {
     let t = catalogue(&session.caller.language);
     match handovers::file(&state, &session.caller, &id).await {
-        Ok((name, bytes)) => {
-            let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\', '\r', '\n'], "_"));
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_string()),
-                    (axum::http::header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok((name, bytes)) => homeward_server::download::bytes_response(bytes, "application/octet-stream", &name),
         Err(e) => refusal(t, e),
     }
 }

@@ -86,17 +86,8 @@ pub async fn file(
     Auth(caller): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
     let (name, bytes) = handovers::file(&state, &caller, &id).await?;
-    let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\', '\r', '\n'], "_"));
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::bytes_response(bytes, "application/octet-stream", &name))
 }
 
 /// The largest exchange file taken.
