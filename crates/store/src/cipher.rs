@@ -47,11 +47,24 @@ pub enum CipherError {
 
 /// The data keys of an installation: the sealing keys by id (the last one seals; all open), and
 /// the key of the search terms' hashes.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct KeyRing {
     keys: Vec<(String, [u8; KEY_BYTES])>,
     search: [u8; KEY_BYTES],
+    /// The ciphers of `keys` and the keyed hash of `search`, made once: every value read or
+    /// written and every search term uses them, and making them again each time is work wasted
+    /// on the hot path.
+    ciphers: Vec<Aes256Gcm>,
+    search_mac: hmac::Hmac<sha2::Sha256>,
 }
+
+impl PartialEq for KeyRing {
+    fn eq(&self, other: &KeyRing) -> bool {
+        self.keys == other.keys && self.search == other.search
+    }
+}
+
+impl Eq for KeyRing {}
 
 impl std::fmt::Debug for KeyRing {
     /// The ids only: never a key.
@@ -81,7 +94,7 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 impl KeyRing {
     /// A new ring: one sealing key (`d1`) and a search key, random.
     pub fn generate() -> Result<KeyRing, CipherError> {
-        Ok(KeyRing { keys: vec![("d1".into(), random_key()?)], search: random_key()? })
+        Ok(KeyRing::of(vec![("d1".into(), random_key()?)], random_key()?))
     }
 
     /// The same keys and a new random one that seals from now on, and a new search key (the
@@ -90,7 +103,7 @@ impl KeyRing {
         let mut keys = self.keys.clone();
         let id = (keys.len() + 1..).map(|n| format!("d{n}")).find(|id| keys.iter().all(|(k, _)| k != id));
         keys.push((id.unwrap_or_default(), random_key()?));
-        Ok(KeyRing { keys, search: random_key()? })
+        Ok(KeyRing::of(keys, random_key()?))
     }
 
     /// The id of the key that seals.
@@ -119,7 +132,7 @@ impl KeyRing {
             }
         }
         match (keys.is_empty(), search) {
-            (false, Some(search)) => Ok(KeyRing { keys, search }),
+            (false, Some(search)) => Ok(KeyRing::of(keys, search)),
             (true, _) => Err("no data key in it".into()),
             (false, None) => Err("no `search` key in it".into()),
         }
@@ -138,9 +151,16 @@ impl KeyRing {
         out
     }
 
-    fn key(&self, id: &str) -> Option<Aes256Gcm> {
-        let (_, key) = self.keys.iter().find(|(k, _)| k == id)?;
-        Aes256Gcm::new_from_slice(key).ok()
+    /// A ring of `keys` (oldest first) and `search`, with their ciphers made.
+    fn of(keys: Vec<(String, [u8; KEY_BYTES])>, search: [u8; KEY_BYTES]) -> KeyRing {
+        let ciphers = keys.iter().map(|(_, k)| Aes256Gcm::new_from_slice(k).expect("a 32-byte key")).collect();
+        let search_mac = <hmac::Hmac<sha2::Sha256>>::new_from_slice(&search).expect("HMAC takes any key length");
+        KeyRing { keys, search, ciphers, search_mac }
+    }
+
+    fn key(&self, id: &str) -> Option<&Aes256Gcm> {
+        let i = self.keys.iter().position(|(k, _)| k == id)?;
+        self.ciphers.get(i)
     }
 
     fn seal_raw(&self, column: &str, plain: &[u8]) -> Result<(String, Vec<u8>), CipherError> {
@@ -205,7 +225,7 @@ impl KeyRing {
     /// The keyed hash a search term is kept as (hex, 128 bits): equal terms give equal hashes,
     /// and no hash gives its term back without the key.
     pub fn term_hash(&self, term: &str) -> String {
-        let mut mac = <hmac::Hmac<sha2::Sha256>>::new_from_slice(&self.search).expect("HMAC takes any key length");
+        let mut mac = self.search_mac.clone();
         mac.update(term.as_bytes());
         hex(&mac.finalize().into_bytes()[..16])
     }
