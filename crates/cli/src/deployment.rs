@@ -22,7 +22,8 @@ fn number(name: &str) -> anyhow::Result<Option<u64>> {
 }
 
 /// The settings: `HOMEWARD_MIN_CELL` (the suppression floor), `HOMEWARD_SESSION_IDLE_MINUTES`,
-/// `HOMEWARD_SESSION_HOURS` over `base` (the settings folder's, or the defaults).
+/// `HOMEWARD_SESSION_HOURS`, `HOMEWARD_SIGN_IN_ATTEMPTS_PER_ADDRESS` and
+/// `HOMEWARD_SIGN_IN_ATTEMPTS_PER_USERNAME` over `base` (the settings folder's, or the defaults).
 pub fn settings(base: Settings) -> anyhow::Result<Settings> {
     let mut s = base;
     if let Some(n) = number("HOMEWARD_MIN_CELL")? {
@@ -33,6 +34,12 @@ pub fn settings(base: Settings) -> anyhow::Result<Settings> {
     }
     if let Some(n) = number("HOMEWARD_SESSION_HOURS")? {
         s.session_lifetime = Duration::from_secs(n.saturating_mul(3600));
+    }
+    if let Some(n) = number("HOMEWARD_SIGN_IN_ATTEMPTS_PER_ADDRESS")? {
+        s.attempts_per_address = u32::try_from(n).context("HOMEWARD_SIGN_IN_ATTEMPTS_PER_ADDRESS: too large")?;
+    }
+    if let Some(n) = number("HOMEWARD_SIGN_IN_ATTEMPTS_PER_USERNAME")? {
+        s.attempts_per_username = i64::try_from(n).context("HOMEWARD_SIGN_IN_ATTEMPTS_PER_USERNAME: too large")?;
     }
     Ok(s)
 }

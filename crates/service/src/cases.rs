@@ -24,21 +24,48 @@ use crate::audit::entry;
 use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
+use crate::idempotency::IdempotencyKey;
 use crate::views::{CasePage, CaseView};
 
 /// Registers a returnee and opens their case (in `pre_departure` when the return date is still
 /// ahead, else `intake`).
 pub async fn register(state: &Services, caller: &Caller, registration: Registration) -> Result<CaseView> {
-    register_noting(state, caller, registration, &[]).await
+    register_noting(state, caller, registration, &[], None).await
 }
 
-/// [`register`], recording in the same transaction that the user confirmed the cases
+/// [`register`] named by an idempotency key: sent again (a retry on a poor link, a double
+/// click, another app server), it answers the case made the first time.
+pub async fn register_once(
+    state: &Services,
+    caller: &Caller,
+    registration: Registration,
+    key: Option<IdempotencyKey>,
+) -> Result<CaseView> {
+    register_noting(state, caller, registration, &[], key.as_ref()).await
+}
+
+/// The case `caller` already registered with `key`, if any: a form sent again goes to it before
+/// anything else is checked (the first sending's case would otherwise be its own possible
+/// duplicate).
+pub async fn registered_with(
+    state: &Services,
+    caller: &Caller,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<String>> {
+    let Some(key) = key else { return Ok(None) };
+    let mut conn = state.store.read().await?;
+    let found = homeward_store::query::idempotency::find(&mut conn, &caller.username, key.as_str()).await?;
+    Ok(found.filter(|(kind, _)| kind == "case").map(|(_, id)| id))
+}
+
+/// [`register_once`], recording in the same transaction that the user confirmed the cases
 /// `not_duplicates` (shown as possible duplicates) are other people.
 pub(crate) async fn register_noting(
     state: &Services,
     caller: &Caller,
     registration: Registration,
     not_duplicates: &[String],
+    key: Option<&IdempotencyKey>,
 ) -> Result<CaseView> {
     caller.require(Permission::RegisterCase)?;
     let mut conn = state.store.read().await?;
@@ -48,11 +75,16 @@ pub(crate) async fn register_noting(
     let (schedule, office) = check_registration(state, caller, &registration, &offices)?;
     registration.office = office;
     let mut tx = state.store.begin().await?;
+    if let Some(id) = crate::idempotency::earlier(&mut tx, caller, key, "case").await? {
+        drop(tx);
+        return read(state, caller, &id).await;
+    }
     let year = homeward_store::today().year();
     let sequence = cases::next_sequence(&mut tx, &format!("case_number:{year}")).await?;
     let row = new_case(caller, &registration, schedule, case_number(year, sequence), now());
     let id = row.id.to_string();
     cases::insert(&mut tx, &row, &search_terms(&row)).await?;
+    crate::idempotency::remember(&mut tx, caller, key, "case", &id).await?;
     let mut entries = vec![entry(caller, "create", "case", &id, Some(&id), &["registration"])];
     for other in not_duplicates.iter().take(20) {
         entries.push(entry(caller, "confirm_not_duplicate", "case", other, Some(&id), &["registration"]));

@@ -176,10 +176,12 @@ pub struct ConfirmedRegistration {
 }
 
 /// Registers, recording against each case shown that the user confirmed this is someone else.
+/// Named by `key`, as [`crate::cases::register_once`] is.
 pub async fn register_confirmed(
     state: &Services,
     caller: &Caller,
     confirmed: ConfirmedRegistration,
+    key: Option<crate::idempotency::IdempotencyKey>,
 ) -> Result<crate::views::CaseView> {
-    crate::cases::register_noting(state, caller, confirmed.registration, &confirmed.not_duplicates).await
+    crate::cases::register_noting(state, caller, confirmed.registration, &confirmed.not_duplicates, key.as_ref()).await
 }

@@ -2,7 +2,8 @@
 //!
 //! Attempts are limited twice (the limits are [`crate::settings::Settings`]):
 //! - per client address, in memory, before any password is hashed or row written, so a
-//!   stranger cannot slow the service down;
+//!   stranger cannot slow the service down; then again in the database, so the limit holds for
+//!   the sum of attempts made through every app server;
 //! - per username *and* address, in the database (so it holds across app servers), counted and
 //!   checked in one statement so concurrent attempts cannot slip past it. A stranger guessing
 //!   from their address locks only themselves out, never the real user at their own desk; an
@@ -88,6 +89,14 @@ async fn verify(
     let now = Utc::now();
     let since = instant(now - minutes(limits.attempt_window));
     let mut tx = state.store.begin().await?;
+    // The same per-address limit, counted for all app servers together: behind a load balancer
+    // each server's own count sees only its share of the attempts.
+    if users::count_address_attempt(&mut tx, client, &instant(now), &since).await?
+        > i64::from(limits.attempts_per_address)
+    {
+        homeward_store::commit(tx).await?;
+        return Err(ServiceError::TooManyAttempts(limits.attempt_window.as_secs()));
+    }
     let attempts = users::count_attempt(&mut tx, &username, client, &instant(now), &since).await?;
     let user = users::get(&mut tx, &username).await?.filter(|u| !u.disabled);
     homeward_store::commit(tx).await?;

@@ -1,7 +1,8 @@
 //! Sign-in attempts per client address, counted in memory before anything costly happens: a
 //! stranger hammering the sign-in form spends no password hash and writes no row once over the
 //! limit, and cannot slow the service down for others. Each app server counts its own
-//! attempts; the per-username limit in the database holds across servers.
+//! attempts here; the same limit counted in the database (`address_attempts`) and the
+//! per-username limit hold across servers.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

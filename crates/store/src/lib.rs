@@ -352,6 +352,7 @@ impl Store {
             "audit_log",
             "counters",
             "sign_in_attempts",
+            "address_attempts",
             "idempotency_keys",
             "case_merges",
             "survey_submissions",

@@ -44,6 +44,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(15, "sealed at rest", include_str!("../migrations/sqlite/0015_sealed_at_rest.sql")),
     migration(16, "offices", include_str!("../migrations/sqlite/0016_offices.sql")),
     migration(17, "handovers", include_str!("../migrations/sqlite/0017_handovers.sql")),
+    migration(18, "shared_address_limit", include_str!("../migrations/sqlite/0018_shared_address_limit.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -64,6 +65,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(15, "sealed at rest", include_str!("../migrations/postgres/0015_sealed_at_rest.sql")),
     migration(16, "offices", include_str!("../migrations/postgres/0016_offices.sql")),
     migration(17, "handovers", include_str!("../migrations/postgres/0017_handovers.sql")),
+    migration(18, "shared_address_limit", include_str!("../migrations/postgres/0018_shared_address_limit.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

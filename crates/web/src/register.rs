@@ -26,6 +26,9 @@ use crate::session::{Session, csrf_for};
 pub struct RegisterForm {
     #[serde(default)]
     csrf: String,
+    /// Names this registration: a double click or a resent form makes one case.
+    #[serde(default)]
+    idempotency_key: String,
     /// The version read, when correcting.
     #[serde(default)]
     version: String,
@@ -99,6 +102,7 @@ impl RegisterForm {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         RegisterForm {
             csrf: String::new(),
+            idempotency_key: String::new(),
             version: case.version.to_string(),
             given_name: case.given_name.clone().unwrap_or_default(),
             family_name: case.family_name.clone().unwrap_or_default(),
@@ -346,16 +350,22 @@ pub async fn register(State(state): State<Services>, session: Session, Form(form
         Ok(r) => r,
         Err(errors) => return page(&session, new_case(t), form, errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
+    let once = homeward_service::idempotency::IdempotencyKey::parse(&form.idempotency_key).ok();
+    match cases::registered_with(&state, &session.caller, once.as_ref()).await {
+        Ok(Some(id)) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+        Ok(None) => {}
+        Err(e) => return crate::layout::failure(e),
+    }
     // Before a new person is saved: may they be on record already?
     let registered = if form.confirmed == "1" {
         let not_duplicates: Vec<String> =
             form.not_duplicates.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
         let confirmed = homeward_service::duplicates::ConfirmedRegistration { registration, not_duplicates };
-        homeward_service::duplicates::register_confirmed(&state, &session.caller, confirmed).await
+        homeward_service::duplicates::register_confirmed(&state, &session.caller, confirmed, once).await
     } else {
         match homeward_service::duplicates::possible_duplicates(&state, &session.caller, &registration).await {
             Ok(found) if !found.is_empty() => return duplicates_page(&session, form, found),
-            Ok(_) => cases::register(&state, &session.caller, registration).await,
+            Ok(_) => cases::register_once(&state, &session.caller, registration, once).await,
             Err(e) => Err(e),
         }
     };

@@ -395,6 +395,26 @@ async fn a_returnee_is_registered_from_the_form_with_every_error_next_to_its_fie
 }
 
 #[tokio::test]
+async fn a_registration_form_posted_twice_makes_one_case() {
+    let b = Browser::new().await;
+    b.user("fatou", "case_manager", Some("dakar"), "en").await;
+    let cookie = b.sign_in("fatou").await;
+    let form = b.get("/cases/new", &cookie).await;
+    let (csrf, once) = (hidden(&form.body, "csrf"), hidden(&form.body, "idempotency_key"));
+    assert!(!once.is_empty(), "the form names its registration");
+    let identity = "given_name=Awa&family_name=Ba&sex=female&date_of_birth=1994-03-12&date_of_return=2026-02-01&country_of_origin=SN&office=dakar";
+    let body = format!("csrf={csrf}&idempotency_key={once}&{identity}");
+    let first = b.post_form("/cases/new", &cookie, &body).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    // The same form again (a double click, a resend after a dropped answer) leads to the same case.
+    let again = b.post_form("/cases/new", &cookie, &body).await;
+    assert_eq!((again.status, again.location), (StatusCode::SEE_OTHER, first.location));
+    assert_eq!(b.store.count_rows("cases").await.unwrap(), 1);
+    let fresh = b.get("/cases/new", &cookie).await;
+    assert_ne!(hidden(&fresh.body, "idempotency_key"), once, "a new form names a new registration");
+}
+
+#[tokio::test]
 async fn consents_are_recorded_and_withdrawn_from_the_case_page_under_the_consent_rules() {
     let b = Browser::new().await;
     b.user("fatou", "case_manager", Some("dakar"), "en").await;

@@ -102,7 +102,18 @@ impl Server {
         Server::start_with(database, None)
     }
 
+    /// Starts `homeward serve` on this test process's data keys with more variables set.
+    pub fn start_with_env(database: &str, env: &[(&str, &str)]) -> Server {
+        let mut command = Server::command(database, Some(shared_data_keys()));
+        command.envs(env.iter().copied());
+        Server::spawn(command)
+    }
+
     fn start_with(database: &str, keys: Option<String>) -> Server {
+        Server::spawn(Server::command(database, keys))
+    }
+
+    fn command(database: &str, keys: Option<String>) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_homeward"));
         match keys {
             Some(keys) => command.env("HOMEWARD_DATA_KEY", keys),
@@ -116,7 +127,7 @@ impl Server {
             .env("HOMEWARD_EXCHANGE_KEY_FILE", exchange_key_file(&["--database", database]))
             .env("HOMEWARD_LOG", "warn")
             .stderr(Stdio::inherit());
-        Server::spawn(command)
+        command
     }
 
     /// Starts `command` (a `homeward serve` configured by the caller) and waits until it listens.
@@ -167,11 +178,23 @@ pub fn http(
     token: &str,
     body: Option<&str>,
 ) -> Result<(u16, String), std::io::Error> {
+    http_with(port, method, path, &[("Authorization", &format!("Bearer {token}"))], body)
+}
+
+/// [`http`] with the request's own headers besides `Host`, `Content-Type` and `Content-Length`.
+pub fn http_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<(u16, String), std::io::Error> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let body = body.unwrap_or("");
+    let headers: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );

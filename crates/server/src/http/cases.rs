@@ -1,7 +1,7 @@
 //! Cases: register a returnee, list and search, read, correct, move through the lifecycle.
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Body, Params};
+use crate::extract::{Auth, Body, Idempotency, Params};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,15 +14,18 @@ use homeward_service::views::*;
 /// Registers a returnee and opens their case (in `pre_departure` when the return date is still
 /// ahead, else `intake`).
 #[utoipa::path(post, path = "/api/v1/cases", operation_id = "register_case", tag = "cases", request_body = Registration,
+    params(("Idempotency-Key" = Option<String>, Header, description = "names this registration: sent again, to any app server, it answers the case made the first time")),
     responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn register(
     State(state): State<Services>,
     Auth(caller): Auth,
+    Idempotency(key): Idempotency,
     Body(registration): Body<Registration>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
-    Ok((StatusCode::CREATED, Json(svc::register(&state, &caller, registration).await?)))
+    Ok((StatusCode::CREATED, Json(svc::register_once(&state, &caller, registration, key).await?)))
 }
 
 /// Lists the cases in the caller's scope, filtered, a page at a time.
@@ -180,13 +183,17 @@ pub async fn duplicates(
 /// confirmation is audited against each of them.
 #[utoipa::path(post, path = "/api/v1/cases/confirmed", operation_id = "register_case_confirmed", tag = "cases",
     request_body = homeward_service::duplicates::ConfirmedRegistration,
+    params(("Idempotency-Key" = Option<String>, Header, description = "names this registration: sent again, it answers the case made the first time")),
     responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn register_confirmed(
     State(state): State<Services>,
     Auth(caller): Auth,
+    Idempotency(key): Idempotency,
     Body(confirmed): Body<homeward_service::duplicates::ConfirmedRegistration>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
-    Ok((StatusCode::CREATED, Json(homeward_service::duplicates::register_confirmed(&state, &caller, confirmed).await?)))
+    let case = homeward_service::duplicates::register_confirmed(&state, &caller, confirmed, key).await?;
+    Ok((StatusCode::CREATED, Json(case)))
 }

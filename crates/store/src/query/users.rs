@@ -134,6 +134,24 @@ pub async fn count_attempt(tx: &mut Tx, username: &str, address: &str, now: &str
     Ok(r.try_get(0)?)
 }
 
+/// Counts a sign-in attempt from `address`, whatever the username, and returns the attempts in
+/// the current window: the per-address limit, shared by every app server on this database.
+pub async fn count_address_attempt(tx: &mut Tx, address: &str, now: &str, window_since: &str) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO address_attempts (address, window_start, attempts) VALUES ($1, $2, 1) \
+         ON CONFLICT (address) DO UPDATE SET \
+         attempts = CASE WHEN address_attempts.window_start < $3 THEN 1 ELSE address_attempts.attempts + 1 END, \
+         window_start = CASE WHEN address_attempts.window_start < $3 THEN $2 ELSE address_attempts.window_start END \
+         RETURNING attempts",
+    )
+    .bind(address)
+    .bind(now)
+    .bind(window_since)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
 /// Forgets the attempts of `username`: from one address after a successful sign-in, or from
 /// every address (`None`) when an administrator unlocks the account.
 pub async fn clear_attempts(tx: &mut Tx, username: &str, address: Option<&str>) -> Result<u64> {
