@@ -2,6 +2,10 @@
 //! transaction of their own, so their entries go to one writer task that commits whatever has
 //! queued up in a single transaction (group commit) and only then lets the requests answer.
 //! Nothing is shown that is not audited, and concurrent readers share one disk sync.
+//!
+//! The same task files the log by case once a second ([`audit::index_by_case`]): sorted batches
+//! into a compact index cost a fraction of the random page writes that indexing each entry as it
+//! was appended did, which made this one writer the limit of the whole server (issue 18).
 
 use std::sync::Arc;
 
@@ -28,18 +32,31 @@ impl ReadAudit {
     pub fn start(store: Store, key: Arc<AuditKey>) -> ReadAudit {
         let (queue, mut rx) = mpsc::channel::<(Vec<Entry>, Ack)>(4096);
         tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < BATCH {
-                    match rx.try_recv() {
-                        Ok(more) => batch.push(more),
-                        Err(_) => break,
+            let mut index_time = tokio::time::interval(INDEX_EVERY);
+            index_time.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    first = rx.recv() => {
+                        let Some(first) = first else { break };
+                        let mut batch = vec![first];
+                        while batch.len() < BATCH {
+                            match rx.try_recv() {
+                                Ok(more) => batch.push(more),
+                                Err(_) => break,
+                            }
+                        }
+                        let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
+                        let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
+                        for (_, ack) in batch {
+                            let _ = ack.send(outcome.clone());
+                        }
                     }
-                }
-                let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
-                let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
-                for (_, ack) in batch {
-                    let _ = ack.send(outcome.clone());
+                    _ = index_time.tick() => {
+                        if let Err(e) = index(&store).await {
+                            // The history of a case still reads the entries not yet filed.
+                            tracing::warn!(error = %e, "filing the audit log by case failed; retried in a second");
+                        }
+                    }
                 }
             }
         });
@@ -68,6 +85,23 @@ impl ReadAudit {
             tracing::error!("the audit queue is full or stopped: a denial was not recorded");
         }
     }
+}
+
+/// How often the log is filed by case: the entries of a second are one sorted batch.
+const INDEX_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Files what was appended since the last run (a bounded batch; a long backlog takes several
+/// runs). Writes nothing when there is nothing to file, so idle readers keep their caches.
+async fn index(store: &Store) -> homeward_store::Result<()> {
+    let mut conn = store.read().await?;
+    if audit::unindexed(&mut conn).await? <= 0 {
+        return Ok(());
+    }
+    drop(conn);
+    let mut tx = store.begin().await?;
+    audit::index_by_case(&mut tx, audit::INDEX_BATCH).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn commit(store: &Store, key: &AuditKey, entries: &[Entry]) -> homeward_store::Result<()> {

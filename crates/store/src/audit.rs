@@ -346,14 +346,104 @@ pub async fn verify(conn: &mut sqlx::AnyConnection, key: &AuditKey, anchor: Opti
     Ok(Verdict::Intact { entries: last, unkeyed })
 }
 
-/// The latest entries about a case, newest first (for the case's access history).
+/// Entries per period of the by-case index (migration 0019), as a power of two: a batch is filed
+/// into the current period only, so it touches that period's few hundred pages whatever the
+/// log's size, in tens of milliseconds; reading a case's history seeks once per period.
+const PERIOD_BITS: u32 = 16;
+
+/// At most this many entries are filed by case in one transaction, so catching up on a long
+/// log (after an upgrade, or a server that was down) never holds the writer for long.
+pub const INDEX_BATCH: i64 = 1 << 18;
+
+/// The short key a case is filed under in the by-case index, as SQL over a case id: its last
+/// group of twelve hexadecimal digits, random in the UUIDs Homeward makes, so keys spread evenly.
+/// Computed by the database on both sides, so filing and looking up always agree; two cases may
+/// share a key, and readers compare the entries' case ids.
+const CASE_KEY_OF_CASE_ID: &str = "substr(case_id, 25)";
+
+/// Up to which entry the by-case index is complete, and the last entry: what is left to file.
+pub async fn unindexed(conn: &mut sqlx::AnyConnection) -> Result<i64> {
+    let r = sqlx::query("SELECT h.seq - i.seq FROM audit_head h, audit_index_head i WHERE h.id = 1 AND i.id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+/// Files by case, in `tx`, up to `limit` entries appended since the last run: their keys
+/// sorted, written many to a statement. Returns how many entries it covered (0: caught up).
+/// Taking the index head's row lock serialises runs from several app servers (PostgreSQL).
+pub async fn index_by_case(tx: &mut Tx, limit: i64) -> Result<i64> {
+    index_by_case_in(tx, limit, PERIOD_BITS).await
+}
+
+async fn index_by_case_in(tx: &mut Tx, limit: i64, period_bits: u32) -> Result<i64> {
+    let from: i64 = sqlx::query("UPDATE audit_index_head SET seq = seq WHERE id = 1 RETURNING seq")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+    let last: i64 = sqlx::query("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?.try_get(0)?;
+    let upto = last.min(from.saturating_add(limit.max(1)));
+    if upto <= from {
+        return Ok(0);
+    }
+    // One statement, sorted as the index is: no row travels to the application.
+    sqlx::query(safe!(
+        "INSERT INTO audit_by_case (period, case_key, seq) \
+         SELECT seq / $1, {CASE_KEY_OF_CASE_ID}, seq FROM audit_log \
+         WHERE seq > $2 AND seq <= $3 AND case_id IS NOT NULL ORDER BY 1, 2, 3"
+    ))
+    .bind(1i64 << period_bits)
+    .bind(from)
+    .bind(upto)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE audit_index_head SET seq = $1 WHERE id = 1").bind(upto).execute(&mut **tx).await?;
+    Ok(upto - from)
+}
+
+/// The latest entries about a case, newest first (for the case's access history): those after
+/// the by-case index's head, scanned, then each period of the index from the newest.
 pub async fn for_case(conn: &mut sqlx::AnyConnection, case_id: &str, limit: i64) -> Result<Vec<Stored>> {
-    let rows = sqlx::query(safe!("{SELECT_STORED} WHERE case_id = $1 ORDER BY seq DESC LIMIT $2"))
+    for_case_in(conn, case_id, limit, PERIOD_BITS).await
+}
+
+async fn for_case_in(
+    conn: &mut sqlx::AnyConnection,
+    case_id: &str,
+    limit: i64,
+    period_bits: u32,
+) -> Result<Vec<Stored>> {
+    let indexed: i64 =
+        sqlx::query("SELECT seq FROM audit_index_head WHERE id = 1").fetch_one(&mut *conn).await?.try_get(0)?;
+    let rows = sqlx::query(safe!("{SELECT_STORED} WHERE seq > $1 AND case_id = $2 ORDER BY seq DESC LIMIT $3"))
+        .bind(indexed)
         .bind(case_id)
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(stored).collect()
+    // By sequence: an entry filed while this reads may come from both the scan and the index.
+    let mut found = std::collections::BTreeMap::new();
+    for row in &rows {
+        let s = stored(row)?;
+        found.insert(s.seq, s);
+    }
+    // Every period's run of the case's key, one seek each, in one statement.
+    let rows = sqlx::query(safe!(
+        "WITH RECURSIVE periods (period) AS (SELECT 0 UNION ALL SELECT period + 1 FROM periods WHERE period < $1) \
+         {SELECT_STORED} WHERE seq IN (SELECT b.seq FROM periods p JOIN audit_by_case b ON b.period = p.period \
+         AND b.case_key = (SELECT {CASE_KEY_OF_CASE_ID} FROM (SELECT $2 AS case_id) AS asked)) \
+         AND case_id = $2 ORDER BY seq DESC LIMIT $3"
+    ))
+    .bind(indexed >> period_bits)
+    .bind(case_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let s = stored(row)?;
+        found.insert(s.seq, s);
+    }
+    Ok(found.into_values().rev().take(usize::try_from(limit).unwrap_or(0)).collect())
 }
 
 /// The latest entries about one record that belongs to no case (a user account, a provider),
@@ -397,4 +487,109 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<Stored> {
 pub async fn keyed_entries(conn: &mut sqlx::AnyConnection) -> Result<i64> {
     let r = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE key_id <> ''").fetch_one(&mut *conn).await?;
     Ok(r.try_get(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(case: Option<&str>, n: usize) -> Entry {
+        Entry {
+            actor: "amal".into(),
+            action: "read".into(),
+            entity: "case".into(),
+            record_id: format!("r{n}"),
+            case_id: case.map(str::to_string),
+            fields: String::new(),
+            client: "127.0.0.1".into(),
+        }
+    }
+
+    /// Every entry of `case`, newest first, read the slow way.
+    async fn every_entry(store: &crate::Store, case: &str) -> Vec<i64> {
+        let mut conn = store.read().await.unwrap();
+        let rows = sqlx::query("SELECT seq FROM audit_log WHERE case_id = $1 ORDER BY seq DESC")
+            .bind(case)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        rows.iter().map(|r| r.try_get::<i64, _>(0).unwrap()).collect()
+    }
+
+    async fn history(store: &crate::Store, case: &str, limit: i64) -> Vec<i64> {
+        let mut conn = store.read().await.unwrap();
+        for_case_in(&mut conn, case, limit, 2).await.unwrap().into_iter().map(|s| s.seq).collect()
+    }
+
+    #[tokio::test]
+    async fn a_case_history_is_the_same_before_during_and_after_the_log_is_filed_by_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&format!("sqlite://{}", dir.path().join("a.db").display())).await.unwrap();
+        history_while_filing(store).await;
+    }
+
+    #[tokio::test]
+    async fn on_postgresql_too() {
+        let Some(admin) = homeward_test_support::postgres_admin() else { return };
+        let name = format!("hw_audit_index_{}", std::process::id());
+        let admin_store = crate::Store::connect(&admin).await.unwrap();
+        admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        history_while_filing(crate::Store::open(&url).await.unwrap()).await;
+        admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+        admin_store.close().await;
+    }
+
+    async fn history_while_filing(store: crate::Store) {
+        let key = AuditKey::generate().unwrap();
+        // Two UUIDs as Homeward makes them, and an id too short to have a key (all such share one).
+        let cases = ["01a226ef-2517-759b-bf8c-0e77786520a2", "01a226ef-2517-759b-bf8c-9c1d2e3f4a5b", "legacy-7"];
+        let append_some = |from: usize| {
+            let store = store.clone();
+            let key = key.clone();
+            async move {
+                let mut tx = store.begin().await.unwrap();
+                let entries: Vec<Entry> =
+                    (from..from + 30).map(|n| entry(if n % 7 == 6 { None } else { Some(cases[n % 3]) }, n)).collect();
+                append(&mut tx, &key, &entries).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        };
+        let check = || async {
+            for case in cases {
+                let all = every_entry(&store, case).await;
+                assert!(all.len() > 5);
+                assert_eq!(history(&store, case, 1000).await, all, "{case}: every entry, newest first");
+                assert_eq!(history(&store, case, 5).await, all[..5], "{case}: the newest five");
+            }
+            for unseen in ["01a226ef-2517-759b-bf8c-0e77786520a3", "legacy-8"] {
+                assert_eq!(history(&store, unseen, 10).await, Vec::<i64>::new(), "{unseen} was never seen");
+            }
+        };
+        append_some(0).await;
+        check().await; // nothing filed yet: all from the scan
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(index_by_case_in(&mut tx, 10, 2).await.unwrap(), 10, "a bounded batch");
+        tx.commit().await.unwrap();
+        append_some(30).await;
+        check().await; // part filed, in periods of four entries, part scanned
+        loop {
+            let mut tx = store.begin().await.unwrap();
+            let done = index_by_case_in(&mut tx, 7, 2).await.unwrap();
+            tx.commit().await.unwrap();
+            if done == 0 {
+                break;
+            }
+        }
+        let mut conn = store.read().await.unwrap();
+        assert_eq!(unindexed(&mut conn).await.unwrap(), 0, "caught up");
+        drop(conn);
+        check().await; // all filed
+        let mut conn = store.read().await.unwrap();
+        let filed: i64 = sqlx::query("SELECT COUNT(*) FROM audit_by_case").fetch_one(&mut *conn).await.unwrap().get(0);
+        drop(conn);
+        assert_eq!(filed, 60 - 8, "each entry about a case filed once, the others not at all");
+        store.close().await;
+    }
 }

@@ -350,6 +350,7 @@ impl Store {
             "users",
             "tokens",
             "audit_log",
+            "audit_by_case",
             "counters",
             "sign_in_attempts",
             "address_attempts",

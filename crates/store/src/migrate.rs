@@ -45,6 +45,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(16, "offices", include_str!("../migrations/sqlite/0016_offices.sql")),
     migration(17, "handovers", include_str!("../migrations/sqlite/0017_handovers.sql")),
     migration(18, "shared_address_limit", include_str!("../migrations/sqlite/0018_shared_address_limit.sql")),
+    migration(
+        19,
+        "audit_indexed_by_case_in_bulk",
+        include_str!("../migrations/sqlite/0019_audit_indexed_by_case_in_bulk.sql"),
+    ),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -66,6 +71,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(16, "offices", include_str!("../migrations/postgres/0016_offices.sql")),
     migration(17, "handovers", include_str!("../migrations/postgres/0017_handovers.sql")),
     migration(18, "shared_address_limit", include_str!("../migrations/postgres/0018_shared_address_limit.sql")),
+    migration(
+        19,
+        "audit_indexed_by_case_in_bulk",
+        include_str!("../migrations/postgres/0019_audit_indexed_by_case_in_bulk.sql"),
+    ),
 ];
 
 fn checksum(sql: &str) -> String {
