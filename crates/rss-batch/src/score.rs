@@ -64,36 +64,99 @@ pub fn score_csv<R: Read, W: Write + Send>(
     let mut profile = Vec::new();
     push_field(&mut profile, scorer.profile().name.as_bytes());
     let mut summary = Summary { dimension_bands: vec![[0; 3]; instrument.dimensions.len()], ..Summary::default() };
-    // Small: each chunk's rows are written in one call, straight through.
-    let mut output = std::io::BufWriter::with_capacity(64 << 10, output);
-    let mut wrote_header = false;
-    let write = |w: &mut std::io::BufWriter<W>, bytes: &[u8]| w.write_all(bytes).map_err(BatchError::Write);
 
     // Output buffers go back to the workers once written: no fresh pages for every chunk.
     let spare_buffers = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    let recycle = |mut out: Vec<u8>| {
+        out.clear();
+        if let Ok(mut spare) = spare_buffers.lock()
+            && spare.len() < SPARE_BUFFERS
+        {
+            spare.push(out);
+        }
+    };
     let work = |header: &Header, chunk: &[u8]| {
         let out = spare_buffers.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
         score_chunk(scorer, header, &profile, chunk, out)
     };
-    let collect = |result: ChunkResult<Scored>, _first_row: u64, dups: &[Duplicate]| {
-        if !wrote_header {
-            write(&mut output, header_line().as_bytes())?;
-            wrote_header = true;
-        }
-        collect_chunk(&mut output, &result, dups, &profile, &mut summary)?;
-        let mut out = result.payload.out;
-        out.clear();
-        if let Ok(mut spare) = spare_buffers.lock() {
-            spare.push(out);
-        }
-        Ok(())
-    };
-    pipeline::run_surveys(input, opts, instrument, work, collect)?;
-    if !wrote_header {
-        write(&mut output, header_line().as_bytes())?;
-    }
-    output.flush().map_err(BatchError::Write)?;
+    std::thread::scope(|s| {
+        // The ordered write has a thread of its own, so the one thread that must see every row in
+        // order (the duplicate rule) only checks ids and counts: each stage that cannot be split
+        // across cores does as little as it can.
+        let (pieces, written) = std::sync::mpsc::sync_channel::<Piece>(WRITES_IN_FLIGHT);
+        let writer = s.spawn(|| write_pieces(output, written, &recycle));
+        let mut pieces = Some(pieces);
+        let mut wrote_header = false;
+        let collect = |result: ChunkResult<Scored>, _first_row: u64, dups: &[Duplicate]| {
+            let send = |piece: Piece| {
+                // A writer that stopped has its error, returned below.
+                pieces.as_ref().and_then(|p| p.send(piece).ok()).ok_or(BatchError::Internal("the writer stopped"))
+            };
+            if !wrote_header {
+                send(Piece::header())?;
+                wrote_header = true;
+            }
+            let replaced = collect_chunk(&result, dups, &profile, &mut summary);
+            send(Piece { out: result.payload.out, replaced })
+        };
+        let ran = pipeline::run_surveys(input, opts, instrument, work, collect);
+        let ran = ran.and_then(|_| {
+            if wrote_header {
+                Ok(())
+            } else {
+                pieces
+                    .as_ref()
+                    .and_then(|p| p.send(Piece::header()).ok())
+                    .ok_or(BatchError::Internal("the writer stopped"))
+            }
+        });
+        pieces.take();
+        let wrote = writer.join().map_err(|_| BatchError::Internal("the writer thread panicked"))?;
+        // The writer's own error says more than the collector's "the writer stopped".
+        wrote.and(ran)
+    })?;
     Ok(summary)
+}
+
+/// Chunks of output waiting for the writer: the bound on memory between the collector and it.
+const WRITES_IN_FLIGHT: usize = 4;
+
+/// Buffers kept for reuse, at most: the header's and other odd buffers are let go.
+const SPARE_BUFFERS: usize = 64;
+
+/// A chunk's output as the writer writes it: `out`, with the byte ranges of rows whose survey
+/// id was used before replaced by their lines (in order).
+struct Piece {
+    out: Vec<u8>,
+    replaced: Vec<(std::ops::Range<usize>, Vec<u8>)>,
+}
+
+impl Piece {
+    fn header() -> Piece {
+        Piece { out: header_line().into_bytes(), replaced: Vec::new() }
+    }
+}
+
+/// Writes each piece in order, handing its buffer back for reuse.
+fn write_pieces<W: Write>(
+    output: W,
+    pieces: std::sync::mpsc::Receiver<Piece>,
+    recycle: &(dyn Fn(Vec<u8>) + Sync),
+) -> Result<(), BatchError> {
+    // Small: each chunk's rows are written in one call, straight through.
+    let mut output = std::io::BufWriter::with_capacity(64 << 10, output);
+    let mut write = |bytes: &[u8]| output.write_all(bytes).map_err(BatchError::Write);
+    for piece in pieces {
+        let mut written = 0;
+        for (range, line) in &piece.replaced {
+            write(&piece.out[written..range.start])?;
+            write(line)?;
+            written = range.end;
+        }
+        write(&piece.out[written..])?;
+        recycle(piece.out);
+    }
+    output.flush().map_err(BatchError::Write)
 }
 
 fn header_line() -> String {
@@ -167,32 +230,27 @@ pub(crate) fn score_row(
     Ok(())
 }
 
-/// Writes the chunk's rows, replacing rows whose survey id was already used.
-fn collect_chunk<W: Write>(
-    output: &mut W,
+/// Counts the chunk's rows in `summary`; the rows that reuse a survey id, with the lines that
+/// replace them.
+fn collect_chunk(
     result: &ChunkResult<Scored>,
     dups: &[Duplicate],
     profile: &[u8],
     summary: &mut Summary,
-) -> Result<(), BatchError> {
-    let Scored { out, row_ends, stats } = &result.payload;
-    let replaced: Vec<&Duplicate> = dups.iter().filter(|d| !stats[d.local].ragged).collect();
-    let mut replaced_at = replaced.iter().peekable();
-    let mut written = 0;
-    let mut line = Vec::new();
+) -> Vec<(std::ops::Range<usize>, Vec<u8>)> {
+    let Scored { row_ends, stats, .. } = &result.payload;
+    let mut replacements = Vec::new();
+    let mut replaced_at = dups.iter().filter(|d| !stats[d.local].ragged).peekable();
     for (local, stat) in stats.iter().enumerate() {
         summary.rows += 1;
         if let Some(dup) = replaced_at.next_if(|d| d.local == local) {
-            // Everything before this row at once, then the replacement.
             let start = if local == 0 { 0 } else { row_ends[local - 1] };
-            output.write_all(&out[written..start]).map_err(BatchError::Write)?;
-            written = row_ends[local];
             let id = result.id(local);
             let reason =
                 Reason::DuplicateSurveyId { value: String::from_utf8_lossy(id).into_owned(), first_row: dup.first_row };
-            line.clear();
+            let mut line = Vec::new();
             push_unscored(&mut line, id, Status::Invalid, &reason, profile);
-            output.write_all(&line).map_err(BatchError::Write)?;
+            replacements.push((start..row_ends[local], line));
             summary.invalid += 1;
             continue;
         }
@@ -213,7 +271,7 @@ fn collect_chunk<W: Write>(
             }
         }
     }
-    output.write_all(&out[written..]).map_err(BatchError::Write)
+    replacements
 }
 
 /// `id,status,reason,,,,,,,,,,false,profile`: a row without scores.

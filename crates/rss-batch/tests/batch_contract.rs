@@ -86,6 +86,41 @@ fn a_duplicate_id_is_found_across_chunks_and_threads() {
     assert_eq!(summary.invalid, 1);
 }
 
+/// An output that takes `room` bytes, then fails as a full disk does.
+struct FullDisk {
+    room: usize,
+}
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::other("no space left on device"));
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_output_that_fails_stops_the_batch_with_its_own_error() {
+    let cols = columns();
+    let rows: Vec<String> = (0..5000).map(|i| row(&cols, &format!("S{i}"), "yes", &[])).collect();
+    let input = file(&rows);
+    for room in [0, 100, 200_000] {
+        let opts = Options { threads: 3, chunk_size: 4096, progress: None };
+        let err = score_csv(&scorer(), input.as_bytes(), FullDisk { room }, &opts).unwrap_err();
+        assert!(
+            matches!(&err, BatchError::Write(e) if e.to_string() == "no space left on device"),
+            "room {room}: {err}"
+        );
+    }
+}
+
 #[test]
 fn a_row_with_more_or_fewer_fields_is_invalid_naming_the_counts() {
     let cols = columns();
