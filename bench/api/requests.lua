@@ -1,6 +1,8 @@
 -- wrk script for scripts/bench-api: one kind of request per run (HW_KIND = healthz, detail,
--- search or list), signed with HW_TOKEN, ids and names drawn from HW_SAMPLE (one per line:
--- "id<TAB>case number<TAB>search words"). Prints one RESULT line with p50/p95/p99 in ms.
+-- search, list or write), signed with HW_TOKEN, ids and names drawn from HW_SAMPLE (one per line:
+-- "id<TAB>case number<TAB>search words"). `write` is a mix of a third each: a registration, an
+-- RSS survey (answers from HW_ANSWERS, JSON) and a follow-up visit on a sampled case. Prints one
+-- RESULT line with p50/p95/p99 in ms; `errors` counts answers other than 2xx and 3xx.
 
 local kind = os.getenv("HW_KIND")
 local token = os.getenv("HW_TOKEN")
@@ -14,6 +16,8 @@ end
 local offices = { "dakar", "thies", "kaolack" }
 local statuses = { "intake", "assessment", "planning", "in_assistance", "monitoring" }
 local headers = { ["Authorization"] = "Bearer " .. token }
+local writes = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
+local answers = os.getenv("HW_ANSWERS") or "{}"
 local n = 0
 
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
@@ -33,6 +37,19 @@ request = function()
   elseif kind == "list" then
     path = "/api/v1/cases?limit=50&office=" .. offices[math.random(#offices)] ..
       "&status=" .. statuses[math.random(#statuses)] .. "&cursor=" .. ids[math.random(#ids)]
+  elseif kind == "write" then
+    local case = ids[math.random(#ids)]
+    if n % 3 == 0 then
+      local body = '{"given_name":"Awa","family_name":"Bench' .. math.random(1000000) .. '","sex":"female",' ..
+        '"date_of_birth":"1990-01-01","date_of_return":"2026-01-01","country_of_origin":"SN","office":"dakar"}'
+      return wrk.format("POST", "/api/v1/cases", writes, body)
+    elseif n % 3 == 1 then
+      local body = '{"phase":"ad_hoc","date":"2026-11-01","consent":"yes","answers":' .. answers .. '}'
+      return wrk.format("POST", "/api/v1/cases/" .. case .. "/surveys", writes, body)
+    else
+      local body = '{"date":"2026-11-01","mode":"phone","kind":"routine"}'
+      return wrk.format("POST", "/api/v1/cases/" .. case .. "/follow-ups", writes, body)
+    end
   else
     path = "/healthz"
   end

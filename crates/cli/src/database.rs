@@ -19,8 +19,8 @@ pub struct DatabaseArg {
     /// an SQLite database, `PATH.audit-key`; `homeward-audit.key` for PostgreSQL).
     #[arg(long = "audit-key", env = "HOMEWARD_AUDIT_KEY_FILE", value_name = "FILE")]
     pub audit_key: Option<std::path::PathBuf>,
-    /// Connections this process keeps to PostgreSQL (default 32); with several app servers,
-    /// their sum must stay under PostgreSQL's `max_connections`.
+    /// Connections this process keeps to PostgreSQL (default: 4 per core, from 8 to 64); with
+    /// several app servers, their sum must stay under PostgreSQL's `max_connections`.
     #[arg(long = "pool-size", env = "HOMEWARD_DATABASE_POOL_SIZE", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub pool_size: Option<u32>,

@@ -91,9 +91,25 @@ pub struct Store {
     write: AnyPool,
 }
 
-/// How many connections an app server keeps to PostgreSQL unless told otherwise: with several app
+/// How many connections an app server keeps to PostgreSQL unless told otherwise, from the cores it
+/// runs on: four per core, as a request spends most of its time waiting on the database and a
+/// few connections per core keep the cores busy, while more only queue inside PostgreSQL (which
+/// serves each connection with a process of its own). At least 8, at most 64: with several app
 /// servers, their sum must stay under the server's `max_connections`.
-pub const DEFAULT_POOL_SIZE: u32 = 32;
+pub fn default_pool_size() -> u32 {
+    pool_size_for(std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+fn pool_size_for(cores: usize) -> u32 {
+    u32::try_from(cores.saturating_mul(4)).unwrap_or(u32::MAX).clamp(8, 64)
+}
+
+/// SQLite readers, from the cores: two per core (a reader waits on its sqlx worker thread and
+/// the page cache as often as it computes), at least 4.
+fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).max(4)
+}
 
 /// How to connect.
 #[derive(Debug, Clone, Default)]
@@ -137,13 +153,12 @@ impl Store {
                 // picks the right index for searches and lists on large databases.
                 write.execute("PRAGMA journal_mode = WAL").await?;
                 write.execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002").await?;
-                let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
-                let read = sqlite_pool(readers, READER_CACHE_KIB).connect_with(options).await?;
+                let read = sqlite_pool(sqlite_readers(), READER_CACHE_KIB).connect_with(options).await?;
                 Ok(Store { backend, read, write })
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
-                    .max_connections(options.pool_size.unwrap_or(DEFAULT_POOL_SIZE))
+                    .max_connections(options.pool_size.unwrap_or_else(default_pool_size))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;
@@ -386,5 +401,16 @@ impl Store {
         let mut conn = self.read().await?;
         let row = sqlx::query(safe!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await?;
         Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+}
+
+#[cfg(test)]
+mod pool_tests {
+    #[test]
+    fn the_postgresql_pool_grows_with_the_cores_within_bounds() {
+        assert_eq!(super::pool_size_for(1), 8, "a small machine still overlaps a few requests");
+        assert_eq!(super::pool_size_for(2), 8);
+        assert_eq!(super::pool_size_for(6), 24, "four per core");
+        assert_eq!(super::pool_size_for(64), 64, "never more than several app servers can share");
     }
 }
