@@ -118,37 +118,41 @@ pub async fn remove_tokens_of(tx: &mut Tx, username: &str) -> Result<u64> {
 /// current window, in one statement: concurrent attempts each see their own count. A window
 /// that began before `window_since` starts again at `now`.
 pub async fn count_attempt(tx: &mut Tx, username: &str, address: &str, now: &str, window_since: &str) -> Result<i64> {
-    let r = sqlx::query(
-        "INSERT INTO sign_in_attempts (username, address, window_start, attempts) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (username, address) DO UPDATE SET \
-         attempts = CASE WHEN sign_in_attempts.window_start < $4 THEN 1 ELSE sign_in_attempts.attempts + 1 END, \
-         window_start = CASE WHEN sign_in_attempts.window_start < $4 THEN $3 ELSE sign_in_attempts.window_start END \
-         RETURNING attempts",
-    )
-    .bind(username)
-    .bind(address)
-    .bind(now)
-    .bind(window_since)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(r.try_get(0)?)
+    count_in_window(tx, "sign_in_attempts", &[("username", username), ("address", address)], now, window_since).await
 }
 
 /// Counts a sign-in attempt from `address`, whatever the username, and returns the attempts in
 /// the current window: the per-address limit, shared by every app server on this database.
 pub async fn count_address_attempt(tx: &mut Tx, address: &str, now: &str, window_since: &str) -> Result<i64> {
-    let r = sqlx::query(
-        "INSERT INTO address_attempts (address, window_start, attempts) VALUES ($1, $2, 1) \
-         ON CONFLICT (address) DO UPDATE SET \
-         attempts = CASE WHEN address_attempts.window_start < $3 THEN 1 ELSE address_attempts.attempts + 1 END, \
-         window_start = CASE WHEN address_attempts.window_start < $3 THEN $2 ELSE address_attempts.window_start END \
+    count_in_window(tx, "address_attempts", &[("address", address)], now, window_since).await
+}
+
+/// Adds one to the attempts of the row of `table` with these `keys` (column, value), in one
+/// statement, starting a new window at `now` when the row's began before `window_since`.
+async fn count_in_window(
+    tx: &mut Tx,
+    table: &'static str,
+    keys: &[(&'static str, &str)],
+    now: &str,
+    window_since: &str,
+) -> Result<i64> {
+    let columns: Vec<&str> = keys.iter().map(|(c, _)| *c).collect();
+    let n = keys.len();
+    let values: String = (1..=n).map(|i| format!("${i}, ")).collect();
+    let (now_at, since_at) = (n + 1, n + 2);
+    let sql = format!(
+        "INSERT INTO {table} ({columns}, window_start, attempts) VALUES ({values}${now_at}, 1) \
+         ON CONFLICT ({columns}) DO UPDATE SET \
+         attempts = CASE WHEN {table}.window_start < ${since_at} THEN 1 ELSE {table}.attempts + 1 END, \
+         window_start = CASE WHEN {table}.window_start < ${since_at} THEN ${now_at} ELSE {table}.window_start END \
          RETURNING attempts",
-    )
-    .bind(address)
-    .bind(now)
-    .bind(window_since)
-    .fetch_one(&mut **tx)
-    .await?;
+        columns = columns.join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (_, value) in keys {
+        q = q.bind(*value);
+    }
+    let r = q.bind(now).bind(window_since).fetch_one(&mut **tx).await?;
     Ok(r.try_get(0)?)
 }
 
