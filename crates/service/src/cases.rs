@@ -52,10 +52,8 @@ pub async fn registered_with(
     caller: &Caller,
     key: Option<&IdempotencyKey>,
 ) -> Result<Option<String>> {
-    let Some(key) = key else { return Ok(None) };
     let mut conn = state.store.read().await?;
-    let found = homeward_store::query::idempotency::find(&mut conn, &caller.username, key.as_str()).await?;
-    Ok(found.filter(|(kind, _)| kind == "case").map(|(_, id)| id))
+    crate::idempotency::earlier(&mut conn, caller, key, "case").await
 }
 
 /// [`register_once`], recording in the same transaction that the user confirmed the cases

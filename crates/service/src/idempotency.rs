@@ -29,16 +29,16 @@ impl IdempotencyKey {
     }
 }
 
-/// The id of what `caller` already created with `key` as `entity`; a key used for something
-/// else is a conflict.
+/// The id of what `caller` already created with `key` as `entity` (read in the creation's
+/// transaction, or on its own); a key used for something else is a conflict.
 pub(crate) async fn earlier(
-    tx: &mut Tx,
+    conn: &mut homeward_store::AnyConnection,
     caller: &Caller,
     key: Option<&IdempotencyKey>,
     entity: &str,
 ) -> Result<Option<String>> {
     let Some(key) = key else { return Ok(None) };
-    match idempotency::find(tx, &caller.username, key.as_str()).await? {
+    match idempotency::find(conn, &caller.username, key.as_str()).await? {
         None => Ok(None),
         Some((kind, id)) if kind == entity => Ok(Some(id)),
         Some((kind, _)) => Err(ServiceError::Conflict(
