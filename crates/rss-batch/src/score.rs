@@ -85,32 +85,16 @@ pub fn score_csv<R: Read, W: Write + Send>(
         // across cores does as little as it can.
         let (pieces, written) = std::sync::mpsc::sync_channel::<Piece>(WRITES_IN_FLIGHT);
         let writer = s.spawn(|| write_pieces(output, written, &recycle));
-        let mut pieces = Some(pieces);
-        let mut wrote_header = false;
-        let collect = |result: ChunkResult<Scored>, _first_row: u64, dups: &[Duplicate]| {
-            let send = |piece: Piece| {
-                // A writer that stopped has its error, returned below.
-                pieces.as_ref().and_then(|p| p.send(piece).ok()).ok_or(BatchError::Internal("the writer stopped"))
+        // A writer that stopped has its error, returned below.
+        let send = |piece: Piece| pieces.send(piece).map_err(|_| BatchError::Internal("the writer stopped"));
+        let ran = send(Piece::header()).and_then(|()| {
+            let collect = |result: ChunkResult<Scored>, _first_row: u64, dups: &[Duplicate]| {
+                let replaced = collect_chunk(&result, dups, &profile, &mut summary);
+                send(Piece { out: result.payload.out, replaced })
             };
-            if !wrote_header {
-                send(Piece::header())?;
-                wrote_header = true;
-            }
-            let replaced = collect_chunk(&result, dups, &profile, &mut summary);
-            send(Piece { out: result.payload.out, replaced })
-        };
-        let ran = pipeline::run_surveys(input, opts, instrument, work, collect);
-        let ran = ran.and_then(|_| {
-            if wrote_header {
-                Ok(())
-            } else {
-                pieces
-                    .as_ref()
-                    .and_then(|p| p.send(Piece::header()).ok())
-                    .ok_or(BatchError::Internal("the writer stopped"))
-            }
+            pipeline::run_surveys(input, opts, instrument, work, collect)
         });
-        pieces.take();
+        drop(pieces);
         let wrote = writer.join().map_err(|_| BatchError::Internal("the writer thread panicked"))?;
         // The writer's own error says more than the collector's "the writer stopped".
         wrote.and(ran)
