@@ -104,6 +104,26 @@ async fn lists_filter_by_status_office_and_page_with_a_cursor(t: &TestApp) {
         }
     }
     assert_eq!(seen, ids, "every case once, in registration order");
+    // A search pages the same way, whether its words drive from the term index or are checked
+    // per case (`ba` is every case's; `name` is a prefix of every given name).
+    for q in ["ba", "name%20ba", "ba%20name"] {
+        let mut seen = Vec::new();
+        let mut path = format!("/api/v1/cases?limit=2&q={q}");
+        for _ in 0..ids.len() {
+            let (status, page) = t.get(&token, &path).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            seen.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()));
+            let Some(cursor) = page["next_cursor"].as_str() else { break };
+            path = format!("/api/v1/cases?limit=2&q={q}&cursor={cursor}");
+        }
+        assert_eq!(seen, ids, "searching {q}: every case once, in registration order");
+    }
+    let (_, page) = t.get(&token, "/api/v1/cases?limit=1&q=ba&office=thies").await;
+    assert_eq!(page["items"][0]["id"], ids[3].as_str(), "the first of thies");
+    let cursor = page["next_cursor"].as_str().expect("a second page");
+    let (_, page) = t.get(&token, &format!("/api/v1/cases?limit=1&q=ba&office=thies&cursor={cursor}")).await;
+    assert_eq!(page["items"][0]["id"], ids[4].as_str(), "then the second");
+    assert_eq!(page["next_cursor"], json!(null));
     let (_, thies) = t.get(&token, "/api/v1/cases?office=thies").await;
     assert_eq!(thies["items"].as_array().unwrap().len(), 2);
     let v = 1;

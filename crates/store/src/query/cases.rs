@@ -349,6 +349,7 @@ pub async fn list(
     let by_name = filter.sort == CaseSort::Name;
     let keyed = !by_name && (filter.sort != CaseSort::Registered || filter.descending);
     let (after, before) = if filter.descending { ("<", "<") } else { (">", ">") };
+    let mut after_id = None;
     match cursor {
         Some(_) if by_name => {}
         Some(v) if keyed => {
@@ -359,7 +360,7 @@ pub async fn list(
             let e = filter.sort.expr();
             clauses.push(format!("({e} {after} ${n} OR ({e} = ${n} AND c.id {before} ${m}))"));
         }
-        Some(v) => push("c.id > ?", v.to_string()),
+        Some(v) => after_id = Some(v.to_string()),
         None => {}
     }
     if filter.open_only {
@@ -383,6 +384,11 @@ pub async fn list(
     }
     words.sort_by_key(|(count, _)| *count);
     let mut from = "cases c".to_string();
+    // The case id the other words and the registration order are read from. When the rarest
+    // word drives, it is the term index's own (a range of it is in case order): the other words
+    // are checked there before any case is read, and a page stops once full instead of reading
+    // and sorting every candidate case.
+    let mut id = "c.id";
     if words.first().is_some_and(|(count, _)| *count < DRIVE_FROM_TERMS_BELOW) {
         let (_, hash) = words.remove(0);
         binds.push(hash);
@@ -390,11 +396,16 @@ pub async fn list(
             "(SELECT case_id FROM case_terms WHERE term = ${}) r JOIN cases c ON c.id = r.case_id",
             binds.len()
         );
+        id = "r.case_id";
+    }
+    if let Some(v) = after_id {
+        binds.push(v);
+        clauses.push(format!("{id} > ${}", binds.len()));
     }
     for (_, hash) in words {
         binds.push(hash);
         clauses
-            .push(format!("EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.term = ${})", binds.len()));
+            .push(format!("EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = {id} AND t.term = ${})", binds.len()));
     }
     let from = format!("{from} WHERE 1 = 1");
     let mut sql =
@@ -407,7 +418,7 @@ pub async fn list(
     if by_name {
         sql.push_str(" ORDER BY c.id");
     } else if filter.sort == CaseSort::Registered {
-        sql.push_str(&format!(" ORDER BY c.id{direction} LIMIT {}", limit + 1));
+        sql.push_str(&format!(" ORDER BY {id}{direction} LIMIT {}", limit + 1));
     } else {
         sql.push_str(&format!(" ORDER BY {}{direction}, c.id{direction} LIMIT {}", filter.sort.expr(), limit + 1));
     }
