@@ -50,6 +50,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         "audit_indexed_by_case_in_bulk",
         include_str!("../migrations/sqlite/0019_audit_indexed_by_case_in_bulk.sql"),
     ),
+    migration(
+        20,
+        "cases_by_office_and_status",
+        include_str!("../migrations/sqlite/0020_cases_by_office_and_status.sql"),
+    ),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -75,6 +80,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         19,
         "audit_indexed_by_case_in_bulk",
         include_str!("../migrations/postgres/0019_audit_indexed_by_case_in_bulk.sql"),
+    ),
+    migration(
+        20,
+        "cases_by_office_and_status",
+        include_str!("../migrations/postgres/0020_cases_by_office_and_status.sql"),
     ),
 ];
 
