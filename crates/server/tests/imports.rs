@@ -4,7 +4,7 @@
 
 mod support;
 
-use homeward_service::imports::{Origin, Outcome, import_surveys};
+use homeward_service::imports::{Listed, Origin, Outcome, OutcomeCounts, import_surveys};
 use homeward_submissions::read;
 use support::{TestApp, id};
 
@@ -16,6 +16,7 @@ on_both_backends!(
     every_stored_score_is_the_batch_scorers,
     an_export_is_posted_to_the_api_as_csv,
     an_xlsx_export_imports_as_its_csv_does,
+    a_long_file_finds_its_repeats_across_chunks_and_lists_only_what_to_read,
 );
 
 /// A Kobo export (`;`, group paths) of `rows`: (instance id, case number, round, consent, Q1).
@@ -61,10 +62,16 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
         ("i1", a.as_str(), "baseline", "yes", best_q1),
     ];
     let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let report =
-        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), false)
-            .await
-            .unwrap();
+    let report = import_surveys(
+        &t.services,
+        &caller,
+        Origin { source: export.source, file_name: None },
+        export.items(),
+        false,
+        Listed::Every,
+    )
+    .await
+    .unwrap();
     let outcomes: Vec<(usize, Outcome, Option<&str>)> =
         report.rows.iter().map(|r| (r.row, r.outcome, r.column.as_deref())).collect();
     assert_eq!(
@@ -106,10 +113,16 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     assert_eq!(report.rows[0].note, None, "no Q21 column, nothing to compare");
 
     // Again: nothing new. Changed answers under a known instance: reported, not stored.
-    let again =
-        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), false)
-            .await
-            .unwrap();
+    let again = import_surveys(
+        &t.services,
+        &caller,
+        Origin { source: export.source, file_name: None },
+        export.items(),
+        false,
+        Listed::Every,
+    )
+    .await
+    .unwrap();
     assert_eq!((again.count(Outcome::Created), again.count(Outcome::AlreadyImported)), (0, 3));
     let changed =
         read(kobo(&[("i1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
@@ -119,6 +132,7 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
         Origin { source: changed.source, file_name: None },
         changed.items(),
         false,
+        Listed::Every,
     )
     .await
     .unwrap();
@@ -140,10 +154,16 @@ async fn a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept(t: &Te
     lines[0].push_str(";social/Q21");
     let instrument = t.services.scorer.instrument();
     let export = read(format!("{}\n{};1\n{};0.25\n", lines[0], lines[1], lines[2]).as_bytes(), instrument).unwrap();
-    let report =
-        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), true)
-            .await
-            .unwrap();
+    let report = import_surveys(
+        &t.services,
+        &caller,
+        Origin { source: export.source, file_name: None },
+        export.items(),
+        true,
+        Listed::Every,
+    )
+    .await
+    .unwrap();
     assert_eq!(report.rows[0].note, None, "the best answers make Q21 1, as the form says");
     let note = report.rows[1].note.as_deref().unwrap_or_default();
     assert!(note.starts_with("Q21: the form computed 0.2500, Homeward computes 1.0000"), "{note}");
@@ -154,17 +174,29 @@ async fn a_dry_run_stores_nothing(t: &TestApp) {
     let (caller, a, _, _) = setup(t).await;
     let export =
         read(kobo(&[("d1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let dry =
-        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), true)
-            .await
-            .unwrap();
+    let dry = import_surveys(
+        &t.services,
+        &caller,
+        Origin { source: export.source, file_name: None },
+        export.items(),
+        true,
+        Listed::Every,
+    )
+    .await
+    .unwrap();
     assert!(dry.dry_run);
     assert_eq!(dry.count(Outcome::Created), 1, "what the real run would do");
     assert_eq!((t.count("surveys").await, t.count("survey_submissions").await), (0, 0));
-    let real =
-        import_surveys(&t.services, &caller, Origin { source: export.source, file_name: None }, export.items(), false)
-            .await
-            .unwrap();
+    let real = import_surveys(
+        &t.services,
+        &caller,
+        Origin { source: export.source, file_name: None },
+        export.items(),
+        false,
+        Listed::Every,
+    )
+    .await
+    .unwrap();
     assert_eq!(real.count(Outcome::Created), 1);
     assert_eq!(t.count("surveys").await, 1);
 }
@@ -186,6 +218,8 @@ async fn an_export_is_posted_to_the_api_as_csv(t: &TestApp) {
     assert_eq!(t.count("surveys").await, 0);
     let (status, done) = t.send(post("application/octet-stream", csv, "")).await;
     assert_eq!((status, done["rows"][0]["outcome"].as_str()), (axum::http::StatusCode::OK, Some("created")));
+    let counts = serde_json::json!({"created": 1, "already_imported": 0, "changed_resubmission": 0, "refused": 0});
+    assert_eq!(done["counts"], counts, "every row counted");
     assert_eq!(t.count("surveys").await, 1);
     let (status, refused) = t.send(post("text/csv", "name,amount\nx,1\n".into(), "")).await;
     assert_eq!(status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
@@ -251,9 +285,9 @@ async fn an_import_is_logged_with_its_refusals_shown_on_their_case(t: &TestApp) 
     let rows = [("l1", a.as_str(), "baseline", "yes", "ok"), ("l2", a.as_str(), "midline", "yes", "ok")];
     let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
     let origin = Origin { source: export.source, file_name: Some("kobo.csv") };
-    import_surveys(&t.services, &caller, origin, export.items(), true).await.unwrap();
+    import_surveys(&t.services, &caller, origin, export.items(), true, Listed::Every).await.unwrap();
     assert!(log(&t.services, &caller).await.unwrap().is_empty(), "a dry run is not logged");
-    let report = import_surveys(&t.services, &caller, origin, export.items(), false).await.unwrap();
+    let report = import_surveys(&t.services, &caller, origin, export.items(), false, Listed::Every).await.unwrap();
     let import_id = report.import_id.clone().unwrap();
 
     let imports = log(&t.services, &caller).await.unwrap();
@@ -371,7 +405,7 @@ async fn every_stored_score_is_the_batch_scorers(t: &TestApp) {
         let export = read(file.as_bytes(), instrument).unwrap();
         assert_eq!(export.problems, vec![]);
         let origin = Origin { source: export.source, file_name: None };
-        let report = import_surveys(&t.services, &caller, origin, export.items(), false).await.unwrap();
+        let report = import_surveys(&t.services, &caller, origin, export.items(), false, Listed::Every).await.unwrap();
         let refused: Vec<_> = report.rows.iter().filter(|r| r.outcome != Outcome::Created).collect();
         assert!(refused.is_empty(), "{refused:?}");
     }
@@ -402,4 +436,33 @@ async fn every_stored_score_is_the_batch_scorers(t: &TestApp) {
         compared += 1;
     }
     assert_eq!(compared, 40);
+}
+
+/// A file longer than a chunk (1,000 rows): a repeat in a later chunk is found whether the
+/// earlier row was stored (a real run) or only would have been (a dry run), and the command
+/// line's report lists only the rows to read while counting all of them.
+async fn a_long_file_finds_its_repeats_across_chunks_and_lists_only_what_to_read(t: &TestApp) {
+    let (caller, a, _, c) = setup(t).await;
+    let best_q1 = homeward_test_support::BEST_ANSWERS.iter().find(|(q, _)| *q == "Q1").unwrap().1;
+    let ids: Vec<String> = (0..2500).map(|i| format!("n{i}")).collect();
+    let mut rows: Vec<(&str, &str, &str, &str, &str)> =
+        ids.iter().map(|i| (i.as_str(), a.as_str(), "ad_hoc", "yes", best_q1)).collect();
+    rows.push(("n10", a.as_str(), "ad_hoc", "yes", best_q1));
+    rows.push(("n20", a.as_str(), "ad_hoc", "yes", "ok"));
+    rows.push(("x1", c.as_str(), "ad_hoc", "yes", best_q1));
+    let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
+    let origin = Origin { source: export.source, file_name: None };
+    let counts = OutcomeCounts { created: 2500, already_imported: 1, changed_resubmission: 1, refused: 1 };
+    let listed = [(2503, Outcome::ChangedResubmission), (2504, Outcome::Refused)];
+    for dry_run in [true, false] {
+        let report =
+            import_surveys(&t.services, &caller, origin, export.items(), dry_run, Listed::WorthReading).await.unwrap();
+        assert_eq!(report.counts, counts, "dry run: {dry_run}");
+        let shown: Vec<(usize, Outcome)> = report.rows.iter().map(|r| (r.row, r.outcome)).collect();
+        assert_eq!(shown, listed, "dry run: {dry_run}");
+    }
+    assert_eq!(t.count("surveys").await, 2500);
+    let again = import_surveys(&t.services, &caller, origin, export.items(), false, Listed::Every).await.unwrap();
+    assert_eq!(again.counts, OutcomeCounts { created: 0, already_imported: 2501, ..counts });
+    assert_eq!(again.rows.len(), rows.len(), "every row listed");
 }

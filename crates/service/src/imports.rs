@@ -64,7 +64,30 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// The import's entry in the log (none for a dry run).
     pub import_id: Option<String>,
+    /// How many rows had each outcome: every row of the file is counted.
+    pub counts: OutcomeCounts,
+    /// The rows, in file order: every row, or from the command line only those worth reading
+    /// (see [`Listed`]).
     pub rows: Vec<RowReport>,
+}
+
+/// How many rows of an import had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OutcomeCounts {
+    pub created: usize,
+    pub already_imported: usize,
+    pub changed_resubmission: usize,
+    pub refused: usize,
+}
+
+/// Which rows an import's report lists; all are counted either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    /// Every row (an upload, at most the size a request may have).
+    Every,
+    /// Only the rows someone should read ([`RowReport::worth_reading`]): a file of a million
+    /// rows read from disk then keeps in memory what it must say, not a line per row stored.
+    WorthReading,
 }
 
 impl Outcome {
@@ -92,7 +115,24 @@ impl RowReport {
 
 impl ImportReport {
     pub fn count(&self, outcome: Outcome) -> usize {
-        self.rows.iter().filter(|r| r.outcome == outcome).count()
+        let c = &self.counts;
+        match outcome {
+            Outcome::Created => c.created,
+            Outcome::AlreadyImported => c.already_imported,
+            Outcome::ChangedResubmission => c.changed_resubmission,
+            Outcome::Refused => c.refused,
+        }
+    }
+}
+
+impl OutcomeCounts {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Created => self.created += 1,
+            Outcome::AlreadyImported => self.already_imported += 1,
+            Outcome::ChangedResubmission => self.changed_resubmission += 1,
+            Outcome::Refused => self.refused += 1,
+        }
     }
 }
 
@@ -124,7 +164,7 @@ pub async fn import_file(
     };
     let reader = homeward_submissions::open(bytes, state.scorer.instrument()).map_err(unreadable_file)?;
     let origin = Origin { source: reader.source(), file_name: None };
-    import_surveys(state, caller, origin, reader, query.dry_run).await
+    import_surveys(state, caller, origin, reader, query.dry_run, Listed::Every).await
 }
 
 /// One submission sent by ODK Collect (its instance as XML), imported as a row of an export is:
@@ -134,7 +174,7 @@ pub async fn receive_instance(state: &Services, caller: &Caller, xml: &[u8]) -> 
     let submission = homeward_submissions::read_instance(xml, homeward_xlsform::FORM_ID, state.scorer.instrument())
         .map_err(unreadable_file)?;
     let origin = Origin { source: Source::OpenRosa, file_name: None };
-    let report = import_surveys(state, caller, origin, std::iter::once(Ok(submission)), false).await?;
+    let report = import_surveys(state, caller, origin, std::iter::once(Ok(submission)), false, Listed::Every).await?;
     report.rows.into_iter().next().ok_or_else(|| ServiceError::Internal("an import without a report".into()))
 }
 
@@ -163,10 +203,20 @@ pub async fn import_surveys(
     origin: Origin<'_>,
     rows: impl Iterator<Item = std::result::Result<Submission, RowProblem>> + Send,
     dry_run: bool,
+    listed: Listed,
 ) -> Result<ImportReport> {
     caller.require(Permission::TakeSurvey)?;
     let source = origin.source;
-    let mut import = Import { state, caller, cases: HashMap::new(), imported: HashMap::new(), report: Vec::new() };
+    let mut import = Import {
+        state,
+        caller,
+        cases: HashMap::new(),
+        imported: HashMap::new(),
+        would_create: HashMap::new(),
+        listed,
+        counts: OutcomeCounts::default(),
+        report: Vec::new(),
+    };
     // The log's entry, made first: an import cut short by a failure still shows what it stored.
     let mut record = (!dry_run).then(|| ImportRecord {
         id: new_id(),
@@ -191,7 +241,7 @@ pub async fn import_surveys(
         for item in rows.by_ref().take(CHUNK) {
             match item {
                 Ok(s) => chunk.push(s),
-                Err(p) => import.report.push(RowReport {
+                Err(p) => import.record(RowReport {
                     row: p.row,
                     outcome: Outcome::Refused,
                     instance_id: None,
@@ -205,14 +255,22 @@ pub async fn import_surveys(
         }
         import.preheat(&chunk).await?;
         let ready = import.validate(chunk);
-        if let Some(record) = &record {
-            let lines = import.lines(&record.id, &import.report[first..]);
-            import.persist(source, ready, &lines).await?;
+        match &record {
+            Some(record) => {
+                let lines = import.lines(&record.id, &import.report[first..]);
+                import.persist(source, ready, &lines).await?;
+            }
+            None => import.remember_dry(&ready),
         }
+        // What the next chunk needs of this one is in the database now (or, dry, remembered
+        // in short): the cases and instances read for it are let go.
+        import.cases.clear();
+        import.imported.clear();
     }
     let mut rows = import.report;
     rows.sort_by_key(|r| r.row);
-    let report = ImportReport { dry_run, import_id: record.as_ref().map(|r| r.id.clone()), rows };
+    let counts = import.counts;
+    let report = ImportReport { dry_run, import_id: record.as_ref().map(|r| r.id.clone()), counts, rows };
     if let Some(record) = &mut record {
         record.created = report.count(Outcome::Created) as i64;
         record.already_imported = report.count(Outcome::AlreadyImported) as i64;
@@ -237,14 +295,50 @@ pub struct Origin<'a> {
 struct Import<'a> {
     state: &'a Services,
     caller: &'a Caller,
-    /// Cases by number, as read for the rows so far (`None`: not a case of the caller's offices).
+    /// Cases by number, as read for the chunk's rows (`None`: not a case of the caller's offices).
     cases: HashMap<String, Option<CaseRow>>,
-    /// Instances imported before or earlier in the file, with their content's hash.
+    /// The chunk's instances imported before (or earlier in the chunk), with their content's hash.
     imported: HashMap<String, String>,
+    /// In a dry run, the instances earlier chunks would have created, found in no database:
+    /// digests of the instance id and of the content, 32 bytes a row.
+    would_create: HashMap<u128, u128>,
+    listed: Listed,
+    counts: OutcomeCounts,
+    /// The rows listed so far.
     report: Vec<RowReport>,
 }
 
+/// The first 128 bits of the SHA-256 of `text`.
+fn digest(text: &str) -> u128 {
+    u128::from_str_radix(&homeward_store::sha256_hex(text.as_bytes())[..32], 16).unwrap_or_default()
+}
+
 impl Import<'_> {
+    /// Counts a row and lists it if the report lists it.
+    fn record(&mut self, r: RowReport) {
+        self.counts.add(r.outcome);
+        if self.listed == Listed::Every || r.worth_reading() {
+            self.report.push(r);
+        }
+    }
+
+    /// In a dry run, what a chunk would have created, so that a later row of the same instance
+    /// is reported as the real import would report it.
+    fn remember_dry(&mut self, ready: &[Ready]) {
+        for r in ready {
+            self.would_create.insert(digest(&r.submission.instance_id), digest(&r.content_hash));
+        }
+    }
+
+    /// Whether an instance met before (imported, earlier in the file, or by a dry run's earlier
+    /// chunk) had the same content; `None` if it is new.
+    fn earlier(&self, instance_id: &str, hash: &str) -> Option<bool> {
+        match self.imported.get(instance_id) {
+            Some(earlier) => Some(earlier == hash),
+            None => self.would_create.get(&digest(instance_id)).map(|d| *d == digest(hash)),
+        }
+    }
+
     /// Preheat: the cases and earlier imports of a chunk's rows, read at once.
     async fn preheat(&mut self, chunk: &[Submission]) -> Result<()> {
         let mut numbers: Vec<String> = chunk
@@ -287,9 +381,9 @@ impl Import<'_> {
                 note: None,
             };
             let hash = content_hash(&s);
-            if let Some(earlier) = self.imported.get(&s.instance_id) {
-                let outcome = if *earlier == hash { Outcome::AlreadyImported } else { Outcome::ChangedResubmission };
-                self.report.push(report(outcome, "", String::new()));
+            if let Some(same) = self.earlier(&s.instance_id, &hash) {
+                let outcome = if same { Outcome::AlreadyImported } else { Outcome::ChangedResubmission };
+                self.record(report(outcome, "", String::new()));
                 continue;
             }
             match check(self.state, self.caller, &s, &self.cases) {
@@ -300,11 +394,11 @@ impl Import<'_> {
                     let mut r = report(Outcome::Created, "", why);
                     r.status = Some(outcome.status);
                     r.note = derived_disagreement(self.state, &s, &outcome);
-                    self.report.push(r);
+                    self.record(r);
                     self.imported.insert(s.instance_id.clone(), hash.clone());
                     ready.push(Ready { submission: s, row, outcome, content_hash: hash });
                 }
-                Err((column, reason)) => self.report.push(report(Outcome::Refused, &column, reason)),
+                Err((column, reason)) => self.record(report(Outcome::Refused, &column, reason)),
             }
         }
         ready
@@ -602,7 +696,7 @@ pub async fn import_upload(
     let upload = own_upload(state, caller, upload_id).await?;
     let reader = homeward_submissions::open(upload.content, state.scorer.instrument()).map_err(unreadable_file)?;
     let origin = Origin { source: reader.source(), file_name: Some(&upload.file_name) };
-    let report = import_surveys(state, caller, origin, reader, dry_run).await?;
+    let report = import_surveys(state, caller, origin, reader, dry_run, Listed::Every).await?;
     if !dry_run {
         forget_upload(state, upload_id).await?;
     }

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use homeward_service::imports::{Origin, Outcome, import_surveys};
+use homeward_service::imports::{Listed, Origin, Outcome, import_surveys};
 
 use crate::database::{DatabaseArg, block_on};
 
@@ -33,8 +33,16 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
         };
         let caller = super::admin::command_line();
         let file_name = input.file_name().and_then(|n| n.to_str());
-        let report =
-            import_surveys(&services, &caller, Origin { source: reader.source(), file_name }, reader, dry_run).await?;
+        // Only the rows to read are listed: a million-row file's report stays small.
+        let report = import_surveys(
+            &services,
+            &caller,
+            Origin { source: reader.source(), file_name },
+            reader,
+            dry_run,
+            Listed::WorthReading,
+        )
+        .await?;
         for r in report.rows.iter().filter(|r| r.outcome != Outcome::Created && r.outcome != Outcome::AlreadyImported) {
             let what = match r.outcome {
                 Outcome::ChangedResubmission => {
