@@ -38,6 +38,17 @@ fn kobo(rows: &[(&str, &str, &str, &str, &str)]) -> String {
     csv
 }
 
+/// Imports `export` as `caller`, every row listed.
+async fn import(
+    t: &TestApp,
+    caller: &homeward_service::Caller,
+    export: &homeward_submissions::Export,
+    dry_run: bool,
+) -> homeward_service::imports::ImportReport {
+    let origin = Origin { source: export.source, file_name: None };
+    import_surveys(&t.services, caller, origin, export.items(), dry_run, Listed::Every).await.unwrap()
+}
+
 async fn setup(t: &TestApp) -> (homeward_service::Caller, String, String, String) {
     let root = t.admin().await;
     let a = t.register(&root, "Awa", "Ba", "dakar").await;
@@ -62,16 +73,7 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
         ("i1", a.as_str(), "baseline", "yes", best_q1),
     ];
     let export = read(kobo(&rows).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let report = import_surveys(
-        &t.services,
-        &caller,
-        Origin { source: export.source, file_name: None },
-        export.items(),
-        false,
-        Listed::Every,
-    )
-    .await
-    .unwrap();
+    let report = import(t, &caller, &export, false).await;
     let outcomes: Vec<(usize, Outcome, Option<&str>)> =
         report.rows.iter().map(|r| (r.row, r.outcome, r.column.as_deref())).collect();
     assert_eq!(
@@ -113,29 +115,11 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     assert_eq!(report.rows[0].note, None, "no Q21 column, nothing to compare");
 
     // Again: nothing new. Changed answers under a known instance: reported, not stored.
-    let again = import_surveys(
-        &t.services,
-        &caller,
-        Origin { source: export.source, file_name: None },
-        export.items(),
-        false,
-        Listed::Every,
-    )
-    .await
-    .unwrap();
+    let again = import(t, &caller, &export, false).await;
     assert_eq!((again.count(Outcome::Created), again.count(Outcome::AlreadyImported)), (0, 3));
     let changed =
         read(kobo(&[("i1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let changed = import_surveys(
-        &t.services,
-        &caller,
-        Origin { source: changed.source, file_name: None },
-        changed.items(),
-        false,
-        Listed::Every,
-    )
-    .await
-    .unwrap();
+    let changed = import(t, &caller, &changed, false).await;
     assert_eq!(changed.rows[0].outcome, Outcome::ChangedResubmission);
     assert_eq!(t.count("surveys").await, 2);
 
@@ -154,16 +138,7 @@ async fn a_q21_the_form_computed_otherwise_is_reported_and_homewards_kept(t: &Te
     lines[0].push_str(";social/Q21");
     let instrument = t.services.scorer.instrument();
     let export = read(format!("{}\n{};1\n{};0.25\n", lines[0], lines[1], lines[2]).as_bytes(), instrument).unwrap();
-    let report = import_surveys(
-        &t.services,
-        &caller,
-        Origin { source: export.source, file_name: None },
-        export.items(),
-        true,
-        Listed::Every,
-    )
-    .await
-    .unwrap();
+    let report = import(t, &caller, &export, true).await;
     assert_eq!(report.rows[0].note, None, "the best answers make Q21 1, as the form says");
     let note = report.rows[1].note.as_deref().unwrap_or_default();
     assert!(note.starts_with("Q21: the form computed 0.2500, Homeward computes 1.0000"), "{note}");
@@ -174,29 +149,11 @@ async fn a_dry_run_stores_nothing(t: &TestApp) {
     let (caller, a, _, _) = setup(t).await;
     let export =
         read(kobo(&[("d1", a.as_str(), "baseline", "yes", "ok")]).as_bytes(), t.services.scorer.instrument()).unwrap();
-    let dry = import_surveys(
-        &t.services,
-        &caller,
-        Origin { source: export.source, file_name: None },
-        export.items(),
-        true,
-        Listed::Every,
-    )
-    .await
-    .unwrap();
+    let dry = import(t, &caller, &export, true).await;
     assert!(dry.dry_run);
     assert_eq!(dry.count(Outcome::Created), 1, "what the real run would do");
     assert_eq!((t.count("surveys").await, t.count("survey_submissions").await), (0, 0));
-    let real = import_surveys(
-        &t.services,
-        &caller,
-        Origin { source: export.source, file_name: None },
-        export.items(),
-        false,
-        Listed::Every,
-    )
-    .await
-    .unwrap();
+    let real = import(t, &caller, &export, false).await;
     assert_eq!(real.count(Outcome::Created), 1);
     assert_eq!(t.count("surveys").await, 1);
 }
@@ -462,7 +419,7 @@ async fn a_long_file_finds_its_repeats_across_chunks_and_lists_only_what_to_read
         assert_eq!(shown, listed, "dry run: {dry_run}");
     }
     assert_eq!(t.count("surveys").await, 2500);
-    let again = import_surveys(&t.services, &caller, origin, export.items(), false, Listed::Every).await.unwrap();
+    let again = import(t, &caller, &export, false).await;
     assert_eq!(again.counts, OutcomeCounts { created: 0, already_imported: 2501, ..counts });
     assert_eq!(again.rows.len(), rows.len(), "every row listed");
 }
