@@ -25,6 +25,7 @@ on_both_backends!(
     reads_of_the_audit_log_and_refusals_are_recorded_with_the_client_address,
     every_answer_carries_the_security_headers_and_case_data_is_not_cached,
     the_same_submission_twice_stores_one_record,
+    writes_at_once_on_one_case_never_deadlock_on_the_audit_chain,
 );
 
 fn code(body: &Value) -> &str {
@@ -541,4 +542,26 @@ async fn the_same_submission_twice_stores_one_record(t: &TestApp) {
         .call_from(&router, "10.0.0.1", &token, "POST", &path, Some(visit), &[("idempotency-key", "with space")])
         .await;
     assert_eq!((status, code(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_shape"));
+}
+
+/// Surveys (which set the case's band) and follow-up visits (which move its next visit), sent
+/// at once on one case: every one is stored and the chain verifies. On PostgreSQL a survey once
+/// appended to the chain before setting its band, holding the chain's head while waiting for
+/// the case, and a visit that had set the case first then waited for the head: a deadlock,
+/// which PostgreSQL broke by failing one (`scripts/bench-api`'s write mix, one in thousands).
+async fn writes_at_once_on_one_case_never_deadlock_on_the_audit_chain(t: &TestApp) {
+    let token = t.admin().await;
+    let case = id(&t.register(&token, "Awa", "Ndiaye", "dakar").await);
+    let survey = json!({"phase": "ad_hoc", "date": "2026-11-01", "consent": "yes", "answers": support::best_answers()});
+    let visit = json!({"date": "2026-11-01", "mode": "phone", "kind": "routine"});
+    let (surveys, visits) = (format!("/api/v1/cases/{case}/surveys"), format!("/api/v1/cases/{case}/follow-ups"));
+    let writes = (0..40).map(|i| {
+        let (path, body) = if i % 2 == 0 { (&surveys, survey.clone()) } else { (&visits, visit.clone()) };
+        t.post(&token, path, body)
+    });
+    for (status, body) in futures_util::future::join_all(writes).await {
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let mut conn = t.store.read().await.unwrap();
+    assert!(matches!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { .. }));
 }

@@ -690,14 +690,14 @@ pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<V
 /// follows the work (a first assessment starts the assessment, an agreed plan, the first
 /// assistance, the first follow-up visit after it...). Each move is saved with the case's
 /// version check and audited as the caller's, the field `status` marked as following the work.
-/// A move the case is past, or not yet at, is skipped.
+/// A move the case is past, or not yet at, is skipped. Gives the moves' audit entries, for the
+/// caller to append with its own, last (see `homeward_store::audit::append`).
 pub(crate) async fn follow_work(
-    state: &Services,
     tx: &mut homeward_store::Tx,
     caller: &Caller,
     case: &mut CaseRow,
     path: &[CaseAction],
-) -> Result<()> {
+) -> Result<Vec<store_audit::Entry>> {
     let expected = case.version;
     let mut entries = Vec::new();
     for &action in path {
@@ -706,10 +706,8 @@ pub(crate) async fn follow_work(
             entries.push(entry(caller, action.name(), "case", &case.id, Some(&case.id), &["status", "follows_work"]));
         }
     }
-    if entries.is_empty() {
-        return Ok(());
+    if !entries.is_empty() {
+        case.version = cases::update(tx, case, expected, None).await?;
     }
-    case.version = cases::update(tx, case, expected, None).await?;
-    store_audit::append(tx, &state.audit_key, &entries).await?;
-    Ok(())
+    Ok(entries)
 }

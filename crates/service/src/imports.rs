@@ -463,10 +463,11 @@ impl Import<'_> {
         cases.dedup();
 
         let mut tx = state.store.begin().await?;
-        crate::surveys::store(&mut tx, state, caller, &surveys_rows, &results, "import").await?;
+        let entries = crate::surveys::store(&mut tx, caller, &surveys_rows, &results, "import").await?;
         surveys::insert_submissions(&mut tx, &submissions).await?;
         surveys::refresh_bands(&mut tx, &cases, &state.scorer.profile().name).await?;
         homeward_store::query::imports::add_lines(&mut tx, lines).await?;
+        homeward_store::audit::append(&mut tx, &state.audit_key, &entries).await?;
         homeward_store::commit(tx).await?;
         Ok(())
     }

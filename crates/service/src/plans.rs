@@ -166,13 +166,9 @@ pub async fn draft(state: &Services, caller: &Caller, case_id: &str, draft: Plan
     plans::insert(&mut tx, &row).await?;
     // Drafting the plan is planning: a case still in intake or assessment moves on.
     let path = [CaseAction::StartAssessment, CaseAction::StartPlanning];
-    crate::cases::follow_work(state, &mut tx, caller, &mut case, &path).await?;
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, "create", "plan", &row.id, Some(case_id), &["content"])],
-    )
-    .await?;
+    let mut entries = crate::cases::follow_work(&mut tx, caller, &mut case, &path).await?;
+    entries.push(entry(caller, "create", "plan", &row.id, Some(case_id), &["content"]));
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(PlanView::new(&row)?)
 }
@@ -302,17 +298,14 @@ pub async fn transition(
         };
         plans::insert(&mut tx, &answer).await?;
     }
+    let mut entries = Vec::new();
     if step.action == PlanAction::Agree {
         agree_case(state, &mut tx, &mut case, step.attestation.as_ref().map(|a| a.date)).await?;
         let path = [CaseAction::StartAssessment, CaseAction::StartPlanning, CaseAction::AgreePlan];
-        crate::cases::follow_work(state, &mut tx, caller, &mut case, &path).await?;
+        entries = crate::cases::follow_work(&mut tx, caller, &mut case, &path).await?;
     }
-    store_audit::append(
-        &mut tx,
-        &state.audit_key,
-        &[entry(caller, step.action.name(), "plan", plan_id, Some(case_id), &["state"])],
-    )
-    .await?;
+    entries.push(entry(caller, step.action.name(), "plan", plan_id, Some(case_id), &["state"]));
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(PlanView::new(&answer)?)
 }

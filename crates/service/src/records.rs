@@ -286,11 +286,11 @@ pub async fn create_once<T: Kind>(
     };
     records::insert(&mut tx, &row).await?;
     crate::idempotency::remember(&mut tx, caller, key.as_ref(), T::KIND.name(), &row.id).await?;
-    crate::cases::follow_work(state, &mut tx, caller, &mut case, T::ADVANCES).await?;
+    let mut entries = crate::cases::follow_work(&mut tx, caller, &mut case, T::ADVANCES).await?;
     if T::MOVES_FOLLOW_UP {
         refresh_follow_up(&mut tx, &case).await?;
     }
-    let mut entries = vec![entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"])];
+    entries.push(entry(caller, "create", T::KIND.name(), &row.id, Some(case_id), &["*"]));
     if exception_accepted {
         entries.push(entry(caller, "accept_exception", T::KIND.name(), &row.id, Some(case_id), &["exception_reason"]));
     }

@@ -117,9 +117,10 @@ pub async fn take_once(
         created_by: caller.username.clone(),
     };
     let result = result_row(state.scorer.profile(), &row.id, &outcome, at);
-    store(&mut tx, state, caller, std::slice::from_ref(&row), std::slice::from_ref(&result), "create").await?;
+    let entries = store(&mut tx, caller, std::slice::from_ref(&row), std::slice::from_ref(&result), "create").await?;
     surveys::refresh_bands(&mut tx, &[case.id.as_str()], &state.scorer.profile().name).await?;
     crate::idempotency::remember(&mut tx, caller, key.as_ref(), "survey", &row.id).await?;
+    store_audit::append(&mut tx, &state.audit_key, &entries).await?;
     homeward_store::commit(tx).await?;
     Ok(SurveyView::new(&row, &[result], &state.scorer.profile().name)?)
 }
@@ -153,23 +154,20 @@ pub(crate) fn result_row(
     }
 }
 
-/// Stores surveys and their results in `tx` and audits each as `action` (`create`, `import`),
-/// many rows per statement. The caller then sets the cases' bands
-/// (`query::surveys::refresh_bands`), once however many surveys it stored.
+/// Stores surveys and their results in `tx`, many rows per statement, and gives their audit
+/// entries as `action` (`create`, `import`). The caller then sets the cases' bands
+/// (`query::surveys::refresh_bands`), once however many surveys it stored, and appends the
+/// entries last (see `homeward_store::audit::append`).
 pub(crate) async fn store(
     tx: &mut Tx,
-    state: &Services,
     caller: &Caller,
     rows: &[SurveyRow],
     results: &[SurveyResultRow],
     action: &str,
-) -> Result<()> {
+) -> Result<Vec<store_audit::Entry>> {
     surveys::insert_many(tx, rows).await?;
     surveys::insert_results(tx, results).await?;
-    let entries: Vec<_> =
-        rows.iter().map(|r| entry(caller, action, "survey", &r.id, Some(&r.case_id), &["answers", "scores"])).collect();
-    store_audit::append(tx, &state.audit_key, &entries).await?;
-    Ok(())
+    Ok(rows.iter().map(|r| entry(caller, action, "survey", &r.id, Some(&r.case_id), &["answers", "scores"])).collect())
 }
 
 /// The answers as the scorer reads them; unknown question ids and malformed lists are refused

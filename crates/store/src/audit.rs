@@ -169,7 +169,11 @@ pub fn seal(key: &[u8], prev_hash: &str, seq: i64, at: &str, e: &Entry) -> Strin
 /// (`query::placeholder`), which it finds at once.
 const ROWS_PER_INSERT: usize = 32;
 
-/// Appends entries in `tx`: they are kept exactly when the change they describe is.
+/// Appends entries in `tx`: they are kept exactly when the change they describe is. The last
+/// write of a transaction: on PostgreSQL it holds the chain's head row until the commit, so a row
+/// written after it could deadlock with a transaction that wrote that row first and waits for
+/// the head (a survey setting its case's band after appending did, with a follow-up visit on
+/// the same case).
 pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
