@@ -336,6 +336,8 @@ impl Import<'_> {
     fn earlier(&self, instance_id: &str, hash: &str) -> Option<bool> {
         match self.imported.get(instance_id) {
             Some(earlier) => Some(earlier == hash),
+            // Digests only when a dry run has remembered any: not two hashes per row of every import.
+            None if self.would_create.is_empty() => None,
             None => self.would_create.get(&digest(instance_id)).map(|d| *d == digest(hash)),
         }
     }
