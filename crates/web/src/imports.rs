@@ -44,11 +44,6 @@ struct ImportsPage<'a> {
 }
 
 impl ImportsPage<'_> {
-    fn count(report: &ImportReport, outcome: &str) -> usize {
-        let all = [Outcome::Created, Outcome::AlreadyImported, Outcome::ChangedResubmission, Outcome::Refused];
-        all.into_iter().find(|o| o.name() == outcome).map_or(0, |o| report.count(o))
-    }
-
     /// The rows a user must look at: all but those that will simply be stored.
     fn worth_reading(report: &ImportReport) -> Vec<&RowReport> {
         report.rows.iter().filter(|r| r.outcome != Outcome::AlreadyImported && r.worth_reading()).collect()
