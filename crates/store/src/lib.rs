@@ -97,7 +97,12 @@ pub struct Store {
 /// serves each connection with a process of its own). At least 8, at most 64: with several app
 /// servers, their sum must stay under the server's `max_connections`.
 pub fn default_pool_size() -> u32 {
-    pool_size_for(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    pool_size_for(cores())
+}
+
+/// The cores this process may run on (2 when the system does not say).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 fn pool_size_for(cores: usize) -> u32 {
@@ -107,8 +112,7 @@ fn pool_size_for(cores: usize) -> u32 {
 /// SQLite readers, from the cores: two per core (a reader waits on its sqlx worker thread and
 /// the page cache as often as it computes), at least 4.
 fn sqlite_readers() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).max(4)
+    u32::try_from(cores().saturating_mul(2)).unwrap_or(u32::MAX).max(4)
 }
 
 /// How to connect.
