@@ -11,6 +11,7 @@ on_both_backends!(
     a_caseload_is_dry_run_then_imported_all_or_nothing_or_partially,
     a_possible_duplicate_is_created_only_when_confirmed_another_person,
     each_row_is_held_to_the_callers_office_and_without_an_office_column_takes_it,
+    a_long_caseload_goes_out_row_by_row_and_finds_repeats_across_chunks,
 );
 
 /// Good rows (2, 3), a refused row (4), a possible duplicate of the existing case Awa Ba (5), and
@@ -157,4 +158,76 @@ async fn each_row_is_held_to_the_callers_office_and_without_an_office_column_tak
     let reader = caseload::open(&me, table, None).unwrap();
     let refused = caseload::import(&t.services, &me, reader, &CaseloadOptions::default()).await;
     assert!(matches!(refused, Err(homeward_service::ServiceError::Forbidden(_))), "{refused:?}");
+}
+
+/// A name no other row of [`long_sheet`] sounds like: syllables of consonants the phonetic key
+/// keeps apart.
+fn distinct_name(i: usize) -> String {
+    let syllable = |d: usize| format!("{}a", ['b', 'd', 'f', 'g', 'j', 'l', 'm', 'n', 'p', 'r'][d % 10]);
+    let name: String = [i / 1000, i / 100, i / 10, i].iter().map(|d| syllable(*d)).collect();
+    let mut chars = name.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// 2,500 rows (three chunks): row 2 may be the existing Awa Ba, row 1502 (second chunk) repeats
+/// row 3, row 2501 is refused; every other row is a new person.
+fn long_sheet() -> String {
+    let mut sheet = String::from("given name,family name,sex,date of birth,date of return,country\n");
+    sheet.push_str("Awa,Ba,female,1994-03-12,2026-01-05,SN\n");
+    for row in 3..=2501 {
+        let (given, sex) = match row {
+            1502 => (distinct_name(3), "male"),
+            2501 => (distinct_name(row), "unknown"),
+            _ => (distinct_name(row), "male"),
+        };
+        sheet.push_str(&format!("{given},Kane,{sex},1990-01-01,2026-01-05,SN\n"));
+    }
+    sheet
+}
+
+/// How often a case was shown as a possible duplicate, by its log.
+async fn shown_as_duplicate(t: &TestApp, case_id: &str) -> usize {
+    let mut conn = t.store.read().await.unwrap();
+    let log = homeward_store::audit::for_case(&mut conn, case_id, 1000).await.unwrap();
+    log.iter().filter(|e| e.entry.action == "read" && e.entry.fields.contains("duplicate_check")).count()
+}
+
+async fn a_long_caseload_goes_out_row_by_row_and_finds_repeats_across_chunks(t: &TestApp) {
+    let caller = case_manager(t).await;
+    let awa = t.count("cases").await;
+    let sheet = long_sheet();
+    let streamed = |options: CaseloadOptions| {
+        let sheet = sheet.clone();
+        let caller = caller.clone();
+        async move {
+            let table = homeward_tables::open(sheet.into_bytes()).unwrap();
+            let reader = caseload::open(&caller, table, None).unwrap();
+            let mut rows = Vec::new();
+            let summary =
+                caseload::import_streamed(&t.services, &caller, reader, &options, &mut |r| rows.push(r)).await.unwrap();
+            (summary, rows)
+        }
+    };
+    let expected = caseload::CaseloadCounts { created: 2497, possible_duplicate: 2, refused: 1 };
+
+    let (dry, rows) = streamed(CaseloadOptions { dry_run: true, ..Default::default() }).await;
+    assert_eq!(dry.counts, expected);
+    assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), (2..=2501).collect::<Vec<_>>(), "in file order");
+    assert_eq!(rows[1500].same_as_row, Some(3), "a repeat of a row of the first chunk, found in the second");
+    assert_eq!(rows[2499].outcome, Outcome::Refused);
+    let existing = rows[0].duplicates[0].case_id.clone();
+    assert_eq!(shown_as_duplicate(t, &existing).await, 1, "a dry run's duplicate shown is audited");
+
+    let (real, rows) = streamed(CaseloadOptions { partial: true, ..Default::default() }).await;
+    assert_eq!(real.counts, expected);
+    assert!(real.stored);
+    assert_eq!(t.count("cases").await, awa + 2497);
+    assert_eq!(rows[1500].same_as_row, Some(3));
+    assert!(
+        rows[1500].duplicates.is_empty(),
+        "the case row 3 created is not shown as an existing case: {:?}",
+        rows[1500].duplicates
+    );
+    assert!(rows[1].case_number.is_some() && rows[2498].case_number.is_some());
+    assert_eq!(shown_as_duplicate(t, &existing).await, 2, "audited once the import's transaction is over");
 }

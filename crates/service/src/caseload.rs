@@ -89,7 +89,7 @@ pub struct ColumnMatch {
     pub field: Option<String>,
 }
 
-/// What an import of a caseload did (or, dry, would do).
+/// What an import of a caseload did (or, dry, would do), with every row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseloadReport {
     pub dry_run: bool,
@@ -99,12 +99,57 @@ pub struct CaseloadReport {
     /// with a refused row and without `partial`.
     pub stored: bool,
     pub columns: Vec<ColumnMatch>,
+    pub counts: CaseloadCounts,
     pub rows: Vec<RowReport>,
 }
 
 impl CaseloadReport {
     pub fn count(&self, outcome: Outcome) -> usize {
-        self.rows.iter().filter(|r| r.outcome == outcome).count()
+        self.counts.of(outcome)
+    }
+}
+
+/// What an import did, without its rows: they went one by one to the caller
+/// ([`import_streamed`]).
+#[derive(Debug, Clone)]
+pub struct CaseloadSummary {
+    pub dry_run: bool,
+    pub partial: bool,
+    /// As [`CaseloadReport::stored`]: when false, the case ids the created rows were given do
+    /// not exist.
+    pub stored: bool,
+    pub columns: Vec<ColumnMatch>,
+    pub counts: CaseloadCounts,
+}
+
+/// How many rows of an import had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CaseloadCounts {
+    pub created: usize,
+    pub possible_duplicate: usize,
+    pub refused: usize,
+}
+
+impl CaseloadCounts {
+    pub fn of(&self, outcome: Outcome) -> usize {
+        match outcome {
+            Outcome::Created => self.created,
+            Outcome::PossibleDuplicate => self.possible_duplicate,
+            Outcome::Refused => self.refused,
+        }
+    }
+
+    /// Every row counted.
+    pub fn rows(&self) -> usize {
+        self.created + self.possible_duplicate + self.refused
+    }
+
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Created => self.created += 1,
+            Outcome::PossibleDuplicate => self.possible_duplicate += 1,
+            Outcome::Refused => self.refused += 1,
+        }
     }
 }
 
@@ -151,13 +196,38 @@ pub fn unreadable_file(e: homeward_tables::TableError) -> ServiceError {
 /// How many rows are checked, then created, at a time.
 const CHUNK: usize = 1000;
 
-/// Imports the caseload `reader` reads, or with `dry_run` reports what the import would do.
+/// Imports the caseload `reader` reads, or with `dry_run` reports what the import would do:
+/// the report lists every row (an upload, at most the size a request may have).
 pub async fn import(
     state: &Services,
     caller: &Caller,
     reader: Reader,
     options: &CaseloadOptions,
 ) -> Result<CaseloadReport> {
+    let mut rows = Vec::new();
+    let summary = import_streamed(state, caller, reader, options, &mut |row| rows.push(row)).await?;
+    if !summary.stored {
+        for r in &mut rows {
+            r.case_id = None;
+            r.case_number = None;
+        }
+    }
+    let CaseloadSummary { dry_run, partial, stored, columns, counts } = summary;
+    Ok(CaseloadReport { dry_run, partial, stored, columns, counts, rows })
+}
+
+/// As [`import`], but each row goes to `each_row` in file order as soon as its chunk is done,
+/// and is not kept: a file of a million rows read from disk holds a chunk in memory, not its
+/// report. What the import still remembers of every row is fixed-size: 16 bytes for its names
+/// (to find a later row of the same person), 16 for the case it created, 16 for each case it
+/// showed as a possible duplicate (audited once the import's transaction is over).
+pub async fn import_streamed(
+    state: &Services,
+    caller: &Caller,
+    reader: Reader,
+    options: &CaseloadOptions,
+    each_row: &mut (dyn FnMut(RowReport) + Send),
+) -> Result<CaseloadSummary> {
     caller.require(Permission::RegisterCase)?;
     let columns: Vec<ColumnMatch> = reader
         .columns()
@@ -172,7 +242,8 @@ pub async fn import(
         names_seen: HashMap::new(),
         created: HashSet::new(),
         rows: Vec::new(),
-        shown: Vec::new(),
+        counts: CaseloadCounts::default(),
+        shown: Shown::default(),
         offices: {
             let mut conn = state.store.read().await?;
             crate::offices::names(&mut conn).await?
@@ -187,14 +258,22 @@ pub async fn import(
             None => import.preheat(&mut *state.store.read().await?, &chunk).await?,
         };
         let ready = import.validate(chunk, found);
-        if let Some(tx) = &mut tx {
-            import.persist(tx, ready).await?;
+        match &mut tx {
+            Some(tx) => import.persist(tx, ready).await?,
+            // No transaction holds the log: what a dry run showed is audited as it goes.
+            None => {
+                for entries in std::mem::take(&mut import.shown).into_entries(caller, usize::MAX) {
+                    state.reads.record(entries).await?;
+                }
+            }
+        }
+        for row in import.rows.drain(..) {
+            each_row(row);
         }
     }
-    let refused = import.rows.iter().any(|r| r.outcome == Outcome::Refused);
     let stored = match tx {
-        Some(mut tx) if options.partial || !refused => {
-            let about = format!("rows:{} created:{}", import.rows.len(), import.created.len());
+        Some(mut tx) if options.partial || import.counts.refused == 0 => {
+            let about = format!("rows:{} created:{}", import.counts.rows(), import.counts.created);
             let e = entry(caller, "import", "caseload", &new_id(), None, &["caseload", &about]);
             store_audit::append(&mut tx, &state.audit_key, &[e]).await?;
             homeward_store::commit(tx).await?;
@@ -208,18 +287,15 @@ pub async fn import(
         None => false,
     };
     // The cases shown as possible duplicates were read, whatever became of the import; recorded
-    // once its transaction is over (the reads' writer waits for it on SQLite).
-    state.reads.record(std::mem::take(&mut import.shown)).await?;
-    let mut rows = import.rows;
-    rows.sort_by_key(|r| r.row);
-    if !stored {
-        for r in &mut rows {
-            r.case_id = None;
-            r.case_number = None;
-        }
+    // once its transaction is over (the reads' writer waits for it on SQLite), a batch at a time.
+    for entries in import.shown.into_entries(caller, SHOWN_BATCH) {
+        state.reads.record(entries).await?;
     }
-    Ok(CaseloadReport { dry_run: options.dry_run, partial: options.partial, stored, columns, rows })
+    Ok(CaseloadSummary { dry_run: options.dry_run, partial: options.partial, stored, columns, counts: import.counts })
 }
+
+/// Read entries recorded at a time after an import.
+const SHOWN_BATCH: usize = 10_000;
 
 /// An import under way.
 struct Import<'a> {
@@ -228,15 +304,48 @@ struct Import<'a> {
     options: &'a CaseloadOptions,
     /// The column that gives each field, to name it in a problem found after reading.
     column_of: HashMap<String, String>,
-    /// The rows read so far by the keys of their names: an earlier row of the same person.
-    names_seen: HashMap<(String, String), usize>,
-    /// The ids of the cases created so far.
-    created: HashSet<String>,
+    /// The rows read so far by a 64-bit digest of the keys of their names: an earlier row of the
+    /// same person. (A collision, a few chances in 10^8 at a million rows, shows a row as a
+    /// possible duplicate of another row: it is not created unless confirmed, never lost.)
+    names_seen: HashMap<u64, usize>,
+    /// The cases created so far, by their ids (UUIDs, as [`new_id`] makes them).
+    created: HashSet<u128>,
+    /// The chunk's rows, until the chunk is done.
     rows: Vec<RowReport>,
-    /// Read entries of the cases shown as possible duplicates.
-    shown: Vec<store_audit::Entry>,
+    counts: CaseloadCounts,
+    /// The cases shown as possible duplicates, not yet audited as read.
+    shown: Shown,
     /// The offices a row may name, read once.
     offices: crate::offices::Names,
+}
+
+/// The cases an import showed as possible duplicates, kept until they can be audited: their
+/// ids as 16-byte numbers (those that are UUIDs, as every id Homeward makes is).
+#[derive(Default)]
+struct Shown {
+    uuids: Vec<u128>,
+    others: Vec<String>,
+}
+
+impl Shown {
+    fn add(&mut self, case_id: &str) {
+        match uuid_of(case_id) {
+            Some(id) => self.uuids.push(id),
+            None => self.others.push(case_id.to_string()),
+        }
+    }
+
+    /// The read entries of the cases shown, in batches of `batch`.
+    fn into_entries(self, caller: &Caller, batch: usize) -> impl Iterator<Item = Vec<store_audit::Entry>> + Send {
+        let ids = self.uuids.into_iter().map(|id| uuid::Uuid::from_u128(id).to_string()).chain(self.others);
+        let mut entries = ids.map(move |id| duplicates::read_entry(caller, &id)).peekable();
+        std::iter::from_fn(move || entries.peek().is_some().then(|| entries.by_ref().take(batch).collect()))
+    }
+}
+
+/// A UUID id as a number.
+fn uuid_of(id: &str) -> Option<u128> {
+    uuid::Uuid::try_parse(id).ok().map(|u| u.as_u128())
 }
 
 /// A row checked, ready to become a case.
@@ -258,7 +367,7 @@ impl Import<'_> {
         let regs: Vec<&Registration> = chunk.iter().filter_map(|r| r.registration.as_ref().ok()).collect();
         let mut found = duplicates::candidates(conn, self.caller, &regs).await?;
         for cases in &mut found {
-            cases.retain(|d| !self.created.contains(&d.case_id));
+            cases.retain(|d| !uuid_of(&d.case_id).is_some_and(|id| self.created.contains(&id)));
         }
         Ok(found)
     }
@@ -284,7 +393,7 @@ impl Import<'_> {
                 Err(problems) => {
                     report.problems =
                         problems.into_iter().map(|p| CellReport { column: p.column, problem: p.problem }).collect();
-                    self.rows.push(report);
+                    self.push(report);
                     continue;
                 }
             };
@@ -295,12 +404,14 @@ impl Import<'_> {
                 Err(e) => report.problems = self.problems_of(e),
                 Ok((schedule, office)) => {
                     registration.office = office;
-                    let keys = duplicates::name_keys(&registration);
-                    report.same_as_row = keys.as_ref().and_then(|k| self.names_seen.get(k)).copied();
-                    if let Some(keys) = keys {
+                    if let Some((given, family)) = duplicates::name_keys(&registration) {
+                        let keys = crate::imports::digest(&format!("{given}\n{family}"));
+                        report.same_as_row = self.names_seen.get(&keys).copied();
                         self.names_seen.entry(keys).or_insert(row.row);
                     }
-                    self.shown.extend(duplicates::audit_entries(self.caller, &duplicates));
+                    for shown in &duplicates {
+                        self.shown.add(&shown.case_id);
+                    }
                     let alike = !duplicates.is_empty() || report.same_as_row.is_some();
                     report.duplicates = duplicates;
                     if alike && !self.options.another_person.contains(&row.row) {
@@ -312,9 +423,15 @@ impl Import<'_> {
                     }
                 }
             }
-            self.rows.push(report);
+            self.push(report);
         }
         ready
+    }
+
+    /// Counts a row and keeps it until its chunk is done.
+    fn push(&mut self, report: RowReport) {
+        self.counts.add(report.outcome);
+        self.rows.push(report);
     }
 
     /// A refusal of the checks beyond the row itself, at the columns of the fields it names.
@@ -360,7 +477,9 @@ impl Import<'_> {
                 audit.push(e);
             }
             let terms = crate::cases::search_terms(&row);
-            self.created.insert(id);
+            // Always a UUID (new_id); were it not, a later row would only also name this case
+            // beside the row it repeats.
+            self.created.extend(uuid_of(&id));
             new_cases.push((row, terms));
         }
         cases::insert_many(tx, &new_cases).await?;

@@ -310,7 +310,7 @@ struct Import<'a> {
 }
 
 /// The first 64 bits of the SHA-256 of `text`.
-fn digest(text: &str) -> u64 {
+pub(crate) fn digest(text: &str) -> u64 {
     u64::from_str_radix(&homeward_store::sha256_hex(text.as_bytes())[..16], 16).unwrap_or_default()
 }
 

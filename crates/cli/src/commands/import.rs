@@ -111,27 +111,26 @@ pub fn cases(
                 return Ok(ExitCode::from(2));
             }
         };
-        let report = caseload::import(&services, &caller, reader, &options).await?;
-        for r in &report.rows {
-            match r.outcome {
-                CaseOutcome::Created => {}
-                CaseOutcome::PossibleDuplicate => {
-                    let mut like: Vec<String> =
-                        r.duplicates.iter().map(|d| format!("{} ({})", d.case_number, d.name)).collect();
-                    like.extend(r.same_as_row.map(|row| format!("row {row}")));
-                    println!("row {}: possible duplicate of {}: not created", r.row, like.join(", "));
-                }
-                CaseOutcome::Refused => {
-                    for p in &r.problems {
-                        match p.column.as_str() {
-                            "" => println!("row {}: {}: {}", r.row, p.problem.field, p.problem.message),
-                            column => println!("row {}, column {column}: {}", r.row, p.problem.message),
-                        }
+        // Each row worth reading is printed as its chunk is done, and none is kept.
+        let mut print = |r: caseload::RowReport| match r.outcome {
+            CaseOutcome::Created => {}
+            CaseOutcome::PossibleDuplicate => {
+                let mut like: Vec<String> =
+                    r.duplicates.iter().map(|d| format!("{} ({})", d.case_number, d.name)).collect();
+                like.extend(r.same_as_row.map(|row| format!("row {row}")));
+                println!("row {}: possible duplicate of {}: not created", r.row, like.join(", "));
+            }
+            CaseOutcome::Refused => {
+                for p in &r.problems {
+                    match p.column.as_str() {
+                        "" => println!("row {}: {}: {}", r.row, p.problem.field, p.problem.message),
+                        column => println!("row {}, column {column}: {}", r.row, p.problem.message),
                     }
                 }
             }
-        }
-        let created = report.count(CaseOutcome::Created);
+        };
+        let report = caseload::import_streamed(&services, &caller, reader, &options, &mut print).await?;
+        let created = report.counts.created;
         let verb = match (report.dry_run, report.stored) {
             (true, _) => "would be created",
             (false, true) => "created",
@@ -139,11 +138,11 @@ pub fn cases(
         };
         println!(
             "{created} case(s) {verb}; {} possible duplicate(s) not created, {} row(s) refused{}",
-            report.count(CaseOutcome::PossibleDuplicate),
-            report.count(CaseOutcome::Refused),
+            report.counts.possible_duplicate,
+            report.counts.refused,
             if report.dry_run { " (dry run: nothing was stored)" } else { "" }
         );
         store.close().await;
-        Ok(if created == report.rows.len() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        Ok(if created == report.counts.rows() { ExitCode::SUCCESS } else { ExitCode::from(1) })
     })?
 }
