@@ -36,9 +36,15 @@ async fn import(
     sheet: &str,
     options: CaseloadOptions,
 ) -> CaseloadReport {
-    let table = homeward_tables::open(sheet.as_bytes().to_vec()).unwrap();
-    let reader = caseload::open(caller, table, None).unwrap();
-    caseload::import(&t.services, caller, reader, &options).await.unwrap()
+    caseload::import(&t.services, caller, &source(caller, sheet), &options).await.unwrap()
+}
+
+/// The sheet, opened as often as the import reads it.
+fn source<'a>(
+    caller: &'a homeward_service::Caller,
+    sheet: &'a str,
+) -> impl Fn() -> homeward_service::Result<caseload::Reader> + Send + Sync + 'a {
+    move || caseload::open(caller, homeward_tables::open(sheet.as_bytes()).unwrap(), None)
 }
 
 /// Each row as (row, outcome).
@@ -154,9 +160,7 @@ async fn each_row_is_held_to_the_callers_office_and_without_an_office_column_tak
     // A user without the permission to register cannot import either.
     let token = t.user("me_officer", "me_officer", None, "").await;
     let me = homeward_service::session::authenticate(&t.services, &token, "test").await.unwrap();
-    let table = homeward_tables::open(sheet.as_bytes().to_vec()).unwrap();
-    let reader = caseload::open(&me, table, None).unwrap();
-    let refused = caseload::import(&t.services, &me, reader, &CaseloadOptions::default()).await;
+    let refused = caseload::import(&t.services, &me, &source(&me, sheet), &CaseloadOptions::default()).await;
     assert!(matches!(refused, Err(homeward_service::ServiceError::Forbidden(_))), "{refused:?}");
 }
 
@@ -169,7 +173,7 @@ fn distinct_name(i: usize) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// 2,500 rows (three chunks): row 2 may be the existing Awa Ba, row 1502 (second chunk) repeats
+/// 2,500 rows (three chunks of a thousand): row 2 may be the existing Awa Ba, row 1502 (second chunk) repeats
 /// row 3, row 2501 is refused; every other row is a new person.
 fn long_sheet() -> String {
     let mut sheet = String::from("given name,family name,sex,date of birth,date of return,country\n");
@@ -197,14 +201,12 @@ async fn a_long_caseload_goes_out_row_by_row_and_finds_repeats_across_chunks(t: 
     let awa = t.count("cases").await;
     let sheet = long_sheet();
     let streamed = |options: CaseloadOptions| {
-        let sheet = sheet.clone();
-        let caller = caller.clone();
+        let (sheet, caller) = (&sheet, &caller);
         async move {
-            let table = homeward_tables::open(sheet.into_bytes()).unwrap();
-            let reader = caseload::open(&caller, table, None).unwrap();
+            let source = source(caller, sheet);
             let mut rows = Vec::new();
             let summary =
-                caseload::import_streamed(&t.services, &caller, reader, &options, &mut |r| rows.push(r)).await.unwrap();
+                caseload::import_streamed(&t.services, caller, &source, &options, &mut |r| rows.push(r)).await.unwrap();
             (summary, rows)
         }
     };
@@ -218,6 +220,13 @@ async fn a_long_caseload_goes_out_row_by_row_and_finds_repeats_across_chunks(t: 
     let existing = rows[0].duplicates[0].case_id.clone();
     assert_eq!(shown_as_duplicate(t, &existing).await, 1, "a dry run's duplicate shown is audited");
 
+    // All or nothing: the refused row is the file's last, yet no chunk before it was kept.
+    let (none, rows) = streamed(CaseloadOptions::default()).await;
+    assert_eq!((none.counts, none.stored), (expected, false));
+    assert_eq!(t.count("cases").await, awa, "nothing is created while a row is refused");
+    assert!(rows.iter().all(|r| r.case_number.is_none()), "no case number is given that does not exist");
+    assert_eq!(shown_as_duplicate(t, &existing).await, 2);
+
     let (real, rows) = streamed(CaseloadOptions { partial: true, ..Default::default() }).await;
     assert_eq!(real.counts, expected);
     assert!(real.stored);
@@ -229,5 +238,5 @@ async fn a_long_caseload_goes_out_row_by_row_and_finds_repeats_across_chunks(t: 
         rows[1500].duplicates
     );
     assert!(rows[1].case_number.is_some() && rows[2498].case_number.is_some());
-    assert_eq!(shown_as_duplicate(t, &existing).await, 2, "audited once the import's transaction is over");
+    assert_eq!(shown_as_duplicate(t, &existing).await, 3, "audited once its chunk is committed");
 }

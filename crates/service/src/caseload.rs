@@ -14,7 +14,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Datelike;
-use homeward_caseload::{CaseloadError, CaseloadRow, Mapping, Reader};
+/// A caseload file's rows as registrations.
+pub use homeward_caseload::Reader;
+use homeward_caseload::{CaseloadError, CaseloadRow, Mapping};
 use homeward_domain::access::Permission;
 use homeward_domain::returnee::{Registration, case_number};
 use homeward_domain::validate::FieldError;
@@ -196,39 +198,50 @@ pub fn unreadable_file(e: homeward_tables::TableError) -> ServiceError {
 /// How many rows are checked, then created, at a time.
 const CHUNK: usize = 1000;
 
-/// Imports the caseload `reader` reads, or with `dry_run` reports what the import would do:
+/// A caseload file, opened anew for each pass over it: an import that keeps nothing unless
+/// every row is good reads the file once to check every row, then again to create the cases.
+pub type Source<'a> = &'a (dyn Fn() -> Result<Reader> + Send + Sync);
+
+/// Imports the caseload `source` opens, or with `dry_run` reports what the import would do:
 /// the report lists every row (an upload, at most the size a request may have).
 pub async fn import(
     state: &Services,
     caller: &Caller,
-    reader: Reader,
+    source: Source<'_>,
     options: &CaseloadOptions,
 ) -> Result<CaseloadReport> {
     let mut rows = Vec::new();
-    let summary = import_streamed(state, caller, reader, options, &mut |row| rows.push(row)).await?;
-    if !summary.stored {
-        for r in &mut rows {
-            r.case_id = None;
-            r.case_number = None;
-        }
-    }
+    let summary = import_streamed(state, caller, source, options, &mut |row| rows.push(row)).await?;
     let CaseloadSummary { dry_run, partial, stored, columns, counts } = summary;
     Ok(CaseloadReport { dry_run, partial, stored, columns, counts, rows })
 }
 
 /// As [`import`], but each row goes to `each_row` in file order as soon as its chunk is done,
 /// and is not kept: a file of a million rows read from disk holds a chunk in memory, not its
-/// report. What the import still remembers of every row is fixed-size: 16 bytes for its names
-/// (to find a later row of the same person), 16 for the case it created, 16 for each case it
-/// showed as a possible duplicate (audited once the import's transaction is over).
+/// report. What the import remembers of every row is fixed-size: 16 bytes for its names (to
+/// find a later row of the same person) and 16 for the case it created.
+///
+/// The cases are created a chunk at a time, each chunk committed with its audit: one
+/// transaction for a whole file made SQLite look up every page it had changed in a write-ahead
+/// log as large as the file's cases, and time grew with the square of the rows. An import
+/// without `partial` therefore first reads every row to check it (nothing looked up, nothing
+/// stored); with a refused row it goes on as a dry run (`stored` false), so nothing is created
+/// until the file is mended. Were it stopped half-way (a power cut), the file imported again
+/// creates the rest: the cases already created are then its rows' possible duplicates.
 pub async fn import_streamed(
     state: &Services,
     caller: &Caller,
-    reader: Reader,
+    source: Source<'_>,
     options: &CaseloadOptions,
     each_row: &mut (dyn FnMut(RowReport) + Send),
 ) -> Result<CaseloadSummary> {
     caller.require(Permission::RegisterCase)?;
+    let offices = {
+        let mut conn = state.store.read().await?;
+        crate::offices::names(&mut conn).await?
+    };
+    let store = !options.dry_run && (options.partial || every_row_passes(state, caller, source()?, &offices));
+    let reader = source()?;
     let columns: Vec<ColumnMatch> = reader
         .columns()
         .into_iter()
@@ -243,59 +256,46 @@ pub async fn import_streamed(
         created: HashSet::new(),
         rows: Vec::new(),
         counts: CaseloadCounts::default(),
-        shown: Shown::default(),
-        offices: {
-            let mut conn = state.store.read().await?;
-            crate::offices::names(&mut conn).await?
-        },
+        offices,
     };
-    let mut tx = if options.dry_run { None } else { Some(state.store.begin().await?) };
     let mut reader = reader.peekable();
     while reader.peek().is_some() {
         let chunk: Vec<CaseloadRow> = reader.by_ref().take(CHUNK).collect();
-        let found = match &mut tx {
-            Some(tx) => import.preheat(&mut *tx, &chunk).await?,
-            None => import.preheat(&mut *state.store.read().await?, &chunk).await?,
-        };
+        let found = import.preheat(&mut *state.store.read().await?, &chunk).await?;
+        let shown = found.iter().flat_map(|cases| duplicates::audit_entries(caller, cases)).collect();
         let ready = import.validate(chunk, found);
-        match &mut tx {
-            Some(tx) => import.persist(tx, ready).await?,
-            // No transaction holds the log: what a dry run showed is audited as it goes.
-            None => {
-                for entries in std::mem::take(&mut import.shown).into_entries(caller, usize::MAX) {
-                    state.reads.record(entries).await?;
-                }
-            }
+        if store {
+            let mut tx = state.store.begin().await?;
+            import.persist(&mut tx, ready).await?;
+            homeward_store::commit(tx).await?;
         }
-        for row in import.rows.drain(..) {
+        // Shown, so read: audited once no transaction of the import holds the log.
+        state.reads.record(shown).await?;
+        for mut row in import.rows.drain(..) {
+            if !store {
+                (row.case_id, row.case_number) = (None, None);
+            }
             each_row(row);
         }
     }
-    let stored = match tx {
-        Some(mut tx) if options.partial || import.counts.refused == 0 => {
-            let about = format!("rows:{} created:{}", import.counts.rows(), import.counts.created);
-            let e = entry(caller, "import", "caseload", &new_id(), None, &["caseload", &about]);
-            store_audit::append(&mut tx, &state.audit_key, &[e]).await?;
-            homeward_store::commit(tx).await?;
-            true
-        }
-        Some(tx) => {
-            // Rolled back: nothing created.
-            drop(tx);
-            false
-        }
-        None => false,
-    };
-    // The cases shown as possible duplicates were read, whatever became of the import; recorded
-    // once its transaction is over (the reads' writer waits for it on SQLite), a batch at a time.
-    for entries in import.shown.into_entries(caller, SHOWN_BATCH) {
-        state.reads.record(entries).await?;
+    if store {
+        let about = format!("rows:{} created:{}", import.counts.rows(), import.counts.created);
+        let e = entry(caller, "import", "caseload", &new_id(), None, &["caseload", &about]);
+        let mut tx = state.store.begin().await?;
+        store_audit::append(&mut tx, &state.audit_key, &[e]).await?;
+        homeward_store::commit(tx).await?;
     }
-    Ok(CaseloadSummary { dry_run: options.dry_run, partial: options.partial, stored, columns, counts: import.counts })
+    let (dry_run, partial) = (options.dry_run, options.partial);
+    Ok(CaseloadSummary { dry_run, partial, stored: store, columns, counts: import.counts })
 }
 
-/// Read entries recorded at a time after an import.
-const SHOWN_BATCH: usize = 10_000;
+/// Whether no row of the file is refused: each read and checked as the registration form
+/// checks it, nothing looked up in the database.
+fn every_row_passes(state: &Services, caller: &Caller, reader: Reader, offices: &crate::offices::Names) -> bool {
+    reader
+        .into_iter()
+        .all(|row| row.registration.is_ok_and(|r| crate::cases::check_registration(state, caller, &r, offices).is_ok()))
+}
 
 /// An import under way.
 struct Import<'a> {
@@ -313,34 +313,8 @@ struct Import<'a> {
     /// The chunk's rows, until the chunk is done.
     rows: Vec<RowReport>,
     counts: CaseloadCounts,
-    /// The cases shown as possible duplicates, not yet audited as read.
-    shown: Shown,
     /// The offices a row may name, read once.
     offices: crate::offices::Names,
-}
-
-/// The cases an import showed as possible duplicates, kept until they can be audited: their
-/// ids as 16-byte numbers (those that are UUIDs, as every id Homeward makes is).
-#[derive(Default)]
-struct Shown {
-    uuids: Vec<u128>,
-    others: Vec<String>,
-}
-
-impl Shown {
-    fn add(&mut self, case_id: &str) {
-        match uuid_of(case_id) {
-            Some(id) => self.uuids.push(id),
-            None => self.others.push(case_id.to_string()),
-        }
-    }
-
-    /// The read entries of the cases shown, in batches of `batch`.
-    fn into_entries(self, caller: &Caller, batch: usize) -> impl Iterator<Item = Vec<store_audit::Entry>> + Send {
-        let ids = self.uuids.into_iter().map(|id| uuid::Uuid::from_u128(id).to_string()).chain(self.others);
-        let mut entries = ids.map(move |id| duplicates::read_entry(caller, &id)).peekable();
-        std::iter::from_fn(move || entries.peek().is_some().then(|| entries.by_ref().take(batch).collect()))
-    }
 }
 
 /// A UUID id as a number.
@@ -408,9 +382,6 @@ impl Import<'_> {
                         let keys = crate::imports::digest(&format!("{given}\n{family}"));
                         report.same_as_row = self.names_seen.get(&keys).copied();
                         self.names_seen.entry(keys).or_insert(row.row);
-                    }
-                    for shown in &duplicates {
-                        self.shown.add(&shown.case_id);
                     }
                     let alike = !duplicates.is_empty() || report.same_as_row.is_some();
                     report.duplicates = duplicates;
@@ -515,8 +486,9 @@ pub async fn import_upload(
 ) -> Result<(String, CaseloadReport)> {
     caller.require(Permission::RegisterCase)?;
     let upload = crate::imports::own_upload(state, caller, upload_id).await?;
-    let reader = open(caller, homeward_tables::open(upload.content).map_err(unreadable_file)?, mapping)?;
-    let report = import(state, caller, reader, &options).await?;
+    let content = upload.content.as_slice();
+    let source = || open(caller, homeward_tables::open(content).map_err(unreadable_file)?, mapping);
+    let report = import(state, caller, &source, &options).await?;
     if report.stored {
         crate::imports::forget_upload(state, upload_id).await?;
     }

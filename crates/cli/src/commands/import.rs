@@ -85,7 +85,7 @@ pub fn cases(
     options: homeward_service::caseload::CaseloadOptions,
 ) -> anyhow::Result<ExitCode> {
     use homeward_service::caseload::{self, Outcome as CaseOutcome};
-    let file = std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
+    std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
     let mapping = mapping
         .map(|m| std::fs::read_to_string(m).with_context(|| format!("cannot read {}", m.display())))
         .transpose()?;
@@ -93,24 +93,29 @@ pub fn cases(
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let caller = super::admin::command_line();
-        // Read as the import goes: a large caseload is never held in memory.
-        let reader = homeward_tables::open_file(file)
-            .map_err(caseload::unreadable_file)
-            .and_then(|table| caseload::open(&caller, table, mapping.as_deref()));
-        let reader = match reader {
-            Ok(reader) => reader,
-            Err(e) => {
-                let why = match e {
-                    homeward_service::ServiceError::Invalid(_, problems) => {
-                        problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ")
-                    }
-                    other => other.to_string(),
-                };
-                eprintln!("error: {}: {why}", input.display());
-                store.close().await;
-                return Ok(ExitCode::from(2));
-            }
+        // Read as the import goes (a large caseload is never held in memory), and opened again
+        // for each pass over it.
+        let source = || {
+            let file = std::fs::File::open(input).map_err(|e| {
+                homeward_service::ServiceError::invalid(vec![homeward_domain::validate::FieldError::new(
+                    "file",
+                    e.to_string(),
+                )])
+            })?;
+            let table = homeward_tables::open_file(file).map_err(caseload::unreadable_file)?;
+            caseload::open(&caller, table, mapping.as_deref())
         };
+        if let Err(e) = source() {
+            let why = match e {
+                homeward_service::ServiceError::Invalid(_, problems) => {
+                    problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ")
+                }
+                other => other.to_string(),
+            };
+            eprintln!("error: {}: {why}", input.display());
+            store.close().await;
+            return Ok(ExitCode::from(2));
+        }
         // Each row worth reading is printed as its chunk is done, and none is kept.
         let mut print = |r: caseload::RowReport| match r.outcome {
             CaseOutcome::Created => {}
@@ -129,7 +134,7 @@ pub fn cases(
                 }
             }
         };
-        let report = caseload::import_streamed(&services, &caller, reader, &options, &mut print).await?;
+        let report = caseload::import_streamed(&services, &caller, &source, &options, &mut print).await?;
         let created = report.counts.created;
         let verb = match (report.dry_run, report.stored) {
             (true, _) => "would be created",
