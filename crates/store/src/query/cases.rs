@@ -371,26 +371,39 @@ pub async fn list(
     // a few hundred: one rare word is enough, and a common one, a given name shared by tens of
     // thousands, is not read further unless every word is common); the others are checked per
     // case while cases are read in order, which stops as soon as a page is full.
+    //
+    // In registration order, without a filter that narrows the cases more than a word does (a
+    // case manager's, those due), the rarest word drives however common: its range of the term
+    // index is in case order, so the page stops once full after reading about as many entries
+    // as the page needs divided by how often the other words go with it, where reading the
+    // cases in order needs the page divided by how often all the words go with any case (a
+    // given name and a family name each shared by tens of thousands: 250 entries against 5,000
+    // cases). Only which word is rarest matters then, not by how much.
+    let in_case_order = filter.sort == CaseSort::Registered
+        && !filter.descending
+        && filter.case_manager.is_none()
+        && filter.follow_up_due_by.is_none();
     let ring = crate::cipher::ring()?;
     let mut words = Vec::new();
     for word in filter.search.iter().flatten() {
         let hash = prefix_hash(&ring, word);
-        words.push((term_matches(conn, &hash, RARE_BELOW).await?, hash));
+        // Among words equally common, a longer prefix is the likelier to be the rarer.
+        words.push((term_matches(conn, &hash, RARE_BELOW).await?, std::cmp::Reverse(word.chars().count()), hash));
     }
-    if words.iter().all(|(count, _)| *count >= RARE_BELOW) {
-        for (count, hash) in &mut words {
+    if !in_case_order && words.iter().all(|(count, _, _)| *count >= RARE_BELOW) {
+        for (count, _, hash) in &mut words {
             *count = term_matches(conn, hash, DRIVE_FROM_TERMS_BELOW).await?;
         }
     }
-    words.sort_by_key(|(count, _)| *count);
+    words.sort_by_key(|(count, length, _)| (*count, *length));
     let mut from = "cases c".to_string();
     // The case id the other words and the registration order are read from. When the rarest
     // word drives, it is the term index's own (a range of it is in case order): the other words
     // are checked there before any case is read, and a page stops once full instead of reading
     // and sorting every candidate case.
     let mut id = "c.id";
-    if words.first().is_some_and(|(count, _)| *count < DRIVE_FROM_TERMS_BELOW) {
-        let (_, hash) = words.remove(0);
+    if words.first().is_some_and(|(count, _, _)| in_case_order || *count < DRIVE_FROM_TERMS_BELOW) {
+        let (_, _, hash) = words.remove(0);
         binds.push(hash);
         from = format!(
             "(SELECT case_id FROM case_terms WHERE term = ${}) r JOIN cases c ON c.id = r.case_id",
@@ -402,7 +415,7 @@ pub async fn list(
         binds.push(v);
         clauses.push(format!("{id} > ${}", binds.len()));
     }
-    for (_, hash) in words {
+    for (_, _, hash) in words {
         binds.push(hash);
         clauses
             .push(format!("EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = {id} AND t.term = ${})", binds.len()));
