@@ -77,6 +77,13 @@ async fn search_finds_names_without_regard_to_accents_or_case(t: &TestApp) {
     let sequence = khadija["case_number"].as_str().unwrap().rsplit('-').next().unwrap().trim_start_matches('0');
     let (_, page) = t.get(&token, &format!("/api/v1/cases?q={sequence}")).await;
     assert_eq!(page["items"][0]["id"], khadija["id"], "the number's digits find it ({sequence})");
+
+    // A page of words is no name: refused on q, not thousands of lookups.
+    let (status, body) = t.get(&token, &format!("/api/v1/cases?q={}", urlencode(&"awa ".repeat(5000)))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("at most 12"), "{body}");
+    let (status, _) = t.get(&token, &format!("/api/v1/cases?q={}", urlencode(&"awa ".repeat(12)))).await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 fn urlencode(text: &str) -> String {

@@ -306,6 +306,9 @@ fn sort_of(text: Option<&str>) -> Result<(cases::CaseSort, bool)> {
 }
 
 /// Lists the cases in the caller's scope, filtered, a page at a time.
+/// The most words a name search takes (a returnee's names, however many, are fewer).
+const MAX_SEARCH_WORDS: usize = 12;
+
 pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result<CasePage> {
     caller.require(Permission::ReadCases)?;
     let limit = query.limit.unwrap_or(50);
@@ -341,6 +344,13 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
                 search::fold_joined(q).split(' ').map(str::to_string).filter(|w| !w.is_empty()).collect();
             if words.is_empty() {
                 return Err(ServiceError::Unreadable("q has no letters or digits to search for".into(), vec![]));
+            }
+            // Each word is a lookup and a condition of the query: a page of words is no name.
+            if words.len() > MAX_SEARCH_WORDS {
+                return Err(ServiceError::Unreadable(
+                    format!("q has {} words: search with at most {MAX_SEARCH_WORDS}", words.len()),
+                    vec![],
+                ));
             }
             Some(words)
         }

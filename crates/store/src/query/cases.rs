@@ -307,13 +307,21 @@ const DRIVE_FROM_TERMS_BELOW: i64 = 5_000;
 /// the other words further.
 const RARE_BELOW: i64 = 256;
 
-/// How many cases hold the term hash, counted up to `cap`.
-async fn term_matches(conn: &mut AnyConnection, hash: &str, cap: i64) -> Result<i64> {
-    let r = sqlx::query(safe!("SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = $1 LIMIT {cap}) m"))
-        .bind(hash)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(r.try_get(0)?)
+/// How many cases hold each term hash, each counted up to `cap`, in one query (a round trip
+/// per word cost as much as the counting).
+async fn term_matches(conn: &mut AnyConnection, hashes: &[&str], cap: i64) -> Result<Vec<i64>> {
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: Vec<String> = (1..=hashes.len())
+        .map(|n| format!("(SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = ${n} LIMIT {cap}) m{n})"))
+        .collect();
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {}", counts.join(", "))));
+    for hash in hashes {
+        q = q.bind(*hash);
+    }
+    let r = q.fetch_one(&mut *conn).await?;
+    (0..hashes.len()).map(|i| Ok(r.try_get::<i64, _>(i)?)).collect()
 }
 
 /// One page of cases matching `filter`, in its order, after `cursor`.
@@ -384,17 +392,19 @@ pub async fn list(
         && filter.case_manager.is_none()
         && filter.follow_up_due_by.is_none();
     let ring = crate::cipher::ring()?;
-    let mut words = Vec::new();
-    for word in filter.search.iter().flatten() {
-        let hash = prefix_hash(&ring, word);
-        // Among words equally common, a longer prefix is the likelier to be the rarer.
-        words.push((term_matches(conn, &hash, RARE_BELOW).await?, std::cmp::Reverse(word.chars().count()), hash));
+    let hashes: Vec<String> = filter.search.iter().flatten().map(|word| prefix_hash(&ring, word)).collect();
+    let hashed: Vec<&str> = hashes.iter().map(String::as_str).collect();
+    // A single word in case order drives whatever its count: nothing to count.
+    let mut counts = match hashed.len() {
+        1 if in_case_order => vec![0],
+        _ => term_matches(conn, &hashed, RARE_BELOW).await?,
+    };
+    if !in_case_order && counts.iter().all(|count| *count >= RARE_BELOW) {
+        counts = term_matches(conn, &hashed, DRIVE_FROM_TERMS_BELOW).await?;
     }
-    if !in_case_order && words.iter().all(|(count, _, _)| *count >= RARE_BELOW) {
-        for (count, _, hash) in &mut words {
-            *count = term_matches(conn, hash, DRIVE_FROM_TERMS_BELOW).await?;
-        }
-    }
+    // Among words equally common, a longer prefix is the likelier to be the rarer.
+    let lengths = filter.search.iter().flatten().map(|word| std::cmp::Reverse(word.chars().count()));
+    let mut words: Vec<_> = counts.into_iter().zip(lengths).zip(hashes).map(|((c, l), h)| (c, l, h)).collect();
     words.sort_by_key(|(count, length, _)| (*count, *length));
     let mut from = "cases c".to_string();
     // The case id the other words and the registration order are read from. When the rarest
