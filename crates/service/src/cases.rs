@@ -268,8 +268,8 @@ pub struct CaseQuery {
     pub follow_up_due_by: Option<NaiveDate>,
     /// Composite band of the latest survey: `intensive`, `standard` or `light`.
     pub band: Option<String>,
-    /// A case number (`HW-2026-000042`, or its start) or words of the returnee's names, in any
-    /// case and with or without accents.
+    /// A case number (`HW-2026-000042`, or its start) or words of the returnee's names (at most
+    /// 12), in any case and with or without accents.
     pub q: Option<String>,
     /// `true`: only open cases, leaving out closed and archived ones.
     pub open: Option<bool>,
