@@ -240,7 +240,7 @@ pub async fn import_streamed(
         let mut conn = state.store.read().await?;
         crate::offices::names(&mut conn).await?
     };
-    let store = !options.dry_run && (options.partial || every_row_passes(state, caller, source()?, &offices));
+    let store = !options.dry_run && (options.partial || every_row_passes(state, caller, source()?, &offices).await);
     let reader = source()?;
     let columns: Vec<ColumnMatch> = reader
         .columns()
@@ -290,11 +290,20 @@ pub async fn import_streamed(
 }
 
 /// Whether no row of the file is refused: each read and checked as the registration form
-/// checks it, nothing looked up in the database.
-fn every_row_passes(state: &Services, caller: &Caller, reader: Reader, offices: &crate::offices::Names) -> bool {
-    reader
-        .into_iter()
-        .all(|row| row.registration.is_ok_and(|r| crate::cases::check_registration(state, caller, &r, offices).is_ok()))
+/// checks it, nothing looked up in the database. A chunk at a time, letting other requests run
+/// between (an upload is checked on the server's own threads).
+async fn every_row_passes(state: &Services, caller: &Caller, reader: Reader, offices: &crate::offices::Names) -> bool {
+    let mut reader = reader.peekable();
+    while reader.peek().is_some() {
+        let passes = reader.by_ref().take(CHUNK).all(|row| {
+            row.registration.is_ok_and(|r| crate::cases::check_registration(state, caller, &r, offices).is_ok())
+        });
+        if !passes {
+            return false;
+        }
+        tokio::task::yield_now().await;
+    }
+    true
 }
 
 /// An import under way.
