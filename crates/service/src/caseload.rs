@@ -198,6 +198,13 @@ pub fn unreadable_file(e: homeward_tables::TableError) -> ServiceError {
 /// How many rows are checked, then created, at a time.
 const CHUNK: usize = 1000;
 
+/// How many chunks go in one transaction. One transaction for a file of a million rows grew
+/// SQLite's write-ahead log past 3 GB, through which every page the import read was looked up:
+/// time grew with the square of the rows. A transaction per chunk wrote the same index pages
+/// again at every commit: 78 s for 100,000 rows where twenty chunks a transaction take 52 s and
+/// one transaction for all 50 s (`scripts/bench-caseload`, same machine and data).
+const COMMIT_EVERY: usize = 20;
+
 /// A caseload file, opened anew for each pass over it: an import that keeps nothing unless
 /// every row is good reads the file once to check every row, then again to create the cases.
 pub type Source<'a> = &'a (dyn Fn() -> Result<Reader> + Send + Sync);
@@ -216,17 +223,17 @@ pub async fn import(
     Ok(CaseloadReport { dry_run, partial, stored, columns, counts, rows })
 }
 
-/// As [`import`], but each row goes to `each_row` in file order as soon as its chunk is done,
-/// and is not kept: a file of a million rows read from disk holds a chunk in memory, not its
-/// report. What the import remembers of every row is fixed-size: 16 bytes for its names (to
-/// find a later row of the same person) and 16 for the case it created.
+/// As [`import`], but each row goes to `each_row` in file order once its transaction is
+/// committed, and is not kept: a file of a million rows read from disk holds at most one
+/// transaction's rows in memory, not its report. What the import remembers of every row is
+/// fixed-size: 16 bytes for its names (to find a later row of the same person) and 16 for the
+/// case it created.
 ///
-/// The cases are created a chunk at a time, each chunk committed with its audit: one
-/// transaction for a whole file made SQLite look up every page it had changed in a write-ahead
-/// log as large as the file's cases, and time grew with the square of the rows. An import
-/// without `partial` therefore first reads every row to check it (nothing looked up, nothing
-/// stored); with a refused row it goes on as a dry run (`stored` false), so nothing is created
-/// until the file is mended. Were it stopped half-way (a power cut), the file imported again
+/// The cases are created twenty chunks to a transaction ([`COMMIT_EVERY`]), each committed
+/// with its audit; the duplicates shown are audited after it. An import without `partial`
+/// therefore first reads every row to check it (nothing looked up, nothing stored); with a
+/// refused row it goes on as a dry run (`stored` false), so nothing is created until the file
+/// is mended. Were it stopped half-way (a power cut), the file imported again
 /// creates the rest: the cases already created are then its rows' possible duplicates.
 pub async fn import_streamed(
     state: &Services,
@@ -259,18 +266,33 @@ pub async fn import_streamed(
         offices,
     };
     let mut reader = reader.peekable();
+    let (mut tx, mut chunks, mut shown) = (None, 0, Vec::new());
     while reader.peek().is_some() {
         let chunk: Vec<CaseloadRow> = reader.by_ref().take(CHUNK).collect();
-        let found = import.preheat(&mut *state.store.read().await?, &chunk).await?;
-        let shown = found.iter().flat_map(|cases| duplicates::audit_entries(caller, cases)).collect();
+        if store && tx.is_none() {
+            tx = Some(state.store.begin().await?);
+        }
+        // Looked up through the import's own connection when it has one: SQLite's writer keeps
+        // the index pages the import keeps reading (a reader's small cache read them again from
+        // the file, and the import took three times as long).
+        let found = match &mut tx {
+            Some(tx) => import.preheat(&mut *tx, &chunk).await?,
+            None => import.preheat(&mut *state.store.read().await?, &chunk).await?,
+        };
+        shown.extend(found.iter().flat_map(|cases| duplicates::audit_entries(caller, cases)));
         let ready = import.validate(chunk, found);
-        if store {
-            let mut tx = state.store.begin().await?;
-            import.persist(&mut tx, ready).await?;
+        if let Some(tx) = &mut tx {
+            import.persist(tx, ready).await?;
+        }
+        chunks += 1;
+        if chunks % COMMIT_EVERY != 0 && reader.peek().is_some() {
+            continue;
+        }
+        if let Some(tx) = tx.take() {
             homeward_store::commit(tx).await?;
         }
         // Shown, so read: audited once no transaction of the import holds the log.
-        state.reads.record(shown).await?;
+        state.reads.record(std::mem::take(&mut shown)).await?;
         for mut row in import.rows.drain(..) {
             if !store {
                 (row.case_id, row.case_number) = (None, None);
