@@ -229,7 +229,7 @@ pub async fn import(
 /// fixed-size: 16 bytes for its names (to find a later row of the same person) and 16 for the
 /// case it created.
 ///
-/// The cases are created twenty chunks to a transaction ([`COMMIT_EVERY`]), each committed
+/// The cases are created twenty chunks to a transaction (`COMMIT_EVERY`), each committed
 /// with its audit; the duplicates shown are audited after it. An import without `partial`
 /// therefore first reads every row to check it (nothing looked up, nothing stored); with a
 /// refused row it goes on as a dry run (`stored` false), so nothing is created until the file
