@@ -3,8 +3,9 @@
 //! duplicates of the whole chunk looked up at once (preheat), each row checked as the registration
 //! form checks it (validate), and the cases created (persist).
 //!
-//! The whole file goes in one transaction: all or nothing, so a caseload with a refused row
-//! creates no case until the row is mended (or, with `partial`, the good rows are kept). The
+//! All or nothing: a caseload with a refused row creates no case until the row is mended (or,
+//! with `partial`, the good rows are kept); every row is checked before any case is created, and
+//! the cases are then created twenty chunks to a transaction ([`import_streamed`]). The
 //! real run makes the same report a dry run makes, on the same pass that writes, so it creates
 //! only what its report says. A possible duplicate (of an existing case, or of an earlier row of
 //! the file) is not created unless the user confirms, row by row, that it is another person, as
@@ -341,7 +342,7 @@ struct Import<'a> {
     names_seen: HashMap<u64, usize>,
     /// The cases created so far, by their ids (UUIDs, as [`new_id`] makes them).
     created: HashSet<u128>,
-    /// The chunk's rows, until the chunk is done.
+    /// The rows of the open transaction, until it is committed.
     rows: Vec<RowReport>,
     counts: CaseloadCounts,
     /// The offices a row may name, read once.
