@@ -85,6 +85,7 @@ pub fn cases(
     options: homeward_service::caseload::CaseloadOptions,
 ) -> anyhow::Result<ExitCode> {
     use homeward_service::caseload::{self, Outcome as CaseOutcome};
+    // A file that cannot be opened is said before the database is.
     std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
     let mapping = mapping
         .map(|m| std::fs::read_to_string(m).with_context(|| format!("cannot read {}", m.display())))
@@ -116,7 +117,7 @@ pub fn cases(
             store.close().await;
             return Ok(ExitCode::from(2));
         }
-        // Each row worth reading is printed as its chunk is done, and none is kept.
+        // Each row worth reading is printed once its transaction is committed, and none is kept.
         let mut print = |r: caseload::RowReport| match r.outcome {
             CaseOutcome::Created => {}
             CaseOutcome::PossibleDuplicate => {
