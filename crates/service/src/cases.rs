@@ -305,10 +305,10 @@ fn sort_of(text: Option<&str>) -> Result<(cases::CaseSort, bool)> {
     Ok((sort, descending))
 }
 
-/// Lists the cases in the caller's scope, filtered, a page at a time.
 /// The most words a name search takes (a returnee's names, however many, are fewer).
 const MAX_SEARCH_WORDS: usize = 12;
 
+/// Lists the cases in the caller's scope, filtered, a page at a time.
 pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result<CasePage> {
     caller.require(Permission::ReadCases)?;
     let limit = query.limit.unwrap_or(50);

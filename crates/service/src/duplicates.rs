@@ -55,12 +55,7 @@ pub async fn possible_duplicates(
 
 /// The read entries of the cases shown as possible duplicates.
 pub(crate) fn audit_entries(caller: &Caller, shown: &[PossibleDuplicate]) -> Vec<homeward_store::audit::Entry> {
-    shown.iter().map(|d| read_entry(caller, &d.case_id)).collect()
-}
-
-/// The read entry of one case shown as a possible duplicate.
-pub(crate) fn read_entry(caller: &Caller, case_id: &str) -> homeward_store::audit::Entry {
-    entry(caller, "read", "case", case_id, Some(case_id), &["duplicate_check"])
+    shown.iter().map(|d| entry(caller, "read", "case", &d.case_id, Some(&d.case_id), &["duplicate_check"])).collect()
 }
 
 /// The keys a registration is compared by: the spelling-independent keys of the first word of
