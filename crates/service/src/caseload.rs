@@ -294,12 +294,8 @@ pub async fn import_streamed(
         }
         // Shown, so read: audited once no transaction of the import holds the log.
         state.reads.record(std::mem::take(&mut shown)).await?;
-        for mut row in import.rows.drain(..) {
-            if !store {
-                (row.case_id, row.case_number) = (None, None);
-            }
-            each_row(row);
-        }
+        // A row has a case only once its transaction is committed: none without one.
+        import.rows.drain(..).for_each(&mut *each_row);
     }
     if store {
         let about = format!("rows:{} created:{}", import.counts.rows(), import.counts.created);
@@ -316,15 +312,15 @@ pub async fn import_streamed(
 /// checks it, nothing looked up in the database. A chunk at a time, letting other requests run
 /// between (an upload is checked on the server's own threads).
 async fn every_row_passes(state: &Services, caller: &Caller, reader: Reader, offices: &crate::offices::Names) -> bool {
-    let mut reader = reader.peekable();
-    while reader.peek().is_some() {
-        let passes = reader.by_ref().take(CHUNK).all(|row| {
-            row.registration.is_ok_and(|r| crate::cases::check_registration(state, caller, &r, offices).is_ok())
-        });
+    for (i, row) in reader.enumerate() {
+        let passes =
+            row.registration.is_ok_and(|r| crate::cases::check_registration(state, caller, &r, offices).is_ok());
         if !passes {
             return false;
         }
-        tokio::task::yield_now().await;
+        if i % CHUNK == CHUNK - 1 {
+            tokio::task::yield_now().await;
+        }
     }
     true
 }
