@@ -392,7 +392,8 @@ pub async fn list(
         && filter.case_manager.is_none()
         && filter.follow_up_due_by.is_none();
     let ring = crate::cipher::ring()?;
-    let hashes: Vec<String> = filter.search.iter().flatten().map(|word| prefix_hash(&ring, word)).collect();
+    let searched: Vec<&String> = filter.search.iter().flatten().collect();
+    let hashes: Vec<String> = searched.iter().map(|word| prefix_hash(&ring, word)).collect();
     let hashed: Vec<&str> = hashes.iter().map(String::as_str).collect();
     // A single word in case order drives whatever its count: nothing to count.
     let mut counts = match hashed.len() {
@@ -403,7 +404,7 @@ pub async fn list(
         counts = term_matches(conn, &hashed, DRIVE_FROM_TERMS_BELOW).await?;
     }
     // Among words equally common, a longer prefix is the likelier to be the rarer.
-    let lengths = filter.search.iter().flatten().map(|word| std::cmp::Reverse(word.chars().count()));
+    let lengths = searched.iter().map(|word| std::cmp::Reverse(word.chars().count()));
     let mut words: Vec<_> = counts.into_iter().zip(lengths).zip(hashes).map(|((c, l), h)| (c, l, h)).collect();
     words.sort_by_key(|(count, length, _)| (*count, *length));
     let mut from = "cases c".to_string();
