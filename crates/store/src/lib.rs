@@ -249,8 +249,12 @@ impl Store {
 /// them back once they outgrow the cache; at SQLite's default of 2 MB that made an import's
 /// time grow with the square of its rows.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
-/// Each reader's page cache, at most: SQLite's default.
-const READER_CACHE_KIB: i64 = 2 * 1024;
+/// Each reader's page cache, at most. A name search at a million cases reads a thousand pages
+/// or so (a family name's few hundred cases, each checked against a given name's range of the
+/// term index): at SQLite's default of 2 MB a query evicted its own index pages and read them
+/// from the kernel again. 16 MB took searches from 548 to about 690 a second and lists from 868
+/// to about 1,200 (`scripts/bench-api`, 29 Nov 2026); 64 MB did no better.
+const READER_CACHE_KIB: i64 = 16 * 1024;
 
 fn sqlite_pool(connections: u32, cache_kib: i64) -> AnyPoolOptions {
     AnyPoolOptions::new()
