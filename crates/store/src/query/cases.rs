@@ -447,10 +447,16 @@ pub async fn list(
         binds.push(v);
         clauses.push(format!("{id} > ${}", binds.len()));
     }
+    // Each other word is one lookup per case read. `OFFSET 0` keeps PostgreSQL from turning the
+    // check into a join: it merged the driving word's few hundred cases with a given name's whole
+    // range (60,000 entries at a million cases) instead of looking each case up (2 ms against
+    // 0.3 ms at 200,000 cases). SQLite looks each case up either way.
     for (_, hash) in words {
         binds.push(hash);
-        clauses
-            .push(format!("EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = {id} AND t.term = ${})", binds.len()));
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM case_terms t WHERE t.case_id = {id} AND t.term = ${} LIMIT 1 OFFSET 0)",
+            binds.len()
+        ));
     }
     let from = format!("{from} WHERE 1 = 1");
     let mut sql =
