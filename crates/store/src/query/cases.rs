@@ -309,7 +309,7 @@ const RARE_BELOW: i64 = 256;
 
 /// How many cases hold each term hash, each counted up to `cap`, in one query (a round trip
 /// per word cost as much as the counting).
-async fn term_matches(conn: &mut AnyConnection, hashes: &[&str], cap: i64) -> Result<Vec<i64>> {
+async fn term_matches(conn: &mut AnyConnection, hashes: &[String], cap: i64) -> Result<Vec<i64>> {
     if hashes.is_empty() {
         return Ok(Vec::new());
     }
@@ -318,7 +318,7 @@ async fn term_matches(conn: &mut AnyConnection, hashes: &[&str], cap: i64) -> Re
         .collect();
     let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {}", counts.join(", "))));
     for hash in hashes {
-        q = q.bind(*hash);
+        q = q.bind(hash);
     }
     let r = q.fetch_one(&mut *conn).await?;
     (0..hashes.len()).map(|i| Ok(r.try_get::<i64, _>(i)?)).collect()
@@ -331,7 +331,7 @@ async fn term_matches(conn: &mut AnyConnection, hashes: &[&str], cap: i64) -> Re
 /// 60,000 people checked one by one for a family name that 260 have, 0.2 s a search at a
 /// million cases (`scripts/bench-api`), against 5 ms from the family name.
 fn rarest_first(counts: &[i64], cap: i64, lengths: &[usize]) -> Option<Vec<usize>> {
-    if counts.iter().all(|count| *count >= cap) {
+    if !counts.is_empty() && counts.iter().all(|count| *count >= cap) {
         return None;
     }
     let mut order: Vec<usize> = (0..counts.len()).collect();
@@ -407,27 +407,23 @@ pub async fn list(
         && filter.case_manager.is_none()
         && filter.follow_up_due_by.is_none();
     let ring = crate::cipher::ring()?;
-    let searched: Vec<&String> = filter.search.iter().flatten().collect();
-    let hashes: Vec<String> = searched.iter().map(|word| prefix_hash(&ring, word)).collect();
-    let hashed: Vec<&str> = hashes.iter().map(String::as_str).collect();
-    let lengths: Vec<usize> = searched.iter().map(|word| word.chars().count()).collect();
+    let searched = filter.search.iter().flatten();
+    let mut hashes: Vec<String> = searched.clone().map(|word| prefix_hash(&ring, word)).collect();
+    let lengths: Vec<usize> = searched.map(|word| word.chars().count()).collect();
     // A single word in case order drives whatever its count: nothing to count.
-    let (counts, order) = if hashed.is_empty() {
-        (vec![], vec![])
-    } else if hashed.len() == 1 && in_case_order {
-        (vec![0], vec![0])
-    } else {
-        let counts = term_matches(conn, &hashed, RARE_BELOW).await?;
-        match rarest_first(&counts, RARE_BELOW, &lengths) {
-            Some(order) => (counts, order),
-            None => {
-                let counts = term_matches(conn, &hashed, DRIVE_FROM_TERMS_BELOW).await?;
-                let order = rarest_first(&counts, i64::MAX, &lengths).unwrap_or_default();
-                (counts, order)
-            }
+    let mut counts = match hashes.len() {
+        1 if in_case_order => vec![0],
+        _ => term_matches(conn, &hashes, RARE_BELOW).await?,
+    };
+    let order = match rarest_first(&counts, RARE_BELOW, &lengths) {
+        Some(order) => order,
+        None => {
+            counts = term_matches(conn, &hashes, DRIVE_FROM_TERMS_BELOW).await?;
+            rarest_first(&counts, i64::MAX, &lengths).unwrap_or_default()
         }
     };
-    let mut words: Vec<(i64, String)> = order.into_iter().map(|i| (counts[i], hashes[i].clone())).collect();
+    let mut words: Vec<(i64, String)> =
+        order.into_iter().map(|i| (counts[i], std::mem::take(&mut hashes[i]))).collect();
     let mut from = "cases c".to_string();
     // The case id the other words and the registration order are read from. When the rarest
     // word drives, it is the term index's own (a range of it is in case order): the other words
