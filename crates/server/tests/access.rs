@@ -13,6 +13,7 @@ use support::{TestApp, best_answers, id, registration};
 on_both_backends!(
     every_role_is_allowed_exactly_what_its_permissions_say,
     every_read_and_write_of_case_data_is_audited,
+    a_page_of_cases_is_one_audit_entry_on_the_history_of_each,
     a_refused_write_leaves_no_rows_and_no_audit_entry,
     the_audit_chain_reports_the_first_tampered_entry,
     signing_in_gives_a_token_signing_out_revokes_it_and_guessing_is_limited,
@@ -518,6 +519,47 @@ async fn every_read_and_write_of_case_data_is_audited(t: &TestApp) {
     assert_eq!(log, expected);
     let mut conn = t.store.read().await.unwrap();
     assert_eq!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { entries: 6, unkeyed: 0 });
+}
+
+async fn a_page_of_cases_is_one_audit_entry_on_the_history_of_each(t: &TestApp) {
+    let root = t.admin().await;
+    let token = t.user("fatou", "case_manager", None, "").await;
+    let cases = [
+        id(&t.register(&token, "Awa", "Ba", "dakar").await),
+        id(&t.register(&token, "Binta", "Diallo", "dakar").await),
+        id(&t.register(&token, "Coumba", "Sow", "thies").await),
+    ];
+    let (status, page) = t.get(&token, "/api/v1/cases?q=Binta").await;
+    assert_eq!((status, page["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+    t.get(&token, "/api/v1/cases").await;
+    let mut conn = t.store.read().await.unwrap();
+    let mut pages = Vec::new();
+    for case in &cases {
+        let lists: Vec<audit::Stored> = audit::for_case(&mut conn, case, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.entry.action == "list")
+            .collect();
+        pages.push(lists.iter().map(|e| (e.seq, e.entry.case_ids.len())).collect::<Vec<_>>());
+    }
+    let (search, list) = (pages[1][1], pages[1][0]);
+    assert_eq!(search.1, 1, "the search showed one case: {pages:?}");
+    assert_eq!(list.1, 3, "the list showed three, in one entry: {pages:?}");
+    assert_eq!(pages, [vec![list], vec![list, search], vec![list]], "each case's history has what showed it");
+    assert_eq!(
+        audit::verify(&mut conn, &t.key, None).await.unwrap(),
+        Verdict::Intact { entries: 3 + 2, unkeyed: 0 },
+        "three registrations and two pages, each page's cases sealed in its entry"
+    );
+    drop(conn);
+    // On a case's access history, the page's entry names that case.
+    for case in &cases {
+        let (status, log) = t.get(&root, &format!("/api/v1/cases/{case}/audit")).await;
+        assert_eq!(status, StatusCode::OK);
+        let lists: Vec<&Value> = log.as_array().unwrap().iter().filter(|e| e["action"] == "list").collect();
+        assert!(!lists.is_empty() && lists.iter().all(|e| e["record_id"] == case.as_str()), "{log}");
+    }
 }
 
 async fn a_refused_write_leaves_no_rows_and_no_audit_entry(t: &TestApp) {

@@ -126,7 +126,27 @@ pub fn entry(
         entity: entity.to_string(),
         record_id: record_id.to_string(),
         case_id: case_id.map(str::to_string),
+        case_ids: Vec::new(),
         fields: fields.join(","),
         client: caller.client.clone(),
     }
+}
+
+/// At most this many cases in one page entry: a whole-office catalogue stays a few entries of
+/// bounded size.
+const CASES_PER_ENTRY: usize = 500;
+
+/// The entries for `caller` doing `action` on a page of cases (a list, a search, an export):
+/// one entry naming them all rather than one per case, the by-case index files it under each
+/// (`homeward_store::audit::Entry::case_ids`). None for an empty page.
+pub fn page_entries<'a>(
+    caller: &Caller,
+    action: &str,
+    case_ids: impl IntoIterator<Item = &'a str>,
+    fields: &[&str],
+) -> Vec<Entry> {
+    let ids: Vec<String> = case_ids.into_iter().map(str::to_string).collect();
+    ids.chunks(CASES_PER_ENTRY)
+        .map(|chunk| Entry { case_ids: chunk.to_vec(), ..entry(caller, action, "case", "", None, fields) })
+        .collect()
 }

@@ -12,7 +12,7 @@ use homeward_domain::records::fixed_section;
 use homeward_domain::returnee::{ProfileDetails, Registration, case_number};
 use homeward_domain::search;
 use homeward_rss::Band;
-use homeward_store::audit::{self as store_audit, Entry};
+use homeward_store::audit as store_audit;
 use homeward_store::frames::CaseRow;
 use homeward_store::query::{cases, plans, records, referrals, surveys};
 use homeward_store::{new_id, now, to_json};
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::Services;
-use crate::audit::entry;
+use crate::audit::{entry, page_entries};
 use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
@@ -383,9 +383,7 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
     drop(conn);
     let items = page.items.iter().map(|c| CaseView::new(c, caller, &state.timing)).collect::<Result<Vec<_>, _>>()?;
     let fields = CaseView::audited_fields(caller);
-    let entries: Vec<Entry> =
-        page.items.iter().map(|c| entry(caller, "list", "case", &c.id, Some(&c.id), fields)).collect();
-    state.reads.record(entries).await?;
+    state.reads.record(page_entries(caller, "list", page.items.iter().map(|c| c.id.as_str()), fields)).await?;
     Ok(CasePage { items, next_cursor: page.next_cursor })
 }
 
@@ -689,7 +687,8 @@ pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<V
             actor: s.entry.actor,
             action: s.entry.action,
             entity: s.entry.entity,
-            record_id: s.entry.record_id,
+            // An entry for a page of cases is, on this case's history, about this case.
+            record_id: if s.entry.case_ids.is_empty() { s.entry.record_id } else { id.to_string() },
             fields: s.entry.fields,
             client: s.entry.client,
         })

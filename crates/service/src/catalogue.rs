@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::Services;
-use crate::audit::entry;
+use crate::audit::{entry, page_entries};
 use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
@@ -173,8 +173,7 @@ pub async fn case_list(state: &Services, caller: &Caller, office: Option<&str>, 
     } else {
         &["case_number", "sex", "age_at_return", "return"]
     };
-    let entries = rows.iter().map(|c| entry(caller, "list", "case", &c.id, Some(&c.id), fields)).collect();
-    state.reads.record(entries).await?;
+    state.reads.record(page_entries(caller, "list", rows.iter().map(|c| c.id.as_str()), fields)).await?;
     let cases: Vec<(String, String)> = rows
         .iter()
         .map(|c| {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Services;
-use crate::audit::entry;
+use crate::audit::{entry, page_entries};
 use crate::auth::Caller;
 use crate::error::{Result, ServiceError};
 use homeward_store::audit as store_audit;
@@ -142,11 +142,8 @@ pub async fn read(state: &Services, caller: &Caller, id: &str) -> Result<Communi
         Vec::new()
     };
     drop(conn);
-    let entries = returnees
-        .iter()
-        .map(|r| entry(caller, "read", "case", &r.case_id, Some(&r.case_id), &["community"]))
-        .chain(std::iter::once(entry(caller, "read", "community", id, None, &["profile"])))
-        .collect();
+    let mut entries = page_entries(caller, "read", returnees.iter().map(|r| r.case_id.as_str()), &["community"]);
+    entries.push(entry(caller, "read", "community", id, None, &["profile"]));
     state.reads.record(entries).await?;
     view(&row, returnees)
 }

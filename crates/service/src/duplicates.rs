@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Services;
-use crate::audit::entry;
+use crate::audit::page_entries;
 use crate::auth::Caller;
 use crate::error::Result;
 
@@ -55,7 +55,7 @@ pub async fn possible_duplicates(
 
 /// The read entries of the cases shown as possible duplicates.
 pub(crate) fn audit_entries(caller: &Caller, shown: &[PossibleDuplicate]) -> Vec<homeward_store::audit::Entry> {
-    shown.iter().map(|d| entry(caller, "read", "case", &d.case_id, Some(&d.case_id), &["duplicate_check"])).collect()
+    page_entries(caller, "read", shown.iter().map(|d| d.case_id.as_str()), &["duplicate_check"])
 }
 
 /// The keys a registration is compared by: the spelling-independent keys of the first word of

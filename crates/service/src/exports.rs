@@ -15,7 +15,7 @@ use homeward_store::query::{cases, plans, records, referrals, surveys};
 use serde_json::{Map, Value};
 
 use crate::Services;
-use crate::audit::entry;
+use crate::audit::page_entries;
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::plans::PlanView;
@@ -201,8 +201,7 @@ pub async fn export(
             parts.push((Part::Referrals, referral_rows));
         }
         drop(conn);
-        let entries = ids.iter().map(|id| entry(caller, "export", "case", id, Some(id), &audited)).collect();
-        state.reads.record(entries).await?;
+        state.reads.record(page_entries(caller, "export", ids.iter().copied(), &audited)).await?;
         summary.cases += ids.len();
         each(ExportPage { parts }).map_err(fail)?;
         match page.next_cursor {

@@ -19,8 +19,14 @@ pub struct Entry {
     pub action: String,
     /// `case`, `survey`, `consent`, `referral_packet`, ...
     pub entity: String,
+    /// The record's id; empty for an entry about many cases (`case_ids`).
     pub record_id: String,
     pub case_id: Option<String>,
+    /// The cases a page of a list, a search or an export showed: one entry for the page, filed
+    /// under each case by the by-case index, instead of one entry per case (issue 18: the
+    /// entries of a page of fifty were most of the audit writer's work and of the log's size).
+    /// Empty for an entry about one record.
+    pub case_ids: Vec<String>,
     /// The fields read or written, comma-separated; for a denial, why.
     pub fields: String,
     /// The address of the client that made the request (`cli` for the command line).
@@ -122,6 +128,22 @@ impl AuditKey {
     }
 }
 
+/// The stored text of a page entry's cases: a JSON array, which both databases can unnest when
+/// filing by case; empty for an entry about one record.
+fn case_ids_text(ids: &[String]) -> String {
+    if ids.is_empty() { String::new() } else { serde_json::to_string(ids).unwrap_or_default() }
+}
+
+/// The cases of a stored entry. Text that is not an array of strings was not written by
+/// Homeward: it is kept whole as one id, so the entry's hash no longer holds and `verify`
+/// names it, rather than failing to read the log.
+fn case_ids_of(text: String) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    serde_json::from_str(&text).unwrap_or_else(|_| vec![text])
+}
+
 fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -134,13 +156,18 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The parts an entry's hash covers, each length-prefixed so no two different entries hash the
-/// same text.
+/// same text. The cases of a page entry are a last part only when there are some, so entries
+/// sealed before pages had them still verify.
 fn parts(prev_hash: &str, seq: i64, at: &str, e: &Entry, keyed: bool, feed: &mut dyn FnMut(&[u8])) {
     let case_id = e.case_id.as_deref().unwrap_or("");
     let seq = seq.to_string();
+    let case_ids = case_ids_text(&e.case_ids);
     let mut all = vec![prev_hash, &seq, at, &e.actor, &e.action, &e.entity, &e.record_id, case_id, &e.fields];
     if keyed {
         all.push(&e.client);
+        if !case_ids.is_empty() {
+            all.push(&case_ids);
+        }
     }
     for part in all {
         feed(&(part.len() as u64).to_le_bytes());
@@ -162,7 +189,7 @@ pub fn seal(key: &[u8], prev_hash: &str, seq: i64, at: &str, e: &Entry) -> Strin
     to_hex(&mac.finalize().into_bytes())
 }
 
-/// Entries written by one `INSERT` (12 parameters each). The SQLite driver looks each numbered
+/// Entries written by one `INSERT` (13 parameters each). The SQLite driver looks each numbered
 /// parameter up by name in a list as long as the statement's parameters, so binding costs the
 /// square of their number (100 rows, 1,200 parameters, took a quarter of the server's time when
 /// reading pages of fifty cases, `scripts/bench-api`): on SQLite the placeholders are anonymous
@@ -197,13 +224,13 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|r| {
-                let params: Vec<String> = (1..=12).map(|c| crate::query::placeholder(sqlite, r * 12 + c)).collect();
+                let params: Vec<String> = (1..=13).map(|c| crate::query::placeholder(sqlite, r * 13 + c)).collect();
                 format!("({})", params.join(", "))
             })
             .collect();
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, \
-                 key_id, client) VALUES {}",
+                 key_id, client, case_ids) VALUES {}",
             values.join(", ")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -220,7 +247,8 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
                 .bind(prev_hash)
                 .bind(h)
                 .bind(key_id)
-                .bind(&e.client);
+                .bind(&e.client)
+                .bind(case_ids_text(&e.case_ids));
         }
         q.execute(&mut **tx).await?;
     }
@@ -274,8 +302,8 @@ pub async fn anchor(conn: &mut sqlx::AnyConnection) -> Result<Anchor> {
     Ok(Anchor { seq: head.try_get(0)?, hash: head.try_get(1)? })
 }
 
-const SELECT_STORED: &str = "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, key_id, client \
-     FROM audit_log";
+const SELECT_STORED: &str = "SELECT seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, key_id, client, \
+     case_ids FROM audit_log";
 
 /// Walks the whole chain in order, a page at a time, checking each entry's keyed hash with
 /// `key`, and that `anchor`'s entry is still there with the hash it had.
@@ -359,11 +387,34 @@ const PERIOD_BITS: u32 = 16;
 /// log (after an upgrade, or a server that was down) never holds the writer for long.
 pub const INDEX_BATCH: i64 = 1 << 18;
 
-/// The short key a case is filed under in the by-case index, as SQL over a case id: its last
-/// group of twelve hexadecimal digits, random in the UUIDs Homeward makes, so keys spread evenly.
-/// Computed by the database on both sides, so filing and looking up always agree; two cases may
-/// share a key, and readers compare the entries' case ids.
-const CASE_KEY_OF_CASE_ID: &str = "substr(case_id, 25)";
+/// The short key a case is filed under in the by-case index, as SQL over an expression giving a
+/// case id: its last group of twelve hexadecimal digits, random in the UUIDs Homeward makes, so
+/// keys spread evenly. Computed by the database on both sides, so filing and looking up always
+/// agree; two cases may share a key, and readers compare the entries' case ids.
+fn case_key(case_id: &str) -> String {
+    format!("substr({case_id}, 25)")
+}
+
+/// SQL for the rows `value` of the cases of a page entry, `log.case_ids` (empty: none).
+fn each_case_of_page(sqlite: bool) -> &'static str {
+    if sqlite {
+        "json_each(NULLIF(log.case_ids, '')) AS page"
+    } else {
+        "jsonb_array_elements_text(NULLIF(log.case_ids, '')::jsonb) AS page (value)"
+    }
+}
+
+/// A `LIKE` pattern matching the stored cases of a page entry that holds `case_id`.
+fn page_pattern(case_id: &str) -> String {
+    let quoted = serde_json::to_string(case_id).unwrap_or_default();
+    let escaped = quoted.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Whether a stored entry is about `case_id`: its own case, or one of its page's.
+fn concerns(s: &Stored, case_id: &str) -> bool {
+    s.entry.case_id.as_deref() == Some(case_id) || s.entry.case_ids.iter().any(|c| c == case_id)
+}
 
 /// Up to which entry the by-case index is complete, and the last entry: what is left to file.
 pub async fn unindexed(conn: &mut sqlx::AnyConnection) -> Result<i64> {
@@ -390,11 +441,16 @@ async fn index_by_case_in(tx: &mut Tx, limit: i64, period_bits: u32) -> Result<i
     if upto <= from {
         return Ok(0);
     }
-    // One statement, sorted as the index is: no row travels to the application.
+    // One statement, sorted as the index is: no row travels to the application. A page entry
+    // is filed under each of its cases; `UNION` files it once under a key two of them share.
+    let (own_key, page_key) = (case_key("log.case_id"), case_key("page.value"));
+    let each_case = each_case_of_page(crate::query::is_sqlite(tx));
     sqlx::query(safe!(
         "INSERT INTO audit_by_case (period, case_key, seq) \
-         SELECT seq / $1, {CASE_KEY_OF_CASE_ID}, seq FROM audit_log \
-         WHERE seq > $2 AND seq <= $3 AND case_id IS NOT NULL ORDER BY 1, 2, 3"
+         SELECT log.seq / $1, {own_key}, log.seq FROM audit_log AS log \
+         WHERE log.seq > $2 AND log.seq <= $3 AND log.case_id IS NOT NULL \
+         UNION SELECT log.seq / $1, {page_key}, log.seq FROM audit_log AS log, {each_case} \
+         WHERE log.seq > $2 AND log.seq <= $3 AND log.case_ids <> '' ORDER BY 1, 2, 3"
     ))
     .bind(1i64 << period_bits)
     .bind(from)
@@ -419,10 +475,12 @@ async fn for_case_in(
 ) -> Result<Vec<Stored>> {
     let indexed: i64 =
         sqlx::query("SELECT seq FROM audit_index_head WHERE id = 1").fetch_one(&mut *conn).await?.try_get(0)?;
-    let rows = sqlx::query(safe!("{SELECT_STORED} WHERE seq > $1 AND case_id = $2 ORDER BY seq DESC LIMIT $3"))
+    let about_case = "(case_id = $2 OR case_ids LIKE $4 ESCAPE '\\')";
+    let rows = sqlx::query(safe!("{SELECT_STORED} WHERE seq > $1 AND {about_case} ORDER BY seq DESC LIMIT $3"))
         .bind(indexed)
         .bind(case_id)
         .bind(limit)
+        .bind(page_pattern(case_id))
         .fetch_all(&mut *conn)
         .await?;
     // By sequence: an entry filed while this reads may come from both the scan and the index.
@@ -432,21 +490,25 @@ async fn for_case_in(
         found.insert(s.seq, s);
     }
     // Every period's run of the case's key, one seek each, in one statement.
+    let asked_key = case_key("asked.case_id");
     let rows = sqlx::query(safe!(
         "WITH RECURSIVE periods (period) AS (SELECT 0 UNION ALL SELECT period + 1 FROM periods WHERE period < $1) \
          {SELECT_STORED} WHERE seq IN (SELECT b.seq FROM periods p JOIN audit_by_case b ON b.period = p.period \
-         AND b.case_key = (SELECT {CASE_KEY_OF_CASE_ID} FROM (SELECT $2 AS case_id) AS asked)) \
-         AND case_id = $2 ORDER BY seq DESC LIMIT $3"
+         AND b.case_key = (SELECT {asked_key} FROM (SELECT $2 AS case_id) AS asked)) \
+         AND {about_case} ORDER BY seq DESC LIMIT $3"
     ))
     .bind(indexed >> period_bits)
     .bind(case_id)
     .bind(limit)
+    .bind(page_pattern(case_id))
     .fetch_all(&mut *conn)
     .await?;
     for row in &rows {
         let s = stored(row)?;
         found.insert(s.seq, s);
     }
+    // `LIKE` ignores ASCII case on SQLite: only the entries truly about this case.
+    found.retain(|_, s| concerns(s, case_id));
     Ok(found.into_values().rev().take(usize::try_from(limit).unwrap_or(0)).collect())
 }
 
@@ -479,6 +541,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<Stored> {
             case_id: row.try_get(6)?,
             fields: row.try_get(7)?,
             client: row.try_get(11)?,
+            case_ids: case_ids_of(row.try_get(12)?),
         },
         prev_hash: row.try_get(8)?,
         hash: row.try_get(9)?,
@@ -504,20 +567,27 @@ mod tests {
             entity: "case".into(),
             record_id: format!("r{n}"),
             case_id: case.map(str::to_string),
+            case_ids: vec![],
             fields: String::new(),
             client: "127.0.0.1".into(),
+        }
+    }
+
+    /// An entry for a page that showed `cases`.
+    fn page(cases: &[&str], n: usize) -> Entry {
+        Entry {
+            action: "list".into(),
+            record_id: String::new(),
+            case_ids: cases.iter().map(|c| c.to_string()).collect(),
+            ..entry(None, n)
         }
     }
 
     /// Every entry of `case`, newest first, read the slow way.
     async fn every_entry(store: &crate::Store, case: &str) -> Vec<i64> {
         let mut conn = store.read().await.unwrap();
-        let rows = sqlx::query("SELECT seq FROM audit_log WHERE case_id = $1 ORDER BY seq DESC")
-            .bind(case)
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
-        rows.iter().map(|r| r.try_get::<i64, _>(0).unwrap()).collect()
+        let rows = sqlx::query(safe!("{SELECT_STORED} ORDER BY seq DESC")).fetch_all(&mut *conn).await.unwrap();
+        rows.iter().map(|r| stored(r).unwrap()).filter(|s| concerns(s, case)).map(|s| s.seq).collect()
     }
 
     async fn history(store: &crate::Store, case: &str, limit: i64) -> Vec<i64> {
@@ -547,27 +617,34 @@ mod tests {
 
     async fn history_while_filing(store: crate::Store) {
         let key = AuditKey::generate().unwrap();
-        // Two UUIDs as Homeward makes them, and an id too short to have a key (all such share one).
+        // Two UUIDs as Homeward makes them, and ids too short to have a key (all such share one).
         let cases = ["01a226ef-2517-759b-bf8c-0e77786520a2", "01a226ef-2517-759b-bf8c-9c1d2e3f4a5b", "legacy-7"];
+        // Every fifth entry is a page: of one case, or of one and both short ids.
+        let one = |n: usize| match n % 7 {
+            6 => entry(None, n),
+            _ if n % 5 == 4 && n.is_multiple_of(2) => page(&[cases[n % 3]], n),
+            _ if n % 5 == 4 => page(&[cases[n % 2], "legacy-7", "legacy_9"], n),
+            _ => entry(Some(cases[n % 3]), n),
+        };
         let append_some = |from: usize| {
             let store = store.clone();
             let key = key.clone();
             async move {
                 let mut tx = store.begin().await.unwrap();
-                let entries: Vec<Entry> =
-                    (from..from + 30).map(|n| entry(if n % 7 == 6 { None } else { Some(cases[n % 3]) }, n)).collect();
+                let entries: Vec<Entry> = (from..from + 30).map(one).collect();
                 append(&mut tx, &key, &entries).await.unwrap();
                 tx.commit().await.unwrap();
             }
         };
         let check = || async {
-            for case in cases {
+            for case in cases.into_iter().chain(["legacy_9"]) {
                 let all = every_entry(&store, case).await;
-                assert!(all.len() > 5);
+                assert!(all.len() >= 3, "{case}: {all:?}");
                 assert_eq!(history(&store, case, 1000).await, all, "{case}: every entry, newest first");
-                assert_eq!(history(&store, case, 5).await, all[..5], "{case}: the newest five");
+                let newest = &all[..all.len().min(5)];
+                assert_eq!(history(&store, case, 5).await, newest, "{case}: the newest five");
             }
-            for unseen in ["01a226ef-2517-759b-bf8c-0e77786520a3", "legacy-8"] {
+            for unseen in ["01a226ef-2517-759b-bf8c-0e77786520a3", "legacy-8", "legacy%9"] {
                 assert_eq!(history(&store, unseen, 10).await, Vec::<i64>::new(), "{unseen} was never seen");
             }
         };
@@ -593,7 +670,16 @@ mod tests {
         let mut conn = store.read().await.unwrap();
         let filed: i64 = sqlx::query("SELECT COUNT(*) FROM audit_by_case").fetch_one(&mut *conn).await.unwrap().get(0);
         drop(conn);
-        assert_eq!(filed, 60 - 8, "each entry about a case filed once, the others not at all");
+        // Keys: a UUID's last group; the short ids all share the empty key.
+        let keys = |e: &Entry| -> std::collections::BTreeSet<String> {
+            e.case_id.iter().chain(&e.case_ids).map(|c| c.chars().skip(24).collect()).collect()
+        };
+        let expected: usize = (0..60).map(|n| keys(&one(n)).len()).sum();
+        assert_eq!(filed, expected as i64, "each entry filed once under each of its cases' keys");
+        assert!(expected > 60 - 8, "some pages are filed under several keys");
+        let mut conn = store.read().await.unwrap();
+        assert_eq!(verify(&mut conn, &key, None).await.unwrap(), Verdict::Intact { entries: 60, unkeyed: 0 });
+        drop(conn);
         store.close().await;
     }
 }

@@ -55,6 +55,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         "cases_by_office_and_status",
         include_str!("../migrations/sqlite/0020_cases_by_office_and_status.sql"),
     ),
+    migration(21, "audit_page_entries", include_str!("../migrations/sqlite/0021_audit_page_entries.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -86,6 +87,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         "cases_by_office_and_status",
         include_str!("../migrations/postgres/0020_cases_by_office_and_status.sql"),
     ),
+    migration(21, "audit_page_entries", include_str!("../migrations/postgres/0021_audit_page_entries.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

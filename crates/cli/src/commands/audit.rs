@@ -20,6 +20,7 @@ async fn record(store: &homeward_store::Store, key: &AuditKey, action: &str) -> 
         entity: "audit_log".into(),
         record_id: "*".into(),
         case_id: None,
+        case_ids: Vec::new(),
         fields: String::new(),
         client: caller.client.clone(),
     };
