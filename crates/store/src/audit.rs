@@ -378,14 +378,16 @@ pub async fn verify(conn: &mut sqlx::AnyConnection, key: &AuditKey, anchor: Opti
     Ok(Verdict::Intact { entries: last, unkeyed })
 }
 
-/// Entries per period of the by-case index (migration 0019), as a power of two: a batch is filed
-/// into the current period only, so it touches that period's few hundred pages whatever the
-/// log's size, in tens of milliseconds; reading a case's history seeks once per period.
-const PERIOD_BITS: u32 = 16;
+/// Rows per period of the by-case index (migrations 0019 and 0021): a batch is filed into the
+/// current period only, so it touches that period's few hundred pages whatever the log's size,
+/// in tens of milliseconds; reading a case's history seeks once per period. Counted in rows, not
+/// entries, since a page entry is a row per case it showed.
+const PERIOD_ROWS: i64 = 1 << 16;
 
 /// At most this many entries are filed by case in one transaction, so catching up on a long
-/// log (after an upgrade, or a server that was down) never holds the writer for long.
-pub const INDEX_BATCH: i64 = 1 << 18;
+/// log (after an upgrade, or a server that was down) never holds the writer for long: pages of
+/// fifty cases, 1.6 million rows of the index.
+pub const INDEX_BATCH: i64 = 1 << 15;
 
 /// The short key a case is filed under in the by-case index, as SQL over an expression giving a
 /// case id: its last group of twelve hexadecimal digits, random in the UUIDs Homeward makes, so
@@ -428,14 +430,14 @@ pub async fn unindexed(conn: &mut sqlx::AnyConnection) -> Result<i64> {
 /// sorted, written many to a statement. Returns how many entries it covered (0: caught up).
 /// Taking the index head's row lock serialises runs from several app servers (PostgreSQL).
 pub async fn index_by_case(tx: &mut Tx, limit: i64) -> Result<i64> {
-    index_by_case_in(tx, limit, PERIOD_BITS).await
+    index_by_case_in(tx, limit, PERIOD_ROWS).await
 }
 
-async fn index_by_case_in(tx: &mut Tx, limit: i64, period_bits: u32) -> Result<i64> {
-    let from: i64 = sqlx::query("UPDATE audit_index_head SET seq = seq WHERE id = 1 RETURNING seq")
+async fn index_by_case_in(tx: &mut Tx, limit: i64, period_rows: i64) -> Result<i64> {
+    let head = sqlx::query("UPDATE audit_index_head SET seq = seq WHERE id = 1 RETURNING seq, period, period_rows")
         .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
+        .await?;
+    let (from, period, filled): (i64, i64, i64) = (head.try_get(0)?, head.try_get(1)?, head.try_get(2)?);
     let last: i64 = sqlx::query("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?.try_get(0)?;
     let upto = last.min(from.saturating_add(limit.max(1)));
     if upto <= from {
@@ -445,36 +447,36 @@ async fn index_by_case_in(tx: &mut Tx, limit: i64, period_bits: u32) -> Result<i
     // is filed under each of its cases; `UNION` files it once under a key two of them share.
     let (own_key, page_key) = (case_key("log.case_id"), case_key("page.value"));
     let each_case = each_case_of_page(crate::query::is_sqlite(tx));
-    sqlx::query(safe!(
+    let filed = sqlx::query(safe!(
         "INSERT INTO audit_by_case (period, case_key, seq) \
-         SELECT log.seq / $1, {own_key}, log.seq FROM audit_log AS log \
+         SELECT $1, {own_key}, log.seq FROM audit_log AS log \
          WHERE log.seq > $2 AND log.seq <= $3 AND log.case_id IS NOT NULL \
-         UNION SELECT log.seq / $1, {page_key}, log.seq FROM audit_log AS log, {each_case} \
+         UNION SELECT $1, {page_key}, log.seq FROM audit_log AS log, {each_case} \
          WHERE log.seq > $2 AND log.seq <= $3 AND log.case_ids <> '' ORDER BY 1, 2, 3"
     ))
-    .bind(1i64 << period_bits)
+    .bind(period)
     .bind(from)
     .bind(upto)
     .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE audit_index_head SET seq = $1 WHERE id = 1").bind(upto).execute(&mut **tx).await?;
+    .await?
+    .rows_affected();
+    // A full period is closed: the next batch starts a new, small one.
+    let filled = filled.saturating_add(i64::try_from(filed).unwrap_or(i64::MAX));
+    let (period, filled) = if filled >= period_rows { (period + 1, 0) } else { (period, filled) };
+    sqlx::query("UPDATE audit_index_head SET seq = $1, period = $2, period_rows = $3 WHERE id = 1")
+        .bind(upto)
+        .bind(period)
+        .bind(filled)
+        .execute(&mut **tx)
+        .await?;
     Ok(upto - from)
 }
 
 /// The latest entries about a case, newest first (for the case's access history): those after
 /// the by-case index's head, scanned, then each period of the index from the newest.
 pub async fn for_case(conn: &mut sqlx::AnyConnection, case_id: &str, limit: i64) -> Result<Vec<Stored>> {
-    for_case_in(conn, case_id, limit, PERIOD_BITS).await
-}
-
-async fn for_case_in(
-    conn: &mut sqlx::AnyConnection,
-    case_id: &str,
-    limit: i64,
-    period_bits: u32,
-) -> Result<Vec<Stored>> {
-    let indexed: i64 =
-        sqlx::query("SELECT seq FROM audit_index_head WHERE id = 1").fetch_one(&mut *conn).await?.try_get(0)?;
+    let head = sqlx::query("SELECT seq, period FROM audit_index_head WHERE id = 1").fetch_one(&mut *conn).await?;
+    let (indexed, period): (i64, i64) = (head.try_get(0)?, head.try_get(1)?);
     let about_case = "(case_id = $2 OR case_ids LIKE $4 ESCAPE '\\')";
     let rows = sqlx::query(safe!("{SELECT_STORED} WHERE seq > $1 AND {about_case} ORDER BY seq DESC LIMIT $3"))
         .bind(indexed)
@@ -497,7 +499,7 @@ async fn for_case_in(
          AND b.case_key = (SELECT {asked_key} FROM (SELECT $2 AS case_id) AS asked)) \
          AND {about_case} ORDER BY seq DESC LIMIT $3"
     ))
-    .bind(indexed >> period_bits)
+    .bind(period)
     .bind(case_id)
     .bind(limit)
     .bind(page_pattern(case_id))
@@ -592,7 +594,7 @@ mod tests {
 
     async fn history(store: &crate::Store, case: &str, limit: i64) -> Vec<i64> {
         let mut conn = store.read().await.unwrap();
-        for_case_in(&mut conn, case, limit, 2).await.unwrap().into_iter().map(|s| s.seq).collect()
+        for_case(&mut conn, case, limit).await.unwrap().into_iter().map(|s| s.seq).collect()
     }
 
     #[tokio::test]
@@ -651,13 +653,13 @@ mod tests {
         append_some(0).await;
         check().await; // nothing filed yet: all from the scan
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(index_by_case_in(&mut tx, 10, 2).await.unwrap(), 10, "a bounded batch");
+        assert_eq!(index_by_case_in(&mut tx, 10, 4).await.unwrap(), 10, "a bounded batch");
         tx.commit().await.unwrap();
         append_some(30).await;
-        check().await; // part filed, in periods of four entries, part scanned
+        check().await; // part filed, part scanned
         loop {
             let mut tx = store.begin().await.unwrap();
-            let done = index_by_case_in(&mut tx, 7, 2).await.unwrap();
+            let done = index_by_case_in(&mut tx, 7, 4).await.unwrap();
             tx.commit().await.unwrap();
             if done == 0 {
                 break;
@@ -677,6 +679,11 @@ mod tests {
         let expected: usize = (0..60).map(|n| keys(&one(n)).len()).sum();
         assert_eq!(filed, expected as i64, "each entry filed once under each of its cases' keys");
         assert!(expected > 60 - 8, "some pages are filed under several keys");
+        let mut conn = store.read().await.unwrap();
+        let periods: i64 =
+            sqlx::query("SELECT COUNT(DISTINCT period) FROM audit_by_case").fetch_one(&mut *conn).await.unwrap().get(0);
+        drop(conn);
+        assert!(periods >= 6, "a period closes once it holds four rows: {periods}");
         let mut conn = store.read().await.unwrap();
         assert_eq!(verify(&mut conn, &key, None).await.unwrap(), Verdict::Intact { entries: 60, unkeyed: 0 });
         drop(conn);
