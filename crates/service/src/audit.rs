@@ -148,8 +148,11 @@ pub fn page_entries<'a>(
     case_ids: impl IntoIterator<Item = &'a str>,
     fields: &[&str],
 ) -> Vec<Entry> {
-    let ids: Vec<String> = case_ids.into_iter().map(str::to_string).collect();
-    ids.chunks(CASES_PER_ENTRY)
-        .map(|chunk| Entry { case_ids: chunk.to_vec(), ..entry(caller, action, "case", "", None, fields) })
-        .collect()
+    let mut ids = case_ids.into_iter().map(str::to_string).peekable();
+    let mut entries = Vec::new();
+    while ids.peek().is_some() {
+        let chunk = ids.by_ref().take(CASES_PER_ENTRY).collect();
+        entries.push(Entry { case_ids: chunk, ..entry(caller, action, "case", "", None, fields) });
+    }
+    entries
 }

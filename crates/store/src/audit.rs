@@ -157,16 +157,16 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 
 /// The parts an entry's hash covers, each length-prefixed so no two different entries hash the
 /// same text. The cases of a page entry are a last part only when there are some, so entries
-/// sealed before pages had them still verify.
-fn parts(prev_hash: &str, seq: i64, at: &str, e: &Entry, keyed: bool, feed: &mut dyn FnMut(&[u8])) {
+/// sealed before pages had them still verify. `case_ids` is `e.case_ids` as stored
+/// ([`case_ids_text`]), made once by the caller that also writes it.
+fn parts(prev_hash: &str, seq: i64, at: &str, e: &Entry, case_ids: &str, keyed: bool, feed: &mut dyn FnMut(&[u8])) {
     let case_id = e.case_id.as_deref().unwrap_or("");
     let seq = seq.to_string();
-    let case_ids = case_ids_text(&e.case_ids);
     let mut all = vec![prev_hash, &seq, at, &e.actor, &e.action, &e.entity, &e.record_id, case_id, &e.fields];
     if keyed {
         all.push(&e.client);
         if !case_ids.is_empty() {
-            all.push(&case_ids);
+            all.push(case_ids);
         }
     }
     for part in all {
@@ -178,14 +178,19 @@ fn parts(prev_hash: &str, seq: i64, at: &str, e: &Entry, keyed: bool, feed: &mut
 /// The unkeyed hash of entries made before the log was keyed.
 pub fn hash(prev_hash: &str, seq: i64, at: &str, e: &Entry) -> String {
     let mut h = Sha256::new();
-    parts(prev_hash, seq, at, e, false, &mut |b| h.update(b));
+    // Entries made before the key never named pages.
+    parts(prev_hash, seq, at, e, "", false, &mut |b| h.update(b));
     to_hex(&h.finalize())
 }
 
 /// The keyed hash (HMAC-SHA-256) of an entry.
 pub fn seal(key: &[u8], prev_hash: &str, seq: i64, at: &str, e: &Entry) -> String {
+    seal_with(key, prev_hash, seq, at, e, &case_ids_text(&e.case_ids))
+}
+
+fn seal_with(key: &[u8], prev_hash: &str, seq: i64, at: &str, e: &Entry, case_ids: &str) -> String {
     let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    parts(prev_hash, seq, at, e, true, &mut |b| mac.update(b));
+    parts(prev_hash, seq, at, e, case_ids, true, &mut |b| mac.update(b));
     to_hex(&mac.finalize().into_bytes())
 }
 
@@ -216,8 +221,9 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
-        let h = seal(secret, &prev, seq, &at, e);
-        rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
+        let case_ids = case_ids_text(&e.case_ids);
+        let h = seal_with(secret, &prev, seq, &at, e, &case_ids);
+        rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h, case_ids));
     }
     // Many rows per statement: reading a page of fifty cases is fifty entries.
     let sqlite = crate::query::is_sqlite(tx);
@@ -234,7 +240,7 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
             values.join(", ")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (seq, e, prev_hash, h) in chunk {
+        for (seq, e, prev_hash, h, case_ids) in chunk {
             q = q
                 .bind(*seq)
                 .bind(&at)
@@ -248,7 +254,7 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
                 .bind(h)
                 .bind(key_id)
                 .bind(&e.client)
-                .bind(case_ids_text(&e.case_ids));
+                .bind(case_ids);
         }
         q.execute(&mut **tx).await?;
     }
