@@ -56,6 +56,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         include_str!("../migrations/sqlite/0020_cases_by_office_and_status.sql"),
     ),
     migration(21, "audit_page_entries", include_str!("../migrations/sqlite/0021_audit_page_entries.sql")),
+    migration(22, "case_terms_probed_by_term", include_str!("../migrations/sqlite/0022_case_terms_probed_by_term.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -88,6 +89,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         include_str!("../migrations/postgres/0020_cases_by_office_and_status.sql"),
     ),
     migration(21, "audit_page_entries", include_str!("../migrations/postgres/0021_audit_page_entries.sql")),
+    migration(
+        22,
+        "case_terms_probed_by_term",
+        include_str!("../migrations/postgres/0022_case_terms_probed_by_term.sql"),
+    ),
 ];
 
 fn checksum(sql: &str) -> String {
