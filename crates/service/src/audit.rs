@@ -3,7 +3,7 @@
 //! queued up in a single transaction (group commit) and only then lets the requests answer.
 //! Nothing is shown that is not audited, and concurrent readers share one disk sync.
 //!
-//! The same task files the log by case four times a second ([`audit::index_by_case`]): sorted batches
+//! A task beside it files the log by case four times a second ([`audit::index_by_case`]): sorted batches
 //! into a compact index cost a fraction of the random page writes that indexing each entry as it
 //! was appended did, which made this one writer the limit of the whole server (issue 18).
 
@@ -31,32 +31,23 @@ impl ReadAudit {
     /// Starts the writer task on the current runtime.
     pub fn start(store: Store, key: Arc<AuditKey>) -> ReadAudit {
         let (queue, mut rx) = mpsc::channel::<(Vec<Entry>, Ack)>(4096);
+        // Filing runs beside the appends, not between them: on PostgreSQL the two lock different
+        // rows, so reads' audit commits no longer wait for a batch to be filed (on SQLite they
+        // still share the one writer connection, in turns).
+        tokio::spawn(file_by_case(store.clone(), queue.downgrade()));
         tokio::spawn(async move {
-            let mut index_time = tokio::time::interval(INDEX_EVERY);
-            index_time.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    first = rx.recv() => {
-                        let Some(first) = first else { break };
-                        let mut batch = vec![first];
-                        while batch.len() < BATCH {
-                            match rx.try_recv() {
-                                Ok(more) => batch.push(more),
-                                Err(_) => break,
-                            }
-                        }
-                        let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
-                        let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
-                        for (_, ack) in batch {
-                            let _ = ack.send(outcome.clone());
-                        }
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(more) => batch.push(more),
+                        Err(_) => break,
                     }
-                    _ = index_time.tick() => {
-                        if let Err(e) = index(&store).await {
-                            // The history of a case still reads the entries not yet filed.
-                            tracing::warn!(error = %e, "filing the audit log by case failed; retried shortly");
-                        }
-                    }
+                }
+                let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
+                let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
+                for (_, ack) in batch {
+                    let _ = ack.send(outcome.clone());
                 }
             }
         });
@@ -88,10 +79,30 @@ impl ReadAudit {
 }
 
 /// How often the log is filed by case: the entries of a quarter of a second are one sorted
-/// batch. Reads' audit commits wait while a batch is filed: at a million cases and 1,700 pages
-/// of fifty a second, a batch a second (85,000 rows) held them often enough to triple the
-/// list's p95 over its median (`scripts/bench-api`).
+/// batch. On SQLite, reads' audit commits wait while a batch is filed (one writer connection):
+/// at a million cases and 1,700 pages of fifty a second, a batch a second (85,000 rows) held
+/// them often enough to triple the list's p95 over its median (`scripts/bench-api`).
 const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Files the log by case every [`INDEX_EVERY`], until the last [`ReadAudit`] handle is gone or
+/// the store is closed.
+async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>) {
+    let mut index_time = tokio::time::interval(INDEX_EVERY);
+    index_time.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        index_time.tick().await;
+        if handles.strong_count() == 0 || store.is_closed() {
+            break;
+        }
+        if let Err(e) = index(&store).await {
+            if store.is_closed() {
+                break;
+            }
+            // The history of a case still reads the entries not yet filed.
+            tracing::warn!(error = %e, "filing the audit log by case failed; retried shortly");
+        }
+    }
+}
 
 /// Files what was appended since the last run (a bounded batch; a long backlog takes several
 /// runs). Writes nothing when there is nothing to file, so idle readers keep their caches.

@@ -237,6 +237,11 @@ impl Store {
         Ok(())
     }
 
+    /// Whether [`Store::close`] was called: background tasks stop instead of failing.
+    pub fn is_closed(&self) -> bool {
+        self.write.is_closed()
+    }
+
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         self.read.close().await;
