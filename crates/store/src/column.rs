@@ -87,15 +87,18 @@ fn corrupt(what: &str, text: &str) -> StoreError {
     StoreError::Corrupt(format!("{what}: '{text}'"))
 }
 
+// Values parsed or opened here are read borrowed from the row, not copied first: a list page of
+// fifty cases made some 650 such copies (issue 18).
+
 /// A named value of column `index`.
 pub fn named<T: Stored>(row: &AnyRow, index: usize, what: &str) -> Result<T> {
-    let text: String = row.try_get(index)?;
-    T::from_stored(&text).ok_or_else(|| corrupt(what, &text))
+    let text: &str = row.try_get(index)?;
+    T::from_stored(text).ok_or_else(|| corrupt(what, text))
 }
 
 pub fn optional_named<T: Stored>(row: &AnyRow, index: usize, what: &str) -> Result<Option<T>> {
-    let text: Option<String> = row.try_get(index)?;
-    text.map(|t| T::from_stored(&t).ok_or_else(|| corrupt(what, &t))).transpose()
+    let text: Option<&str> = row.try_get(index)?;
+    text.map(|t| T::from_stored(t).ok_or_else(|| corrupt(what, t))).transpose()
 }
 
 /// The day at the start of an ISO date or RFC 3339 text.
@@ -104,11 +107,11 @@ pub fn parse_day(text: &str, what: &str) -> Result<NaiveDate> {
 }
 
 pub fn day(row: &AnyRow, index: usize, what: &str) -> Result<NaiveDate> {
-    parse_day(&row.try_get::<String, _>(index)?, what)
+    parse_day(row.try_get::<&str, _>(index)?, what)
 }
 
 pub fn optional_day(row: &AnyRow, index: usize, what: &str) -> Result<Option<NaiveDate>> {
-    row.try_get::<Option<String>, _>(index)?.map(|t| parse_day(&t, what)).transpose()
+    row.try_get::<Option<&str>, _>(index)?.map(|t| parse_day(t, what)).transpose()
 }
 
 pub fn parse_instant(text: &str, what: &str) -> Result<DateTime<Utc>> {
@@ -116,7 +119,7 @@ pub fn parse_instant(text: &str, what: &str) -> Result<DateTime<Utc>> {
 }
 
 pub fn instant(row: &AnyRow, index: usize, what: &str) -> Result<DateTime<Utc>> {
-    parse_instant(&row.try_get::<String, _>(index)?, what)
+    parse_instant(row.try_get::<&str, _>(index)?, what)
 }
 
 /// Granted sections as stored: names separated by commas.
@@ -125,8 +128,8 @@ pub fn sections_text(sections: &[homeward_domain::access::Section]) -> String {
 }
 
 pub fn sections(row: &AnyRow, index: usize) -> Result<Vec<homeward_domain::access::Section>> {
-    let text: String = row.try_get(index)?;
-    homeward_domain::access::parse_sections(&text).map_err(|e| StoreError::Corrupt(format!("granted sections: {e}")))
+    let text: &str = row.try_get(index)?;
+    homeward_domain::access::parse_sections(text).map_err(|e| StoreError::Corrupt(format!("granted sections: {e}")))
 }
 
 /// `plain` as it is kept in `column`: sealed (see [`crate::cipher`]).
@@ -141,15 +144,15 @@ pub fn sealed_optional(column: &str, plain: Option<&str>) -> Result<Option<Strin
 
 /// The value of `column` at `index`, opened.
 pub fn opened(row: &AnyRow, index: usize, column: &str) -> Result<String> {
-    let stored: String = row.try_get(index)?;
-    Ok(crate::cipher::ring()?.open(column, &stored)?)
+    let stored: &str = row.try_get(index)?;
+    Ok(crate::cipher::ring()?.open(column, stored)?)
 }
 
 /// An optional value of `column` at `index`, opened.
 pub fn opened_optional(row: &AnyRow, index: usize, column: &str) -> Result<Option<String>> {
-    let stored: Option<String> = row.try_get(index)?;
+    let stored: Option<&str> = row.try_get(index)?;
     let ring = crate::cipher::ring()?;
-    Ok(stored.map(|s| ring.open(column, &s)).transpose()?)
+    Ok(stored.map(|s| ring.open(column, s)).transpose()?)
 }
 
 #[cfg(test)]
