@@ -167,3 +167,49 @@ pub fn page_entries<'a>(
     }
     entries
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_of(case: &str) -> Entry {
+        Entry {
+            actor: "amal".into(),
+            action: "read".into(),
+            entity: "case".into(),
+            record_id: case.into(),
+            case_id: Some(case.into()),
+            case_ids: vec![],
+            fields: String::new(),
+            client: "127.0.0.1".into(),
+        }
+    }
+
+    async fn unfiled(store: &Store) -> i64 {
+        let mut conn = store.read().await.unwrap();
+        audit::unindexed(&mut conn).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn recorded_reads_are_committed_at_once_and_filed_by_case_soon_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("reads.db").display())).await.unwrap();
+        let reads = ReadAudit::start(store.clone(), Arc::new(AuditKey::generate().unwrap()));
+        let case = "01a226ef-2517-759b-bf8c-0e77786520a2";
+        reads.record(vec![read_of(case), read_of(case)]).await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        assert_eq!(audit::for_case(&mut conn, case, 10).await.unwrap().len(), 2, "readable as soon as recorded");
+        drop(conn);
+        // The filer runs four times a second beside the writer; a generous bound, not a timing.
+        let mut waited = 0;
+        while unfiled(&store).await > 0 {
+            assert!(waited < 200, "the entries were never filed by case");
+            tokio::time::sleep(INDEX_EVERY / 5).await;
+            waited += 1;
+        }
+        let mut conn = store.read().await.unwrap();
+        assert_eq!(audit::for_case(&mut conn, case, 10).await.unwrap().len(), 2, "the same history once filed");
+        drop(conn);
+        store.close().await;
+    }
+}
