@@ -44,9 +44,15 @@ impl ReadAudit {
                         Err(_) => break,
                     }
                 }
-                let entries: Vec<Entry> = batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
+                // The entries are moved out, not copied: a page entry names fifty cases.
+                let mut acks = Vec::with_capacity(batch.len());
+                let mut entries = Vec::new();
+                for (requested, ack) in batch {
+                    entries.extend(requested);
+                    acks.push(ack);
+                }
                 let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
-                for (_, ack) in batch {
+                for ack in acks {
                     let _ = ack.send(outcome.clone());
                 }
             }
