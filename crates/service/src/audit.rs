@@ -3,9 +3,10 @@
 //! queued up in a single transaction (group commit) and only then lets the requests answer.
 //! Nothing is shown that is not audited, and concurrent readers share one disk sync.
 //!
-//! A task beside it files the log by case four times a second ([`audit::index_by_case`]): sorted batches
-//! into a compact index cost a fraction of the random page writes that indexing each entry as it
-//! was appended did, which made this one writer the limit of the whole server (issue 18).
+//! A task beside it files the log by case four times a second ([`audit::next_filing`]): sorted
+//! batches into a compact index cost a fraction of the random page writes that indexing each
+//! entry as it was appended did, which made this one writer the limit of the whole server
+//! (issue 18); each batch is written in slices of keys, so it never holds that writer for long.
 
 use std::sync::Arc;
 
@@ -95,33 +96,56 @@ const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>) {
     let mut index_time = tokio::time::interval(INDEX_EVERY);
     index_time.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut behind = false;
     loop {
-        index_time.tick().await;
+        // Behind (a long backlog), the next batch follows at once; its slices still take turns
+        // with the reads' commits.
+        if !behind {
+            index_time.tick().await;
+        }
         if handles.strong_count() == 0 || store.is_closed() {
             break;
         }
-        if let Err(e) = index(&store).await {
-            if store.is_closed() {
-                break;
+        behind = match index(&store).await {
+            Ok(filed) => filed >= audit::INDEX_BATCH,
+            Err(e) => {
+                if store.is_closed() {
+                    break;
+                }
+                // The history of a case still reads the entries not yet filed.
+                tracing::warn!(error = %e, "filing the audit log by case failed; retried shortly");
+                false
             }
-            // The history of a case still reads the entries not yet filed.
-            tracing::warn!(error = %e, "filing the audit log by case failed; retried shortly");
-        }
+        };
     }
 }
 
+/// Index rows written per transaction when filing by case. Each is a range of keys, so a batch
+/// in slices touches the pages one transaction would; on SQLite a slice holds the one writer
+/// for a few milliseconds, where the whole batch held the reads' audit commits for 40 ms.
+const SLICE_ROWS: usize = 4096;
+
 /// Files what was appended since the last run (a bounded batch; a long backlog takes several
-/// runs). Writes nothing when there is nothing to file, so idle readers keep their caches.
-async fn index(store: &Store) -> homeward_store::Result<()> {
+/// runs), read on a reader connection and written in slices; returns how many entries it
+/// covered. Writes nothing when there is nothing to file, so idle readers keep their caches.
+async fn index(store: &Store) -> homeward_store::Result<i64> {
     let mut conn = store.read().await?;
-    if audit::unindexed(&mut conn).await? <= 0 {
-        return Ok(());
-    }
+    let Some(filing) = audit::next_filing(&mut conn, audit::INDEX_BATCH).await? else { return Ok(0) };
     drop(conn);
-    let mut tx = store.begin().await?;
-    audit::index_by_case(&mut tx, audit::INDEX_BATCH).await?;
-    tx.commit().await?;
-    Ok(())
+    let mut slices = filing.rows().chunks(SLICE_ROWS).peekable();
+    loop {
+        let mut tx = store.begin().await?;
+        let slice = slices.next().unwrap_or_default();
+        audit::file_rows(&mut tx, &filing, slice).await?;
+        let last = slices.peek().is_none();
+        if last {
+            filing.finish(&mut tx).await?;
+        }
+        tx.commit().await?;
+        if last {
+            return Ok(filing.entries());
+        }
+    }
 }
 
 async fn commit(store: &Store, key: &AuditKey, entries: &[Entry]) -> homeward_store::Result<()> {
