@@ -542,7 +542,7 @@ pub async fn index_by_case(tx: &mut Tx, limit: i64) -> Result<i64> {
 }
 
 async fn index_by_case_in(tx: &mut Tx, limit: i64, period_rows: i64) -> Result<i64> {
-    let Some(filing) = next_filing(&mut **tx, limit).await? else { return Ok(0) };
+    let Some(filing) = next_filing(tx, limit).await? else { return Ok(0) };
     file_rows(tx, &filing, filing.rows()).await?;
     filing.finish_in(tx, period_rows).await?;
     Ok(filing.entries())
