@@ -11,6 +11,7 @@ on_both_backends!(
     a_registered_case_has_an_id_and_a_human_case_number,
     search_finds_names_without_regard_to_accents_or_case,
     lists_filter_by_status_office_and_page_with_a_cursor,
+    a_list_shows_no_contacts_and_a_case_read_shows_them,
     a_stale_version_gets_409_and_changes_nothing,
     illegal_transitions_name_the_state_and_the_way_out,
     closing_records_the_closure_and_opt_out_is_always_possible,
@@ -143,6 +144,32 @@ async fn lists_filter_by_status_office_and_page_with_a_cursor(t: &TestApp) {
     let (_, assessing) = t.get(&token, "/api/v1/cases?status=assessment").await;
     assert_eq!(assessing["items"].as_array().unwrap().len(), 1);
     assert_eq!(assessing["items"][0]["id"], ids[0].as_str());
+}
+
+async fn a_list_shows_no_contacts_and_a_case_read_shows_them(t: &TestApp) {
+    let token = t.admin().await;
+    let mut awa = registration("Awa", "Sow", "dakar");
+    awa["profile"] = json!({"contacts": ["+221 77 123 45 67"], "address": "Rue 10, Pikine", "id_document": "A123"});
+    let (status, case) = t.post(&token, "/api/v1/cases", awa).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    for path in ["/api/v1/cases", "/api/v1/cases?q=awa%20sow"] {
+        let (status, page) = t.get(&token, path).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let item = &page["items"][0];
+        assert_eq!((item["id"].as_str(), item["given_name"].as_str()), (case["id"].as_str(), Some("Awa")), "{page}");
+        assert_eq!((item.get("profile"), item.get("closure")), (None, None), "{path}: a summary: {item}");
+        for private in ["+221", "Pikine", "A123"] {
+            assert!(!page.to_string().contains(private), "{path} shows {private}: {page}");
+        }
+    }
+    let (_, read) = t.get(&token, &format!("/api/v1/cases/{}", id(&case))).await;
+    assert_eq!(read["profile"]["contacts"], json!(["+221 77 123 45 67"]), "{read}");
+    // Each is audited as what it showed: the list without the profile, the read with it.
+    let mut conn = t.store.read().await.unwrap();
+    let log = homeward_store::audit::for_case(&mut conn, &id(&case), 100).await.unwrap();
+    let fields = |action: &str| log.iter().find(|e| e.entry.action == action).map(|e| e.entry.fields.clone());
+    assert!(fields("list").is_some_and(|f| f.contains("names") && !f.contains("profile")), "{log:?}");
+    assert!(fields("read").is_some_and(|f| f.contains("profile")), "{log:?}");
 }
 
 async fn a_stale_version_gets_409_and_changes_nothing(t: &TestApp) {

@@ -25,7 +25,7 @@ use crate::auth::Caller;
 use crate::case_in_scope;
 use crate::error::{Result, ServiceError};
 use crate::idempotency::IdempotencyKey;
-use crate::views::{CasePage, CaseView};
+use crate::views::{CasePage, CaseSummary, CaseView};
 
 /// Registers a returnee and opens their case (in `pre_departure` when the return date is still
 /// ahead, else `intake`).
@@ -235,9 +235,12 @@ pub async fn rebuild_search(state: &Services) -> Result<usize> {
     loop {
         let mut conn = state.store.read().await?;
         let page = cases::list(&mut conn, &cases::CaseFilter::default(), cursor.as_deref(), 1000).await?;
+        // The community of return is in the profile, which a list does not read.
+        let ids: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
+        let rows = cases::by_ids(&mut conn, &ids).await?;
         drop(conn);
         let mut tx = state.store.begin().await?;
-        for row in &page.items {
+        for row in &rows {
             cases::replace_terms(&mut tx, &row.id, &search_terms(row)).await?;
         }
         homeward_store::commit(tx).await?;
@@ -381,8 +384,8 @@ pub async fn list(state: &Services, caller: &Caller, query: CaseQuery) -> Result
         }
     }
     drop(conn);
-    let items = page.items.iter().map(|c| CaseView::new(c, caller, &state.timing)).collect::<Result<Vec<_>, _>>()?;
-    let fields = CaseView::audited_fields(caller);
+    let items = page.items.iter().map(|c| CaseSummary::new(c, caller, &state.timing)).collect();
+    let fields = CaseSummary::audited_fields(caller);
     state.reads.record(page_entries(caller, "list", page.items.iter().map(|c| c.id.as_str()), fields)).await?;
     Ok(CasePage { items, next_cursor: page.next_cursor })
 }

@@ -133,8 +133,11 @@ pub async fn export(
         let rows: Vec<_> = page.items.into_iter().filter(|c| caller.access.covers_office(&c.office)).collect();
         let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
         let mut parts: Vec<(Part, Vec<Value>)> = Vec::new();
-        let mut case_rows = Vec::with_capacity(rows.len());
-        for row in &rows {
+        // An export carries each case whole: its profile and closure too.
+        let mut whole = cases::by_ids(&mut conn, &ids).await?;
+        whole.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        let mut case_rows = Vec::with_capacity(whole.len());
+        for row in &whole {
             case_rows.push(serde_json::to_value(CaseView::new(row, caller, &state.timing)?).unwrap_or_default());
         }
         parts.push((Part::Cases, case_rows));

@@ -9,7 +9,7 @@ use homeward_domain::returnee::{ProfileDetails, Sex, age_on};
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_rss::{Band, ProfileStatus, Status};
 use homeward_store::column::instant_text;
-use homeward_store::frames::{CaseRow, RecordRow, SurveyResultRow, SurveyRow};
+use homeward_store::frames::{CaseRow, CaseSummaryRow, RecordRow, SurveyResultRow, SurveyRow};
 use homeward_store::query::cases::MergeLink;
 use homeward_store::{StoreError, from_json};
 use serde::Serialize;
@@ -95,10 +95,7 @@ impl CaseView {
             age_at_return: age_on(born, returned),
             date_of_return: returned,
             country_of_origin: row.country_of_origin.clone(),
-            schedule: match timing.reveals(&row.schedule) {
-                Some(section) if !caller.access.may_read_section(section) => RESTRICTED.to_string(),
-                _ => row.schedule.clone(),
-            },
+            schedule: shown_schedule(&row.schedule, caller, timing),
             plan_agreed_on: row.plan_agreed_on,
             next_follow_up: row.next_follow_up,
             latest_band: row.latest_band,
@@ -131,6 +128,90 @@ impl CaseView {
             &["case_number", "names", "date_of_birth", "sex", "return", "profile", "status", "closure"]
         } else {
             &["case_number", "sex", "age_at_return", "return", "profile_pseudonymised", "status"]
+        }
+    }
+}
+
+/// The name of a case's follow-up schedule, or [`RESTRICTED`] when it would reveal a section the
+/// caller is not granted (the trafficking schedule).
+fn shown_schedule(schedule: &str, caller: &Caller, timing: &TimingRules) -> String {
+    match timing.reveals(schedule) {
+        Some(section) if !caller.access.may_read_section(section) => RESTRICTED.to_string(),
+        _ => schedule.to_string(),
+    }
+}
+
+/// A case as a list or a search shows it: what a caseload needs to find and sort the work,
+/// without the profile (contacts, address, documents) and the closure, which are read with the
+/// case. Names and date of birth are left out for roles that see pseudonymised data only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    pub id: String,
+    /// The human case number, e.g. `HW-2026-000042`.
+    pub case_number: String,
+    pub office: String,
+    pub status: CaseState,
+    /// What the case can do next.
+    pub allowed_actions: Vec<CaseAction>,
+    pub case_manager: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Sex,
+    pub age_at_return: u32,
+    pub date_of_return: NaiveDate,
+    pub country_of_origin: String,
+    /// The follow-up schedule; `restricted` as in a case's read.
+    pub schedule: String,
+    pub plan_agreed_on: Option<NaiveDate>,
+    /// When the next follow-up visit is due.
+    pub next_follow_up: Option<NaiveDate>,
+    /// Intensity band of the latest scored survey (`intensive`, `standard`, `light`).
+    #[schema(value_type = Option<String>)]
+    pub latest_band: Option<Band>,
+    /// Send it back with an update (optimistic concurrency).
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl CaseSummary {
+    pub fn new(row: &CaseSummaryRow, caller: &Caller, timing: &TimingRules) -> CaseSummary {
+        let identities = caller.access.role.sees_identities();
+        CaseSummary {
+            id: row.id.to_string(),
+            case_number: row.case_number.clone(),
+            office: row.office.clone(),
+            status: row.status,
+            allowed_actions: CASE.allowed(row.status),
+            case_manager: row.case_manager.clone(),
+            given_name: identities.then(|| row.given_name.clone()),
+            family_name: identities.then(|| row.family_name.clone()),
+            date_of_birth: identities.then_some(row.date_of_birth),
+            sex: row.sex,
+            age_at_return: age_on(row.date_of_birth, row.date_of_return),
+            date_of_return: row.date_of_return,
+            country_of_origin: row.country_of_origin.clone(),
+            schedule: shown_schedule(&row.schedule, caller, timing),
+            plan_agreed_on: row.plan_agreed_on,
+            next_follow_up: row.next_follow_up,
+            latest_band: row.latest_band,
+            version: row.version,
+            created_at: instant_text(&row.created_at),
+            updated_at: instant_text(&row.updated_at),
+        }
+    }
+
+    /// The fields a summary carries, for the audit log: a page of cases is audited as showing
+    /// these, not the profile.
+    pub fn audited_fields(caller: &Caller) -> &'static [&'static str] {
+        if caller.access.role.sees_identities() {
+            &["case_number", "names", "date_of_birth", "sex", "return", "status"]
+        } else {
+            &["case_number", "sex", "age_at_return", "return", "status"]
         }
     }
 }
@@ -176,7 +257,8 @@ pub fn pseudonymised_closure(c: &Closure) -> Closure {
 /// A page of cases.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CasePage {
-    pub items: Vec<CaseView>,
+    /// The cases as a list shows them: read one for its profile and closure.
+    pub items: Vec<CaseSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }

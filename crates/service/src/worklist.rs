@@ -14,7 +14,7 @@ use homeward_domain::referral::{ReferralRequest, ReferralState};
 use homeward_domain::survey::SurveyPhase;
 use homeward_domain::timing::{Anchors, DueKind};
 use homeward_domain::worklist::{CaseFacts, WhenDue, WorkKind, work};
-use homeward_store::frames::{CaseRow, PlanRow, RecordRow, ReferralRow};
+use homeward_store::frames::{CaseSummaryRow, PlanRow, RecordRow, ReferralRow};
 use homeward_store::query::{cases, plans, records, referrals, surveys};
 use homeward_store::{AnyConnection, from_json};
 use serde::Serialize;
@@ -79,7 +79,7 @@ pub async fn worklist(state: &Services, caller: &Caller) -> Result<Worklist> {
     };
     let mut conn = state.store.read().await?;
     let page = cases::list(&mut conn, &filter, None, MAX_CASES).await?;
-    let shown: Vec<&CaseRow> = page.items.iter().filter(|c| caller.access.covers_office(&c.office)).collect();
+    let shown: Vec<&CaseSummaryRow> = page.items.iter().filter(|c| caller.access.covers_office(&c.office)).collect();
     let loaded = Loaded::read(&mut conn, &shown).await?;
     let mut items = Vec::new();
     let mut entries = Vec::new();
@@ -153,7 +153,7 @@ struct Loaded {
 }
 
 impl Loaded {
-    async fn read(conn: &mut AnyConnection, cases: &[&CaseRow]) -> Result<Loaded> {
+    async fn read(conn: &mut AnyConnection, cases: &[&CaseSummaryRow]) -> Result<Loaded> {
         let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
         let agreed: Vec<&str> = cases.iter().filter(|c| c.plan_agreed_on.is_some()).map(|c| c.id.as_str()).collect();
         let mut loaded = Loaded::default();
@@ -183,7 +183,7 @@ impl Loaded {
 }
 
 /// What the work on a case is computed from.
-fn facts(state: &Services, case: &CaseRow, today: NaiveDate, loaded: &Loaded) -> Result<CaseFacts> {
+fn facts(state: &Services, case: &CaseSummaryRow, today: NaiveDate, loaded: &Loaded) -> Result<CaseFacts> {
     let anchors = Anchors { returned: case.date_of_return, plan_agreed: case.plan_agreed_on };
     let due = state.timing.schedule(&case.schedule).map(|s| s.due_dates(&anchors)).unwrap_or_default();
     let due = due.into_iter().filter(|d| d.kind != DueKind::FollowUp).collect();

@@ -43,6 +43,31 @@ pub struct CaseRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A case as a list or a search shows it: [`CaseRow`] without the profile and the closure, which
+/// are read with the case itself. A page of fifty is read, opened and sent without them, and
+/// shows no returnee's contacts, address or documents (need-to-know).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseSummaryRow {
+    pub id: CaseId,
+    pub case_number: String,
+    pub office: String,
+    pub status: CaseState,
+    pub case_manager: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub sex: Sex,
+    pub date_of_birth: NaiveDate,
+    pub date_of_return: NaiveDate,
+    pub country_of_origin: String,
+    pub schedule: String,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub next_follow_up: Option<NaiveDate>,
+    pub latest_band: Option<Band>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// A record kept on a case; `data` is JSON of the kind's domain type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordRow {

@@ -10,7 +10,7 @@ use homeward_domain::Named;
 use homeward_domain::access::Permission;
 use homeward_service::cases::{self, CaseQuery};
 use homeward_service::merges::{self, CaseMerge};
-use homeward_service::views::CaseView;
+use homeward_service::views::{CaseSummary, CaseView};
 use homeward_service::{ServiceError, Services};
 use serde::Deserialize;
 
@@ -27,7 +27,7 @@ struct MergePage<'a> {
     /// The case number typed.
     other_number: String,
     /// The case to merge, once found.
-    other: Option<CaseView>,
+    other: Option<CaseSummary>,
     reason: String,
     /// A problem with the reason, shown next to it.
     reason_error: Option<String>,
@@ -36,8 +36,9 @@ struct MergePage<'a> {
 }
 
 impl MergePage<'_> {
-    fn name(case: &CaseView) -> String {
-        format!("{} {}", case.given_name.as_deref().unwrap_or(""), case.family_name.as_deref().unwrap_or(""))
+    /// A case's names as shown (the case read, or the other as a search found it).
+    fn name(given: Option<&str>, family: Option<&str>) -> String {
+        format!("{} {}", given.unwrap_or(""), family.unwrap_or(""))
     }
 }
 
@@ -48,7 +49,7 @@ pub struct MergeQuery {
 }
 
 /// The case whose number is `number` exactly, among the caller's offices.
-async fn by_number(state: &Services, session: &Session, number: &str) -> Option<CaseView> {
+async fn by_number(state: &Services, session: &Session, number: &str) -> Option<CaseSummary> {
     let number = number.trim();
     if number.is_empty() {
         return None;

@@ -13,7 +13,7 @@ use crate::column::{
     Stored, day, day_text, instant, instant_text, named, opened, opened_optional, optional_day, optional_named, sealed,
     sealed_optional,
 };
-use crate::frames::CaseRow;
+use crate::frames::{CaseRow, CaseSummaryRow};
 use crate::{Result, Tx, check_updated};
 
 const COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, date_of_birth, \
@@ -43,6 +43,34 @@ fn row(r: &AnyRow) -> Result<CaseRow> {
         created_at: instant(r, 18, "created_at")?,
         created_by: r.try_get(19)?,
         updated_at: instant(r, 20, "updated_at")?,
+    })
+}
+
+/// The columns of a list's rows: [`COLUMNS`] without the profile and the closure.
+const SUMMARY_COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, \
+    date_of_birth, date_of_return, country_of_origin, schedule, plan_agreed_on, next_follow_up, latest_band, version, \
+    created_at, updated_at";
+
+fn summary_row(r: &AnyRow) -> Result<CaseSummaryRow> {
+    Ok(CaseSummaryRow {
+        id: CaseId::new(r.try_get::<String, _>(0)?),
+        case_number: r.try_get(1)?,
+        office: r.try_get(2)?,
+        status: named(r, 3, "case status")?,
+        case_manager: r.try_get(4)?,
+        given_name: opened(r, 5, "cases.given_name")?,
+        family_name: opened(r, 6, "cases.family_name")?,
+        sex: named(r, 7, "sex")?,
+        date_of_birth: day(r, 8, "date_of_birth")?,
+        date_of_return: day(r, 9, "date_of_return")?,
+        country_of_origin: r.try_get(10)?,
+        schedule: r.try_get(11)?,
+        plan_agreed_on: optional_day(r, 12, "plan_agreed_on")?,
+        next_follow_up: optional_day(r, 13, "next_follow_up")?,
+        latest_band: optional_named(r, 14, "latest_band")?,
+        version: r.try_get(15)?,
+        created_at: instant(r, 16, "created_at")?,
+        updated_at: instant(r, 17, "updated_at")?,
     })
 }
 
@@ -288,7 +316,7 @@ impl CaseSort {
 
     /// The value `expr` has for a row, exactly as the database computes it (the next page
     /// starts after it, compared by the database itself).
-    fn key(self, c: &CaseRow) -> String {
+    fn key(self, c: &CaseSummaryRow) -> String {
         match self {
             CaseSort::Registered => c.id.to_string(),
             CaseSort::Name => c.id.to_string(),
@@ -345,7 +373,7 @@ pub async fn list(
     filter: &CaseFilter,
     cursor: Option<&str>,
     limit: i64,
-) -> Result<Page<CaseRow>> {
+) -> Result<Page<CaseSummaryRow>> {
     let mut clauses: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
     let mut push = |clause: &str, value: String| {
@@ -448,8 +476,10 @@ pub async fn list(
         clauses.push(holds_term(id, binds.len()));
     }
     let from = format!("{from} WHERE 1 = 1");
-    let mut sql =
-        format!("SELECT {} FROM {from}", COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", "));
+    let mut sql = format!(
+        "SELECT {} FROM {from}",
+        SUMMARY_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")
+    );
     for clause in &clauses {
         sql.push_str(" AND ");
         sql.push_str(clause);
@@ -467,7 +497,7 @@ pub async fn list(
         q = q.bind(b);
     }
     let rows = q.fetch_all(&mut *conn).await?;
-    let mut rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
+    let mut rows = rows.iter().map(summary_row).collect::<Result<Vec<_>>>()?;
     if by_name {
         rows.sort_by_cached_key(|c| (name_key(c), c.id.clone()));
         if filter.descending {
@@ -497,7 +527,7 @@ fn holds_term(id: &str, n: usize) -> String {
 }
 
 /// What a list by name is ordered by: family name, then given name, as their folded words.
-fn name_key(c: &CaseRow) -> String {
+fn name_key(c: &CaseSummaryRow) -> String {
     homeward_domain::search::fold(&format!("{} {}", c.family_name, c.given_name))
 }
 
