@@ -21,48 +21,29 @@ use homeward_domain::timing::TimingRules;
 /// What a view shows in place of a fact that would reveal a section the caller lacks.
 pub const RESTRICTED: &str = "restricted";
 
-/// A case as the caller may see it. Names, date of birth, address, community and contacts are
-/// left out for roles that see pseudonymised data only.
+/// A case as the caller may see it: its summary (as lists show it), with the profile and the
+/// closure. Names, date of birth, address, community and contacts are left out for roles that
+/// see pseudonymised data only.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
-    pub id: String,
-    /// The human case number, e.g. `HW-2026-000042`.
-    pub case_number: String,
-    pub office: String,
-    pub status: CaseState,
-    /// What the case can do next.
-    pub allowed_actions: Vec<CaseAction>,
-    pub case_manager: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<NaiveDate>,
-    pub sex: Sex,
-    pub age_at_return: u32,
-    pub date_of_return: NaiveDate,
-    pub country_of_origin: String,
-    /// The follow-up schedule; `restricted` when its name would reveal a section the caller
-    /// is not granted (the trafficking schedule).
-    pub schedule: String,
-    pub plan_agreed_on: Option<NaiveDate>,
-    /// When the next follow-up visit is due.
-    pub next_follow_up: Option<NaiveDate>,
-    /// Intensity band of the latest scored survey (`intensive`, `standard`, `light`).
-    #[schema(value_type = Option<String>)]
-    pub latest_band: Option<Band>,
+    #[serde(flatten)]
+    pub summary: CaseSummary,
     pub profile: ProfileDetails,
     pub closure: Option<Closure>,
-    /// Send it back with an update (optimistic concurrency).
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
     /// The case this one was merged into (the same person registered twice): it holds the
     /// records now. Only in a single case's read.
     pub merged_into: Option<CaseLink>,
     /// The cases merged into this one. Only in a single case's read.
     pub merged_from: Vec<CaseLink>,
+}
+
+/// A case read is its summary and more: `view.case_number` reads the summary's.
+impl std::ops::Deref for CaseView {
+    type Target = CaseSummary;
+
+    fn deref(&self) -> &CaseSummary {
+        &self.summary
+    }
 }
 
 /// Another case, named by its id and number.
@@ -74,36 +55,15 @@ pub struct CaseLink {
 
 impl CaseView {
     pub fn new(row: &CaseRow, caller: &Caller, timing: &TimingRules) -> Result<CaseView, StoreError> {
-        let (status, sex) = (row.status, row.sex);
-        let (born, returned) = (row.date_of_birth, row.date_of_return);
         let profile: ProfileDetails = from_json("case profile", &row.profile)?;
         let identities = caller.access.role.sees_identities();
         let profile = if identities { profile } else { pseudonymised_profile(&profile) };
         let closure: Option<Closure> = row.closure.as_deref().map(|c| from_json("closure", c)).transpose()?;
         let closure = if identities { closure } else { closure.as_ref().map(pseudonymised_closure) };
         Ok(CaseView {
-            id: row.id.to_string(),
-            case_number: row.case_number.clone(),
-            office: row.office.clone(),
-            status,
-            allowed_actions: CASE.allowed(status),
-            case_manager: row.case_manager.clone(),
-            given_name: identities.then(|| row.given_name.clone()),
-            family_name: identities.then(|| row.family_name.clone()),
-            date_of_birth: identities.then_some(born),
-            sex,
-            age_at_return: age_on(born, returned),
-            date_of_return: returned,
-            country_of_origin: row.country_of_origin.clone(),
-            schedule: shown_schedule(&row.schedule, caller, timing),
-            plan_agreed_on: row.plan_agreed_on,
-            next_follow_up: row.next_follow_up,
-            latest_band: row.latest_band,
+            summary: CaseSummary::new(&CaseSummaryRow::from(row), caller, timing),
             profile,
             closure,
-            version: row.version,
-            created_at: instant_text(&row.created_at),
-            updated_at: instant_text(&row.updated_at),
             merged_into: None,
             merged_from: Vec::new(),
         })
@@ -119,7 +79,7 @@ impl CaseView {
 
     /// Whether the case can be changed: not closed or archived (reopen it first).
     pub fn is_open(&self) -> bool {
-        !matches!(self.status, CaseState::Closed | CaseState::Archived)
+        !matches!(self.summary.status, CaseState::Closed | CaseState::Archived)
     }
 
     /// The fields a view carries, for the audit log.

@@ -68,6 +68,32 @@ pub struct CaseSummaryRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A case's summary, as a list would have read it.
+impl From<&CaseRow> for CaseSummaryRow {
+    fn from(c: &CaseRow) -> CaseSummaryRow {
+        CaseSummaryRow {
+            id: c.id.clone(),
+            case_number: c.case_number.clone(),
+            office: c.office.clone(),
+            status: c.status,
+            case_manager: c.case_manager.clone(),
+            given_name: c.given_name.clone(),
+            family_name: c.family_name.clone(),
+            sex: c.sex,
+            date_of_birth: c.date_of_birth,
+            date_of_return: c.date_of_return,
+            country_of_origin: c.country_of_origin.clone(),
+            schedule: c.schedule.clone(),
+            plan_agreed_on: c.plan_agreed_on,
+            next_follow_up: c.next_follow_up,
+            latest_band: c.latest_band,
+            version: c.version,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
 /// A record kept on a case; `data` is JSON of the kind's domain type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordRow {

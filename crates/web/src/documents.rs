@@ -253,7 +253,10 @@ async fn document_page(
     let writer = document.record_kind.map_or(Permission::EditCase, homeward_service::records::permission_of);
     let may_remove = document.removed.is_none() && case.is_open() && session.caller.access.may(writer);
     let size = size(t, document.size_bytes);
-    render(DocumentPage { t, session, document, case_number: case.case_number, may_remove, problems, size }, status)
+    render(
+        DocumentPage { t, session, document, case_number: case.summary.case_number, may_remove, problems, size },
+        status,
+    )
 }
 
 /// `GET /documents/{id}`: a document's page.
