@@ -137,11 +137,11 @@ fn case_ids_text(ids: &[String]) -> String {
 /// The cases of a stored entry. Text that is not an array of strings was not written by
 /// Homeward: it is kept whole as one id, so the entry's hash no longer holds and `verify`
 /// names it, rather than failing to read the log.
-fn case_ids_of(text: String) -> Vec<String> {
+fn case_ids_of(text: &str) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
     }
-    serde_json::from_str(&text).unwrap_or_else(|_| vec![text])
+    serde_json::from_str(text).unwrap_or_else(|_| vec![text.to_string()])
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -508,7 +508,7 @@ pub async fn next_filing(conn: &mut sqlx::AnyConnection, limit: i64) -> Result<O
             rows.push((key_of(case), seq));
         }
         let page: &str = r.try_get(2)?;
-        rows.extend(case_ids_of(page.to_string()).iter().map(|case| (key_of(case), seq)));
+        rows.extend(case_ids_of(page).iter().map(|case| (key_of(case), seq)));
     }
     rows.sort_unstable();
     rows.dedup();
@@ -619,7 +619,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<Stored> {
             case_id: row.try_get(6)?,
             fields: row.try_get(7)?,
             client: row.try_get(11)?,
-            case_ids: case_ids_of(row.try_get(12)?),
+            case_ids: case_ids_of(row.try_get::<&str, _>(12)?),
         },
         prev_hash: row.try_get(8)?,
         hash: row.try_get(9)?,
