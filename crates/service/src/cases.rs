@@ -234,13 +234,11 @@ pub async fn rebuild_search(state: &Services) -> Result<usize> {
     let mut cursor: Option<String> = None;
     loop {
         let mut conn = state.store.read().await?;
-        let page = cases::list(&mut conn, &cases::CaseFilter::default(), cursor.as_deref(), 1000).await?;
-        // The community of return is in the profile, which a list does not read.
-        let ids: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
-        let rows = cases::by_ids(&mut conn, &ids).await?;
+        // Whole cases: the community of return is in the profile.
+        let page = cases::whole_page(&mut conn, None, cursor.as_deref(), 1000).await?;
         drop(conn);
         let mut tx = state.store.begin().await?;
-        for row in &rows {
+        for row in &page.items {
             cases::replace_terms(&mut tx, &row.id, &search_terms(row)).await?;
         }
         homeward_store::commit(tx).await?;

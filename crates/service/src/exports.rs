@@ -122,22 +122,20 @@ pub async fn export(
         return Ok(summary);
     }
     caller.require(Permission::ReadCases)?;
-    let filter = cases::CaseFilter { office: caller.access.office.clone(), ..Default::default() };
+    let office = caller.access.office.as_deref();
     let audited: Vec<String> = summary.parts.iter().map(Part::name).collect();
     let audited: Vec<&str> = audited.iter().map(String::as_str).collect();
     let profile = state.scorer.profile().name.clone();
     let mut cursor: Option<String> = None;
     loop {
         let mut conn = state.store.read().await?;
-        let page = cases::list(&mut conn, &filter, cursor.as_deref(), PAGE).await?;
+        // Each case whole: its profile and closure too.
+        let page = cases::whole_page(&mut conn, office, cursor.as_deref(), PAGE).await?;
         let rows: Vec<_> = page.items.into_iter().filter(|c| caller.access.covers_office(&c.office)).collect();
         let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
         let mut parts: Vec<(Part, Vec<Value>)> = Vec::new();
-        // An export carries each case whole: its profile and closure too.
-        let mut whole = cases::by_ids(&mut conn, &ids).await?;
-        whole.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
-        let mut case_rows = Vec::with_capacity(whole.len());
-        for row in &whole {
+        let mut case_rows = Vec::with_capacity(rows.len());
+        for row in &rows {
             case_rows.push(serde_json::to_value(CaseView::new(row, caller, &state.timing)?).unwrap_or_default());
         }
         parts.push((Part::Cases, case_rows));

@@ -238,6 +238,29 @@ pub async fn with_term(conn: &mut AnyConnection, office: &str, term: &str) -> Re
     rows.iter().map(row).collect()
 }
 
+/// A page of whole cases in registration order, of one office or of all, after the case `after`:
+/// for the work that needs each case whole (exports, rebuilding the search terms), which a list's
+/// summaries are not.
+pub async fn whole_page(
+    conn: &mut AnyConnection,
+    office: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<CaseRow>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM cases WHERE id > $1");
+    if office.is_some() {
+        sql.push_str(" AND office = $2");
+    }
+    sql.push_str(&format!(" ORDER BY id LIMIT {}", limit + 1));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after.unwrap_or(""));
+    if let Some(office) = office {
+        q = q.bind(office);
+    }
+    let rows = q.fetch_all(conn).await?;
+    let rows = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(rows, limit, |c| &c.id))
+}
+
 /// The cases whose ids are `ids`.
 pub async fn by_ids(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<CaseRow>> {
     super::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id IN ("), ids, row).await
