@@ -13,7 +13,7 @@ use homeward_domain::returnee::{ProfileDetails, Registration, case_number};
 use homeward_domain::search;
 use homeward_rss::Band;
 use homeward_store::audit as store_audit;
-use homeward_store::frames::CaseRow;
+use homeward_store::frames::{CaseRow, CaseSummaryRow};
 use homeward_store::query::{cases, plans, records, referrals, surveys};
 use homeward_store::{new_id, now, to_json};
 use serde::{Deserialize, Serialize};
@@ -104,27 +104,29 @@ pub(crate) fn new_case(
     let status =
         if registration.date_of_return > homeward_store::today() { CaseState::PreDeparture } else { CaseState::Intake };
     CaseRow {
-        id: CaseId::new(new_id()),
-        case_number,
-        office: registration.office.trim().to_string(),
-        status,
-        case_manager: registration.case_manager.clone().unwrap_or_else(|| caller.username.clone()),
-        given_name: registration.given_name.trim().to_string(),
-        family_name: registration.family_name.trim().to_string(),
-        sex: registration.sex,
-        date_of_birth: registration.date_of_birth,
-        date_of_return: registration.date_of_return,
-        country_of_origin: registration.country_of_origin.to_string(),
+        summary: CaseSummaryRow {
+            id: CaseId::new(new_id()),
+            case_number,
+            office: registration.office.trim().to_string(),
+            status,
+            case_manager: registration.case_manager.clone().unwrap_or_else(|| caller.username.clone()),
+            given_name: registration.given_name.trim().to_string(),
+            family_name: registration.family_name.trim().to_string(),
+            sex: registration.sex,
+            date_of_birth: registration.date_of_birth,
+            date_of_return: registration.date_of_return,
+            country_of_origin: registration.country_of_origin.to_string(),
+            schedule,
+            plan_agreed_on: None,
+            next_follow_up: None,
+            latest_band: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        },
         profile: to_json(&registration.profile),
-        schedule,
-        plan_agreed_on: None,
-        next_follow_up: None,
-        latest_band: None,
         closure: None,
-        version: 1,
-        created_at: at,
         created_by: caller.username.clone(),
-        updated_at: at,
     }
 }
 
@@ -453,7 +455,9 @@ pub async fn update(state: &Services, caller: &Caller, id: &str, update: CaseUpd
         check_schedule_grant(state, caller, &case.schedule)?;
     }
     case.office = office;
-    case.case_manager = r.case_manager.clone().unwrap_or(case.case_manager);
+    if let Some(manager) = &r.case_manager {
+        case.case_manager = manager.clone();
+    }
     case.given_name = r.given_name.trim().to_string();
     case.family_name = r.family_name.trim().to_string();
     case.sex = r.sex;

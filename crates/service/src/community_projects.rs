@@ -305,7 +305,7 @@ pub async fn add_participant(
         };
         shown.name = Some(format!("{} {}", case.given_name, case.family_name));
         shown.sex = Some(case.sex);
-        case_number = Some(case.case_number);
+        case_number = Some(case.summary.case_number);
     }
     let row = ParticipantRow {
         id: new_id(),

@@ -419,7 +419,7 @@ async fn case_from_packet(
     };
     let case = crate::cases::new_case(caller, &registration, "standard".into(), p.case_number.clone(), now());
     homeward_store::query::cases::insert(tx, &case, &crate::cases::search_terms(&case)).await?;
-    Ok(case.id)
+    Ok(case.summary.id)
 }
 
 /// The handovers from or to the caller's offices, latest first; packets as the rules allow,

@@ -416,7 +416,7 @@ pub async fn mentorships(state: &Services, caller: &Caller) -> Result<Vec<Mentor
     let numbers: std::collections::HashMap<String, String> = homeward_store::query::cases::by_ids(&mut conn, &ids)
         .await?
         .into_iter()
-        .map(|c| (c.id.to_string(), c.case_number))
+        .map(|c| (c.id.to_string(), c.summary.case_number))
         .collect();
     let name_of = |id: &str| mentors.iter().find(|r| r.id.as_str() == id).map(|r| r.name.clone()).unwrap_or_default();
     let out: Vec<MentorshipLine> = shown

@@ -61,7 +61,7 @@ impl CaseView {
         let closure: Option<Closure> = row.closure.as_deref().map(|c| from_json("closure", c)).transpose()?;
         let closure = if identities { closure } else { closure.as_ref().map(pseudonymised_closure) };
         Ok(CaseView {
-            summary: CaseSummary::new(&CaseSummaryRow::from(row), caller, timing),
+            summary: CaseSummary::new(&row.summary, caller, timing),
             profile,
             closure,
             merged_into: None,

@@ -14,38 +14,10 @@ use homeward_domain::returnee::Sex;
 use homeward_domain::survey::{InterviewLocation, SurveyPhase};
 use homeward_rss::{Band, ProfileStatus, Status};
 
-/// A case's row: the registration's fields as columns (they are filtered, searched and shown in
-/// lists), the rest of the profile as JSON of its domain type.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseRow {
-    pub id: CaseId,
-    pub case_number: String,
-    pub office: String,
-    pub status: CaseState,
-    pub case_manager: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub sex: Sex,
-    pub date_of_birth: NaiveDate,
-    pub date_of_return: NaiveDate,
-    pub country_of_origin: String,
-    /// JSON of `homeward_domain::returnee::ProfileDetails`.
-    pub profile: String,
-    pub schedule: String,
-    pub plan_agreed_on: Option<NaiveDate>,
-    pub next_follow_up: Option<NaiveDate>,
-    pub latest_band: Option<Band>,
-    /// JSON of `homeward_domain::closure::Closure`.
-    pub closure: Option<String>,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A case as a list or a search shows it: [`CaseRow`] without the profile and the closure, which
-/// are read with the case itself. A page of fifty is read, opened and sent without them, and
-/// shows no returnee's contacts, address or documents (need-to-know).
+/// A case as a list or a search shows it: the registration's fields as columns (they are
+/// filtered, searched and shown in lists), without the profile and the closure, which are read
+/// with the case itself. A page of fifty is read, opened and sent without them, and shows no
+/// returnee's contacts, address or documents (need-to-know).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseSummaryRow {
     pub id: CaseId,
@@ -68,29 +40,29 @@ pub struct CaseSummaryRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A case's summary, as a list would have read it.
-impl From<&CaseRow> for CaseSummaryRow {
-    fn from(c: &CaseRow) -> CaseSummaryRow {
-        CaseSummaryRow {
-            id: c.id.clone(),
-            case_number: c.case_number.clone(),
-            office: c.office.clone(),
-            status: c.status,
-            case_manager: c.case_manager.clone(),
-            given_name: c.given_name.clone(),
-            family_name: c.family_name.clone(),
-            sex: c.sex,
-            date_of_birth: c.date_of_birth,
-            date_of_return: c.date_of_return,
-            country_of_origin: c.country_of_origin.clone(),
-            schedule: c.schedule.clone(),
-            plan_agreed_on: c.plan_agreed_on,
-            next_follow_up: c.next_follow_up,
-            latest_band: c.latest_band,
-            version: c.version,
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-        }
+/// A case's row: its summary, and the rest of the profile as JSON of its domain type. Reads as
+/// its summary (`case.status`), as a case is its summary and more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    pub summary: CaseSummaryRow,
+    /// JSON of `homeward_domain::returnee::ProfileDetails`.
+    pub profile: String,
+    /// JSON of `homeward_domain::closure::Closure`.
+    pub closure: Option<String>,
+    pub created_by: String,
+}
+
+impl std::ops::Deref for CaseRow {
+    type Target = CaseSummaryRow;
+
+    fn deref(&self) -> &CaseSummaryRow {
+        &self.summary
+    }
+}
+
+impl std::ops::DerefMut for CaseRow {
+    fn deref_mut(&mut self) -> &mut CaseSummaryRow {
+        &mut self.summary
     }
 }
 

@@ -1351,7 +1351,7 @@ async fn a_supervisor_merges_a_duplicate_from_the_case_page_and_both_cases_show_
     let twice = register(&b, "fatou", "Kadija", "dakar").await;
     let number = async |case: &str| {
         let mut conn = b.store.read().await.unwrap();
-        homeward_store::query::cases::get(&mut conn, case).await.unwrap().unwrap().case_number
+        homeward_store::query::cases::get(&mut conn, case).await.unwrap().unwrap().summary.case_number
     };
     let (kept_number, twice_number) = (number(&kept).await, number(&twice).await);
 
@@ -1500,7 +1500,7 @@ async fn a_form_made_for_an_office_comes_with_its_case_list_without_names_unless
     register(&b, "root", "Binta", "thies").await;
     let number = {
         let mut conn = b.store.read().await.unwrap();
-        homeward_store::query::cases::get(&mut conn, &here).await.unwrap().unwrap().case_number
+        homeward_store::query::cases::get(&mut conn, &here).await.unwrap().unwrap().summary.case_number
     };
     let awa = b.sign_in("awa").await;
     let home = b.get("/", &awa).await;
@@ -1658,7 +1658,7 @@ async fn surveys_exported_from_kobo_are_previewed_then_imported_from_the_web_app
     let case_id = register(&b, "fatou", "Aminata", "dakar").await;
     let number = {
         let mut conn = b.store.read().await.unwrap();
-        homeward_store::query::cases::get(&mut conn, &case_id).await.unwrap().unwrap().case_number
+        homeward_store::query::cases::get(&mut conn, &case_id).await.unwrap().unwrap().summary.case_number
     };
     let mut csv = String::from("_uuid;profile/case_id;profile/round;profile/interview_date;consent");
     for (q, _) in homeward_test_support::BEST_ANSWERS {

@@ -16,40 +16,15 @@ use crate::column::{
 use crate::frames::{CaseRow, CaseSummaryRow};
 use crate::{Result, Tx, check_updated};
 
-const COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, date_of_birth, \
-    date_of_return, country_of_origin, profile, schedule, plan_agreed_on, next_follow_up, latest_band, closure, \
-    version, created_at, created_by, updated_at";
-
-fn row(r: &AnyRow) -> Result<CaseRow> {
-    Ok(CaseRow {
-        id: CaseId::new(r.try_get::<String, _>(0)?),
-        case_number: r.try_get(1)?,
-        office: r.try_get(2)?,
-        status: named(r, 3, "case status")?,
-        case_manager: r.try_get(4)?,
-        given_name: opened(r, 5, "cases.given_name")?,
-        family_name: opened(r, 6, "cases.family_name")?,
-        sex: named(r, 7, "sex")?,
-        date_of_birth: day(r, 8, "date_of_birth")?,
-        date_of_return: day(r, 9, "date_of_return")?,
-        country_of_origin: r.try_get(10)?,
-        profile: opened(r, 11, "cases.profile")?,
-        schedule: r.try_get(12)?,
-        plan_agreed_on: optional_day(r, 13, "plan_agreed_on")?,
-        next_follow_up: optional_day(r, 14, "next_follow_up")?,
-        latest_band: optional_named(r, 15, "latest_band")?,
-        closure: opened_optional(r, 16, "cases.closure")?,
-        version: r.try_get(17)?,
-        created_at: instant(r, 18, "created_at")?,
-        created_by: r.try_get(19)?,
-        updated_at: instant(r, 20, "updated_at")?,
-    })
-}
-
-/// The columns of a list's rows: [`COLUMNS`] without the profile and the closure.
+/// The columns of a list's rows: a case without its profile, closure and author.
 const SUMMARY_COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, \
     date_of_birth, date_of_return, country_of_origin, schedule, plan_agreed_on, next_follow_up, latest_band, version, \
     created_at, updated_at";
+
+/// A whole case's columns: its summary's, then the rest.
+const COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, \
+    date_of_birth, date_of_return, country_of_origin, schedule, plan_agreed_on, next_follow_up, latest_band, version, \
+    created_at, updated_at, profile, closure, created_by";
 
 fn summary_row(r: &AnyRow) -> Result<CaseSummaryRow> {
     Ok(CaseSummaryRow {
@@ -71,6 +46,15 @@ fn summary_row(r: &AnyRow) -> Result<CaseSummaryRow> {
         version: r.try_get(15)?,
         created_at: instant(r, 16, "created_at")?,
         updated_at: instant(r, 17, "updated_at")?,
+    })
+}
+
+fn row(r: &AnyRow) -> Result<CaseRow> {
+    Ok(CaseRow {
+        summary: summary_row(r)?,
+        profile: opened(r, 18, "cases.profile")?,
+        closure: opened_optional(r, 19, "cases.closure")?,
+        created_by: r.try_get(20)?,
     })
 }
 
@@ -97,11 +81,14 @@ pub async fn next_sequence(tx: &mut Tx, name: &str) -> Result<i64> {
 /// The case as kept: its names, profile and closure sealed (see [`crate::cipher`]).
 fn sealed_case(c: &CaseRow) -> Result<CaseRow> {
     Ok(CaseRow {
-        given_name: sealed("cases.given_name", &c.given_name)?,
-        family_name: sealed("cases.family_name", &c.family_name)?,
+        summary: CaseSummaryRow {
+            given_name: sealed("cases.given_name", &c.given_name)?,
+            family_name: sealed("cases.family_name", &c.family_name)?,
+            ..c.summary.clone()
+        },
         profile: sealed("cases.profile", &c.profile)?,
         closure: sealed_optional("cases.closure", c.closure.as_deref())?,
-        ..c.clone()
+        created_by: c.created_by.clone(),
     })
 }
 
@@ -129,16 +116,16 @@ fn bind_case<'q>(q: super::AnyQuery<'q>, c: &'q CaseRow) -> super::AnyQuery<'q> 
         .bind(day_text(c.date_of_birth))
         .bind(day_text(c.date_of_return))
         .bind(&c.country_of_origin)
-        .bind(&c.profile)
         .bind(&c.schedule)
         .bind(c.plan_agreed_on.map(day_text))
         .bind(c.next_follow_up.map(day_text))
         .bind(c.latest_band.map(Stored::stored))
-        .bind(c.closure.as_deref())
         .bind(c.version)
         .bind(instant_text(&c.created_at))
-        .bind(&c.created_by)
         .bind(instant_text(&c.updated_at))
+        .bind(&c.profile)
+        .bind(c.closure.as_deref())
+        .bind(&c.created_by)
         .bind(age_at_return(c))
 }
 

@@ -7,7 +7,7 @@ use homeward_domain::ids::CaseId;
 use homeward_domain::returnee::Sex;
 use homeward_rss::Band;
 use homeward_service::{Services, cases};
-use homeward_store::frames::CaseRow;
+use homeward_store::frames::{CaseRow, CaseSummaryRow};
 
 use super::people::{GIVEN_FEMALE, GIVEN_MALE, OFFICES};
 use super::random::Random;
@@ -44,27 +44,29 @@ pub async fn register(services: &Services, count: usize, first: u64) -> anyhow::
             let family = &family_name(&mut random);
             let year = 1970 + random.below(36);
             let row = CaseRow {
-                id: CaseId::new(homeward_store::new_id()),
-                case_number: format!("HW-2025-{n:07}"),
-                office: random.pick(OFFICES).to_string(),
-                status: [Intake, Assessment, Planning, InAssistance, Monitoring][random.below(5)],
-                case_manager: "demo".into(),
-                given_name: given.to_string(),
-                family_name: family.to_string(),
-                sex: if female { Sex::Female } else { Sex::Male },
-                date_of_birth: day(year, random.below(12), random.below(28)),
-                date_of_return: day(2025, random.below(12), random.below(28)),
-                country_of_origin: "SN".into(),
+                summary: CaseSummaryRow {
+                    id: CaseId::new(homeward_store::new_id()),
+                    case_number: format!("HW-2025-{n:07}"),
+                    office: random.pick(OFFICES).to_string(),
+                    status: [Intake, Assessment, Planning, InAssistance, Monitoring][random.below(5)],
+                    case_manager: "demo".into(),
+                    given_name: given.to_string(),
+                    family_name: family.to_string(),
+                    sex: if female { Sex::Female } else { Sex::Male },
+                    date_of_birth: day(year, random.below(12), random.below(28)),
+                    date_of_return: day(2025, random.below(12), random.below(28)),
+                    country_of_origin: "SN".into(),
+                    schedule: "standard".into(),
+                    plan_agreed_on: None,
+                    next_follow_up: random.chance(0.5).then(|| day(2026, random.below(12), random.below(28))),
+                    latest_band: random.chance(0.8).then(|| Band::ALL[random.below(3)]),
+                    version: 1,
+                    created_at: at,
+                    updated_at: at,
+                },
                 profile: "{}".into(),
-                schedule: "standard".into(),
-                plan_agreed_on: None,
-                next_follow_up: random.chance(0.5).then(|| day(2026, random.below(12), random.below(28))),
-                latest_band: random.chance(0.8).then(|| Band::ALL[random.below(3)]),
                 closure: None,
-                version: 1,
-                created_at: at,
                 created_by: "demo".into(),
-                updated_at: at,
             };
             let terms = homeward_service::cases::search_terms(&row);
             batch.push((row, terms));
