@@ -161,7 +161,7 @@ impl Store {
                 Ok(Store { backend, read, write })
             }
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
+                let pool = ping_if_idle(AnyPoolOptions::new())
                     .max_connections(options.pool_size.unwrap_or_else(default_pool_size))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
@@ -280,6 +280,24 @@ fn sqlite_pool(connections: u32, cache_kib: i64) -> AnyPoolOptions {
                 Ok(())
             })
         })
+}
+
+/// A connection idle this long is checked before it is used again (HikariCP, the Java pool,
+/// trusts one used in the last half second the same way).
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// Checks a connection before lending it only when it has been idle a while (a restarted
+/// PostgreSQL, a dropped link). sqlx checks every one by default: on PostgreSQL a round trip to
+/// the server before each query of a busy app server, which only shows its connections alive.
+fn ping_if_idle(options: AnyPoolOptions) -> AnyPoolOptions {
+    options.test_before_acquire(false).before_acquire(|conn, meta| {
+        Box::pin(async move {
+            if meta.idle_for >= PING_AFTER_IDLE {
+                sqlx::Connection::ping(conn).await?;
+            }
+            Ok(true)
+        })
+    })
 }
 
 /// `sqlite://PATH` with `mode=rwc`, so a missing file is created.
