@@ -136,7 +136,13 @@ async fn index(store: &Store) -> homeward_store::Result<i64> {
     loop {
         let mut tx = store.begin().await?;
         let slice = slices.next().unwrap_or_default();
-        audit::file_rows(&mut tx, &filing, slice).await?;
+        // Rows already there are rare (a batch filed twice): the slice is then written again,
+        // skipping them, in a new transaction.
+        if audit::file_new_rows(&mut tx, &filing, slice).await? == audit::Filed::SomeBefore {
+            tx.rollback().await?;
+            tx = store.begin().await?;
+            audit::file_rows(&mut tx, &filing, slice).await?;
+        }
         let last = slices.peek().is_none();
         if last {
             filing.finish(&mut tx).await?;
@@ -239,6 +245,50 @@ mod tests {
         }
         let mut conn = store.read().await.unwrap();
         assert_eq!(audit::for_case(&mut conn, case, 10).await.unwrap().len(), 2, "the same history once filed");
+        drop(conn);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_batch_partly_filed_before_a_stop_is_filed_whole_and_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("reads.db").display())).await.unwrap();
+        partly_filed(store).await;
+    }
+
+    #[tokio::test]
+    async fn on_postgresql_too() {
+        let Some(admin) = homeward_test_support::postgres_admin() else { return };
+        let name = format!("hw_partly_filed_{}", std::process::id());
+        let admin_store = Store::connect(&admin).await.unwrap();
+        admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        partly_filed(Store::open(&url).await.unwrap()).await;
+        admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+        admin_store.close().await;
+    }
+
+    /// A server stopped after its first slice: the next run meets those rows again, skips them
+    /// and files the rest.
+    async fn partly_filed(store: Store) {
+        let cases = ["01a226ef-2517-759b-bf8c-0e77786520a2", "01a226ef-2517-759b-bf8c-9c1d2e3f4a5b"];
+        let entries: Vec<Entry> = (0..10).map(|n| read_of(cases[n % 2])).collect();
+        let mut tx = store.begin().await.unwrap();
+        audit::append(&mut tx, &AuditKey::generate().unwrap(), &entries).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let filing = audit::next_filing(&mut conn, audit::INDEX_BATCH).await.unwrap().unwrap();
+        drop(conn);
+        let mut tx = store.begin().await.unwrap();
+        audit::file_rows(&mut tx, &filing, &filing.rows()[..4]).await.unwrap();
+        tx.commit().await.unwrap();
+
+        assert_eq!(index(&store).await.unwrap(), 10, "the whole batch");
+        assert_eq!(unfiled(&store).await, 0, "caught up");
+        assert_eq!(store.count_rows("audit_by_case").await.unwrap(), 10, "each entry once");
+        let mut conn = store.read().await.unwrap();
+        assert_eq!(audit::for_case(&mut conn, cases[1], 100).await.unwrap().len(), 5);
         drop(conn);
         store.close().await;
     }
