@@ -345,23 +345,6 @@ const DRIVE_FROM_TERMS_BELOW: i64 = 5_000;
 /// the other words further.
 const RARE_BELOW: i64 = 256;
 
-/// How many cases hold each term hash, each counted up to `cap`, in one query (a round trip
-/// per word cost as much as the counting).
-async fn term_matches(conn: &mut AnyConnection, hashes: &[String], cap: i64) -> Result<Vec<i64>> {
-    if hashes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let counts: Vec<String> = (1..=hashes.len())
-        .map(|n| format!("(SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = ${n} LIMIT {cap}) m{n})"))
-        .collect();
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {}", counts.join(", "))));
-    for hash in hashes {
-        q = q.bind(hash);
-    }
-    let r = q.fetch_one(&mut *conn).await?;
-    (0..hashes.len()).map(|i| Ok(r.try_get::<i64, _>(i)?)).collect()
-}
-
 /// The search words' indexes, rarest first, from how many cases hold each, counted up to `cap`;
 /// among equal counts the longer word first, the likelier to be the rarer. `None` when every word
 /// reached the cap: which is rarest is not known yet, so they are counted further, whatever order
@@ -451,12 +434,12 @@ pub async fn list(
     // A single word in case order drives whatever its count: nothing to count.
     let mut counts = match hashes.len() {
         1 if in_case_order => vec![0],
-        _ => term_matches(conn, &hashes, RARE_BELOW).await?,
+        _ => super::term_counts::term_matches(conn, &hashes, RARE_BELOW).await?,
     };
     let order = match rarest_first(&counts, RARE_BELOW, &lengths) {
         Some(order) => order,
         None => {
-            counts = term_matches(conn, &hashes, DRIVE_FROM_TERMS_BELOW).await?;
+            counts = super::term_counts::term_matches(conn, &hashes, DRIVE_FROM_TERMS_BELOW).await?;
             rarest_first(&counts, i64::MAX, &lengths).unwrap_or_default()
         }
     };

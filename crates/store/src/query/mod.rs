@@ -19,6 +19,7 @@ pub mod retention;
 pub mod sealing;
 pub mod structures;
 pub mod surveys;
+mod term_counts;
 pub mod users;
 
 /// Ids per `IN (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters.
