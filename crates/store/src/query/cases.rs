@@ -16,15 +16,19 @@ use crate::column::{
 use crate::frames::{CaseRow, CaseSummaryRow};
 use crate::{Result, Tx, check_updated};
 
-/// The columns of a list's rows: a case without its profile, closure and author.
-const SUMMARY_COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, \
-    date_of_birth, date_of_return, country_of_origin, schedule, plan_agreed_on, next_follow_up, latest_band, version, \
-    created_at, updated_at";
+/// The columns of a list's rows, in the order [`summary_row`] reads them: a case without its
+/// profile, closure and author.
+macro_rules! summary_columns {
+    () => {
+        "id, case_number, office, status, case_manager, given_name, family_name, sex, date_of_birth, \
+         date_of_return, country_of_origin, schedule, plan_agreed_on, next_follow_up, latest_band, version, \
+         created_at, updated_at"
+    };
+}
+const SUMMARY_COLUMNS: &str = summary_columns!();
 
-/// A whole case's columns: its summary's, then the rest.
-const COLUMNS: &str = "id, case_number, office, status, case_manager, given_name, family_name, sex, \
-    date_of_birth, date_of_return, country_of_origin, schedule, plan_agreed_on, next_follow_up, latest_band, version, \
-    created_at, updated_at, profile, closure, created_by";
+/// A whole case's columns: its summary's, then the rest, as [`row`] reads them.
+const COLUMNS: &str = concat!(summary_columns!(), ", profile, closure, created_by");
 
 fn summary_row(r: &AnyRow) -> Result<CaseSummaryRow> {
     Ok(CaseSummaryRow {
