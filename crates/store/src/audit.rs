@@ -711,15 +711,7 @@ mod tests {
 
     #[tokio::test]
     async fn on_postgresql_too() {
-        let Some(admin) = homeward_test_support::postgres_admin() else { return };
-        let name = format!("hw_audit_index_{}", std::process::id());
-        let admin_store = crate::Store::connect(&admin).await.unwrap();
-        admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
-        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        history_while_filing(crate::Store::open(&url).await.unwrap()).await;
-        admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-        admin_store.close().await;
+        crate::on_scratch_postgres("hw_audit_index", history_while_filing).await;
     }
 
     async fn history_while_filing(store: crate::Store) {
@@ -806,15 +798,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_filed_twice_on_postgresql_too() {
-        let Some(admin) = homeward_test_support::postgres_admin() else { return };
-        let name = format!("hw_audit_twice_{}", std::process::id());
-        let admin_store = crate::Store::connect(&admin).await.unwrap();
-        admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
-        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        filed_twice(crate::Store::open(&url).await.unwrap()).await;
-        admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-        admin_store.close().await;
+        crate::on_scratch_postgres("hw_audit_twice", filed_twice).await;
     }
 
     /// Two app servers reading the same batch, or a server that stopped after writing some

@@ -435,6 +435,24 @@ impl Store {
     }
 }
 
+/// Runs `body` on a migrated database of its own on the test PostgreSQL cluster, dropped
+/// afterwards: the PostgreSQL twin of a store test. Nothing runs when no cluster is configured.
+#[cfg(test)]
+pub(crate) async fn on_scratch_postgres<F, Fut>(name: &str, body: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(admin) = homeward_test_support::postgres_admin() else { return };
+    let name = format!("{name}_{}", std::process::id());
+    let admin_store = Store::connect(&admin).await.unwrap();
+    admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+    admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
+    body(Store::open(&format!("{}/{name}", admin.rsplit_once('/').unwrap().0)).await.unwrap()).await;
+    admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+    admin_store.close().await;
+}
+
 #[cfg(test)]
 mod pool_tests {
     #[test]

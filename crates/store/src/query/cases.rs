@@ -704,17 +704,12 @@ mod tests {
         assert!(plan.contains("t USING PRIMARY KEY (term=? AND case_id=?)"), "{plan}");
         store.close().await;
 
-        let Some(admin) = homeward_test_support::postgres_admin() else { return };
-        let name = format!("hw_word_check_{}", std::process::id());
-        let admin_store = crate::Store::connect(&admin).await.unwrap();
-        admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
-        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let store = crate::Store::open(&format!("{}/{name}", admin.rsplit_once('/').unwrap().0)).await.unwrap();
-        let plan = plan_of_the_word_check(&store).await;
-        store.close().await;
-        admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-        admin_store.close().await;
-        assert!(plan.contains("using case_terms_pkey on case_terms t"), "{plan}");
+        crate::on_scratch_postgres("hw_word_check", |store| async move {
+            let plan = plan_of_the_word_check(&store).await;
+            store.close().await;
+            assert!(plan.contains("using case_terms_pkey on case_terms t"), "{plan}");
+        })
+        .await;
     }
 
     #[test]
