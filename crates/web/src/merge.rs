@@ -36,9 +36,8 @@ struct MergePage<'a> {
 }
 
 impl MergePage<'_> {
-    /// A case's names as shown (the case read, or the other as a search found it).
-    fn name(given: Option<&str>, family: Option<&str>) -> String {
-        format!("{} {}", given.unwrap_or(""), family.unwrap_or(""))
+    fn name(case: &CaseSummary) -> String {
+        format!("{} {}", case.given_name.as_deref().unwrap_or(""), case.family_name.as_deref().unwrap_or(""))
     }
 }
 
