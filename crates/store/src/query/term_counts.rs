@@ -21,8 +21,23 @@ const KEPT_FOR: Duration = Duration::from_secs(60);
 /// The most counts kept; past it the memory is emptied and filled again (a few megabytes).
 const MOST_KEPT: usize = 100_000;
 
-/// Counts by term hash and the cap they were counted up to, with when they were read.
-type Counted = HashMap<(String, i64), (i64, Instant)>;
+/// By term hash: how many cases hold it, counted up to what, and when.
+type Counted = HashMap<String, Count>;
+
+#[derive(Debug, Clone, Copy)]
+struct Count {
+    cases: i64,
+    cap: i64,
+    at: Instant,
+}
+
+impl Count {
+    /// The count up to `cap`, if this one says it: one below its own cap is exact, one that
+    /// reached it says only that the term has at least that many.
+    fn up_to(self, cap: i64) -> Option<i64> {
+        (self.cases < self.cap || cap <= self.cap).then(|| self.cases.min(cap))
+    }
+}
 
 fn counted() -> &'static Mutex<Counted> {
     static COUNTED: OnceLock<Mutex<Counted>> = OnceLock::new();
@@ -35,10 +50,7 @@ pub(crate) async fn term_matches(conn: &mut AnyConnection, hashes: &[String], ca
     let now = Instant::now();
     let mut counts: Vec<Option<i64>> = {
         let kept = counted().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        hashes
-            .iter()
-            .map(|hash| kept.get(&(hash.clone(), cap)).filter(|(_, at)| now - *at < KEPT_FOR).map(|(count, _)| *count))
-            .collect()
+        hashes.iter().map(|hash| kept.get(hash).filter(|c| now - c.at < KEPT_FOR).and_then(|c| c.up_to(cap))).collect()
     };
     let missing: Vec<usize> = (0..hashes.len()).filter(|&i| counts[i].is_none()).collect();
     if !missing.is_empty() {
@@ -47,9 +59,9 @@ pub(crate) async fn term_matches(conn: &mut AnyConnection, hashes: &[String], ca
         if kept.len() + missing.len() > MOST_KEPT {
             kept.clear();
         }
-        for (&i, n) in missing.iter().zip(read) {
-            counts[i] = Some(n);
-            kept.insert((hashes[i].clone(), cap), (n, now));
+        for (&i, cases) in missing.iter().zip(read) {
+            counts[i] = Some(cases);
+            kept.insert(hashes[i].clone(), Count { cases, cap, at: now });
         }
     }
     Ok(counts.into_iter().map(|n| n.unwrap_or_default()).collect())
@@ -67,4 +79,22 @@ async fn count<'a>(conn: &mut AnyConnection, hashes: impl Iterator<Item = &'a st
     }
     let r = q.fetch_one(&mut *conn).await?;
     (0..hashes.len()).map(|i| Ok(r.try_get::<i64, _>(i)?)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(cases: i64, cap: i64) -> Count {
+        Count { cases, cap, at: Instant::now() }
+    }
+
+    #[test]
+    fn a_count_below_its_cap_is_exact_and_one_that_reached_it_answers_only_smaller_caps() {
+        assert_eq!(count(40, 256).up_to(5_000), Some(40), "exact");
+        assert_eq!(count(40, 256).up_to(10), Some(10));
+        assert_eq!(count(256, 256).up_to(5_000), None, "at least 256: counted again");
+        assert_eq!(count(256, 256).up_to(256), Some(256));
+        assert_eq!(count(5_000, 5_000).up_to(256), Some(256));
+    }
 }
