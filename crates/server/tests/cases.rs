@@ -11,6 +11,7 @@ on_both_backends!(
     a_registered_case_has_an_id_and_a_human_case_number,
     search_finds_names_without_regard_to_accents_or_case,
     a_returnee_registered_after_a_search_found_nobody_is_found_by_the_next,
+    cases_indexed_under_older_search_rules_are_found_once_the_start_indexes_them_again,
     lists_filter_by_status_office_and_page_with_a_cursor,
     a_list_shows_no_contacts_and_a_case_read_shows_them,
     a_stale_version_gets_409_and_changes_nothing,
@@ -100,6 +101,25 @@ async fn a_returnee_registered_after_a_search_found_nobody_is_found_by_the_next(
         assert_eq!(page["items"].as_array().map(Vec::len), Some(1), "searching {q}: {page}");
         assert_eq!(page["items"][0]["id"], zanele["id"], "searching {q}");
     }
+}
+
+/// An upgrade that changes how search terms are kept (migration 0023 made them integers) leaves
+/// the cases without terms; `homeward serve` and the other commands index them again at start.
+async fn cases_indexed_under_older_search_rules_are_found_once_the_start_indexes_them_again(t: &TestApp) {
+    let token = t.admin().await;
+    let kadiatou = t.register(&token, "Kadiatou", "Baldé", "dakar").await;
+    t.store.execute_admin("DELETE FROM case_terms").await.unwrap();
+    t.store.execute_admin("UPDATE counters SET value = 3 WHERE name = 'search_terms_version'").await.unwrap();
+    let (_, page) = t.get(&token, "/api/v1/cases?q=kadiatou%20balde").await;
+    assert_eq!(page["items"], json!([]), "as an upgrade leaves them: no terms");
+
+    assert_eq!(homeward_service::cases::reindex_search(&t.services).await.unwrap(), 1);
+    for q in ["kadiatou%20balde", "balde", "kadi"] {
+        let (_, page) = t.get(&token, &format!("/api/v1/cases?q={q}")).await;
+        assert_eq!(page["items"].as_array().map(Vec::len), Some(1), "searching {q}: {page}");
+        assert_eq!(page["items"][0]["id"], kadiatou["id"], "searching {q}");
+    }
+    assert_eq!(homeward_service::cases::reindex_search(&t.services).await.unwrap(), 0, "once only");
 }
 
 fn urlencode(text: &str) -> String {

@@ -153,14 +153,11 @@ pub async fn insert_many(tx: &mut Tx, cases: &[(CaseRow, Vec<String>)]) -> Resul
     let rows: Vec<&CaseRow> = kept.iter().collect();
     super::insert_rows(tx, &format!("cases ({COLUMNS}, age_at_return)"), 22, &rows, |q, c| bind_case(q, c)).await?;
     let ring = crate::cipher::ring()?;
-    let mut terms: Vec<(String, &str)> = Vec::new();
+    let mut terms: Vec<(i64, &str)> = Vec::new();
     for (c, case_terms) in cases {
         terms.extend(term_hashes(&ring, case_terms).into_iter().map(|h| (h, c.id.as_str())));
     }
-    super::insert_rows(tx, "case_terms (term, case_id, words)", 3, &terms, |q, (term, id)| {
-        q.bind(term.as_str()).bind(*id).bind("")
-    })
-    .await
+    super::insert_rows(tx, "case_terms (term, case_id)", 2, &terms, |q, (term, id)| q.bind(*term).bind(*id)).await
 }
 
 /// A term beginning with this is looked up whole only (a community's term): no search word,
@@ -173,8 +170,8 @@ const LONGEST_PREFIX: usize = 24;
 /// What a case's terms are kept as: the keyed hash of each term whole (`=term`, for exact
 /// lookups such as the duplicates' sound keys) and of each of its prefixes (`<pre`, for the
 /// search that finds a word by its beginning), each once. No name can be read from them.
-fn term_hashes(ring: &crate::cipher::KeyRing, terms: &[String]) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::new();
+fn term_hashes(ring: &crate::cipher::KeyRing, terms: &[String]) -> Vec<i64> {
+    let mut kept: Vec<i64> = Vec::new();
     for term in terms {
         kept.push(exact_hash(ring, term));
         if term.starts_with(WHOLE_ONLY) {
@@ -188,12 +185,12 @@ fn term_hashes(ring: &crate::cipher::KeyRing, terms: &[String]) -> Vec<String> {
     kept
 }
 
-fn exact_hash(ring: &crate::cipher::KeyRing, term: &str) -> String {
+fn exact_hash(ring: &crate::cipher::KeyRing, term: &str) -> i64 {
     ring.term_hash(&format!("={term}"))
 }
 
 /// The hash a search word is looked up by: that of the prefix it is.
-fn prefix_hash(ring: &crate::cipher::KeyRing, word: &str) -> String {
+fn prefix_hash(ring: &crate::cipher::KeyRing, word: &str) -> i64 {
     let end = word.char_indices().map(|(i, c)| i + c.len_utf8()).take(LONGEST_PREFIX).last().unwrap_or(0);
     ring.term_hash(&format!("<{}", &word[..end]))
 }
@@ -201,9 +198,9 @@ fn prefix_hash(ring: &crate::cipher::KeyRing, word: &str) -> String {
 /// The cases holding one of the search terms `terms` exactly: (case id, its office, the term).
 pub async fn holding_terms(conn: &mut AnyConnection, terms: &[&str]) -> Result<Vec<(String, String, String)>> {
     let ring = crate::cipher::ring()?;
-    let by_hash: std::collections::HashMap<String, &str> = terms.iter().map(|t| (exact_hash(&ring, t), *t)).collect();
-    let hashes: Vec<&str> = by_hash.keys().map(String::as_str).collect();
-    let found = |r: &AnyRow| -> Result<(String, String, String)> { Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)) };
+    let by_hash: std::collections::HashMap<i64, &str> = terms.iter().map(|t| (exact_hash(&ring, t), *t)).collect();
+    let hashes: Vec<i64> = by_hash.keys().copied().collect();
+    let found = |r: &AnyRow| -> Result<(String, String, i64)> { Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)) };
     let select =
         "SELECT t.case_id, c.office, t.term FROM case_terms t JOIN cases c ON c.id = t.case_id WHERE t.term IN (";
     let rows = super::rows_for_ids(conn, select, &hashes, found).await?;
@@ -265,11 +262,8 @@ pub async fn replace_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Resu
 
 async fn insert_terms(tx: &mut Tx, case_id: &str, terms: &[String]) -> Result<()> {
     let ring = crate::cipher::ring()?;
-    let hashes: Vec<(String, &str)> = term_hashes(&ring, terms).into_iter().map(|h| (h, case_id)).collect();
-    super::insert_rows(tx, "case_terms (term, case_id, words)", 3, &hashes, |q, (term, id)| {
-        q.bind(term.as_str()).bind(*id).bind("")
-    })
-    .await
+    let hashes: Vec<(i64, &str)> = term_hashes(&ring, terms).into_iter().map(|h| (h, case_id)).collect();
+    super::insert_rows(tx, "case_terms (term, case_id)", 2, &hashes, |q, (term, id)| q.bind(*term).bind(*id)).await
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
@@ -364,6 +358,12 @@ fn rarest_first(counts: &[i64], cap: i64, lengths: &[usize]) -> Option<Vec<usize
     Some(order)
 }
 
+/// A value a case list binds: a filter's text, or a search word's term hash.
+enum Bound {
+    Text(String),
+    Term(i64),
+}
+
 /// One page of cases matching `filter`, in its order, after `cursor`.
 pub async fn list(
     conn: &mut AnyConnection,
@@ -372,9 +372,9 @@ pub async fn list(
     limit: i64,
 ) -> Result<Page<CaseSummaryRow>> {
     let mut clauses: Vec<String> = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
+    let mut binds: Vec<Bound> = Vec::new();
     let mut push = |clause: &str, value: String| {
-        binds.push(value);
+        binds.push(Bound::Text(value));
         clauses.push(clause.replace('?', &format!("${}", binds.len())));
     };
     if let Some(v) = &filter.office {
@@ -402,8 +402,8 @@ pub async fn list(
         Some(_) if by_name => {}
         Some(v) if keyed => {
             let (value, id) = v.split_once(CURSOR_SEP).unwrap_or((v, ""));
-            binds.push(value.to_string());
-            binds.push(id.to_string());
+            binds.push(Bound::Text(value.to_string()));
+            binds.push(Bound::Text(id.to_string()));
             let (n, m) = (binds.len() - 1, binds.len());
             let e = filter.sort.expr();
             clauses.push(format!("({e} {after} ${n} OR ({e} = ${n} AND c.id {before} ${m}))"));
@@ -433,7 +433,7 @@ pub async fn list(
         && filter.follow_up_due_by.is_none();
     let ring = crate::cipher::ring()?;
     let searched = filter.search.iter().flatten();
-    let mut hashes: Vec<String> = searched.clone().map(|word| prefix_hash(&ring, word)).collect();
+    let hashes: Vec<i64> = searched.clone().map(|word| prefix_hash(&ring, word)).collect();
     let lengths: Vec<usize> = searched.map(|word| word.chars().count()).collect();
     // A single word in case order drives whatever its count: nothing to count.
     let mut counts = match hashes.len() {
@@ -447,8 +447,7 @@ pub async fn list(
             rarest_first(&counts, i64::MAX, &lengths).unwrap_or_default()
         }
     };
-    let mut words: Vec<(i64, String)> =
-        order.into_iter().map(|i| (counts[i], std::mem::take(&mut hashes[i]))).collect();
+    let mut words: Vec<(i64, i64)> = order.into_iter().map(|i| (counts[i], hashes[i])).collect();
     let mut from = "cases c".to_string();
     // The case id the other words and the registration order are read from. When the rarest
     // word drives, it is the term index's own (a range of it is in case order): the other words
@@ -457,7 +456,7 @@ pub async fn list(
     let mut id = "c.id";
     if words.first().is_some_and(|(count, _)| in_case_order || *count < DRIVE_FROM_TERMS_BELOW) {
         let (_, hash) = words.remove(0);
-        binds.push(hash);
+        binds.push(Bound::Term(hash));
         from = format!(
             "(SELECT case_id FROM case_terms WHERE term = ${}) r JOIN cases c ON c.id = r.case_id",
             binds.len()
@@ -465,11 +464,11 @@ pub async fn list(
         id = "r.case_id";
     }
     if let Some(v) = after_id {
-        binds.push(v);
+        binds.push(Bound::Text(v));
         clauses.push(format!("{id} > ${}", binds.len()));
     }
     for (_, hash) in words {
-        binds.push(hash);
+        binds.push(Bound::Term(hash));
         clauses.push(holds_term(id, binds.len()));
     }
     let from = format!("{from} WHERE 1 = 1");
@@ -491,7 +490,10 @@ pub async fn list(
     }
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in &binds {
-        q = q.bind(b);
+        q = match b {
+            Bound::Text(text) => q.bind(text.as_str()),
+            Bound::Term(hash) => q.bind(*hash),
+        };
     }
     let rows = q.fetch_all(&mut *conn).await?;
     let mut rows = rows.iter().map(summary_row).collect::<Result<Vec<_>>>()?;
@@ -691,7 +693,7 @@ mod tests {
             sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
             format!("EXPLAIN SELECT c.id FROM cases c WHERE {check}")
         };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(plan)).bind("a-term").fetch_all(&mut *conn).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(plan)).bind(42_i64).fetch_all(&mut *conn).await.unwrap();
         let column = usize::from(is_sqlite(&conn)) * 3;
         rows.iter().map(|r| r.try_get::<String, _>(column).unwrap()).collect::<Vec<_>>().join("\n")
     }

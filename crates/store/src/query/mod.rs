@@ -40,13 +40,16 @@ pub(crate) fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
 
 /// Runs `select` (SQL ending in `IN (` with the placeholders and `)` to come) over `ids` in
 /// chunks, one query per chunk, and collects the rows made by `row`: what many cases hold, read
-/// with a few queries instead of one per case.
-pub(crate) async fn rows_for_ids<T>(
+/// with a few queries instead of one per case. The ids are text ids or integer search terms.
+pub(crate) async fn rows_for_ids<'i, T, Id>(
     conn: &mut sqlx::AnyConnection,
     select: &str,
-    ids: &[&str],
+    ids: &'i [Id],
     row: impl Fn(&sqlx::any::AnyRow) -> crate::Result<T>,
-) -> crate::Result<Vec<T>> {
+) -> crate::Result<Vec<T>>
+where
+    Id: Copy + Send + Sync + sqlx::Encode<'i, sqlx::Any> + sqlx::Type<sqlx::Any> + 'i,
+{
     let mut all = Vec::new();
     let sqlite = is_sqlite(conn);
     for chunk in ids.chunks(IDS_PER_QUERY) {

@@ -22,7 +22,7 @@ const KEPT_FOR: Duration = Duration::from_secs(60);
 const MOST_KEPT: usize = 100_000;
 
 /// By term hash: how many cases hold it, counted up to what, and when.
-type Counted = HashMap<String, Count>;
+type Counted = HashMap<i64, Count>;
 
 #[derive(Debug, Clone, Copy)]
 struct Count {
@@ -46,7 +46,7 @@ fn counted() -> &'static Mutex<Counted> {
 
 /// How many cases hold each term hash, each counted up to `cap`: from memory when counted in
 /// the last minute, the others in one query (a round trip per word cost as much as counting).
-pub(crate) async fn term_matches(conn: &mut AnyConnection, hashes: &[String], cap: i64) -> Result<Vec<i64>> {
+pub(crate) async fn term_matches(conn: &mut AnyConnection, hashes: &[i64], cap: i64) -> Result<Vec<i64>> {
     let now = Instant::now();
     let mut counts: Vec<Option<i64>> = {
         let kept = counted().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -54,22 +54,22 @@ pub(crate) async fn term_matches(conn: &mut AnyConnection, hashes: &[String], ca
     };
     let missing: Vec<usize> = (0..hashes.len()).filter(|&i| counts[i].is_none()).collect();
     if !missing.is_empty() {
-        let read = count(conn, missing.iter().map(|&i| hashes[i].as_str()), cap).await?;
+        let read = count(conn, missing.iter().map(|&i| hashes[i]), cap).await?;
         let mut kept = counted().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if kept.len() + missing.len() > MOST_KEPT {
             kept.clear();
         }
         for (&i, cases) in missing.iter().zip(read) {
             counts[i] = Some(cases);
-            kept.insert(hashes[i].clone(), Count { cases, cap, at: now });
+            kept.insert(hashes[i], Count { cases, cap, at: now });
         }
     }
     Ok(counts.into_iter().map(|n| n.unwrap_or_default()).collect())
 }
 
 /// Counts each of `hashes` up to `cap`, in one query.
-async fn count<'a>(conn: &mut AnyConnection, hashes: impl Iterator<Item = &'a str>, cap: i64) -> Result<Vec<i64>> {
-    let hashes: Vec<&str> = hashes.collect();
+async fn count(conn: &mut AnyConnection, hashes: impl Iterator<Item = i64>, cap: i64) -> Result<Vec<i64>> {
+    let hashes: Vec<i64> = hashes.collect();
     let counts: Vec<String> = (1..=hashes.len())
         .map(|n| format!("(SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = ${n} LIMIT {cap}) m{n})"))
         .collect();
