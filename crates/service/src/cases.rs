@@ -240,10 +240,11 @@ pub async fn rebuild_search(state: &Services) -> Result<usize> {
         // Whole cases: the community of return is in the profile.
         let page = cases::whole_page(&mut conn, None, cursor.as_deref(), 1000).await?;
         drop(conn);
+        let terms: Vec<Vec<String>> = page.items.iter().map(search_terms).collect();
+        let of_cases: Vec<(&str, &[String])> =
+            page.items.iter().zip(&terms).map(|(row, terms)| (row.id.as_str(), terms.as_slice())).collect();
         let mut tx = state.store.begin().await?;
-        for row in &page.items {
-            cases::replace_terms(&mut tx, &row.id, &search_terms(row)).await?;
-        }
+        cases::replace_terms(&mut tx, &of_cases).await?;
         homeward_store::commit(tx).await?;
         done += page.items.len();
         match page.next_cursor {
