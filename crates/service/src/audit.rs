@@ -97,6 +97,7 @@ async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>
     let mut index_time = tokio::time::interval(INDEX_EVERY);
     index_time.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut behind = false;
+    let mut turns = audit::FilingTurns::default();
     loop {
         // Behind (a long backlog), the next batch follows at once; its slices still take turns
         // with the reads' commits.
@@ -106,7 +107,7 @@ async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>
         if handles.strong_count() == 0 || store.is_closed() {
             break;
         }
-        behind = match index(&store).await {
+        behind = match index_in_turn(&store, &mut turns).await {
             Ok(filed) => filed >= audit::INDEX_BATCH,
             Err(e) => {
                 if store.is_closed() {
@@ -118,6 +119,16 @@ async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>
             }
         };
     }
+}
+
+/// Files a batch if no other app server is filing (see [`audit::FilingTurns`]).
+async fn index_in_turn(store: &Store, turns: &mut audit::FilingTurns) -> homeward_store::Result<i64> {
+    if !turns.take(store).await? {
+        return Ok(0);
+    }
+    let filed = index(store).await;
+    turns.give_back().await?;
+    filed
 }
 
 /// Index rows written per transaction when filing by case. Each is a range of keys, so a batch
@@ -258,15 +269,50 @@ mod tests {
 
     #[tokio::test]
     async fn on_postgresql_too() {
+        on_scratch_postgres("hw_partly_filed", partly_filed).await;
+    }
+
+    /// Runs `body` on a migrated database of its own on the test PostgreSQL cluster, dropped
+    /// afterwards; nothing runs when no cluster is configured.
+    async fn on_scratch_postgres<F, Fut>(name: &str, body: F)
+    where
+        F: FnOnce(Store) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
         let Some(admin) = homeward_test_support::postgres_admin() else { return };
-        let name = format!("hw_partly_filed_{}", std::process::id());
+        let name = format!("{name}_{}", std::process::id());
         let admin_store = Store::connect(&admin).await.unwrap();
         admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
         admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
         let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        partly_filed(Store::open(&url).await.unwrap()).await;
+        body(Store::open(&url).await.unwrap()).await;
         admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
         admin_store.close().await;
+    }
+
+    /// Two app servers on one PostgreSQL: the one whose turn it is files the log by case, and
+    /// the other's filer leaves it alone (`audit::FilingTurns`), instead of both writing it.
+    #[tokio::test]
+    async fn an_app_server_leaves_the_filing_to_the_one_whose_turn_it_is() {
+        on_scratch_postgres("hw_filing_turn", |store| async move {
+            let mut other_server = audit::FilingTurns::default();
+            assert!(other_server.take(&store).await.unwrap());
+            let reads = ReadAudit::start(store.clone(), Arc::new(AuditKey::generate().unwrap()));
+            reads.record(vec![read_of("01a226ef-2517-759b-bf8c-0e77786520a2")]).await.unwrap();
+            // Eight of the filer's runs: none files while the other server has the turn.
+            tokio::time::sleep(INDEX_EVERY * 8).await;
+            assert_eq!(unfiled(&store).await, 1, "left to the server whose turn it is");
+            other_server.give_back().await.unwrap();
+            let mut waited = 0;
+            while unfiled(&store).await > 0 {
+                assert!(waited < 200, "the entry was never filed once the turn was given back");
+                tokio::time::sleep(INDEX_EVERY / 5).await;
+                waited += 1;
+            }
+            drop(reads);
+            store.close().await;
+        })
+        .await;
     }
 
     /// A server stopped after its first slice: the next run meets those rows again, skips them
