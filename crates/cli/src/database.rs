@@ -111,6 +111,9 @@ impl DatabaseArg {
                 &self.url,
                 self.exchange_key.as_deref(),
             ))?);
+        if !homeward_service::cases::search_index_is_current(&services).await? && store.count_rows("cases").await? > 0 {
+            eprintln!("Indexing every case for search under the current rules (about a minute per 100,000 cases)...");
+        }
         let reindexed = homeward_service::cases::reindex_search(&services).await?;
         if reindexed > 0 {
             eprintln!("Indexed {reindexed} cases for search under the current rules.");
