@@ -269,32 +269,14 @@ mod tests {
 
     #[tokio::test]
     async fn on_postgresql_too() {
-        on_scratch_postgres("hw_partly_filed", partly_filed).await;
-    }
-
-    /// Runs `body` on a migrated database of its own on the test PostgreSQL cluster, dropped
-    /// afterwards; nothing runs when no cluster is configured.
-    async fn on_scratch_postgres<F, Fut>(name: &str, body: F)
-    where
-        F: FnOnce(Store) -> Fut,
-        Fut: std::future::Future<Output = ()>,
-    {
-        let Some(admin) = homeward_test_support::postgres_admin() else { return };
-        let name = format!("{name}_{}", std::process::id());
-        let admin_store = Store::connect(&admin).await.unwrap();
-        admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
-        admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        body(Store::open(&url).await.unwrap()).await;
-        admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-        admin_store.close().await;
+        homeward_store::on_scratch_postgres("hw_partly_filed", partly_filed).await;
     }
 
     /// Two app servers on one PostgreSQL: the one whose turn it is files the log by case, and
     /// the other's filer leaves it alone (`audit::FilingTurns`), instead of both writing it.
     #[tokio::test]
     async fn an_app_server_leaves_the_filing_to_the_one_whose_turn_it_is() {
-        on_scratch_postgres("hw_filing_turn", |store| async move {
+        homeward_store::on_scratch_postgres("hw_filing_turn", |store| async move {
             let mut other_server = audit::FilingTurns::default();
             assert!(other_server.take(&store).await.unwrap());
             let reads = ReadAudit::start(store.clone(), Arc::new(AuditKey::generate().unwrap()));

@@ -436,9 +436,9 @@ impl Store {
 }
 
 /// Runs `body` on a migrated database of its own on the test PostgreSQL cluster, dropped
-/// afterwards: the PostgreSQL twin of a store test. Nothing runs when no cluster is configured.
-#[cfg(test)]
-pub(crate) async fn on_scratch_postgres<F, Fut>(name: &str, body: F)
+/// afterwards: the PostgreSQL twin of a SQLite test. Nothing runs when no cluster is configured.
+#[cfg(any(test, feature = "scratch-postgres"))]
+pub async fn on_scratch_postgres<F, Fut>(name: &str, body: F)
 where
     F: FnOnce(Store) -> Fut,
     Fut: std::future::Future<Output = ()>,

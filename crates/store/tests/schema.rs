@@ -22,17 +22,14 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
         "{:?}",
         sqlite["cases"].checks
     );
-    let Some(admin) = homeward_test_support::postgres_admin() else { return };
-    let name = format!("hw_schema_{}", std::process::id());
-    let admin_store = Store::connect(&admin).await.unwrap();
-    admin_store.execute_admin(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-    admin_store.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    let store = Store::open(&url).await.unwrap();
-    let postgres = store.schema().await.unwrap();
-    store.close().await;
-    admin_store.execute_admin(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-    admin_store.close().await;
+    let mut postgres = None;
+    let read = &mut postgres;
+    homeward_store::on_scratch_postgres("hw_schema", |store| async move {
+        *read = Some(store.schema().await.unwrap());
+        store.close().await;
+    })
+    .await;
+    let Some(postgres) = postgres else { return };
 
     assert_eq!(sqlite.keys().collect::<Vec<_>>(), postgres.keys().collect::<Vec<_>>(), "tables");
     for (table, ours) in &sqlite {
