@@ -12,6 +12,7 @@ on_both_backends!(
     search_finds_names_without_regard_to_accents_or_case,
     a_returnee_registered_after_a_search_found_nobody_is_found_by_the_next,
     cases_indexed_under_older_search_rules_are_found_once_the_start_indexes_them_again,
+    a_name_search_checks_its_other_words_in_the_case_bloom_filter_before_looking_them_up,
     lists_filter_by_status_office_and_page_with_a_cursor,
     a_list_shows_no_contacts_and_a_case_read_shows_them,
     a_stale_version_gets_409_and_changes_nothing,
@@ -120,6 +121,34 @@ async fn cases_indexed_under_older_search_rules_are_found_once_the_start_indexes
         assert_eq!(page["items"][0]["id"], kadiatou["id"], "searching {q}");
     }
     assert_eq!(homeward_service::cases::reindex_search(&t.services).await.unwrap(), 0, "once only");
+}
+
+/// A name search reads its rarest word's cases from the term index and checks each for its other
+/// words in the Bloom filter kept on the row first (migration 0024): a case whose filter lacks a
+/// word's bit is passed over without looking the word up. A case whose filter is emptied is passed
+/// over by every search of two words, and still found by one word, which reads no filter.
+async fn a_name_search_checks_its_other_words_in_the_case_bloom_filter_before_looking_them_up(t: &TestApp) {
+    let token = t.admin().await;
+    let awa = t.register(&token, "Awa", "Ndiaye", "dakar").await;
+    let fatou = t.register(&token, "Fatou", "Ndiaye", "dakar").await;
+    let found = |page: &serde_json::Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    let (_, page) = t.get(&token, "/api/v1/cases?q=awa%20ndiaye").await;
+    assert_eq!(found(&page), [id(&awa)]);
+
+    t.store
+        .execute_admin(&format!("UPDATE case_terms SET bloom_low = 0, bloom_high = 0 WHERE case_id = '{}'", id(&awa)))
+        .await
+        .unwrap();
+    for q in ["awa%20ndiaye", "ndiaye%20awa", "aw%20ndi"] {
+        let (_, page) = t.get(&token, &format!("/api/v1/cases?q={q}")).await;
+        assert_eq!(found(&page), Vec::<String>::new(), "searching {q}: the emptied filter lacks the other word");
+    }
+    let (_, page) = t.get(&token, "/api/v1/cases?q=ndiaye").await;
+    assert_eq!(found(&page), [id(&awa), id(&fatou)], "one word: no filter read");
+    let (_, page) = t.get(&token, "/api/v1/cases?q=fatou%20ndiaye").await;
+    assert_eq!(found(&page), [id(&fatou)], "other cases' filters are their own");
 }
 
 fn urlencode(text: &str) -> String {

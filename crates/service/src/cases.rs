@@ -217,8 +217,8 @@ pub(crate) fn community_term(folded: &str) -> String {
 
 /// The version of the search terms; cases indexed under an older one are indexed again at start.
 /// 3: kept as keyed hashes, with the community of return. 4: the hashes as 8-byte integers
-/// (migration 0023).
-const SEARCH_TERMS_VERSION: i64 = 4;
+/// (migration 0023). 5: each row with its case's Bloom filter of prefixes (migration 0024).
+const SEARCH_TERMS_VERSION: i64 = 5;
 
 /// Re-indexes every case's search terms if they were made by an older version of the rules
 /// (`homeward serve` and the other commands call it at start); returns how many cases it did.

@@ -58,6 +58,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(21, "audit_page_entries", include_str!("../migrations/sqlite/0021_audit_page_entries.sql")),
     migration(22, "case_terms_probed_by_term", include_str!("../migrations/sqlite/0022_case_terms_probed_by_term.sql")),
     migration(23, "case_terms_as_integers", include_str!("../migrations/sqlite/0023_case_terms_as_integers.sql")),
+    migration(24, "case_terms_with_bloom", include_str!("../migrations/sqlite/0024_case_terms_with_bloom.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -96,6 +97,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         include_str!("../migrations/postgres/0022_case_terms_probed_by_term.sql"),
     ),
     migration(23, "case_terms_as_integers", include_str!("../migrations/postgres/0023_case_terms_as_integers.sql")),
+    migration(24, "case_terms_with_bloom", include_str!("../migrations/postgres/0024_case_terms_with_bloom.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

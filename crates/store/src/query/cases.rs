@@ -164,20 +164,56 @@ const LONGEST_PREFIX: usize = 24;
 
 /// What a case's terms are kept as: the keyed hash of each term whole (`=term`, for exact
 /// lookups such as the duplicates' sound keys) and of each of its prefixes (`<pre`, for the
-/// search that finds a word by its beginning), each once. No name can be read from them.
-fn term_hashes(ring: &crate::cipher::KeyRing, terms: &[String]) -> Vec<i64> {
+/// search that finds a word by its beginning), each once, with the [`Bloom`] filter of the
+/// prefixes. No name can be read from them.
+fn term_hashes(ring: &crate::cipher::KeyRing, terms: &[String]) -> (Vec<i64>, Bloom) {
     let mut kept: Vec<i64> = Vec::new();
+    let mut bloom = Bloom::default();
     for term in terms {
         kept.push(exact_hash(ring, term));
         if term.starts_with(WHOLE_ONLY) {
             continue;
         }
         let ends = term.char_indices().map(|(i, c)| i + c.len_utf8()).take(LONGEST_PREFIX);
-        kept.extend(ends.map(|end| ring.term_hash(&format!("<{}", &term[..end]))));
+        for end in ends {
+            let prefix = ring.term_hash(&format!("<{}", &term[..end]));
+            bloom = bloom.with(prefix);
+            kept.push(prefix);
+        }
     }
     kept.sort_unstable();
     kept.dedup();
-    kept
+    (kept, bloom)
+}
+
+/// A Bloom filter of the prefixes a case holds, kept on each of its rows of the term index
+/// (migration 0024): 128 bits, the one each prefix's hash names by its lowest seven bits set. A
+/// search reading its rarest word's cases from the index checks this first: a case whose filter
+/// lacks a bit of another word lacks that word, and is passed over without a lookup; a case that
+/// has every bit may still lack a word, and is looked up. With some fifty prefixes a case, about
+/// a third of the bits are set, so about a third of the cases without a word are looked up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Bloom {
+    low: i64,
+    high: i64,
+}
+
+impl Bloom {
+    /// This filter with the bit of the prefix hash `hash` set.
+    fn with(self, hash: i64) -> Bloom {
+        let bit = hash & 127;
+        if bit < 64 {
+            Bloom { low: self.low | 1 << bit, ..self }
+        } else {
+            Bloom { high: self.high | 1 << (bit - 64), ..self }
+        }
+    }
+
+    /// Whether every bit of `other` is set in this filter, as the database checks it.
+    #[cfg(test)]
+    fn holds(self, other: Bloom) -> bool {
+        self.low & other.low == other.low && self.high & other.high == other.high
+    }
 }
 
 fn exact_hash(ring: &crate::cipher::KeyRing, term: &str) -> i64 {
@@ -270,13 +306,17 @@ pub async fn replace_terms(tx: &mut Tx, cases: &[(&str, &[String])]) -> Result<(
 /// rows per statement.
 async fn insert_terms<'a>(tx: &mut Tx, cases: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Result<()> {
     let ring = crate::cipher::ring()?;
-    let mut rows: Vec<(i64, &str)> = Vec::new();
+    let mut rows: Vec<(i64, &str, Bloom)> = Vec::new();
     for (id, terms) in cases {
-        rows.extend(term_hashes(&ring, terms).into_iter().map(|h| (h, id)));
+        let (hashes, bloom) = term_hashes(&ring, terms);
+        rows.extend(hashes.into_iter().map(|h| (h, id, bloom)));
     }
     // In the index's order: a page of cases' terms then walk its pages once, not at random.
-    rows.sort_unstable();
-    super::insert_rows(tx, "case_terms (term, case_id)", 2, &rows, |q, (term, id)| q.bind(*term).bind(*id)).await
+    rows.sort_unstable_by_key(|(term, id, _)| (*term, *id));
+    super::insert_rows(tx, "case_terms (term, case_id, bloom_low, bloom_high)", 4, &rows, |q, (term, id, bloom)| {
+        q.bind(*term).bind(*id).bind(bloom.low).bind(bloom.high)
+    })
+    .await
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
@@ -471,10 +511,19 @@ pub async fn list(
         let (_, hash) = words.remove(0);
         binds.push(Bound::Term(hash));
         from = format!(
-            "(SELECT case_id FROM case_terms WHERE term = ${}) r JOIN cases c ON c.id = r.case_id",
+            "(SELECT case_id, bloom_low, bloom_high FROM case_terms WHERE term = ${}) r \
+             JOIN cases c ON c.id = r.case_id",
             binds.len()
         );
         id = "r.case_id";
+        // The other words' bits, checked on the row just read before any lookup of a word.
+        if !words.is_empty() {
+            let bloom = words.iter().fold(Bloom::default(), |bloom, (_, hash)| bloom.with(*hash));
+            binds.push(Bound::Term(bloom.low));
+            binds.push(Bound::Term(bloom.high));
+            let (n, m) = (binds.len() - 1, binds.len());
+            clauses.push(format!("(r.bloom_low & ${n}) = ${n} AND (r.bloom_high & ${m}) = ${m}"));
+        }
     }
     if let Some(v) = after_id {
         binds.push(Bound::Text(v));
@@ -725,6 +774,27 @@ mod tests {
             assert!(plan.contains("using case_terms_pkey on case_terms t"), "{plan}");
         })
         .await;
+    }
+
+    #[test]
+    fn a_case_bloom_filter_holds_every_prefix_of_its_terms_and_rules_out_most_other_words() {
+        let ring = crate::cipher::KeyRing::generate().unwrap();
+        let terms: Vec<String> = ["awa", "~awa", "diallo", "~dialo", "hw-2026-000042", "#42"].map(String::from).into();
+        let (_, bloom) = term_hashes(&ring, &terms);
+        for word in ["a", "aw", "awa", "dia", "diallo", "~dia", "hw-2026", "#4", "#42"] {
+            assert!(bloom.holds(Bloom::default().with(prefix_hash(&ring, word))), "{word} is one of the case's");
+        }
+        // Words the case lacks: a third of the bits or so are set, so most are ruled out.
+        let others: Vec<String> = (0..1000).map(|n| format!("other{n}")).collect();
+        let passed = others.iter().filter(|w| bloom.holds(Bloom::default().with(prefix_hash(&ring, w)))).count();
+        let set = (bloom.low.count_ones() + bloom.high.count_ones()) as usize;
+        assert!((20..=50).contains(&set), "{set} of 128 bits set");
+        assert!(passed < 500, "{passed} of 1,000 words the case lacks would be looked up");
+        // Two words: both bits must be there.
+        let both = Bloom::default().with(prefix_hash(&ring, "awa")).with(prefix_hash(&ring, "diallo"));
+        assert!(bloom.holds(both));
+        assert!(!Bloom::default().with(1).with(2).holds(Bloom::default().with(1).with(3)));
+        assert!(Bloom::default().with(63).with(64).with(127).holds(Bloom::default().with(127).with(63)));
     }
 
     #[test]
