@@ -234,12 +234,8 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
     let sqlite = crate::query::is_sqlite(tx);
     let chunks: Vec<_> = rows.chunks(ROWS_PER_INSERT).collect();
     for (i, chunk) in chunks.iter().enumerate() {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let params: Vec<String> = (1..=13).map(|c| crate::query::placeholder(sqlite, r * 13 + c)).collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", crate::query::placeholders(sqlite, r * 13 + 1, 13))).collect();
         let insert = format!(
             "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, \
                  key_id, client, case_ids) VALUES {}",

@@ -292,7 +292,7 @@ pub async fn by_ids(conn: &mut AnyConnection, ids: &[&str]) -> Result<Vec<CaseRo
 pub async fn replace_terms(tx: &mut Tx, cases: &[(&str, &[String])]) -> Result<()> {
     let sqlite = super::is_sqlite(tx);
     for chunk in cases.chunks(super::IDS_PER_QUERY) {
-        let ids = (1..=chunk.len()).map(|n| super::placeholder(sqlite, n)).collect::<Vec<_>>().join(", ");
+        let ids = super::placeholders(sqlite, 1, chunk.len());
         let mut q = sqlx::query(safe!("DELETE FROM case_terms WHERE case_id IN ({ids})"));
         for (id, _) in chunk {
             q = q.bind(*id);

@@ -33,6 +33,12 @@ pub(crate) fn placeholder(sqlite: bool, n: usize) -> String {
     if sqlite { "?".to_string() } else { format!("${n}") }
 }
 
+/// Placeholders `first` to `first + count - 1`, comma-separated: an `IN (...)` list, or a row
+/// of a multi-row `VALUES`.
+pub(crate) fn placeholders(sqlite: bool, first: usize, count: usize) -> String {
+    (first..first + count).map(|n| placeholder(sqlite, n)).collect::<Vec<_>>().join(", ")
+}
+
 /// Whether `conn` is to SQLite (see [`placeholder`]).
 pub(crate) fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
     conn.backend_name() == "SQLite"
@@ -53,8 +59,7 @@ where
     let mut all = Vec::new();
     let sqlite = is_sqlite(conn);
     for chunk in ids.chunks(IDS_PER_QUERY) {
-        let placeholders = (1..=chunk.len()).map(|i| placeholder(sqlite, i)).collect::<Vec<_>>().join(", ");
-        let sql = format!("{select}{placeholders})");
+        let sql = format!("{select}{})", placeholders(sqlite, 1, chunk.len()));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in chunk {
             q = q.bind(*id);
@@ -84,12 +89,8 @@ pub(crate) async fn insert_rows<T>(
 ) -> crate::Result<()> {
     let sqlite = is_sqlite(tx);
     for chunk in rows.chunks((PARAMETERS_PER_INSERT / width).max(1)) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let params: Vec<String> = (1..=width).map(|c| placeholder(sqlite, r * width + c)).collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", placeholders(sqlite, r * width + 1, width))).collect();
         let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
         // Prepared afresh each time, not kept: PostgreSQL keeps a prepared statement's parameter
         // types from its first use, and sqlx-any types a missing f64 as a float4, so a kept

@@ -112,7 +112,7 @@ pub async fn refresh_bands(tx: &mut Tx, ids: &[&str], profile: &str) -> Result<(
     let sqlite = super::is_sqlite(tx);
     for chunk in ids.chunks(super::IDS_PER_QUERY) {
         let p = |n| super::placeholder(sqlite, n);
-        let ids = (3..chunk.len() + 3).map(p).collect::<Vec<_>>().join(", ");
+        let ids = super::placeholders(sqlite, 3, chunk.len());
         // The placeholders in the order they are bound (SQLite's `?`s are numbered by position).
         let sql = format!(
             "UPDATE cases SET latest_band = (SELECT r.composite_band FROM surveys s \
