@@ -771,9 +771,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_case_history_is_the_same_before_during_and_after_the_log_is_filed_by_case() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&format!("sqlite://{}", dir.path().join("a.db").display())).await.unwrap();
-        history_while_filing(store).await;
+        crate::on_scratch_sqlite(history_while_filing).await;
     }
 
     #[tokio::test]
@@ -858,9 +856,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_filed_twice_is_filed_once_and_moves_the_head_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&format!("sqlite://{}", dir.path().join("a.db").display())).await.unwrap();
-        filed_twice(store).await;
+        crate::on_scratch_sqlite(filed_twice).await;
     }
 
     #[tokio::test]
@@ -870,9 +866,7 @@ mod tests {
 
     #[tokio::test]
     async fn appends_of_many_statements_from_many_writers_keep_one_unbroken_chain() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&format!("sqlite://{}", dir.path().join("chain.db").display())).await.unwrap();
-        concurrent_appends(store).await;
+        crate::on_scratch_sqlite(concurrent_appends).await;
         crate::on_scratch_postgres("hw_audit_appends", concurrent_appends).await;
     }
 
@@ -906,12 +900,13 @@ mod tests {
 
     #[tokio::test]
     async fn one_app_server_at_a_time_files_the_log_by_case() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&format!("sqlite://{}", dir.path().join("turns.db").display())).await.unwrap();
-        let (mut first, mut second) = (FilingTurns::default(), FilingTurns::default());
-        assert!(first.take(&store).await.unwrap(), "SQLite: one writing process, every run a turn");
-        assert!(second.take(&store).await.unwrap());
-        store.close().await;
+        crate::on_scratch_sqlite(|store| async move {
+            let (mut first, mut second) = (FilingTurns::default(), FilingTurns::default());
+            assert!(first.take(&store).await.unwrap(), "SQLite: one writing process, every run a turn");
+            assert!(second.take(&store).await.unwrap());
+            store.close().await;
+        })
+        .await;
 
         crate::on_scratch_postgres("hw_filing_turns", |store| async move {
             let (mut first, mut second) = (FilingTurns::default(), FilingTurns::default());

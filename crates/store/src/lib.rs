@@ -435,6 +435,18 @@ impl Store {
     }
 }
 
+/// Runs `body` on a migrated SQLite database of its own, in a directory removed afterwards: the
+/// SQLite twin of [`on_scratch_postgres`].
+#[cfg(test)]
+pub(crate) async fn on_scratch_sqlite<F, Fut>(body: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    body(Store::open(&format!("sqlite://{}", dir.path().join("scratch.db").display())).await.unwrap()).await;
+}
+
 /// Runs `body` on a migrated database of its own on the test PostgreSQL cluster, dropped
 /// afterwards: the PostgreSQL twin of a SQLite test. Nothing runs when no cluster is configured.
 #[cfg(any(test, feature = "scratch-postgres"))]

@@ -762,11 +762,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_search_word_is_checked_in_the_primary_key_not_the_per_case_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&format!("sqlite://{}", dir.path().join("plan.db").display())).await.unwrap();
-        let plan = plan_of_the_word_check(&store).await;
-        assert!(plan.contains("t USING PRIMARY KEY (term=? AND case_id=?)"), "{plan}");
-        store.close().await;
+        crate::on_scratch_sqlite(|store| async move {
+            let plan = plan_of_the_word_check(&store).await;
+            store.close().await;
+            assert!(plan.contains("t USING PRIMARY KEY (term=? AND case_id=?)"), "{plan}");
+        })
+        .await;
 
         crate::on_scratch_postgres("hw_word_check", |store| async move {
             let plan = plan_of_the_word_check(&store).await;
