@@ -232,8 +232,8 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
     // most of them waited on this lock). SQLite has one writer anyway, and no statement that
     // inserts and updates at once.
     let sqlite = crate::query::is_sqlite(tx);
-    let chunks: Vec<_> = rows.chunks(ROWS_PER_INSERT).collect();
-    for (i, chunk) in chunks.iter().enumerate() {
+    let statements = rows.chunks(ROWS_PER_INSERT).len();
+    for (i, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
         let values: Vec<String> =
             (0..chunk.len()).map(|r| format!("({})", crate::query::placeholders(sqlite, r * 13 + 1, 13))).collect();
         let insert = format!(
@@ -241,7 +241,7 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
                  key_id, client, case_ids) VALUES {}",
             values.join(", ")
         );
-        let moves_head = !sqlite && i + 1 == chunks.len();
+        let moves_head = !sqlite && i + 1 == statements;
         let sql = if moves_head {
             let n = chunk.len() * 13;
             format!(
@@ -253,7 +253,7 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
             insert
         };
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (seq, e, prev_hash, h, case_ids) in *chunk {
+        for (seq, e, prev_hash, h, case_ids) in chunk {
             q = q
                 .bind(*seq)
                 .bind(&at)
