@@ -110,13 +110,47 @@ fn no_acknowledged_case_is_lost_when_the_server_is_killed() {
     assert!(verify.status.success(), "{}", text(&verify.stdout));
 }
 
+/// Every read answered is audited, even when the server is killed before it moved its journal
+/// of reads (SQLite, `homeward_store::read_journal`) into the chain: the next command that reads
+/// the log moves them, each once, and the chain verifies.
+#[test]
+fn no_answered_read_goes_unaudited_when_the_server_is_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reads.db");
+    let database = format!("sqlite://{}", path.display());
+    let token = demo_database(&database, 3);
+    let mut server = Server::start(&database);
+    let (status, page) = server.request("GET", "/api/v1/cases?limit=1", &token, None).unwrap();
+    assert_eq!(status, 200, "{page}");
+    let page: serde_json::Value = serde_json::from_str(&page).unwrap();
+    let case = page["items"][0]["id"].as_str().unwrap().to_string();
+    for _ in 0..25 {
+        let (status, _) = server.request("GET", &format!("/api/v1/cases/{case}"), &token, None).unwrap();
+        assert_eq!(status, 200);
+    }
+    server.kill();
+    assert!(dir.path().join("reads.db-reads").exists(), "reads are journaled beside the database");
+
+    let verify = homeward(&["audit", "verify", "--database", &database]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    let reads = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = homeward_store::Store::open(&database).await.unwrap();
+        let mut conn = store.read().await.unwrap();
+        let log = homeward_store::audit::for_case(&mut conn, &case, 500).await.unwrap();
+        drop(conn);
+        store.close().await;
+        log.iter().filter(|s| s.entry.action == "read" && s.entry.entity == "case" && s.entry.actor == "demo").count()
+    });
+    assert_eq!(reads, 25, "each answered read once");
+}
+
 #[test]
 fn a_deployment_is_bootstrapped_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("new.db").display());
     let migrate = homeward(&["migrate", "--database", &database]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(text(&migrate.stdout).contains("24 migration(s) applied"));
+    assert!(text(&migrate.stdout).contains("25 migration(s) applied"));
     let again = homeward(&["migrate", "--database", &database]);
     assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
 

@@ -482,12 +482,15 @@ async fn every_role_is_allowed_exactly_what_its_permissions_say(t: &TestApp) {
 }
 
 async fn entries(t: &TestApp) -> Vec<audit::Stored> {
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let mut all = Vec::new();
     for case in t.store_cases().await {
         all.extend(audit::for_case(&mut conn, &case, 1000).await.unwrap());
     }
-    all.sort_by_key(|e| e.seq);
+    // In the order they happened: a read joins the chain a moment after it is recorded (on
+    // SQLite, `homeward_store::read_journal`), so possibly after a write made in between.
+    all.sort_by(|a, b| (&a.at, a.seq).cmp(&(&b.at, b.seq)));
     all
 }
 
@@ -517,6 +520,7 @@ async fn every_read_and_write_of_case_data_is_audited(t: &TestApp) {
     let expected: Vec<(String, String, String, String)> =
         expected.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
     assert_eq!(log, expected);
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     assert_eq!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { entries: 6, unkeyed: 0 });
 }
@@ -532,6 +536,7 @@ async fn a_page_of_cases_is_one_audit_entry_on_the_history_of_each(t: &TestApp) 
     let (status, page) = t.get(&token, "/api/v1/cases?q=Binta").await;
     assert_eq!((status, page["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
     t.get(&token, "/api/v1/cases").await;
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let mut pages = Vec::new();
     for case in &cases {
@@ -594,6 +599,7 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
     for _ in 0..4 {
         t.get(&token, &format!("/api/v1/cases/{case}")).await;
     }
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     assert_eq!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { entries: 5, unkeyed: 0 });
     drop(conn);
@@ -604,6 +610,7 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
 
     t.store.execute_admin(t.disable_audit_guard()).await.unwrap();
     t.store.execute_admin("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").await.unwrap();
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let verdict = audit::verify(&mut conn, &t.key, None).await.unwrap();
     let why = "its content does not match its keyed hash: it was rewritten, or forged without the key";
@@ -611,6 +618,7 @@ async fn the_audit_chain_reports_the_first_tampered_entry(t: &TestApp) {
     drop(conn);
     t.store.execute_admin("UPDATE audit_log SET actor = 'root' WHERE seq = 3").await.unwrap();
     t.store.execute_admin("DELETE FROM audit_log WHERE seq = 5").await.unwrap();
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     match audit::verify(&mut conn, &t.key, None).await.unwrap() {
         Verdict::Broken { seq: 5, why } => assert!(why.contains("entries were removed"), "{why}"),

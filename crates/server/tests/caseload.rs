@@ -112,6 +112,7 @@ async fn a_caseload_is_dry_run_then_imported_all_or_nothing_or_partially(t: &Tes
     let json = serde_json::to_value(&case).unwrap();
     assert_eq!(json["date_of_birth"], "1994-03-12");
     assert_eq!(json["profile"]["contacts"], serde_json::json!(["+221 77 000 00 00"]));
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &aminata.id, 100).await.unwrap();
     drop(conn);
@@ -137,6 +138,7 @@ async fn a_possible_duplicate_is_created_only_when_confirmed_another_person(t: &
     assert_eq!(outcomes(&confirmed), [(2, Outcome::Created)]);
     assert!(confirmed.rows[0].confirmed_another_person && confirmed.stored);
     let created = confirmed.rows[0].case_id.clone().unwrap();
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &created, 100).await.unwrap();
     assert!(
@@ -191,6 +193,7 @@ fn long_sheet() -> String {
 
 /// How often a case was shown as a possible duplicate, by its log.
 async fn shown_as_duplicate(t: &TestApp, case_id: &str) -> usize {
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, case_id, 1000).await.unwrap();
     log.iter().filter(|e| e.entry.action == "read" && e.entry.fields.contains("duplicate_check")).count()

@@ -229,6 +229,7 @@ async fn a_list_shows_no_contacts_and_a_case_read_shows_them(t: &TestApp) {
     let (_, read) = t.get(&token, &format!("/api/v1/cases/{}", id(&case))).await;
     assert_eq!(read["profile"]["contacts"], json!(["+221 77 123 45 67"]), "{read}");
     // Each is audited as what it showed: the list without the profile, the read with it.
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &id(&case), 100).await.unwrap();
     let fields = |action: &str| log.iter().find(|e| e.entry.action == action).map(|e| e.entry.fields.clone());
@@ -529,6 +530,7 @@ async fn the_same_person_registered_twice_is_caught_before_it_is_saved(t: &TestA
     let body = json!({"registration": again, "not_duplicates": [existing["id"]]});
     let (status, case) = t.post(&token, "/api/v1/cases/confirmed", body).await;
     assert_eq!(status, StatusCode::CREATED, "{case}");
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, case["id"].as_str().unwrap(), 100).await.unwrap();
     assert!(
@@ -656,6 +658,7 @@ async fn a_supervisor_merges_a_case_registered_twice(t: &TestApp) {
     let found: Vec<&str> = found.as_array().unwrap().iter().map(|d| d["case_id"].as_str().unwrap()).collect();
     assert_eq!(found, [kept_id.as_str()]);
     // Audited on both cases.
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     for case in [&kept_id, &twice_id] {
         let log = homeward_store::audit::for_case(&mut conn, case, 100).await.unwrap();

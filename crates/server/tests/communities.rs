@@ -193,6 +193,7 @@ async fn a_community_project_goes_from_proposal_to_completion_with_its_screening
     assert_eq!(t.get(&elsewhere, &path).await.0, StatusCode::NOT_FOUND);
     let (_, theirs) = t.get(&elsewhere, "/api/v1/community-projects").await;
     assert_eq!(theirs, json!([]));
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &id(&awa), 100).await.unwrap();
     assert!(log.iter().any(|e| e.entry.entity == "project_participant"), "joining is on the case's log: {log:?}");

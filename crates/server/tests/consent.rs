@@ -275,6 +275,7 @@ async fn only_a_user_granted_emergency_sharing_refers_without_consent_and_superv
     assert_eq!(t.get(&elsewhere, "/api/v1/consent-overrides").await.1, json!([]));
     assert_eq!(t.get(&manager, "/api/v1/consent-overrides").await.0, StatusCode::FORBIDDEN);
     // Audited as an override, and the refused attempt as a denial.
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &case_id, 500).await.unwrap();
     let has = |actor: &str, action: &str| log.iter().any(|e| e.entry.actor == actor && e.entry.action == action);

@@ -108,6 +108,7 @@ async fn each_role_exports_what_it_may_see_and_nothing_else(t: &TestApp) {
     assert_eq!((survey["composite"].as_str(), survey["composite_band_label"].as_str()), ("1.0", "light"), "scores");
     assert_eq!((survey["profile"].as_str(), survey["profile_status"].as_str()), ("rss-provisional-1", "provisional"));
     assert_eq!((survey["phase"].as_str(), survey["phase_label"].as_str()), ("baseline", "baseline"), "the round too");
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &case, 100).await.unwrap();
     drop(conn);

@@ -124,6 +124,7 @@ async fn an_export_is_imported_into_its_cases_once_with_each_refusal_named(t: &T
     assert_eq!(t.count("surveys").await, 2);
 
     // Audited as imports by the counsellor, on the case.
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let case = homeward_store::query::cases::by_numbers(&mut conn, &[a.as_str()]).await.unwrap().remove(0);
     let log = homeward_store::audit::for_case(&mut conn, &case.id, 100).await.unwrap();

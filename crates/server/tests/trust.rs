@@ -323,6 +323,7 @@ async fn a_rewritten_forged_truncated_or_deleted_audit_log_is_detected(t: &TestA
     for _ in 0..5 {
         t.get(&token, &format!("/api/v1/cases/{case}")).await;
     }
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let anchor = audit::anchor(&mut conn).await.unwrap();
     assert_eq!(anchor.seq, 6);
@@ -342,6 +343,7 @@ async fn a_rewritten_forged_truncated_or_deleted_audit_log_is_detected(t: &TestA
     drop(conn);
     for forged_key in [None, Some(homeward_store::audit::AuditKey::generate().unwrap())] {
         rewrite_chain(t, &entries, 3, forged_key.as_ref()).await;
+        t.settle().await;
         let mut conn = t.store.read().await.unwrap();
         match audit::verify(&mut conn, &t.key, None).await.unwrap() {
             Verdict::Broken { seq: 3, why } => assert!(why.contains("rewritten") || why.contains("key"), "{why}"),
@@ -349,6 +351,7 @@ async fn a_rewritten_forged_truncated_or_deleted_audit_log_is_detected(t: &TestA
         }
     }
     rewrite_chain(t, &entries, 0, None).await; // back as it was
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     assert!(matches!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { .. }));
     drop(conn);
@@ -360,6 +363,7 @@ async fn a_rewritten_forged_truncated_or_deleted_audit_log_is_detected(t: &TestA
         .execute_admin(&format!("UPDATE audit_head SET seq = 4, hash = '{}' WHERE id = 1", head.hash))
         .await
         .unwrap();
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     assert_eq!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { entries: 4, unkeyed: 0 });
     match audit::verify(&mut conn, &t.key, Some(&anchor)).await.unwrap() {
@@ -373,6 +377,7 @@ async fn a_rewritten_forged_truncated_or_deleted_audit_log_is_detected(t: &TestA
         .execute_admin(&format!("UPDATE audit_head SET seq = 0, hash = '{}' WHERE id = 1", "0".repeat(64)))
         .await
         .unwrap();
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     match audit::verify(&mut conn, &t.key, Some(&anchor)).await.unwrap() {
         Verdict::Broken { why, .. } => assert!(why.contains("deleted"), "{why}"),
@@ -469,6 +474,7 @@ async fn reads_of_the_audit_log_and_refusals_are_recorded_with_the_client_addres
     ];
     let mut found = Vec::new();
     for _ in 0..100 {
+        t.settle().await;
         let mut conn = t.store.read().await.unwrap();
         let mut log = audit::for_case(&mut conn, &case, 100).await.unwrap();
         log.extend(audit::for_record(&mut conn, "permission", "plan", 100).await.unwrap());
@@ -562,6 +568,7 @@ async fn writes_at_once_on_one_case_never_deadlock_on_the_audit_chain(t: &TestAp
     for (status, body) in futures_util::future::join_all(writes).await {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     assert!(matches!(audit::verify(&mut conn, &t.key, None).await.unwrap(), Verdict::Intact { .. }));
 }

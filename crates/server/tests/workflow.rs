@@ -90,6 +90,7 @@ async fn payments_follow_the_plan_unless_a_supervisor_accepts_an_exception(t: &T
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = t.put(&supervisor, &accepted_path, correct(raised, 2)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let log = homeward_store::audit::for_case(&mut conn, &case_id, 500).await.unwrap();
     assert!(
@@ -123,6 +124,7 @@ async fn the_case_status_follows_the_work(t: &TestApp) {
     assert_eq!(status().await, "monitoring", "a visit after assistance starts the monitoring");
     assert_eq!(t.post(&token, &format!("{c}/follow-ups"), visit).await.0, StatusCode::CREATED);
     assert_eq!(status().await, "monitoring", "and the case stays there");
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let moves: Vec<String> = homeward_store::audit::for_case(&mut conn, &case_id, 500)
         .await

@@ -1,17 +1,20 @@
 //! Auditing reads. Writes put their audit entries in their own transaction; reads have no
 //! transaction of their own, so their entries go to one writer task that commits whatever has
 //! queued up in a single transaction (group commit) and only then lets the requests answer.
-//! Nothing is shown that is not audited, and concurrent readers share one disk sync.
+//! Nothing is shown that is not audited, and concurrent readers share one disk sync. On SQLite
+//! that commit is to the journal of reads beside the database, so the database's readers keep
+//! their page caches ([`read_journal`]); [`ReadAudit::settle`] moves it into the chain.
 //!
-//! A task beside it files the log by case four times a second ([`audit::next_filing`]): sorted
+//! A task beside it moves the journal into the chain and files the log by case four times a
+//! second ([`audit::next_filing`]): sorted
 //! batches into a compact index cost a fraction of the random page writes that indexing each
 //! entry as it was appended did, which made this one writer the limit of the whole server
 //! (issue 18); each batch is written in slices of keys, so it never holds that writer for long.
 
 use std::sync::Arc;
 
-use homeward_store::Store;
 use homeward_store::audit::{self, AuditKey, Entry};
+use homeward_store::{Store, read_journal};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::auth::Caller;
@@ -23,6 +26,8 @@ type Ack = oneshot::Sender<Result<(), String>>;
 #[derive(Debug, Clone)]
 pub struct ReadAudit {
     queue: mpsc::Sender<(Vec<Entry>, Ack)>,
+    store: Store,
+    key: Arc<AuditKey>,
 }
 
 /// At most this many requests' entries go in one transaction.
@@ -35,7 +40,8 @@ impl ReadAudit {
         // Filing runs beside the appends, not between them: on PostgreSQL the two lock different
         // rows, so reads' audit commits no longer wait for a batch to be filed (on SQLite they
         // still share the one writer connection, in turns).
-        tokio::spawn(file_by_case(store.clone(), queue.downgrade()));
+        tokio::spawn(file_by_case(store.clone(), key.clone(), queue.downgrade()));
+        let (writer_store, writer_key) = (store.clone(), key.clone());
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
@@ -52,13 +58,21 @@ impl ReadAudit {
                     entries.extend(requested);
                     acks.push(ack);
                 }
-                let outcome = commit(&store, &key, &entries).await.map_err(|e| e.to_string());
+                let outcome =
+                    read_journal::record(&writer_store, &writer_key, &entries).await.map_err(|e| e.to_string());
                 for ack in acks {
                     let _ = ack.send(outcome.clone());
                 }
             }
         });
-        ReadAudit { queue }
+        ReadAudit { queue, store, key }
+    }
+
+    /// Moves the reads journaled so far into the chain (SQLite, see [`read_journal`]): before
+    /// the log is read, so it holds every read recorded before.
+    pub async fn settle(&self) -> Result<(), ServiceError> {
+        read_journal::settle(&self.store, &self.key).await?;
+        Ok(())
     }
 
     /// Records the reads and returns once they are committed.
@@ -93,7 +107,7 @@ const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Files the log by case every [`INDEX_EVERY`], until the last [`ReadAudit`] handle is gone or
 /// the store is closed.
-async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>) {
+async fn file_by_case(store: Store, key: Arc<AuditKey>, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>) {
     let mut index_time = tokio::time::interval(INDEX_EVERY);
     index_time.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut behind = false;
@@ -106,6 +120,13 @@ async fn file_by_case(store: Store, handles: mpsc::WeakSender<(Vec<Entry>, Ack)>
         }
         if handles.strong_count() == 0 || store.is_closed() {
             break;
+        }
+        // The reads journaled since the last run join the chain first, then all is filed.
+        if let Err(e) = read_journal::settle(&store, &key).await {
+            if store.is_closed() {
+                break;
+            }
+            tracing::warn!(error = %e, "moving journaled reads into the audit chain failed; retried shortly");
         }
         behind = match index_in_turn(&store, &mut turns).await {
             Ok(filed) => filed >= audit::INDEX_BATCH,
@@ -163,13 +184,6 @@ async fn index(store: &Store) -> homeward_store::Result<i64> {
             return Ok(filing.entries());
         }
     }
-}
-
-async fn commit(store: &Store, key: &AuditKey, entries: &[Entry]) -> homeward_store::Result<()> {
-    let mut tx = store.begin().await?;
-    audit::append(&mut tx, key, entries).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// An entry for `caller` doing `action` on one record, from the caller's client address.
@@ -237,34 +251,51 @@ mod tests {
         audit::unindexed(&mut conn).await.unwrap()
     }
 
+    async fn history(store: &Store, case: &str) -> usize {
+        let mut conn = store.read().await.unwrap();
+        audit::for_case(&mut conn, case, 10).await.unwrap().len()
+    }
+
+    async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+        Store::open(&format!("sqlite://{}", dir.path().join("reads.db").display())).await.unwrap()
+    }
+
     #[tokio::test]
-    async fn recorded_reads_are_committed_at_once_and_filed_by_case_soon_after() {
+    async fn recorded_reads_join_the_chain_and_are_filed_by_case_soon_after_unasked() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("reads.db").display())).await.unwrap();
+        let store = sqlite_store(&dir).await;
         let reads = ReadAudit::start(store.clone(), Arc::new(AuditKey::generate().unwrap()));
         let case = "01a226ef-2517-759b-bf8c-0e77786520a2";
         reads.record(vec![read_of(case), read_of(case)]).await.unwrap();
-        let mut conn = store.read().await.unwrap();
-        assert_eq!(audit::for_case(&mut conn, case, 10).await.unwrap().len(), 2, "readable as soon as recorded");
-        drop(conn);
         // The filer runs four times a second beside the writer; a generous bound, not a timing.
         let mut waited = 0;
-        while unfiled(&store).await > 0 {
-            assert!(waited < 200, "the entries were never filed by case");
+        while history(&store, case).await < 2 || unfiled(&store).await > 0 {
+            assert!(waited < 200, "the entries never joined the chain and were never filed by case");
             tokio::time::sleep(INDEX_EVERY / 5).await;
             waited += 1;
         }
-        let mut conn = store.read().await.unwrap();
-        assert_eq!(audit::for_case(&mut conn, case, 10).await.unwrap().len(), 2, "the same history once filed");
-        drop(conn);
+        assert_eq!(history(&store, case).await, 2, "each once");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn once_settled_the_log_holds_every_read_recorded_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let reads = ReadAudit::start(store.clone(), Arc::new(AuditKey::generate().unwrap()));
+        let case = "01a226ef-2517-759b-bf8c-0e77786520a2";
+        for _ in 0..3 {
+            reads.record(vec![read_of(case)]).await.unwrap();
+        }
+        reads.settle().await.unwrap();
+        assert_eq!(history(&store, case).await, 3);
         store.close().await;
     }
 
     #[tokio::test]
     async fn a_batch_partly_filed_before_a_stop_is_filed_whole_and_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("reads.db").display())).await.unwrap();
-        partly_filed(store).await;
+        partly_filed(sqlite_store(&dir).await).await;
     }
 
     #[tokio::test]

@@ -688,8 +688,14 @@ pub async fn access_log(state: &Services, caller: &Caller, id: &str) -> Result<V
     caller.require(Permission::ReadAudit)?;
     let mut conn = state.store.read().await?;
     case_in_scope(&mut conn, caller, id).await?;
-    let entries = store_audit::for_case(&mut conn, id, 500).await?;
     drop(conn);
+    state.reads.settle().await?;
+    let mut conn = state.store.read().await?;
+    let mut entries = store_audit::for_case(&mut conn, id, 500).await?;
+    drop(conn);
+    // By time: a read joins the chain a moment after it is recorded, so after a write made
+    // in between (see `homeward_store::read_journal`).
+    entries.sort_by(|a, b| b.at.cmp(&a.at));
     state.reads.record(vec![entry(caller, "read", "audit_log", id, Some(id), &["*"])]).await?;
     Ok(entries
         .into_iter()

@@ -155,6 +155,16 @@ impl Services {
     }
 
     /// The same services under the deployment's `settings`.
+    /// Moves the reads journaled so far into the audit chain, then closes the store: what a
+    /// command does last, so the log it leaves is whole (a failure only leaves them in the
+    /// journal, moved at the next start).
+    pub async fn close(&self) {
+        if let Err(e) = self.reads.settle().await {
+            tracing::warn!(error = %e, "journaled reads stay in the journal until the next start");
+        }
+        self.store.close().await;
+    }
+
     pub fn with_settings(self, settings: settings::Settings) -> Services {
         Services { settings: Arc::new(settings), ..self }
     }

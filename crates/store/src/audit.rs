@@ -130,14 +130,14 @@ impl AuditKey {
 
 /// The stored text of a page entry's cases: a JSON array, which both databases can unnest when
 /// filing by case; empty for an entry about one record.
-fn case_ids_text(ids: &[String]) -> String {
+pub(crate) fn case_ids_text(ids: &[String]) -> String {
     if ids.is_empty() { String::new() } else { serde_json::to_string(ids).unwrap_or_default() }
 }
 
 /// The cases of a stored entry. Text that is not an array of strings was not written by
 /// Homeward: it is kept whole as one id, so the entry's hash no longer holds and `verify`
 /// names it, rather than failing to read the log.
-fn case_ids_of(text: &str) -> Vec<String> {
+pub(crate) fn case_ids_of(text: &str) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
     }
@@ -207,6 +207,14 @@ const ROWS_PER_INSERT: usize = 32;
 /// the head (a survey setting its case's band after appending did, with a follow-up visit on
 /// the same case).
 pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()> {
+    let at = crate::now_text();
+    let dated: Vec<(&str, &Entry)> = entries.iter().map(|e| (at.as_str(), e)).collect();
+    append_dated(tx, key, &dated).await
+}
+
+/// [`append`] for entries that happened earlier, each with its time: reads journaled on SQLite
+/// and moved into the chain later ([`crate::read_journal`]).
+pub(crate) async fn append_dated(tx: &mut Tx, key: &AuditKey, entries: &[(&str, &Entry)]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -216,14 +224,13 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut **tx).await?;
     let mut seq: i64 = head.try_get(0)?;
     let mut prev: String = head.try_get(1)?;
-    let at = crate::now_text();
     let (key_id, secret) = key.current();
     let mut rows = Vec::with_capacity(entries.len());
-    for e in entries {
+    for &(at, e) in entries {
         seq += 1;
         let case_ids = case_ids_text(&e.case_ids);
-        let h = seal_with(secret, &prev, seq, &at, e, &case_ids);
-        rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h, case_ids));
+        let h = seal_with(secret, &prev, seq, at, e, &case_ids);
+        rows.push((seq, at, e, std::mem::replace(&mut prev, h.clone()), h, case_ids));
     }
     // Many rows per statement: reading a page of fifty cases is fifty entries. On PostgreSQL the
     // last statement also moves the head: the head row stays locked from the first statement
@@ -253,10 +260,10 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
             insert
         };
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (seq, e, prev_hash, h, case_ids) in chunk {
+        for (seq, at, e, prev_hash, h, case_ids) in chunk {
             q = q
                 .bind(*seq)
-                .bind(&at)
+                .bind(*at)
                 .bind(&e.actor)
                 .bind(&e.action)
                 .bind(&e.entity)

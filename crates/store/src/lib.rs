@@ -21,6 +21,7 @@ pub mod column;
 pub mod frames;
 mod migrate;
 pub mod query;
+pub mod read_journal;
 pub mod schema;
 mod time;
 
@@ -89,6 +90,8 @@ pub struct Store {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    /// Where reads are audited first on SQLite ([`read_journal`]); none on PostgreSQL.
+    journal: Option<std::sync::Arc<read_journal::Journal>>,
 }
 
 /// How many connections an app server keeps to PostgreSQL unless told otherwise, from the cores it
@@ -158,7 +161,8 @@ impl Store {
                 write.execute("PRAGMA journal_mode = WAL").await?;
                 write.execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002").await?;
                 let read = sqlite_pool(sqlite_readers(), READER_CACHE_KIB).connect_with(options).await?;
-                Ok(Store { backend, read, write })
+                let journal = read_journal::Journal::beside(&url).map(std::sync::Arc::new);
+                Ok(Store { backend, read, write, journal })
             }
             Backend::Postgres => {
                 let pool = ping_if_idle(AnyPoolOptions::new())
@@ -166,13 +170,18 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await?;
-                Ok(Store { backend, read: pool.clone(), write: pool })
+                Ok(Store { backend, read: pool.clone(), write: pool, journal: None })
             }
         }
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The journal of audited reads, on an SQLite file ([`read_journal`]).
+    pub fn journal(&self) -> Option<&read_journal::Journal> {
+        self.journal.as_deref()
     }
 
     /// A transaction for writing.
@@ -246,6 +255,9 @@ impl Store {
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
+        if let Some(journal) = &self.journal {
+            journal.close().await;
+        }
     }
 }
 
@@ -261,7 +273,7 @@ const WRITER_CACHE_KIB: i64 = 64 * 1024;
 /// to about 1,200 (`scripts/bench-api`, 29 Nov 2026); 64 MB did no better.
 const READER_CACHE_KIB: i64 = 16 * 1024;
 
-fn sqlite_pool(connections: u32, cache_kib: i64) -> AnyPoolOptions {
+pub(crate) fn sqlite_pool(connections: u32, cache_kib: i64) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))

@@ -59,6 +59,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(22, "case_terms_probed_by_term", include_str!("../migrations/sqlite/0022_case_terms_probed_by_term.sql")),
     migration(23, "case_terms_as_integers", include_str!("../migrations/sqlite/0023_case_terms_as_integers.sql")),
     migration(24, "case_terms_with_bloom", include_str!("../migrations/sqlite/0024_case_terms_with_bloom.sql")),
+    migration(25, "audit_read_journal", include_str!("../migrations/sqlite/0025_audit_read_journal.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -98,6 +99,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     ),
     migration(23, "case_terms_as_integers", include_str!("../migrations/postgres/0023_case_terms_as_integers.sql")),
     migration(24, "case_terms_with_bloom", include_str!("../migrations/postgres/0024_case_terms_with_bloom.sql")),
+    migration(25, "audit_read_journal", include_str!("../migrations/postgres/0025_audit_read_journal.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

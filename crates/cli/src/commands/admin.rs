@@ -34,7 +34,7 @@ pub fn create_user(database: &DatabaseArg, user: &NewUser<'_>) -> anyhow::Result
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let saved = save_account(&services, &command_line(), account).await;
-        store.close().await;
+        services.close().await;
         let saved = saved?;
         println!("user {} ({}) saved", saved.username, saved.role.name());
         Ok(ExitCode::SUCCESS)
@@ -90,7 +90,7 @@ pub fn create_token(database: &DatabaseArg, username: &str) -> anyhow::Result<Ex
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let token = issue_token(&services, username).await;
-        store.close().await;
+        services.close().await;
         println!("{}", token?);
         eprintln!("This token is shown once. Send it as `Authorization: Bearer TOKEN`.");
         Ok(ExitCode::SUCCESS)
@@ -121,7 +121,7 @@ pub fn create_office(
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let made = homeward_service::offices::create(&services, &command_line(), office).await;
-        store.close().await;
+        services.close().await;
         match made {
             Ok(o) => {
                 println!("Office {} recorded ({}, {}).", o.name, o.country, homeward_domain::Named::name(o.role));
@@ -154,7 +154,7 @@ pub fn unlock(database: &DatabaseArg, username: &str) -> anyhow::Result<ExitCode
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let cleared = users::unlock(&services, &command_line(), username).await;
-        store.close().await;
+        services.close().await;
         match cleared {
             Ok(n) => {
                 let name = homeward_domain::account::username_key(username).unwrap_or_else(|_| username.to_string());
@@ -173,7 +173,7 @@ pub fn purge(database: &DatabaseArg, dry_run: bool) -> anyhow::Result<ExitCode> 
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let report = homeward_service::retention::purge(&services, &command_line(), dry_run).await;
-        store.close().await;
+        services.close().await;
         let r = report.map_err(|e| anyhow::anyhow!("{e}"))?;
         let verb = if r.dry_run { "would remove" } else { "removed" };
         println!("Retention policy: {}", r.policy);
@@ -209,7 +209,7 @@ pub fn rotate_data_key(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
         let done = done.map_err(|e| anyhow::anyhow!("{e}"))?;
         // Pages that held the values under the old key are given back and overwritten.
         store.compact().await?;
-        store.close().await;
+        services.close().await;
         println!(
             "Data key {} seals from now on ({}): {} values and {} document files sealed again, {} cases' search terms \
              hashed again. Keep the key file apart from the database and its backups; the old keys in it still \

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use homeward_store::audit::{self, Anchor, AuditKey, Entry, Verdict};
+use homeward_store::read_journal;
 
 use crate::audit_key::{self, IfMissing};
 use crate::database::{DatabaseArg, block_on};
@@ -40,6 +41,8 @@ pub fn verify(database: &DatabaseArg, anchor: Option<&Path>) -> anyhow::Result<E
     block_on(async {
         let store = database.open().await?;
         let key = audit_key::load(&store, &database.key_path(), IfMissing::Fail).await?;
+        // Reads a server journaled and has not yet moved are part of the log (`read_journal`).
+        read_journal::settle(&store, &key).await?;
         let mut conn = store.read().await?;
         let verdict = audit::verify(&mut conn, &key, anchor.as_ref()).await;
         drop(conn);
@@ -82,6 +85,8 @@ pub fn anchor(database: &DatabaseArg) -> anyhow::Result<ExitCode> {
     block_on(async {
         let store = database.open().await?;
         let key = audit_key::load(&store, &database.key_path(), IfMissing::Fail).await?;
+        // Reads a server journaled and has not yet moved are part of the log (`read_journal`).
+        read_journal::settle(&store, &key).await?;
         let mut conn = store.read().await?;
         let head = audit::anchor(&mut conn).await?;
         drop(conn);

@@ -38,6 +38,12 @@ pub fn backup(database: &DatabaseArg, output: &Path) -> anyhow::Result<ExitCode>
             .await
             .with_context(|| format!("cannot open database {}", redact(&database.url)))?;
         let started = std::time::Instant::now();
+        // Reads a server journaled beside the database join the chain first: the copy holds the
+        // whole log (`read_journal`).
+        if store.journal().is_some_and(|j| j.path().exists()) {
+            let key = audit_key::load(&store, &database.key_path(), IfMissing::Fail).await?;
+            homeward_store::read_journal::settle(&store, &key).await?;
+        }
         store.backup_into(output).await.with_context(|| format!("cannot write {}", output.display()))?;
         store.close().await;
         // The copy is checked as it will be used: a backup nobody can restore is no backup.

@@ -48,7 +48,7 @@ pub fn export(database: &DatabaseArg, output: &Path, user: Option<&str>, languag
             std::io::copy(&mut file, out).context("cannot copy the export")?;
             Ok(())
         })?;
-        store.close().await;
+        services.close().await;
         println!("{} case(s) exported to {}", summary.cases, output.display());
         for left in &summary.left_out {
             println!("left out: {left}");

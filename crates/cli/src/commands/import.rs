@@ -27,7 +27,7 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
             Ok(reader) => reader,
             Err(e) => {
                 eprintln!("error: {}: {e}", input.display());
-                store.close().await;
+                services.close().await;
                 return Ok(ExitCode::from(2));
             }
         };
@@ -72,7 +72,7 @@ pub fn surveys(database: &DatabaseArg, input: &Path, dry_run: bool) -> anyhow::R
             report.count(Outcome::Refused),
             if dry_run { " (dry run: nothing was stored)" } else { "" }
         );
-        store.close().await;
+        services.close().await;
         let all = report.count(Outcome::Refused) + report.count(Outcome::ChangedResubmission) == 0;
         Ok(if all { ExitCode::SUCCESS } else { ExitCode::from(1) })
     })?
@@ -114,7 +114,7 @@ pub fn cases(
                 other => other.to_string(),
             };
             eprintln!("error: {}: {why}", input.display());
-            store.close().await;
+            services.close().await;
             return Ok(ExitCode::from(2));
         }
         // Each row worth reading is printed once its transaction is committed, and none is kept.
@@ -148,7 +148,7 @@ pub fn cases(
             report.counts.refused,
             if report.dry_run { " (dry run: nothing was stored)" } else { "" }
         );
-        store.close().await;
+        services.close().await;
         Ok(if created == report.counts.rows() { ExitCode::SUCCESS } else { ExitCode::from(1) })
     })?
 }

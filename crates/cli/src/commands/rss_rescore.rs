@@ -16,7 +16,7 @@ pub fn run(database: &DatabaseArg, profile: &Path) -> anyhow::Result<ExitCode> {
         let store = database.open().await?;
         let services = database.services(&store).await?;
         let report = homeward_service::programme::rescore(&services, &command_line(), &scorer).await;
-        store.close().await;
+        services.close().await;
         let r = report.map_err(|e| anyhow::anyhow!("{e}"))?;
         println!(
             "{} surveys given a result under {}: {} scored, {} discarded, {} invalid; {} already had one, kept.",

@@ -11,14 +11,13 @@ pub fn run(database: &DatabaseArg, listen: &str) -> anyhow::Result<ExitCode> {
     block_on(async {
         let store = database.open().await?;
         let services = database.services(&store).await?;
-        serve(services, store, database, listen, None).await
+        serve(services, database, listen, None).await
     })?
 }
 
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed once listening.
 pub async fn serve(
     state: Services,
-    store: homeward_store::Store,
     database: &DatabaseArg,
     listen: &str,
     banner: Option<String>,
@@ -33,10 +32,12 @@ pub async fn serve(
     if let Some(banner) = banner {
         println!("{banner}");
     }
+    let services = state.clone();
     homeward_server::hardening::serve(listener, homeward_web::app_with(state, &hardening), &hardening, shutdown())
         .await
         .context("server failed")?;
-    store.close().await;
+    // The reads journaled since the filer's last run join the chain now, not at the next start.
+    services.close().await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -42,10 +42,10 @@ pub fn run(database: &DatabaseArg, listen: &str, cases_wanted: usize, seed_only:
         );
         if seed_only {
             println!("{banner}");
-            store.close().await;
+            services.close().await;
             return Ok(ExitCode::SUCCESS);
         }
-        super::serve::serve(services, store, database, listen, Some(banner)).await
+        super::serve::serve(services, database, listen, Some(banner)).await
     })?
 }
 
