@@ -420,18 +420,17 @@ const PERIOD_ROWS: i64 = 1 << 16;
 /// memory: pages of fifty cases, 200,000 rows of the index (some 12 MB).
 pub const INDEX_BATCH: i64 = 1 << 12;
 
-/// The short key a case is filed under in the by-case index, as SQL over an expression giving a
-/// case id: its last group of twelve hexadecimal digits, random in the UUIDs Homeward makes, so
-/// keys spread evenly; two cases may share a key, and readers compare the entries' case ids.
-/// Lookups compute it in the database, filing in [`key_of`]: the two agree on both databases,
-/// characters counted alike (the test of a case's history files and reads ids of every shape).
-fn case_key(case_id: &str) -> String {
-    format!("substr({case_id}, 25)")
-}
-
-/// [`case_key`] of `case_id`: from its 25th character on (SQL's `substr` counts characters).
-fn key_of(case_id: &str) -> String {
-    case_id.chars().skip(24).collect()
+/// The key a case is filed under in the by-case index: a 64-bit FNV-1a hash of its id, computed
+/// here for filing and for lookups alike, so ids of every shape file and read the same way on
+/// both databases. Two cases may share a key; readers compare the entries' case ids. An integer
+/// (migration 0026) where the key was the text of the id's last twelve digits: on PostgreSQL,
+/// where filing the log by case was half the database's work during a list run, a slice of 4,096
+/// rows took 9 ms instead of 13 (bound as two arrays instead of a JSON document), and the index
+/// is smaller on both.
+fn key_of(case_id: &str) -> i64 {
+    let hash =
+        case_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    i64::from_ne_bytes(hash.to_ne_bytes())
 }
 
 /// A `LIKE` pattern matching the stored cases of a page entry that holds `case_id`.
@@ -467,12 +466,12 @@ pub struct Filing {
     upto: i64,
     period: i64,
     filled: i64,
-    rows: Vec<(String, i64)>,
+    rows: Vec<(i64, i64)>,
 }
 
 impl Filing {
     /// The index rows to write, as (case key, entry), in order and each once.
-    pub fn rows(&self) -> &[(String, i64)] {
+    pub fn rows(&self) -> &[(i64, i64)] {
         &self.rows
     }
 
@@ -603,7 +602,7 @@ pub enum Filed {
 /// Writes `rows` of `filing` into the by-case index, in `tx`, as new rows: the common case, and
 /// the cheapest. PostgreSQL looks each key up once more before inserting it when told to skip
 /// the rows already there: [`file_rows`] took 1.8 times as long a row.
-pub async fn file_new_rows(tx: &mut Tx, filing: &Filing, rows: &[(String, i64)]) -> Result<Filed> {
+pub async fn file_new_rows(tx: &mut Tx, filing: &Filing, rows: &[(i64, i64)]) -> Result<Filed> {
     match insert_index_rows(tx, filing, rows, "").await {
         Ok(()) => Ok(Filed::All),
         Err(crate::StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => Ok(Filed::SomeBefore),
@@ -613,28 +612,42 @@ pub async fn file_new_rows(tx: &mut Tx, filing: &Filing, rows: &[(String, i64)])
 
 /// Writes `rows` of `filing` into the by-case index, in `tx`; a row already there (the same
 /// batch filed by another app server, or retried) is left as it is.
-pub async fn file_rows(tx: &mut Tx, filing: &Filing, rows: &[(String, i64)]) -> Result<()> {
+pub async fn file_rows(tx: &mut Tx, filing: &Filing, rows: &[(i64, i64)]) -> Result<()> {
     insert_index_rows(tx, filing, rows, " ON CONFLICT DO NOTHING").await
 }
 
-/// One statement, the rows passed as one JSON array (a bound parameter per value costs more
-/// than the insert on SQLite), then `on_conflict`.
-async fn insert_index_rows(tx: &mut Tx, filing: &Filing, rows: &[(String, i64)], on_conflict: &str) -> Result<()> {
+/// One statement, then `on_conflict`. The rows are bound as a whole, not a parameter per value
+/// (which costs more than the insert on SQLite): on SQLite as one JSON array, on PostgreSQL as
+/// two arrays' text, which it reads faster than a JSON document.
+async fn insert_index_rows(tx: &mut Tx, filing: &Filing, rows: &[(i64, i64)], on_conflict: &str) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let json = serde_json::to_string(rows).map_err(|e| crate::StoreError::Corrupt(format!("index rows: {e}")))?;
-    let select = if crate::query::is_sqlite(tx) {
-        "SELECT $1, value ->> 0, value ->> 1 FROM json_each($2) WHERE true"
-    } else {
-        "SELECT $1, r ->> 0, (r ->> 1)::bigint FROM jsonb_array_elements($2::jsonb) AS r"
-    };
-    sqlx::query(safe!("INSERT INTO audit_by_case (period, case_key, seq) {select}{on_conflict}"))
+    let sqlite = crate::query::is_sqlite(tx);
+    let query = if sqlite {
+        let json = serde_json::to_string(rows).map_err(|e| crate::StoreError::Corrupt(format!("index rows: {e}")))?;
+        sqlx::query(safe!(
+            "INSERT INTO audit_by_case (period, case_key, seq) SELECT $1, value ->> 0, value ->> 1 \
+             FROM json_each($2) WHERE true{on_conflict}"
+        ))
         .bind(filing.period)
         .bind(json)
-        .execute(&mut **tx)
-        .await?;
+    } else {
+        sqlx::query(safe!(
+            "INSERT INTO audit_by_case (period, case_key, seq) SELECT $1, k, s \
+             FROM unnest($2::text::bigint[], $3::text::bigint[]) AS r (k, s){on_conflict}"
+        ))
+        .bind(filing.period)
+        .bind(array_text(rows.iter().map(|r| r.0)))
+        .bind(array_text(rows.iter().map(|r| r.1)))
+    };
+    query.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// PostgreSQL's text of an array of integers: `{1,2,3}`.
+fn array_text(values: impl Iterator<Item = i64>) -> String {
+    format!("{{{}}}", values.map(|v| v.to_string()).collect::<Vec<_>>().join(","))
 }
 
 /// Files by case, in `tx`, up to `limit` entries appended since the last run, in one
@@ -671,17 +684,16 @@ pub async fn for_case(conn: &mut sqlx::AnyConnection, case_id: &str, limit: i64)
         found.insert(s.seq, s);
     }
     // Every period's run of the case's key, one seek each, in one statement.
-    let asked_key = case_key("asked.case_id");
     let rows = sqlx::query(safe!(
         "WITH RECURSIVE periods (period) AS (SELECT 0 UNION ALL SELECT period + 1 FROM periods WHERE period < $1) \
          {SELECT_STORED} WHERE seq IN (SELECT b.seq FROM periods p JOIN audit_by_case b ON b.period = p.period \
-         AND b.case_key = (SELECT {asked_key} FROM (SELECT $2 AS case_id) AS asked)) \
-         AND {about_case} ORDER BY seq DESC LIMIT $3"
+         AND b.case_key = $5) AND {about_case} ORDER BY seq DESC LIMIT $3"
     ))
     .bind(period)
     .bind(case_id)
     .bind(limit)
     .bind(page_pattern(case_id))
+    .bind(key_of(case_id))
     .fetch_all(&mut *conn)
     .await?;
     for row in &rows {
@@ -788,8 +800,8 @@ mod tests {
 
     async fn history_while_filing(store: crate::Store) {
         let key = AuditKey::generate().unwrap();
-        // Two UUIDs as Homeward makes them, ids too short to have a key (all such share one), and
-        // one whose key begins after letters of two bytes (keys count characters, in Rust as in SQL).
+        // Two UUIDs as Homeward makes them, short ids of older systems, and one with letters of
+        // two bytes: keys are hashes of whole ids, whatever their shape.
         let cases = ["01a226ef-2517-759b-bf8c-0e77786520a2", "01a226ef-2517-759b-bf8c-9c1d2e3f4a5b", "legacy-7"];
         let accented = "dossier-ancien-n°-été-2019-äöü";
         // Every fifth entry is a page: of one case, or of one and both short ids.
@@ -845,9 +857,8 @@ mod tests {
         let mut conn = store.read().await.unwrap();
         let filed: i64 = sqlx::query("SELECT COUNT(*) FROM audit_by_case").fetch_one(&mut *conn).await.unwrap().get(0);
         drop(conn);
-        // Keys: a UUID's last group; the short ids all share the empty key.
-        let keys = |e: &Entry| -> std::collections::BTreeSet<String> {
-            e.case_id.iter().chain(&e.case_ids).map(|c| c.chars().skip(24).collect()).collect()
+        let keys = |e: &Entry| -> std::collections::BTreeSet<i64> {
+            e.case_id.iter().chain(&e.case_ids).map(|c| key_of(c)).collect()
         };
         let expected: usize = (0..60).map(|n| keys(&one(n)).len()).sum();
         assert_eq!(filed, expected as i64, "each entry filed once under each of its cases' keys");

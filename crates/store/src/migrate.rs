@@ -60,6 +60,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     migration(23, "case_terms_as_integers", include_str!("../migrations/sqlite/0023_case_terms_as_integers.sql")),
     migration(24, "case_terms_with_bloom", include_str!("../migrations/sqlite/0024_case_terms_with_bloom.sql")),
     migration(25, "audit_read_journal", include_str!("../migrations/sqlite/0025_audit_read_journal.sql")),
+    migration(
+        26,
+        "audit_by_case_integer_keys",
+        include_str!("../migrations/sqlite/0026_audit_by_case_integer_keys.sql"),
+    ),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -100,6 +105,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     migration(23, "case_terms_as_integers", include_str!("../migrations/postgres/0023_case_terms_as_integers.sql")),
     migration(24, "case_terms_with_bloom", include_str!("../migrations/postgres/0024_case_terms_with_bloom.sql")),
     migration(25, "audit_read_journal", include_str!("../migrations/postgres/0025_audit_read_journal.sql")),
+    migration(
+        26,
+        "audit_by_case_integer_keys",
+        include_str!("../migrations/postgres/0026_audit_by_case_integer_keys.sql"),
+    ),
 ];
 
 fn checksum(sql: &str) -> String {
