@@ -270,8 +270,10 @@ const WRITER_CACHE_KIB: i64 = 64 * 1024;
 /// or so (a family name's few hundred cases, each checked against a given name's range of the
 /// term index): at SQLite's default of 2 MB a query evicted its own index pages and read them
 /// from the kernel again. 16 MB took searches from 548 to about 690 a second and lists from 868
-/// to about 1,200 (`scripts/bench-api`, 29 Nov 2026); 64 MB did no better.
-const READER_CACHE_KIB: i64 = 16 * 1024;
+/// to about 1,200 (`scripts/bench-api`, 29 Nov 2026); 64 MB did no better while every audited
+/// read emptied the caches, but does a little since reads are journaled apart (lists 2,277 →
+/// 2,305-2,324 a second in alternated runs, 30 Nov 2026). Two readers per core: 128 MB a core.
+const READER_CACHE_KIB: i64 = 64 * 1024;
 
 pub(crate) fn sqlite_pool(connections: u32, cache_kib: i64) -> AnyPoolOptions {
     AnyPoolOptions::new()
