@@ -6,10 +6,10 @@
 //! their page caches ([`read_journal`]); [`ReadAudit::settle`] moves it into the chain.
 //!
 //! A task beside it moves the journal into the chain and files the log by case four times a
-//! second ([`audit::next_filing`]): sorted
-//! batches into a compact index cost a fraction of the random page writes that indexing each
-//! entry as it was appended did, which made this one writer the limit of the whole server
-//! (issue 18); each batch is written in slices of keys, so it never holds that writer for long.
+//! second ([`audit::next_filing`]): sorted batches into a compact index cost a fraction of the
+//! random page writes that indexing each entry as it was appended did, which made this one
+//! writer the limit of the whole server (issue 18); each batch is written in slices of keys, so
+//! it never holds that writer for long.
 
 use std::sync::Arc;
 
@@ -37,9 +37,9 @@ impl ReadAudit {
     /// Starts the writer task on the current runtime.
     pub fn start(store: Store, key: Arc<AuditKey>) -> ReadAudit {
         let (queue, mut rx) = mpsc::channel::<(Vec<Entry>, Ack)>(4096);
-        // Filing runs beside the appends, not between them: on PostgreSQL the two lock different
-        // rows, so reads' audit commits no longer wait for a batch to be filed (on SQLite they
-        // still share the one writer connection, in turns).
+        // Filing runs beside the appends, not between them: reads' audit commits never wait for
+        // a batch to be filed (on PostgreSQL the two lock different rows; on SQLite reads commit
+        // to their journal, apart from the database's one writer).
         tokio::spawn(file_by_case(store.clone(), key.clone(), queue.downgrade()));
         let (writer_store, writer_key) = (store.clone(), key.clone());
         tokio::spawn(async move {
@@ -99,10 +99,11 @@ impl ReadAudit {
     }
 }
 
-/// How often the log is filed by case: the entries of a quarter of a second are one sorted
-/// batch. On SQLite, reads' audit commits wait while a batch is filed (one writer connection):
-/// at a million cases and 1,700 pages of fifty a second, a batch a second (85,000 rows) held
-/// them often enough to triple the list's p95 over its median (`scripts/bench-api`).
+/// How often the journal of reads is moved into the chain and the log filed by case: the entries
+/// of a quarter of a second are one sorted batch. When reads' audit commits still shared
+/// SQLite's one writer, a batch a second (85,000 rows at a million cases and 1,700 pages of fifty
+/// a second) held them often enough to triple the list's p95 over its median; now a longer wait
+/// would leave more of the log unfiled for a case's history to scan, and hold writes longer.
 const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Files the log by case every [`INDEX_EVERY`], until the last [`ReadAudit`] handle is gone or

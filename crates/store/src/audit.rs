@@ -244,8 +244,7 @@ pub(crate) async fn append_dated(tx: &mut Tx, key: &AuditKey, entries: &[(&str, 
         let values: Vec<String> =
             (0..chunk.len()).map(|r| format!("({})", crate::query::placeholders(sqlite, r * 13 + 1, 13))).collect();
         let insert = format!(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, record_id, case_id, fields, prev_hash, hash, \
-                 key_id, client, case_ids) VALUES {}",
+            "INSERT INTO audit_log (seq, prev_hash, hash, key_id, {ENTRY_COLUMNS}) VALUES {}",
             values.join(", ")
         );
         let moves_head = !sqlite && i + 1 == statements;
@@ -261,20 +260,7 @@ pub(crate) async fn append_dated(tx: &mut Tx, key: &AuditKey, entries: &[(&str, 
         };
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (seq, at, e, prev_hash, h, case_ids) in chunk {
-            q = q
-                .bind(*seq)
-                .bind(*at)
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(&e.entity)
-                .bind(&e.record_id)
-                .bind(e.case_id.as_deref())
-                .bind(&e.fields)
-                .bind(prev_hash)
-                .bind(h)
-                .bind(key_id)
-                .bind(&e.client)
-                .bind(case_ids);
+            q = bind_entry(q.bind(*seq).bind(prev_hash).bind(h).bind(key_id), at, e, case_ids.clone());
         }
         if moves_head {
             q = q.bind(seq).bind(&prev);
@@ -289,6 +275,28 @@ pub(crate) async fn append_dated(tx: &mut Tx, key: &AuditKey, entries: &[(&str, 
             .await?;
     }
     Ok(())
+}
+
+/// The columns of an entry as it happened, in the order [`bind_entry`] binds them: the audit
+/// log's, and the journal of reads' (`read_journal`).
+pub(crate) const ENTRY_COLUMNS: &str = "at, actor, action, entity, record_id, case_id, fields, client, case_ids";
+
+/// Binds the values of [`ENTRY_COLUMNS`]: `e` at `at`, its page's cases as `case_ids` (stored).
+pub(crate) fn bind_entry<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    at: &'q str,
+    e: &'q Entry,
+    case_ids: String,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(at)
+        .bind(&e.actor)
+        .bind(&e.action)
+        .bind(&e.entity)
+        .bind(&e.record_id)
+        .bind(e.case_id.as_deref())
+        .bind(&e.fields)
+        .bind(&e.client)
+        .bind(case_ids)
 }
 
 /// What `verify` found.

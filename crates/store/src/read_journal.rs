@@ -12,7 +12,9 @@
 //! Moving is exactly once: the transaction that appends a batch to the chain also records, in
 //! the main database, up to which journal entry it moved (per journal: a journal file made anew
 //! starts from its first entry), and the batch leaves the journal only after that commit. An
-//! entry keeps the time it was recorded; its place in the chain is when it was moved.
+//! entry keeps the time it was recorded; its place in the chain is when it was moved. Until then
+//! it is durable but not yet sealed: for that quarter of a second, whoever can write the files
+//! could remove it unnoticed, as they could any database row before the chain existed.
 //! PostgreSQL has no such per-connection cache: its reads are appended to the chain at once.
 
 use std::path::{Path, PathBuf};
@@ -127,22 +129,10 @@ pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<
         let values: Vec<String> = (0..chunk.len())
             .map(|r| format!("({})", crate::query::placeholders(true, r * COLUMNS + 1, COLUMNS)))
             .collect();
-        let sql = format!(
-            "INSERT INTO reads (at, actor, action, entity, record_id, case_id, fields, client, case_ids) VALUES {}",
-            values.join(", ")
-        );
+        let sql = format!("INSERT INTO reads ({}) VALUES {}", audit::ENTRY_COLUMNS, values.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for e in chunk {
-            q = q
-                .bind(at.as_str())
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(&e.entity)
-                .bind(&e.record_id)
-                .bind(e.case_id.as_deref())
-                .bind(&e.fields)
-                .bind(&e.client)
-                .bind(audit::case_ids_text(&e.case_ids));
+            q = audit::bind_entry(q, &at, e, audit::case_ids_text(&e.case_ids));
         }
         q.execute(&mut *tx).await?;
     }
@@ -186,10 +176,10 @@ struct Batch {
 
 /// Moves the next batch of journaled entries, up to entry `last`, into the chain.
 async fn move_batch(store: &Store, key: &AuditKey, opened: &Opened, last: i64, leave: Leave) -> Result<Batch> {
-    let rows = sqlx::query(
-        "SELECT n, at, actor, action, entity, record_id, case_id, fields, client, case_ids FROM reads \
-         WHERE n <= $1 ORDER BY n LIMIT $2",
-    )
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT n, {} FROM reads WHERE n <= $1 ORDER BY n LIMIT $2",
+        audit::ENTRY_COLUMNS
+    )))
     .bind(last)
     .bind(MOVE_BATCH)
     .fetch_all(&opened.pool)
