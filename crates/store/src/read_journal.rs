@@ -68,8 +68,8 @@ impl Journal {
         &self.path
     }
 
-    /// The journal, made if missing.
-    async fn open(&self) -> Result<&Opened> {
+    /// The journal of `store`, made if missing.
+    async fn open(&self, store: &Store) -> Result<&Opened> {
         self.opened
             .get_or_try_init(|| async {
                 let url = format!("sqlite://{}?mode=rwc", self.path.display());
@@ -91,17 +91,49 @@ impl Journal {
                     .await?;
                 let name: String =
                     sqlx::query("SELECT name FROM journal WHERE id = 1").fetch_one(&pool).await?.try_get(0)?;
+                self.register(store, &pool, &name).await?;
                 Ok(Opened { pool, name })
             })
             .await
     }
 
-    /// The journal if it is open or its file is there; nothing is made.
-    async fn existing(&self) -> Result<Option<&Opened>> {
+    /// Makes the journal named `name` the database's own, where it moves its entries. A journal
+    /// the database does not know, holding entries, came with another database (a file left at
+    /// a path a database was later restored or moved to): its reads are not this log's, so
+    /// nothing is journaled nor moved until it is moved away. An empty one is adopted.
+    async fn register(&self, store: &Store, pool: &AnyPool, name: &str) -> Result<()> {
+        let mut tx = store.begin().await?;
+        let known = sqlx::query("SELECT 1 FROM audit_journal_moved WHERE journal = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !known {
+            let held: i64 = sqlx::query("SELECT COUNT(*) FROM reads").fetch_one(pool).await?.try_get(0)?;
+            if held > 0 {
+                pool.close().await;
+                return Err(crate::StoreError::Corrupt(format!(
+                    "the journal of reads {} holds {held} audit entries of another database: move it away (keep it \
+                     with that database) before this one is served",
+                    self.path.display()
+                )));
+            }
+            sqlx::query(
+                "INSERT INTO audit_journal_moved (journal, upto) VALUES ($1, 0) ON CONFLICT (journal) DO NOTHING",
+            )
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(tx.commit().await?)
+    }
+
+    /// The journal of `store` if it is open or its file is there; nothing is made.
+    async fn existing(&self, store: &Store) -> Result<Option<&Opened>> {
         if self.opened.get().is_none() && !self.path.exists() {
             return Ok(None);
         }
-        Ok(Some(self.open().await?))
+        Ok(Some(self.open(store).await?))
     }
 
     pub(crate) async fn close(&self) {
@@ -122,7 +154,7 @@ pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<
         audit::append(&mut tx, key, entries).await?;
         return Ok(tx.commit().await?);
     };
-    let opened = journal.open().await?;
+    let opened = journal.open(store).await?;
     let at = crate::now_text();
     let mut tx = opened.pool.begin().await?;
     for chunk in entries.chunks(ROWS_PER_INSERT) {
@@ -144,7 +176,7 @@ pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<
 /// entries it moved (none on PostgreSQL, nor when the journal is empty or absent).
 pub async fn settle(store: &Store, key: &AuditKey) -> Result<i64> {
     let Some(journal) = store.journal() else { return Ok(0) };
-    let Some(opened) = journal.existing().await? else { return Ok(0) };
+    let Some(opened) = journal.existing(store).await? else { return Ok(0) };
     let last: Option<i64> = sqlx::query("SELECT MAX(n) FROM reads").fetch_one(&opened.pool).await?.try_get(0)?;
     let Some(last) = last else { return Ok(0) };
     let mut moved = 0;
@@ -258,7 +290,7 @@ mod tests {
     }
 
     async fn journaled(store: &Store) -> i64 {
-        let opened = store.journal().unwrap().existing().await.unwrap().unwrap();
+        let opened = store.journal().unwrap().existing(store).await.unwrap().unwrap();
         sqlx::query("SELECT COUNT(*) FROM reads").fetch_one(&opened.pool).await.unwrap().get(0)
     }
 
@@ -277,9 +309,10 @@ mod tests {
     async fn reads_are_journaled_beside_the_database_without_changing_it_and_settled_into_the_chain() {
         let (dir, store) = scratch().await;
         let key = AuditKey::generate().unwrap();
+        // The first read makes the journal, registered in the database once.
+        record(&store, &key, &[read_of("c1", 1), read_of("c2", 2)]).await.unwrap();
         let mut reader = store.read().await.unwrap();
         let before = main_file_changes(&mut reader).await;
-        record(&store, &key, &[read_of("c1", 1), read_of("c2", 2)]).await.unwrap();
         record(&store, &key, &[read_of("c1", 3)]).await.unwrap();
         assert!(dir.path().join("h.db-reads").exists());
         assert_eq!(journaled(&store).await, 3);
@@ -306,7 +339,7 @@ mod tests {
         let (_dir, store) = scratch().await;
         let key = AuditKey::generate().unwrap();
         record(&store, &key, &[read_of("c1", 1)]).await.unwrap();
-        let opened = store.journal().unwrap().existing().await.unwrap().unwrap();
+        let opened = store.journal().unwrap().existing(&store).await.unwrap().unwrap();
         sqlx::query("UPDATE reads SET at = '2026-01-02T03:04:05.000000Z'").execute(&opened.pool).await.unwrap();
         settle(&store, &key).await.unwrap();
         assert_eq!(chain(&store).await[0].1, "2026-01-02T03:04:05.000000Z");
@@ -317,7 +350,7 @@ mod tests {
         let (_dir, store) = scratch().await;
         let key = AuditKey::generate().unwrap();
         record(&store, &key, &[read_of("c1", 1), read_of("c1", 2)]).await.unwrap();
-        let opened = store.journal().unwrap().existing().await.unwrap().unwrap();
+        let opened = store.journal().unwrap().existing(&store).await.unwrap().unwrap();
         let batch = move_batch(&store, &key, opened, i64::MAX, Leave::Kept).await.unwrap();
         assert_eq!((batch.moved, journaled(&store).await), (2, 2), "in the chain, and still journaled");
         record(&store, &key, &[read_of("c1", 3)]).await.unwrap();
@@ -340,6 +373,23 @@ mod tests {
         record(&store, &key, &[read_of("c1", 3)]).await.unwrap();
         assert_eq!(settle(&store, &key).await.unwrap(), 1, "its entry 1 is not the old journal's");
         assert_eq!(chain(&store).await.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_journal_left_by_another_database_is_neither_written_nor_moved_in() {
+        let (dir, store) = scratch().await;
+        let key = AuditKey::generate().unwrap();
+        record(&store, &key, &[read_of("theirs", 1)]).await.unwrap();
+        store.close().await;
+        // Another database put at the same path, beside the first one's journal.
+        for ending in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("h.db{ending}")));
+        }
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("h.db").display())).await.unwrap();
+        let refused = record(&store, &key, &[read_of("ours", 1)]).await.unwrap_err().to_string();
+        assert!(refused.contains("h.db-reads holds 1 audit entries of another database"), "{refused}");
+        assert!(settle(&store, &key).await.is_err(), "nothing of theirs moved in");
+        assert!(chain(&store).await.is_empty());
     }
 
     #[tokio::test]
