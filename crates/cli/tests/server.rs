@@ -150,7 +150,7 @@ fn a_deployment_is_bootstrapped_from_the_command_line() {
     let database = format!("sqlite://{}", dir.path().join("new.db").display());
     let migrate = homeward(&["migrate", "--database", &database]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(text(&migrate.stdout).contains("26 migration(s) applied"));
+    assert!(text(&migrate.stdout).contains("27 migration(s) applied"));
     let again = homeward(&["migrate", "--database", &database]);
     assert!(text(&again.stdout).contains("0 migration(s) applied"), "migrations apply once");
 

@@ -735,6 +735,7 @@ async fn an_administrator_manages_accounts_and_each_user_their_language(t: &Test
         (Some("thies"), Some(1), Some(1))
     );
     assert_eq!(thies["users"], json!(["mariama"]));
+    t.settle().await;
     let mut conn = t.store.read().await.unwrap();
     let trail = audit::for_record(&mut conn, "user", "mariama", 100).await.unwrap();
     let actions: Vec<(&str, &str, &str)> =

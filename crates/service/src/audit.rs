@@ -336,9 +336,11 @@ mod tests {
     async fn partly_filed(store: Store) {
         let cases = ["01a226ef-2517-759b-bf8c-0e77786520a2", "01a226ef-2517-759b-bf8c-9c1d2e3f4a5b"];
         let entries: Vec<Entry> = (0..10).map(|n| read_of(cases[n % 2])).collect();
+        let key = AuditKey::generate().unwrap();
         let mut tx = store.begin().await.unwrap();
-        audit::append(&mut tx, &AuditKey::generate().unwrap(), &entries).await.unwrap();
+        audit::append(&mut tx, &key, &entries).await.unwrap();
         tx.commit().await.unwrap();
+        read_journal::settle(&store, &key).await.unwrap();
         let mut conn = store.read().await.unwrap();
         let filing = audit::next_filing(&mut conn, audit::INDEX_BATCH).await.unwrap().unwrap();
         drop(conn);

@@ -201,15 +201,39 @@ fn seal_with(key: &[u8], prev_hash: &str, seq: i64, at: &str, e: &Entry, case_id
 /// (`query::placeholder`), which it finds at once.
 const ROWS_PER_INSERT: usize = 32;
 
-/// Appends entries in `tx`: they are kept exactly when the change they describe is. The last
-/// write of a transaction: on PostgreSQL it holds the chain's head row until the commit, so a row
-/// written after it could deadlock with a transaction that wrote that row first and waits for
-/// the head (a survey setting its case's band after appending did, with a follow-up visit on
-/// the same case).
+/// Appends entries in `tx`: they are kept exactly when the change they describe is. On SQLite
+/// they join the chain at once (its one writer serialises appends anyway). On PostgreSQL they
+/// wait in `audit_pending` for [`crate::read_journal::settle`] to seal them in: appending to the
+/// chain holds its head row until the commit, and every writing transaction of every app server
+/// took turns on it (issue 18). Call it last in a transaction all the same: it was the rule while
+/// the head was locked here (a row written after it could deadlock), and costs nothing.
 pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     let at = crate::now_text();
+    if !crate::query::is_sqlite(tx) {
+        return add_pending(tx, &at, entries).await;
+    }
     let dated: Vec<(&str, &Entry)> = entries.iter().map(|e| (at.as_str(), e)).collect();
     append_dated(tx, key, &dated).await
+}
+
+/// On PostgreSQL, entries wait in `audit_pending` to join the chain (migration 0027): written
+/// in `tx`, so kept exactly when the change is, without the chain's head row, which every
+/// writer took turns on. `read_journal::settle` seals them into the chain.
+async fn add_pending(tx: &mut Tx, at: &str, entries: &[Entry]) -> Result<()> {
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", crate::query::placeholders(false, r * 9 + 1, 9))).collect();
+        let sql = format!("INSERT INTO audit_pending ({ENTRY_COLUMNS}) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            q = bind_entry(q, at, e, case_ids_text(&e.case_ids));
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// [`append`] for entries that happened earlier, each with its time: reads journaled on SQLite
@@ -827,6 +851,7 @@ mod tests {
                 let entries: Vec<Entry> = (from..from + 30).map(one).collect();
                 append(&mut tx, &key, &entries).await.unwrap();
                 tx.commit().await.unwrap();
+                crate::read_journal::settle(&store, &key).await.unwrap();
             }
         };
         let check = || async {
@@ -917,6 +942,7 @@ mod tests {
             writer.await.unwrap();
         }
         let total = i64::try_from(sizes.iter().sum::<usize>() * 4).unwrap();
+        crate::read_journal::settle(&store, &key).await.unwrap();
         let mut conn = store.read().await.unwrap();
         assert_eq!(verify(&mut conn, &key, None).await.unwrap(), Verdict::Intact { entries: total, unkeyed: 0 });
         assert_eq!(anchor(&mut conn).await.unwrap().seq, total);
@@ -965,6 +991,7 @@ mod tests {
         let mut tx = store.begin().await.unwrap();
         append(&mut tx, &key, &entries).await.unwrap();
         tx.commit().await.unwrap();
+        crate::read_journal::settle(&store, &key).await.unwrap();
         let mut conn = store.read().await.unwrap();
         let first = next_filing(&mut conn, 100).await.unwrap().expect("twenty entries to file");
         // Another server's smaller batch, read from the same head.

@@ -65,6 +65,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         "audit_by_case_integer_keys",
         include_str!("../migrations/sqlite/0026_audit_by_case_integer_keys.sql"),
     ),
+    migration(27, "audit_pending", include_str!("../migrations/sqlite/0027_audit_pending.sql")),
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -110,6 +111,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         "audit_by_case_integer_keys",
         include_str!("../migrations/postgres/0026_audit_by_case_integer_keys.sql"),
     ),
+    migration(27, "audit_pending", include_str!("../migrations/postgres/0027_audit_pending.sql")),
 ];
 
 fn checksum(sql: &str) -> String {

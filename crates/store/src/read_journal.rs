@@ -15,7 +15,11 @@
 //! entry keeps the time it was recorded; its place in the chain is when it was moved. Until then
 //! it is durable but not yet sealed: for that quarter of a second, whoever can write the files
 //! could remove it unnoticed, as they could any database row before the chain existed.
-//! PostgreSQL has no such per-connection cache: its reads are appended to the chain at once.
+//!
+//! On PostgreSQL, which has no such per-connection cache, every entry (a write's, in its
+//! transaction, as a read's) waits instead in the table `audit_pending`, so writing transactions
+//! no longer take turns on the chain's head row; [`settle`] seals them into the chain the same
+//! way, deleting each batch in the transaction that appends it.
 
 use std::path::{Path, PathBuf};
 
@@ -175,6 +179,9 @@ pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<
 /// verified, anchored or backed up, so it holds every read recorded before. Returns how many
 /// entries it moved (none on PostgreSQL, nor when the journal is empty or absent).
 pub async fn settle(store: &Store, key: &AuditKey) -> Result<i64> {
+    if store.backend() == crate::Backend::Postgres {
+        return settle_pending(store, key).await;
+    }
     let Some(journal) = store.journal() else { return Ok(0) };
     let Some(opened) = journal.existing(store).await? else { return Ok(0) };
     let last: Option<i64> = sqlx::query("SELECT MAX(n) FROM reads").fetch_one(&opened.pool).await?.try_get(0)?;
@@ -187,6 +194,56 @@ pub async fn settle(store: &Store, key: &AuditKey) -> Result<i64> {
             return Ok(moved);
         }
     }
+}
+
+/// PostgreSQL: seals the entries waiting in `audit_pending` (see `audit::append`) into the chain,
+/// in batches, each deleted in the transaction that appends it. The head row is locked first,
+/// so two movers (two app servers' filers, a command) take turns and the second finds only what
+/// the first left.
+async fn settle_pending(store: &Store, key: &AuditKey) -> Result<i64> {
+    let mut conn = store.read().await?;
+    let last: Option<i64> = sqlx::query("SELECT MAX(n) FROM audit_pending").fetch_one(&mut *conn).await?.try_get(0)?;
+    drop(conn);
+    let Some(last) = last else { return Ok(0) };
+    let mut moved = 0;
+    loop {
+        let mut tx = store.begin().await?;
+        sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE").execute(&mut *tx).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "WITH moved AS (DELETE FROM audit_pending WHERE n IN \
+             (SELECT n FROM audit_pending WHERE n <= $1 ORDER BY n LIMIT $2) RETURNING n, {}) \
+             SELECT * FROM moved ORDER BY n",
+            audit::ENTRY_COLUMNS
+        )))
+        .bind(last)
+        .bind(MOVE_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let pending = rows.iter().map(entry_row).collect::<Result<Vec<_>>>()?;
+        let dated: Vec<(&str, &Entry)> = pending.iter().map(|(_, at, e)| (at.as_str(), e)).collect();
+        audit::append_dated(&mut tx, key, &dated).await?;
+        tx.commit().await?;
+        moved += i64::try_from(pending.len()).unwrap_or(i64::MAX);
+        if i64::try_from(pending.len()).unwrap_or(i64::MAX) < MOVE_BATCH {
+            return Ok(moved);
+        }
+    }
+}
+
+/// A waiting entry read back: its number, its time, the entry (columns `n` and
+/// [`audit::ENTRY_COLUMNS`]).
+fn entry_row(r: &sqlx::any::AnyRow) -> Result<(i64, String, Entry)> {
+    let entry = Entry {
+        actor: r.try_get(2)?,
+        action: r.try_get(3)?,
+        entity: r.try_get(4)?,
+        record_id: r.try_get(5)?,
+        case_id: r.try_get(6)?,
+        fields: r.try_get(7)?,
+        client: r.try_get(8)?,
+        case_ids: audit::case_ids_of(r.try_get(9)?),
+    };
+    Ok((r.try_get(0)?, r.try_get(1)?, entry))
 }
 
 /// What is done with a batch once it is in the chain.
@@ -234,22 +291,10 @@ async fn move_batch(store: &Store, key: &AuditKey, opened: &Opened, last: i64, l
         .try_get(0)?;
     let mut pending = Vec::with_capacity(rows.len());
     for r in &rows {
-        let n: i64 = r.try_get(0)?;
-        if n <= upto {
-            continue;
+        let (n, at, entry) = entry_row(r)?;
+        if n > upto {
+            pending.push((at, entry));
         }
-        let at: String = r.try_get(1)?;
-        let entry = Entry {
-            actor: r.try_get(2)?,
-            action: r.try_get(3)?,
-            entity: r.try_get(4)?,
-            record_id: r.try_get(5)?,
-            case_id: r.try_get(6)?,
-            fields: r.try_get(7)?,
-            client: r.try_get(8)?,
-            case_ids: audit::case_ids_of(r.try_get(9)?),
-        };
-        pending.push((at, entry));
     }
     let dated: Vec<(&str, &Entry)> = pending.iter().map(|(at, e)| (at.as_str(), e)).collect();
     audit::append_dated(&mut tx, key, &dated).await?;
@@ -404,12 +449,25 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn on_postgresql_reads_go_to_the_chain_at_once() {
+    async fn on_postgresql_entries_wait_in_the_database_and_join_the_chain_once_settled() {
         crate::on_scratch_postgres("read_journal", |store| async move {
             let key = AuditKey::generate().unwrap();
-            record(&store, &key, &[read_of("c1", 1)]).await.unwrap();
-            assert_eq!(chain(&store).await.len(), 1);
-            assert_eq!(settle(&store, &key).await.unwrap(), 0);
+            record(&store, &key, &[read_of("c1", 1), read_of("c1", 2)]).await.unwrap();
+            let mut tx = store.begin().await.unwrap();
+            audit::append(&mut tx, &key, &[read_of("c1", 3)]).await.unwrap();
+            tx.rollback().await.unwrap();
+            assert!(chain(&store).await.is_empty(), "waiting, not chained");
+            let waiting = || async {
+                let mut conn = store.read().await.unwrap();
+                let n: i64 =
+                    sqlx::query("SELECT COUNT(*) FROM audit_pending").fetch_one(&mut *conn).await.unwrap().get(0);
+                n
+            };
+            assert_eq!(waiting().await, 2, "a rolled back write left none");
+            assert_eq!(settle(&store, &key).await.unwrap(), 2);
+            assert_eq!(chain(&store).await.len(), 2);
+            assert_eq!(waiting().await, 0);
+            assert_eq!(settle(&store, &key).await.unwrap(), 0, "nothing twice");
         })
         .await;
     }
