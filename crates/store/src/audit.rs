@@ -223,15 +223,30 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
 /// in `tx`, so kept exactly when the change is, without the chain's head row, which every
 /// writer took turns on. `read_journal::settle` seals them into the chain.
 async fn add_pending(tx: &mut Tx, at: &str, entries: &[Entry]) -> Result<()> {
-    for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|r| format!("({})", crate::query::placeholders(false, r * 9 + 1, 9))).collect();
-        let sql = format!("INSERT INTO audit_pending ({ENTRY_COLUMNS}) VALUES {}", values.join(", "));
+    insert_entries(tx, "audit_pending", at, entries).await
+}
+
+/// Writes `entries`, as they happened at `at`, into `table` (columns [`ENTRY_COLUMNS`]): the
+/// entries waiting in `audit_pending`, or the journal of reads' `reads`. Many rows a statement.
+pub(crate) async fn insert_entries(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    at: &str,
+    entries: &[Entry],
+) -> Result<()> {
+    let sqlite = crate::query::is_sqlite(conn);
+    let columns = ENTRY_COLUMNS.split(", ").count();
+    let case_ids: Vec<String> = entries.iter().map(|e| case_ids_text(&e.case_ids)).collect();
+    for (chunk, ids) in entries.chunks(ROWS_PER_INSERT).zip(case_ids.chunks(ROWS_PER_INSERT)) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| format!("({})", crate::query::placeholders(sqlite, r * columns + 1, columns)))
+            .collect();
+        let sql = format!("INSERT INTO {table} ({ENTRY_COLUMNS}) VALUES {}", values.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for e in chunk {
-            q = bind_entry(q, at, e, case_ids_text(&e.case_ids));
+        for (e, ids) in chunk.iter().zip(ids) {
+            q = bind_entry(q, at, e, ids);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -284,7 +299,7 @@ pub(crate) async fn append_dated(tx: &mut Tx, key: &AuditKey, entries: &[(&str, 
         };
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (seq, at, e, prev_hash, h, case_ids) in chunk {
-            q = bind_entry(q.bind(*seq).bind(prev_hash).bind(h).bind(key_id), at, e, case_ids.clone());
+            q = bind_entry(q.bind(*seq).bind(prev_hash).bind(h).bind(key_id), at, e, case_ids);
         }
         if moves_head {
             q = q.bind(seq).bind(&prev);
@@ -310,7 +325,7 @@ pub(crate) fn bind_entry<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     at: &'q str,
     e: &'q Entry,
-    case_ids: String,
+    case_ids: &'q str,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     q.bind(at)
         .bind(&e.actor)

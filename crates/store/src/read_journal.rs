@@ -48,12 +48,6 @@ struct Opened {
 /// is a few megabytes at most, and one transaction holds the writer for milliseconds.
 const MOVE_BATCH: i64 = 4096;
 
-/// Columns bound per journaled entry.
-const COLUMNS: usize = 9;
-
-/// Journaled entries per `INSERT` (see [`crate::query::placeholder`] on binding many).
-const ROWS_PER_INSERT: usize = 32;
-
 impl Journal {
     /// The journal beside the database at `url` (`sqlite://PATH`), if it is a file that may be
     /// written: none for an in-memory or read-only database.
@@ -161,17 +155,7 @@ pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<
     let opened = journal.open(store).await?;
     let at = crate::now_text();
     let mut tx = opened.pool.begin().await?;
-    for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", crate::query::placeholders(true, r * COLUMNS + 1, COLUMNS)))
-            .collect();
-        let sql = format!("INSERT INTO reads ({}) VALUES {}", audit::ENTRY_COLUMNS, values.join(", "));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for e in chunk {
-            q = audit::bind_entry(q, &at, e, audit::case_ids_text(&e.case_ids));
-        }
-        q.execute(&mut *tx).await?;
-    }
+    audit::insert_entries(&mut tx, "reads", &at, entries).await?;
     Ok(tx.commit().await?)
 }
 
