@@ -1,7 +1,8 @@
 //! Two `homeward serve` processes on one PostgreSQL database, as behind a load balancer (issue 18
 //! §2): whatever must be shared between app servers is kept in the database, so a client that
 //! lands on either server sees one system. Sign-in limits, sessions and their revocation,
-//! idempotency keys, case numbers and the audit chain are each driven through both servers.
+//! idempotency keys, case numbers and the audit chain are each driven through both servers, and
+//! so are changes to one case made at once.
 
 mod server_support;
 
@@ -183,4 +184,78 @@ fn the_audit_chain_verifies_after_both_servers_appended_to_it_at_once() {
         .find_map(|w| w.replace(',', "").parse().ok())
         .unwrap_or_else(|| panic!("no count in {said}"));
     assert!(entries > 320, "every request of both servers is in the one chain: {said}");
+}
+
+#[test]
+fn records_sent_to_one_case_through_both_servers_at_once_are_all_kept() {
+    // A first assessment moves a case from intake to assessment: each record reads its case and
+    // writes it back. Records sent at once to one case take turns on it, so none is refused as a
+    // change made meanwhile (409), which the client, sending no version, could not have caused.
+    let Some((a, b, token, _)) = two_servers("hw_test_two_records", &[]) else { return };
+    let assessment = json!({"date": "2026-02-03", "tool": "rapid_vulnerability_assessment",
+        "phase": "on_arrival", "assessor": "F. Sow"})
+    .to_string();
+    for round in 0..6 {
+        let (status, body) =
+            http(a.port, "POST", "/api/v1/cases", &token, Some(&registration(&format!("Turn{round}")))).unwrap();
+        assert_eq!(status, 201, "{body}");
+        let path = format!("/api/v1/cases/{}/vulnerability-assessments", json_of(&body)["id"].as_str().unwrap());
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let senders: Vec<_> = (0..8)
+            .map(|n| {
+                let port = if n % 2 == 0 { a.port } else { b.port };
+                let (token, path, assessment, start) = (token.clone(), path.clone(), assessment.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    http(port, "POST", &path, &token, Some(&assessment)).unwrap()
+                })
+            })
+            .collect();
+        for sender in senders {
+            let (status, body) = sender.join().unwrap();
+            assert_eq!(status, 201, "round {round}: {body}");
+        }
+        let (_, body) = http(b.port, "GET", &path, &token, None).unwrap();
+        assert_eq!(json_of(&body).as_array().map(Vec::len), Some(8), "every assessment is kept: {body}");
+    }
+}
+
+#[test]
+fn two_merges_of_one_pair_in_opposite_directions_at_once_end_in_one_merge() {
+    // Each merge changes both cases. Were each to take its kept case first, the two would each
+    // wait for the case the other holds until PostgreSQL broke one off as a failure (500).
+    let Some((a, b, token, _)) = two_servers("hw_test_two_merges", &[]) else { return };
+    for round in 0..6 {
+        let ids: Vec<String> = ["A", "B"]
+            .iter()
+            .map(|side| {
+                let (status, body) =
+                    http(a.port, "POST", "/api/v1/cases", &token, Some(&registration(&format!("Twice{round}{side}"))))
+                        .unwrap();
+                assert_eq!(status, 201, "{body}");
+                json_of(&body)["id"].as_str().unwrap().to_string()
+            })
+            .collect();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let merges: Vec<_> = [(a.port, 0, 1), (b.port, 1, 0)]
+            .into_iter()
+            .map(|(port, kept, merged)| {
+                let path = format!("/api/v1/cases/{}/merge", ids[kept]);
+                let body = json!({"merged_case": ids[merged], "version": 1, "merged_version": 1,
+                    "reason": "the same person registered twice"})
+                .to_string();
+                let (token, start) = (token.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    http(port, "POST", &path, &token, Some(&body)).unwrap()
+                })
+            })
+            .collect();
+        let answers: Vec<(u16, String)> = merges.into_iter().map(|m| m.join().unwrap()).collect();
+        let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+        assert!(
+            statuses.contains(&200) && statuses.iter().all(|s| *s == 200 || *s == 409),
+            "round {round}: one merge is made and the other refused as too late: {answers:?}"
+        );
+    }
 }

@@ -173,9 +173,16 @@ impl Services {
 /// The case `id` to change: in the caller's scope, and open. A closed or archived case is read
 /// only until it is reopened (`Conflict`, saying so).
 pub(crate) async fn case_to_change(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {
-    let case = case_in_scope(conn, caller, id).await?;
+    let case = case_to_change_even_closed(conn, caller, id).await?;
     writable(&case)?;
     Ok(case)
+}
+
+/// The case `id` to change, in the caller's scope, open or not (a consent can be withdrawn from
+/// a closed case). Read to be changed (`get_to_change`): what is written from it was not changed
+/// by another transaction meanwhile.
+pub(crate) async fn case_to_change_even_closed(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {
+    in_scope(caller, case_rows::get_to_change(conn, id).await?)
 }
 
 /// Refuses a change to a closed or archived case.
@@ -213,7 +220,12 @@ pub(crate) fn within_offices<T>(
 /// The case `id` if it exists and is in the caller's scope; otherwise `NotFound`, so a case
 /// outside one's office cannot be told from one that does not exist.
 pub(crate) async fn case_in_scope(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<CaseRow> {
-    match case_rows::get(conn, id).await? {
+    in_scope(caller, case_rows::get(conn, id).await?)
+}
+
+/// The case `found` if it is in the caller's offices (see [`case_in_scope`]).
+fn in_scope(caller: &Caller, found: Option<CaseRow>) -> Result<CaseRow> {
+    match found {
         Some(case) if caller.access.covers_office(&case.office) => Ok(case),
         Some(case) => {
             caller.denied("case", &case.id, Some(&case.id), "outside the caller's office");

@@ -50,6 +50,8 @@ pub async fn merge(state: &Services, caller: &Caller, kept_id: &str, merge: Case
     }
     problems.into_result().map_err(ServiceError::invalid)?;
     let mut tx = state.store.begin().await?;
+    // Both cases are changed: taken in one order, so two merges of the pair never wait on each other.
+    cases::lock_to_change(&mut tx, &[kept_id, merge.merged_case.as_str()]).await?;
     for case in [kept_id, merge.merged_case.as_str()] {
         if let (Some(into), _) = cases::merges(&mut tx, case).await? {
             return Err(ServiceError::Conflict(format!("merged into {} already", into.case_number), None));

@@ -352,7 +352,7 @@ pub async fn update<T: Kind>(
     check_reader::<T>(caller)?;
     let mut record = correction.data;
     let mut tx = state.store.begin().await?;
-    let case = case_in_scope(&mut tx, caller, case_id).await?;
+    let case = crate::case_to_change_even_closed(&mut tx, caller, case_id).await?;
     // A returnee may withdraw a consent at any time, the case closed or not (handbook L1812-1816).
     if T::KIND != RecordKind::Consent {
         crate::writable(&case)?;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use homeward_domain::case::CaseState;
 use homeward_rss::Band;
 
-use super::Page;
+use super::{Page, is_sqlite};
 use crate::column::{
     Stored, day, day_text, instant, instant_text, named, opened, opened_optional, optional_day, optional_named, sealed,
     sealed_optional,
@@ -322,6 +322,32 @@ async fn insert_terms<'a>(tx: &mut Tx, cases: impl IntoIterator<Item = (&'a str,
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
     let r = sqlx::query(safe!("SELECT {COLUMNS} FROM cases WHERE id = $1")).bind(id).fetch_optional(conn).await?;
     r.as_ref().map(row).transpose()
+}
+
+/// The case, read in `tx` to be changed from what is read: on PostgreSQL its row stays locked
+/// until `tx` ends, so transactions changing one case take turns, and the later one reads what
+/// the earlier wrote instead of failing at its update as a change made meanwhile. SQLite's
+/// transactions take turns already: it has one writer.
+pub async fn get_to_change(tx: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>> {
+    let lock = if is_sqlite(tx) { "" } else { " FOR UPDATE" };
+    let r = sqlx::query(safe!("SELECT {COLUMNS} FROM cases WHERE id = $1{lock}")).bind(id).fetch_optional(tx).await?;
+    r.as_ref().map(row).transpose()
+}
+
+/// Locks the rows of `ids` in `tx` on PostgreSQL, in the order of their ids: a transaction that
+/// changes several cases takes them this way first, so two such transactions never each wait
+/// for a case the other holds.
+pub async fn lock_to_change(tx: &mut AnyConnection, ids: &[&str]) -> Result<()> {
+    if is_sqlite(tx) {
+        return Ok(());
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        sqlx::query("SELECT 1 FROM cases WHERE id = $1 FOR UPDATE").bind(id).execute(&mut *tx).await?;
+    }
+    Ok(())
 }
 
 /// What a case list is narrowed to. `None` means any.
