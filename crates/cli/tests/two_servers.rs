@@ -33,6 +33,23 @@ fn json_of(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
+/// Sends every request (port, method, path, body) at the same moment, one thread each, and
+/// returns the answers in the order of the requests.
+fn at_once(token: &str, requests: Vec<(u16, &'static str, String, String)>) -> Vec<(u16, String)> {
+    let start = std::sync::Arc::new(std::sync::Barrier::new(requests.len()));
+    let senders: Vec<_> = requests
+        .into_iter()
+        .map(|(port, method, path, body)| {
+            let (token, start) = (token.to_string(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                http(port, method, &path, &token, Some(&body)).unwrap()
+            })
+        })
+        .collect();
+    senders.into_iter().map(|s| s.join().unwrap()).collect()
+}
+
 fn sign_in(port: u16, username: &str, password: &str) -> (u16, String) {
     let body = json!({"username": username, "password": password}).to_string();
     http_with(port, "POST", "/api/v1/session", &[], Some(&body)).unwrap()
@@ -200,19 +217,10 @@ fn records_sent_to_one_case_through_both_servers_at_once_are_all_kept() {
             http(a.port, "POST", "/api/v1/cases", &token, Some(&registration(&format!("Turn{round}")))).unwrap();
         assert_eq!(status, 201, "{body}");
         let path = format!("/api/v1/cases/{}/vulnerability-assessments", json_of(&body)["id"].as_str().unwrap());
-        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
-        let senders: Vec<_> = (0..8)
-            .map(|n| {
-                let port = if n % 2 == 0 { a.port } else { b.port };
-                let (token, path, assessment, start) = (token.clone(), path.clone(), assessment.clone(), start.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    http(port, "POST", &path, &token, Some(&assessment)).unwrap()
-                })
-            })
+        let requests = (0..8)
+            .map(|n| (if n % 2 == 0 { a.port } else { b.port }, "POST", path.clone(), assessment.clone()))
             .collect();
-        for sender in senders {
-            let (status, body) = sender.join().unwrap();
+        for (status, body) in at_once(&token, requests) {
             assert_eq!(status, 201, "round {round}: {body}");
         }
         let (_, body) = http(b.port, "GET", &path, &token, None).unwrap();
@@ -236,22 +244,15 @@ fn two_merges_of_one_pair_in_opposite_directions_at_once_end_in_one_merge() {
                 json_of(&body)["id"].as_str().unwrap().to_string()
             })
             .collect();
-        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
-        let merges: Vec<_> = [(a.port, 0, 1), (b.port, 1, 0)]
+        let merges = [(a.port, 0, 1), (b.port, 1, 0)]
             .into_iter()
             .map(|(port, kept, merged)| {
-                let path = format!("/api/v1/cases/{}/merge", ids[kept]);
                 let body = json!({"merged_case": ids[merged], "version": 1, "merged_version": 1,
-                    "reason": "the same person registered twice"})
-                .to_string();
-                let (token, start) = (token.clone(), start.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    http(port, "POST", &path, &token, Some(&body)).unwrap()
-                })
+                    "reason": "the same person registered twice"});
+                (port, "POST", format!("/api/v1/cases/{}/merge", ids[kept]), body.to_string())
             })
             .collect();
-        let answers: Vec<(u16, String)> = merges.into_iter().map(|m| m.join().unwrap()).collect();
+        let answers = at_once(&token, merges);
         let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
         assert!(
             statuses.contains(&200) && statuses.iter().all(|s| *s == 200 || *s == 409),

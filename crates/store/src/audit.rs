@@ -213,17 +213,10 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, entries: &[Entry]) -> Result<()
     }
     let at = crate::now_text();
     if !crate::query::is_sqlite(tx) {
-        return add_pending(tx, &at, entries).await;
+        return insert_entries(tx, "audit_pending", &at, entries).await;
     }
     let dated: Vec<(&str, &Entry)> = entries.iter().map(|e| (at.as_str(), e)).collect();
     append_dated(tx, key, &dated).await
-}
-
-/// On PostgreSQL, entries wait in `audit_pending` to join the chain (migration 0027): written
-/// in `tx`, so kept exactly when the change is, without the chain's head row, which every
-/// writer took turns on. `read_journal::settle` seals them into the chain.
-async fn add_pending(tx: &mut Tx, at: &str, entries: &[Entry]) -> Result<()> {
-    insert_entries(tx, "audit_pending", at, entries).await
 }
 
 /// Writes `entries`, as they happened at `at`, into `table` (columns [`ENTRY_COLUMNS`]): the

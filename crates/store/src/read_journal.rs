@@ -141,8 +141,9 @@ impl Journal {
     }
 }
 
-/// Records audited reads durably: in the journal on SQLite, appended to the chain on
-/// PostgreSQL (and on an SQLite database in memory). Returns once they are committed.
+/// Records audited reads durably: in the journal on SQLite; through `audit::append` on
+/// PostgreSQL (into `audit_pending`) and on an SQLite database in memory (into the chain).
+/// Returns once they are committed.
 pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
@@ -159,9 +160,10 @@ pub async fn record(store: &Store, key: &AuditKey, entries: &[Entry]) -> Result<
     Ok(tx.commit().await?)
 }
 
-/// Moves every read journaled so far into the chain, sealed with `key`: before the log is read,
-/// verified, anchored or backed up, so it holds every read recorded before. Returns how many
-/// entries it moved (none on PostgreSQL, nor when the journal is empty or absent).
+/// Moves every entry waiting so far into the chain, sealed with `key`: the journal's reads on
+/// SQLite, `audit_pending` on PostgreSQL. Called before the log is read, verified, anchored or
+/// backed up, so it holds every entry recorded before. Returns how many entries it moved (none
+/// when nothing waits, or on SQLite when the journal is absent).
 pub async fn settle(store: &Store, key: &AuditKey) -> Result<i64> {
     if store.backend() == crate::Backend::Postgres {
         return settle_pending(store, key).await;
@@ -207,8 +209,9 @@ async fn settle_pending(store: &Store, key: &AuditKey) -> Result<i64> {
         let dated: Vec<(&str, &Entry)> = pending.iter().map(|(_, at, e)| (at.as_str(), e)).collect();
         audit::append_dated(&mut tx, key, &dated).await?;
         tx.commit().await?;
-        moved += i64::try_from(pending.len()).unwrap_or(i64::MAX);
-        if i64::try_from(pending.len()).unwrap_or(i64::MAX) < MOVE_BATCH {
+        let batch = i64::try_from(pending.len()).unwrap_or(i64::MAX);
+        moved += batch;
+        if batch < MOVE_BATCH {
             return Ok(moved);
         }
     }
